@@ -1,0 +1,75 @@
+//! Accounts as stored, and the queries on them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use socialbid_frontend::Lang;
+
+use crate::auth::Role;
+use crate::db::DbConn;
+use crate::db::schema::{authorities, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub locale: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub authority_id: Option<i64>,
+    pub approval_state: Option<String>,
+    pub approval_reason: Option<String>,
+    pub approved_by: Option<i64>,
+    pub approval_decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Entrepreneur)
+    }
+
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.locale).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = authorities)]
+pub struct Authority {
+    #[serde(skip)]
+    pub id: i64,
+    pub name: String,
+    pub cvr: String,
+    pub nuts_code: String,
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+}
+
+/// Emails are compared and stored in lower case, trimmed.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(normalize_email(email)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+pub fn authority(conn: &mut DbConn, id: i64) -> QueryResult<Authority> {
+    authorities::table
+        .find(id)
+        .select(Authority::as_select())
+        .first(conn)
+}

@@ -1,0 +1,541 @@
+//! The rules of accounts, shared by the JSON API and the pages.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use socialbid_frontend::Lang;
+
+use crate::accounts::model::{self, User, normalize_email};
+use crate::accounts::validate::Registration;
+use crate::app::AppState;
+use crate::auth::tokens::{hash_token, random_token};
+use crate::auth::{AuthUser, password, rate_limit, sessions};
+use crate::db::DbConn;
+use crate::db::schema::{audit_log, authorities, email_tokens, login_attempts, sessions as sessions_table, users};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::mail;
+
+pub const VERIFY_HOURS: i64 = 24;
+pub const RESET_MINUTES: i64 = 60;
+
+const PURPOSE_VERIFY: &str = "verify_email";
+const PURPOSE_RESET: &str = "reset_password";
+
+/// Creates the account, its verification link and the mail carrying it in
+/// one transaction: either all of it exists afterwards or none of it.
+pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<User> {
+    let valid = form.validate().map_err(AppError::invalid)?;
+    let hash = password::hash(&valid.password)?;
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction::<_, AppError, _>(|conn| {
+                let taken: i64 = users::table
+                    .filter(users::email.eq(&valid.email))
+                    .count()
+                    .get_result(conn)?;
+                if taken > 0 {
+                    return Err(AppError::conflict("email", "taken"));
+                }
+                let authority_id = match &valid.authority {
+                    None => None,
+                    Some(authority) => Some(find_or_create_authority(conn, authority, now)?),
+                };
+                let user_id: i64 = diesel::insert_into(users::table)
+                    .values((
+                        users::email.eq(&valid.email),
+                        users::name.eq(&valid.name),
+                        users::password_hash.eq(&hash),
+                        users::role.eq(valid.role.as_str()),
+                        users::locale.eq(lang.code()),
+                        users::authority_id.eq(authority_id),
+                        users::approval_state.eq(authority_id.map(|_| "pending")),
+                        users::created_at.eq(now),
+                        users::updated_at.eq(now),
+                    ))
+                    .returning(users::id)
+                    .get_result(conn)?;
+                let user = model::find(conn, user_id)?;
+                send_verification(conn, &user, &public_url, now)?;
+                Ok(user)
+            })
+        })
+        .await
+}
+
+/// An officer of an authority already known by its CVR number joins it;
+/// the name typed is not allowed to rename it.
+fn find_or_create_authority(
+    conn: &mut DbConn,
+    authority: &super::validate::ValidAuthority,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    let existing: Option<i64> = authorities::table
+        .filter(authorities::cvr.eq(&authority.cvr))
+        .select(authorities::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(id) => Ok(id),
+        None => diesel::insert_into(authorities::table)
+            .values((
+                authorities::name.eq(&authority.name),
+                authorities::cvr.eq(&authority.cvr),
+                authorities::nuts_code.eq(&authority.nuts_code),
+                authorities::created_at.eq(now),
+            ))
+            .returning(authorities::id)
+            .get_result(conn),
+    }
+}
+
+fn create_link_token(
+    conn: &mut DbConn,
+    user_id: i64,
+    purpose: &str,
+    lifetime: Duration,
+    now: NaiveDateTime,
+) -> QueryResult<(i64, String)> {
+    let (raw, hashed) = random_token();
+    let id = diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::user_id.eq(user_id),
+            email_tokens::purpose.eq(purpose),
+            email_tokens::token_hash.eq(hashed),
+            email_tokens::created_at.eq(now),
+            email_tokens::expires_at.eq(now + lifetime),
+        ))
+        .returning(email_tokens::id)
+        .get_result(conn)?;
+    Ok((id, raw))
+}
+
+fn send_verification(conn: &mut DbConn, user: &User, public_url: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let (token_id, raw) = create_link_token(conn, user.id, PURPOSE_VERIFY, Duration::hours(VERIFY_HOURS), now)?;
+    mail::queue(
+        conn,
+        &user.email,
+        user.lang(),
+        "verify_email",
+        serde_json::json!({
+            "name": user.name,
+            "link": format!("{public_url}/verify?token={raw}"),
+            "expires_hours": VERIFY_HOURS,
+        }),
+        format!("verify_email:{token_id}"),
+        now,
+    )
+}
+
+/// Consumes a link token: refuses an unknown (404), expired (400) or used
+/// (409) one, and marks it used in the same transaction as `then`.
+fn consume_link<T>(
+    conn: &mut DbConn,
+    raw: &str,
+    purpose: &str,
+    now: NaiveDateTime,
+    then: impl FnOnce(&mut DbConn, i64) -> AppResult<T>,
+) -> AppResult<T> {
+    conn.transaction::<_, AppError, _>(|conn| {
+        let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+            .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
+            .filter(email_tokens::purpose.eq(purpose))
+            .select((
+                email_tokens::id,
+                email_tokens::user_id,
+                email_tokens::expires_at,
+                email_tokens::used_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((token_id, user_id, expires_at, used_at)) = found else {
+            return Err(link_error("link_invalid"));
+        };
+        if used_at.is_some() {
+            return Err(link_error("link_used"));
+        }
+        if expires_at <= now {
+            return Err(link_error("link_expired"));
+        }
+        diesel::update(email_tokens::table.find(token_id))
+            .set(email_tokens::used_at.eq(now))
+            .execute(conn)?;
+        then(conn, user_id)
+    })
+}
+
+fn link_error(code: &'static str) -> AppError {
+    use axum::http::StatusCode;
+    let status = match code {
+        "link_invalid" => StatusCode::NOT_FOUND,
+        "link_used" => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    AppError::refused(status, code)
+}
+
+pub async fn verify_email(app: &AppState, token: String) -> AppResult<()> {
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            consume_link(conn, &token, PURPOSE_VERIFY, now, |conn, user_id| {
+                diesel::update(users::table.find(user_id).filter(users::email_verified_at.is_null()))
+                    .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+                    .execute(conn)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Sends a new verification link if the address belongs to an unverified
+/// account. Answers the same either way, so it reveals no accounts.
+pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()> {
+    let email = super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                if let Some(user) = model::find_by_email(conn, &email)?
+                    && user.email_verified_at.is_none()
+                {
+                    send_verification(conn, &user, &public_url, now)?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenPair {
+    /// JWT for `Authorization: Bearer`, valid 15 minutes.
+    pub access_token: String,
+    /// Opaque; exchange it at `/api/v1/auth/refresh` for a new pair. Each
+    /// refresh token works once.
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+impl TokenPair {
+    fn new(access_token: String, refresh_token: String) -> TokenPair {
+        TokenPair {
+            access_token,
+            refresh_token,
+            token_type: "Bearer",
+            expires_in: crate::auth::tokens::ACCESS_TOKEN_MINUTES * 60,
+        }
+    }
+}
+
+/// Logs in. An unknown email and a wrong password get the same answer
+/// after the same work; failures are counted per account and per address.
+pub async fn login(
+    app: &AppState,
+    email: String,
+    password_typed: String,
+    ip: String,
+    user_agent: Option<String>,
+) -> AppResult<TokenPair> {
+    let email = normalize_email(&email);
+    let now = app.clock.now();
+    let user = {
+        let (email, ip) = (email.clone(), ip.clone());
+        app.db
+            .run(move |conn| {
+                rate_limit::check(conn, &email, &ip, now)?;
+                Ok::<_, AppError>(model::find_by_email(conn, &email)?)
+            })
+            .await?
+    };
+    let password_ok = match &user {
+        Some(user) => password::verify(&password_typed, &user.password_hash),
+        None => {
+            password::verify_against_nothing(&password_typed);
+            false
+        }
+    };
+    let user = match (user, password_ok) {
+        (Some(user), true) => user,
+        _ => {
+            app.db
+                .run(move |conn| rate_limit::record_failure(conn, &email, &ip, now).map_err(AppError::from))
+                .await?;
+            return Err(AppError::unauthenticated("invalid_credentials"));
+        }
+    };
+    if user.email_verified_at.is_none() {
+        return Err(AppError::forbidden("email_not_verified"));
+    }
+    let user_id = user.id;
+    let session = app
+        .db
+        .run(move |conn| {
+            rate_limit::clear_account(conn, &email)?;
+            Ok::<_, AppError>(sessions::create(conn, user_id, user_agent.as_deref(), now)?)
+        })
+        .await?;
+    let access = app.tokens.issue(user_id, session.session_id, now)?;
+    Ok(TokenPair::new(access, session.refresh_token))
+}
+
+pub async fn refresh(app: &AppState, refresh_token: String) -> AppResult<TokenPair> {
+    let now = app.clock.now();
+    let rotated = app
+        .db
+        .run(move |conn| sessions::rotate(conn, &refresh_token, now))
+        .await?;
+    let access = app
+        .tokens
+        .issue(rotated.user_id, rotated.session.session_id, now)?;
+    Ok(TokenPair::new(access, rotated.session.refresh_token))
+}
+
+pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| sessions::revoke(conn, session_id, now).map(|_| ()).map_err(AppError::from))
+        .await
+}
+
+/// Mails a reset link if the address has an account; answers the same
+/// either way.
+pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<()> {
+    let email = super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                if let Some(user) = model::find_by_email(conn, &email)? {
+                    let (token_id, raw) =
+                        create_link_token(conn, user.id, PURPOSE_RESET, Duration::minutes(RESET_MINUTES), now)?;
+                    mail::queue(
+                        conn,
+                        &user.email,
+                        user.lang(),
+                        "reset_password",
+                        serde_json::json!({
+                            "name": user.name,
+                            "link": format!("{public_url}/reset-password?token={raw}"),
+                            "expires_minutes": RESET_MINUTES,
+                        }),
+                        format!("reset_password:{token_id}"),
+                        now,
+                    )?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await
+}
+
+/// Whether a reset link can still be used (the page asks before showing the
+/// form).
+pub async fn check_reset_link(app: &AppState, token: String) -> AppResult<()> {
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            let found: Option<(NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+                .filter(email_tokens::token_hash.eq(hash_token(token.trim())))
+                .filter(email_tokens::purpose.eq(PURPOSE_RESET))
+                .select((email_tokens::expires_at, email_tokens::used_at))
+                .first(conn)
+                .optional()?;
+            match found {
+                None => Err(link_error("link_invalid")),
+                Some((_, Some(_))) => Err(link_error("link_used")),
+                Some((expires_at, None)) if expires_at <= now => Err(link_error("link_expired")),
+                Some(_) => Ok(()),
+            }
+        })
+        .await
+}
+
+/// Sets a new password from a reset link and ends every session: whoever
+/// knew the old password is logged out.
+pub async fn reset_password(app: &AppState, token: String, new_password: String) -> AppResult<()> {
+    let hash_input = new_password.clone();
+    let now = app.clock.now();
+    let hash = {
+        if let Some(e) = password::check_rules("password", &hash_input, "") {
+            return Err(AppError::invalid(vec![e]));
+        }
+        password::hash(&hash_input)?
+    };
+    app.db
+        .run(move |conn| {
+            consume_link(conn, &token, PURPOSE_RESET, now, |conn, user_id| {
+                let user = model::find(conn, user_id)?;
+                if let Some(e) = password::check_rules("password", &new_password, &user.email) {
+                    return Err(AppError::invalid(vec![e]));
+                }
+                diesel::update(users::table.find(user_id))
+                    .set((
+                        users::password_hash.eq(&hash),
+                        // Following a link from the mailbox proves the address.
+                        users::email_verified_at.eq(user.email_verified_at.unwrap_or(now)),
+                        users::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                sessions::revoke_all_for_user(conn, user_id, None, now)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Changes the password; every other session of the user ends.
+pub async fn change_password(
+    app: &AppState,
+    user: &AuthUser,
+    current: String,
+    new_password: String,
+) -> AppResult<()> {
+    let (user_id, session_id, email) = (user.id, user.session_id, user.email.clone());
+    let stored = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(model::find(conn, user_id)?.password_hash))
+        .await?;
+    let mut errors = Vec::new();
+    if current.is_empty() {
+        errors.push(FieldError::new("current_password", "required"));
+    } else if !password::verify(&current, &stored) {
+        errors.push(FieldError::new("current_password", "wrong"));
+    }
+    if let Some(e) = password::check_rules("new_password", &new_password, &email) {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let hash = password::hash(&new_password)?;
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::update(users::table.find(user_id))
+                    .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
+                    .execute(conn)?;
+                sessions::revoke_all_for_user(conn, user_id, Some(session_id), now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await
+}
+
+/// Everything stored about a person, for the right of access (GDPR art.
+/// 15): the account, the authority, sessions, links sent, failed logins and
+/// audit entries. Secrets (hashes) are left out.
+pub async fn export(app: &AppState, user_id: i64) -> AppResult<serde_json::Value> {
+    app.db
+        .run(move |conn| {
+            let user = model::find(conn, user_id)?;
+            let authority = match user.authority_id {
+                Some(id) => Some(model::authority(conn, id)?),
+                None => None,
+            };
+            let sessions: Vec<(NaiveDateTime, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<String>)> =
+                sessions_table::table
+                    .filter(sessions_table::user_id.eq(user_id))
+                    .order(sessions_table::id)
+                    .select((
+                        sessions_table::created_at,
+                        sessions_table::last_used_at,
+                        sessions_table::expires_at,
+                        sessions_table::revoked_at,
+                        sessions_table::user_agent,
+                    ))
+                    .load(conn)?;
+            let links: Vec<(String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+                .filter(email_tokens::user_id.eq(user_id))
+                .order(email_tokens::id)
+                .select((
+                    email_tokens::purpose,
+                    email_tokens::created_at,
+                    email_tokens::expires_at,
+                    email_tokens::used_at,
+                ))
+                .load(conn)?;
+            let failed_logins: Vec<(String, NaiveDateTime)> = login_attempts::table
+                .filter(login_attempts::email.eq(&user.email))
+                .order(login_attempts::id)
+                .select((login_attempts::ip, login_attempts::attempted_at))
+                .load(conn)?;
+            let audit: Vec<(String, String, i64, Option<String>, NaiveDateTime)> = audit_log::table
+                .filter(
+                    audit_log::actor_id
+                        .eq(user_id)
+                        .or(audit_log::subject_type.eq("user").and(audit_log::subject_id.eq(user_id))),
+                )
+                .order(audit_log::id)
+                .select((
+                    audit_log::action,
+                    audit_log::subject_type,
+                    audit_log::subject_id,
+                    audit_log::reason,
+                    audit_log::created_at,
+                ))
+                .load(conn)?;
+            Ok::<_, AppError>(serde_json::json!({
+                "exported_at": chrono::Utc::now().naive_utc(),
+                "account": {
+                    "id": user.id,
+                    "email": user.email,
+                    "name": user.name,
+                    "role": user.role,
+                    "locale": user.locale,
+                    "email_verified_at": user.email_verified_at,
+                    "approval_state": user.approval_state,
+                    "approval_reason": user.approval_reason,
+                    "approval_decided_at": user.approval_decided_at,
+                    "created_at": user.created_at,
+                    "updated_at": user.updated_at,
+                },
+                "authority": authority,
+                "sessions": sessions.into_iter().map(|(created_at, last_used_at, expires_at, revoked_at, user_agent)| serde_json::json!({
+                    "created_at": created_at, "last_used_at": last_used_at, "expires_at": expires_at,
+                    "revoked_at": revoked_at, "user_agent": user_agent,
+                })).collect::<Vec<_>>(),
+                "email_links": links.into_iter().map(|(purpose, created_at, expires_at, used_at)| serde_json::json!({
+                    "purpose": purpose, "created_at": created_at, "expires_at": expires_at, "used_at": used_at,
+                })).collect::<Vec<_>>(),
+                "failed_logins": failed_logins.into_iter().map(|(ip, at)| serde_json::json!({ "ip": ip, "at": at })).collect::<Vec<_>>(),
+                "audit_log": audit.into_iter().map(|(action, subject_type, subject_id, reason, at)| serde_json::json!({
+                    "action": action, "subject_type": subject_type, "subject_id": subject_id, "reason": reason, "at": at,
+                })).collect::<Vec<_>>(),
+            }))
+        })
+        .await
+}
+
+/// Deletes the account after the password is confirmed. Sessions, links
+/// and failed logins go with it; the audit log keeps what an admin did
+/// (with the admin's address) because accountability outlives the account.
+pub async fn delete_account(app: &AppState, user: &AuthUser, password_typed: String) -> AppResult<()> {
+    let user_id = user.id;
+    let stored = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(model::find(conn, user_id)?.password_hash))
+        .await?;
+    if password_typed.is_empty() {
+        return Err(AppError::field("password", "required"));
+    }
+    if !password::verify(&password_typed, &stored) {
+        return Err(AppError::field("password", "wrong"));
+    }
+    let email = user.email.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email))).execute(conn)?;
+                diesel::delete(users::table.find(user_id)).execute(conn)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,147 @@
+//! Officer approval: an officer account works only once an admin approves
+//! it; a rejection carries a reason the officer is told.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::model;
+use crate::app::AppState;
+use crate::auth::{AuthUser, sessions};
+use crate::db::schema::{audit_log, authorities, users};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::mail;
+
+pub const MAX_REASON: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ApprovalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalState::Pending => "pending",
+            ApprovalState::Approved => "approved",
+            ApprovalState::Rejected => "rejected",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct OfficerView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub state: String,
+    pub authority_name: String,
+    pub authority_cvr: String,
+    pub authority_nuts: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub async fn list(app: &AppState, state: ApprovalState) -> AppResult<Vec<OfficerView>> {
+    app.db
+        .run(move |conn| {
+            Ok(users::table
+                .inner_join(authorities::table)
+                .filter(users::role.eq("officer"))
+                .filter(users::approval_state.eq(state.as_str()))
+                .order(users::created_at)
+                .select((
+                    users::id,
+                    users::name,
+                    users::email,
+                    users::approval_state.assume_not_null(),
+                    authorities::name,
+                    authorities::cvr,
+                    authorities::nuts_code,
+                    users::created_at,
+                ))
+                .load(conn)?)
+        })
+        .await
+}
+
+pub enum Decision {
+    Approve,
+    Reject { reason: String },
+}
+
+/// Records the decision, its audit entry and the officer's mail in one
+/// transaction. A rejection needs a reason and ends the officer's sessions.
+pub async fn decide(app: &AppState, admin: &AuthUser, officer_id: i64, decision: Decision) -> AppResult<()> {
+    let (new_state, reason, action) = match decision {
+        Decision::Approve => (ApprovalState::Approved, None, "officer.approve"),
+        Decision::Reject { reason } => {
+            let reason = reason.trim().to_owned();
+            if reason.is_empty() {
+                return Err(AppError::invalid(vec![FieldError::new("reason", "required")]));
+            }
+            if reason.chars().count() > MAX_REASON {
+                return Err(AppError::invalid(vec![FieldError::new("reason", "too_long").with("max", MAX_REASON)]));
+            }
+            (ApprovalState::Rejected, Some(reason), "officer.reject")
+        }
+    };
+    let (admin_id, admin_email) = (admin.id, admin.email.clone());
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let officer = model::find(conn, officer_id)?;
+                if officer.role != "officer" {
+                    return Err(AppError::not_found());
+                }
+                if officer.approval_state.as_deref() == Some(new_state.as_str()) {
+                    return Err(AppError::refused(axum::http::StatusCode::CONFLICT, "already_decided"));
+                }
+                diesel::update(users::table.find(officer_id))
+                    .set((
+                        users::approval_state.eq(new_state.as_str()),
+                        users::approval_reason.eq(&reason),
+                        users::approved_by.eq(admin_id),
+                        users::approval_decided_at.eq(now),
+                        users::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                let audit_id: i64 = diesel::insert_into(audit_log::table)
+                    .values((
+                        audit_log::actor_id.eq(admin_id),
+                        audit_log::actor_email.eq(&admin_email),
+                        audit_log::action.eq(action),
+                        audit_log::subject_type.eq("user"),
+                        audit_log::subject_id.eq(officer_id),
+                        audit_log::reason.eq(&reason),
+                        audit_log::created_at.eq(now),
+                    ))
+                    .returning(audit_log::id)
+                    .get_result(conn)?;
+                if new_state == ApprovalState::Rejected {
+                    sessions::revoke_all_for_user(conn, officer_id, None, now)?;
+                }
+                mail::queue(
+                    conn,
+                    &officer.email,
+                    officer.lang(),
+                    "officer_decision",
+                    serde_json::json!({
+                        "name": officer.name,
+                        "approved": new_state == ApprovalState::Approved,
+                        "reason": reason,
+                        "link": format!("{public_url}/login"),
+                    }),
+                    format!("officer_decision:{audit_id}"),
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await
+}

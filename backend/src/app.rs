@@ -1,0 +1,73 @@
+//! The application state shared by every handler and the worker, cloned
+//! cheaply.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::NaiveDateTime;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::web::metrics::Metrics;
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub clock: Clock,
+    pub tokens: TokenKeys,
+    pub mailer: Mailer,
+    pub metrics: Metrics,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Connects to the database and sets up mail. Does not migrate: `serve`
+    /// does that for the embedded database, `migrate` for the others.
+    pub fn new(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url, config.db_pool_size)?;
+        let mailer = Mailer::from_config(&config)?;
+        let tokens = TokenKeys::new(config.jwt_secret_bytes());
+        Ok(AppState(Arc::new(App {
+            config,
+            db,
+            clock: Clock::default(),
+            tokens,
+            mailer,
+            metrics: Metrics::default(),
+        })))
+    }
+}
+
+/// The time as the application sees it: UTC, without a zone, as stored.
+/// Every expiry (tokens, links, rate limits, job back-off) is measured with
+/// it, so tests can move time forward instead of sleeping.
+#[derive(Default)]
+pub struct Clock {
+    offset_seconds: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> NaiveDateTime {
+        chrono::Utc::now().naive_utc()
+            + chrono::Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))
+    }
+
+    /// Moves this process's time forward (tests of expiry use it).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_seconds
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
+    }
+}

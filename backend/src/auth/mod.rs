@@ -1,0 +1,18 @@
+//! Who is calling: passwords, tokens, sessions, the extractors that put the
+//! caller's identity and role in every handler's signature, CSRF protection
+//! for forms, and the login rate limit.
+
+pub mod browser;
+pub mod csrf;
+pub mod extract;
+pub mod password;
+pub mod rate_limit;
+pub mod sessions;
+pub mod tokens;
+
+pub use extract::{Admin, AuthUser, Entrepreneur, MaybeUser, Officer, Role};
+
+/// The browser keeps its access token here (HttpOnly, SameSite=Lax).
+pub const ACCESS_COOKIE: &str = "sb_access";
+/// The browser's refresh token, sent only to the paths that need it.
+pub const REFRESH_COOKIE: &str = "sb_refresh";

@@ -1,0 +1,81 @@
+//! Passwords: argon2id hashes, and the rules a new password must meet.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+use crate::error::FieldError;
+
+pub const MIN_LEN: usize = 12;
+pub const MAX_LEN: usize = 128;
+
+pub fn hash(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+pub fn verify(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Verifies against a fixed hash so that an unknown email costs as much time
+/// as a wrong password and cannot be told apart by timing.
+pub fn verify_against_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash("a password nobody has").unwrap_or_default());
+    verify(password, dummy);
+}
+
+/// The rules for a new password, reported on `field`: long enough to resist
+/// guessing, short enough to hash quickly, and not the email address.
+pub fn check_rules(field: &'static str, password: &str, email: &str) -> Option<FieldError> {
+    let length = password.chars().count();
+    if password.is_empty() {
+        Some(FieldError::new(field, "required"))
+    } else if length < MIN_LEN {
+        Some(FieldError::new(field, "too_short").with("min", MIN_LEN))
+    } else if length > MAX_LEN {
+        Some(FieldError::new(field, "too_long").with("max", MAX_LEN))
+    } else if password.trim().eq_ignore_ascii_case(email.trim()) {
+        Some(FieldError::new(field, "same_as_email"))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_verifies_only_the_same_password() {
+        let stored = hash("correct horse battery").unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &stored));
+        assert!(!verify("correct horse batterY", &stored));
+        assert!(!verify("anything", "not a hash"));
+    }
+
+    #[test]
+    fn rules_name_what_is_wrong() {
+        let rule = |p: &str| check_rules("password", p, "a@b.dk").map(|e| e.rule);
+        assert_eq!(rule(""), Some("required"));
+        assert_eq!(rule("short"), Some("too_short"));
+        assert_eq!(rule(&"x".repeat(129)), Some("too_long"));
+        assert_eq!(rule("A@B.DK"), Some("too_short"));
+        assert_eq!(
+            check_rules("password", "someone@example.dk", "someone@example.dk").map(|e| e.rule),
+            Some("same_as_email")
+        );
+        assert_eq!(rule("a long enough passphrase"), None);
+    }
+}

@@ -1,0 +1,234 @@
+//! Configuration: environment variables only, each documented here, in the
+//! README and in `.env.example`. Every subcommand reads the same set.
+
+use std::fs;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::db::Backend;
+
+/// The variables as clap reads them; see [`Config`] for the resolved values.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "SOCIALBID_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder for the embedded database, the JWT key, the search index and
+    /// mail written to files.
+    #[arg(long, env = "SOCIALBID_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// `postgres://user@host/db` for PostgreSQL; default: SQLite in the data
+    /// folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// `smtp://host:port` or `smtps://user:pass@host`; unset: mail is written
+    /// as .eml files under the data folder.
+    #[arg(long, env = "SOCIALBID_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Key that signs access tokens (at least 32 characters). Required with
+    /// PostgreSQL; with SQLite one is generated in the data folder.
+    #[arg(long, env = "SOCIALBID_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// The address people reach the service at, for links in mail.
+    #[arg(long, env = "SOCIALBID_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Sender of every mail.
+    #[arg(long, env = "SOCIALBID_MAIL_FROM", default_value = "Socialbid <noreply@socialbid.localhost>")]
+    pub mail_from: String,
+    /// Where the footer's accessibility statement link points.
+    #[arg(long, env = "SOCIALBID_ACCESSIBILITY_URL", default_value = "/accessibility")]
+    pub accessibility_url: String,
+    /// Contact address shown in the footer.
+    #[arg(long, env = "SOCIALBID_CONTACT_EMAIL", default_value = "kontakt@socialbid.localhost")]
+    pub contact_email: String,
+    /// Connections in the database pool.
+    #[arg(long, env = "SOCIALBID_DB_POOL_SIZE", default_value_t = 10)]
+    pub db_pool_size: u32,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub smtp_url: Option<SecretString>,
+    pub jwt_secret: SecretString,
+    pub public_url: String,
+    pub mail_from: String,
+    pub accessibility_url: String,
+    pub contact_email: String,
+    pub db_pool_size: u32,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("backend", &Backend::from_url(&self.database_url).name())
+            .field("smtp", &self.smtp_url.is_some())
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+const MIN_SECRET_LEN: usize = 32;
+const SECRET_FILE: &str = "jwt-secret";
+
+impl Config {
+    pub fn from_settings(settings: Settings) -> anyhow::Result<Config> {
+        let data_dir = settings.data_dir;
+        fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
+        let database_url = settings
+            .database_url
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("socialbid.db").display()));
+        let backend = Backend::from_url(&database_url);
+        let jwt_secret = match settings.jwt_secret.filter(|s| !s.is_empty()) {
+            Some(secret) if secret.len() < MIN_SECRET_LEN => {
+                bail!("SOCIALBID_JWT_SECRET must be at least {MIN_SECRET_LEN} characters long")
+            }
+            Some(secret) => SecretString::from(secret),
+            None if backend == Backend::Postgres => bail!(
+                "SOCIALBID_JWT_SECRET is required with PostgreSQL: every replica must sign \
+                 tokens with the same key (at least {MIN_SECRET_LEN} characters)"
+            ),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let public_url = settings
+            .public_url
+            .unwrap_or_else(|| format!("http://{}", settings.addr))
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Config {
+            addr: settings.addr,
+            data_dir,
+            database_url,
+            smtp_url: settings
+                .smtp_url
+                .filter(|s| !s.is_empty())
+                .map(SecretString::from),
+            jwt_secret,
+            public_url,
+            mail_from: settings.mail_from,
+            accessibility_url: settings.accessibility_url,
+            contact_email: settings.contact_email,
+            db_pool_size: settings.db_pool_size.max(1),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        Backend::from_url(&self.database_url)
+    }
+
+    /// Cookies get the `Secure` flag when the service is reached over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    pub fn jwt_secret_bytes(&self) -> &[u8] {
+        self.jwt_secret.expose_secret().as_bytes()
+    }
+}
+
+/// The embedded default keeps its signing key beside the database, readable
+/// by the owner only, so tokens survive a restart without any configuration.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
+    let path = data_dir.join(SECRET_FILE);
+    if path.exists() {
+        let secret = fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let secret = secret.trim().to_owned();
+        if secret.len() < MIN_SECRET_LEN {
+            bail!("{} is shorter than {MIN_SECRET_LEN} characters", path.display());
+        }
+        return Ok(SecretString::from(secret));
+    }
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(secret.as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new token signing key");
+    Ok(SecretString::from(secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut all = vec!["test"];
+        all.extend_from_slice(args);
+        Wrapper::parse_from(all).settings
+    }
+
+    #[test]
+    fn embedded_default_generates_a_private_key_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let args = ["--data-dir", data.to_str().unwrap()];
+        let first = Config::from_settings(settings(&args)).unwrap();
+        let second = Config::from_settings(settings(&args)).unwrap();
+        assert_eq!(first.jwt_secret_bytes(), second.jwt_secret_bytes());
+        assert!(first.database_url.starts_with("sqlite://"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(data.join(SECRET_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn postgres_requires_a_configured_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = Config::from_settings(settings(&[
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--database-url",
+            "postgres://localhost/x",
+        ]))
+        .unwrap_err();
+        assert!(error.to_string().contains("SOCIALBID_JWT_SECRET"), "{error}");
+    }
+
+    #[test]
+    fn short_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = Config::from_settings(settings(&[
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--jwt-secret",
+            "short",
+        ]))
+        .unwrap_err();
+        assert!(error.to_string().contains("at least 32"), "{error}");
+    }
+}

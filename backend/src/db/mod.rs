@@ -1,0 +1,135 @@
+//! The database: one connection type over SQLite and PostgreSQL, an r2d2
+//! pool, embedded migrations per backend, and one helper that runs blocking
+//! diesel code on tokio's blocking pool.
+
+mod connection;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::r2d2::{Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub use connection::{Backend, DbConn, DbManager};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+pub type PooledConn = PooledConnection<DbManager>;
+
+/// A cheaply cloned handle to the pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<DbManager>,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database is unreachable: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("a database task panicked or was cancelled: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+impl Db {
+    /// Opens a pool for `url` (`sqlite://path`, a plain path, or
+    /// `postgres://...`). Fails with the database's own error when the first
+    /// connection cannot be made.
+    pub fn connect(url: &str, max_size: u32) -> Result<Db, diesel::r2d2::PoolError> {
+        let manager = DbManager::new(url);
+        let backend = manager.backend();
+        // SQLite has one writer; more connections than that only queue on the
+        // file lock, but readers do run in parallel under WAL.
+        let max_size = match backend {
+            Backend::Sqlite => max_size.min(8),
+            Backend::Postgres => max_size,
+        };
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool: diesel is
+    /// synchronous, and async code must not block.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(DbError::from)?
+    }
+
+    /// A connection for synchronous code (the CLI, migrations).
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies every pending migration of this backend's set and returns the
+    /// versions applied.
+    pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.get()?;
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let applied = conn
+            .run_pending_migrations(migrations)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    }
+
+    /// Rolls back every migration (used by the reversibility test).
+    pub fn revert_all(&self) -> anyhow::Result<()> {
+        let mut conn = self.get()?;
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        conn.revert_all_migrations(migrations)
+            .map_err(|e| anyhow::anyhow!("revert failed: {e}"))?;
+        Ok(())
+    }
+}
+
+/// True when `error` is a unique-constraint violation, which handlers turn
+/// into a 409 with a message naming the field.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+impl Db {
+    pub fn pool_state(&self) -> diesel::r2d2::State {
+        self.pool.state()
+    }
+}
+
+impl Db {
+    pub fn has_pending_migrations(&self) -> anyhow::Result<bool> {
+        let mut conn = self.get()?;
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        conn.has_pending_migration(migrations)
+            .map_err(|e| anyhow::anyhow!("cannot read the migration state: {e}"))
+    }
+}

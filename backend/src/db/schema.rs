@@ -1,0 +1,111 @@
+//! The tables, written by hand to match both migration sets
+//! (`migrations/sqlite` and `migrations/postgres`); a test compares them
+//! with what each database reports.
+
+diesel::table! {
+    authorities (id) {
+        id -> BigInt,
+        name -> Text,
+        cvr -> Text,
+        nuts_code -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        locale -> Text,
+        email_verified_at -> Nullable<Timestamp>,
+        authority_id -> Nullable<BigInt>,
+        approval_state -> Nullable<Text>,
+        approval_reason -> Nullable<Text>,
+        approved_by -> Nullable<BigInt>,
+        approval_decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        refresh_hash -> Text,
+        previous_refresh_hash -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        dedupe_key -> Nullable<Text>,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        locked_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        actor_email -> Nullable<Text>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> BigInt,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> authorities (authority_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    authorities,
+    users,
+    sessions,
+    email_tokens,
+    login_attempts,
+    jobs,
+    audit_log,
+);

@@ -1,0 +1,192 @@
+//! One error type for every handler. An error carries a machine-readable
+//! code and, for bad input, the fields and rules it broke; the words are
+//! chosen later, in the caller's language, by `web::errors`, which turns the
+//! same error into JSON under `/api` and into a page elsewhere.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::db::DbError;
+
+/// One broken rule on one field: shown beside the field on a page and listed
+/// under `fields` in JSON. `error.{field}.{rule}` is its translation key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, rule: &'static str) -> FieldError {
+        FieldError {
+            field,
+            rule,
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> FieldError {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    pub fn key(&self) -> String {
+        format!("error.{}.{}", self.field, self.rule)
+    }
+}
+
+#[derive(Debug)]
+pub enum AppError {
+    /// A refusal with a status and a code (`error.{code}` is its message).
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        params: Vec<(&'static str, String)>,
+    },
+    /// Input that breaks rules, one entry per field.
+    Invalid {
+        status: StatusCode,
+        fields: Vec<FieldError>,
+    },
+    /// Anything unexpected: logged with its cause, answered with a plain 500.
+    Internal(anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn refused(status: StatusCode, code: &'static str) -> AppError {
+        AppError::Refused {
+            status,
+            code,
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> AppError {
+        if let AppError::Refused { params, .. } = &mut self {
+            params.push((name, value.to_string()));
+        }
+        self
+    }
+
+    pub fn bad_request(code: &'static str) -> AppError {
+        AppError::refused(StatusCode::BAD_REQUEST, code)
+    }
+
+    pub fn unauthenticated(code: &'static str) -> AppError {
+        AppError::refused(StatusCode::UNAUTHORIZED, code)
+    }
+
+    pub fn forbidden(code: &'static str) -> AppError {
+        AppError::refused(StatusCode::FORBIDDEN, code)
+    }
+
+    pub fn not_found() -> AppError {
+        AppError::refused(StatusCode::NOT_FOUND, "not_found")
+    }
+
+    /// Input that breaks rules: 422 with every broken rule listed.
+    pub fn invalid(fields: Vec<FieldError>) -> AppError {
+        AppError::Invalid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            fields,
+        }
+    }
+
+    pub fn field(field: &'static str, rule: &'static str) -> AppError {
+        AppError::invalid(vec![FieldError::new(field, rule)])
+    }
+
+    /// A value that clashes with one already stored (a taken email): 409.
+    pub fn conflict(field: &'static str, rule: &'static str) -> AppError {
+        AppError::Invalid {
+            status: StatusCode::CONFLICT,
+            fields: vec![FieldError::new(field, rule)],
+        }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> AppError {
+        AppError::Internal(error.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Refused { status, .. } | AppError::Invalid { status, .. } => *status,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Refused { code, .. } => code,
+            AppError::Invalid { status, .. } if *status == StatusCode::CONFLICT => "conflict",
+            AppError::Invalid { .. } => "validation_failed",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    pub fn params(&self) -> &[(&'static str, String)] {
+        match self {
+            AppError::Refused { params, .. } => params,
+            _ => &[],
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => AppError::not_found(),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::Query(e) => e.into(),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        AppError::Internal(error)
+    }
+}
+
+/// What `web::errors` needs to word the error in the caller's language; it
+/// travels in the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    pub code: &'static str,
+    pub params: Vec<(&'static str, String)>,
+    pub fields: Vec<FieldError>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let report = ErrorReport {
+            code: self.code(),
+            params: self.params().to_vec(),
+            fields: self.fields().to_vec(),
+        };
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(report);
+        response
+    }
+}

@@ -1,0 +1,10 @@
+//! The job queue: side effects (mail now, indexing and matching later) are
+//! rows written in the same transaction as the change that causes them, so
+//! nothing committed is lost and nothing is sent for a change that rolled
+//! back. Workers claim due jobs, run them, and retry failures with
+//! exponential back-off.
+
+mod queue;
+pub mod worker;
+
+pub use queue::{ClaimedJob, Job, claim, complete, enqueue, fail, pending_count};

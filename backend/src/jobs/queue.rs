@@ -1,0 +1,171 @@
+//! The `jobs` table: enqueue, claim, complete, fail.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use serde::Serialize;
+
+use crate::db::DbConn;
+use crate::db::schema::jobs;
+
+/// A kind of job and its payload.
+pub trait Job: Serialize {
+    const KIND: &'static str;
+    /// How often a failing job is tried before it is given up.
+    const MAX_ATTEMPTS: i32 = 8;
+}
+
+/// A claimed job ready to run.
+#[derive(Debug, QueryableByName)]
+pub struct ClaimedJob {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub payload: String,
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+    #[diesel(sql_type = Integer)]
+    pub max_attempts: i32,
+}
+
+/// A job whose worker died holds its lock this long before another worker
+/// may take it over; a crash between claim and send only delays the job.
+pub const STALE_LOCK_MINUTES: i64 = 5;
+
+/// Adds a job. With a `dedupe_key`, a second job with the same key is
+/// silently dropped: the key names the recipient and subject matter, so the
+/// same mail cannot be queued twice.
+pub fn enqueue<J: Job>(
+    conn: &mut DbConn,
+    job: &J,
+    dedupe_key: Option<String>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let payload = serde_json::to_string(job)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let row = (
+        jobs::kind.eq(J::KIND),
+        jobs::payload.eq(payload),
+        jobs::dedupe_key.eq(dedupe_key),
+        jobs::run_at.eq(now),
+        jobs::max_attempts.eq(J::MAX_ATTEMPTS),
+        jobs::created_at.eq(now),
+    );
+    // `on_conflict` does not compile on the multi-backend connection, so
+    // the same statement is written once for each concrete connection.
+    macro_rules! insert_ignoring_duplicates {
+        ($conn:expr) => {
+            diesel::insert_into(jobs::table)
+                .values(row)
+                .on_conflict(jobs::dedupe_key)
+                .do_nothing()
+                .execute($conn)
+        };
+    }
+    match conn {
+        DbConn::Postgres(c) => insert_ignoring_duplicates!(c),
+        DbConn::Sqlite(c) => insert_ignoring_duplicates!(c),
+    }?;
+    Ok(())
+}
+
+/// Takes the oldest due job and counts the attempt. PostgreSQL skips rows
+/// other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so
+/// the single UPDATE is already exclusive.
+pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<ClaimedJob>> {
+    let stale = now - Duration::minutes(STALE_LOCK_MINUTES);
+    let due = "finished_at IS NULL AND failed_at IS NULL AND run_at <= {now} \
+               AND (locked_at IS NULL OR locked_at < {stale})";
+    let claimed = match conn {
+        DbConn::Postgres(c) => diesel::sql_query(format!(
+            "UPDATE jobs SET locked_at = $1, attempts = attempts + 1 WHERE id = \
+             (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, kind, payload, attempts, max_attempts",
+            due.replace("{now}", "$2").replace("{stale}", "$3")
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(stale)
+        .get_result::<ClaimedJob>(c)
+        .optional()?,
+        DbConn::Sqlite(c) => diesel::sql_query(format!(
+            "UPDATE jobs SET locked_at = ?, attempts = attempts + 1 WHERE id = \
+             (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1) \
+             RETURNING id, kind, payload, attempts, max_attempts",
+            due.replace("{now}", "?").replace("{stale}", "?")
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(stale)
+        .get_result::<ClaimedJob>(c)
+        .optional()?,
+    };
+    Ok(claimed)
+}
+
+/// Marks a job done. `kept_payload` replaces the payload: a mail job keeps
+/// only who was mailed what, not the link it carried.
+pub fn complete(conn: &mut DbConn, id: i64, kept_payload: String, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::finished_at.eq(now),
+            jobs::locked_at.eq(None::<NaiveDateTime>),
+            jobs::payload.eq(kept_payload),
+            jobs::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failure; the job runs again after 2^attempts × 10 seconds (at
+/// most an hour), or is given up after its last attempt.
+pub fn fail(conn: &mut DbConn, job: &ClaimedJob, error: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let error: String = error.chars().take(2000).collect();
+    if job.attempts >= job.max_attempts {
+        diesel::update(jobs::table.find(job.id))
+            .set((
+                jobs::failed_at.eq(now),
+                jobs::locked_at.eq(None::<NaiveDateTime>),
+                jobs::last_error.eq(error),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(jobs::table.find(job.id))
+            .set((
+                jobs::run_at.eq(now + backoff(job.attempts)),
+                jobs::locked_at.eq(None::<NaiveDateTime>),
+                jobs::last_error.eq(error),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn backoff(attempts: i32) -> Duration {
+    let seconds = 10i64.saturating_mul(1i64 << attempts.clamp(0, 20));
+    Duration::seconds(seconds.min(3600))
+}
+
+/// Jobs neither finished nor given up (for `/metrics` and for tests that
+/// insist nothing is left over).
+pub fn pending_count(conn: &mut DbConn) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::finished_at.is_null())
+        .filter(jobs::failed_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 20);
+        assert_eq!(backoff(2).num_seconds(), 40);
+        assert_eq!(backoff(30).num_seconds(), 3600);
+    }
+}

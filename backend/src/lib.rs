@@ -1,0 +1,19 @@
+//! Socialbid: public procurement that rewards social value.
+//!
+//! The library behind the `socialbid` binary: configuration, the HTTP
+//! router, business rules by feature, the database, the job queue and mail.
+//! See `ARCHITECTURE.md` at the repository root for the picture.
+
+pub mod accounts;
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod router;
+pub mod web;

@@ -1,0 +1,90 @@
+//! Every route in one place, and the middleware around them.
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::app::AppState;
+use crate::auth::{browser, csrf};
+use crate::error::AppError;
+use crate::web::{errors, headers, health, lang, metrics, static_files};
+use crate::{accounts, admin};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Socialbid API",
+        description = "Public procurement that rewards social value. Errors always have the shape \
+                       `{\"error\": {\"code\": \"...\", \"message\": \"...\", \"fields\": [...]}}`; \
+                       messages follow `Accept-Language` (Danish or English).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Registration, verification, password, personal data"),
+        (name = "auth", description = "Log in, refresh, log out"),
+        (name = "admin", description = "Admins only"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::api::routes())
+        .merge(admin::api::routes())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+}
+
+pub fn router(app: AppState) -> Router {
+    let (api, openapi) = api_routes().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .merge(accounts::pages::routes())
+        .merge(admin::pages::routes())
+        .route("/lang", get(lang::switch))
+        .route("/static/{file}", get(static_files::serve))
+        .fallback(|| async { AppError::not_found() })
+        // Innermost first: the session is renewed before CSRF is checked,
+        // errors are worded after everything else has spoken.
+        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        .layer(from_fn_with_state(app.clone(), csrf::protect))
+        .layer(from_fn_with_state(app.clone(), errors::render))
+        .layer(from_fn(lang::choose))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(app.clone(), metrics::count))
+        .layer(from_fn(headers::secure))
+        .with_state(app)
+}

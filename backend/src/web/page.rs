@@ -1,0 +1,211 @@
+//! What every page needs besides its own view: the language, the language
+//! switch, the CSRF token for its forms, who is logged in, footer links and
+//! an optional success banner. Page handlers take a `Page` and call
+//! `render`.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Html;
+use serde::Serialize;
+use socialbid_frontend::{Lang, render_page};
+
+use crate::app::AppState;
+use crate::auth::MaybeUser;
+use crate::auth::csrf::CsrfToken;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::errors::field_message;
+use crate::web::lang::UserLang;
+
+#[derive(Serialize, Clone)]
+pub struct LanguageLink {
+    code: &'static str,
+    name: &'static str,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PageUser {
+    pub email: String,
+    pub name: String,
+    pub role: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PageMeta {
+    path: String,
+    languages: Vec<LanguageLink>,
+    csrf_token: String,
+    pub user: Option<PageUser>,
+    accessibility_url: String,
+    contact_email: String,
+    flash: Option<String>,
+}
+
+/// Success banners a redirect may ask for with `?notice=...`; anything else
+/// is ignored, so a link cannot put arbitrary words on a page.
+const NOTICES: [&str; 7] = [
+    "logged_in",
+    "logged_out",
+    "password_changed",
+    "password_reset",
+    "email_verified",
+    "officer_approved",
+    "officer_rejected",
+];
+
+pub struct Page {
+    pub lang: Lang,
+    pub meta: PageMeta,
+    pub user: Option<crate::auth::AuthUser>,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
+        let UserLang(lang) = UserLang::from_request_parts(parts, app)
+            .await
+            .unwrap_or(UserLang(Lang::default()));
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, app).await?;
+        let csrf_token = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        let flash = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "notice")
+                .and_then(|(_, v)| NOTICES.iter().find(|n| **n == v).map(|n| format!("flash.{n}")))
+        });
+        let back = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
+        let languages = Lang::ALL
+            .iter()
+            .map(|l| LanguageLink {
+                code: l.code(),
+                name: l.endonym(),
+                href: format!("/lang?to={}&back={back}", l.code()),
+                current: *l == lang,
+            })
+            .collect();
+        Ok(Page {
+            lang,
+            meta: PageMeta {
+                path,
+                languages,
+                csrf_token,
+                user: user.as_ref().map(|u| PageUser {
+                    email: u.email.clone(),
+                    name: u.name.clone(),
+                    role: u.role.as_str(),
+                }),
+                accessibility_url: app.config.accessibility_url.clone(),
+                contact_email: app.config.contact_email.clone(),
+                flash,
+            },
+            user,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct FormError {
+    field: String,
+    message: String,
+}
+
+impl FormError {
+    /// Points the error at another field id (a form repeated on one page).
+    pub fn retarget(&mut self, field: &str) {
+        self.field = field.to_owned();
+    }
+}
+
+impl Page {
+    /// Renders `template` with `view`, adding `page`.
+    pub fn render<V: Serialize>(&self, template: &str, view: V) -> AppResult<Html<String>> {
+        let mut ctx = serde_json::to_value(view).map_err(AppError::internal)?;
+        if let Some(object) = ctx.as_object_mut() {
+            object.insert(
+                "page".into(),
+                serde_json::to_value(&self.meta).map_err(AppError::internal)?,
+            );
+        }
+        render_page(template, self.lang, ctx)
+            .map(Html)
+            .map_err(AppError::internal)
+    }
+
+    /// The errors of a refused form, worded for this page: each broken rule
+    /// beside its field, and a refusal (wrong password, too many attempts)
+    /// beside `field`. Anything else is not about the form and is returned.
+    pub fn errors_of(&self, error: AppError, field: &str) -> AppResult<Vec<FormError>> {
+        match &error {
+            AppError::Invalid { fields, .. } => Ok(self.form_errors(fields)),
+            AppError::Refused { .. } if !error.status().is_server_error() => {
+                let report = crate::error::ErrorReport {
+                    code: error.code(),
+                    params: error.params().to_vec(),
+                    fields: Vec::new(),
+                };
+                Ok(vec![FormError {
+                    field: field.to_owned(),
+                    message: crate::web::errors::message(self.lang, &report),
+                }])
+            }
+            _ => Err(error),
+        }
+    }
+
+    /// Field errors worded for this page, in the order the form shows them.
+    pub fn form_errors(&self, errors: &[FieldError]) -> Vec<FormError> {
+        errors
+            .iter()
+            .map(|e| {
+                let m = field_message(self.lang, e);
+                FormError {
+                    field: m.field,
+                    message: m.message,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The error page, for errors that reach `web::errors` without a `Page`
+/// (it has no user or CSRF token: it offers no forms).
+pub fn render_bare_error(app: &AppState, lang: Lang, status: u16, title_key: &str, message: &str) -> String {
+    let back = "/";
+    let languages: Vec<LanguageLink> = Lang::ALL
+        .iter()
+        .map(|l| LanguageLink {
+            code: l.code(),
+            name: l.endonym(),
+            href: format!("/lang?to={}&back={back}", l.code()),
+            current: *l == lang,
+        })
+        .collect();
+    let ctx = serde_json::json!({
+        "status": status,
+        "title_key": title_key,
+        "message": message,
+        "page": {
+            "path": "/",
+            "languages": languages,
+            "csrf_token": "",
+            "user": null,
+            "accessibility_url": app.config.accessibility_url,
+            "contact_email": app.config.contact_email,
+            "flash": null,
+        }
+    });
+    render_page("pages/error.html", lang, ctx).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the error page does not render");
+        format!("<!doctype html><html lang=\"{}\"><title>{status}</title><main><h1>{status}</h1></main></html>", lang.code())
+    })
+}

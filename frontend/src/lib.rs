@@ -1,0 +1,15 @@
+//! Everything a person reads: page templates, email templates, translations
+//! (Danish and English) and the stylesheet, all embedded in the binary.
+//!
+//! This crate turns view structs into HTML and text. It knows nothing of the
+//! database or of HTTP: the backend decides what to show, this crate decides
+//! how it reads.
+
+mod assets;
+mod format;
+mod i18n;
+mod templates;
+
+pub use assets::{Asset, asset};
+pub use i18n::{Lang, translate, translate_with};
+pub use templates::{RenderError, RenderedEmail, render_email, render_page};

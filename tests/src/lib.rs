@@ -1,0 +1,38 @@
+//! Harness for Socialbid's end-to-end tests.
+//!
+//! Everything here starts a *real* thing, because the point of these tests is
+//! to catch what mocks hide: a fresh database on SQLite or on the PostgreSQL
+//! server ([`TestDb`]), a real SMTP server that stores what it receives
+//! ([`SmtpServer`]), headless Chromium driven over WebDriver and checked with
+//! axe-core ([`Browser`]), and the real `socialbid` binary ([`SocialbidProcess`]).
+//!
+//! Every helper owns what it started and removes it on drop (processes are
+//! killed, temporary folders and databases deleted), so a test only has to
+//! keep the value alive for as long as it needs it. Failures to start panic
+//! with the child's own output, which is what one needs to read first.
+//!
+//! `scripts/test` installs and starts what these need (PostgreSQL, aiosmtpd,
+//! Chromium and ChromeDriver, axe-core) and runs the suite.
+
+mod browser;
+mod db;
+mod net;
+mod process;
+mod server;
+mod smtp;
+
+pub use browser::Browser;
+pub use db::{Backend, TestDb};
+pub use net::free_port;
+pub use server::{SocialbidProcess, socialbid_binary};
+pub use smtp::{ReceivedMail, SmtpServer, first_link};
+
+use std::path::Path;
+
+/// The Cargo workspace root (the parent of this crate), from which the
+/// binary is built and `tests/browser/` is found, wherever the test runs.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+}

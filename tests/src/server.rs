@@ -1,0 +1,188 @@
+//! The real `socialbid` binary, started as a process.
+//!
+//! Tests through the binary catch what tests through the router cannot:
+//! configuration from the environment, migrations at start-up, the listener,
+//! background workers and the process's own logs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::process::{Spawned, start_server};
+
+/// How long `serve` may take to answer `/healthz` (migrations included).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running `socialbid serve`, killed on drop.
+pub struct SocialbidProcess {
+    base_url: String,
+    port: u16,
+    // Dropped in this order: the process first, then its folder.
+    process: Spawned,
+    dir: TempDir,
+}
+
+impl SocialbidProcess {
+    /// Starts `socialbid serve` on a free port and waits until `GET /healthz`
+    /// answers 200 (at most 60 s; then it panics showing the logs).
+    ///
+    /// The process runs in a new temporary folder (also its working
+    /// directory, so nothing lands in the repository) with
+    /// `SOCIALBID_DATA_DIR=<folder>/data`, `SOCIALBID_ADDR` and
+    /// `SOCIALBID_PUBLIC_URL` set for the chosen port; `envs` come last and
+    /// override those (except that the port must stay the harness's). Pass
+    /// e.g. `("DATABASE_URL", db.url())` and `("SOCIALBID_SMTP_URL", smtp.url())`.
+    ///
+    /// The binary is built first; see [`socialbid_binary`].
+    pub async fn start(envs: &[(&str, &str)]) -> SocialbidProcess {
+        let binary = tokio::task::spawn_blocking(socialbid_binary)
+            .await
+            .expect("the build thread panicked");
+        let dir = tempfile::Builder::new()
+            .prefix("socialbid-serve-")
+            .tempdir()
+            .expect("cannot create a temporary folder");
+        let log = dir.path().join("socialbid.log");
+        let command = |port: u16| {
+            let mut command = Command::new(binary);
+            command
+                .arg("serve")
+                .current_dir(dir.path())
+                .env("SOCIALBID_DATA_DIR", dir.path().join("data"))
+                .env("SOCIALBID_ADDR", format!("127.0.0.1:{port}"))
+                .env("SOCIALBID_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+                .envs(envs.iter().copied());
+            command
+        };
+        let http = reqwest::Client::new();
+        let healthy = |port: u16| {
+            let probe = http
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .timeout(Duration::from_secs(2))
+                .send();
+            async move {
+                probe
+                    .await
+                    .is_ok_and(|r| r.status() == reqwest::StatusCode::OK)
+            }
+        };
+        let (process, port) =
+            start_server("socialbid serve", &log, STARTUP_TIMEOUT, command, healthy).await;
+        SocialbidProcess {
+            base_url: format!("http://127.0.0.1:{port}"),
+            port,
+            process,
+            dir,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `base_url` followed by `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Everything the process wrote to stdout and stderr so far; print it
+    /// when an assertion fails.
+    pub fn logs(&self) -> String {
+        self.process.logs()
+    }
+
+    /// The process's working folder (its data folder is `data/` inside).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// The path of a freshly built `socialbid` binary.
+///
+/// Runs `cargo build -p socialbid-backend --bin socialbid` in the workspace
+/// root once per test process, so a test never runs a stale binary (nextest
+/// builds test targets, not this binary). Uses `$CARGO` when set, else
+/// `cargo`, and takes the executable's path from cargo's own report
+/// (`<target>/debug/socialbid`, wherever the target folder is configured).
+///
+/// When `SOCIALBID_TEST_BIN` is set, that binary is used as it is and
+/// nothing is built; `scripts/test` builds once and sets it, which spares
+/// every test process a cargo run.
+pub fn socialbid_binary() -> &'static Path {
+    static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let binary = BINARY.get_or_init(|| {
+        if let Some(path) = std::env::var_os("SOCIALBID_TEST_BIN").filter(|p| !p.is_empty()) {
+            let path = PathBuf::from(path);
+            return if path.is_file() {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "SOCIALBID_TEST_BIN={} is not a file",
+                    path.display()
+                ))
+            };
+        }
+        build()
+    });
+    match binary {
+        Ok(path) => path,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+fn build() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(&cargo);
+    command
+        .args(["build", "--quiet", "-p", "socialbid-backend"])
+        .args(["--bin", "socialbid"])
+        // Cargo reports where it put the executable, wherever the target
+        // folder is configured to be.
+        .arg("--message-format=json-render-diagnostics")
+        .current_dir(crate::workspace_root());
+    for (name, _) in std::env::vars_os() {
+        if set_for_the_test_only(&name.to_string_lossy()) {
+            command.env_remove(&name);
+        }
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {cargo:?} build: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo build -p socialbid-backend --bin socialbid` failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "socialbid")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| "cargo build reported no socialbid executable".to_owned())
+}
+
+/// Variables cargo and nextest set for the running test binary. Cleared for
+/// the inner build: a build script that watches one of them would otherwise
+/// see a change and rebuild.
+fn set_for_the_test_only(name: &str) -> bool {
+    const PREFIXES: [&str; 5] = [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+        "NEXTEST",
+    ];
+    PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+        || name == "CARGO_PRIMARY_PACKAGE"
+        || name == "OUT_DIR"
+}
