@@ -16,16 +16,20 @@
 
 mod browser;
 mod db;
+mod fixtures;
 mod net;
 mod process;
 mod server;
 mod smtp;
+mod test_app;
 
 pub use browser::Browser;
 pub use db::{Backend, TestDb};
+pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;
 pub use server::{SocialbidProcess, socialbid_binary};
 pub use smtp::{ReceivedMail, SmtpServer, first_link};
+pub use test_app::{TEST_PUBLIC_URL, TestApp, TestResponse};
 
 use std::path::Path;
 
@@ -35,4 +39,25 @@ pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the tests crate lives inside the workspace")
+}
+
+/// Runs each named `async fn name(backend: Backend)` as two tests, one on
+/// SQLite and one on PostgreSQL: the same suite on both databases.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            }
+        )*
+    };
 }

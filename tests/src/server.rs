@@ -107,15 +107,22 @@ impl SocialbidProcess {
 
 /// The path of a freshly built `socialbid` binary.
 ///
-/// Runs `cargo build -p socialbid-backend --bin socialbid` in the workspace
-/// root once per test process, so a test never runs a stale binary (nextest
-/// builds test targets, not this binary). Uses `$CARGO` when set, else
-/// `cargo`, and takes the executable's path from cargo's own report
+/// Runs `cargo build --workspace --bin socialbid` in the workspace root once
+/// per test process, so a test never runs a stale binary (nextest builds
+/// test targets, not this binary). Uses `$CARGO` when set, else `cargo`, and
+/// takes the executable's path from cargo's own report
 /// (`<target>/debug/socialbid`, wherever the target folder is configured).
 ///
+/// `--workspace` rather than `-p socialbid-backend`: cargo unifies
+/// dependency features over the packages it is asked to build, and with the
+/// backend alone hyper, axum, diesel and more get other features than in the
+/// workspace's test build, so they and every crate above them would be
+/// compiled a second time.
+///
 /// When `SOCIALBID_TEST_BIN` is set, that binary is used as it is and
-/// nothing is built; `scripts/test` builds once and sets it, which spares
-/// every test process a cargo run.
+/// nothing is built; `scripts/test` builds it together with the tests (no
+/// second variant at all) and sets it, which also spares every test process
+/// a cargo run.
 pub fn socialbid_binary() -> &'static Path {
     static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let binary = BINARY.get_or_init(|| {
@@ -142,8 +149,7 @@ fn build() -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
     command
-        .args(["build", "--quiet", "-p", "socialbid-backend"])
-        .args(["--bin", "socialbid"])
+        .args(["build", "--quiet", "--workspace", "--bin", "socialbid"])
         // Cargo reports where it put the executable, wherever the target
         // folder is configured to be.
         .arg("--message-format=json-render-diagnostics")
@@ -158,7 +164,7 @@ fn build() -> Result<PathBuf, String> {
         .map_err(|e| format!("cannot run {cargo:?} build: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "`cargo build -p socialbid-backend --bin socialbid` failed ({}):\n{}",
+            "`cargo build --workspace --bin socialbid` failed ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         ));
@@ -167,6 +173,7 @@ fn build() -> Result<PathBuf, String> {
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "socialbid")
+        .filter(|m| m["profile"]["test"] == false)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .ok_or_else(|| "cargo build reported no socialbid executable".to_owned())
 }

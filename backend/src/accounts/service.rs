@@ -539,3 +539,44 @@ pub async fn delete_account(app: &AppState, user: &AuthUser, password_typed: Str
         })
         .await
 }
+
+/// Creates a verified admin account (the CLI's `admin create-user`). With
+/// no password the account gets a hash of random bytes nobody knows, and
+/// can only be entered through a reset link.
+pub async fn create_admin(app: &AppState, email: &str, name: &str, password_typed: Option<&str>) -> AppResult<i64> {
+    let email = super::validate::check_email("email", email).map_err(|e| AppError::invalid(vec![e]))?;
+    let hash = match password_typed {
+        Some(typed) => {
+            if let Some(problem) = password::check_rules("password", typed, &email) {
+                return Err(AppError::invalid(vec![problem]));
+            }
+            password::hash(typed)?
+        }
+        None => password::hash(&random_token().0)?,
+    };
+    let name = name.trim().to_owned();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction::<_, AppError, _>(|conn| {
+                let taken: i64 = users::table.filter(users::email.eq(&email)).count().get_result(conn)?;
+                if taken > 0 {
+                    return Err(AppError::conflict("email", "taken"));
+                }
+                Ok(diesel::insert_into(users::table)
+                    .values((
+                        users::email.eq(&email),
+                        users::name.eq(&name),
+                        users::password_hash.eq(&hash),
+                        users::role.eq(crate::auth::Role::Admin.as_str()),
+                        users::locale.eq(Lang::Da.code()),
+                        users::email_verified_at.eq(now),
+                        users::created_at.eq(now),
+                        users::updated_at.eq(now),
+                    ))
+                    .returning(users::id)
+                    .get_result::<i64>(conn)?)
+            })
+        })
+        .await
+}

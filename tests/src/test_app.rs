@@ -1,0 +1,222 @@
+//! `TestApp`: the real router on a fresh database, driven without a socket.
+//! Requests go straight into the router; jobs run when the test asks; mail
+//! is written by lettre's file transport and read back from the folder.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use serde_json::Value;
+use socialbid::app::AppState;
+use socialbid::config::Config;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+use crate::{Backend, ReceivedMail, TestDb};
+
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    _db: TestDb,
+    dir: TempDir,
+}
+
+/// A response with its body read.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The `error.code` of a JSON error.
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// `name=value` of every cookie the response sets.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+pub const TEST_PUBLIC_URL: &str = "http://socialbid.test";
+
+impl TestApp {
+    /// A migrated database of the given kind and an app around it.
+    pub async fn new(backend: Backend) -> TestApp {
+        let db = TestDb::new(backend);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let config = Config {
+            addr: "127.0.0.1:0".parse().expect("address"),
+            data_dir: dir.path().to_path_buf(),
+            database_url: db.url().to_owned(),
+            smtp_url: None,
+            jwt_secret: SecretString::from("a test signing key that is long enough".to_owned()),
+            public_url: TEST_PUBLIC_URL.into(),
+            mail_from: "Socialbid <noreply@socialbid.test>".into(),
+            accessibility_url: "/accessibility".into(),
+            contact_email: "kontakt@socialbid.test".into(),
+            db_pool_size: 4,
+        };
+        let state = AppState::new(config).expect("app state");
+        state.db.migrate().expect("migrations apply");
+        let router = socialbid::router::router(state.clone());
+        TestApp {
+            state,
+            router,
+            _db: db,
+            dir,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A JSON API call; `token` goes in `Authorization: Bearer`.
+    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+        self.api_in(method, path, token, body, "da").await
+    }
+
+    /// A JSON API call with `Accept-Language: lang`.
+    pub async fn api_in(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        lang: &str,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, lang);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(request).await
+    }
+
+    /// A raw body with a content type, for malformed input.
+    pub async fn raw(&self, method: Method, path: &str, content_type: Option<&str>, body: &str) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        self.send(request.body(Body::from(body.to_owned())).expect("request"))
+            .await
+    }
+
+    /// A browser-like request: cookies as given, optional form body.
+    pub async fn page(&self, method: Method, path: &str, cookies: &str, form: Option<&[(&str, &str)]>) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, HeaderValue::from_str(cookies).expect("cookie header"));
+        }
+        let request = match form {
+            Some(fields) => {
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(fields)
+                    .finish();
+                request
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+            }
+            None => request.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(request).await
+    }
+
+    /// Runs every due job, as the worker would.
+    pub async fn run_jobs(&self) -> usize {
+        socialbid::jobs::worker::run_due_jobs(&self.state)
+            .await
+            .expect("jobs run")
+    }
+
+    /// Jobs neither finished nor given up.
+    pub async fn pending_jobs(&self) -> i64 {
+        self.state
+            .db
+            .run(|conn| socialbid::jobs::pending_count(conn).map_err(socialbid::error::AppError::from))
+            .await
+            .expect("count jobs")
+    }
+
+    /// The folder lettre's file transport writes to.
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("mail")
+    }
+
+    /// Every mail written so far, oldest first.
+    pub fn mails(&self) -> Vec<ReceivedMail> {
+        let mut files: Vec<_> = std::fs::read_dir(self.mail_dir())
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files
+            .iter()
+            .map(|p| ReceivedMail::parse(&std::fs::read(p).expect("read mail")).expect("parse mail"))
+            .collect()
+    }
+
+    /// The mails to `address`, oldest first.
+    pub fn mails_to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.mails()
+            .into_iter()
+            .filter(|m| m.to.contains(address))
+            .collect()
+    }
+}
