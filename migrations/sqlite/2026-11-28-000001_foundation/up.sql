@@ -1,9 +1,10 @@
 -- Foundation: contracting authorities, accounts, sessions, one-time links,
 -- login attempts, the job queue and the audit log.
--- Timestamps are UTC, written by the application.
+-- Timestamps are UTC, written by the application. Ids are AUTOINCREMENT so
+-- SQLite never reuses one: job dedupe keys are built from ids.
 
 CREATE TABLE authorities (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     cvr TEXT NOT NULL UNIQUE,
     nuts_code TEXT NOT NULL,
@@ -11,7 +12,7 @@ CREATE TABLE authorities (
 );
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     password_hash TEXT NOT NULL,
@@ -32,7 +33,7 @@ CREATE INDEX users_approved_by ON users (approved_by);
 CREATE INDEX users_approval_state ON users (approval_state);
 
 CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     refresh_hash TEXT NOT NULL UNIQUE,
     previous_refresh_hash TEXT,
@@ -46,7 +47,7 @@ CREATE INDEX sessions_user_id ON sessions (user_id);
 CREATE INDEX sessions_previous_refresh_hash ON sessions (previous_refresh_hash);
 
 CREATE TABLE email_tokens (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     purpose TEXT NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
     token_hash TEXT NOT NULL UNIQUE,
@@ -57,7 +58,7 @@ CREATE TABLE email_tokens (
 CREATE INDEX email_tokens_user_id ON email_tokens (user_id);
 
 CREATE TABLE login_attempts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL,
     ip TEXT NOT NULL,
     attempted_at TIMESTAMP NOT NULL
@@ -66,7 +67,7 @@ CREATE INDEX login_attempts_email ON login_attempts (email, attempted_at);
 CREATE INDEX login_attempts_ip ON login_attempts (ip, attempted_at);
 
 CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     payload TEXT NOT NULL,
     dedupe_key TEXT UNIQUE,
@@ -82,7 +83,7 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs (run_at) WHERE finished_at IS NULL AND failed_at IS NULL;
 
 CREATE TABLE audit_log (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     actor_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
     actor_email TEXT,
     action TEXT NOT NULL,
