@@ -47,14 +47,11 @@ impl Browser {
     /// this machine's closed network refuses: every refused connection costs
     /// time and fills the log.
     pub async fn start() -> Browser {
-        let chromedriver = find_program(&["chromedriver"]).unwrap_or_else(|| {
-            panic!("chromedriver not found: apt-get install chromium chromium-driver (scripts/test does)")
-        });
-        let chromium = find_program(&["chromium", "chromium-browser"]).unwrap_or_else(|| {
-            panic!(
-                "chromium not found: apt-get install chromium chromium-driver (scripts/test does)"
-            )
-        });
+        const INSTALL: &str = "apt-get install chromium chromium-driver (scripts/test does)";
+        let chromedriver = find_program(&["chromedriver"])
+            .unwrap_or_else(|| panic!("chromedriver not found: {INSTALL}"));
+        let chromium = find_program(&["chromium", "chromium-browser"])
+            .unwrap_or_else(|| panic!("chromium not found: {INSTALL}"));
         let dir = tempfile::Builder::new()
             .prefix("socialbid-browser-")
             .tempdir()
@@ -176,7 +173,7 @@ impl Browser {
                         .join(" >> "),
                     other => other.to_string(),
                 };
-                report.push_str(&format!("\n    at {target}: {}", node.html));
+                report.push_str(&format!("\n    at {target}: {}", shorten(&node.html, 200)));
             }
         }
         bail!(report)
@@ -224,6 +221,14 @@ impl Drop for Browser {
         if let Some(session) = &self.session {
             let _ = delete_session(self.driver_port, session);
         }
+    }
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 

@@ -23,7 +23,7 @@ mod server;
 mod smtp;
 mod test_app;
 
-pub use browser::Browser;
+pub use browser::{AXE_TAGS, Browser};
 pub use db::{Backend, TestDb};
 pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;

@@ -32,7 +32,8 @@ impl SocialbidProcess {
     /// The process runs in a new temporary folder (also its working
     /// directory, so nothing lands in the repository) with
     /// `SOCIALBID_DATA_DIR=<folder>/data`, `SOCIALBID_ADDR` and
-    /// `SOCIALBID_PUBLIC_URL` set for the chosen port; `envs` come last and
+    /// `SOCIALBID_PUBLIC_URL` set for the chosen port, and `NO_COLOR=1` so
+    /// the logs read cleanly in a failure message; `envs` come last and
     /// override those (except that the port must stay the harness's). Pass
     /// e.g. `("DATABASE_URL", db.url())` and `("SOCIALBID_SMTP_URL", smtp.url())`.
     ///
@@ -51,6 +52,7 @@ impl SocialbidProcess {
             command
                 .arg("serve")
                 .current_dir(dir.path())
+                .env("NO_COLOR", "1")
                 .env("SOCIALBID_DATA_DIR", dir.path().join("data"))
                 .env("SOCIALBID_ADDR", format!("127.0.0.1:{port}"))
                 .env("SOCIALBID_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
@@ -77,6 +79,36 @@ impl SocialbidProcess {
             process,
             dir,
         }
+    }
+
+    /// Runs another subcommand of the same binary to its end, such as
+    /// `socialbid migrate` before `serve` on PostgreSQL, and returns its exit
+    /// status and output.
+    ///
+    /// It runs like [`SocialbidProcess::start`]'s process (its own temporary
+    /// folder as working and data folder, `NO_COLOR=1`), `envs` last. Pass
+    /// `SOCIALBID_DATA_DIR` to share a data folder with a server.
+    pub async fn run(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+        let binary = tokio::task::spawn_blocking(socialbid_binary)
+            .await
+            .expect("the build thread panicked");
+        let dir = tempfile::Builder::new()
+            .prefix("socialbid-run-")
+            .tempdir()
+            .expect("cannot create a temporary folder");
+        let mut command = tokio::process::Command::new(binary);
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("SOCIALBID_DATA_DIR", dir.path().join("data"))
+            .envs(envs.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        command
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("cannot run {} {args:?}: {e}", binary.display()))
     }
 
     /// `http://127.0.0.1:<port>`, without a trailing slash.
