@@ -80,15 +80,23 @@ impl std::fmt::Debug for Config {
 const MIN_SECRET_LEN: usize = 32;
 const SECRET_FILE: &str = "jwt-secret";
 
+impl Settings {
+    /// `DATABASE_URL`, or SQLite in the data folder (which is created).
+    pub fn resolved_database_url(&self) -> anyhow::Result<String> {
+        fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", self.data_dir.display()))?;
+        Ok(self
+            .database_url
+            .clone()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("socialbid.db").display())))
+    }
+}
+
 impl Config {
     pub fn from_settings(settings: Settings) -> anyhow::Result<Config> {
+        let database_url = settings.resolved_database_url()?;
         let data_dir = settings.data_dir;
-        fs::create_dir_all(&data_dir)
-            .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
-        let database_url = settings
-            .database_url
-            .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("socialbid.db").display()));
         let backend = Backend::from_url(&database_url);
         let jwt_secret = match settings.jwt_secret.filter(|s| !s.is_empty()) {
             Some(secret) if secret.len() < MIN_SECRET_LEN => {

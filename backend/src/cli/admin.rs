@@ -78,9 +78,10 @@ async fn create_user(email: &str, role: &str, name: &str, password_stdin: bool, 
         }
         Err(other) => bail!("{other:?}"),
     };
+    let email = crate::accounts::model::normalize_email(email);
     println!("Created the {role} account {email} (id {id}).");
     if typed.is_none() {
-        service::request_password_reset(&app, email.to_owned())
+        service::request_password_reset(&app, email.clone())
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         crate::jobs::worker::run_due_jobs(&app).await?;

@@ -85,8 +85,8 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
 }
 
 pub fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let config = Config::from_settings(settings)?;
-    let db = crate::db::Db::connect(&config.database_url, 1)?;
+    // Migrating needs only the database: no signing key, no mail.
+    let db = crate::db::Db::connect(&settings.resolved_database_url()?, 1)?;
     let applied = db.migrate()?;
     if applied.is_empty() {
         println!("The {} database is up to date.", db.backend().name());

@@ -1,0 +1,164 @@
+//! The real `socialbid` binary, configured only by its environment, mailing
+//! a real SMTP server that runs as its own process: register, follow the
+//! link from the received mail, log in. Once on the embedded SQLite default
+//! and once on PostgreSQL after `socialbid migrate`.
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use socialbid_tests::{SmtpServer, SocialbidProcess, TestDb, first_link, socialbid_binary};
+
+const PASSWORD: &str = "en lang nok adgangskode";
+
+async fn register_verify_and_log_in(server: &SocialbidProcess, smtp: &SmtpServer, email: &str) {
+    let http = reqwest::Client::new();
+    let created = http
+        .post(server.url("/api/v1/accounts"))
+        .json(&json!({ "email": email, "password": PASSWORD, "name": "Anna Jensen", "role": "entrepreneur" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", server.logs());
+
+    let mail = smtp
+        .wait_for(|m| m.to.contains(email), Duration::from_secs(20))
+        .await;
+    assert!(mail.subject.contains("Bekræft"), "{}", mail.subject);
+    let link = first_link(&mail.text);
+    assert!(link.starts_with(&server.url("/verify?token=")), "{link}");
+
+    // Following the link is what verifies: a browser would just open it.
+    let page = http.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{}", server.logs());
+    assert!(page.text().await.unwrap().contains("lang=\"da\""));
+
+    let login = http
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200, "{}", server.logs());
+    let tokens: Value = login.json().await.unwrap();
+    let me: Value = http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], email);
+    assert!(!me["email_verified_at"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_default_mails_over_smtp_and_logs_in() {
+    let smtp = SmtpServer::start().await;
+    let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
+    register_verify_and_log_in(&server, &smtp, "anna@cafe-lyst.dk").await;
+    let logs = server.logs();
+    assert!(logs.contains("applied migrations to the embedded database"), "{logs}");
+    assert!(!logs.contains("anna@cafe-lyst.dk"), "logs never hold a full address: {logs}");
+    assert!(logs.contains("a***@cafe-lyst.dk"), "{logs}");
+    assert!(server.dir().join("data/socialbid.db").exists());
+    assert!(server.dir().join("data/jwt-secret").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_needs_migrate_then_serves_the_same() {
+    let db = TestDb::postgres();
+    let smtp = SmtpServer::start().await;
+    let secret = "a signing key shared by every replica!!";
+
+    let refused = SocialbidProcess::run(&["serve"], &[("DATABASE_URL", db.url())]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("SOCIALBID_JWT_SECRET"));
+
+    let migrated = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(String::from_utf8_lossy(&migrated.stdout).contains("Applied 1 migration"));
+    let again = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
+
+    let server = SocialbidProcess::start(&[
+        ("DATABASE_URL", db.url()),
+        ("SOCIALBID_JWT_SECRET", secret),
+        ("SOCIALBID_SMTP_URL", smtp.url()),
+    ])
+    .await;
+    register_verify_and_log_in(&server, &smtp, "bo@kooperativ.dk").await;
+    let ready = reqwest::get(server.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_create_user_never_echoes_the_password() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let secret_password = "admin kodeord der er langt";
+    let mut child = std::process::Command::new(socialbid_binary())
+        .args(["admin", "create-user", "--email", "Admin@Socialbid.dk", "--role", "admin", "--password-stdin"])
+        .env("SOCIALBID_DATA_DIR", data_dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{secret_password}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("Created the admin account admin@socialbid.dk"), "{stdout}");
+    assert!(!stdout.contains(secret_password) && !stderr.contains(secret_password));
+
+    let duplicate = SocialbidProcess::run(
+        &["admin", "create-user", "--email", "admin@socialbid.dk", "--role", "admin"],
+        &[("SOCIALBID_DATA_DIR", data_dir)],
+    )
+    .await;
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+
+    // Without a password, a link to set one is written as mail.
+    let linked = SocialbidProcess::run(
+        &["admin", "create-user", "--email", "second@socialbid.dk", "--role", "admin"],
+        &[("SOCIALBID_DATA_DIR", data_dir)],
+    )
+    .await;
+    assert!(linked.status.success(), "{}", String::from_utf8_lossy(&linked.stderr));
+    assert!(String::from_utf8_lossy(&linked.stdout).contains("A link to set the password was written"));
+    let mails = std::fs::read_dir(data.path().join("mail")).unwrap().count();
+    assert_eq!(mails, 1);
+
+    let server = SocialbidProcess::start(&[("SOCIALBID_DATA_DIR", data_dir)]).await;
+    let login = reqwest::Client::new()
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({ "email": "admin@socialbid.dk", "password": secret_password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subcommand_explains_itself() {
+    for command in [&["serve", "--help"][..], &["worker", "--help"], &["migrate", "--help"], &["admin", "create-user", "--help"]] {
+        let output = SocialbidProcess::run(command, &[]).await;
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{command:?}");
+        for variable in ["DATABASE_URL", "SOCIALBID_DATA_DIR", "SOCIALBID_SMTP_URL", "SOCIALBID_JWT_SECRET"] {
+            assert!(help.contains(variable), "{command:?} --help does not name {variable}:\n{help}");
+        }
+    }
+}
