@@ -38,13 +38,25 @@ pub struct Settings {
     #[arg(long, env = "SOCIALBID_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Sender of every mail.
-    #[arg(long, env = "SOCIALBID_MAIL_FROM", default_value = "Socialbid <noreply@socialbid.localhost>")]
+    #[arg(
+        long,
+        env = "SOCIALBID_MAIL_FROM",
+        default_value = "Socialbid <noreply@socialbid.localhost>"
+    )]
     pub mail_from: String,
     /// Where the footer's accessibility statement link points.
-    #[arg(long, env = "SOCIALBID_ACCESSIBILITY_URL", default_value = "/accessibility")]
+    #[arg(
+        long,
+        env = "SOCIALBID_ACCESSIBILITY_URL",
+        default_value = "/accessibility"
+    )]
     pub accessibility_url: String,
     /// Contact address shown in the footer.
-    #[arg(long, env = "SOCIALBID_CONTACT_EMAIL", default_value = "kontakt@socialbid.localhost")]
+    #[arg(
+        long,
+        env = "SOCIALBID_CONTACT_EMAIL",
+        default_value = "kontakt@socialbid.localhost"
+    )]
     pub contact_email: String,
     /// Connections in the database pool.
     #[arg(long, env = "SOCIALBID_DB_POOL_SIZE", default_value_t = 10)]
@@ -83,13 +95,16 @@ const SECRET_FILE: &str = "jwt-secret";
 impl Settings {
     /// `DATABASE_URL`, or SQLite in the data folder (which is created).
     pub fn resolved_database_url(&self) -> anyhow::Result<String> {
-        fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", self.data_dir.display()))?;
+        fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!("cannot create the data folder {}", self.data_dir.display())
+        })?;
         Ok(self
             .database_url
             .clone()
             .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("socialbid.db").display())))
+            .unwrap_or_else(|| {
+                format!("sqlite://{}", self.data_dir.join("socialbid.db").display())
+            }))
     }
 }
 
@@ -154,11 +169,14 @@ impl Config {
 fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
     let path = data_dir.join(SECRET_FILE);
     if path.exists() {
-        let secret = fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let secret =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let secret = secret.trim().to_owned();
         if secret.len() < MIN_SECRET_LEN {
-            bail!("{} is shorter than {MIN_SECRET_LEN} characters", path.display());
+            bail!(
+                "{} is shorter than {MIN_SECRET_LEN} characters",
+                path.display()
+            );
         }
         return Ok(SecretString::from(secret));
     }
@@ -209,7 +227,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(data.join(SECRET_FILE)).unwrap().permissions().mode();
+            let mode = fs::metadata(data.join(SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -224,7 +245,10 @@ mod tests {
             "postgres://localhost/x",
         ]))
         .unwrap_err();
-        assert!(error.to_string().contains("SOCIALBID_JWT_SECRET"), "{error}");
+        assert!(
+            error.to_string().contains("SOCIALBID_JWT_SECRET"),
+            "{error}"
+        );
     }
 
     #[test]

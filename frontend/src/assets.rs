@@ -8,7 +8,10 @@ pub struct Asset {
 
 pub fn asset(name: &str) -> Option<Asset> {
     let (bytes, content_type): (&'static [u8], _) = match name {
-        "style.css" => (include_bytes!("../static/style.css"), "text/css; charset=utf-8"),
+        "style.css" => (
+            include_bytes!("../static/style.css"),
+            "text/css; charset=utf-8",
+        ),
         "favicon.svg" => (include_bytes!("../static/favicon.svg"), "image/svg+xml"),
         _ => return None,
     };

@@ -129,12 +129,20 @@ pub fn render_page<S: Serialize>(name: &str, lang: Lang, ctx: S) -> Result<Strin
 
 /// Renders the mail `name` (`verify_email`, `reset_password`, ...) in `lang`:
 /// the subject from the catalogue, a plain-text body and an HTML body.
-pub fn render_email<S: Serialize>(name: &str, lang: Lang, ctx: S) -> Result<RenderedEmail, RenderError> {
+pub fn render_email<S: Serialize>(
+    name: &str,
+    lang: Lang,
+    ctx: S,
+) -> Result<RenderedEmail, RenderError> {
     let env = environment();
     let ctx = Value::from(Serde(&ctx));
     let ctx = context! { lang => lang.code(), ..ctx };
-    let text = env.get_template(&format!("emails/{name}.txt"))?.render(&ctx)?;
-    let html = env.get_template(&format!("emails/{name}.html"))?.render(&ctx)?;
+    let text = env
+        .get_template(&format!("emails/{name}.txt"))?
+        .render(&ctx)?;
+    let html = env
+        .get_template(&format!("emails/{name}.html"))?
+        .render(&ctx)?;
     Ok(RenderedEmail {
         subject: translate(lang, &format!("email.{name}.subject")),
         text,

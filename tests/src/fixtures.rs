@@ -20,7 +20,9 @@ pub struct Person {
 impl TestApp {
     /// Registers through the API and returns the created account.
     pub async fn register(&self, body: Value) -> Value {
-        let response = self.api(Method::POST, "/api/v1/accounts", None, Some(body)).await;
+        let response = self
+            .api(Method::POST, "/api/v1/accounts", None, Some(body))
+            .await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
         response.json()
     }
@@ -46,9 +48,19 @@ impl TestApp {
     pub async fn verify(&self, email: &str) {
         let token = self.link_token(email, "/verify").await;
         let response = self
-            .api(Method::POST, "/api/v1/accounts/verify", None, Some(json!({ "token": token })))
+            .api(
+                Method::POST,
+                "/api/v1/accounts/verify",
+                None,
+                Some(json!({ "token": token })),
+            )
             .await;
-        assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text());
+        assert_eq!(
+            response.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            response.text()
+        );
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Person {
@@ -63,14 +75,22 @@ impl TestApp {
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
         let tokens = response.json();
         let me = self
-            .api(Method::GET, "/api/v1/me", tokens["access_token"].as_str(), None)
+            .api(
+                Method::GET,
+                "/api/v1/me",
+                tokens["access_token"].as_str(),
+                None,
+            )
             .await
             .json();
         Person {
             id: me["id"].as_i64().expect("id"),
             email: email.to_owned(),
             access_token: tokens["access_token"].as_str().expect("access").to_owned(),
-            refresh_token: tokens["refresh_token"].as_str().expect("refresh").to_owned(),
+            refresh_token: tokens["refresh_token"]
+                .as_str()
+                .expect("refresh")
+                .to_owned(),
         }
     }
 

@@ -42,7 +42,10 @@ impl TestResponse {
 
     /// The `error.code` of a JSON error.
     pub fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -117,7 +120,13 @@ impl TestApp {
     }
 
     /// A JSON API call; `token` goes in `Authorization: Bearer`.
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
         self.api_in(method, path, token, body, "da").await
     }
 
@@ -148,7 +157,13 @@ impl TestApp {
     }
 
     /// A raw body with a content type, for malformed input.
-    pub async fn raw(&self, method: Method, path: &str, content_type: Option<&str>, body: &str) -> TestResponse {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(content_type) = content_type {
             request = request.header(header::CONTENT_TYPE, content_type);
@@ -158,10 +173,19 @@ impl TestApp {
     }
 
     /// A browser-like request: cookies as given, optional form body.
-    pub async fn page(&self, method: Method, path: &str, cookies: &str, form: Option<&[(&str, &str)]>) -> TestResponse {
+    pub async fn page(
+        &self,
+        method: Method,
+        path: &str,
+        cookies: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         if !cookies.is_empty() {
-            request = request.header(header::COOKIE, HeaderValue::from_str(cookies).expect("cookie header"));
+            request = request.header(
+                header::COOKIE,
+                HeaderValue::from_str(cookies).expect("cookie header"),
+            );
         }
         let request = match form {
             Some(fields) => {
@@ -189,7 +213,9 @@ impl TestApp {
     pub async fn pending_jobs(&self) -> i64 {
         self.state
             .db
-            .run(|conn| socialbid::jobs::pending_count(conn).map_err(socialbid::error::AppError::from))
+            .run(|conn| {
+                socialbid::jobs::pending_count(conn).map_err(socialbid::error::AppError::from)
+            })
             .await
             .expect("count jobs")
     }
@@ -208,7 +234,9 @@ impl TestApp {
         files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         files
             .iter()
-            .map(|p| ReceivedMail::parse(&std::fs::read(p).expect("read mail")).expect("parse mail"))
+            .map(|p| {
+                ReceivedMail::parse(&std::fs::read(p).expect("read mail")).expect("parse mail")
+            })
             .collect()
     }
 

@@ -44,12 +44,25 @@ async fn registration_verification_and_login(backend: Backend) {
     app.verify("anna@cafe-lyst.dk").await;
     assert_eq!(app.pending_jobs().await, 0);
     let mail = &app.mails_to("anna@cafe-lyst.dk")[0];
-    assert!(mail.subject.to_lowercase().contains("bekræft"), "{}", mail.subject);
+    assert!(
+        mail.subject.to_lowercase().contains("bekræft"),
+        "{}",
+        mail.subject
+    );
     assert!(mail.html.contains("verify?token="), "{}", mail.html);
-    assert!(mail.text.contains(&format!("{}/verify?token=", socialbid_tests::TEST_PUBLIC_URL)), "{}", mail.text);
+    assert!(
+        mail.text.contains(&format!(
+            "{}/verify?token=",
+            socialbid_tests::TEST_PUBLIC_URL
+        )),
+        "{}",
+        mail.text
+    );
 
     let person = app.login("ANNA@cafe-lyst.dk", PASSWORD).await;
-    let me = app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await;
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+        .await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json()["name"], "Anna Jensen");
     assert!(!me.json()["email_verified_at"].is_null());
@@ -60,14 +73,24 @@ async fn login_waits_for_a_verified_email(backend: Backend) {
     app.register(json!({ "email": "bo@example.dk", "password": PASSWORD, "name": "Bo", "role": "entrepreneur" }))
         .await;
     let login = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "bo@example.dk", "password": PASSWORD })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "bo@example.dk", "password": PASSWORD })),
+        )
         .await;
     assert_eq!(login.status, StatusCode::FORBIDDEN);
     assert_eq!(login.error_code(), "email_not_verified");
 
     // A new link can be asked for; the old one still works until used.
     let resend = app
-        .api(Method::POST, "/api/v1/accounts/verify/resend", None, Some(json!({ "email": "bo@example.dk" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/verify/resend",
+            None,
+            Some(json!({ "email": "bo@example.dk" })),
+        )
         .await;
     assert_eq!(resend.status, StatusCode::ACCEPTED);
     app.run_jobs().await;
@@ -83,52 +106,114 @@ async fn verification_links_expire_and_work_once(backend: Backend) {
     let token = app.link_token("cy@example.dk", "/verify").await;
 
     let unknown = app
-        .api(Method::POST, "/api/v1/accounts/verify", None, Some(json!({ "token": "made-up" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/verify",
+            None,
+            Some(json!({ "token": "made-up" })),
+        )
         .await;
-    assert_eq!((unknown.status, unknown.error_code().as_str()), (StatusCode::NOT_FOUND, "link_invalid"));
+    assert_eq!(
+        (unknown.status, unknown.error_code().as_str()),
+        (StatusCode::NOT_FOUND, "link_invalid")
+    );
 
     app.state.clock.advance(chrono::Duration::hours(25));
     let expired = app
-        .api(Method::POST, "/api/v1/accounts/verify", None, Some(json!({ "token": token })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/verify",
+            None,
+            Some(json!({ "token": token })),
+        )
         .await;
-    assert_eq!((expired.status, expired.error_code().as_str()), (StatusCode::BAD_REQUEST, "link_expired"));
+    assert_eq!(
+        (expired.status, expired.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "link_expired")
+    );
 
-    app.api(Method::POST, "/api/v1/accounts/verify/resend", None, Some(json!({ "email": "cy@example.dk" })))
-        .await;
+    app.api(
+        Method::POST,
+        "/api/v1/accounts/verify/resend",
+        None,
+        Some(json!({ "email": "cy@example.dk" })),
+    )
+    .await;
     let fresh = app.link_token("cy@example.dk", "/verify").await;
     assert_ne!(fresh, token);
     let first = app
-        .api(Method::POST, "/api/v1/accounts/verify", None, Some(json!({ "token": fresh })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/verify",
+            None,
+            Some(json!({ "token": fresh })),
+        )
         .await;
     assert_eq!(first.status, StatusCode::NO_CONTENT);
     let again = app
-        .api(Method::POST, "/api/v1/accounts/verify", None, Some(json!({ "token": fresh })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/verify",
+            None,
+            Some(json!({ "token": fresh })),
+        )
         .await;
-    assert_eq!((again.status, again.error_code().as_str()), (StatusCode::CONFLICT, "link_used"));
+    assert_eq!(
+        (again.status, again.error_code().as_str()),
+        (StatusCode::CONFLICT, "link_used")
+    );
 }
 
 async fn refresh_rotates_and_a_replayed_token_ends_the_session(backend: Backend) {
     let app = TestApp::new(backend).await;
     let person = app.entrepreneur("dina@example.dk").await;
     let refreshed = app
-        .api(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": person.refresh_token })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": person.refresh_token })),
+        )
         .await;
     assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.text());
     let pair = refreshed.json();
     assert_ne!(pair["refresh_token"], person.refresh_token.as_str());
     let new_access = pair["access_token"].as_str().unwrap();
-    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(new_access), None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(new_access), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     // The old refresh token has been used: presenting it again means it was
     // copied, so the whole session ends, the new tokens included.
     let replay = app
-        .api(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": person.refresh_token })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": person.refresh_token })),
+        )
         .await;
-    assert_eq!((replay.status, replay.error_code().as_str()), (StatusCode::UNAUTHORIZED, "session_revoked"));
-    let after = app.api(Method::GET, "/api/v1/me", Some(new_access), None).await;
-    assert_eq!((after.status, after.error_code().as_str()), (StatusCode::UNAUTHORIZED, "session_revoked"));
+    assert_eq!(
+        (replay.status, replay.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "session_revoked")
+    );
+    let after = app
+        .api(Method::GET, "/api/v1/me", Some(new_access), None)
+        .await;
+    assert_eq!(
+        (after.status, after.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "session_revoked")
+    );
     let next = app
-        .api(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": pair["refresh_token"] })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": pair["refresh_token"] })),
+        )
         .await;
     assert_eq!(next.status, StatusCode::UNAUTHORIZED);
 }
@@ -137,16 +222,40 @@ async fn logout_ends_the_session_at_once(backend: Backend) {
     let app = TestApp::new(backend).await;
     let person = app.entrepreneur("eva@example.dk").await;
     let other_device = app.login("eva@example.dk", PASSWORD).await;
-    let logout = app.api(Method::POST, "/api/v1/auth/logout", Some(&person.access_token), None).await;
+    let logout = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&person.access_token),
+            None,
+        )
+        .await;
     assert_eq!(logout.status, StatusCode::NO_CONTENT);
-    let me = app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await;
-    assert_eq!((me.status, me.error_code().as_str()), (StatusCode::UNAUTHORIZED, "session_revoked"));
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+        .await;
+    assert_eq!(
+        (me.status, me.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "session_revoked")
+    );
     let refresh = app
-        .api(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": person.refresh_token })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": person.refresh_token })),
+        )
         .await;
     assert_eq!(refresh.status, StatusCode::UNAUTHORIZED);
     // Only that session: the other device stays logged in.
-    let other = app.api(Method::GET, "/api/v1/me", Some(&other_device.access_token), None).await;
+    let other = app
+        .api(
+            Method::GET,
+            "/api/v1/me",
+            Some(&other_device.access_token),
+            None,
+        )
+        .await;
     assert_eq!(other.status, StatusCode::OK);
 }
 
@@ -155,20 +264,47 @@ async fn access_tokens_expire_and_tampering_is_caught(backend: Backend) {
     let person = app.entrepreneur("finn@example.dk").await;
     let mut tampered = person.access_token.clone();
     let middle = tampered.len() / 2;
-    tampered.replace_range(middle..middle + 1, if &tampered[middle..middle + 1] == "A" { "B" } else { "A" });
-    let bad = app.api(Method::GET, "/api/v1/me", Some(&tampered), None).await;
-    assert_eq!((bad.status, bad.error_code().as_str()), (StatusCode::UNAUTHORIZED, "token_invalid"));
-    let garbage = app.api(Method::GET, "/api/v1/me", Some("not.a.jwt"), None).await;
+    tampered.replace_range(
+        middle..middle + 1,
+        if &tampered[middle..middle + 1] == "A" {
+            "B"
+        } else {
+            "A"
+        },
+    );
+    let bad = app
+        .api(Method::GET, "/api/v1/me", Some(&tampered), None)
+        .await;
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "token_invalid")
+    );
+    let garbage = app
+        .api(Method::GET, "/api/v1/me", Some("not.a.jwt"), None)
+        .await;
     assert_eq!(garbage.error_code(), "token_invalid");
     let anonymous = app.api(Method::GET, "/api/v1/me", None, None).await;
-    assert_eq!((anonymous.status, anonymous.error_code().as_str()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    assert_eq!(
+        (anonymous.status, anonymous.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthenticated")
+    );
 
     app.state.clock.advance(chrono::Duration::minutes(16));
-    let expired = app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await;
-    assert_eq!((expired.status, expired.error_code().as_str()), (StatusCode::UNAUTHORIZED, "token_expired"));
+    let expired = app
+        .api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+        .await;
+    assert_eq!(
+        (expired.status, expired.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "token_expired")
+    );
     // The refresh token outlives it.
     let refreshed = app
-        .api(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": person.refresh_token })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": person.refresh_token })),
+        )
         .await;
     assert_eq!(refreshed.status, StatusCode::OK);
 }
@@ -177,13 +313,26 @@ async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.entrepreneur("gry@example.dk").await;
     let wrong = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "gry@example.dk", "password": "wrong password!" })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "gry@example.dk", "password": "wrong password!" })),
+        )
         .await;
     let unknown = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "nobody@example.dk", "password": "wrong password!" })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "nobody@example.dk", "password": "wrong password!" })),
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert_eq!((wrong.status, wrong.text()), (unknown.status, unknown.text()));
+    assert_eq!(
+        (wrong.status, wrong.text()),
+        (unknown.status, unknown.text())
+    );
     assert_eq!(wrong.error_code(), "invalid_credentials");
 }
 
@@ -192,16 +341,37 @@ async fn failed_logins_are_limited_per_account(backend: Backend) {
     app.entrepreneur("hans@example.dk").await;
     for _ in 0..5 {
         let r = app
-            .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "hans@example.dk", "password": "guess guess guess" })))
+            .api(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "email": "hans@example.dk", "password": "guess guess guess" })),
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // The right password does not help while the account is locked.
     let locked = app
-        .api_in(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "hans@example.dk", "password": PASSWORD })), "en")
+        .api_in(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "hans@example.dk", "password": PASSWORD })),
+            "en",
+        )
         .await;
-    assert_eq!((locked.status, locked.error_code().as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
-    assert!(locked.json()["error"]["message"].as_str().unwrap().contains("15"), "{}", locked.text());
+    assert_eq!(
+        (locked.status, locked.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+    );
+    assert!(
+        locked.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("15"),
+        "{}",
+        locked.text()
+    );
     app.state.clock.advance(chrono::Duration::minutes(16));
     app.login("hans@example.dk", PASSWORD).await;
 }
@@ -210,32 +380,59 @@ async fn password_reset_by_mail(backend: Backend) {
     let app = TestApp::new(backend).await;
     let person = app.entrepreneur("ida@example.dk").await;
     let asked = app
-        .api(Method::POST, "/api/v1/accounts/password-reset", None, Some(json!({ "email": "ida@example.dk" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset",
+            None,
+            Some(json!({ "email": "ida@example.dk" })),
+        )
         .await;
     assert_eq!(asked.status, StatusCode::ACCEPTED);
     let token = app.link_token("ida@example.dk", "/reset-password").await;
 
     let weak = app
-        .api(Method::POST, "/api/v1/accounts/password-reset/confirm", None, Some(json!({ "token": token, "password": "short" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset/confirm",
+            None,
+            Some(json!({ "token": token, "password": "short" })),
+        )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(weak.json()["error"]["fields"][0]["code"], "too_short");
 
     let new_password = "et helt nyt kodeord";
     let done = app
-        .api(Method::POST, "/api/v1/accounts/password-reset/confirm", None, Some(json!({ "token": token, "password": new_password })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset/confirm",
+            None,
+            Some(json!({ "token": token, "password": new_password })),
+        )
         .await;
     assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.text());
     // Whoever knew the old password is logged out.
-    let me = app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await;
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+        .await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
     let old = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "ida@example.dk", "password": PASSWORD })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "ida@example.dk", "password": PASSWORD })),
+        )
         .await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     app.login("ida@example.dk", new_password).await;
     let reused = app
-        .api(Method::POST, "/api/v1/accounts/password-reset/confirm", None, Some(json!({ "token": token, "password": "yet another password" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset/confirm",
+            None,
+            Some(json!({ "token": token, "password": "yet another password" })),
+        )
         .await;
     assert_eq!(reused.error_code(), "link_used");
 }
@@ -243,7 +440,12 @@ async fn password_reset_by_mail(backend: Backend) {
 async fn password_reset_reveals_no_accounts(backend: Backend) {
     let app = TestApp::new(backend).await;
     let unknown = app
-        .api(Method::POST, "/api/v1/accounts/password-reset", None, Some(json!({ "email": "ghost@example.dk" })))
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset",
+            None,
+            Some(json!({ "email": "ghost@example.dk" })),
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::ACCEPTED);
     assert_eq!(app.run_jobs().await, 0);
@@ -268,11 +470,19 @@ async fn change_password_checks_the_current_one_and_ends_other_sessions(backend:
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["field"].as_str().unwrap().into(), f["code"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().into(),
+                f["code"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         fields,
-        [("current_password".into(), "wrong".into()), ("new_password".into(), "too_short".into())]
+        [
+            ("current_password".into(), "wrong".into()),
+            ("new_password".into(), "too_short".into())
+        ]
     );
     let changed = app
         .api(
@@ -283,17 +493,39 @@ async fn change_password_checks_the_current_one_and_ends_other_sessions(backend:
         )
         .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await.status, StatusCode::OK);
-    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(&other.access_token), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&other.access_token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     app.login("jens@example.dk", "brand new passphrase").await;
 }
 
 async fn export_holds_my_data_and_no_secrets(backend: Backend) {
     let app = TestApp::new(backend).await;
     let officer = app.pending_officer("kim@aarhus.dk", "55133018").await;
-    let export = app.api(Method::GET, "/api/v1/me/export", Some(&officer.access_token), None).await;
+    let export = app
+        .api(
+            Method::GET,
+            "/api/v1/me/export",
+            Some(&officer.access_token),
+            None,
+        )
+        .await;
     assert_eq!(export.status, StatusCode::OK);
-    assert!(export.header("content-disposition").unwrap().contains("attachment"));
+    assert!(
+        export
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
     let data = export.json();
     assert_eq!(data["account"]["email"], "kim@aarhus.dk");
     assert_eq!(data["authority"]["cvr"], "55133018");
@@ -301,7 +533,10 @@ async fn export_holds_my_data_and_no_secrets(backend: Backend) {
     assert_eq!(data["email_links"][0]["purpose"], "verify_email");
     let text = export.text();
     assert!(!text.contains("argon2"), "no password hash in the export");
-    assert!(!text.contains(&officer.refresh_token), "no token in the export");
+    assert!(
+        !text.contains(&officer.refresh_token),
+        "no token in the export"
+    );
 }
 
 async fn delete_account_needs_the_password(backend: Backend) {
@@ -309,31 +544,69 @@ async fn delete_account_needs_the_password(backend: Backend) {
     let person = app.entrepreneur("lis@example.dk").await;
     let keeper = app.entrepreneur("mads@example.dk").await;
     let wrong = app
-        .api(Method::DELETE, "/api/v1/me", Some(&person.access_token), Some(json!({ "password": "not my password" })))
+        .api(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&person.access_token),
+            Some(json!({ "password": "not my password" })),
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.json()["error"]["fields"][0]["code"], "wrong");
     let deleted = app
-        .api(Method::DELETE, "/api/v1/me", Some(&person.access_token), Some(json!({ "password": PASSWORD })))
+        .api(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&person.access_token),
+            Some(json!({ "password": PASSWORD })),
+        )
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let login = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": "lis@example.dk", "password": PASSWORD })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": "lis@example.dk", "password": PASSWORD })),
+        )
         .await;
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
     // The address is free again, and nobody else was touched.
     app.entrepreneur("lis@example.dk").await;
-    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(&keeper.access_token), None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/me", Some(&keeper.access_token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 async fn bad_bodies_get_clear_errors(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let malformed = app.raw(Method::POST, "/api/v1/accounts", Some("application/json"), "{\"email\": ").await;
-    assert_eq!((malformed.status, malformed.error_code().as_str()), (StatusCode::BAD_REQUEST, "malformed_json"));
+    let malformed = app
+        .raw(
+            Method::POST,
+            "/api/v1/accounts",
+            Some("application/json"),
+            "{\"email\": ",
+        )
+        .await;
+    assert_eq!(
+        (malformed.status, malformed.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
 
     let no_type = app.raw(Method::POST, "/api/v1/accounts", None, "{}").await;
-    assert_eq!((no_type.status, no_type.error_code().as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+    assert_eq!(
+        (no_type.status, no_type.error_code().as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
 
     let unknown_field = app
         .api_in(
@@ -344,41 +617,100 @@ async fn bad_bodies_get_clear_errors(backend: Backend) {
             "en",
         )
         .await;
-    assert_eq!((unknown_field.status, unknown_field.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
-    assert!(unknown_field.json()["error"]["message"].as_str().unwrap().contains("is_admin"), "{}", unknown_field.text());
+    assert_eq!(
+        (unknown_field.status, unknown_field.error_code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    assert!(
+        unknown_field.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is_admin"),
+        "{}",
+        unknown_field.text()
+    );
 
     let wrong_type = app
-        .api(Method::POST, "/api/v1/auth/login", None, Some(json!({ "email": 5, "password": PASSWORD })))
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": 5, "password": PASSWORD })),
+        )
         .await;
     assert_eq!(wrong_type.error_code(), "invalid_body");
 
-    let no_route = app.api(Method::GET, "/api/v1/nothing-here", None, None).await;
-    assert_eq!((no_route.status, no_route.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let no_route = app
+        .api(Method::GET, "/api/v1/nothing-here", None, None)
+        .await;
+    assert_eq!(
+        (no_route.status, no_route.error_code().as_str()),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
     let wrong_method = app.api(Method::GET, "/api/v1/auth/login", None, None).await;
-    assert_eq!((wrong_method.status, wrong_method.error_code().as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    assert_eq!(
+        (wrong_method.status, wrong_method.error_code().as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
 }
 
 async fn bad_fields_are_named_in_the_callers_language(backend: Backend) {
     let app = TestApp::new(backend).await;
     let body = json!({ "email": "not an email", "password": "kort", "name": "x".repeat(201), "role": "entrepreneur" });
-    let da = app.api_in(Method::POST, "/api/v1/accounts", None, Some(body.clone()), "da").await;
-    let en = app.api_in(Method::POST, "/api/v1/accounts", None, Some(body), "en-GB,en;q=0.9").await;
+    let da = app
+        .api_in(
+            Method::POST,
+            "/api/v1/accounts",
+            None,
+            Some(body.clone()),
+            "da",
+        )
+        .await;
+    let en = app
+        .api_in(
+            Method::POST,
+            "/api/v1/accounts",
+            None,
+            Some(body),
+            "en-GB,en;q=0.9",
+        )
+        .await;
     assert_eq!(da.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(da.error_code(), "validation_failed");
     let codes: Vec<String> = en.json()["error"]["fields"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{}.{}", f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}.{}",
+                f["field"].as_str().unwrap(),
+                f["code"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(codes, ["name.too_long", "email.invalid", "password.too_short"]);
-    let da_password = da.json()["error"]["fields"][2]["message"].as_str().unwrap().to_owned();
-    let en_password = en.json()["error"]["fields"][2]["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        codes,
+        ["name.too_long", "email.invalid", "password.too_short"]
+    );
+    let da_password = da.json()["error"]["fields"][2]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let en_password = en.json()["error"]["fields"][2]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(da_password, en_password);
     // The message says what the rule is.
     assert!(en_password.contains("12"), "{en_password}");
     assert!(da_password.contains("12"), "{da_password}");
-    assert!(en.json()["error"]["fields"][0]["message"].as_str().unwrap().contains("200"));
+    assert!(
+        en.json()["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("200")
+    );
 }
 
 async fn a_taken_email_is_a_conflict_and_nothing_is_half_written(backend: Backend) {
@@ -394,13 +726,19 @@ async fn a_taken_email_is_a_conflict_and_nothing_is_half_written(backend: Backen
                          "authority": { "name": "Ny Myndighed", "cvr": "64942212", "nuts_code": "DK011" } })),
         )
         .await;
-    assert_eq!((again.status, again.error_code().as_str()), (StatusCode::CONFLICT, "conflict"));
+    assert_eq!(
+        (again.status, again.error_code().as_str()),
+        (StatusCode::CONFLICT, "conflict")
+    );
     assert_eq!(again.json()["error"]["fields"][0]["field"], "email");
     assert_eq!(app.pending_jobs().await, jobs_before, "no mail was queued");
     // The refused registration did not create its authority either: a new
     // officer registering with that CVR creates it with their own name.
     let officer = app.pending_officer("olga@kk.dk", "64942212").await;
-    let me = app.api(Method::GET, "/api/v1/me", Some(&officer.access_token), None).await.json();
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&officer.access_token), None)
+        .await
+        .json();
     assert_eq!(me["authority"]["name"], "Aarhus Kommune");
 }
 
@@ -424,10 +762,16 @@ async fn officers_register_with_a_checked_authority(backend: Backend) {
     let missing = app
         .api(Method::POST, "/api/v1/accounts", None, Some(json!({ "email": "per@kommune.dk", "password": PASSWORD, "name": "Per", "role": "officer" })))
         .await;
-    assert_eq!(missing.json()["error"]["fields"][0]["field"], "authority_name");
+    assert_eq!(
+        missing.json()["error"]["fields"][0]["field"],
+        "authority_name"
+    );
 
     let officer = app.pending_officer("per@kommune.dk", "5513 3018").await;
-    let me = app.api(Method::GET, "/api/v1/me", Some(&officer.access_token), None).await.json();
+    let me = app
+        .api(Method::GET, "/api/v1/me", Some(&officer.access_token), None)
+        .await
+        .json();
     assert_eq!(me["role"], "officer");
     assert_eq!(me["approval_state"], "pending");
     assert_eq!(me["authority"]["cvr"], "55133018");

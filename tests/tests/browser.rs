@@ -70,8 +70,17 @@ async fn register_verify_log_in_and_switch_language() {
 
     // Sent empty, the form comes back with its errors, and still passes.
     click(&browser, "form[action='/register'] button[type=submit]").await;
-    assert!(title(&browser).await.starts_with("Fejl: "), "{}", title(&browser).await);
-    assert!(browser.find(Locator::Css(".error-summary a[href='#email']")).await.is_ok());
+    assert!(
+        title(&browser).await.starts_with("Fejl: "),
+        "{}",
+        title(&browser).await
+    );
+    assert!(
+        browser
+            .find(Locator::Css(".error-summary a[href='#email']"))
+            .await
+            .is_ok()
+    );
     check(&browser, "register with errors (da)").await;
 
     fill(&browser, "name", "Anna Jensen").await;
@@ -80,11 +89,17 @@ async fn register_verify_log_in_and_switch_language() {
     click(&browser, "#role").await;
     click(&browser, "form[action='/register'] button[type=submit]").await;
     let body = browser.source().await.unwrap();
-    assert!(body.contains("anna@cafe-lyst.dk"), "the receipt names the address");
+    assert!(
+        body.contains("anna@cafe-lyst.dk"),
+        "the receipt names the address"
+    );
     check(&browser, "check your email (da)").await;
 
     let mail = smtp
-        .wait_for(|m| m.to.contains("anna@cafe-lyst.dk"), Duration::from_secs(20))
+        .wait_for(
+            |m| m.to.contains("anna@cafe-lyst.dk"),
+            Duration::from_secs(20),
+        )
         .await;
     browser.goto(&first_link(&mail.text)).await.unwrap();
     check(&browser, "email verified (da)").await;
@@ -99,7 +114,11 @@ async fn register_verify_log_in_and_switch_language() {
     fill(&browser, "password", PASSWORD).await;
     click(&browser, "form[action='/login'] button[type=submit]").await;
     let url = browser.current_url().await.unwrap();
-    assert_eq!(url.path(), "/account", "logged in and sent to the account page");
+    assert_eq!(
+        url.path(),
+        "/account",
+        "logged in and sent to the account page"
+    );
     assert!(browser.source().await.unwrap().contains("Anna Jensen"));
     check(&browser, "my account (da)").await;
 
@@ -117,7 +136,11 @@ async fn register_verify_log_in_and_switch_language() {
     assert_eq!(browser.current_url().await.unwrap().path(), "/login");
     check(&browser, "logged out (en)").await;
     browser.goto(&server.url("/account")).await.unwrap();
-    assert_eq!(browser.current_url().await.unwrap().path(), "/login", "logged out for real");
+    assert_eq!(
+        browser.current_url().await.unwrap().path(),
+        "/login",
+        "logged out for real"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -61,8 +61,14 @@ async fn the_embedded_default_mails_over_smtp_and_logs_in() {
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
     register_verify_and_log_in(&server, &smtp, "anna@cafe-lyst.dk").await;
     let logs = server.logs();
-    assert!(logs.contains("applied migrations to the embedded database"), "{logs}");
-    assert!(!logs.contains("anna@cafe-lyst.dk"), "logs never hold a full address: {logs}");
+    assert!(
+        logs.contains("applied migrations to the embedded database"),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains("anna@cafe-lyst.dk"),
+        "logs never hold a full address: {logs}"
+    );
     assert!(logs.contains("a***@cafe-lyst.dk"), "{logs}");
     assert!(server.dir().join("data/socialbid.db").exists());
     assert!(server.dir().join("data/jwt-secret").exists());
@@ -79,7 +85,11 @@ async fn postgresql_needs_migrate_then_serves_the_same() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("SOCIALBID_JWT_SECRET"));
 
     let migrated = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
-    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
     assert!(String::from_utf8_lossy(&migrated.stdout).contains("Applied 1 migration"));
     let again = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
     assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
@@ -101,7 +111,15 @@ async fn admin_create_user_never_echoes_the_password() {
     let data_dir = data.path().to_str().unwrap();
     let secret_password = "admin kodeord der er langt";
     let mut child = std::process::Command::new(socialbid_binary())
-        .args(["admin", "create-user", "--email", "Admin@Socialbid.dk", "--role", "admin", "--password-stdin"])
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "Admin@Socialbid.dk",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
         .env("SOCIALBID_DATA_DIR", data_dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
@@ -119,11 +137,21 @@ async fn admin_create_user_never_echoes_the_password() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("Created the admin account admin@socialbid.dk"), "{stdout}");
+    assert!(
+        stdout.contains("Created the admin account admin@socialbid.dk"),
+        "{stdout}"
+    );
     assert!(!stdout.contains(secret_password) && !stderr.contains(secret_password));
 
     let duplicate = SocialbidProcess::run(
-        &["admin", "create-user", "--email", "admin@socialbid.dk", "--role", "admin"],
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "admin@socialbid.dk",
+            "--role",
+            "admin",
+        ],
         &[("SOCIALBID_DATA_DIR", data_dir)],
     )
     .await;
@@ -132,12 +160,25 @@ async fn admin_create_user_never_echoes_the_password() {
 
     // Without a password, a link to set one is written as mail.
     let linked = SocialbidProcess::run(
-        &["admin", "create-user", "--email", "second@socialbid.dk", "--role", "admin"],
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "second@socialbid.dk",
+            "--role",
+            "admin",
+        ],
         &[("SOCIALBID_DATA_DIR", data_dir)],
     )
     .await;
-    assert!(linked.status.success(), "{}", String::from_utf8_lossy(&linked.stderr));
-    assert!(String::from_utf8_lossy(&linked.stdout).contains("A link to set the password was written"));
+    assert!(
+        linked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&linked.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&linked.stdout).contains("A link to set the password was written")
+    );
     let mails = std::fs::read_dir(data.path().join("mail")).unwrap().count();
     assert_eq!(mails, 1);
 
@@ -153,12 +194,25 @@ async fn admin_create_user_never_echoes_the_password() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_subcommand_explains_itself() {
-    for command in [&["serve", "--help"][..], &["worker", "--help"], &["migrate", "--help"], &["admin", "create-user", "--help"]] {
+    for command in [
+        &["serve", "--help"][..],
+        &["worker", "--help"],
+        &["migrate", "--help"],
+        &["admin", "create-user", "--help"],
+    ] {
         let output = SocialbidProcess::run(command, &[]).await;
         let help = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{command:?}");
-        for variable in ["DATABASE_URL", "SOCIALBID_DATA_DIR", "SOCIALBID_SMTP_URL", "SOCIALBID_JWT_SECRET"] {
-            assert!(help.contains(variable), "{command:?} --help does not name {variable}:\n{help}");
+        for variable in [
+            "DATABASE_URL",
+            "SOCIALBID_DATA_DIR",
+            "SOCIALBID_SMTP_URL",
+            "SOCIALBID_JWT_SECRET",
+        ] {
+            assert!(
+                help.contains(variable),
+                "{command:?} --help does not name {variable}:\n{help}"
+            );
         }
     }
 }

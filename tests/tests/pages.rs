@@ -30,11 +30,18 @@ impl Jar {
     }
 
     fn header(&self) -> String {
-        self.0.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+        self.0
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -45,10 +52,15 @@ async fn visit(app: &TestApp, jar: &mut Jar, path: &str) -> TestResponse {
 }
 
 async fn submit(app: &TestApp, jar: &mut Jar, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-    let token = jar.get("sb_csrf").expect("a page was visited first").to_owned();
+    let token = jar
+        .get("sb_csrf")
+        .expect("a page was visited first")
+        .to_owned();
     let mut all = vec![("csrf_token", token.as_str())];
     all.extend_from_slice(fields);
-    let response = app.page(Method::POST, path, &jar.header(), Some(&all)).await;
+    let response = app
+        .page(Method::POST, path, &jar.header(), Some(&all))
+        .await;
     jar.take(&response);
     response
 }
@@ -65,20 +77,28 @@ async fn pages_speak_the_browsers_language_and_remember_a_switch(backend: Backen
     assert_eq!(html_lang(&danish), "da");
     assert!(danish.text().contains("Opret konto"));
 
-    let mut request = axum::http::Request::builder().uri("/register").header("accept-language", "en-GB,en;q=0.8");
+    let mut request = axum::http::Request::builder()
+        .uri("/register")
+        .header("accept-language", "en-GB,en;q=0.8");
     request = request.header("cookie", "");
-    let english = app.send(request.body(axum::body::Body::empty()).unwrap()).await;
+    let english = app
+        .send(request.body(axum::body::Body::empty()).unwrap())
+        .await;
     assert_eq!(html_lang(&english), "en");
     assert!(english.text().contains("Create account"));
 
-    let switch = app.page(Method::GET, "/lang?to=en&back=/login", "", None).await;
+    let switch = app
+        .page(Method::GET, "/lang?to=en&back=/login", "", None)
+        .await;
     assert_eq!(switch.status, StatusCode::SEE_OTHER);
     assert_eq!(switch.header("location").as_deref(), Some("/login"));
     assert!(switch.set_cookies().contains(&"sb_lang=en".to_owned()));
     let remembered = app.page(Method::GET, "/login", "sb_lang=en", None).await;
     assert_eq!(html_lang(&remembered), "en");
 
-    let elsewhere = app.page(Method::GET, "/lang?to=da&back=//evil.example/", "", None).await;
+    let elsewhere = app
+        .page(Method::GET, "/lang?to=da&back=//evil.example/", "", None)
+        .await;
     assert_eq!(elsewhere.header("location").as_deref(), Some("/"));
 }
 
@@ -87,16 +107,28 @@ async fn forms_without_the_csrf_token_are_refused(backend: Backend) {
     let mut jar = Jar::default();
     visit(&app, &mut jar, "/login").await;
     let fields = [("email", "x@example.dk"), ("password", PASSWORD)];
-    let no_token = app.page(Method::POST, "/login", &jar.header(), Some(&fields)).await;
+    let no_token = app
+        .page(Method::POST, "/login", &jar.header(), Some(&fields))
+        .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
     let mut wrong = vec![("csrf_token", "0".repeat(43))];
     wrong.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
     let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let forged = app.page(Method::POST, "/login", &jar.header(), Some(&wrong)).await;
+    let forged = app
+        .page(Method::POST, "/login", &jar.header(), Some(&wrong))
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert!(forged.text().contains("<h1"), "a page, not JSON: {}", forged.text());
+    assert!(
+        forged.text().contains("<h1"),
+        "a page, not JSON: {}",
+        forged.text()
+    );
     let with_token = submit(&app, &mut jar, "/login", &fields).await;
-    assert_eq!(with_token.status, StatusCode::UNAUTHORIZED, "the form was read: wrong credentials");
+    assert_eq!(
+        with_token.status,
+        StatusCode::UNAUTHORIZED,
+        "the form was read: wrong credentials"
+    );
 }
 
 async fn an_empty_registration_form_comes_back_with_every_error(backend: Backend) {
@@ -107,18 +139,42 @@ async fn an_empty_registration_form_comes_back_with_every_error(backend: Backend
         &app,
         &mut jar,
         "/register",
-        &[("name", "Søren Kierkegaard"), ("email", ""), ("password", "kort"), ("role", "officer"), ("authority_cvr", "12345678")],
+        &[
+            ("name", "Søren Kierkegaard"),
+            ("email", ""),
+            ("password", "kort"),
+            ("role", "officer"),
+            ("authority_cvr", "12345678"),
+        ],
     )
     .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text();
     assert!(html.contains("<title>Fejl: "), "{html}");
-    for field in ["email", "password", "authority_name", "authority_cvr", "authority_nuts"] {
-        assert!(html.contains(&format!("id=\"{field}-error\"")), "no inline error for {field}");
-        assert!(html.contains(&format!("href=\"#{field}\"")), "no summary link for {field}");
+    for field in [
+        "email",
+        "password",
+        "authority_name",
+        "authority_cvr",
+        "authority_nuts",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "no inline error for {field}"
+        );
+        assert!(
+            html.contains(&format!("href=\"#{field}\"")),
+            "no summary link for {field}"
+        );
     }
-    assert!(html.contains("value=\"Søren Kierkegaard\""), "typed values are kept");
-    assert!(!html.contains("value=\"kort\""), "passwords are not sent back");
+    assert!(
+        html.contains("value=\"Søren Kierkegaard\""),
+        "typed values are kept"
+    );
+    assert!(
+        !html.contains("value=\"kort\""),
+        "passwords are not sent back"
+    );
 }
 
 async fn register_verify_and_log_in_with_forms(backend: Backend) {
@@ -129,7 +185,12 @@ async fn register_verify_and_log_in_with_forms(backend: Backend) {
         &app,
         &mut jar,
         "/register",
-        &[("name", "Anna"), ("email", "anna@cafe.dk"), ("password", PASSWORD), ("role", "entrepreneur")],
+        &[
+            ("name", "Anna"),
+            ("email", "anna@cafe.dk"),
+            ("password", PASSWORD),
+            ("role", "entrepreneur"),
+        ],
     )
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
@@ -143,30 +204,90 @@ async fn register_verify_and_log_in_with_forms(backend: Backend) {
 
     let to_account = visit(&app, &mut jar, "/account").await;
     assert_eq!(to_account.status, StatusCode::SEE_OTHER);
-    assert_eq!(to_account.header("location").as_deref(), Some("/login?next=%2Faccount"));
+    assert_eq!(
+        to_account.header("location").as_deref(),
+        Some("/login?next=%2Faccount")
+    );
 
-    let logged_in = submit(&app, &mut jar, "/login", &[("email", "anna@cafe.dk"), ("password", PASSWORD), ("next", "/account")]).await;
+    let logged_in = submit(
+        &app,
+        &mut jar,
+        "/login",
+        &[
+            ("email", "anna@cafe.dk"),
+            ("password", PASSWORD),
+            ("next", "/account"),
+        ],
+    )
+    .await;
     assert_eq!(logged_in.status, StatusCode::SEE_OTHER);
     assert_eq!(logged_in.header("location").as_deref(), Some("/account"));
-    let cookie = logged_in.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("sb_access=")).unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = logged_in
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("sb_access="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
     let account = visit(&app, &mut jar, "/account").await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.text().contains("anna@cafe.dk"));
     let export = visit(&app, &mut jar, "/account/export").await;
-    assert!(export.header("content-disposition").unwrap().contains("attachment"));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&export.body).unwrap()["account"]["email"], "anna@cafe.dk");
+    assert!(
+        export
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&export.body).unwrap()["account"]["email"],
+        "anna@cafe.dk"
+    );
 
-    let wrong = submit(&app, &mut jar, "/account/password", &[("current_password", "nope nope nope"), ("new_password", "another good passphrase")]).await;
+    let wrong = submit(
+        &app,
+        &mut jar,
+        "/account/password",
+        &[
+            ("current_password", "nope nope nope"),
+            ("new_password", "another good passphrase"),
+        ],
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().contains("id=\"current_password-error\""));
-    let changed = submit(&app, &mut jar, "/account/password", &[("current_password", PASSWORD), ("new_password", "another good passphrase")]).await;
-    assert_eq!(changed.header("location").as_deref(), Some("/account?notice=password_changed"));
+    let changed = submit(
+        &app,
+        &mut jar,
+        "/account/password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "another good passphrase"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        changed.header("location").as_deref(),
+        Some("/account?notice=password_changed")
+    );
 
-    let deleted = submit(&app, &mut jar, "/account/delete", &[("password", "another good passphrase")]).await;
+    let deleted = submit(
+        &app,
+        &mut jar,
+        "/account/delete",
+        &[("password", "another good passphrase")],
+    )
+    .await;
     assert_eq!(deleted.status, StatusCode::OK);
-    assert!(jar.get("sb_access").is_none(), "the session cookies are cleared");
+    assert!(
+        jar.get("sb_access").is_none(),
+        "the session cookies are cleared"
+    );
 }
 
 async fn an_expired_access_cookie_is_renewed_from_the_refresh_cookie(backend: Backend) {
@@ -174,15 +295,33 @@ async fn an_expired_access_cookie_is_renewed_from_the_refresh_cookie(backend: Ba
     app.entrepreneur("bo@example.dk").await;
     let mut jar = Jar::default();
     visit(&app, &mut jar, "/login").await;
-    submit(&app, &mut jar, "/login", &[("email", "bo@example.dk"), ("password", PASSWORD)]).await;
+    submit(
+        &app,
+        &mut jar,
+        "/login",
+        &[("email", "bo@example.dk"), ("password", PASSWORD)],
+    )
+    .await;
     let first_access = jar.get("sb_access").unwrap().to_owned();
     app.state.clock.advance(chrono::Duration::minutes(20));
     let account = visit(&app, &mut jar, "/account").await;
-    assert_eq!(account.status, StatusCode::OK, "still logged in after the access token expired");
-    assert_ne!(jar.get("sb_access").unwrap(), first_access, "a fresh access token was set");
+    assert_eq!(
+        account.status,
+        StatusCode::OK,
+        "still logged in after the access token expired"
+    );
+    assert_ne!(
+        jar.get("sb_access").unwrap(),
+        first_access,
+        "a fresh access token was set"
+    );
     app.state.clock.advance(chrono::Duration::days(31));
     let gone = visit(&app, &mut jar, "/account").await;
-    assert_eq!(gone.status, StatusCode::SEE_OTHER, "the session itself expires");
+    assert_eq!(
+        gone.status,
+        StatusCode::SEE_OTHER,
+        "the session itself expires"
+    );
 }
 
 async fn logging_out_clears_the_cookies_and_ends_the_session(backend: Backend) {
@@ -190,10 +329,19 @@ async fn logging_out_clears_the_cookies_and_ends_the_session(backend: Backend) {
     app.entrepreneur("cy@example.dk").await;
     let mut jar = Jar::default();
     visit(&app, &mut jar, "/login").await;
-    submit(&app, &mut jar, "/login", &[("email", "cy@example.dk"), ("password", PASSWORD)]).await;
+    submit(
+        &app,
+        &mut jar,
+        "/login",
+        &[("email", "cy@example.dk"), ("password", PASSWORD)],
+    )
+    .await;
     let stolen = jar.header();
     let out = submit(&app, &mut jar, "/logout", &[]).await;
-    assert_eq!(out.header("location").as_deref(), Some("/login?notice=logged_out"));
+    assert_eq!(
+        out.header("location").as_deref(),
+        Some("/login?notice=logged_out")
+    );
     assert!(jar.get("sb_access").is_none() && jar.get("sb_refresh").is_none());
     // Cookies copied before logging out no longer work either.
     let replay = app.page(Method::GET, "/account", &stolen, None).await;
@@ -208,23 +356,62 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
 
     let mut entrepreneur = Jar::default();
     visit(&app, &mut entrepreneur, "/login").await;
-    submit(&app, &mut entrepreneur, "/login", &[("email", "eja@example.dk"), ("password", PASSWORD)]).await;
+    submit(
+        &app,
+        &mut entrepreneur,
+        "/login",
+        &[("email", "eja@example.dk"), ("password", PASSWORD)],
+    )
+    .await;
     let refused = visit(&app, &mut entrepreneur, "/admin/officers").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let refused_post = submit(&app, &mut entrepreneur, &format!("/admin/officers/{}/approve", officer.id), &[]).await;
+    let refused_post = submit(
+        &app,
+        &mut entrepreneur,
+        &format!("/admin/officers/{}/approve", officer.id),
+        &[],
+    )
+    .await;
     assert_eq!(refused_post.status, StatusCode::FORBIDDEN);
 
     let mut admin = Jar::default();
     visit(&app, &mut admin, "/login").await;
-    submit(&app, &mut admin, "/login", &[("email", "admin@socialbid.dk"), ("password", PASSWORD)]).await;
+    submit(
+        &app,
+        &mut admin,
+        "/login",
+        &[("email", "admin@socialbid.dk"), ("password", PASSWORD)],
+    )
+    .await;
     let list = visit(&app, &mut admin, "/admin/officers").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text().contains("dorte@kk.dk"));
-    let no_reason = submit(&app, &mut admin, &format!("/admin/officers/{}/reject", officer.id), &[("reason", "")]).await;
+    let no_reason = submit(
+        &app,
+        &mut admin,
+        &format!("/admin/officers/{}/reject", officer.id),
+        &[("reason", "")],
+    )
+    .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_reason.text().contains(&format!("id=\"reason-{}-error\"", officer.id)), "{}", no_reason.text());
-    let approved = submit(&app, &mut admin, &format!("/admin/officers/{}/approve", officer.id), &[]).await;
-    assert_eq!(approved.header("location").as_deref(), Some("/admin/officers?notice=officer_approved"));
+    assert!(
+        no_reason
+            .text()
+            .contains(&format!("id=\"reason-{}-error\"", officer.id)),
+        "{}",
+        no_reason.text()
+    );
+    let approved = submit(
+        &app,
+        &mut admin,
+        &format!("/admin/officers/{}/approve", officer.id),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        approved.header("location").as_deref(),
+        Some("/admin/officers?notice=officer_approved")
+    );
     let after = visit(&app, &mut admin, "/admin/officers?notice=officer_approved").await;
     assert!(!after.text().contains("dorte@kk.dk"));
 }

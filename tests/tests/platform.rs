@@ -16,38 +16,74 @@ on_both_databases!(
 
 async fn every_response_carries_security_headers(backend: Backend) {
     let app = TestApp::new(backend).await;
-    for path in ["/", "/login", "/api/v1/me", "/healthz", "/no-such-page", "/static/style.css"] {
+    for path in [
+        "/",
+        "/login",
+        "/api/v1/me",
+        "/healthz",
+        "/no-such-page",
+        "/static/style.css",
+    ] {
         let response = app.page(Method::GET, path, "", None).await;
-        let csp = response.header("content-security-policy").unwrap_or_default();
+        let csp = response
+            .header("content-security-policy")
+            .unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
-        assert_eq!(response.header("x-content-type-options").as_deref(), Some("nosniff"), "{path}");
-        assert_eq!(response.header("referrer-policy").as_deref(), Some("no-referrer"), "{path}");
+        assert_eq!(
+            response.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            response.header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{path}"
+        );
     }
 }
 
 async fn health_readiness_and_metrics(backend: Backend) {
     let app = TestApp::new(backend).await;
-    assert_eq!(app.page(Method::GET, "/healthz", "", None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.page(Method::GET, "/healthz", "", None).await.status,
+        StatusCode::OK
+    );
     let ready = app.page(Method::GET, "/readyz", "", None).await;
-    assert_eq!((ready.status, ready.text()), (StatusCode::OK, "ready".to_owned()));
+    assert_eq!(
+        (ready.status, ready.text()),
+        (StatusCode::OK, "ready".to_owned())
+    );
     app.api(Method::GET, "/api/v1/me", None, None).await;
     app.register(json!({ "email": "m@example.dk", "password": socialbid_tests::PASSWORD, "name": "M", "role": "entrepreneur" }))
         .await;
     let metrics = app.page(Method::GET, "/metrics", "", None).await;
-    assert!(metrics.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let text = metrics.text();
-    assert!(text.contains("socialbid_http_responses_total{class=\"4xx\"} 1"), "{text}");
+    assert!(
+        text.contains("socialbid_http_responses_total{class=\"4xx\"} 1"),
+        "{text}"
+    );
     assert!(text.contains("socialbid_jobs_pending 1"), "{text}");
     app.run_jobs().await;
     let text = app.page(Method::GET, "/metrics", "", None).await.text();
-    assert!(text.contains("socialbid_jobs_total{outcome=\"succeeded\"} 1"), "{text}");
+    assert!(
+        text.contains("socialbid_jobs_total{outcome=\"succeeded\"} 1"),
+        "{text}"
+    );
     assert!(text.contains("socialbid_jobs_pending 0"), "{text}");
 }
 
 async fn openapi_document_lists_every_endpoint(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let doc = app.api(Method::GET, "/api/v1/openapi.json", None, None).await;
+    let doc = app
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -72,7 +108,10 @@ async fn openapi_document_lists_every_endpoint(backend: Backend) {
         ("/readyz", "get"),
         ("/metrics", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     let ui = app.page(Method::GET, "/api/docs/", "", None).await;
@@ -88,8 +127,16 @@ async fn a_failed_mail_is_retried_later_and_not_lost(backend: Backend) {
     app.register(json!({ "email": "r@example.dk", "password": socialbid_tests::PASSWORD, "name": "R", "role": "entrepreneur" }))
         .await;
     assert_eq!(app.run_jobs().await, 1);
-    assert_eq!(app.pending_jobs().await, 1, "the failed job waits for its retry");
-    assert_eq!(app.run_jobs().await, 0, "not before its back-off has passed");
+    assert_eq!(
+        app.pending_jobs().await,
+        1,
+        "the failed job waits for its retry"
+    );
+    assert_eq!(
+        app.run_jobs().await,
+        0,
+        "not before its back-off has passed"
+    );
 
     std::fs::remove_file(app.mail_dir()).unwrap();
     std::fs::create_dir(app.mail_dir()).unwrap();
@@ -104,6 +151,10 @@ async fn migrations_are_reversible(backend: Backend) {
     let pool = socialbid::db::Db::connect(db.url(), 1).unwrap();
     assert_eq!(pool.migrate().unwrap().len(), 1);
     pool.revert_all().unwrap();
-    assert_eq!(pool.migrate().unwrap().len(), 1, "migrations apply again after a full revert");
+    assert_eq!(
+        pool.migrate().unwrap().len(),
+        1,
+        "migrations apply again after a full revert"
+    );
     assert!(pool.migrate().unwrap().is_empty());
 }

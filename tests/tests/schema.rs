@@ -39,7 +39,10 @@ fn columns(backend: Backend) -> BTreeMap<String, Vec<String>> {
     };
     let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in rows {
-        tables.entry(row.table_name).or_default().push(row.column_name);
+        tables
+            .entry(row.table_name)
+            .or_default()
+            .push(row.column_name);
     }
     tables
 }
@@ -48,7 +51,10 @@ fn columns(backend: Backend) -> BTreeMap<String, Vec<String>> {
 fn both_databases_have_the_same_tables_and_columns() {
     let sqlite = columns(Backend::Sqlite);
     let postgres = columns(Backend::Postgres);
-    assert!(sqlite.contains_key("users") && sqlite.contains_key("jobs"), "{sqlite:?}");
+    assert!(
+        sqlite.contains_key("users") && sqlite.contains_key("jobs"),
+        "{sqlite:?}"
+    );
     assert_eq!(sqlite, postgres);
 }
 
@@ -80,6 +86,12 @@ fn every_foreign_key_is_indexed() {
     )
     .load(c)
     .unwrap();
-    let unindexed: Vec<String> = unindexed.iter().map(|f| format!("{}.{}", f.table_name, f.column_name)).collect();
-    assert!(unindexed.is_empty(), "foreign keys without an index: {unindexed:?}");
+    let unindexed: Vec<String> = unindexed
+        .iter()
+        .map(|f| format!("{}.{}", f.table_name, f.column_name))
+        .collect();
+    assert!(
+        unindexed.is_empty(),
+        "foreign keys without an index: {unindexed:?}"
+    );
 }

@@ -129,10 +129,11 @@ async fn register(
 async fn load_authority(app: &AppState, id: Option<i64>) -> AppResult<Option<Authority>> {
     match id {
         None => Ok(None),
-        Some(id) => app
-            .db
-            .run(move |conn| Ok(Some(model::authority(conn, id)?)))
-            .await,
+        Some(id) => {
+            app.db
+                .run(move |conn| Ok(Some(model::authority(conn, id)?)))
+                .await
+        }
     }
 }
 
@@ -150,7 +151,10 @@ pub struct TokenRequest {
     (status = 404, body = ErrorBody, description = "No such link"),
     (status = 409, body = ErrorBody, description = "The link was already used"),
 ))]
-async fn verify_email(State(app): State<AppState>, ApiJson(body): ApiJson<TokenRequest>) -> AppResult<StatusCode> {
+async fn verify_email(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> AppResult<StatusCode> {
     service::verify_email(&app, body.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -167,7 +171,10 @@ pub struct EmailRequest {
     (status = 202, description = "If the address has an unverified account, a link is on its way"),
     (status = 422, body = ErrorBody),
 ))]
-async fn resend_verification(State(app): State<AppState>, ApiJson(body): ApiJson<EmailRequest>) -> AppResult<StatusCode> {
+async fn resend_verification(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> AppResult<StatusCode> {
     service::resend_verification(&app, body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -191,7 +198,14 @@ async fn login(
     client: ClientInfo,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let tokens = service::login(&app, body.email, body.password, client.ip, client.user_agent).await?;
+    let tokens = service::login(
+        &app,
+        body.email,
+        body.password,
+        client.ip,
+        client.user_agent,
+    )
+    .await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tokens)))
 }
 
@@ -207,7 +221,10 @@ pub struct RefreshRequest {
     (status = 200, body = TokenPair),
     (status = 401, body = ErrorBody),
 ))]
-async fn refresh(State(app): State<AppState>, ApiJson(body): ApiJson<RefreshRequest>) -> AppResult<Json<TokenPair>> {
+async fn refresh(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> AppResult<Json<TokenPair>> {
     Ok(Json(service::refresh(&app, body.refresh_token).await?))
 }
 
@@ -225,7 +242,10 @@ async fn logout(State(app): State<AppState>, user: AuthUser) -> AppResult<Status
 #[utoipa::path(post, path = "/api/v1/accounts/password-reset", tag = "accounts", request_body = EmailRequest, responses(
     (status = 202), (status = 422, body = ErrorBody),
 ))]
-async fn request_password_reset(State(app): State<AppState>, ApiJson(body): ApiJson<EmailRequest>) -> AppResult<StatusCode> {
+async fn request_password_reset(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<EmailRequest>,
+) -> AppResult<StatusCode> {
     service::request_password_reset(&app, body.email).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -242,7 +262,10 @@ pub struct ResetRequest {
     (status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
 ))]
-async fn reset_password(State(app): State<AppState>, ApiJson(body): ApiJson<ResetRequest>) -> AppResult<StatusCode> {
+async fn reset_password(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<ResetRequest>,
+) -> AppResult<StatusCode> {
     service::reset_password(&app, body.token, body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -253,7 +276,10 @@ async fn reset_password(State(app): State<AppState>, ApiJson(body): ApiJson<Rese
 ))]
 async fn me(State(app): State<AppState>, user: AuthUser) -> AppResult<Json<AccountView>> {
     let user_id = user.id;
-    let user = app.db.run(move |conn| Ok::<_, AppError>(model::find(conn, user_id)?)).await?;
+    let user = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(model::find(conn, user_id)?))
+        .await?;
     let authority = load_authority(&app, user.authority_id).await?;
     Ok(Json(AccountView::new(user, authority)))
 }
@@ -302,9 +328,12 @@ async fn change_password(
     (status = 200, description = "The export", content_type = "application/json"), (status = 401, body = ErrorBody),
 ))]
 async fn export_me(State(app): State<AppState>, user: AuthUser) -> AppResult<impl IntoResponse> {
-    let data = service::export(&app, user.id).await?;
+    let data = crate::accounts::export::export(&app, user.id).await?;
     Ok((
-        [(header::CONTENT_DISPOSITION, "attachment; filename=\"socialbid-data.json\"")],
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"socialbid-data.json\"",
+        )],
         Json(data),
     ))
 }

@@ -3,6 +3,7 @@
 //! `service`; `api` (JSON) and `pages` (HTML forms) both go through it.
 
 pub mod api;
+pub mod export;
 pub mod model;
 pub mod pages;
 pub mod service;

@@ -4,11 +4,11 @@
 //! their fields.
 
 use axum::Form;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::{Deserialize, Serialize};
 use socialbid_frontend::Lang;
 
@@ -84,7 +84,11 @@ struct RegisterForm {
     authority_nuts: String,
 }
 
-fn register_page(page: &Page, form: &RegisterForm, errors: Vec<FormError>) -> AppResult<Html<String>> {
+fn register_page(
+    page: &Page,
+    form: &RegisterForm,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
     page.render(
         "pages/register.html",
         serde_json::json!({
@@ -103,7 +107,11 @@ async fn register_form(page: Page) -> AppResult<Html<String>> {
     register_page(&page, &RegisterForm::default(), Vec::new())
 }
 
-async fn register(State(app): State<AppState>, page: Page, Form(form): Form<RegisterForm>) -> AppResult<Response> {
+async fn register(
+    State(app): State<AppState>,
+    page: Page,
+    Form(form): Form<RegisterForm>,
+) -> AppResult<Response> {
     let registration = Registration {
         email: form.email.clone(),
         password: form.password.clone(),
@@ -115,7 +123,10 @@ async fn register(State(app): State<AppState>, page: Page, Form(form): Form<Regi
     };
     match service::register(&app, registration, page.lang).await {
         Ok(user) => Ok(page
-            .render("pages/register_done.html", serde_json::json!({ "email": user.email }))?
+            .render(
+                "pages/register_done.html",
+                serde_json::json!({ "email": user.email }),
+            )?
             .into_response()),
         Err(error) => {
             let errors = page.errors_of(error, "email")?;
@@ -131,7 +142,11 @@ struct TokenQuery {
 }
 
 /// The link in the verification mail. Following it confirms the address.
-async fn verify(State(app): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> AppResult<Response> {
+async fn verify(
+    State(app): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> AppResult<Response> {
     let (status, ok, reason) = match service::verify_email(&app, query.token).await {
         Ok(()) => (StatusCode::OK, true, None),
         Err(AppError::Refused { status, code, .. }) if code.starts_with("link_") => {
@@ -152,10 +167,17 @@ struct EmailForm {
     email: String,
 }
 
-async fn resend_verification(State(app): State<AppState>, page: Page, Form(form): Form<EmailForm>) -> AppResult<Response> {
+async fn resend_verification(
+    State(app): State<AppState>,
+    page: Page,
+    Form(form): Form<EmailForm>,
+) -> AppResult<Response> {
     match service::resend_verification(&app, form.email.clone()).await {
         Ok(()) => Ok(page
-            .render("pages/register_done.html", serde_json::json!({ "email": form.email.trim() }))?
+            .render(
+                "pages/register_done.html",
+                serde_json::json!({ "email": form.email.trim() }),
+            )?
             .into_response()),
         Err(error) => {
             let errors = page.errors_of(error, "email")?;
@@ -182,7 +204,12 @@ struct LoginForm {
     next: String,
 }
 
-fn login_page(page: &Page, email: &str, next: &str, errors: Vec<FormError>) -> AppResult<Html<String>> {
+fn login_page(
+    page: &Page,
+    email: &str,
+    next: &str,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
     page.render(
         "pages/login.html",
         serde_json::json!({ "errors": errors, "values": { "email": email }, "next": next }),
@@ -199,7 +226,15 @@ async fn login(
     client: ClientInfo,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    match service::login(&app, form.email.clone(), form.password, client.ip, client.user_agent).await {
+    match service::login(
+        &app,
+        form.email.clone(),
+        form.password,
+        client.ip,
+        client.user_agent,
+    )
+    .await
+    {
         Ok(tokens) => {
             let target = if is_local_path(&form.next) && !form.next.starts_with("/login") {
                 form.next.clone()
@@ -220,17 +255,31 @@ async fn logout(State(app): State<AppState>, MaybeUser(user): MaybeUser) -> AppR
     if let Some(user) = user {
         service::logout(&app, user.session_id).await?;
     }
-    Ok((clear_session_cookies(&app), Redirect::to("/login?notice=logged_out")).into_response())
+    Ok((
+        clear_session_cookies(&app),
+        Redirect::to("/login?notice=logged_out"),
+    )
+        .into_response())
 }
 
 async fn forgot_form(page: Page) -> AppResult<Html<String>> {
-    page.render("pages/forgot_password.html", serde_json::json!({ "errors": [], "values": {} }))
+    page.render(
+        "pages/forgot_password.html",
+        serde_json::json!({ "errors": [], "values": {} }),
+    )
 }
 
-async fn forgot(State(app): State<AppState>, page: Page, Form(form): Form<EmailForm>) -> AppResult<Response> {
+async fn forgot(
+    State(app): State<AppState>,
+    page: Page,
+    Form(form): Form<EmailForm>,
+) -> AppResult<Response> {
     match service::request_password_reset(&app, form.email.clone()).await {
         Ok(()) => Ok(page
-            .render("pages/forgot_password_sent.html", serde_json::json!({ "email": form.email.trim() }))?
+            .render(
+                "pages/forgot_password_sent.html",
+                serde_json::json!({ "email": form.email.trim() }),
+            )?
             .into_response()),
         Err(error) => {
             let errors = page.errors_of(error, "email")?;
@@ -242,9 +291,17 @@ async fn forgot(State(app): State<AppState>, page: Page, Form(form): Form<EmailF
     }
 }
 
-async fn reset_form(State(app): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> AppResult<Response> {
+async fn reset_form(
+    State(app): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> AppResult<Response> {
     let checked = service::check_reset_link(&app, query.token.clone()).await;
-    let status = checked.as_ref().err().map(|e| e.status()).unwrap_or(StatusCode::OK);
+    let status = checked
+        .as_ref()
+        .err()
+        .map(|e| e.status())
+        .unwrap_or(StatusCode::OK);
     let errors = match checked {
         Ok(()) => Vec::new(),
         Err(error) => page.errors_of(error, "password")?,
@@ -263,7 +320,11 @@ struct ResetForm {
     password: String,
 }
 
-async fn reset(State(app): State<AppState>, page: Page, Form(form): Form<ResetForm>) -> AppResult<Response> {
+async fn reset(
+    State(app): State<AppState>,
+    page: Page,
+    Form(form): Form<ResetForm>,
+) -> AppResult<Response> {
     match service::reset_password(&app, form.token.clone(), form.password).await {
         Ok(()) => Ok(Redirect::to("/login?notice=password_reset").into_response()),
         Err(error) => {
@@ -279,7 +340,12 @@ async fn reset(State(app): State<AppState>, page: Page, Form(form): Form<ResetFo
     }
 }
 
-async fn account_page(app: &AppState, page: &Page, user: &AuthUser, errors: Vec<FormError>) -> AppResult<Html<String>> {
+async fn account_page(
+    app: &AppState,
+    page: &Page,
+    user: &AuthUser,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
     let user_id = user.id;
     let (account, authority) = app
         .db
@@ -316,7 +382,11 @@ async fn account_page(app: &AppState, page: &Page, user: &AuthUser, errors: Vec<
     )
 }
 
-async fn account(State(app): State<AppState>, page: Page, user: AuthUser) -> AppResult<Html<String>> {
+async fn account(
+    State(app): State<AppState>,
+    page: Page,
+    user: AuthUser,
+) -> AppResult<Html<String>> {
     account_page(&app, &page, &user, Vec::new()).await
 }
 
@@ -337,18 +407,23 @@ async fn change_password(
         Ok(()) => Ok(Redirect::to("/account?notice=password_changed").into_response()),
         Err(error) => {
             let errors = page.errors_of(error, "current_password")?;
-            Ok(unprocessable(account_page(&app, &page, &user, errors).await?))
+            Ok(unprocessable(
+                account_page(&app, &page, &user, errors).await?,
+            ))
         }
     }
 }
 
 async fn export(State(app): State<AppState>, user: AuthUser) -> AppResult<Response> {
-    let data = service::export(&app, user.id).await?;
+    let data = crate::accounts::export::export(&app, user.id).await?;
     let body = serde_json::to_string_pretty(&data).map_err(AppError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"socialbid-data.json\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"socialbid-data.json\"",
+            ),
         ],
         body,
     )
@@ -375,7 +450,9 @@ async fn delete_account(
         }
         Err(error) => {
             let errors = page.errors_of(error, "password")?;
-            Ok(unprocessable(account_page(&app, &page, &user, errors).await?))
+            Ok(unprocessable(
+                account_page(&app, &page, &user, errors).await?,
+            ))
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{AuthUser, password, rate_limit, sessions};
 use crate::db::DbConn;
-use crate::db::schema::{audit_log, authorities, email_tokens, login_attempts, sessions as sessions_table, users};
+use crate::db::schema::{authorities, email_tokens, login_attempts, users};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 
@@ -111,8 +111,19 @@ fn create_link_token(
     Ok((id, raw))
 }
 
-fn send_verification(conn: &mut DbConn, user: &User, public_url: &str, now: NaiveDateTime) -> QueryResult<()> {
-    let (token_id, raw) = create_link_token(conn, user.id, PURPOSE_VERIFY, Duration::hours(VERIFY_HOURS), now)?;
+fn send_verification(
+    conn: &mut DbConn,
+    user: &User,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let (token_id, raw) = create_link_token(
+        conn,
+        user.id,
+        PURPOSE_VERIFY,
+        Duration::hours(VERIFY_HOURS),
+        now,
+    )?;
     mail::queue(
         conn,
         &user.email,
@@ -180,9 +191,13 @@ pub async fn verify_email(app: &AppState, token: String) -> AppResult<()> {
     app.db
         .run(move |conn| {
             consume_link(conn, &token, PURPOSE_VERIFY, now, |conn, user_id| {
-                diesel::update(users::table.find(user_id).filter(users::email_verified_at.is_null()))
-                    .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
-                    .execute(conn)?;
+                diesel::update(
+                    users::table
+                        .find(user_id)
+                        .filter(users::email_verified_at.is_null()),
+                )
+                .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+                .execute(conn)?;
                 Ok(())
             })
         })
@@ -192,7 +207,8 @@ pub async fn verify_email(app: &AppState, token: String) -> AppResult<()> {
 /// Sends a new verification link if the address belongs to an unverified
 /// account. Answers the same either way, so it reveals no accounts.
 pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()> {
-    let email = super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
+    let email =
+        super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
     let public_url = app.config.public_url.clone();
     let now = app.clock.now();
     app.db
@@ -263,7 +279,9 @@ pub async fn login(
         (Some(user), true) => user,
         _ => {
             app.db
-                .run(move |conn| rate_limit::record_failure(conn, &email, &ip, now).map_err(AppError::from))
+                .run(move |conn| {
+                    rate_limit::record_failure(conn, &email, &ip, now).map_err(AppError::from)
+                })
                 .await?;
             return Err(AppError::unauthenticated("invalid_credentials"));
         }
@@ -298,22 +316,32 @@ pub async fn refresh(app: &AppState, refresh_token: String) -> AppResult<TokenPa
 pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {
     let now = app.clock.now();
     app.db
-        .run(move |conn| sessions::revoke(conn, session_id, now).map(|_| ()).map_err(AppError::from))
+        .run(move |conn| {
+            sessions::revoke(conn, session_id, now)
+                .map(|_| ())
+                .map_err(AppError::from)
+        })
         .await
 }
 
 /// Mails a reset link if the address has an account; answers the same
 /// either way.
 pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<()> {
-    let email = super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
+    let email =
+        super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
     let public_url = app.config.public_url.clone();
     let now = app.clock.now();
     app.db
         .run(move |conn| {
             conn.transaction(|conn| {
                 if let Some(user) = model::find_by_email(conn, &email)? {
-                    let (token_id, raw) =
-                        create_link_token(conn, user.id, PURPOSE_RESET, Duration::minutes(RESET_MINUTES), now)?;
+                    let (token_id, raw) = create_link_token(
+                        conn,
+                        user.id,
+                        PURPOSE_RESET,
+                        Duration::minutes(RESET_MINUTES),
+                        now,
+                    )?;
                     mail::queue(
                         conn,
                         &user.email,
@@ -428,95 +456,14 @@ pub async fn change_password(
         .await
 }
 
-/// Everything stored about a person, for the right of access (GDPR art.
-/// 15): the account, the authority, sessions, links sent, failed logins and
-/// audit entries. Secrets (hashes) are left out.
-pub async fn export(app: &AppState, user_id: i64) -> AppResult<serde_json::Value> {
-    app.db
-        .run(move |conn| {
-            let user = model::find(conn, user_id)?;
-            let authority = match user.authority_id {
-                Some(id) => Some(model::authority(conn, id)?),
-                None => None,
-            };
-            let sessions: Vec<(NaiveDateTime, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<String>)> =
-                sessions_table::table
-                    .filter(sessions_table::user_id.eq(user_id))
-                    .order(sessions_table::id)
-                    .select((
-                        sessions_table::created_at,
-                        sessions_table::last_used_at,
-                        sessions_table::expires_at,
-                        sessions_table::revoked_at,
-                        sessions_table::user_agent,
-                    ))
-                    .load(conn)?;
-            let links: Vec<(String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
-                .filter(email_tokens::user_id.eq(user_id))
-                .order(email_tokens::id)
-                .select((
-                    email_tokens::purpose,
-                    email_tokens::created_at,
-                    email_tokens::expires_at,
-                    email_tokens::used_at,
-                ))
-                .load(conn)?;
-            let failed_logins: Vec<(String, NaiveDateTime)> = login_attempts::table
-                .filter(login_attempts::email.eq(&user.email))
-                .order(login_attempts::id)
-                .select((login_attempts::ip, login_attempts::attempted_at))
-                .load(conn)?;
-            let audit: Vec<(String, String, i64, Option<String>, NaiveDateTime)> = audit_log::table
-                .filter(
-                    audit_log::actor_id
-                        .eq(user_id)
-                        .or(audit_log::subject_type.eq("user").and(audit_log::subject_id.eq(user_id))),
-                )
-                .order(audit_log::id)
-                .select((
-                    audit_log::action,
-                    audit_log::subject_type,
-                    audit_log::subject_id,
-                    audit_log::reason,
-                    audit_log::created_at,
-                ))
-                .load(conn)?;
-            Ok::<_, AppError>(serde_json::json!({
-                "exported_at": chrono::Utc::now().naive_utc(),
-                "account": {
-                    "id": user.id,
-                    "email": user.email,
-                    "name": user.name,
-                    "role": user.role,
-                    "locale": user.locale,
-                    "email_verified_at": user.email_verified_at,
-                    "approval_state": user.approval_state,
-                    "approval_reason": user.approval_reason,
-                    "approval_decided_at": user.approval_decided_at,
-                    "created_at": user.created_at,
-                    "updated_at": user.updated_at,
-                },
-                "authority": authority,
-                "sessions": sessions.into_iter().map(|(created_at, last_used_at, expires_at, revoked_at, user_agent)| serde_json::json!({
-                    "created_at": created_at, "last_used_at": last_used_at, "expires_at": expires_at,
-                    "revoked_at": revoked_at, "user_agent": user_agent,
-                })).collect::<Vec<_>>(),
-                "email_links": links.into_iter().map(|(purpose, created_at, expires_at, used_at)| serde_json::json!({
-                    "purpose": purpose, "created_at": created_at, "expires_at": expires_at, "used_at": used_at,
-                })).collect::<Vec<_>>(),
-                "failed_logins": failed_logins.into_iter().map(|(ip, at)| serde_json::json!({ "ip": ip, "at": at })).collect::<Vec<_>>(),
-                "audit_log": audit.into_iter().map(|(action, subject_type, subject_id, reason, at)| serde_json::json!({
-                    "action": action, "subject_type": subject_type, "subject_id": subject_id, "reason": reason, "at": at,
-                })).collect::<Vec<_>>(),
-            }))
-        })
-        .await
-}
-
 /// Deletes the account after the password is confirmed. Sessions, links
 /// and failed logins go with it; the audit log keeps what an admin did
 /// (with the admin's address) because accountability outlives the account.
-pub async fn delete_account(app: &AppState, user: &AuthUser, password_typed: String) -> AppResult<()> {
+pub async fn delete_account(
+    app: &AppState,
+    user: &AuthUser,
+    password_typed: String,
+) -> AppResult<()> {
     let user_id = user.id;
     let stored = app
         .db
@@ -532,7 +479,8 @@ pub async fn delete_account(app: &AppState, user: &AuthUser, password_typed: Str
     app.db
         .run(move |conn| {
             conn.transaction(|conn| {
-                diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email))).execute(conn)?;
+                diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email)))
+                    .execute(conn)?;
                 diesel::delete(users::table.find(user_id)).execute(conn)?;
                 Ok::<_, AppError>(())
             })
@@ -543,8 +491,14 @@ pub async fn delete_account(app: &AppState, user: &AuthUser, password_typed: Str
 /// Creates a verified admin account (the CLI's `admin create-user`). With
 /// no password the account gets a hash of random bytes nobody knows, and
 /// can only be entered through a reset link.
-pub async fn create_admin(app: &AppState, email: &str, name: &str, password_typed: Option<&str>) -> AppResult<i64> {
-    let email = super::validate::check_email("email", email).map_err(|e| AppError::invalid(vec![e]))?;
+pub async fn create_admin(
+    app: &AppState,
+    email: &str,
+    name: &str,
+    password_typed: Option<&str>,
+) -> AppResult<i64> {
+    let email =
+        super::validate::check_email("email", email).map_err(|e| AppError::invalid(vec![e]))?;
     let hash = match password_typed {
         Some(typed) => {
             if let Some(problem) = password::check_rules("password", typed, &email) {
@@ -559,7 +513,10 @@ pub async fn create_admin(app: &AppState, email: &str, name: &str, password_type
     app.db
         .run(move |conn| {
             conn.transaction::<_, AppError, _>(|conn| {
-                let taken: i64 = users::table.filter(users::email.eq(&email)).count().get_result(conn)?;
+                let taken: i64 = users::table
+                    .filter(users::email.eq(&email))
+                    .count()
+                    .get_result(conn)?;
                 if taken > 0 {
                     return Err(AppError::conflict("email", "taken"));
                 }

@@ -49,7 +49,8 @@ pub fn check_email(field: &'static str, email: &str) -> Result<String, FieldErro
     }
     // The address must be one we can send to; a dot in the domain rules out
     // addresses that only work on a local network.
-    let parsed = lettre::Address::from_str(&email).map_err(|_| FieldError::new(field, "invalid"))?;
+    let parsed =
+        lettre::Address::from_str(&email).map_err(|_| FieldError::new(field, "invalid"))?;
     if !parsed.domain().contains('.') {
         return Err(FieldError::new(field, "invalid"));
     }
@@ -71,8 +72,12 @@ impl Registration {
     /// Checks every field and reports every problem at once.
     pub fn validate(&self) -> Result<ValidRegistration, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = check_text("name", &self.name, MAX_NAME).map_err(|e| errors.push(e)).ok();
-        let email = check_email("email", &self.email).map_err(|e| errors.push(e)).ok();
+        let name = check_text("name", &self.name, MAX_NAME)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let email = check_email("email", &self.email)
+            .map_err(|e| errors.push(e))
+            .ok();
         if let Some(e) = password::check_rules("password", &self.password, &self.email) {
             errors.push(e);
         }
@@ -206,7 +211,11 @@ mod tests {
         r.authority_nuts = "SE11".into();
         assert_eq!(
             rules(&r),
-            ["error.email.invalid", "error.authority_cvr.checksum", "error.authority_nuts.unknown"]
+            [
+                "error.email.invalid",
+                "error.authority_cvr.checksum",
+                "error.authority_nuts.unknown"
+            ]
         );
         r = officer();
         r.role = "admin".into();

@@ -46,7 +46,11 @@ async fn list_officers(
     (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Already approved"),
 ))]
-async fn approve_officer(State(app): State<AppState>, Admin(admin): Admin, Path(id): Path<i64>) -> AppResult<StatusCode> {
+async fn approve_officer(
+    State(app): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     officers::decide(&app, &admin, id, Decision::Approve).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -69,6 +73,14 @@ async fn reject_officer(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<RejectRequest>,
 ) -> AppResult<StatusCode> {
-    officers::decide(&app, &admin, id, Decision::Reject { reason: body.reason }).await?;
+    officers::decide(
+        &app,
+        &admin,
+        id,
+        Decision::Reject {
+            reason: body.reason,
+        },
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -75,16 +75,25 @@ pub enum Decision {
 
 /// Records the decision, its audit entry and the officer's mail in one
 /// transaction. A rejection needs a reason and ends the officer's sessions.
-pub async fn decide(app: &AppState, admin: &AuthUser, officer_id: i64, decision: Decision) -> AppResult<()> {
+pub async fn decide(
+    app: &AppState,
+    admin: &AuthUser,
+    officer_id: i64,
+    decision: Decision,
+) -> AppResult<()> {
     let (new_state, reason, action) = match decision {
         Decision::Approve => (ApprovalState::Approved, None, "officer.approve"),
         Decision::Reject { reason } => {
             let reason = reason.trim().to_owned();
             if reason.is_empty() {
-                return Err(AppError::invalid(vec![FieldError::new("reason", "required")]));
+                return Err(AppError::invalid(vec![FieldError::new(
+                    "reason", "required",
+                )]));
             }
             if reason.chars().count() > MAX_REASON {
-                return Err(AppError::invalid(vec![FieldError::new("reason", "too_long").with("max", MAX_REASON)]));
+                return Err(AppError::invalid(vec![
+                    FieldError::new("reason", "too_long").with("max", MAX_REASON),
+                ]));
             }
             (ApprovalState::Rejected, Some(reason), "officer.reject")
         }
@@ -100,7 +109,10 @@ pub async fn decide(app: &AppState, admin: &AuthUser, officer_id: i64, decision:
                     return Err(AppError::not_found());
                 }
                 if officer.approval_state.as_deref() == Some(new_state.as_str()) {
-                    return Err(AppError::refused(axum::http::StatusCode::CONFLICT, "already_decided"));
+                    return Err(AppError::refused(
+                        axum::http::StatusCode::CONFLICT,
+                        "already_decided",
+                    ));
                 }
                 diesel::update(users::table.find(officer_id))
                     .set((

@@ -22,7 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/officers/{id}/reject", post(reject))
 }
 
-async fn officers_page(app: &AppState, page: &Page, errors: Vec<FormError>) -> AppResult<Html<String>> {
+async fn officers_page(
+    app: &AppState,
+    page: &Page,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
     let pending = officers::list(app, ApprovalState::Pending).await?;
     let rows: Vec<serde_json::Value> = pending
         .into_iter()
@@ -45,11 +49,19 @@ async fn officers_page(app: &AppState, page: &Page, errors: Vec<FormError>) -> A
     )
 }
 
-async fn pending_officers(State(app): State<AppState>, page: Page, _admin: Admin) -> AppResult<Html<String>> {
+async fn pending_officers(
+    State(app): State<AppState>,
+    page: Page,
+    _admin: Admin,
+) -> AppResult<Html<String>> {
     officers_page(&app, &page, Vec::new()).await
 }
 
-async fn approve(State(app): State<AppState>, Admin(admin): Admin, Path(id): Path<i64>) -> AppResult<Response> {
+async fn approve(
+    State(app): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     officers::decide(&app, &admin, id, Decision::Approve).await?;
     Ok(Redirect::to("/admin/officers?notice=officer_approved").into_response())
 }
@@ -67,7 +79,16 @@ async fn reject(
     Path(id): Path<i64>,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
-    match officers::decide(&app, &admin, id, Decision::Reject { reason: form.reason }).await {
+    match officers::decide(
+        &app,
+        &admin,
+        id,
+        Decision::Reject {
+            reason: form.reason,
+        },
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/officers?notice=officer_rejected").into_response()),
         Err(error) => {
             let field = format!("reason-{id}");
@@ -76,7 +97,11 @@ async fn reject(
             for e in &mut errors {
                 e.retarget(&field);
             }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, officers_page(&app, &page, errors).await?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                officers_page(&app, &page, errors).await?,
+            )
+                .into_response())
         }
     }
 }

@@ -16,7 +16,12 @@ use crate::auth::extract::FreshAccessToken;
 use crate::auth::sessions::REFRESH_DAYS;
 use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
 
-fn cookie(app: &AppState, name: &'static str, value: String, max_age_seconds: i64) -> Cookie<'static> {
+fn cookie(
+    app: &AppState,
+    name: &'static str,
+    value: String,
+    max_age_seconds: i64,
+) -> Cookie<'static> {
     Cookie::build((name, value))
         .path("/")
         .http_only(true)
@@ -29,8 +34,18 @@ fn cookie(app: &AppState, name: &'static str, value: String, max_age_seconds: i6
 /// The cookies that log a browser in.
 pub fn session_cookies(app: &AppState, tokens: &TokenPair) -> CookieJar {
     CookieJar::new()
-        .add(cookie(app, ACCESS_COOKIE, tokens.access_token.clone(), tokens.expires_in))
-        .add(cookie(app, REFRESH_COOKIE, tokens.refresh_token.clone(), REFRESH_DAYS * 24 * 3600))
+        .add(cookie(
+            app,
+            ACCESS_COOKIE,
+            tokens.access_token.clone(),
+            tokens.expires_in,
+        ))
+        .add(cookie(
+            app,
+            REFRESH_COOKIE,
+            tokens.refresh_token.clone(),
+            REFRESH_DAYS * 24 * 3600,
+        ))
 }
 
 /// The cookies that log a browser out.
@@ -40,7 +55,12 @@ pub fn clear_session_cookies(app: &AppState) -> CookieJar {
         .add(cookie(app, REFRESH_COOKIE, String::new(), 0))
 }
 
-pub async fn keep_alive(State(app): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
+pub async fn keep_alive(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/static/") {
         return next.run(request).await;
     }
@@ -48,7 +68,10 @@ pub async fn keep_alive(State(app): State<AppState>, jar: CookieJar, mut request
     let access_valid = jar
         .get(ACCESS_COOKIE)
         .is_some_and(|c| app.tokens.decode(c.value(), now).is_ok());
-    let refresh = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()).filter(|v| !v.is_empty());
+    let refresh = jar
+        .get(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty());
     let Some(refresh) = refresh.filter(|_| !access_valid) else {
         return next.run(request).await;
     };

@@ -9,8 +9,8 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::app::AppState;
 use crate::auth::tokens::random_token;
@@ -26,7 +26,12 @@ const MAX_FORM_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct CsrfToken(pub String);
 
-pub async fn protect(State(app): State<AppState>, jar: CookieJar, mut request: Request, next: Next) -> Response {
+pub async fn protect(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
@@ -34,7 +39,10 @@ pub async fn protect(State(app): State<AppState>, jar: CookieJar, mut request: R
         .get(CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() >= 32);
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if unsafe_method {
         let Some(expected) = existing.as_deref() else {
             return AppError::forbidden("csrf_failed").into_response();
@@ -42,7 +50,13 @@ pub async fn protect(State(app): State<AppState>, jar: CookieJar, mut request: R
         let (parts, body) = request.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(bytes) => bytes,
-            Err(_) => return AppError::refused(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").into_response(),
+            Err(_) => {
+                return AppError::refused(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                )
+                .into_response();
+            }
         };
         let presented = url::form_urlencoded::parse(&bytes)
             .find(|(name, _)| name == CSRF_FIELD)

@@ -4,8 +4,8 @@
 //! handler cannot forget who may call it.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use socialbid_frontend::Lang;
 
@@ -14,7 +14,9 @@ use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Entrepreneur,

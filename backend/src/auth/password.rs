@@ -1,8 +1,8 @@
 //! Passwords: argon2id hashes, and the rules a new password must meet.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 use crate::error::FieldError;
 

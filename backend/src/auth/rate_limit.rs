@@ -28,15 +28,21 @@ pub fn check(conn: &mut DbConn, email: &str, ip: &str, now: NaiveDateTime) -> Ap
         .count()
         .get_result(conn)?;
     if per_account >= MAX_FAILURES_PER_ACCOUNT || per_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(
-            AppError::refused(axum::http::StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
-                .with("minutes", WINDOW_MINUTES),
-        );
+        return Err(AppError::refused(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+        )
+        .with("minutes", WINDOW_MINUTES));
     }
     Ok(())
 }
 
-pub fn record_failure(conn: &mut DbConn, email: &str, ip: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn record_failure(
+    conn: &mut DbConn,
+    email: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     // Old attempts no longer count; dropping them here keeps the table small.
     diesel::delete(
         login_attempts::table

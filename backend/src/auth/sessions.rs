@@ -68,7 +68,10 @@ pub fn rotate(conn: &mut DbConn, refresh_token: &str, now: NaiveDateTime) -> App
                 .first(conn)
                 .optional()?;
             if let Some(session_id) = replayed {
-                tracing::warn!(session_id, "a rotated refresh token was replayed; revoking the session");
+                tracing::warn!(
+                    session_id,
+                    "a rotated refresh token was replayed; revoking the session"
+                );
                 revoke(conn, session_id, now)?;
                 return Ok(Err(AppError::unauthenticated("session_revoked")));
             }

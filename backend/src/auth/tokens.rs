@@ -47,7 +47,12 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, session_id: i64, now: NaiveDateTime) -> anyhow::Result<String> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        session_id: i64,
+        now: NaiveDateTime,
+    ) -> anyhow::Result<String> {
         let iat = now.and_utc().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -110,7 +115,10 @@ mod tests {
         let claims = keys.decode(&token, now()).unwrap();
         assert_eq!((claims.user_id(), claims.sid), (Some(7), 3));
         let later = now() + chrono::Duration::minutes(ACCESS_TOKEN_MINUTES + 1);
-        assert_eq!(keys.decode(&token, later).unwrap_err().code(), "token_expired");
+        assert_eq!(
+            keys.decode(&token, later).unwrap_err().code(),
+            "token_expired"
+        );
     }
 
     #[test]
@@ -118,10 +126,16 @@ mod tests {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let other = TokenKeys::new(b"another key that is long enough!!");
         let token = other.issue(7, 3, now()).unwrap();
-        assert_eq!(keys.decode(&token, now()).unwrap_err().code(), "token_invalid");
+        assert_eq!(
+            keys.decode(&token, now()).unwrap_err().code(),
+            "token_invalid"
+        );
         let mut tampered = keys.issue(7, 3, now()).unwrap();
         tampered.insert(tampered.len() / 2, 'x');
-        assert_eq!(keys.decode(&tampered, now()).unwrap_err().code(), "token_invalid");
+        assert_eq!(
+            keys.decode(&tampered, now()).unwrap_err().code(),
+            "token_invalid"
+        );
     }
 
     #[test]

@@ -46,7 +46,13 @@ pub async fn run(task: AdminTask) -> anyhow::Result<()> {
     }
 }
 
-async fn create_user(email: &str, role: &str, name: &str, password_stdin: bool, settings: Settings) -> anyhow::Result<()> {
+async fn create_user(
+    email: &str,
+    role: &str,
+    name: &str,
+    password_stdin: bool,
+    settings: Settings,
+) -> anyhow::Result<()> {
     let typed = if password_stdin {
         let mut input = String::new();
         std::io::stdin().read_to_string(&mut input)?;

@@ -66,7 +66,9 @@ fn prepare_database(app: &AppState) -> anyhow::Result<()> {
         }
         Backend::Postgres => {
             if app.db.has_pending_migrations()? {
-                bail!("the PostgreSQL database has pending migrations: run `socialbid migrate` first");
+                bail!(
+                    "the PostgreSQL database has pending migrations: run `socialbid migrate` first"
+                );
             }
         }
     }
@@ -91,7 +93,11 @@ pub fn migrate(settings: Settings) -> anyhow::Result<()> {
     if applied.is_empty() {
         println!("The {} database is up to date.", db.backend().name());
     } else {
-        println!("Applied {} migration(s) to the {} database:", applied.len(), db.backend().name());
+        println!(
+            "Applied {} migration(s) to the {} database:",
+            applied.len(),
+            db.backend().name()
+        );
         for version in applied {
             println!("  {version}");
         }

@@ -23,7 +23,7 @@ pub fn parse(input: &str) -> Result<String, CvrProblem> {
         .zip(WEIGHTS)
         .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
         .sum();
-    if sum % 11 != 0 {
+    if !sum.is_multiple_of(11) {
         return Err(CvrProblem::Checksum);
     }
     Ok(digits)

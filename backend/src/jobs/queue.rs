@@ -107,7 +107,12 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claime
 
 /// Marks a job done. `kept_payload` replaces the payload: a mail job keeps
 /// only who was mailed what, not the link it carried.
-pub fn complete(conn: &mut DbConn, id: i64, kept_payload: String, now: NaiveDateTime) -> QueryResult<()> {
+pub fn complete(
+    conn: &mut DbConn,
+    id: i64,
+    kept_payload: String,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(jobs::table.find(id))
         .set((
             jobs::finished_at.eq(now),
@@ -121,7 +126,12 @@ pub fn complete(conn: &mut DbConn, id: i64, kept_payload: String, now: NaiveDate
 
 /// Records a failure; the job runs again after 2^attempts × 10 seconds (at
 /// most an hour), or is given up after its last attempt.
-pub fn fail(conn: &mut DbConn, job: &ClaimedJob, error: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn fail(
+    conn: &mut DbConn,
+    job: &ClaimedJob,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let error: String = error.chars().take(2000).collect();
     if job.attempts >= job.max_attempts {
         diesel::update(jobs::table.find(job.id))

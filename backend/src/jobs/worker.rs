@@ -27,7 +27,10 @@ pub async fn run_until(app: AppState, shutdown: impl std::future::Future<Output 
         let idle = match run_next(&app).await {
             Ok(ran) => !ran,
             Err(error) => {
-                tracing::error!(error = format!("{error:#}"), "the job worker cannot reach the database");
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "the job worker cannot reach the database"
+                );
                 true
             }
         };
@@ -57,7 +60,9 @@ async fn run_next(app: &AppState) -> anyhow::Result<bool> {
         Ok(kept_payload) => {
             app.metrics.job_succeeded();
             app.db
-                .run(move |conn| jobs::complete(conn, id, kept_payload, now).map_err(AppError::from))
+                .run(move |conn| {
+                    jobs::complete(conn, id, kept_payload, now).map_err(AppError::from)
+                })
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         }

@@ -26,7 +26,9 @@ impl Mailer {
         match &config.smtp_url {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .map_err(|e| anyhow::anyhow!("SOCIALBID_SMTP_URL is not a usable SMTP address: {e}"))?
+                    .map_err(|e| {
+                        anyhow::anyhow!("SOCIALBID_SMTP_URL is not a usable SMTP address: {e}")
+                    })?
                     .build();
                 Ok(Mailer::Smtp(transport))
             }
@@ -102,7 +104,10 @@ pub async fn deliver(app: &AppState, email: &SendEmail) -> anyhow::Result<()> {
         .from(from)
         .to(to)
         .subject(rendered.subject)
-        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))?;
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text,
+            rendered.html,
+        ))?;
     app.mailer.send(message).await?;
     tracing::info!(to = %mask(&email.to), template = %email.template, "mail sent");
     Ok(())

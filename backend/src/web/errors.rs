@@ -48,7 +48,11 @@ pub fn field_message(lang: Lang, error: &FieldError) -> FieldMessage {
 }
 
 pub fn message(lang: Lang, report: &ErrorReport) -> String {
-    let args: Vec<(&str, &str)> = report.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args: Vec<(&str, &str)> = report
+        .params
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
     let general = translate_with(lang, &format!("error.{}", report.code), &args);
     if report.fields.is_empty() {
         return general;
@@ -101,10 +105,12 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
     let status = response.status();
     let report = match response.extensions().get::<ErrorReport>() {
         Some(report) => report.clone(),
-        None if status.is_client_error() && !has_body_type(&response) => match report_for_bare(status) {
-            Some(report) => report,
-            None => return response,
-        },
+        None if status.is_client_error() && !has_body_type(&response) => {
+            match report_for_bare(status) {
+                Some(report) => report,
+                None => return response,
+            }
+        }
         None => return response,
     };
     if api {
@@ -112,7 +118,11 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
             error: ErrorDetail {
                 code: report.code.to_owned(),
                 message: message(lang, &report),
-                fields: report.fields.iter().map(|f| field_message(lang, f)).collect(),
+                fields: report
+                    .fields
+                    .iter()
+                    .map(|f| field_message(lang, f))
+                    .collect(),
             },
         };
         let mut json = (status, axum::Json(body)).into_response();
@@ -120,7 +130,8 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
         return json;
     }
     if status == StatusCode::UNAUTHORIZED && is_get {
-        let next = url::form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>();
+        let next =
+            url::form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
     let title_key = match status {
@@ -132,7 +143,13 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
         s if s.is_server_error() => "error_page.server.title",
         _ => "error_page.bad_request.title",
     };
-    let html = crate::web::page::render_bare_error(&app, lang, status.as_u16(), title_key, &message(lang, &report));
+    let html = crate::web::page::render_bare_error(
+        &app,
+        lang,
+        status.as_u16(),
+        title_key,
+        &message(lang, &report),
+    );
     let mut page = (status, Html(html)).into_response();
     copy_headers(&response, &mut page);
     page

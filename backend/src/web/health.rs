@@ -39,7 +39,11 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
         .ok();
     let pool = app.db.pool_state();
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        app.metrics.render(pending, pool.connections, pool.idle_connections),
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.metrics
+            .render(pending, pool.connections, pool.idle_connections),
     )
 }

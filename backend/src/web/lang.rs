@@ -2,8 +2,8 @@
 //! else the browser's `Accept-Language`, else Danish.
 
 use axum::extract::{FromRequestParts, Query, Request};
-use axum::http::request::Parts;
 use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;

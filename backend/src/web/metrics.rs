@@ -31,7 +31,12 @@ impl Metrics {
         self.jobs_failed.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, pending_jobs: Option<i64>, pool_connections: u32, pool_idle: u32) -> String {
+    pub fn render(
+        &self,
+        pending_jobs: Option<i64>,
+        pool_connections: u32,
+        pool_idle: u32,
+    ) -> String {
         let mut out = String::new();
         out.push_str("# HELP socialbid_http_responses_total HTTP responses by status class.\n");
         out.push_str("# TYPE socialbid_http_responses_total counter\n");
@@ -62,8 +67,14 @@ impl Metrics {
         }
         out.push_str("# HELP socialbid_db_pool_connections Open database connections.\n");
         out.push_str("# TYPE socialbid_db_pool_connections gauge\n");
-        let _ = writeln!(out, "socialbid_db_pool_connections{{state=\"open\"}} {pool_connections}");
-        let _ = writeln!(out, "socialbid_db_pool_connections{{state=\"idle\"}} {pool_idle}");
+        let _ = writeln!(
+            out,
+            "socialbid_db_pool_connections{{state=\"open\"}} {pool_connections}"
+        );
+        let _ = writeln!(
+            out,
+            "socialbid_db_pool_connections{{state=\"idle\"}} {pool_idle}"
+        );
         out
     }
 }

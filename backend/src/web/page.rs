@@ -81,7 +81,12 @@ impl FromRequestParts<AppState> for Page {
         let flash = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "notice")
-                .and_then(|(_, v)| NOTICES.iter().find(|n| **n == v).map(|n| format!("flash.{n}")))
+                .and_then(|(_, v)| {
+                    NOTICES
+                        .iter()
+                        .find(|n| **n == v)
+                        .map(|n| format!("flash.{n}"))
+                })
         });
         let back = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
         let languages = Lang::ALL
@@ -179,7 +184,13 @@ impl Page {
 
 /// The error page, for errors that reach `web::errors` without a `Page`
 /// (it has no user or CSRF token: it offers no forms).
-pub fn render_bare_error(app: &AppState, lang: Lang, status: u16, title_key: &str, message: &str) -> String {
+pub fn render_bare_error(
+    app: &AppState,
+    lang: Lang,
+    status: u16,
+    title_key: &str,
+    message: &str,
+) -> String {
     let back = "/";
     let languages: Vec<LanguageLink> = Lang::ALL
         .iter()

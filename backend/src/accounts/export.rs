@@ -1,0 +1,145 @@
+//! Everything stored about a person, for the right of access (GDPR article
+//! 15): the account, the authority, sessions, links mailed, failed logins
+//! and audit entries. Secrets (password and token hashes) are left out.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::accounts::model::{self, Authority};
+use crate::app::AppState;
+use crate::db::schema::{audit_log, email_tokens, login_attempts, sessions};
+use crate::error::{AppError, AppResult};
+
+#[derive(Serialize)]
+pub struct Export {
+    exported_at: NaiveDateTime,
+    account: Account,
+    authority: Option<Authority>,
+    sessions: Vec<Session>,
+    email_links: Vec<EmailLink>,
+    failed_logins: Vec<FailedLogin>,
+    audit_log: Vec<AuditEntry>,
+}
+
+#[derive(Serialize)]
+struct Account {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    locale: String,
+    email_verified_at: Option<NaiveDateTime>,
+    approval_state: Option<String>,
+    approval_reason: Option<String>,
+    approval_decided_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Serialize, Queryable)]
+struct Session {
+    created_at: NaiveDateTime,
+    last_used_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+    user_agent: Option<String>,
+}
+
+#[derive(Serialize, Queryable)]
+struct EmailLink {
+    purpose: String,
+    created_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Serialize, Queryable)]
+struct FailedLogin {
+    ip: String,
+    at: NaiveDateTime,
+}
+
+#[derive(Serialize, Queryable)]
+struct AuditEntry {
+    action: String,
+    subject_type: String,
+    subject_id: i64,
+    reason: Option<String>,
+    at: NaiveDateTime,
+}
+
+pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            let user = model::find(conn, user_id)?;
+            let authority = match user.authority_id {
+                Some(id) => Some(model::authority(conn, id)?),
+                None => None,
+            };
+            let sessions = sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .order(sessions::id)
+                .select((
+                    sessions::created_at,
+                    sessions::last_used_at,
+                    sessions::expires_at,
+                    sessions::revoked_at,
+                    sessions::user_agent,
+                ))
+                .load(conn)?;
+            let email_links = email_tokens::table
+                .filter(email_tokens::user_id.eq(user_id))
+                .order(email_tokens::id)
+                .select((
+                    email_tokens::purpose,
+                    email_tokens::created_at,
+                    email_tokens::expires_at,
+                    email_tokens::used_at,
+                ))
+                .load(conn)?;
+            let failed_logins = login_attempts::table
+                .filter(login_attempts::email.eq(&user.email))
+                .order(login_attempts::id)
+                .select((login_attempts::ip, login_attempts::attempted_at))
+                .load(conn)?;
+            let audit_log = audit_log::table
+                .filter(
+                    audit_log::actor_id.eq(user_id).or(audit_log::subject_type
+                        .eq("user")
+                        .and(audit_log::subject_id.eq(user_id))),
+                )
+                .order(audit_log::id)
+                .select((
+                    audit_log::action,
+                    audit_log::subject_type,
+                    audit_log::subject_id,
+                    audit_log::reason,
+                    audit_log::created_at,
+                ))
+                .load(conn)?;
+            Ok::<_, AppError>(Export {
+                exported_at: now,
+                account: Account {
+                    id: user.id,
+                    email: user.email,
+                    name: user.name,
+                    role: user.role,
+                    locale: user.locale,
+                    email_verified_at: user.email_verified_at,
+                    approval_state: user.approval_state,
+                    approval_reason: user.approval_reason,
+                    approval_decided_at: user.approval_decided_at,
+                    created_at: user.created_at,
+                    updated_at: user.updated_at,
+                },
+                authority,
+                sessions,
+                email_links,
+                failed_logins,
+                audit_log,
+            })
+        })
+        .await
+}
