@@ -12,6 +12,7 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod mail;

@@ -1,5 +1,6 @@
-//! Translations. Each language is one flat JSON catalogue of `key -> text`;
-//! `{name}` in a text is replaced by the argument of that name.
+//! Translations. Each language has flat JSON catalogues of `key -> text`,
+//! one file per feature (`locales/da/accounts.json`, ...), merged at first
+//! use; `{name}` in a text is replaced by the argument of that name.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -69,14 +70,37 @@ impl Lang {
 
 type Catalogue = HashMap<String, String>;
 
+/// Every catalogue file, by language. A feature adds its file to both.
+macro_rules! catalogue_files {
+    ($lang:literal: $($area:literal),* $(,)?) => {
+        &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".json")))),*]
+    };
+}
+
+const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts");
+const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts");
+
+fn merge(files: &[(&str, &str)]) -> Catalogue {
+    let mut all = Catalogue::new();
+    for (area, source) in files {
+        let part: Catalogue = serde_json::from_str(source)
+            .unwrap_or_else(|e| panic!("locales/{area}.json is not a flat JSON object: {e}"));
+        for (key, text) in part {
+            if let Some(previous) = all.insert(key.clone(), text) {
+                panic!("the key {key} is in two catalogues (the other says {previous:?})");
+            }
+        }
+    }
+    all
+}
+
 fn catalogue(lang: Lang) -> &'static Catalogue {
     static DA: OnceLock<Catalogue> = OnceLock::new();
     static EN: OnceLock<Catalogue> = OnceLock::new();
-    let (cell, source) = match lang {
-        Lang::Da => (&DA, include_str!("../locales/da.json")),
-        Lang::En => (&EN, include_str!("../locales/en.json")),
-    };
-    cell.get_or_init(|| serde_json::from_str(source).expect("translation catalogue is valid JSON"))
+    match lang {
+        Lang::Da => DA.get_or_init(|| merge(DA_FILES)),
+        Lang::En => EN.get_or_init(|| merge(EN_FILES)),
+    }
 }
 
 /// The text for `key` in `lang`. A missing key shows as the key itself, so a

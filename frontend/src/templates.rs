@@ -149,3 +149,108 @@ pub fn render_email<S: Serialize>(
         html,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Every `t("key")` written in a template has a text in both languages.
+    #[test]
+    fn every_key_a_template_uses_is_translated() {
+        let mut missing = Vec::new();
+        for (name, source) in TEMPLATES {
+            let calls = source.match_indices("t(\"").filter(|(at, _)| {
+                // `t(` itself, not the end of `text_input(`.
+                !source[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            for (at, _) in calls {
+                let key = source[at + 3..].split('"').next().unwrap_or_default();
+                // A key built at run time ("approval." ~ state) ends with a dot.
+                if key.ends_with('.') {
+                    continue;
+                }
+                for lang in Lang::ALL {
+                    if translate(lang, key) == key {
+                        missing.push(format!("{name}: {key} ({})", lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
+    }
+
+    fn page_meta(user: serde_json::Value) -> serde_json::Value {
+        json!({
+            "path": "/",
+            "languages": [
+                {"code": "da", "name": "Dansk", "href": "/lang?to=da&back=%2F", "current": true},
+                {"code": "en", "name": "English", "href": "/lang?to=en&back=%2F", "current": false}
+            ],
+            "csrf_token": "token",
+            "user": user,
+            "accessibility_url": "/accessibility",
+            "contact_email": "kontakt@socialbid.test",
+            "flash": "flash.logged_in",
+        })
+    }
+
+    /// Every page renders in both languages, with and without errors, for
+    /// an anonymous visitor and for a logged-in admin: templates compile
+    /// only when first used, so a broken one would otherwise show up only
+    /// in production.
+    #[test]
+    fn every_page_renders_in_both_languages() {
+        let error = json!([{"field": "email", "message": "Indtast en e-mailadresse"}]);
+        let admin = json!({"email": "a@b.dk", "name": "Ada", "role": "admin"});
+        for (name, _) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("pages/")) {
+            for lang in Lang::ALL {
+                for (user, errors) in [(json!(null), json!([])), (admin.clone(), error.clone())] {
+                    let ctx = json!({
+                        "page": page_meta(user),
+                        "errors": errors,
+                        "values": {"email": "a@b.dk"},
+                        "email": "a@b.dk",
+                        "next": "/account",
+                        "ok": false,
+                        "reason": "expired",
+                        "token": "t",
+                        "token_ok": true,
+                        "nuts_options": [{"value": "DK011", "label": "Byen København"}],
+                        "officers": [{"id": 1, "name": "Ole", "email": "o@b.dk", "authority_name": "Aarhus Kommune",
+                                      "authority_cvr": "55133018", "authority_nuts": "Østjylland",
+                                      "created_at": "2026-11-28T16:30:00", "state": "pending"}],
+                        "user": {"email": "a@b.dk", "name": "Ada", "role": "officer", "locale": "da",
+                                 "created_at": "2026-11-28T16:30:00", "email_verified_at": "2026-11-28T16:30:00",
+                                 "approval_state": "pending", "approval_reason": null,
+                                 "authority": {"name": "Aarhus Kommune", "cvr": "55133018", "nuts": "Østjylland"}},
+                        "status": 404,
+                        "title_key": "error_page.not_found.title",
+                        "message": "Siden findes ikke",
+                    });
+                    let html = render_page(name, lang, &ctx)
+                        .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
+                    assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_mail_renders_in_both_languages() {
+        for name in ["verify_email", "reset_password", "officer_decision"] {
+            for lang in Lang::ALL {
+                let mail = render_email(
+                    name,
+                    lang,
+                    json!({"name": "Anna", "link": "http://socialbid.test/x?token=abc", "expires_hours": 24,
+                           "expires_minutes": 60, "approved": false, "reason": "Forkert CVR"}),
+                )
+                .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
+                assert!(!mail.subject.starts_with("email."), "{name}: no subject");
+                assert!(mail.text.contains("http://socialbid.test/x?token=abc"), "{name}: {}", mail.text);
+            }
+        }
+    }
+}

@@ -50,6 +50,15 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Fill the database with a believable Danish demo (municipalities,
+    /// officers, social enterprises, tenders) and print a login for each
+    /// role. Running it again adds nothing twice.
+    ///
+    /// Reads the same variables as `serve`.
+    Demo {
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -72,6 +81,7 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(args).await,
             Command::Worker { settings } => serve::worker(settings).await,
             Command::Migrate { settings } => serve::migrate(settings),
+            Command::Demo { settings } => serve::demo(settings).await,
             Command::Admin { task } => admin::run(task).await,
         }
     });

@@ -17,6 +17,10 @@ pub struct ServeArgs {
     /// separate `socialbid worker` processes do the work.
     #[arg(long, env = "SOCIALBID_EMBEDDED_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     embedded_worker: bool,
+    /// Fill the database with the demo first (as `socialbid demo` does) and
+    /// print its logins.
+    #[arg(long)]
+    demo: bool,
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -24,6 +28,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
     let app = AppState::new(config)?;
     prepare_database(&app)?;
+    if args.demo {
+        print_demo(&app).await?;
+    }
     let listener = TcpListener::bind(app.config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", app.config.addr))?;
@@ -72,6 +79,22 @@ fn prepare_database(app: &AppState) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+pub async fn demo(settings: Settings) -> anyhow::Result<()> {
+    let app = AppState::new(Config::from_settings(settings)?)?;
+    prepare_database(&app)?;
+    print_demo(&app).await
+}
+
+async fn print_demo(app: &AppState) -> anyhow::Result<()> {
+    let logins = crate::demo::run(app).await?;
+    println!("Demo logins (every password: {}):", crate::demo::DEMO_PASSWORD);
+    for login in logins {
+        println!("  {:<13} {:<48} {}", login.role, login.email, login.note);
+    }
+    println!("Open {} and log in.", app.config.public_url);
     Ok(())
 }
 

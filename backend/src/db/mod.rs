@@ -47,8 +47,16 @@ impl Db {
             Backend::Sqlite => max_size.min(8),
             Backend::Postgres => max_size,
         };
+        // One connection is opened up front; for SQLite the others follow
+        // on demand, because several connections switching a new file to
+        // WAL at the same moment fail with "database is locked".
+        let min_idle = match backend {
+            Backend::Sqlite => Some(1),
+            Backend::Postgres => None,
+        };
         let pool = Pool::builder()
             .max_size(max_size)
+            .min_idle(min_idle)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         Ok(Db { pool, backend })

@@ -1,0 +1,23 @@
+//! `socialbid demo`: fills an empty database with a believable Danish
+//! picture and prints a login for each role. Running it again changes
+//! nothing: every piece checks whether it is already there.
+
+mod people;
+
+use crate::app::AppState;
+
+/// The password of every demo account, printed with the logins: the demo
+/// is for trying the service, never for real data.
+pub const DEMO_PASSWORD: &str = "socialbid-demo-2026";
+
+pub struct Login {
+    pub role: &'static str,
+    pub email: String,
+    pub note: String,
+}
+
+/// Seeds what is missing and returns the logins to print.
+pub async fn run(app: &AppState) -> anyhow::Result<Vec<Login>> {
+    let logins = people::seed(app).await?;
+    Ok(logins)
+}

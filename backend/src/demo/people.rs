@@ -1,0 +1,118 @@
+//! Demo people: an admin, procurement officers of real Danish
+//! municipalities (with their real CVR numbers), and social entrepreneurs.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::accounts::model;
+use crate::app::AppState;
+use crate::auth::password;
+use crate::db::DbConn;
+use crate::db::schema::{authorities, users};
+use crate::demo::{DEMO_PASSWORD, Login};
+use crate::error::AppError;
+
+pub const ADMIN_EMAIL: &str = "admin@socialbid.demo";
+
+/// (municipality, CVR, NUTS-3, officer name, officer email)
+pub const MUNICIPALITIES: [(&str, &str, &str, &str, &str); 4] = [
+    ("Københavns Kommune", "64942212", "DK011", "Mette Kjær", "mette.kjaer@kk.socialbid.demo"),
+    ("Aarhus Kommune", "55133018", "DK042", "Jonas Lund", "jonas.lund@aarhus.socialbid.demo"),
+    ("Odense Kommune", "35209115", "DK031", "Sofie Holm", "sofie.holm@odense.socialbid.demo"),
+    ("Aalborg Kommune", "29189420", "DK050", "Rasmus Bak", "rasmus.bak@aalborg.socialbid.demo"),
+];
+
+/// (name, email)
+pub const ENTREPRENEURS: [(&str, &str); 4] = [
+    ("Anna Jensen", "anna@cafe-lyst.socialbid.demo"),
+    ("Bo Nielsen", "bo@groen-omstilling.socialbid.demo"),
+    ("Camilla Sørensen", "camilla@rengoering-med-mening.socialbid.demo"),
+    ("David Olsen", "david@moebelvaerkstedet.socialbid.demo"),
+];
+
+pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
+    let hash = password::hash(DEMO_PASSWORD)?;
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction::<_, AppError, _>(|conn| {
+                ensure_user(conn, ADMIN_EMAIL, "Demo Admin", "admin", None, &hash, now)?;
+                for (name, cvr, nuts, officer, email) in MUNICIPALITIES {
+                    let authority = ensure_authority(conn, name, cvr, nuts, now)?;
+                    ensure_user(conn, email, officer, "officer", Some(authority), &hash, now)?;
+                }
+                for (name, email) in ENTREPRENEURS {
+                    ensure_user(conn, email, name, "entrepreneur", None, &hash, now)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mut logins = vec![Login {
+        role: "admin",
+        email: ADMIN_EMAIL.into(),
+        note: "approves officers".into(),
+    }];
+    logins.extend(MUNICIPALITIES.iter().map(|(name, _, _, _, email)| Login {
+        role: "officer",
+        email: (*email).into(),
+        note: (*name).into(),
+    }));
+    logins.extend(ENTREPRENEURS.iter().map(|(name, email)| Login {
+        role: "entrepreneur",
+        email: (*email).into(),
+        note: (*name).into(),
+    }));
+    Ok(logins)
+}
+
+fn ensure_authority(conn: &mut DbConn, name: &str, cvr: &str, nuts: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    let existing: Option<i64> = authorities::table
+        .filter(authorities::cvr.eq(cvr))
+        .select(authorities::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(id) => Ok(id),
+        None => diesel::insert_into(authorities::table)
+            .values((
+                authorities::name.eq(name),
+                authorities::cvr.eq(cvr),
+                authorities::nuts_code.eq(nuts),
+                authorities::created_at.eq(now),
+            ))
+            .returning(authorities::id)
+            .get_result(conn),
+    }
+}
+
+fn ensure_user(
+    conn: &mut DbConn,
+    email: &str,
+    name: &str,
+    role: &str,
+    authority_id: Option<i64>,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    if let Some(user) = model::find_by_email(conn, email)? {
+        return Ok(user.id);
+    }
+    diesel::insert_into(users::table)
+        .values((
+            users::email.eq(email),
+            users::name.eq(name),
+            users::password_hash.eq(hash),
+            users::role.eq(role),
+            users::locale.eq("da"),
+            users::email_verified_at.eq(now),
+            users::authority_id.eq(authority_id),
+            users::approval_state.eq(authority_id.map(|_| "approved")),
+            users::approval_decided_at.eq(authority_id.map(|_| now)),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+}
