@@ -229,9 +229,13 @@ mod tests {
                         "title_key": "error_page.not_found.title",
                         "message": "Siden findes ikke",
                     });
-                    let html = render_page(name, lang, &ctx)
-                        .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
-                    assert!(html.contains(&format!("<html lang=\"{}\"", lang.code())), "{name}");
+                    let html = render_page(name, lang, &ctx).unwrap_or_else(|e| {
+                        panic!("{name} ({}) does not render: {e}", lang.code())
+                    });
+                    assert!(
+                        html.contains(&format!("<html lang=\"{}\"", lang.code())),
+                        "{name}"
+                    );
                 }
             }
         }
@@ -249,7 +253,11 @@ mod tests {
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");
-                assert!(mail.text.contains("http://socialbid.test/x?token=abc"), "{name}: {}", mail.text);
+                assert!(
+                    mail.text.contains("http://socialbid.test/x?token=abc"),
+                    "{name}: {}",
+                    mail.text
+                );
             }
         }
     }

@@ -90,7 +90,10 @@ pub async fn demo(settings: Settings) -> anyhow::Result<()> {
 
 async fn print_demo(app: &AppState) -> anyhow::Result<()> {
     let logins = crate::demo::run(app).await?;
-    println!("Demo logins (every password: {}):", crate::demo::DEMO_PASSWORD);
+    println!(
+        "Demo logins (every password: {}):",
+        crate::demo::DEMO_PASSWORD
+    );
     for login in logins {
         println!("  {:<13} {:<48} {}", login.role, login.email, login.note);
     }

@@ -16,17 +16,44 @@ pub const ADMIN_EMAIL: &str = "admin@socialbid.demo";
 
 /// (municipality, CVR, NUTS-3, officer name, officer email)
 pub const MUNICIPALITIES: [(&str, &str, &str, &str, &str); 4] = [
-    ("Københavns Kommune", "64942212", "DK011", "Mette Kjær", "mette.kjaer@kk.socialbid.demo"),
-    ("Aarhus Kommune", "55133018", "DK042", "Jonas Lund", "jonas.lund@aarhus.socialbid.demo"),
-    ("Odense Kommune", "35209115", "DK031", "Sofie Holm", "sofie.holm@odense.socialbid.demo"),
-    ("Aalborg Kommune", "29189420", "DK050", "Rasmus Bak", "rasmus.bak@aalborg.socialbid.demo"),
+    (
+        "Københavns Kommune",
+        "64942212",
+        "DK011",
+        "Mette Kjær",
+        "mette.kjaer@kk.socialbid.demo",
+    ),
+    (
+        "Aarhus Kommune",
+        "55133018",
+        "DK042",
+        "Jonas Lund",
+        "jonas.lund@aarhus.socialbid.demo",
+    ),
+    (
+        "Odense Kommune",
+        "35209115",
+        "DK031",
+        "Sofie Holm",
+        "sofie.holm@odense.socialbid.demo",
+    ),
+    (
+        "Aalborg Kommune",
+        "29189420",
+        "DK050",
+        "Rasmus Bak",
+        "rasmus.bak@aalborg.socialbid.demo",
+    ),
 ];
 
 /// (name, email)
 pub const ENTREPRENEURS: [(&str, &str); 4] = [
     ("Anna Jensen", "anna@cafe-lyst.socialbid.demo"),
     ("Bo Nielsen", "bo@groen-omstilling.socialbid.demo"),
-    ("Camilla Sørensen", "camilla@rengoering-med-mening.socialbid.demo"),
+    (
+        "Camilla Sørensen",
+        "camilla@rengoering-med-mening.socialbid.demo",
+    ),
     ("David Olsen", "david@moebelvaerkstedet.socialbid.demo"),
 ];
 
@@ -67,7 +94,13 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
     Ok(logins)
 }
 
-fn ensure_authority(conn: &mut DbConn, name: &str, cvr: &str, nuts: &str, now: NaiveDateTime) -> QueryResult<i64> {
+fn ensure_authority(
+    conn: &mut DbConn,
+    name: &str,
+    cvr: &str,
+    nuts: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     let existing: Option<i64> = authorities::table
         .filter(authorities::cvr.eq(cvr))
         .select(authorities::id)
