@@ -61,6 +61,11 @@ pub struct Settings {
     /// Connections in the database pool.
     #[arg(long, env = "SOCIALBID_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
+    /// Behind a reverse proxy: take the caller's address from the last
+    /// entry of `X-Forwarded-For` (the one the proxy added). Only turn on
+    /// when every request passes the proxy, or callers can pick their own.
+    #[arg(long, env = "SOCIALBID_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Clone)]
@@ -75,6 +80,7 @@ pub struct Config {
     pub accessibility_url: String,
     pub contact_email: String,
     pub db_pool_size: u32,
+    pub trust_forwarded_for: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -143,6 +149,7 @@ impl Config {
             accessibility_url: settings.accessibility_url,
             contact_email: settings.contact_email,
             db_pool_size: settings.db_pool_size.max(1),
+            trust_forwarded_for: settings.trust_forwarded_for,
         })
     }
 

@@ -84,6 +84,7 @@ impl TestApp {
             accessibility_url: "/accessibility".into(),
             contact_email: "kontakt@socialbid.test".into(),
             db_pool_size: 4,
+            trust_forwarded_for: true,
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");

@@ -15,6 +15,7 @@ on_both_databases!(
     access_tokens_expire_and_tampering_is_caught,
     unknown_email_and_wrong_password_look_the_same,
     failed_logins_are_limited_per_account,
+    failed_logins_are_limited_per_address,
     password_reset_by_mail,
     password_reset_reveals_no_accounts,
     change_password_checks_the_current_one_and_ends_other_sessions,
@@ -776,4 +777,46 @@ async fn officers_register_with_a_checked_authority(backend: Backend) {
     assert_eq!(me["approval_state"], "pending");
     assert_eq!(me["authority"]["cvr"], "55133018");
     assert_eq!(me["authority"]["nuts_code"], "DK042");
+}
+
+async fn login_from(
+    app: &TestApp,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> socialbid_tests::TestResponse {
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", format!("198.51.100.1, {address}"))
+        .body(axum::body::Body::from(
+            json!({ "email": email, "password": password }).to_string(),
+        ))
+        .unwrap();
+    app.send(request).await
+}
+
+async fn failed_logins_are_limited_per_address(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("ole@example.dk").await;
+    // One address guessing across many accounts, a few tries each.
+    for i in 0..20 {
+        let r = login_from(
+            &app,
+            "203.0.113.7",
+            &format!("victim{}@example.dk", i % 4),
+            "guess guess guess",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = login_from(&app, "203.0.113.7", "ole@example.dk", PASSWORD).await;
+    assert_eq!(
+        (blocked.status, blocked.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+    );
+    // Someone else, elsewhere, is not held up by it.
+    let elsewhere = login_from(&app, "192.0.2.44", "ole@example.dk", PASSWORD).await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text());
 }
