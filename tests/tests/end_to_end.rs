@@ -216,3 +216,66 @@ async fn every_subcommand_explains_itself() {
         }
     }
 }
+
+/// Kills a child process when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_separate_worker_process_sends_what_replicas_queue() {
+    let db = TestDb::postgres();
+    let smtp = SmtpServer::start().await;
+    let secret = "a signing key shared by every replica!!";
+    let migrated = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
+    assert!(migrated.status.success());
+    let envs = [
+        ("DATABASE_URL", db.url()),
+        ("SOCIALBID_JWT_SECRET", secret),
+        ("SOCIALBID_SMTP_URL", smtp.url()),
+        ("SOCIALBID_EMBEDDED_WORKER", "false"),
+    ];
+    let replica = SocialbidProcess::start(&envs).await;
+    let created = reqwest::Client::new()
+        .post(replica.url("/api/v1/accounts"))
+        .json(&json!({ "email": "queued@example.dk", "password": PASSWORD, "name": "Q", "role": "entrepreneur" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let metrics = reqwest::get(replica.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("socialbid_jobs_pending 1"),
+        "the replica only queues: {metrics}"
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    let _worker = Child(
+        std::process::Command::new(socialbid_binary())
+            .arg("worker")
+            .current_dir(work.path())
+            .env("SOCIALBID_DATA_DIR", work.path())
+            .envs(envs)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mail = smtp
+        .wait_for(
+            |m| m.to.contains("queued@example.dk"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(first_link(&mail.text).starts_with(&replica.url("/verify?token=")));
+}
