@@ -29,6 +29,37 @@ async fn click(browser: &Browser, css: &str) {
         .unwrap();
 }
 
+/// Waits for the page at `path` to load: a click that submits a form
+/// returns before the browser has followed the answer.
+async fn wait_for_path(browser: &Browser, path: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = browser.current_url().await.unwrap();
+        let ready = browser
+            .execute("return document.readyState;", vec![])
+            .await
+            .unwrap();
+        if url.path() == path && ready == "complete" {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still at {url}, waiting for {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until an element matching `css` is on the page.
+async fn wait_for(browser: &Browser, css: &str) {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
+}
+
 async fn html_lang(browser: &Browser) -> String {
     browser
         .find(Locator::Css("html"))
@@ -62,10 +93,11 @@ async fn register_verify_log_in_and_switch_language() {
     assert_eq!(html_lang(&browser).await, "en");
     check(&browser, "home (en)").await;
     click(&browser, "a[hreflang='da']").await;
-    assert_eq!(html_lang(&browser).await, "da");
+    wait_for(&browser, "html[lang='da']").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/");
     check(&browser, "home (da)").await;
     click(&browser, "a[href='/register']").await;
+    wait_for_path(&browser, "/register").await;
     check(&browser, "register (da)").await;
 
     // Sent empty, the form comes back with its errors, and still passes.
@@ -88,6 +120,7 @@ async fn register_verify_log_in_and_switch_language() {
     fill(&browser, "password", PASSWORD).await;
     click(&browser, "#role").await;
     click(&browser, "form[action='/register'] button[type=submit]").await;
+    wait_for(&browser, "main:not(:has(form[action='/register']))").await;
     let body = browser.source().await.unwrap();
     assert!(
         body.contains("anna@cafe-lyst.dk"),
@@ -109,22 +142,19 @@ async fn register_verify_log_in_and_switch_language() {
     fill(&browser, "email", "anna@cafe-lyst.dk").await;
     fill(&browser, "password", "forkert adgangskode").await;
     click(&browser, "form[action='/login'] button[type=submit]").await;
+    wait_for(&browser, ".error-summary").await;
     assert!(title(&browser).await.starts_with("Fejl: "));
     check(&browser, "log in refused (da)").await;
     fill(&browser, "password", PASSWORD).await;
     click(&browser, "form[action='/login'] button[type=submit]").await;
-    let url = browser.current_url().await.unwrap();
-    assert_eq!(
-        url.path(),
-        "/account",
-        "logged in and sent to the account page"
-    );
+    // Logged in and sent to the account page.
+    wait_for_path(&browser, "/account").await;
     assert!(browser.source().await.unwrap().contains("Anna Jensen"));
     check(&browser, "my account (da)").await;
 
     // The switch is a plain link; the choice is remembered across pages.
     click(&browser, "a[hreflang='en']").await;
-    assert_eq!(html_lang(&browser).await, "en");
+    wait_for(&browser, "html[lang='en']").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/account");
     check(&browser, "my account (en)").await;
     browser.goto(&server.url("/forgot-password")).await.unwrap();
@@ -133,7 +163,7 @@ async fn register_verify_log_in_and_switch_language() {
 
     browser.goto(&server.url("/account")).await.unwrap();
     click(&browser, "form[action='/logout'] button[type=submit]").await;
-    assert_eq!(browser.current_url().await.unwrap().path(), "/login");
+    wait_for_path(&browser, "/login").await;
     check(&browser, "logged out (en)").await;
     browser.goto(&server.url("/account")).await.unwrap();
     assert_eq!(
