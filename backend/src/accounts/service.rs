@@ -66,7 +66,7 @@ pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResu
 
 /// An officer of an authority already known by its CVR number joins it;
 /// the name typed is not allowed to rename it.
-fn find_or_create_authority(
+pub(crate) fn find_or_create_authority(
     conn: &mut DbConn,
     authority: &super::validate::ValidAuthority,
     now: NaiveDateTime,

@@ -5,10 +5,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::accounts::model;
+use crate::accounts::service::find_or_create_authority;
+use crate::accounts::validate::ValidAuthority;
 use crate::app::AppState;
 use crate::auth::password;
 use crate::db::DbConn;
-use crate::db::schema::{authorities, users};
+use crate::db::schema::users;
 use crate::demo::{DEMO_PASSWORD, Login};
 use crate::error::AppError;
 
@@ -65,7 +67,15 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
             conn.transaction::<_, AppError, _>(|conn| {
                 ensure_user(conn, ADMIN_EMAIL, "Demo Admin", "admin", None, &hash, now)?;
                 for (name, cvr, nuts, officer, email) in MUNICIPALITIES {
-                    let authority = ensure_authority(conn, name, cvr, nuts, now)?;
+                    let authority = find_or_create_authority(
+                        conn,
+                        &ValidAuthority {
+                            name: name.into(),
+                            cvr: cvr.into(),
+                            nuts_code: nuts.into(),
+                        },
+                        now,
+                    )?;
                     ensure_user(conn, email, officer, "officer", Some(authority), &hash, now)?;
                 }
                 for (name, email) in ENTREPRENEURS {
@@ -92,32 +102,6 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
         note: (*name).into(),
     }));
     Ok(logins)
-}
-
-fn ensure_authority(
-    conn: &mut DbConn,
-    name: &str,
-    cvr: &str,
-    nuts: &str,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
-    let existing: Option<i64> = authorities::table
-        .filter(authorities::cvr.eq(cvr))
-        .select(authorities::id)
-        .first(conn)
-        .optional()?;
-    match existing {
-        Some(id) => Ok(id),
-        None => diesel::insert_into(authorities::table)
-            .values((
-                authorities::name.eq(name),
-                authorities::cvr.eq(cvr),
-                authorities::nuts_code.eq(nuts),
-                authorities::created_at.eq(now),
-            ))
-            .returning(authorities::id)
-            .get_result(conn),
-    }
 }
 
 fn ensure_user(

@@ -42,6 +42,21 @@ pub struct PageMeta {
     flash: Option<String>,
 }
 
+/// The language switch: each language in its own name, linking back to
+/// `path` (the current page).
+fn language_links(lang: Lang, path: &str) -> Vec<LanguageLink> {
+    let back = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
+    Lang::ALL
+        .iter()
+        .map(|l| LanguageLink {
+            code: l.code(),
+            name: l.endonym(),
+            href: format!("/lang?to={}&back={back}", l.code()),
+            current: *l == lang,
+        })
+        .collect()
+}
+
 /// Success banners a redirect may ask for with `?notice=...`; anything else
 /// is ignored, so a link cannot put arbitrary words on a page.
 const NOTICES: [&str; 7] = [
@@ -88,16 +103,7 @@ impl FromRequestParts<AppState> for Page {
                         .map(|n| format!("flash.{n}"))
                 })
         });
-        let back = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
-        let languages = Lang::ALL
-            .iter()
-            .map(|l| LanguageLink {
-                code: l.code(),
-                name: l.endonym(),
-                href: format!("/lang?to={}&back={back}", l.code()),
-                current: *l == lang,
-            })
-            .collect();
+        let languages = language_links(lang, &path);
         Ok(Page {
             lang,
             meta: PageMeta {
@@ -191,16 +197,7 @@ pub fn render_bare_error(
     title_key: &str,
     message: &str,
 ) -> String {
-    let back = "/";
-    let languages: Vec<LanguageLink> = Lang::ALL
-        .iter()
-        .map(|l| LanguageLink {
-            code: l.code(),
-            name: l.endonym(),
-            href: format!("/lang?to={}&back={back}", l.code()),
-            current: *l == lang,
-        })
-        .collect();
+    let languages = language_links(lang, "/");
     let ctx = serde_json::json!({
         "status": status,
         "title_key": title_key,
