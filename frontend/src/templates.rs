@@ -66,6 +66,12 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/reset_password.html",
     "emails/officer_decision.txt",
     "emails/officer_decision.html",
+    "emails/question_answered.txt",
+    "emails/question_answered.html",
+    "emails/tender_amended.txt",
+    "emails/tender_amended.html",
+    "emails/tender_cancelled.txt",
+    "emails/tender_cancelled.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -243,13 +249,21 @@ mod tests {
 
     #[test]
     fn every_mail_renders_in_both_languages() {
-        for name in ["verify_email", "reset_password", "officer_decision"] {
+        for name in [
+            "verify_email",
+            "reset_password",
+            "officer_decision",
+            "question_answered",
+            "tender_amended",
+            "tender_cancelled",
+        ] {
             for lang in Lang::ALL {
                 let mail = render_email(
                     name,
                     lang,
                     json!({"name": "Anna", "link": "http://socialbid.test/x?token=abc", "expires_hours": 24,
-                           "expires_minutes": 60, "approved": false, "reason": "Forkert CVR"}),
+                           "expires_minutes": 60, "approved": false, "reason": "Forkert CVR",
+                           "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");
