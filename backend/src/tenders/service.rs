@@ -1018,3 +1018,12 @@ pub fn questions_asked_by(
         ))
         .load(conn)
 }
+
+/// The tenders a person follows, for their data export.
+pub fn followed_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
+    tender_followers::table
+        .filter(tender_followers::user_id.eq(user_id))
+        .order(tender_followers::id)
+        .select(tender_followers::tender_id)
+        .load(conn)
+}
