@@ -31,6 +31,12 @@ impl TestApp {
         officer
     }
 
+    /// Logs in again: access tokens are short-lived, so a test that moves
+    /// the clock by days needs fresh ones.
+    pub async fn relogin(&self, person: &Person) -> Person {
+        self.login(&person.email, crate::PASSWORD).await
+    }
+
     /// The app's "now" (UTC), which tests move with `state.clock.advance`.
     pub fn now(&self) -> NaiveDateTime {
         self.state.clock.now()

@@ -140,6 +140,8 @@ async fn a_tender_lives_from_draft_to_closed(backend: Backend) {
     // The deadline passes: the worker closes it without anyone asking.
     app.state.clock.advance(Duration::days(46));
     app.run_jobs().await;
+    let officer = app.relogin(&officer).await;
+    let token = officer.access_token.as_str();
     let tender = get(&app, None, id).await.json();
     assert_eq!(tender["status"], "closed");
     assert!(tender["closed_at"].is_string());
@@ -364,20 +366,20 @@ async fn a_deadline_in_the_past_cannot_be_set(backend: Backend) {
         [("question_deadline".into(), "in_past".into())]
     );
     // A draft whose deadline has passed while it waited cannot be published.
-    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
-    app.state.clock.advance(Duration::days(41));
-    let refused = publish(&app, token, id).await;
-    assert!(fields(&refused).contains(&("submission_deadline".into(), "in_past".into())));
     // Questions after the tender deadline make no sense either.
-    let late = TenderBuilder::new(&app)
-        .set("question_deadline", json!(in_days(&app, 50)))
-        .draft(&app, &officer)
+    let late = TenderBuilder::new(&app).set("question_deadline", json!(in_days(&app, 50)));
+    let refused = app
+        .api(Method::POST, "/api/v1/tenders", Some(token), Some(late.body.clone()))
         .await;
-    let refused = publish(&app, token, late).await;
     assert_eq!(
         fields(&refused),
         [("question_deadline".into(), "after_submission".into())]
     );
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    app.state.clock.advance(Duration::days(41));
+    let officer = app.relogin(&officer).await;
+    let refused = publish(&app, &officer.access_token, id).await;
+    assert!(fields(&refused).contains(&("submission_deadline".into(), "in_past".into())));
 }
 
 async fn a_short_period_warns_but_publishes(backend: Backend) {
@@ -493,6 +495,7 @@ async fn cancelled_and_closed_tenders_accept_no_questions(backend: Backend) {
         .await;
     app.state.clock.advance(Duration::days(3));
     app.run_jobs().await;
+    let anna = app.relogin(&anna).await;
     assert_eq!(get(&app, None, closed).await.json()["status"], "closed");
     let refused = ask(&app, &anna.access_token, closed, "Hvor mange?").await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
@@ -509,6 +512,7 @@ async fn questions_close_at_the_question_deadline(backend: Backend) {
         StatusCode::CREATED
     );
     app.state.clock.advance(Duration::days(31));
+    let (anna, officer) = (app.relogin(&anna).await, app.relogin(&officer).await);
     let refused = ask(&app, &anna.access_token, id, "Efter fristen").await;
     assert_eq!(refused.error_code(), "question_deadline_passed");
     // Only entrepreneurs ask.

@@ -164,9 +164,10 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
 
     if !eforms::reserved_procurement().contains(&content.reserved) {
         errors.push(FieldError::new("reserved", "unknown"));
-    } else if content.reserved == "res-pub-ser" {
+    } else if strict && content.reserved == "res-pub-ser" {
         // Article 77(1) of Directive 2014/24/EU: only the listed health,
-        // social and cultural services.
+        // social and cultural services. A draft may choose the reservation
+        // before its codes; publishing checks them together.
         let refused: Vec<String> = content
             .all_cpv()
             .into_iter()

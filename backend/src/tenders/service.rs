@@ -159,7 +159,6 @@ pub async fn update_draft(
 ) -> AppResult<()> {
     rules::normalise(&mut content);
     let now = app.clock.now();
-    refuse_if_invalid(rules::check(&content, now, Strictness::Draft))?;
     let officer = officer.clone();
     app.db
         .run(move |conn| {
@@ -168,6 +167,10 @@ pub async fn update_draft(
                 if row.status() != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
                 }
+                if content.language.is_empty() {
+                    content.language = row.language.clone();
+                }
+                refuse_if_invalid(rules::check(&content, now, Strictness::Draft))?;
                 set_content(conn, id, &content, now)?;
                 Ok(())
             })

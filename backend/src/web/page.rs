@@ -44,7 +44,7 @@ pub struct PageMeta {
 
 /// Success banners a redirect may ask for with `?notice=...`; anything else
 /// is ignored, so a link cannot put arbitrary words on a page.
-const NOTICES: [&str; 7] = [
+const NOTICES: &[&str] = &[
     "logged_in",
     "logged_out",
     "password_changed",
@@ -52,6 +52,14 @@ const NOTICES: [&str; 7] = [
     "email_verified",
     "officer_approved",
     "officer_rejected",
+    "tender_published",
+    "tender_amended",
+    "tender_cancelled",
+    "draft_deleted",
+    "question_sent",
+    "answer_published",
+    "following",
+    "not_following",
 ];
 
 pub struct Page {
