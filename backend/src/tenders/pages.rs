@@ -857,12 +857,18 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
             }
             "place" => content.nuts_codes = all(form, "nuts_codes"),
             "dates" => {
+                // The form shows minutes: a time sent back unchanged keeps
+                // its seconds, so it is not logged as a change.
+                let keep = |typed: Option<NaiveDateTime>, old: Option<NaiveDateTime>| match (typed, old) {
+                    (Some(t), Some(o)) if o.with_second(0).and_then(|o| o.with_nanosecond(0)) == Some(t) => Some(o),
+                    _ => typed,
+                };
                 match read_date(form, "submission", "submission_deadline") {
-                    Ok(v) => content.submission_deadline = v,
+                    Ok(v) => content.submission_deadline = keep(v, content.submission_deadline),
                     Err(e) => errors.push(e),
                 }
                 match read_date(form, "question", "question_deadline") {
-                    Ok(v) => content.question_deadline = v,
+                    Ok(v) => content.question_deadline = keep(v, content.question_deadline),
                     Err(e) => errors.push(e),
                 }
             }
