@@ -242,7 +242,9 @@ mod tests {
                         "message": "Siden findes ikke",
                     });
                     let mut ctx = ctx;
-                    ctx.as_object_mut().unwrap().extend(tender_sample().as_object().unwrap().clone());
+                    ctx.as_object_mut()
+                        .unwrap()
+                        .extend(tender_sample().as_object().unwrap().clone());
                     let html = render_page(name, lang, &ctx).unwrap_or_else(|e| {
                         panic!("{name} ({}) does not render: {e}", lang.code())
                     });

@@ -27,7 +27,12 @@ impl TestApp {
                 None,
             )
             .await;
-        assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.text());
+        assert_eq!(
+            approved.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            approved.text()
+        );
         officer
     }
 
@@ -46,7 +51,8 @@ impl TestApp {
 /// An RFC 3339 time `days` from the app's now.
 pub fn in_days(app: &TestApp, days: i64) -> String {
     let at = app.now() + Duration::days(days);
-    at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A complete, publishable tender, changed step by step.

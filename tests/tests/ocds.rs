@@ -30,7 +30,14 @@ impl StaticServer {
     fn start(dir: &Path) -> StaticServer {
         let port = free_port();
         let child = Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
             .arg(dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -89,7 +96,11 @@ fn cove(package: &Value) -> Value {
 
 fn assert_clean(report: &Value) {
     assert_eq!(report["validation_errors"], json!([]), "{report:#}");
-    assert_eq!(report["additional_closed_codelist_values"], json!({}), "{report:#}");
+    assert_eq!(
+        report["additional_closed_codelist_values"],
+        json!({}),
+        "{report:#}"
+    );
     let invalid = &report["extensions"]["invalid_extension"];
     assert!(
         invalid.is_null() || invalid == &json!({}) || invalid == &json!([]),
@@ -153,7 +164,9 @@ async fn seed(app: &TestApp) -> Vec<i64> {
 async fn releases_pass_libcoveocds(backend: Backend) {
     let app = TestApp::new(backend).await;
     let ids = seed(&app).await;
-    let all = app.api(Method::GET, "/api/v1/ocds/releases", None, None).await;
+    let all = app
+        .api(Method::GET, "/api/v1/ocds/releases", None, None)
+        .await;
     assert_eq!(all.status, StatusCode::OK);
     let package = all.json();
     // 5 published versions, 1 amendment, 1 cancellation; the draft is not there.
@@ -161,7 +174,12 @@ async fn releases_pass_libcoveocds(backend: Backend) {
     assert_clean(&cove(&package));
     for id in ids {
         let one = app
-            .api(Method::GET, &format!("/api/v1/tenders/{id}/ocds"), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/tenders/{id}/ocds"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(one.status, StatusCode::OK);
         assert_clean(&cove(&one.json()));
@@ -172,20 +190,44 @@ async fn releases_carry_reserved_participation_and_social_criteria(backend: Back
     let app = TestApp::new(backend).await;
     let ids = seed(&app).await;
     let ws = app
-        .api(Method::GET, &format!("/api/v1/tenders/{}/ocds", ids[1]), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[1]),
+            None,
+            None,
+        )
         .await
         .json();
     let tender = &ws["releases"][0]["tender"];
     assert_eq!(tender["hasSustainability"], true);
     let sustainability = tender["sustainability"].as_array().unwrap();
-    assert!(sustainability.iter().any(|s| s["strategies"] == json!(["reservedParticipation"])
-        && s["goal"] == "social.disadvantagedEmploymentOpportunities"));
-    assert!(sustainability.iter().any(|s| s["strategies"] == json!(["awardCriteria"])));
-    assert_eq!(ws["releases"][0]["ocid"], format!("ocds-socialbid-{}", ids[1]));
-    assert_eq!(tender["value"], json!({"amount": 2_400_000, "currency": "DKK"}));
+    assert!(
+        sustainability
+            .iter()
+            .any(|s| s["strategies"] == json!(["reservedParticipation"])
+                && s["goal"] == "social.disadvantagedEmploymentOpportunities")
+    );
+    assert!(
+        sustainability
+            .iter()
+            .any(|s| s["strategies"] == json!(["awardCriteria"]))
+    );
+    assert_eq!(
+        ws["releases"][0]["ocid"],
+        format!("ocds-socialbid-{}", ids[1])
+    );
+    assert_eq!(
+        tender["value"],
+        json!({"amount": 2_400_000, "currency": "DKK"})
+    );
 
     let art77 = app
-        .api(Method::GET, &format!("/api/v1/tenders/{}/ocds", ids[2]), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[2]),
+            None,
+            None,
+        )
         .await
         .json();
     let goals: Vec<&str> = art77["releases"][0]["tender"]["sustainability"]
@@ -196,20 +238,42 @@ async fn releases_carry_reserved_participation_and_social_criteria(backend: Back
         .collect();
     assert!(goals.contains(&"social.accessibility"), "{goals:?}");
     assert!(goals.contains(&"social.laborRightsPromotion"), "{goals:?}");
-    assert_eq!(art77["releases"][0]["tender"]["procurementMethod"], "limited");
-    assert_eq!(art77["releases"][0]["buyer"]["id"], format!("DK-CVR-{KOBENHAVN_CVR}"));
+    assert_eq!(
+        art77["releases"][0]["tender"]["procurementMethod"],
+        "limited"
+    );
+    assert_eq!(
+        art77["releases"][0]["buyer"]["id"],
+        format!("DK-CVR-{KOBENHAVN_CVR}")
+    );
 
     let amended = app
-        .api(Method::GET, &format!("/api/v1/tenders/{}/ocds", ids[3]), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[3]),
+            None,
+            None,
+        )
         .await
         .json();
     assert_eq!(amended["releases"][1]["tag"], json!(["tenderAmendment"]));
-    assert_eq!(amended["releases"][1]["tender"]["amendments"][0]["rationale"], "Længere frist");
+    assert_eq!(
+        amended["releases"][1]["tender"]["amendments"][0]["rationale"],
+        "Længere frist"
+    );
     let cancelled = app
-        .api(Method::GET, &format!("/api/v1/tenders/{}/ocds", ids[4]), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[4]),
+            None,
+            None,
+        )
         .await
         .json();
-    assert_eq!(cancelled["releases"][1]["tag"], json!(["tenderCancellation"]));
+    assert_eq!(
+        cancelled["releases"][1]["tag"],
+        json!(["tenderCancellation"])
+    );
     assert_eq!(cancelled["releases"][1]["tender"]["status"], "cancelled");
 }
 
@@ -243,7 +307,10 @@ async fn releases_are_paginated_by_date(backend: Backend) {
         .api(Method::GET, "/api/v1/ocds/releases?page=1", None, None)
         .await
         .json();
-    assert_eq!(everything["releases"][0]["ocid"], format!("ocds-socialbid-{first}"));
+    assert_eq!(
+        everything["releases"][0]["ocid"],
+        format!("ocds-socialbid-{first}")
+    );
     assert!(everything.get("links").is_none(), "one page only");
     let beyond = app
         .api(Method::GET, "/api/v1/ocds/releases?page=2", None, None)

@@ -115,7 +115,10 @@ async fn openapi_document_lists_every_endpoint(backend: Backend) {
         ("/api/v1/tenders/{id}/cancel", "post"),
         ("/api/v1/tenders/{id}/questions", "get"),
         ("/api/v1/tenders/{id}/questions", "post"),
-        ("/api/v1/tenders/{id}/questions/{question_id}/answer", "post"),
+        (
+            "/api/v1/tenders/{id}/questions/{question_id}/answer",
+            "post",
+        ),
         ("/api/v1/tenders/{id}/follow", "put"),
         ("/api/v1/tenders/{id}/follow", "delete"),
         ("/api/v1/tenders/{id}/documents", "post"),

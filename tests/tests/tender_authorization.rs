@@ -94,34 +94,127 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
         .as_i64()
         .unwrap();
     let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
-    let amended = builder.clone().set("estimated_value_dkk", json!(2_500_000)).body;
+    let amended = builder
+        .clone()
+        .set("estimated_value_dkk", json!(2_500_000))
+        .body;
 
     // Reading: drafts are invisible (404) to all but the owner; published
     // tenders are public.
     let mut cases = vec![
         case(Method::GET, "/api/v1/tenders".into(), None, [OK; 5]),
-        case(Method::GET, format!("/api/v1/tenders/{published}"), None, [OK; 5]),
-        case(Method::GET, format!("/api/v1/tenders/{draft}"), None, [NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND]),
-        case(Method::GET, format!("/api/v1/tenders/{published}/questions"), None, [OK; 5]),
-        case(Method::GET, format!("/api/v1/tenders/{draft}/questions"), None, [NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND]),
-        case(Method::GET, format!("/api/v1/tenders/{published}/ocds"), None, [OK; 5]),
-        case(Method::GET, format!("/api/v1/tenders/{draft}/ocds"), None, [NOT_FOUND; 5]),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{published}"),
+            None,
+            [OK; 5],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{draft}"),
+            None,
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{published}/questions"),
+            None,
+            [OK; 5],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{draft}/questions"),
+            None,
+            [NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{published}/ocds"),
+            None,
+            [OK; 5],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/tenders/{draft}/ocds"),
+            None,
+            [NOT_FOUND; 5],
+        ),
         case(Method::GET, "/api/v1/ocds/releases".into(), None, [OK; 5]),
         case(Method::GET, "/api/v1/cpv?q=rengøring".into(), None, [OK; 5]),
-        case(Method::GET, "/api/v1/tenders/mine".into(), None, [UNAUTH, FORBIDDEN, OK, OK, FORBIDDEN]),
+        case(
+            Method::GET,
+            "/api/v1/tenders/mine".into(),
+            None,
+            [UNAUTH, FORBIDDEN, OK, OK, FORBIDDEN],
+        ),
         // Writing: officers only, and only the owning authority's.
-        case(Method::POST, "/api/v1/tenders".into(), Some(json!({"title": "Ny"})), [UNAUTH, FORBIDDEN, CREATED, CREATED, FORBIDDEN]),
-        case(Method::PUT, format!("/api/v1/tenders/{draft}"), Some(builder.body.clone()), [UNAUTH, FORBIDDEN, NOT_FOUND, OK, FORBIDDEN]),
-        case(Method::PUT, format!("/api/v1/tenders/{published}"), Some(builder.body.clone()), [UNAUTH, FORBIDDEN, FORBIDDEN, CONFLICT, FORBIDDEN]),
-        case(Method::POST, format!("/api/v1/tenders/{draft}/documents?name=a.pdf"), None, [UNAUTH, FORBIDDEN, NOT_FOUND, CREATED, FORBIDDEN]),
-        case(Method::POST, format!("/api/v1/tenders/{published}/amend"), Some(json!({"reason": "Ny værdi", "tender": amended})), [UNAUTH, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
-        case(Method::POST, format!("/api/v1/tenders/{published}/questions/{question}/answer"), Some(json!({"answer": "Tolv."})), [UNAUTH, FORBIDDEN, FORBIDDEN, NO_CONTENT, FORBIDDEN]),
+        case(
+            Method::POST,
+            "/api/v1/tenders".into(),
+            Some(json!({"title": "Ny"})),
+            [UNAUTH, FORBIDDEN, CREATED, CREATED, FORBIDDEN],
+        ),
+        case(
+            Method::PUT,
+            format!("/api/v1/tenders/{draft}"),
+            Some(builder.body.clone()),
+            [UNAUTH, FORBIDDEN, NOT_FOUND, OK, FORBIDDEN],
+        ),
+        case(
+            Method::PUT,
+            format!("/api/v1/tenders/{published}"),
+            Some(builder.body.clone()),
+            [UNAUTH, FORBIDDEN, FORBIDDEN, CONFLICT, FORBIDDEN],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/tenders/{draft}/documents?name=a.pdf"),
+            None,
+            [UNAUTH, FORBIDDEN, NOT_FOUND, CREATED, FORBIDDEN],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/tenders/{published}/amend"),
+            Some(json!({"reason": "Ny værdi", "tender": amended})),
+            [UNAUTH, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/tenders/{published}/questions/{question}/answer"),
+            Some(json!({"answer": "Tolv."})),
+            [UNAUTH, FORBIDDEN, FORBIDDEN, NO_CONTENT, FORBIDDEN],
+        ),
         // Asking and following: entrepreneurs only.
-        case(Method::POST, format!("/api/v1/tenders/{published}/questions"), Some(json!({"question": "Og?"})), [UNAUTH, CREATED, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-        case(Method::POST, format!("/api/v1/tenders/{draft}/questions"), Some(json!({"question": "Og?"})), [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-        case(Method::PUT, format!("/api/v1/tenders/{published}/follow"), None, [UNAUTH, NO_CONTENT, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-        case(Method::DELETE, format!("/api/v1/tenders/{published}/follow"), None, [UNAUTH, NO_CONTENT, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-        case(Method::PUT, format!("/api/v1/tenders/{draft}/follow"), None, [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        case(
+            Method::POST,
+            format!("/api/v1/tenders/{published}/questions"),
+            Some(json!({"question": "Og?"})),
+            [UNAUTH, CREATED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/tenders/{draft}/questions"),
+            Some(json!({"question": "Og?"})),
+            [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        case(
+            Method::PUT,
+            format!("/api/v1/tenders/{published}/follow"),
+            None,
+            [UNAUTH, NO_CONTENT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        case(
+            Method::DELETE,
+            format!("/api/v1/tenders/{published}/follow"),
+            None,
+            [UNAUTH, NO_CONTENT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        case(
+            Method::PUT,
+            format!("/api/v1/tenders/{draft}/follow"),
+            None,
+            [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
     ];
     // The publish, cancel and delete steps change the tender, so each caller
     // gets a fresh one; the owner goes last.
@@ -134,9 +227,19 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
             Who::Owner => OK,
         };
         let published = app
-            .api(Method::POST, &format!("/api/v1/tenders/{fresh}/publish"), cast.token(who), None)
+            .api(
+                Method::POST,
+                &format!("/api/v1/tenders/{fresh}/publish"),
+                cast.token(who),
+                None,
+            )
             .await;
-        assert_eq!(published.status, expected, "publish by {who:?}: {}", published.text());
+        assert_eq!(
+            published.status,
+            expected,
+            "publish by {who:?}: {}",
+            published.text()
+        );
         let live = builder.publish(&app, &cast.owner).await;
         let expected = match who {
             Who::Anonymous => UNAUTH,
@@ -151,7 +254,12 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
                 Some(json!({"reason": "Fejl"})),
             )
             .await;
-        assert_eq!(cancelled.status, expected, "cancel by {who:?}: {}", cancelled.text());
+        assert_eq!(
+            cancelled.status,
+            expected,
+            "cancel by {who:?}: {}",
+            cancelled.text()
+        );
         let doomed = builder.draft(&app, &cast.owner).await;
         let expected = match who {
             Who::Anonymous => UNAUTH,
@@ -160,9 +268,19 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
             Who::Owner => NO_CONTENT,
         };
         let deleted = app
-            .api(Method::DELETE, &format!("/api/v1/tenders/{doomed}"), cast.token(who), None)
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/tenders/{doomed}"),
+                cast.token(who),
+                None,
+            )
             .await;
-        assert_eq!(deleted.status, expected, "delete by {who:?}: {}", deleted.text());
+        assert_eq!(
+            deleted.status,
+            expected,
+            "delete by {who:?}: {}",
+            deleted.text()
+        );
     }
 
     for case in cases.drain(..) {
@@ -178,8 +296,13 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
                 app.send(request.body(axum::body::Body::from(pdf.clone())).unwrap())
                     .await
             } else {
-                app.api(case.method.clone(), &case.path, cast.token(*who), case.body.clone())
-                    .await
+                app.api(
+                    case.method.clone(),
+                    &case.path,
+                    cast.token(*who),
+                    case.body.clone(),
+                )
+                .await
             };
             // Amending and answering succeed once; the owner is asked last.
             assert_eq!(
@@ -195,7 +318,12 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
 
     // A document of a draft is as hidden as the draft.
     let doc = app
-        .api(Method::GET, &format!("/api/v1/tenders/{draft}"), Some(&cast.owner.access_token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{draft}"),
+            Some(&cast.owner.access_token),
+            None,
+        )
         .await
         .json()["documents"][0]["id"]
         .as_i64()
@@ -203,7 +331,12 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
     for who in EVERYONE {
         let expected = if who == Who::Owner { OK } else { NOT_FOUND };
         let response = app
-            .api(Method::GET, &format!("/api/v1/tenders/{draft}/documents/{doc}"), cast.token(who), None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/tenders/{draft}/documents/{doc}"),
+                cast.token(who),
+                None,
+            )
             .await;
         assert_eq!(response.status, expected, "document by {who:?}");
     }

@@ -64,7 +64,12 @@ impl<'a> Browser<'a> {
         let response = browser
             .post("/login", &[("email", email), ("password", PASSWORD)])
             .await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.text());
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            response.text()
+        );
         browser
     }
 
@@ -123,7 +128,10 @@ async fn draft_in_pages(browser: &mut Browser<'_>) -> i64 {
             &format!("{base}/basics"),
             &[
                 ("title", "Kantinedrift på rådhuset"),
-                ("description", "Drift af kantinen.\n\n- 200 kuverter\n- Økologi"),
+                (
+                    "description",
+                    "Drift af kantinen.\n\n- 200 kuverter\n- Økologi",
+                ),
                 ("language", "da"),
                 ("contract_nature", "services"),
                 ("procedure_type", "open"),
@@ -141,7 +149,12 @@ async fn draft_in_pages(browser: &mut Browser<'_>) -> i64 {
             &[("main_cpv", "55512000"), ("additional_cpv", "55520000")],
         )
         .await;
-    assert_eq!(location(&saved), format!("{base}/place"), "{}", saved.text());
+    assert_eq!(
+        location(&saved),
+        format!("{base}/place"),
+        "{}",
+        saved.text()
+    );
     let saved = browser
         .post(&format!("{base}/place"), &[("nuts_codes", "DK042")])
         .await;
@@ -253,7 +266,12 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
         .await;
     assert_eq!(location(&back), format!("/tenders/{id}/check"));
     let published = browser.post(&format!("/tenders/{id}/publish"), &[]).await;
-    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text());
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text()
+    );
     let page = browser.get(&location(&published)).await;
     let text = page.text();
     assert!(text.contains("Udbuddet er offentliggjort."), "{text}");
@@ -288,7 +306,11 @@ async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
     browser
         .post(
             &format!("/tenders/{id}/edit/criteria"),
-            &[("crit_name_0", "Pris"), ("crit_kind_0", "price"), ("crit_weight_0", "90")],
+            &[
+                ("crit_name_0", "Pris"),
+                ("crit_kind_0", "price"),
+                ("crit_weight_0", "90"),
+            ],
         )
         .await;
     browser.get(&format!("/tenders/{id}/check")).await;
@@ -307,7 +329,10 @@ async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
     ] {
         assert!(text.contains(message), "{message} missing: {text}");
     }
-    assert!(text.contains("href=\"#row-criteria\""), "summary links to the row");
+    assert!(
+        text.contains("href=\"#row-criteria\""),
+        "summary links to the row"
+    );
 }
 
 async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
@@ -334,7 +359,10 @@ async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text();
-    assert!(text.contains("Fristen for tilbud skal være en rigtig dato og et klokkeslæt"), "{text}");
+    assert!(
+        text.contains("Fristen for tilbud skal være en rigtig dato og et klokkeslæt"),
+        "{text}"
+    );
     assert!(text.contains("href=\"#submission_deadline\""));
     assert!(text.contains("value=\"31\""), "what was typed is kept");
     // A date in the past is refused too.
@@ -349,13 +377,20 @@ async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
             ],
         )
         .await;
-    assert!(refused.text().contains("Fristen for spørgsmål skal ligge i fremtiden"));
+    assert!(
+        refused
+            .text()
+            .contains("Fristen for spørgsmål skal ligge i fremtiden")
+    );
 }
 
 async fn amending_and_cancelling_in_pages(backend: Backend) {
     let app = TestApp::new(backend).await;
     let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let id = TenderBuilder::new(&app).with_lots().publish(&app, &officer).await;
+    let id = TenderBuilder::new(&app)
+        .with_lots()
+        .publish(&app, &officer)
+        .await;
     let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
     // Editing a published tender in place is not possible: amend instead.
     let edit = browser.get(&format!("/tenders/{id}/edit/basics")).await;
@@ -369,7 +404,10 @@ async fn amending_and_cancelling_in_pages(backend: Backend) {
         .filter(|(k, _)| k != "csrf_token" && k != "action")
         .map(|(k, v)| {
             if k == "title" {
-                (k, "Rengøring af daginstitutioner, Aarhus Vest og Syd".into())
+                (
+                    k,
+                    "Rengøring af daginstitutioner, Aarhus Vest og Syd".into(),
+                )
             } else {
                 (k, v)
             }
@@ -378,25 +416,40 @@ async fn amending_and_cancelling_in_pages(backend: Backend) {
     let missing_reason = browser
         .post(
             &format!("/tenders/{id}/amend"),
-            &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+            &fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
         )
         .await;
     assert_eq!(missing_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(missing_reason.text().contains("Indtast en begrundelse for ændringen"));
+    assert!(
+        missing_reason
+            .text()
+            .contains("Indtast en begrundelse for ændringen")
+    );
     fields.retain(|(k, _)| k != "amend_reason");
     fields.push(("amend_reason".into(), "Syd er kommet med".into()));
     let amended = browser
         .post(
             &format!("/tenders/{id}/amend"),
-            &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+            &fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
         )
         .await;
     assert_eq!(amended.status, StatusCode::SEE_OTHER, "{}", amended.text());
-    let page = app.page(Method::GET, &format!("/tenders/{id}"), "", None).await;
+    let page = app
+        .page(Method::GET, &format!("/tenders/{id}"), "", None)
+        .await;
     let text = page.text();
     assert!(text.contains("Version 2: ændring"), "{text}");
     assert!(text.contains("Syd er kommet med"));
-    assert!(text.contains("Rengøring af daginstitutioner i Aarhus Vest"), "the old title in the change log");
+    assert!(
+        text.contains("Rengøring af daginstitutioner i Aarhus Vest"),
+        "the old title in the change log"
+    );
     let api = app
         .api(Method::GET, &format!("/api/v1/tenders/{id}"), None, None)
         .await
@@ -413,12 +466,21 @@ async fn amending_and_cancelling_in_pages(backend: Backend) {
     let refused = browser
         .post(&format!("/tenders/{id}/cancel"), &[("cancel_reason", "")])
         .await;
-    assert!(refused.text().contains("Indtast en begrundelse for aflysningen"));
+    assert!(
+        refused
+            .text()
+            .contains("Indtast en begrundelse for aflysningen")
+    );
     let cancelled = browser
-        .post(&format!("/tenders/{id}/cancel"), &[("cancel_reason", "Opgaven løses internt")])
+        .post(
+            &format!("/tenders/{id}/cancel"),
+            &[("cancel_reason", "Opgaven løses internt")],
+        )
         .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
-    let page = app.page(Method::GET, &format!("/tenders/{id}"), "", None).await;
+    let page = app
+        .page(Method::GET, &format!("/tenders/{id}"), "", None)
+        .await;
     assert!(page.text().contains("Opgaven løses internt"));
     assert!(page.text().contains("Aflyst"));
 }
@@ -490,23 +552,41 @@ async fn questions_answers_and_following_in_pages(backend: Backend) {
     let mut anna = Browser::logged_in(&app, "anna@cafe.dk").await;
     let page = anna.get(&format!("/tenders/{id}")).await;
     assert!(page.text().contains("Stil et spørgsmål"));
-    let empty = anna.post(&format!("/tenders/{id}/questions"), &[("question", " ")]).await;
+    let empty = anna
+        .post(&format!("/tenders/{id}/questions"), &[("question", " ")])
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text().contains("Indtast dit spørgsmål"));
     let asked = anna
-        .post(&format!("/tenders/{id}/questions"), &[("question", "Er der parkering ved institutionerne?")])
+        .post(
+            &format!("/tenders/{id}/questions"),
+            &[("question", "Er der parkering ved institutionerne?")],
+        )
         .await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     let followed = anna.post(&format!("/tenders/{id}/follow"), &[]).await;
     assert_eq!(followed.status, StatusCode::SEE_OTHER);
-    assert!(anna.get(&format!("/tenders/{id}")).await.text().contains("Du følger udbuddet."));
+    assert!(
+        anna.get(&format!("/tenders/{id}"))
+            .await
+            .text()
+            .contains("Du følger udbuddet.")
+    );
 
     let mut mette = Browser::logged_in(&app, "mette@aarhus.dk").await;
     let page = mette.get(&format!("/tenders/{id}")).await;
     assert!(page.text().contains("Er der parkering"));
-    assert!(!page.text().contains("anna@cafe.dk"), "the asker is not named");
+    assert!(
+        !page.text().contains("anna@cafe.dk"),
+        "the asker is not named"
+    );
     let qid = app
-        .api(Method::GET, &format!("/api/v1/tenders/{id}/questions"), Some(&officer.access_token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}/questions"),
+            Some(&officer.access_token),
+            None,
+        )
         .await
         .json()[0]["id"]
         .as_i64()
@@ -517,13 +597,28 @@ async fn questions_answers_and_following_in_pages(backend: Backend) {
             &[("answer", "Ja, der er parkering ved alle adresser.")],
         )
         .await;
-    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.text());
-    let public = app.page(Method::GET, &format!("/tenders/{id}"), "", None).await;
-    assert!(public.text().contains("Ja, der er parkering ved alle adresser."));
+    assert_eq!(
+        answered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        answered.text()
+    );
+    let public = app
+        .page(Method::GET, &format!("/tenders/{id}"), "", None)
+        .await;
+    assert!(
+        public
+            .text()
+            .contains("Ja, der er parkering ved alle adresser.")
+    );
     assert!(!public.text().contains("anna@cafe.dk"));
     app.run_jobs().await;
     let mails = app.mails_to("anna@cafe.dk");
-    assert!(mails.iter().any(|m| m.text.contains("Ja, der er parkering")));
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.text.contains("Ja, der er parkering"))
+    );
 }
 
 async fn drafts_and_forms_are_hidden_from_others(backend: Backend) {
@@ -533,18 +628,38 @@ async fn drafts_and_forms_are_hidden_from_others(backend: Backend) {
     app.entrepreneur("anna@cafe.dk").await;
     let draft = TenderBuilder::new(&app).draft(&app, &officer).await;
     let published = TenderBuilder::new(&app).publish(&app, &officer).await;
-    let anonymous = app.page(Method::GET, &format!("/tenders/{draft}"), "", None).await;
+    let anonymous = app
+        .page(Method::GET, &format!("/tenders/{draft}"), "", None)
+        .await;
     assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
     let mut ole = Browser::logged_in(&app, "ole@kk.dk").await;
-    assert_eq!(ole.get(&format!("/tenders/{draft}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(ole.get(&format!("/tenders/{draft}/check")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(ole.get(&format!("/tenders/{published}/amend")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        ole.get(&format!("/tenders/{draft}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ole.get(&format!("/tenders/{draft}/check")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ole.get(&format!("/tenders/{published}/amend")).await.status,
+        StatusCode::FORBIDDEN
+    );
     let page = ole.get(&format!("/tenders/{published}")).await;
-    assert!(!page.text().contains("/amend\""), "no amend link for another authority");
+    assert!(
+        !page.text().contains("/amend\""),
+        "no amend link for another authority"
+    );
     let mut anna = Browser::logged_in(&app, "anna@cafe.dk").await;
-    assert_eq!(anna.get("/officer/tenders").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        anna.get("/officer/tenders").await.status,
+        StatusCode::FORBIDDEN
+    );
     let forged = anna
-        .post(&format!("/tenders/{published}/cancel"), &[("cancel_reason", "x")])
+        .post(
+            &format!("/tenders/{published}/cancel"),
+            &[("cancel_reason", "x")],
+        )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     // Without the CSRF token a form is refused.

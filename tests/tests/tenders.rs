@@ -105,7 +105,10 @@ async fn a_tender_lives_from_draft_to_closed(backend: Backend) {
     assert!(tender["published_at"].is_string());
 
     // The public list shows it, with what a reader scans for.
-    let list = app.api(Method::GET, "/api/v1/tenders", None, None).await.json();
+    let list = app
+        .api(Method::GET, "/api/v1/tenders", None, None)
+        .await
+        .json();
     assert_eq!(list["total"], 1);
     let item = &list["items"][0];
     assert_eq!(item["id"], id);
@@ -216,7 +219,9 @@ async fn a_draft_saves_with_gaps_and_publishing_lists_every_problem(backend: Bac
             Method::PUT,
             &format!("/api/v1/tenders/{id}"),
             Some(token),
-            Some(json!({ "title": "Kantinedrift", "main_cpv": "85399999", "nuts_codes": ["SE11"] })),
+            Some(
+                json!({ "title": "Kantinedrift", "main_cpv": "85399999", "nuts_codes": ["SE11"] }),
+            ),
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -244,7 +249,10 @@ async fn weights_must_sum_to_100(backend: Backend) {
         .await;
     let refused = publish(&app, &officer.access_token, id).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&refused), [("criteria".into(), "weights_sum".into())]);
+    assert_eq!(
+        fields(&refused),
+        [("criteria".into(), "weights_sum".into())]
+    );
     assert!(
         refused.json()["error"]["fields"][0]["message"]
             .as_str()
@@ -314,7 +322,10 @@ async fn article_77_only_with_light_regime_cpv(backend: Backend) {
         .await;
     let refused = publish(&app, &officer.access_token, id).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&refused), [("reserved".into(), "article_77_cpv".into())]);
+    assert_eq!(
+        fields(&refused),
+        [("reserved".into(), "article_77_cpv".into())]
+    );
     assert!(refused.text().contains("90911200"), "{}", refused.text());
     // A social-service main code with a cleaning code among the additional
     // ones, or in a lot, is refused too.
@@ -324,7 +335,10 @@ async fn article_77_only_with_light_regime_cpv(backend: Backend) {
         .draft(&app, &officer)
         .await;
     let refused = publish(&app, &officer.access_token, id).await;
-    assert_eq!(fields(&refused), [("reserved".into(), "article_77_cpv".into())]);
+    assert_eq!(
+        fields(&refused),
+        [("reserved".into(), "article_77_cpv".into())]
+    );
     let id = TenderBuilder::new(&app)
         .article_77()
         .set(
@@ -334,7 +348,10 @@ async fn article_77_only_with_light_regime_cpv(backend: Backend) {
         .draft(&app, &officer)
         .await;
     let refused = publish(&app, &officer.access_token, id).await;
-    assert_eq!(fields(&refused), [("reserved".into(), "article_77_cpv".into())]);
+    assert_eq!(
+        fields(&refused),
+        [("reserved".into(), "article_77_cpv".into())]
+    );
 }
 
 async fn article_20_is_open_to_any_cpv(backend: Backend) {
@@ -353,13 +370,23 @@ async fn a_deadline_in_the_past_cannot_be_set(backend: Backend) {
     let token = officer.access_token.as_str();
     let past = TenderBuilder::new(&app).set("submission_deadline", json!(in_days(&app, -1)));
     let refused = app
-        .api(Method::POST, "/api/v1/tenders", Some(token), Some(past.body.clone()))
+        .api(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(token),
+            Some(past.body.clone()),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(fields(&refused).contains(&("submission_deadline".into(), "in_past".into())));
     let past = TenderBuilder::new(&app).set("question_deadline", json!(in_days(&app, -1)));
     let refused = app
-        .api(Method::POST, "/api/v1/tenders", Some(token), Some(past.body.clone()))
+        .api(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(token),
+            Some(past.body.clone()),
+        )
         .await;
     assert_eq!(
         fields(&refused),
@@ -369,7 +396,12 @@ async fn a_deadline_in_the_past_cannot_be_set(backend: Backend) {
     // Questions after the tender deadline make no sense either.
     let late = TenderBuilder::new(&app).set("question_deadline", json!(in_days(&app, 50)));
     let refused = app
-        .api(Method::POST, "/api/v1/tenders", Some(token), Some(late.body.clone()))
+        .api(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(token),
+            Some(late.body.clone()),
+        )
         .await;
     assert_eq!(
         fields(&refused),
@@ -448,11 +480,20 @@ async fn amending_needs_a_reason_and_a_change(backend: Backend) {
     assert_eq!(fields(&same), [("tender".into(), "no_changes".into())]);
     let changed = builder.clone().set("estimated_value_dkk", json!(2_600_000));
     let no_reason = amend(&app, token, id, " ", changed.body.clone()).await;
-    assert_eq!(fields(&no_reason), [("amend_reason".into(), "required".into())]);
+    assert_eq!(
+        fields(&no_reason),
+        [("amend_reason".into(), "required".into())]
+    );
     // An amendment is checked like a publication.
-    let broken = builder.clone().set("criteria", json!([{"name": "Pris", "kind": "price", "weight": 50}]));
+    let broken = builder.clone().set(
+        "criteria",
+        json!([{"name": "Pris", "kind": "price", "weight": 50}]),
+    );
     let refused = amend(&app, token, id, "Vægte", broken.body).await;
-    assert_eq!(fields(&refused), [("criteria".into(), "weights_sum".into())]);
+    assert_eq!(
+        fields(&refused),
+        [("criteria".into(), "weights_sum".into())]
+    );
     assert_eq!(get(&app, None, id).await.json()["version"], 1);
 }
 
@@ -461,7 +502,9 @@ async fn extending_the_deadline_moves_the_automatic_close(backend: Backend) {
     let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
     let builder = TenderBuilder::new(&app);
     let id = builder.publish(&app, &officer).await;
-    let later = builder.clone().set("submission_deadline", json!(in_days(&app, 60)));
+    let later = builder
+        .clone()
+        .set("submission_deadline", json!(in_days(&app, 60)));
     let amended = amend(&app, &officer.access_token, id, "Mere tid", later.body).await;
     assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
     app.state.clock.advance(Duration::days(41));
@@ -508,7 +551,9 @@ async fn questions_close_at_the_question_deadline(backend: Backend) {
     let anna = app.entrepreneur("anna@cafe.dk").await;
     let id = TenderBuilder::new(&app).publish(&app, &officer).await;
     assert_eq!(
-        ask(&app, &anna.access_token, id, "Før fristen").await.status,
+        ask(&app, &anna.access_token, id, "Før fristen")
+            .await
+            .status,
         StatusCode::CREATED
     );
     app.state.clock.advance(Duration::days(31));
@@ -543,7 +588,12 @@ async fn questions_never_reveal_the_asker(backend: Backend) {
         .await;
     assert_eq!(seen.json().as_array().unwrap().len(), 1);
     let public = app
-        .api(Method::GET, &format!("/api/v1/tenders/{id}/questions"), None, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}/questions"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(public.json(), json!([]));
     let answered = app
@@ -554,11 +604,23 @@ async fn questions_never_reveal_the_asker(backend: Backend) {
             Some(json!({ "answer": "Ja." })),
         )
         .await;
-    assert_eq!(answered.status, StatusCode::NO_CONTENT, "{}", answered.text());
+    assert_eq!(
+        answered.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        answered.text()
+    );
     // Nobody but the admin learns who asked: not the officer, not another
     // entrepreneur, not the public, in the list or on the tender.
-    for token in [None, Some(bo.access_token.as_str()), Some(officer.access_token.as_str())] {
-        for path in [format!("/api/v1/tenders/{id}/questions"), format!("/api/v1/tenders/{id}")] {
+    for token in [
+        None,
+        Some(bo.access_token.as_str()),
+        Some(officer.access_token.as_str()),
+    ] {
+        for path in [
+            format!("/api/v1/tenders/{id}/questions"),
+            format!("/api/v1/tenders/{id}"),
+        ] {
             let response = app.api(Method::GET, &path, token, None).await;
             let text = response.text();
             assert!(text.contains("Må vi byde"), "{path}: {text}");
@@ -578,7 +640,9 @@ async fn questions_never_reveal_the_asker(backend: Backend) {
         .json();
     assert_eq!(for_admin[0]["asked_by"]["email"], "anna@cafe.dk");
     // The tender page shows the answer without the name either.
-    let page = app.page(Method::GET, &format!("/tenders/{id}"), "", None).await;
+    let page = app
+        .page(Method::GET, &format!("/tenders/{id}"), "", None)
+        .await;
     assert!(page.text().contains("Ja."), "{}", page.text());
     assert!(!page.text().contains("anna@cafe.dk"));
     // Answering twice is refused.
@@ -642,7 +706,11 @@ async fn answers_are_mailed_to_the_asker_and_followers(backend: Backend) {
         let mails = app.mails_to(&person.email);
         let mail = mails.last().expect("a mail");
         assert!(mail.text.contains("4.800 m²."), "{}", mail.text);
-        assert!(mail.text.contains(&format!("/tenders/{id}")), "{}", mail.text);
+        assert!(
+            mail.text.contains(&format!("/tenders/{id}")),
+            "{}",
+            mail.text
+        );
         assert!(!mail.text.contains("anna@cafe.dk"));
     }
     assert!(
@@ -665,7 +733,10 @@ async fn refusals_name_the_rule_in_the_users_language(backend: Backend) {
     let app = TestApp::new(backend).await;
     let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
     let id = TenderBuilder::new(&app)
-        .set("criteria", json!([{"name": "Pris", "kind": "price", "weight": 90}]))
+        .set(
+            "criteria",
+            json!([{"name": "Pris", "kind": "price", "weight": 90}]),
+        )
         .draft(&app, &officer)
         .await;
     let path = format!("/api/v1/tenders/{id}/publish");
@@ -765,19 +836,33 @@ async fn documents_are_checked_by_content_and_served_safely(backend: Backend) {
     let doc = stored.json()["id"].as_i64().unwrap();
     let path = format!("/api/v1/tenders/{id}/documents/{doc}");
     // A draft's documents are as hidden as the draft.
-    assert_eq!(app.api(Method::GET, &path, None, None).await.status, StatusCode::NOT_FOUND);
-    let got = app.api(Method::GET, &path, Some(&officer.access_token), None).await;
+    assert_eq!(
+        app.api(Method::GET, &path, None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let got = app
+        .api(Method::GET, &path, Some(&officer.access_token), None)
+        .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, pdf);
-    assert_eq!(got.header("content-type").as_deref(), Some("application/pdf"));
-    assert_eq!(got.header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(
+        got.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        got.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
     assert!(
         got.header("content-disposition")
             .unwrap()
             .starts_with("attachment; filename=\"udbudsbetingelser.pdf\"")
     );
     publish(&app, &officer.access_token, id).await;
-    assert_eq!(app.api(Method::GET, &path, None, None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.api(Method::GET, &path, None, None).await.status,
+        StatusCode::OK
+    );
     let listed = get(&app, None, id).await.json();
     assert_eq!(listed["documents"][0]["file_name"], "udbudsbetingelser.pdf");
 }
@@ -789,9 +874,17 @@ async fn a_person_export_holds_their_questions(backend: Backend) {
     let id = TenderBuilder::new(&app).publish(&app, &officer).await;
     ask(&app, &anna.access_token, id, "Hvor mange institutioner?").await;
     let export = app
-        .api(Method::GET, "/api/v1/me/export", Some(&anna.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/me/export",
+            Some(&anna.access_token),
+            None,
+        )
         .await
         .json();
-    assert_eq!(export["questions"][0]["question"], "Hvor mange institutioner?");
+    assert_eq!(
+        export["questions"][0]["question"],
+        "Hvor mange institutioner?"
+    );
     assert_eq!(export["questions"][0]["tender_id"], id);
 }

@@ -18,9 +18,9 @@ use crate::codes::cpv;
 use crate::error::{AppError, AppResult};
 use crate::tenders::documents::{self, DocumentView};
 use crate::tenders::model::{Content, Criterion, Lot, Status};
+use crate::tenders::ocds;
 use crate::tenders::rules::Warning;
 use crate::tenders::service::{self, QuestionView, TenderPage, TenderSummary, TenderView};
-use crate::tenders::ocds;
 use crate::web::errors::ErrorBody;
 use crate::web::json::ApiJson;
 use crate::web::lang::UserLang;
@@ -41,7 +41,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tender_ocds))
         .routes(routes!(ocds_releases))
         .routes(routes!(search_cpv))
-        .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BYTES + 64 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            documents::MAX_BYTES + 64 * 1024,
+        ))
 }
 
 /// A tender as an officer writes it. Every field may be left out of a
@@ -487,10 +489,7 @@ pub struct CpvView {
 #[utoipa::path(get, path = "/api/v1/cpv", tag = "tenders", params(CpvQuery), responses(
     (status = 200, body = Vec<CpvView>),
 ))]
-async fn search_cpv(
-    UserLang(lang): UserLang,
-    Query(query): Query<CpvQuery>,
-) -> Json<Vec<CpvView>> {
+async fn search_cpv(UserLang(lang): UserLang, Query(query): Query<CpvQuery>) -> Json<Vec<CpvView>> {
     Json(
         cpv::search(&query.q, lang, 50)
             .into_iter()

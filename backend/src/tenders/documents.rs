@@ -247,7 +247,13 @@ pub async fn download(
 pub fn disposition(file_name: &str) -> String {
     let ascii: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes())
         .collect::<String>()

@@ -105,8 +105,13 @@ fn release(record: &VersionRecord, public_url: &str) -> Value {
             "classification": classification(main),
         });
         if !content.additional_cpv.is_empty() {
-            item["additionalClassifications"] =
-                Value::Array(content.additional_cpv.iter().map(|c| classification(c)).collect());
+            item["additionalClassifications"] = Value::Array(
+                content
+                    .additional_cpv
+                    .iter()
+                    .map(|c| classification(c))
+                    .collect(),
+            );
         }
         items.push(item);
     }
@@ -244,7 +249,12 @@ fn release(record: &VersionRecord, public_url: &str) -> Value {
     })
 }
 
-fn package(releases: Vec<Value>, uri: String, published: NaiveDateTime, next: Option<String>) -> Value {
+fn package(
+    releases: Vec<Value>,
+    uri: String,
+    published: NaiveDateTime,
+    next: Option<String>,
+) -> Value {
     let releases: Vec<Value> = releases
         .into_iter()
         .map(|mut r| {

@@ -93,7 +93,7 @@ pub fn money(lang: Lang, amount: i64) -> String {
     };
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(sep);
         }
         grouped.push(c);
@@ -161,7 +161,10 @@ fn blocks(text: &str) -> Vec<Value> {
         if lines.is_empty() {
             continue;
         }
-        if lines.iter().all(|l| l.starts_with("- ") || l.starts_with("* ")) {
+        if lines
+            .iter()
+            .all(|l| l.starts_with("- ") || l.starts_with("* "))
+        {
             blocks.push(json!({"list": lines.iter().map(|l| l[2..].trim()).collect::<Vec<_>>()}));
         } else {
             blocks.push(json!({"paragraph": lines.join("\n")}));
@@ -287,7 +290,11 @@ fn change_text(field: &str, raw: &str, lang: Lang) -> String {
             .unwrap_or_else(|_| raw.to_owned()),
         "main_cpv" => {
             let label = cpv_label(raw, lang);
-            format!("{} {}", label["full"].as_str().unwrap_or(raw), label["label"].as_str().unwrap_or(""))
+            format!(
+                "{} {}",
+                label["full"].as_str().unwrap_or(raw),
+                label["label"].as_str().unwrap_or("")
+            )
         }
         "reserved" => code_label(eforms::reserved_procurement(), raw, lang),
         "contract_nature" => code_label(eforms::contract_natures(), raw, lang),
@@ -330,7 +337,8 @@ fn pagination(current: i64, pages: i64, base: &str) -> Vec<Value> {
         if n > last_shown + 1 {
             items.push(json!({"ellipsis": true}));
         }
-        items.push(json!({"number": n, "href": format!("{base}page={n}"), "current": n == current}));
+        items
+            .push(json!({"number": n, "href": format!("{base}page={n}"), "current": n == current}));
         last_shown = n;
     }
     items
@@ -429,7 +437,9 @@ async fn ask(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     match service::ask(&app, &user, id, form.question.clone()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}?notice=question_sent#questions")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/tenders/{id}?notice=question_sent#questions")).into_response(),
+        ),
         Err(error) => {
             let errors = page.errors_of(error, "question")?;
             let view = service::get(&app, Some(&user), id).await?;
@@ -458,7 +468,10 @@ async fn answer(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     match service::answer(&app, &officer, id, qid, form.answer.clone()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/tenders/{id}?notice=answer_published#questions")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/tenders/{id}?notice=answer_published#questions"))
+                .into_response(),
+        ),
         Err(error) => {
             let field = format!("answer-{qid}");
             let mut errors = page.errors_of(error, &field)?;
@@ -509,7 +522,10 @@ async fn download(
                 axum::http::header::CONTENT_DISPOSITION,
                 documents::disposition(&name),
             ),
-            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".to_owned(),
+            ),
         ],
         bytes,
     )
@@ -703,10 +719,22 @@ fn edit_page(
         row
     };
     let lot_rows: Vec<Value> = (0..lot_count)
-        .map(|i| row("lots", i, json!({"title": "", "description": "", "cpv": "", "value": ""})))
+        .map(|i| {
+            row(
+                "lots",
+                i,
+                json!({"title": "", "description": "", "cpv": "", "value": ""}),
+            )
+        })
         .collect();
     let criteria_rows: Vec<Value> = (0..criteria_count)
-        .map(|i| row("criteria", i, json!({"name": "", "kind": "", "weight": "", "objectives": [], "description": ""})))
+        .map(|i| {
+            row(
+                "criteria",
+                i,
+                json!({"name": "", "kind": "", "weight": "", "objectives": [], "description": ""}),
+            )
+        })
         .collect();
     page.render(
         "pages/tenders/edit.html",
@@ -837,8 +865,10 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
                 if !language.is_empty() {
                     content.language = language;
                 }
-                content.contract_nature = Some(first(form, "contract_nature")).filter(|v| !v.is_empty());
-                content.procedure_type = Some(first(form, "procedure_type")).filter(|v| !v.is_empty());
+                content.contract_nature =
+                    Some(first(form, "contract_nature")).filter(|v| !v.is_empty());
+                content.procedure_type =
+                    Some(first(form, "procedure_type")).filter(|v| !v.is_empty());
                 match read_amount(&first(form, "estimated_value_dkk")) {
                     Ok(v) => content.estimated_value_dkk = v,
                     Err(()) => errors.push(FieldError::new("estimated_value_dkk", "invalid")),
@@ -847,7 +877,8 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
             "cpv" => {
                 let typed = first(form, "main_cpv_typed");
                 let chosen = first(form, "main_cpv");
-                content.main_cpv = Some(if typed.is_empty() { chosen } else { typed }).filter(|v| !v.is_empty());
+                content.main_cpv =
+                    Some(if typed.is_empty() { chosen } else { typed }).filter(|v| !v.is_empty());
                 let mut additional = all(form, "additional_cpv");
                 additional.extend(codes_typed(&first(form, "additional_cpv_typed")));
                 if let Some(main) = &content.main_cpv {
@@ -859,10 +890,15 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
             "dates" => {
                 // The form shows minutes: a time sent back unchanged keeps
                 // its seconds, so it is not logged as a change.
-                let keep = |typed: Option<NaiveDateTime>, old: Option<NaiveDateTime>| match (typed, old) {
-                    (Some(t), Some(o)) if o.with_second(0).and_then(|o| o.with_nanosecond(0)) == Some(t) => Some(o),
-                    _ => typed,
-                };
+                let keep =
+                    |typed: Option<NaiveDateTime>, old: Option<NaiveDateTime>| match (typed, old) {
+                        (Some(t), Some(o))
+                            if o.with_second(0).and_then(|o| o.with_nanosecond(0)) == Some(t) =>
+                        {
+                            Some(o)
+                        }
+                        _ => typed,
+                    };
                 match read_date(form, "submission", "submission_deadline") {
                     Ok(v) => content.submission_deadline = keep(v, content.submission_deadline),
                     Err(e) => errors.push(e),
@@ -882,13 +918,20 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
                     let description = first(form, &format!("lot_description_{i}"));
                     let cpv = codes_typed(&first(form, &format!("lot_cpv_{i}")));
                     let value_text = first(form, &format!("lot_value_{i}"));
-                    if title.is_empty() && description.is_empty() && cpv.is_empty() && value_text.is_empty() {
+                    if title.is_empty()
+                        && description.is_empty()
+                        && cpv.is_empty()
+                        && value_text.is_empty()
+                    {
                         continue;
                     }
                     let value = match read_amount(&value_text) {
                         Ok(v) => v,
                         Err(()) => {
-                            errors.push(FieldError::new("lots", "value_not_positive").with("lot", lots.len() + 1));
+                            errors.push(
+                                FieldError::new("lots", "value_not_positive")
+                                    .with("lot", lots.len() + 1),
+                            );
                             None
                         }
                     };
@@ -914,8 +957,16 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
                         continue;
                     }
                     let kind = CriterionKind::parse(&first(form, &format!("crit_kind_{i}")))
-                        .unwrap_or(if objectives.is_empty() { CriterionKind::Quality } else { CriterionKind::Social });
-                    let weight = weight_text.trim_end_matches('%').trim().parse::<i32>().unwrap_or(0);
+                        .unwrap_or(if objectives.is_empty() {
+                            CriterionKind::Quality
+                        } else {
+                            CriterionKind::Social
+                        });
+                    let weight = weight_text
+                        .trim_end_matches('%')
+                        .trim()
+                        .parse::<i32>()
+                        .unwrap_or(0);
                     criteria.push(Criterion {
                         name,
                         kind,
@@ -928,7 +979,11 @@ fn apply_form(content: &mut Content, sections: &[&str], form: &FormPairs) -> Vec
             }
             "reserved" => {
                 let reserved = first(form, "reserved");
-                content.reserved = if reserved.is_empty() { "none".into() } else { reserved };
+                content.reserved = if reserved.is_empty() {
+                    "none".into()
+                } else {
+                    reserved
+                };
                 content.strategic = all(form, "strategic");
             }
             _ => {}
@@ -980,9 +1035,16 @@ async fn edit_save(
     };
     match result {
         Ok(()) if more_rows => {
-            let back = if query.back.is_empty() { String::new() } else { format!("&return={}", query.back) };
+            let back = if query.back.is_empty() {
+                String::new()
+            } else {
+                format!("&return={}", query.back)
+            };
             let rows = query.rows.unwrap_or(0) + 1;
-            Ok(Redirect::to(&format!("/tenders/{id}/edit/{section}?rows={rows}{back}#{section}-last")).into_response())
+            Ok(Redirect::to(&format!(
+                "/tenders/{id}/edit/{section}?rows={rows}{back}#{section}-last"
+            ))
+            .into_response())
         }
         Ok(()) => {
             let next = if query.back == "check" || position + 1 == SECTIONS.len() {
@@ -1017,7 +1079,11 @@ async fn edit_save(
 /// Which check-page row (and edit section) a field belongs to.
 fn section_of(field: &str) -> &'static str {
     match field {
-        "title" | "description" | "language" | "contract_nature" | "procedure_type"
+        "title"
+        | "description"
+        | "language"
+        | "contract_nature"
+        | "procedure_type"
         | "estimated_value_dkk" => "basics",
         "main_cpv" | "additional_cpv" => "cpv",
         "nuts_codes" => "place",
@@ -1076,7 +1142,9 @@ async fn publish(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     match service::publish(&app, &officer, id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_published")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_published")).into_response())
+        }
         Err(error) => {
             let errors = page.errors_of(error, "title")?;
             let row = load_owned(&app, &officer, id).await?;
@@ -1104,7 +1172,10 @@ async fn amend_form(
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;
     if row.status() != Status::Published {
-        return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_published"));
+        return Err(AppError::refused(
+            StatusCode::CONFLICT,
+            "tender_not_published",
+        ));
     }
     let content = row.content();
     Ok(edit_page(
@@ -1137,12 +1208,16 @@ async fn amend(
     let form_errors = apply_form(&mut content, &SECTIONS, &form);
     let reason = first(&form, "amend_reason");
     let result = if form_errors.is_empty() {
-        service::amend(&app, &officer, id, content.clone(), reason).await.map(|_| ())
+        service::amend(&app, &officer, id, content.clone(), reason)
+            .await
+            .map(|_| ())
     } else {
         Err(AppError::invalid(form_errors))
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_amended#changes")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/tenders/{id}?notice=tender_amended#changes")).into_response(),
+        ),
         Err(error) => {
             let errors = page.errors_of(error, "amend_reason")?;
             let values = values_from_form(&content, &form);
@@ -1195,7 +1270,9 @@ async fn cancel(
     Form(form): Form<CancelForm>,
 ) -> AppResult<Response> {
     match service::cancel(&app, &officer, id, form.cancel_reason.clone()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_cancelled")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_cancelled")).into_response())
+        }
         Err(error) => {
             let errors = page.errors_of(error, "cancel_reason")?;
             let view = service::get(&app, Some(&officer), id).await?;
@@ -1235,9 +1312,15 @@ mod tests {
             ("submission_year".into(), "2027".into()),
             ("submission_time".into(), "12.00".into()),
         ];
-        let utc = read_date(&form, "submission", "submission_deadline").unwrap().unwrap();
+        let utc = read_date(&form, "submission", "submission_deadline")
+            .unwrap()
+            .unwrap();
         assert_eq!(utc.to_string(), "2027-01-15 11:00:00");
-        let wrong: FormPairs = vec![("submission_deadline".into(), "31".into()), ("submission_month".into(), "2".into()), ("submission_year".into(), "2027".into())];
+        let wrong: FormPairs = vec![
+            ("submission_deadline".into(), "31".into()),
+            ("submission_month".into(), "2".into()),
+            ("submission_year".into(), "2027".into()),
+        ];
         assert!(read_date(&wrong, "submission", "submission_deadline").is_err());
     }
 

@@ -297,7 +297,8 @@ pub fn minimum_days(procedure_type: &str) -> Option<i64> {
 
 pub fn warnings(content: &Content, from: NaiveDateTime) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    if let (Some(procedure), Some(deadline)) = (&content.procedure_type, content.submission_deadline)
+    if let (Some(procedure), Some(deadline)) =
+        (&content.procedure_type, content.submission_deadline)
         && let Some(minimum) = minimum_days(procedure)
     {
         let period = deadline - from;
@@ -341,11 +342,7 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         before.description.clone(),
         after.description.clone(),
     );
-    push(
-        "language",
-        before.language.clone(),
-        after.language.clone(),
-    );
+    push("language", before.language.clone(), after.language.clone());
     push(
         "contract_nature",
         before.contract_nature.clone().unwrap_or_default(),
@@ -424,7 +421,12 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
                 } else {
                     format!(" [{}]", k.social_objectives.join(", "))
                 };
-                format!("{} {} % ({}){objectives}", k.name, k.weight, k.kind.as_str())
+                format!(
+                    "{} {} % ({}){objectives}",
+                    k.name,
+                    k.weight,
+                    k.kind.as_str()
+                )
             })
             .collect::<Vec<_>>()
             .join(" | ")

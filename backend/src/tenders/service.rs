@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
-use crate::db::schema::{authorities, tender_followers, tender_questions, tender_versions, tenders, users};
+use crate::db::schema::{
+    authorities, tender_followers, tender_questions, tender_versions, tenders, users,
+};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::jobs::{self, Job};
 use crate::mail;
@@ -103,7 +105,11 @@ fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {
 
 /// Starts a draft for the officer's authority. It may have gaps; what it
 /// says must be true (known codes, deadlines in the future).
-pub async fn create_draft(app: &AppState, officer: &AuthUser, mut content: Content) -> AppResult<i64> {
+pub async fn create_draft(
+    app: &AppState,
+    officer: &AuthUser,
+    mut content: Content,
+) -> AppResult<i64> {
     let authority_id = officer
         .authority_id
         .ok_or_else(|| AppError::forbidden("wrong_role"))?;
@@ -214,12 +220,16 @@ fn schedule_close(
     jobs::enqueue_at(
         conn,
         &CloseTender { tender_id: id },
-        Some(format!("close_tender:{id}:{}", deadline.and_utc().timestamp())),
+        Some(format!(
+            "close_tender:{id}:{}",
+            deadline.and_utc().timestamp()
+        )),
         deadline,
         now,
     )
 }
 
+#[expect(clippy::too_many_arguments, reason = "one row of tender_versions")]
 fn insert_version(
     conn: &mut DbConn,
     id: i64,
@@ -266,7 +276,16 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                         tenders::updated_at.eq(now),
                     ))
                     .execute(conn)?;
-                insert_version(conn, id, 1, "publish", &content, &ChangeLog::default(), officer.id, now)?;
+                insert_version(
+                    conn,
+                    id,
+                    1,
+                    "publish",
+                    &content,
+                    &ChangeLog::default(),
+                    officer.id,
+                    now,
+                )?;
                 if let Some(deadline) = content.submission_deadline {
                     schedule_close(conn, id, deadline, now)?;
                 }
@@ -321,7 +340,10 @@ pub async fn amend(
             conn.transaction(|conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() != Status::Published {
-                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_published"));
+                    return Err(AppError::refused(
+                        StatusCode::CONFLICT,
+                        "tender_not_published",
+                    ));
                 }
                 if content.language.is_empty() {
                     content.language = row.language.clone();
@@ -330,7 +352,9 @@ pub async fn amend(
                 if reason.is_empty() {
                     errors.push(FieldError::new("amend_reason", "required"));
                 } else if reason.chars().count() > rules::MAX_REASON {
-                    errors.push(FieldError::new("amend_reason", "too_long").with("max", rules::MAX_REASON));
+                    errors.push(
+                        FieldError::new("amend_reason", "too_long").with("max", rules::MAX_REASON),
+                    );
                 }
                 refuse_if_invalid(errors)?;
                 let before = row.content();
@@ -396,7 +420,10 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                 match row.status() {
                     Status::Published | Status::Closed => {}
                     Status::Draft => {
-                        return Err(AppError::refused(StatusCode::CONFLICT, "tender_draft_delete_instead"));
+                        return Err(AppError::refused(
+                            StatusCode::CONFLICT,
+                            "tender_draft_delete_instead",
+                        ));
                     }
                     Status::Cancelled => {
                         return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
@@ -420,7 +447,16 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                         after: Status::Cancelled.as_str().into(),
                     }],
                 };
-                insert_version(conn, id, version, "cancel", &row.content(), &log, officer.id, now)?;
+                insert_version(
+                    conn,
+                    id,
+                    version,
+                    "cancel",
+                    &row.content(),
+                    &log,
+                    officer.id,
+                    now,
+                )?;
                 for (user_id, email, locale) in mail_followers(conn, id, None)? {
                     mail::queue(
                         conn,
@@ -607,18 +643,22 @@ fn questions_for(
     let admin = viewer.is_admin();
     Ok(rows
         .into_iter()
-        .map(|(id, question, answer, asked_at, answered_at, asked_by, name, email)| QuestionView {
-            id,
-            question,
-            answer,
-            asked_at,
-            answered_at,
-            mine: me.is_some() && asked_by == me,
-            asked_by: match (admin, asked_by, name, email) {
-                (true, Some(id), Some(name), Some(email)) => Some(AskerView { id, name, email }),
-                _ => None,
+        .map(
+            |(id, question, answer, asked_at, answered_at, asked_by, name, email)| QuestionView {
+                id,
+                question,
+                answer,
+                asked_at,
+                answered_at,
+                mine: me.is_some() && asked_by == me,
+                asked_by: match (admin, asked_by, name, email) {
+                    (true, Some(id), Some(name), Some(email)) => {
+                        Some(AskerView { id, name, email })
+                    }
+                    _ => None,
+                },
             },
-        })
+        )
         .collect())
 }
 
@@ -648,16 +688,19 @@ pub fn view_of(
     let questions = questions_for(conn, &row, viewer)?;
     let documents = crate::tenders::documents::list(conn, row.id)?;
     let following = match viewer.0 {
-        Some(user) => tender_followers::table
-            .filter(tender_followers::tender_id.eq(row.id))
-            .filter(tender_followers::user_id.eq(user.id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0,
+        Some(user) => {
+            tender_followers::table
+                .filter(tender_followers::tender_id.eq(row.id))
+                .filter(tender_followers::user_id.eq(user.id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
         None => false,
     };
     let content = row.content();
-    let warnings = if viewer.owns(&row) && matches!(row.status(), Status::Draft | Status::Published) {
+    let warnings = if viewer.owns(&row) && matches!(row.status(), Status::Draft | Status::Published)
+    {
         rules::warnings(&content, row.published_at.unwrap_or(now))
     } else {
         Vec::new()
@@ -772,7 +815,6 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
         .await
 }
 
-#[expect(clippy::type_complexity, reason = "a diesel select clause")]
 fn summary_columns() -> (
     tenders::id,
     tenders::status,
@@ -867,7 +909,10 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_closed"));
                 }
                 if row.question_deadline.is_some_and(|d| d <= now) {
-                    return Err(AppError::refused(StatusCode::CONFLICT, "question_deadline_passed"));
+                    return Err(AppError::refused(
+                        StatusCode::CONFLICT,
+                        "question_deadline_passed",
+                    ));
                 }
                 let qid: i64 = diesel::insert_into(tender_questions::table)
                     .values((
@@ -912,16 +957,19 @@ pub async fn answer(
                 if row.status() == Status::Cancelled {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
                 }
-                let (question, asked_by, answered_at): (String, Option<i64>, Option<NaiveDateTime>) =
-                    tender_questions::table
-                        .find(question_id)
-                        .filter(tender_questions::tender_id.eq(id))
-                        .select((
-                            tender_questions::question,
-                            tender_questions::asked_by,
-                            tender_questions::answered_at,
-                        ))
-                        .first(conn)?;
+                let (question, asked_by, answered_at): (
+                    String,
+                    Option<i64>,
+                    Option<NaiveDateTime>,
+                ) = tender_questions::table
+                    .find(question_id)
+                    .filter(tender_questions::tender_id.eq(id))
+                    .select((
+                        tender_questions::question,
+                        tender_questions::asked_by,
+                        tender_questions::answered_at,
+                    ))
+                    .first(conn)?;
                 if answered_at.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
                 }
@@ -1005,11 +1053,11 @@ pub async fn follow(app: &AppState, user: &AuthUser, id: i64, on: bool) -> AppRe
         .await
 }
 
+/// (tender id, question, answer, asked at).
+pub type AskedQuestion = (i64, String, Option<String>, NaiveDateTime);
+
 /// The questions a person asked, for their data export.
-pub fn questions_asked_by(
-    conn: &mut DbConn,
-    user_id: i64,
-) -> QueryResult<Vec<(i64, String, Option<String>, NaiveDateTime)>> {
+pub fn questions_asked_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<AskedQuestion>> {
     tender_questions::table
         .filter(tender_questions::asked_by.eq(user_id))
         .order(tender_questions::asked_at)
