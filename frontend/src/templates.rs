@@ -65,6 +65,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/tenders/edit.html",
     "pages/tenders/check.html",
     "pages/tenders/cancel.html",
+    "pages/tenders/documents.html",
     "emails/layout.html",
     "emails/verify_email.txt",
     "emails/verify_email.html",

@@ -16,6 +16,7 @@ on_both_databases!(
     amending_and_cancelling_in_pages,
     questions_answers_and_following_in_pages,
     drafts_and_forms_are_hidden_from_others,
+    documents_are_uploaded_with_a_form,
 );
 
 #[derive(Default)]
@@ -672,4 +673,97 @@ async fn drafts_and_forms_are_hidden_from_others(backend: Backend) {
         )
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+}
+
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----socialbidtest7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file, data) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn documents_are_uploaded_with_a_form(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let form = browser.get(&format!("/tenders/{id}/documents")).await;
+    assert!(form.text().contains("enctype=\"multipart/form-data\""));
+    assert!(form.text().contains("Højst 20 MB"));
+    let send = |token: String, file: &'static str, data: &'static [u8]| {
+        let (content_type, body) = multipart(&[
+            ("csrf_token", None, token.as_bytes()),
+            ("file", Some(file), data),
+        ]);
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(format!("/tenders/{id}/documents"))
+            .header("content-type", content_type)
+            .header("cookie", browser.jar.header())
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let csrf = browser.jar.csrf();
+    // Without the token, refused.
+    let forged = app.send(send("0".repeat(43), "a.pdf", b"%PDF-1.4\n")).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A file that only claims to be a PDF, refused with the rule.
+    let fake = app
+        .send(send(csrf.clone(), "udbud.pdf", b"<html>not a pdf</html>"))
+        .await;
+    assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        fake.text()
+            .contains("Den valgte fil skal være af typen PDF"),
+        "{}",
+        fake.text()
+    );
+    let empty = app.send(send(csrf.clone(), "tom.pdf", b"")).await;
+    assert!(empty.text().contains("Den valgte fil er tom"));
+    let stored = app
+        .send(send(
+            csrf.clone(),
+            "udbudsbetingelser.pdf",
+            b"%PDF-1.4\n%%EOF\n",
+        ))
+        .await;
+    assert_eq!(stored.status, StatusCode::SEE_OTHER, "{}", stored.text());
+    let list = browser.get(&format!("/tenders/{id}/documents")).await;
+    assert!(list.text().contains("udbudsbetingelser.pdf"));
+    let doc = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await
+        .json()["documents"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let download = browser.get(&format!("/tenders/{id}/documents/{doc}")).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert!(
+        download
+            .header("content-disposition")
+            .unwrap()
+            .starts_with("attachment")
+    );
 }

@@ -18,7 +18,11 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
     let items = list["items"].as_array().unwrap();
     assert!(items.iter().any(|t| t["reserved"] == "res-ws"));
     assert!(items.iter().any(|t| t["reserved"] == "res-pub-ser"));
-    assert!(items.iter().all(|t| t["social_weight"].as_i64().unwrap() >= 25));
+    assert!(
+        items
+            .iter()
+            .all(|t| t["social_weight"].as_i64().unwrap() >= 25)
+    );
     let authorities: std::collections::BTreeSet<&str> = items
         .iter()
         .map(|t| t["authority_name"].as_str().unwrap())
@@ -30,16 +34,26 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
     let mut amended = 0;
     for item in items {
         let tender = app
-            .api(Method::GET, &format!("/api/v1/tenders/{}", item["id"]), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/tenders/{}", item["id"]),
+                None,
+                None,
+            )
             .await
             .json();
         lots += usize::from(!tender["lots"].as_array().unwrap().is_empty());
         answered += usize::from(!tender["questions"].as_array().unwrap().is_empty());
         amended += usize::from(tender["versions"].as_array().unwrap().len() > 1);
     }
-    assert!(lots >= 3 && answered >= 3 && amended >= 3, "{lots} {answered} {amended}");
+    assert!(
+        lots >= 3 && answered >= 3 && amended >= 3,
+        "{lots} {answered} {amended}"
+    );
 
-    socialbid::demo::run(&app.state).await.expect("demo runs again");
+    socialbid::demo::run(&app.state)
+        .await
+        .expect("demo runs again");
     let again = app
         .api(Method::GET, "/api/v1/tenders?per_page=1", None, None)
         .await

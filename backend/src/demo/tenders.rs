@@ -42,7 +42,12 @@ pub struct Spec {
 const PRICE_QUALITY_SOCIAL: &[(&str, &str, i32, &[&str])] = &[
     ("Pris", "price", 50, &[]),
     ("Kvalitet og organisering", "quality", 25, &[]),
-    ("Job til ledige og personer med handicap", "social", 25, &["opp"]),
+    (
+        "Job til ledige og personer med handicap",
+        "social",
+        25,
+        &["opp"],
+    ),
 ];
 
 const SOCIAL_HEAVY: &[(&str, &str, i32, &[&str])] = &[
@@ -54,7 +59,12 @@ const SOCIAL_HEAVY: &[(&str, &str, i32, &[&str])] = &[
 const ENGLISH_CRITERIA: &[(&str, &str, i32, &[&str])] = &[
     ("Price", "price", 40, &[]),
     ("Quality of delivery", "quality", 35, &[]),
-    ("Fair working conditions", "social", 25, &["work-cond", "gen-eq"]),
+    (
+        "Fair working conditions",
+        "social",
+        25,
+        &["work-cond", "gen-eq"],
+    ),
 ];
 
 pub const SPECS: &[Spec] = &[
@@ -283,9 +293,7 @@ async fn person(app: &AppState, email: &str) -> anyhow::Result<AuthUser> {
     let email = email.to_owned();
     let user = app
         .db
-        .run(move |conn| {
-            model::find_by_email(conn, &email)?.ok_or_else(AppError::not_found)
-        })
+        .run(move |conn| model::find_by_email(conn, &email)?.ok_or_else(AppError::not_found))
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(AuthUser {
@@ -357,7 +365,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
             }
             if i % 4 == 1 {
                 let mut longer = content.clone();
-                longer.submission_deadline = longer.submission_deadline.map(|d| d + Duration::days(7));
+                longer.submission_deadline =
+                    longer.submission_deadline.map(|d| d + Duration::days(7));
                 let reason = match Lang::from_code(spec.lang) {
                     Some(Lang::En) => "More time to form consortia",
                     _ => "Mere tid til at danne konsortier",

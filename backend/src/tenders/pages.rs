@@ -43,6 +43,14 @@ pub fn routes() -> Router<AppState> {
         .route("/tenders/{id}/delete", post(delete))
         .route("/tenders/{id}/amend", get(amend_form).post(amend))
         .route("/tenders/{id}/cancel", get(cancel_form).post(cancel))
+        .route(
+            "/tenders/{id}/documents",
+            get(documents_form)
+                .post(upload_document)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::auth::csrf::MAX_UPLOAD_BYTES,
+                )),
+        )
 }
 
 /// The draft journey, in order.
@@ -1336,5 +1344,72 @@ mod tests {
         assert_eq!(width_class(62), 60);
         assert_eq!(width_class(63), 65);
         assert_eq!(width_class(100), 100);
+    }
+}
+
+fn documents_page(
+    page: &Page,
+    view: &TenderView,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
+    page.render(
+        "pages/tenders/documents.html",
+        json!({
+            "tender": tender_display(view, page.lang),
+            "errors": errors,
+            "values": {},
+            "max_mb": documents::MAX_BYTES / 1024 / 1024,
+        }),
+    )
+}
+
+async fn documents_form(
+    State(app): State<AppState>,
+    page: Page,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    load_owned(&app, &officer, id).await?;
+    let view = service::get(&app, Some(&officer), id).await?;
+    documents_page(&page, &view, Vec::new())
+}
+
+async fn upload_document(
+    State(app): State<AppState>,
+    page: Page,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let file = crate::web::multipart::parse(content_type, &body)
+        .and_then(|parts| parts.into_iter().find(|p| p.name == "file"));
+    let result = match file {
+        Some(part) if part.file_name.as_deref().is_some_and(|n| !n.is_empty()) => {
+            documents::upload(
+                &app,
+                &officer,
+                id,
+                part.file_name.as_deref().unwrap_or_default(),
+                part.data,
+            )
+            .await
+            .map(|_| ())
+        }
+        _ => Err(AppError::field("file", "required")),
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/tenders/{id}/documents?notice=document_added")).into_response(),
+        ),
+        Err(error) => {
+            let errors = page.errors_of(error, "file")?;
+            let view = service::get(&app, Some(&officer), id).await?;
+            Ok(unprocessable(documents_page(&page, &view, errors)?))
+        }
     }
 }

@@ -60,6 +60,7 @@ const NOTICES: &[&str] = &[
     "answer_published",
     "following",
     "not_following",
+    "document_added",
 ];
 
 pub struct Page {
