@@ -17,4 +17,5 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod router;
+pub mod tenders;
 pub mod web;

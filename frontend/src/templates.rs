@@ -59,6 +59,13 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/admin_officers.html",
     "pages/accessibility.html",
     "pages/error.html",
+    "pages/tenders/list.html",
+    "pages/tenders/show.html",
+    "pages/tenders/dashboard.html",
+    "pages/tenders/edit.html",
+    "pages/tenders/check.html",
+    "pages/tenders/cancel.html",
+    "pages/tenders/documents.html",
     "emails/layout.html",
     "emails/verify_email.txt",
     "emails/verify_email.html",
@@ -66,6 +73,12 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/reset_password.html",
     "emails/officer_decision.txt",
     "emails/officer_decision.html",
+    "emails/question_answered.txt",
+    "emails/question_answered.html",
+    "emails/tender_amended.txt",
+    "emails/tender_amended.html",
+    "emails/tender_cancelled.txt",
+    "emails/tender_cancelled.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -229,6 +242,10 @@ mod tests {
                         "title_key": "error_page.not_found.title",
                         "message": "Siden findes ikke",
                     });
+                    let mut ctx = ctx;
+                    ctx.as_object_mut()
+                        .unwrap()
+                        .extend(tender_sample().as_object().unwrap().clone());
                     let html = render_page(name, lang, &ctx).unwrap_or_else(|e| {
                         panic!("{name} ({}) does not render: {e}", lang.code())
                     });
@@ -241,15 +258,81 @@ mod tests {
         }
     }
 
+    /// What the tender pages need, as the backend builds it.
+    const TENDER_SAMPLE: &str = r##"{
+            "tender": {
+                "id": 7, "status": "published", "version": 2, "authority": "Aarhus Kommune",
+                "authority_nuts": "Østjylland", "title": "Rengøring", "language": "da",
+                "description": [{"paragraph": "Daglig rengøring."}, {"list": ["12 adresser", "4.800 m²"]}],
+                "contract_nature": "Tjenesteydelser", "procedure_type": "Offentligt udbud",
+                "main_cpv": {"code": "90911200", "full": "90911200-8", "label": "Bygningsrengøring"},
+                "additional_cpv": [{"code": "90919200", "full": "90919200-4", "label": "Kontorrengøring"}],
+                "nuts": ["Østjylland"], "value": "2.400.000 kr.",
+                "submission_deadline": "2026-12-28T11:00:00", "question_deadline": "2026-12-18T11:00:00",
+                "reserved": "res-ws", "reserved_label": "Forbeholdt", "strategic": ["Sociale mål"],
+                "lots": [{"title": "Vest", "description": [{"paragraph": "6 institutioner"}],
+                          "cpv": [{"code": "90911200", "full": "90911200-8", "label": "Bygningsrengøring"}], "value": "1.200.000 kr."}],
+                "criteria": [{"name": "Beskæftigelse", "kind": "social", "weight": 30, "width": 30, "description": "Antal ledige i job", "objectives": ["Beskæftigelsesmuligheder"]}, {"name": "Pris", "kind": "price", "weight": 70, "width": 70, "description": "", "objectives": []}],
+                "weight_sum": 100, "social_weight": 30, "cancel_reason": "Budget",
+                "published_at": "2026-11-28T16:30:00", "closed_at": null, "cancelled_at": null,
+                "versions": [{"version": 2, "kind": "amend", "created_at": "2026-11-29T16:30:00", "reason": "Mere tid",
+                              "changes": [{"field": "submission_deadline", "before": "a", "after": "b"}]},
+                             {"version": 1, "kind": "publish", "created_at": "2026-11-28T16:30:00", "reason": null, "changes": []}],
+                "questions": [{"id": 1, "question": "Hvor mange?", "answer": "Tolv.", "asked_at": "2026-11-28T16:30:00",
+                               "answered_at": "2026-11-28T17:30:00", "mine": true,
+                               "asked_by": {"id": 3, "name": "Anna", "email": "anna@cafe.dk"}},
+                              {"id": 2, "question": "Hvornår?", "answer": null, "asked_at": "2026-11-28T16:30:00",
+                               "answered_at": null, "mine": false}],
+                "documents": [{"id": 1, "file_name": "udbud.pdf", "kind": "pdf", "size": "2 MB"}],
+                "warnings": ["Kort frist"], "following": false
+            },
+            "owner": true, "role": "officer", "can_ask": true, "can_follow": true, "max_question": 4000,
+            "tenders": [{"id": 7, "title": "Rengøring", "status": "published", "authority": "Aarhus Kommune",
+                         "cpv": {"code": "90911200", "full": "90911200-8", "label": "Bygningsrengøring"},
+                         "value": "2.400.000 kr.", "deadline": "2026-12-28T11:00:00", "reserved": "res-pub-ser",
+                         "social_weight": 30, "published_at": "2026-11-28T16:30:00"}],
+            "total": 41, "page_number": 2, "pages": 3,
+            "pagination": [{"number": 1, "href": "/tenders?page=1", "current": false}, {"ellipsis": true},
+                           {"number": 2, "href": "/tenders?page=2", "current": true}],
+            "groups": [{"status": "draft", "tenders": [{"id": 7, "title": "Rengøring", "deadline": null,
+                        "updated_at": "2026-11-28T16:30:00", "social_weight": 30}]},
+                       {"status": "closed", "tenders": []}],
+            "id": 7, "mode": "amend", "sections": ["basics", "cpv", "place", "dates", "lots", "criteria", "reserved"],
+            "step": 2, "steps": 7, "back": "check", "cpv_q": "rengøring", "cpv_searched": true, "cpv_hits": 1,
+            "cpv_choices": [{"value": "90911200", "label": "90911200-8 Bygningsrengøring"}],
+            "lot_rows": [{"index": 0, "number": 1, "title": "Vest", "description": "", "cpv": "90911200", "value": "1200000"}],
+            "criteria_rows": [{"index": 0, "number": 1, "name": "Pris", "kind": "price", "weight": "70", "objectives": [], "description": ""},
+                              {"index": 1, "number": 2, "name": "", "kind": "", "weight": "", "objectives": ["opp"], "description": ""}],
+            "natures": [{"value": "services", "label": "Tjenesteydelser"}],
+            "procedures": [{"value": "open", "label": "Offentligt udbud"}],
+            "reserved_options": [{"value": "none", "label": "Nej"}],
+            "strategic_options": [{"value": "soc-obj", "label": "Sociale mål"}],
+            "objectives": [{"value": "opp", "label": "Beskæftigelse"}],
+            "regions": [{"value": "DK042", "label": "Østjylland", "level": 3}],
+            "max_title": 200, "max_description": 20000, "max_mb": 20
+        }"##;
+
+    fn tender_sample() -> serde_json::Value {
+        serde_json::from_str(TENDER_SAMPLE).expect("sample JSON")
+    }
+
     #[test]
     fn every_mail_renders_in_both_languages() {
-        for name in ["verify_email", "reset_password", "officer_decision"] {
+        for name in [
+            "verify_email",
+            "reset_password",
+            "officer_decision",
+            "question_answered",
+            "tender_amended",
+            "tender_cancelled",
+        ] {
             for lang in Lang::ALL {
                 let mail = render_email(
                     name,
                     lang,
                     json!({"name": "Anna", "link": "http://socialbid.test/x?token=abc", "expires_hours": 24,
-                           "expires_minutes": 60, "approved": false, "reason": "Forkert CVR"}),
+                           "expires_minutes": 60, "approved": false, "reason": "Forkert CVR",
+                           "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");

@@ -21,6 +21,7 @@ mod net;
 mod process;
 mod server;
 mod smtp;
+mod tender_fixtures;
 mod test_app;
 
 pub use browser::{AXE_TAGS, Browser};
@@ -29,6 +30,7 @@ pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;
 pub use server::{SocialbidProcess, socialbid_binary};
 pub use smtp::{ReceivedMail, SmtpServer, first_link};
+pub use tender_fixtures::{AARHUS_CVR, KOBENHAVN_CVR, ODENSE_CVR, TenderBuilder, in_days};
 pub use test_app::{TEST_PUBLIC_URL, TestApp, TestResponse};
 
 use std::path::Path;

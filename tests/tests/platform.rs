@@ -104,6 +104,28 @@ async fn openapi_document_lists_every_endpoint(backend: Backend) {
         ("/api/v1/admin/officers", "get"),
         ("/api/v1/admin/officers/{id}/approve", "post"),
         ("/api/v1/admin/officers/{id}/reject", "post"),
+        ("/api/v1/tenders", "get"),
+        ("/api/v1/tenders", "post"),
+        ("/api/v1/tenders/mine", "get"),
+        ("/api/v1/tenders/{id}", "get"),
+        ("/api/v1/tenders/{id}", "put"),
+        ("/api/v1/tenders/{id}", "delete"),
+        ("/api/v1/tenders/{id}/publish", "post"),
+        ("/api/v1/tenders/{id}/amend", "post"),
+        ("/api/v1/tenders/{id}/cancel", "post"),
+        ("/api/v1/tenders/{id}/questions", "get"),
+        ("/api/v1/tenders/{id}/questions", "post"),
+        (
+            "/api/v1/tenders/{id}/questions/{question_id}/answer",
+            "post",
+        ),
+        ("/api/v1/tenders/{id}/follow", "put"),
+        ("/api/v1/tenders/{id}/follow", "delete"),
+        ("/api/v1/tenders/{id}/documents", "post"),
+        ("/api/v1/tenders/{id}/documents/{document_id}", "get"),
+        ("/api/v1/tenders/{id}/ocds", "get"),
+        ("/api/v1/ocds/releases", "get"),
+        ("/api/v1/cpv", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/metrics", "get"),
@@ -149,11 +171,12 @@ async fn a_failed_mail_is_retried_later_and_not_lost(backend: Backend) {
 async fn migrations_are_reversible(backend: Backend) {
     let db = TestDb::new(backend);
     let pool = socialbid::db::Db::connect(db.url(), 1).unwrap();
-    assert_eq!(pool.migrate().unwrap().len(), 1);
+    let count = pool.migrate().unwrap().len();
+    assert!(count >= 2, "the foundation and tenders at least");
     pool.revert_all().unwrap();
     assert_eq!(
         pool.migrate().unwrap().len(),
-        1,
+        count,
         "migrations apply again after a full revert"
     );
     assert!(pool.migrate().unwrap().is_empty());

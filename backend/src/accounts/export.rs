@@ -1,6 +1,6 @@
 //! Everything stored about a person, for the right of access (GDPR article
 //! 15): the account, the authority, sessions, links mailed, failed logins
-//! and audit entries. Secrets (password and token hashes) are left out.
+//! audit entries, questions asked about tenders and tenders followed. Secrets (password and token hashes) are left out.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -20,6 +20,16 @@ pub struct Export {
     email_links: Vec<EmailLink>,
     failed_logins: Vec<FailedLogin>,
     audit_log: Vec<AuditEntry>,
+    questions: Vec<Question>,
+    followed_tenders: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct Question {
+    tender_id: i64,
+    question: String,
+    answer: Option<String>,
+    asked_at: NaiveDateTime,
 }
 
 #[derive(Serialize)]
@@ -119,6 +129,16 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                     audit_log::created_at,
                 ))
                 .load(conn)?;
+            let questions = crate::tenders::service::questions_asked_by(conn, user_id)?
+                .into_iter()
+                .map(|(tender_id, question, answer, asked_at)| Question {
+                    tender_id,
+                    question,
+                    answer,
+                    asked_at,
+                })
+                .collect();
+            let followed_tenders = crate::tenders::service::followed_by(conn, user_id)?;
             Ok::<_, AppError>(Export {
                 exported_at: now,
                 account: Account {
@@ -139,6 +159,8 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                 email_links,
                 failed_logins,
                 audit_log,
+                questions,
+                followed_tenders,
             })
         })
         .await

@@ -18,9 +18,10 @@ use crate::error::AppError;
 
 pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
-/// Forms here are small; file uploads will carry their token the same way
-/// but get their own, larger limit.
+/// Forms here are small; file uploads carry their token the same way, as a
+/// part of the multipart body, and get their own, larger limit.
 const MAX_FORM_BYTES: usize = 256 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = crate::tenders::documents::MAX_BYTES + 64 * 1024;
 
 /// The token for this request's forms.
 #[derive(Clone)]
@@ -48,7 +49,19 @@ pub async fn protect(
             return AppError::forbidden("csrf_failed").into_response();
         };
         let (parts, body) = request.into_parts();
-        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        let content_type = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let multipart = crate::web::multipart::boundary(&content_type).is_some();
+        let limit = if multipart {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(bytes) => bytes,
             Err(_) => {
                 return AppError::refused(
@@ -58,9 +71,14 @@ pub async fn protect(
                 .into_response();
             }
         };
-        let presented = url::form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == CSRF_FIELD)
-            .map(|(_, value)| value.into_owned());
+        let presented = if multipart {
+            crate::web::multipart::parse(&content_type, &bytes)
+                .and_then(|parts| crate::web::multipart::text(&parts, CSRF_FIELD))
+        } else {
+            url::form_urlencoded::parse(&bytes)
+                .find(|(name, _)| name == CSRF_FIELD)
+                .map(|(_, value)| value.into_owned())
+        };
         if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) {
             return AppError::forbidden("csrf_failed").into_response();
         }

@@ -109,3 +109,102 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     audit_log,
 );
+
+diesel::table! {
+    tenders (id) {
+        id -> BigInt,
+        authority_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        status -> Text,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+        contract_nature -> Nullable<Text>,
+        procedure_type -> Nullable<Text>,
+        main_cpv -> Nullable<Text>,
+        additional_cpv -> Text,
+        nuts_codes -> Text,
+        estimated_value_dkk -> Nullable<BigInt>,
+        submission_deadline -> Nullable<Timestamp>,
+        question_deadline -> Nullable<Timestamp>,
+        reserved -> Text,
+        strategic -> Text,
+        lots -> Text,
+        criteria -> Text,
+        social_weight -> Integer,
+        version -> Integer,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tender_versions (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        version -> Integer,
+        kind -> Text,
+        snapshot -> Text,
+        changes -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_questions (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        question -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        asked_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tender_followers (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tender_documents (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(tenders -> authorities (authority_id));
+diesel::joinable!(tender_versions -> tenders (tender_id));
+diesel::joinable!(tender_questions -> tenders (tender_id));
+diesel::joinable!(tender_followers -> tenders (tender_id));
+diesel::joinable!(tender_documents -> tenders (tender_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenders,
+    tender_versions,
+    tender_questions,
+    tender_followers,
+    tender_documents,
+    authorities,
+);
+diesel::allow_tables_to_appear_in_same_query!(tenders, users);
+diesel::allow_tables_to_appear_in_same_query!(tender_questions, users);

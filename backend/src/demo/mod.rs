@@ -3,6 +3,7 @@
 //! nothing: every piece checks whether it is already there.
 
 mod people;
+mod tenders;
 
 use crate::app::AppState;
 
@@ -19,5 +20,7 @@ pub struct Login {
 /// Seeds what is missing and returns the logins to print.
 pub async fn run(app: &AppState) -> anyhow::Result<Vec<Login>> {
     let logins = people::seed(app).await?;
+    let added = tenders::seed(app).await?;
+    tracing::info!(added, "demo tenders");
     Ok(logins)
 }

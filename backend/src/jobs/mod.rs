@@ -7,4 +7,4 @@
 mod queue;
 pub mod worker;
 
-pub use queue::{ClaimedJob, Job, claim, complete, enqueue, fail, pending_count};
+pub use queue::{ClaimedJob, Job, claim, complete, enqueue, enqueue_at, fail, pending_count};

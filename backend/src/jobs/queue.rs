@@ -43,13 +43,25 @@ pub fn enqueue<J: Job>(
     dedupe_key: Option<String>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    enqueue_at(conn, job, dedupe_key, now, now)
+}
+
+/// Adds a job that is not due before `run_at` (closing a tender at its
+/// deadline); otherwise as [`enqueue`].
+pub fn enqueue_at<J: Job>(
+    conn: &mut DbConn,
+    job: &J,
+    dedupe_key: Option<String>,
+    run_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let payload = serde_json::to_string(job)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     let row = (
         jobs::kind.eq(J::KIND),
         jobs::payload.eq(payload),
         jobs::dedupe_key.eq(dedupe_key),
-        jobs::run_at.eq(now),
+        jobs::run_at.eq(run_at),
         jobs::max_attempts.eq(J::MAX_ATTEMPTS),
         jobs::created_at.eq(now),
     );

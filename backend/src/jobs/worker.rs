@@ -87,6 +87,13 @@ async fn perform(app: &AppState, job: &ClaimedJob) -> anyhow::Result<String> {
             mail::deliver(app, &email).await?;
             Ok(email.record())
         }
+        <crate::tenders::service::CloseTender as jobs::Job>::KIND => {
+            let job: crate::tenders::service::CloseTender = serde_json::from_str(&job.payload)?;
+            let closed = crate::tenders::service::close_if_due(app, &job)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            Ok(serde_json::json!({ "tender_id": job.tender_id, "closed": closed }).to_string())
+        }
         other => anyhow::bail!("no worker knows the job kind {other:?}"),
     }
 }

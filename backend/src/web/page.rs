@@ -59,7 +59,7 @@ fn language_links(lang: Lang, path: &str) -> Vec<LanguageLink> {
 
 /// Success banners a redirect may ask for with `?notice=...`; anything else
 /// is ignored, so a link cannot put arbitrary words on a page.
-const NOTICES: [&str; 7] = [
+const NOTICES: &[&str] = &[
     "logged_in",
     "logged_out",
     "password_changed",
@@ -67,6 +67,15 @@ const NOTICES: [&str; 7] = [
     "email_verified",
     "officer_approved",
     "officer_rejected",
+    "tender_published",
+    "tender_amended",
+    "tender_cancelled",
+    "draft_deleted",
+    "question_sent",
+    "answer_published",
+    "following",
+    "not_following",
+    "document_added",
 ];
 
 pub struct Page {

@@ -1,0 +1,504 @@
+//! Tenders as JSON under `/api/v1/tenders`, and the OCDS release packages
+//! under `/api/v1/ocds`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::{Entrepreneur, MaybeUser, Officer};
+use crate::codes::cpv;
+use crate::error::{AppError, AppResult};
+use crate::tenders::documents::{self, DocumentView};
+use crate::tenders::model::{Content, Criterion, Lot, Status};
+use crate::tenders::ocds;
+use crate::tenders::rules::Warning;
+use crate::tenders::service::{self, QuestionView, TenderPage, TenderSummary, TenderView};
+use crate::web::errors::ErrorBody;
+use crate::web::json::ApiJson;
+use crate::web::lang::UserLang;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tenders, create_tender))
+        .routes(routes!(my_tenders))
+        .routes(routes!(get_tender, update_tender, delete_tender))
+        .routes(routes!(publish_tender))
+        .routes(routes!(amend_tender))
+        .routes(routes!(cancel_tender))
+        .routes(routes!(list_questions, ask_question))
+        .routes(routes!(answer_question))
+        .routes(routes!(follow_tender, unfollow_tender))
+        .routes(routes!(upload_document))
+        .routes(routes!(download_document))
+        .routes(routes!(tender_ocds))
+        .routes(routes!(ocds_releases))
+        .routes(routes!(search_cpv))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            documents::MAX_BYTES + 64 * 1024,
+        ))
+}
+
+/// A tender as an officer writes it. Every field may be left out of a
+/// draft; publishing needs them all. Times are UTC (RFC 3339).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenderInput {
+    #[schema(example = "Rengøring af daginstitutioner")]
+    pub title: String,
+    /// Plain paragraphs; lines starting with `- ` become a list.
+    pub description: String,
+    /// `da` or `en`: the language the tender is written in.
+    pub language: Option<String>,
+    /// eForms BT-23: `services`, `supplies`, `works`.
+    pub contract_nature: Option<String>,
+    /// eForms BT-105: `open`, `restricted`, `neg-w-call`, ...
+    pub procedure_type: Option<String>,
+    #[schema(example = "90911200")]
+    pub main_cpv: Option<String>,
+    pub additional_cpv: Vec<String>,
+    /// NUTS codes of the places of performance.
+    #[schema(example = json!(["DK042"]))]
+    pub nuts_codes: Vec<String>,
+    /// Whole Danish kroner.
+    pub estimated_value_dkk: Option<i64>,
+    pub submission_deadline: Option<DateTime<Utc>>,
+    pub question_deadline: Option<DateTime<Utc>>,
+    /// eForms BT-71: `none`, `res-ws` (Article 20) or `res-pub-ser`
+    /// (Article 77, light-regime social services only).
+    pub reserved: Option<String>,
+    /// eForms BT-06: `soc-obj`, `env-imp`, `inn-pur`.
+    pub strategic: Vec<String>,
+    pub lots: Vec<Lot>,
+    pub criteria: Vec<Criterion>,
+}
+
+impl TenderInput {
+    pub fn into_content(self) -> Content {
+        Content {
+            title: self.title,
+            description: self.description,
+            language: self.language.unwrap_or_default(),
+            contract_nature: self.contract_nature,
+            procedure_type: self.procedure_type,
+            main_cpv: self.main_cpv,
+            additional_cpv: self.additional_cpv,
+            nuts_codes: self.nuts_codes,
+            estimated_value_dkk: self.estimated_value_dkk,
+            submission_deadline: self.submission_deadline.map(|d| d.naive_utc()),
+            question_deadline: self.question_deadline.map(|d| d.naive_utc()),
+            reserved: self.reserved.unwrap_or_else(|| "none".into()),
+            strategic: self.strategic,
+            lots: self.lots,
+            criteria: self.criteria,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// From 1.
+    page: Option<i64>,
+    /// At most 100; 20 when left out.
+    per_page: Option<i64>,
+}
+
+/// Published and closed tenders, newest first.
+#[utoipa::path(get, path = "/api/v1/tenders", tag = "tenders", params(PageQuery), responses(
+    (status = 200, body = TenderPage),
+))]
+async fn list_tenders(
+    State(app): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Json<TenderPage>> {
+    Ok(Json(
+        service::list_public(
+            &app,
+            query.page.unwrap_or(1),
+            query.per_page.unwrap_or(service::PER_PAGE),
+        )
+        .await?,
+    ))
+}
+
+/// Start a draft for the officer's authority (gaps allowed).
+#[utoipa::path(post, path = "/api/v1/tenders", tag = "tenders", request_body = TenderInput, security(("bearer" = [])), responses(
+    (status = 201, body = TenderView),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody, description = "Something the draft says is wrong (an unknown code, a deadline in the past)"),
+))]
+async fn create_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    ApiJson(body): ApiJson<TenderInput>,
+) -> AppResult<impl IntoResponse> {
+    let id = service::create_draft(&app, &officer, body.into_content()).await?;
+    let view = service::get(&app, Some(&officer), id).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatusQuery {
+    /// `draft`, `published`, `closed` or `cancelled`.
+    status: Option<String>,
+}
+
+/// The officer's authority's tenders in every state (the dashboard).
+#[utoipa::path(get, path = "/api/v1/tenders/mine", tag = "tenders", params(StatusQuery), security(("bearer" = [])), responses(
+    (status = 200, body = Vec<TenderSummary>),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+))]
+async fn my_tenders(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Query(query): Query<StatusQuery>,
+) -> AppResult<Json<Vec<TenderSummary>>> {
+    let status = match query.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| AppError::field("status", "unknown"))?),
+    };
+    Ok(Json(
+        service::list_for_authority(&app, &officer, status).await?,
+    ))
+}
+
+/// One tender with its lots, criteria, documents, change log and answered
+/// questions. A draft is found only by officers of its authority.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders", params(("id" = i64, Path)), responses(
+    (status = 200, body = TenderView), (status = 404, body = ErrorBody),
+))]
+async fn get_tender(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<TenderView>> {
+    Ok(Json(service::get(&app, user.as_ref(), id).await?))
+}
+
+/// Save a draft (the whole content). A published tender is amended instead.
+#[utoipa::path(put, path = "/api/v1/tenders/{id}", tag = "tenders", params(("id" = i64, Path)), request_body = TenderInput, security(("bearer" = [])), responses(
+    (status = 200, body = TenderView),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "The tender is published: amend it"),
+    (status = 422, body = ErrorBody),
+))]
+async fn update_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<TenderInput>,
+) -> AppResult<Json<TenderView>> {
+    service::update_draft(&app, &officer, id, body.into_content()).await?;
+    Ok(Json(service::get(&app, Some(&officer), id).await?))
+}
+
+/// Delete a draft that was never published.
+#[utoipa::path(delete, path = "/api/v1/tenders/{id}", tag = "tenders", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "Published: cancel it instead"),
+))]
+async fn delete_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    service::delete_draft(&app, &officer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublishResult {
+    tender: TenderView,
+    /// What the officer should know (a period shorter than the directive's
+    /// minimum); publishing went ahead.
+    warnings: Vec<Warning>,
+}
+
+/// Publish a draft: every rule is checked and every problem listed.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/publish", tag = "tenders", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 200, body = PublishResult),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "Not a draft"),
+    (status = 422, body = ErrorBody, description = "Every problem, listed under `fields`"),
+))]
+async fn publish_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PublishResult>> {
+    let warnings = service::publish(&app, &officer, id).await?;
+    let tender = service::get(&app, Some(&officer), id).await?;
+    Ok(Json(PublishResult { tender, warnings }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendRequest {
+    /// Why it changes, shown in the change log.
+    reason: String,
+    /// The whole new content.
+    tender: TenderInput,
+}
+
+/// Amend a published tender: a new version with a change log for everyone.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/amend", tag = "tenders", params(("id" = i64, Path)), request_body = AmendRequest, security(("bearer" = [])), responses(
+    (status = 200, body = TenderView),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "Not published"),
+    (status = 422, body = ErrorBody),
+))]
+async fn amend_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AmendRequest>,
+) -> AppResult<Json<TenderView>> {
+    service::amend(&app, &officer, id, body.tender.into_content(), body.reason).await?;
+    Ok(Json(service::get(&app, Some(&officer), id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    reason: String,
+}
+
+/// Cancel a published or closed tender, with a reason shown to everyone.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/cancel", tag = "tenders", params(("id" = i64, Path)), request_body = ReasonRequest, security(("bearer" = [])), responses(
+    (status = 200, body = TenderView),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn cancel_tender(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> AppResult<Json<TenderView>> {
+    service::cancel(&app, &officer, id, body.reason).await?;
+    Ok(Json(service::get(&app, Some(&officer), id).await?))
+}
+
+/// Questions: answered ones for everyone; never who asked, except to admins.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/questions", tag = "tenders", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<QuestionView>), (status = 404, body = ErrorBody),
+))]
+async fn list_questions(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<QuestionView>>> {
+    Ok(Json(service::questions(&app, user.as_ref(), id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionRequest {
+    question: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: i64,
+}
+
+/// Ask a question (entrepreneurs, until the question deadline).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/questions", tag = "tenders", params(("id" = i64, Path)), request_body = QuestionRequest, security(("bearer" = [])), responses(
+    (status = 201, body = Created),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "Closed, cancelled, or past the question deadline"),
+    (status = 422, body = ErrorBody),
+))]
+async fn ask_question(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<QuestionRequest>,
+) -> AppResult<impl IntoResponse> {
+    let id = service::ask(&app, &user, id, body.question).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerRequest {
+    answer: String,
+}
+
+/// Answer a question: published for everyone; the asker and followers are
+/// mailed.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/questions/{question_id}/answer", tag = "tenders", params(("id" = i64, Path), ("question_id" = i64, Path)), request_body = AnswerRequest, security(("bearer" = [])), responses(
+    (status = 204),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn answer_question(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path((id, question_id)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<AnswerRequest>,
+) -> AppResult<StatusCode> {
+    service::answer(&app, &officer, id, question_id, body.answer).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Follow a tender: mail on answers, amendments and cancellation.
+#[utoipa::path(put, path = "/api/v1/tenders/{id}/follow", tag = "tenders", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn follow_tender(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    service::follow(&app, &user, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stop following a tender.
+#[utoipa::path(delete, path = "/api/v1/tenders/{id}/follow", tag = "tenders", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+))]
+async fn unfollow_tender(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    service::follow(&app, &user, id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file name to show, e.g. `udbudsbetingelser.pdf`.
+    name: String,
+}
+
+/// Attach a document: the raw file as the body (PDF, Word, Excel,
+/// PowerPoint, OpenDocument; at most 20 MB), recognised by its content.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/documents", tag = "tenders", params(("id" = i64, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"), security(("bearer" = [])), responses(
+    (status = 201, body = DocumentView),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 413, body = ErrorBody), (status = 422, body = ErrorBody, description = "Empty, too large or not an accepted type"),
+))]
+async fn upload_document(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path(id): Path<i64>,
+    Query(query): Query<UploadQuery>,
+    body: Bytes,
+) -> AppResult<impl IntoResponse> {
+    let view = documents::upload(&app, &officer, id, &query.name, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Download a document (always as an attachment).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
+    (status = 200, description = "The file", content_type = "application/octet-stream"),
+    (status = 404, body = ErrorBody),
+))]
+async fn download_document(
+    State(app): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path((id, document_id)): Path<(i64, i64)>,
+) -> AppResult<impl IntoResponse> {
+    let (name, content_type, bytes) =
+        documents::download(&app, user.as_ref(), id, document_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, documents::disposition(&name)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+        ],
+        bytes,
+    ))
+}
+
+/// One tender's OCDS releases (one per published version) as a release
+/// package.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/ocds", tag = "ocds", params(("id" = i64, Path)), responses(
+    (status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"),
+    (status = 404, body = ErrorBody),
+))]
+async fn tender_ocds(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(ocds::tender_package(&app, id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReleasesQuery {
+    /// Only releases dated at or after this time (RFC 3339).
+    since: Option<DateTime<Utc>>,
+    /// From 1; 100 releases a page, oldest first.
+    page: Option<i64>,
+}
+
+/// Every published release, oldest first, paginated by date; the package's
+/// `links.next` names the next page.
+#[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "ocds", params(ReleasesQuery), responses(
+    (status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"),
+))]
+async fn ocds_releases(
+    State(app): State<AppState>,
+    Query(query): Query<ReleasesQuery>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        ocds::releases_package(
+            &app,
+            query.since.map(|s| s.naive_utc()),
+            query.page.unwrap_or(1),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CpvQuery {
+    /// Words or the first digits of a code.
+    q: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CpvView {
+    code: String,
+    full: String,
+    label: String,
+    /// Article 77 (`res-pub-ser`) may be used with this code.
+    article_77: bool,
+}
+
+/// Search the CPV 2008 vocabulary by words (in the caller's language) or
+/// digits.
+#[utoipa::path(get, path = "/api/v1/cpv", tag = "tenders", params(CpvQuery), responses(
+    (status = 200, body = Vec<CpvView>),
+))]
+async fn search_cpv(UserLang(lang): UserLang, Query(query): Query<CpvQuery>) -> Json<Vec<CpvView>> {
+    Json(
+        cpv::search(&query.q, lang, 50)
+            .into_iter()
+            .map(|c| CpvView {
+                code: c.code.clone(),
+                full: c.full.clone(),
+                label: c.label(lang).to_owned(),
+                article_77: cpv::allows_article_77(&c.code),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,274 @@
+//! Tenders as stored: the live row, its content (what an officer writes and
+//! a version freezes), and the queries on them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::DbConn;
+use crate::db::schema::{authorities, tender_versions, tenders};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+    Closed,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Closed => "closed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Status> {
+        match value {
+            "draft" => Some(Status::Draft),
+            "published" => Some(Status::Published),
+            "closed" => Some(Status::Closed),
+            "cancelled" => Some(Status::Cancelled),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Published,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+}
+
+/// The kind of an award criterion. eForms knows price, cost and quality
+/// (BT-539); a social-value criterion is a quality criterion tagged with
+/// its social objectives (BT-775), kept apart here so the platform can show
+/// how much weight social value carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CriterionKind {
+    Price,
+    Quality,
+    Social,
+}
+
+impl CriterionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CriterionKind::Price => "price",
+            CriterionKind::Quality => "quality",
+            CriterionKind::Social => "social",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CriterionKind> {
+        match value {
+            "price" => Some(CriterionKind::Price),
+            "quality" => Some(CriterionKind::Quality),
+            "social" => Some(CriterionKind::Social),
+            _ => None,
+        }
+    }
+}
+
+/// One award criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    #[schema(example = "Beskæftigelse af ledige")]
+    #[serde(default)]
+    pub name: String,
+    pub kind: CriterionKind,
+    /// Percent; all weights sum to 100.
+    #[schema(example = 30)]
+    pub weight: i32,
+    /// eForms BT-775 codes; required for social-value criteria.
+    #[serde(default)]
+    pub social_objectives: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One lot: a part of the tender that can be bid on alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lot {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// CPV codes (8 digits, optionally with the check digit).
+    #[serde(default)]
+    pub cpv_codes: Vec<String>,
+    /// Whole Danish kroner.
+    pub estimated_value_dkk: Option<i64>,
+}
+
+/// What an officer writes: a draft holds it with gaps, a version freezes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Content {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub contract_nature: Option<String>,
+    pub procedure_type: Option<String>,
+    pub main_cpv: Option<String>,
+    pub additional_cpv: Vec<String>,
+    pub nuts_codes: Vec<String>,
+    pub estimated_value_dkk: Option<i64>,
+    /// UTC.
+    pub submission_deadline: Option<NaiveDateTime>,
+    /// UTC.
+    pub question_deadline: Option<NaiveDateTime>,
+    pub reserved: String,
+    pub strategic: Vec<String>,
+    pub lots: Vec<Lot>,
+    pub criteria: Vec<Criterion>,
+}
+
+impl Content {
+    /// The total weight of the social-value criteria, in percent.
+    pub fn social_weight(&self) -> i32 {
+        self.criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::Social)
+            .map(|c| c.weight.clamp(0, 100))
+            .sum::<i32>()
+            .min(100)
+    }
+
+    /// Every CPV code the tender names: main, additional and the lots'.
+    pub fn all_cpv(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.main_cpv.iter().cloned().collect();
+        all.extend(self.additional_cpv.iter().cloned());
+        for lot in &self.lots {
+            all.extend(lot.cpv_codes.iter().cloned());
+        }
+        all
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tenders)]
+pub struct TenderRow {
+    pub id: i64,
+    pub authority_id: i64,
+    pub created_by: Option<i64>,
+    pub status: String,
+    pub language: String,
+    pub title: String,
+    pub description: String,
+    pub contract_nature: Option<String>,
+    pub procedure_type: Option<String>,
+    pub main_cpv: Option<String>,
+    pub additional_cpv: String,
+    pub nuts_codes: String,
+    pub estimated_value_dkk: Option<i64>,
+    pub submission_deadline: Option<NaiveDateTime>,
+    pub question_deadline: Option<NaiveDateTime>,
+    pub reserved: String,
+    pub strategic: String,
+    pub lots: String,
+    pub criteria: String,
+    pub social_weight: i32,
+    pub version: i32,
+    pub cancel_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+}
+
+fn list_of<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
+}
+
+impl TenderRow {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
+
+    pub fn content(&self) -> Content {
+        Content {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            language: self.language.clone(),
+            contract_nature: self.contract_nature.clone(),
+            procedure_type: self.procedure_type.clone(),
+            main_cpv: self.main_cpv.clone(),
+            additional_cpv: list_of(&self.additional_cpv),
+            nuts_codes: list_of(&self.nuts_codes),
+            estimated_value_dkk: self.estimated_value_dkk,
+            submission_deadline: self.submission_deadline,
+            question_deadline: self.question_deadline,
+            reserved: self.reserved.clone(),
+            strategic: list_of(&self.strategic),
+            lots: list_of(&self.lots),
+            criteria: list_of(&self.criteria),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tender_versions)]
+pub struct VersionRow {
+    pub id: i64,
+    pub tender_id: i64,
+    pub version: i32,
+    pub kind: String,
+    pub snapshot: String,
+    pub changes: String,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// One line of a change log: which field changed, from what, to what, as
+/// plain text already (codes with their labels are worded by the view).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    /// `title`, `submission_deadline`, `criteria`, `status`, ...
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What the versions table stores beside the content: the reason the
+/// officer gave for an amendment or cancellation.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ChangeLog {
+    pub reason: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<TenderRow> {
+    tenders::table
+        .find(id)
+        .select(TenderRow::as_select())
+        .first(conn)
+}
+
+pub fn authority_name(conn: &mut DbConn, id: i64) -> QueryResult<(String, String, String)> {
+    authorities::table
+        .find(id)
+        .select((authorities::name, authorities::cvr, authorities::nuts_code))
+        .first(conn)
+}
+
+pub fn versions(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<VersionRow>> {
+    tender_versions::table
+        .filter(tender_versions::tender_id.eq(tender_id))
+        .order(tender_versions::version)
+        .select(VersionRow::as_select())
+        .load(conn)
+}

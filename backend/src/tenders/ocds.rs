@@ -1,0 +1,394 @@
+//! Published tenders as OCDS 1.1 release packages. Each frozen version is
+//! one release (publish → `tender`, amendment → `tenderAmendment`,
+//! cancellation → `tenderCancellation`). Reserved participation and social
+//! criteria go through the OCDS sustainability extension.
+//!
+//! The `ocid` is `{OCID_PREFIX}-{tender id}`. `ocds-socialbid` is this
+//! project's own documented prefix; a public deployment registers its own
+//! with the Open Contracting Partnership and sets `SOCIALBID_OCID_PREFIX`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::codes::{cpv, eforms};
+use crate::db::schema::{authorities, tender_versions, tenders};
+use crate::error::{AppError, AppResult};
+use crate::tenders::model::{ChangeLog, Content, CriterionKind};
+use socialbid_frontend::Lang;
+
+pub const DEFAULT_OCID_PREFIX: &str = "ocds-socialbid";
+pub const SUSTAINABILITY_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json";
+pub const RELEASES_PER_PAGE: i64 = 100;
+
+pub fn ocid_prefix() -> String {
+    std::env::var("SOCIALBID_OCID_PREFIX")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_OCID_PREFIX.to_owned())
+}
+
+fn time(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// BT-775 social objective → sustainability goal code.
+fn goal_of(objective: &str) -> &'static str {
+    match objective {
+        "acc-all" => "social.accessibility",
+        "et-eq" => "social.ethnicEquality",
+        "gen-eq" => "social.genderEquality",
+        "hum-right" => "social.humanRightsInSupplyChains",
+        "opp" => "social.disadvantagedEmploymentOpportunities",
+        "work-cond" => "social.laborRightsPromotion",
+        _ => "social",
+    }
+}
+
+/// eForms BT-105 → OCDS `procurementMethod` (closed codelist).
+fn method_of(procedure: &str) -> &'static str {
+    match procedure {
+        "open" => "open",
+        "neg-wo-call" => "limited",
+        _ => "selective",
+    }
+}
+
+fn category_of(nature: &str) -> &'static str {
+    match nature {
+        "supplies" => "goods",
+        "works" => "works",
+        _ => "services",
+    }
+}
+
+struct VersionRecord {
+    tender_id: i64,
+    version: i32,
+    kind: String,
+    snapshot: String,
+    changes: String,
+    created_at: NaiveDateTime,
+    published_at: Option<NaiveDateTime>,
+    authority_name: String,
+    authority_cvr: String,
+    authority_nuts: String,
+}
+
+fn release(record: &VersionRecord, public_url: &str) -> Value {
+    let content: Content = serde_json::from_str(&record.snapshot).unwrap_or_default();
+    let log: ChangeLog = serde_json::from_str(&record.changes).unwrap_or_default();
+    let ocid = format!("{}-{}", ocid_prefix(), record.tender_id);
+    let party_id = format!("DK-CVR-{}", record.authority_cvr);
+    let lang = Lang::from_code(&content.language).unwrap_or_default();
+    let (tag, status) = match record.kind.as_str() {
+        "amend" => ("tenderAmendment", "active"),
+        "cancel" => ("tenderCancellation", "cancelled"),
+        _ => ("tender", "active"),
+    };
+    let started = record.published_at.unwrap_or(record.created_at);
+
+    let classification = |code: &str| {
+        let found = cpv::find(code);
+        json!({
+            "scheme": "CPV",
+            "id": code,
+            "description": found.map(|c| c.label(lang).to_owned()).unwrap_or_default(),
+        })
+    };
+    let mut items = Vec::new();
+    if let Some(main) = &content.main_cpv {
+        let mut item = json!({
+            "id": "1",
+            "description": content.title,
+            "classification": classification(main),
+        });
+        if !content.additional_cpv.is_empty() {
+            item["additionalClassifications"] = Value::Array(
+                content
+                    .additional_cpv
+                    .iter()
+                    .map(|c| classification(c))
+                    .collect(),
+            );
+        }
+        items.push(item);
+    }
+    for (i, lot) in content.lots.iter().enumerate() {
+        if let Some((first, rest)) = lot.cpv_codes.split_first() {
+            let mut item = json!({
+                "id": format!("lot-{}", i + 1),
+                "description": lot.title,
+                "classification": classification(first),
+            });
+            if !rest.is_empty() {
+                item["additionalClassifications"] =
+                    Value::Array(rest.iter().map(|c| classification(c)).collect());
+            }
+            items.push(item);
+        }
+    }
+
+    let mut sustainability = Vec::new();
+    let reserved_label = eforms::reserved_procurement()
+        .find(&content.reserved)
+        .map(|c| c.label(lang).to_owned());
+    match content.reserved.as_str() {
+        "res-ws" => sustainability.push(json!({
+            "goal": "social.disadvantagedEmploymentOpportunities",
+            "strategies": ["reservedParticipation"],
+            "description": reserved_label,
+        })),
+        "res-pub-ser" => sustainability.push(json!({
+            "goal": "social",
+            "strategies": ["reservedParticipation"],
+            "description": reserved_label,
+        })),
+        _ => {}
+    }
+    let mut goals: Vec<&str> = Vec::new();
+    for criterion in content
+        .criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::Social)
+    {
+        for objective in &criterion.social_objectives {
+            let goal = goal_of(objective);
+            if !goals.contains(&goal) {
+                goals.push(goal);
+            }
+        }
+    }
+    for goal in goals {
+        let described: Vec<String> = content
+            .criteria
+            .iter()
+            .filter(|c| {
+                c.kind == CriterionKind::Social
+                    && c.social_objectives.iter().any(|o| goal_of(o) == goal)
+            })
+            .map(|c| format!("{} ({} %)", c.name, c.weight))
+            .collect();
+        sustainability.push(json!({
+            "goal": goal,
+            "strategies": ["awardCriteria"],
+            "description": described.join("; "),
+        }));
+    }
+
+    let criteria_text = content
+        .criteria
+        .iter()
+        .map(|c| format!("{}: {} %", c.name, c.weight))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut tender = json!({
+        "id": record.tender_id.to_string(),
+        "title": content.title,
+        "description": content.description,
+        "status": status,
+        "procuringEntity": { "id": party_id, "name": record.authority_name },
+        "items": items,
+        "hasEnquiries": false,
+        "awardCriteria": if content.criteria.iter().all(|c| c.kind == CriterionKind::Price) { "priceOnly" } else { "ratedCriteria" },
+        "awardCriteriaDetails": criteria_text,
+        "submissionMethod": ["electronicSubmission"],
+        "hasSustainability": !sustainability.is_empty(),
+    });
+    if !sustainability.is_empty() {
+        tender["sustainability"] = Value::Array(sustainability);
+    }
+    if let Some(value) = content.estimated_value_dkk {
+        tender["value"] = json!({ "amount": value, "currency": "DKK" });
+    }
+    if let Some(procedure) = &content.procedure_type {
+        tender["procurementMethod"] = json!(method_of(procedure));
+        if let Some(code) = eforms::procedure_types().find(procedure) {
+            tender["procurementMethodDetails"] = json!(code.label(lang));
+        }
+    }
+    if let Some(nature) = &content.contract_nature {
+        tender["mainProcurementCategory"] = json!(category_of(nature));
+    }
+    if let Some(deadline) = content.submission_deadline {
+        tender["tenderPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
+    }
+    if let Some(deadline) = content.question_deadline {
+        tender["enquiryPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
+    }
+    if record.kind != "publish" {
+        tender["amendments"] = json!([{
+            "id": format!("{}", record.version),
+            "date": time(record.created_at),
+            "rationale": log.reason.clone().unwrap_or_default(),
+            "description": log.changes.iter().map(|c| c.field.clone()).collect::<Vec<_>>().join(", "),
+        }]);
+    }
+    let mut region = json!({ "region": record.authority_nuts, "countryName": "Danmark" });
+    if lang == Lang::En {
+        region["countryName"] = json!("Denmark");
+    }
+    json!({
+        "ocid": ocid,
+        "id": format!("{ocid}-v{}", record.version),
+        "date": time(record.created_at),
+        "tag": [tag],
+        "initiationType": "tender",
+        "language": content.language,
+        "parties": [{
+            "id": party_id,
+            "name": record.authority_name,
+            "identifier": { "scheme": "DK-CVR", "id": record.authority_cvr, "legalName": record.authority_name },
+            "address": region,
+            "roles": ["buyer", "procuringEntity"],
+        }],
+        "buyer": { "id": party_id, "name": record.authority_name },
+        "tender": tender,
+        "links_hint": format!("{public_url}/tenders/{}", record.tender_id),
+    })
+}
+
+fn package(
+    releases: Vec<Value>,
+    uri: String,
+    published: NaiveDateTime,
+    next: Option<String>,
+) -> Value {
+    let releases: Vec<Value> = releases
+        .into_iter()
+        .map(|mut r| {
+            if let Some(object) = r.as_object_mut() {
+                object.remove("links_hint");
+            }
+            r
+        })
+        .collect();
+    let mut package = json!({
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": time(published),
+        "publisher": { "name": "Socialbid" },
+        "license": "https://opendatacommons.org/licenses/pddl/1.0/",
+        "extensions": [SUSTAINABILITY_EXTENSION],
+        "releases": releases,
+    });
+    if let Some(next) = next {
+        package["links"] = json!({ "next": next });
+    }
+    package
+}
+
+type Row = (
+    i64,
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    String,
+    String,
+    String,
+);
+
+fn record_of(row: Row) -> VersionRecord {
+    VersionRecord {
+        tender_id: row.0,
+        version: row.1,
+        kind: row.2,
+        snapshot: row.3,
+        changes: row.4,
+        created_at: row.5,
+        published_at: row.6,
+        authority_name: row.7,
+        authority_cvr: row.8,
+        authority_nuts: row.9,
+    }
+}
+
+macro_rules! version_query {
+    () => {
+        tender_versions::table
+            .inner_join(tenders::table.inner_join(authorities::table))
+            .select((
+                tender_versions::tender_id,
+                tender_versions::version,
+                tender_versions::kind,
+                tender_versions::snapshot,
+                tender_versions::changes,
+                tender_versions::created_at,
+                tenders::published_at,
+                authorities::name,
+                authorities::cvr,
+                authorities::nuts_code,
+            ))
+    };
+}
+
+/// Every release of one tender; 404 for a tender never published.
+pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            let rows: Vec<Row> = version_query!()
+                .filter(tender_versions::tender_id.eq(id))
+                .order(tender_versions::version)
+                .load(conn)?;
+            if rows.is_empty() {
+                return Err(AppError::not_found());
+            }
+            let releases = rows
+                .into_iter()
+                .map(|r| release(&record_of(r), &public_url))
+                .collect();
+            Ok(package(
+                releases,
+                format!("{public_url}/api/v1/tenders/{id}/ocds"),
+                now,
+                None,
+            ))
+        })
+        .await
+}
+
+/// All releases dated at or after `since`, oldest first, a page at a time.
+pub async fn releases_package(
+    app: &AppState,
+    since: Option<NaiveDateTime>,
+    page: i64,
+) -> AppResult<Value> {
+    let public_url = app.config.public_url.clone();
+    let now = app.clock.now();
+    let page = page.max(1);
+    app.db
+        .run(move |conn| {
+            let mut query = version_query!().into_boxed();
+            if let Some(since) = since {
+                query = query.filter(tender_versions::created_at.ge(since));
+            }
+            let rows: Vec<Row> = query
+                .order((tender_versions::created_at, tender_versions::id))
+                .limit(RELEASES_PER_PAGE + 1)
+                .offset((page - 1) * RELEASES_PER_PAGE)
+                .load(conn)?;
+            let more = rows.len() as i64 > RELEASES_PER_PAGE;
+            let since_param = since
+                .map(|s| format!("since={}&", time(s)))
+                .unwrap_or_default();
+            let releases = rows
+                .into_iter()
+                .take(RELEASES_PER_PAGE as usize)
+                .map(|r| release(&record_of(r), &public_url))
+                .collect();
+            let base = format!("{public_url}/api/v1/ocds/releases");
+            Ok(package(
+                releases,
+                format!("{base}?{since_param}page={page}"),
+                now,
+                more.then(|| format!("{base}?{since_param}page={}", page + 1)),
+            ))
+        })
+        .await
+}

@@ -1,0 +1,436 @@
+//! The rules a tender must keep. A draft is checked for what it says
+//! (a code that does not exist, a deadline in the past); publishing and
+//! amending check everything and list every problem at once.
+
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::codes::{cpv, eforms, nuts};
+use crate::error::FieldError;
+use crate::tenders::model::{Change, Content, CriterionKind};
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 20_000;
+pub const MAX_LOTS: usize = 50;
+pub const MAX_CRITERIA: usize = 20;
+pub const MAX_CODES: usize = 30;
+pub const MAX_REASON: usize = 2_000;
+pub const MAX_QUESTION: usize = 4_000;
+
+/// How strictly to check: a draft may have gaps, a published version not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    Draft,
+    Publish,
+}
+
+/// Reads CPV codes as typed (`85311000-2`, `85311000`) and keeps the 8
+/// digits; codes that do not parse are kept as typed so the check names
+/// them.
+pub fn normalise(content: &mut Content) {
+    fn norm(code: &str) -> String {
+        cpv::parse(code)
+            .map(|c| c.code.clone())
+            .unwrap_or_else(|_| code.trim().to_owned())
+    }
+    content.title = content.title.trim().to_owned();
+    content.description = content.description.trim().replace("\r\n", "\n");
+    content.main_cpv = content
+        .main_cpv
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(norm);
+    for list in [&mut content.additional_cpv, &mut content.nuts_codes] {
+        list.retain(|c| !c.trim().is_empty());
+    }
+    content.additional_cpv = content.additional_cpv.iter().map(|c| norm(c)).collect();
+    content.additional_cpv.dedup();
+    content.nuts_codes = content
+        .nuts_codes
+        .iter()
+        .map(|c| c.trim().to_uppercase())
+        .collect();
+    content.nuts_codes.dedup();
+    for opt in [&mut content.contract_nature, &mut content.procedure_type] {
+        if opt.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            *opt = None;
+        }
+    }
+    if content.reserved.trim().is_empty() {
+        content.reserved = "none".into();
+    }
+    for lot in &mut content.lots {
+        lot.title = lot.title.trim().to_owned();
+        lot.description = lot.description.trim().to_owned();
+        lot.cpv_codes.retain(|c| !c.trim().is_empty());
+        lot.cpv_codes = lot.cpv_codes.iter().map(|c| norm(c)).collect();
+    }
+    for criterion in &mut content.criteria {
+        criterion.name = criterion.name.trim().to_owned();
+        criterion.description = criterion.description.trim().to_owned();
+    }
+}
+
+fn cpv_problem(field: &'static str, code: &str, errors: &mut Vec<FieldError>) {
+    if let Err(problem) = cpv::parse(code) {
+        let rule = match problem {
+            cpv::CpvProblem::Format => "cpv_format",
+            cpv::CpvProblem::Unknown => "cpv_unknown",
+            cpv::CpvProblem::CheckDigit => "cpv_check_digit",
+        };
+        errors.push(FieldError::new(field, rule).with("code", code));
+    }
+}
+
+/// Every broken rule of `content` at `now`.
+pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> Vec<FieldError> {
+    let strict = strictness == Strictness::Publish;
+    let mut errors = Vec::new();
+    let required = |errors: &mut Vec<FieldError>, field: &'static str, missing: bool| {
+        if strict && missing {
+            errors.push(FieldError::new(field, "required"));
+        }
+    };
+
+    required(&mut errors, "title", content.title.is_empty());
+    if content.title.chars().count() > MAX_TITLE {
+        errors.push(FieldError::new("title", "too_long").with("max", MAX_TITLE));
+    }
+    required(&mut errors, "description", content.description.is_empty());
+    if content.description.chars().count() > MAX_DESCRIPTION {
+        errors.push(FieldError::new("description", "too_long").with("max", MAX_DESCRIPTION));
+    }
+    if !["da", "en"].contains(&content.language.as_str()) {
+        errors.push(FieldError::new("language", "unknown"));
+    }
+
+    match &content.contract_nature {
+        None => required(&mut errors, "contract_nature", true),
+        Some(code) if !eforms::contract_natures().contains(code) => {
+            errors.push(FieldError::new("contract_nature", "unknown"))
+        }
+        Some(_) => {}
+    }
+    match &content.procedure_type {
+        None => required(&mut errors, "procedure_type", true),
+        Some(code) if !eforms::procedure_types().contains(code) => {
+            errors.push(FieldError::new("procedure_type", "unknown"))
+        }
+        Some(_) => {}
+    }
+
+    match &content.main_cpv {
+        None => required(&mut errors, "main_cpv", true),
+        Some(code) => cpv_problem("main_cpv", code, &mut errors),
+    }
+    if content.additional_cpv.len() > MAX_CODES {
+        errors.push(FieldError::new("additional_cpv", "too_many").with("max", MAX_CODES));
+    }
+    for code in &content.additional_cpv {
+        cpv_problem("additional_cpv", code, &mut errors);
+    }
+
+    required(&mut errors, "nuts_codes", content.nuts_codes.is_empty());
+    for code in &content.nuts_codes {
+        if nuts::find(code).is_none() {
+            errors.push(FieldError::new("nuts_codes", "unknown").with("code", code));
+        }
+    }
+
+    match content.estimated_value_dkk {
+        None => required(&mut errors, "estimated_value_dkk", true),
+        Some(value) if value <= 0 => {
+            errors.push(FieldError::new("estimated_value_dkk", "not_positive"))
+        }
+        Some(_) => {}
+    }
+
+    match content.submission_deadline {
+        None => required(&mut errors, "submission_deadline", true),
+        Some(at) if at <= now => errors.push(FieldError::new("submission_deadline", "in_past")),
+        Some(_) => {}
+    }
+    match content.question_deadline {
+        None => required(&mut errors, "question_deadline", true),
+        Some(at) if at <= now => errors.push(FieldError::new("question_deadline", "in_past")),
+        Some(at) => {
+            if content.submission_deadline.is_some_and(|s| at >= s) {
+                errors.push(FieldError::new("question_deadline", "after_submission"));
+            }
+        }
+    }
+
+    if !eforms::reserved_procurement().contains(&content.reserved) {
+        errors.push(FieldError::new("reserved", "unknown"));
+    } else if strict && content.reserved == "res-pub-ser" {
+        // Article 77(1) of Directive 2014/24/EU: only the listed health,
+        // social and cultural services. A draft may choose the reservation
+        // before its codes; publishing checks them together.
+        let refused: Vec<String> = content
+            .all_cpv()
+            .into_iter()
+            .filter(|c| cpv::find(c).is_some() && !cpv::allows_article_77(c))
+            .collect();
+        if !refused.is_empty() {
+            errors.push(
+                FieldError::new("reserved", "article_77_cpv").with("codes", refused.join(", ")),
+            );
+        }
+    }
+    for code in &content.strategic {
+        if !eforms::strategic_procurement().contains(code) {
+            errors.push(FieldError::new("strategic", "unknown").with("code", code));
+        }
+    }
+
+    if content.lots.len() > MAX_LOTS {
+        errors.push(FieldError::new("lots", "too_many").with("max", MAX_LOTS));
+    }
+    for (i, lot) in content.lots.iter().enumerate() {
+        let n = i + 1;
+        if strict && lot.title.is_empty() {
+            errors.push(FieldError::new("lots", "title_required").with("lot", n));
+        }
+        if lot.title.chars().count() > MAX_TITLE {
+            errors.push(
+                FieldError::new("lots", "title_too_long")
+                    .with("lot", n)
+                    .with("max", MAX_TITLE),
+            );
+        }
+        if lot.description.chars().count() > MAX_DESCRIPTION {
+            errors.push(
+                FieldError::new("lots", "description_too_long")
+                    .with("lot", n)
+                    .with("max", MAX_DESCRIPTION),
+            );
+        }
+        for code in &lot.cpv_codes {
+            if cpv::parse(code).is_err() {
+                errors.push(
+                    FieldError::new("lots", "cpv_unknown")
+                        .with("lot", n)
+                        .with("code", code),
+                );
+            }
+        }
+        if lot.estimated_value_dkk.is_some_and(|v| v <= 0) {
+            errors.push(FieldError::new("lots", "value_not_positive").with("lot", n));
+        }
+    }
+
+    if strict && content.criteria.is_empty() {
+        errors.push(FieldError::new("criteria", "none"));
+    }
+    if content.criteria.len() > MAX_CRITERIA {
+        errors.push(FieldError::new("criteria", "too_many").with("max", MAX_CRITERIA));
+    }
+    for (i, criterion) in content.criteria.iter().enumerate() {
+        let n = i + 1;
+        if strict && criterion.name.is_empty() {
+            errors.push(FieldError::new("criteria", "name_required").with("criterion", n));
+        }
+        if criterion.name.chars().count() > MAX_TITLE {
+            errors.push(
+                FieldError::new("criteria", "name_too_long")
+                    .with("criterion", n)
+                    .with("max", MAX_TITLE),
+            );
+        }
+        if !(1..=100).contains(&criterion.weight) {
+            errors.push(FieldError::new("criteria", "weight_range").with("criterion", n));
+        }
+        for code in &criterion.social_objectives {
+            if !eforms::social_objectives().contains(code) {
+                errors.push(
+                    FieldError::new("criteria", "objective_unknown")
+                        .with("criterion", n)
+                        .with("code", code),
+                );
+            }
+        }
+        if strict
+            && criterion.kind == CriterionKind::Social
+            && criterion.social_objectives.is_empty()
+        {
+            errors.push(FieldError::new("criteria", "objectives_required").with("criterion", n));
+        }
+    }
+    let sum: i32 = content.criteria.iter().map(|c| c.weight).sum();
+    if strict && !content.criteria.is_empty() && sum != 100 {
+        errors.push(FieldError::new("criteria", "weights_sum").with("sum", sum));
+    }
+    errors
+}
+
+/// Something the officer should know but may go ahead with.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Warning {
+    /// `short_period`.
+    pub code: String,
+    pub days: i64,
+    pub minimum: i64,
+}
+
+/// The minimum time from the notice to the submission deadline, in days,
+/// under Directive 2014/24/EU, with submission by electronic means (this
+/// platform is one):
+/// - open procedure: 35 days (Art. 27(1)), minus 5 when tenders are
+///   submitted electronically (Art. 27(4)) = 30;
+/// - restricted procedure: 30 days for requests to participate (Art. 28(1));
+/// - competitive procedure with negotiation: 30 days (Art. 29(1));
+/// - competitive dialogue: 30 days (Art. 30(1));
+/// - innovation partnership: 30 days (Art. 31(1)).
+///
+/// The light regime for social services (Art. 74–76) sets no minimum, and
+/// urgency may shorten these (Art. 27(3), 28(6)); so this warns, never
+/// refuses.
+pub fn minimum_days(procedure_type: &str) -> Option<i64> {
+    match procedure_type {
+        "open" => Some(30),
+        "restricted" | "neg-w-call" | "comp-dial" | "innovation" => Some(30),
+        _ => None,
+    }
+}
+
+pub fn warnings(content: &Content, from: NaiveDateTime) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if let (Some(procedure), Some(deadline)) =
+        (&content.procedure_type, content.submission_deadline)
+        && let Some(minimum) = minimum_days(procedure)
+    {
+        let period = deadline - from;
+        if period < Duration::days(minimum) {
+            warnings.push(Warning {
+                code: "short_period".into(),
+                days: period.num_days().max(0),
+                minimum,
+            });
+        }
+    }
+    warnings
+}
+
+fn text_of_list(list: &[String]) -> String {
+    list.join(", ")
+}
+
+fn text_of_time(at: Option<NaiveDateTime>) -> String {
+    at.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// What changed from `before` to `after`, field by field, in the order the
+/// tender page shows them. Lots and criteria are compared as wholes and
+/// described briefly.
+pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let mut push = |field: &str, a: String, b: String| {
+        if a != b {
+            changes.push(Change {
+                field: field.into(),
+                before: a,
+                after: b,
+            });
+        }
+    };
+    push("title", before.title.clone(), after.title.clone());
+    push(
+        "description",
+        before.description.clone(),
+        after.description.clone(),
+    );
+    push("language", before.language.clone(), after.language.clone());
+    push(
+        "contract_nature",
+        before.contract_nature.clone().unwrap_or_default(),
+        after.contract_nature.clone().unwrap_or_default(),
+    );
+    push(
+        "procedure_type",
+        before.procedure_type.clone().unwrap_or_default(),
+        after.procedure_type.clone().unwrap_or_default(),
+    );
+    push(
+        "main_cpv",
+        before.main_cpv.clone().unwrap_or_default(),
+        after.main_cpv.clone().unwrap_or_default(),
+    );
+    push(
+        "additional_cpv",
+        text_of_list(&before.additional_cpv),
+        text_of_list(&after.additional_cpv),
+    );
+    push(
+        "nuts_codes",
+        text_of_list(&before.nuts_codes),
+        text_of_list(&after.nuts_codes),
+    );
+    push(
+        "estimated_value_dkk",
+        before
+            .estimated_value_dkk
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        after
+            .estimated_value_dkk
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+    );
+    push(
+        "submission_deadline",
+        text_of_time(before.submission_deadline),
+        text_of_time(after.submission_deadline),
+    );
+    push(
+        "question_deadline",
+        text_of_time(before.question_deadline),
+        text_of_time(after.question_deadline),
+    );
+    push("reserved", before.reserved.clone(), after.reserved.clone());
+    push(
+        "strategic",
+        text_of_list(&before.strategic),
+        text_of_list(&after.strategic),
+    );
+    let lots = |c: &Content| {
+        c.lots
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} ({}; {})",
+                    l.title,
+                    l.cpv_codes.join(", "),
+                    l.estimated_value_dkk
+                        .map(|v| format!("{v} DKK"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    push("lots", lots(before), lots(after));
+    let criteria = |c: &Content| {
+        c.criteria
+            .iter()
+            .map(|k| {
+                let objectives = if k.social_objectives.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", k.social_objectives.join(", "))
+                };
+                format!(
+                    "{} {} % ({}){objectives}",
+                    k.name,
+                    k.weight,
+                    k.kind.as_str()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    push("criteria", criteria(before), criteria(after));
+    changes
+}

@@ -1,0 +1,320 @@
+//! The OCDS output judged by the Open Contracting Partnership's own
+//! checker, libcoveocds, offline: the standard from the repository's zip,
+//! the sustainability extension served on loopback.
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use socialbid_tests::{
+    AARHUS_CVR, Backend, KOBENHAVN_CVR, TenderBuilder, TestApp, free_port, on_both_databases,
+    workspace_root,
+};
+
+on_both_databases!(
+    releases_pass_libcoveocds,
+    releases_carry_reserved_participation_and_social_criteria,
+    releases_are_paginated_by_date,
+);
+
+/// `python3 -m http.server` on a free loopback port, killed on drop.
+struct StaticServer {
+    child: Child,
+    port: u16,
+}
+
+impl StaticServer {
+    fn start(dir: &Path) -> StaticServer {
+        let port = free_port();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the extension server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        StaticServer { child, port }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs libcoveocds on `package` with the extension pointed at loopback
+/// and returns its JSON report.
+fn cove(package: &Value) -> Value {
+    let root = workspace_root();
+    let server = StaticServer::start(&root.join("reference/ocds/ocds-sustainability-extension"));
+    let mut package = package.clone();
+    package["extensions"] = json!([format!("http://127.0.0.1:{}/extension.json", server.port)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("package.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&package).unwrap()).unwrap();
+    let output = Command::new("libcoveocds")
+        .arg("--standard-zip")
+        .arg(root.join("reference/ocds/ocds-standard-1.1.5.zip"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg("-d")
+        .arg(&file)
+        .output()
+        .expect("libcoveocds runs (python3 -m pip install libcoveocds)");
+    assert!(
+        output.status.success(),
+        "libcoveocds failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "libcoveocds printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn assert_clean(report: &Value) {
+    assert_eq!(report["validation_errors"], json!([]), "{report:#}");
+    assert_eq!(
+        report["additional_closed_codelist_values"],
+        json!({}),
+        "{report:#}"
+    );
+    let invalid = &report["extensions"]["invalid_extension"];
+    assert!(
+        invalid.is_null() || invalid == &json!({}) || invalid == &json!([]),
+        "{report:#}"
+    );
+    assert!(
+        report["extensions"]["extensions"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "the sustainability extension was read: {report:#}"
+    );
+}
+
+/// A varied set of tenders: plain, reserved (both articles), with lots,
+/// amended, cancelled, one from another authority, and a draft.
+async fn seed(app: &TestApp) -> Vec<i64> {
+    let aarhus = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let kk = app.officer("ole@kk.dk", KOBENHAVN_CVR).await;
+    let plain = TenderBuilder::new(app).publish(app, &aarhus).await;
+    let ws = TenderBuilder::new(app)
+        .set("reserved", json!("res-ws"))
+        .with_lots()
+        .publish(app, &aarhus)
+        .await;
+    let art77 = TenderBuilder::new(app)
+        .article_77()
+        .set("procedure_type", json!("neg-wo-call"))
+        .set(
+            "criteria",
+            json!([
+                {"name": "Pris", "kind": "price", "weight": 40},
+                {"name": "Tilgængelighed", "kind": "social", "weight": 30, "social_objectives": ["acc-all", "opp"]},
+                {"name": "Arbejdsvilkår", "kind": "social", "weight": 30, "social_objectives": ["work-cond"]}
+            ]),
+        )
+        .publish(app, &kk)
+        .await;
+    let amended_builder = TenderBuilder::new(app).set("contract_nature", json!("supplies"));
+    let amended = amended_builder.publish(app, &aarhus).await;
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{amended}/amend"),
+            Some(&aarhus.access_token),
+            Some(json!({"reason": "Længere frist", "tender": amended_builder.set("submission_deadline", json!(socialbid_tests::in_days(app, 50))).body})),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let cancelled = TenderBuilder::new(app).publish(app, &kk).await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/tenders/{cancelled}/cancel"),
+        Some(&kk.access_token),
+        Some(json!({"reason": "Behovet er bortfaldet"})),
+    )
+    .await;
+    TenderBuilder::new(app).draft(app, &aarhus).await;
+    vec![plain, ws, art77, amended, cancelled]
+}
+
+async fn releases_pass_libcoveocds(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let ids = seed(&app).await;
+    let all = app
+        .api(Method::GET, "/api/v1/ocds/releases", None, None)
+        .await;
+    assert_eq!(all.status, StatusCode::OK);
+    let package = all.json();
+    // 5 published versions, 1 amendment, 1 cancellation; the draft is not there.
+    assert_eq!(package["releases"].as_array().unwrap().len(), 7);
+    assert_clean(&cove(&package));
+    for id in ids {
+        let one = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/tenders/{id}/ocds"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(one.status, StatusCode::OK);
+        assert_clean(&cove(&one.json()));
+    }
+}
+
+async fn releases_carry_reserved_participation_and_social_criteria(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let ids = seed(&app).await;
+    let ws = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[1]),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let tender = &ws["releases"][0]["tender"];
+    assert_eq!(tender["hasSustainability"], true);
+    let sustainability = tender["sustainability"].as_array().unwrap();
+    assert!(
+        sustainability
+            .iter()
+            .any(|s| s["strategies"] == json!(["reservedParticipation"])
+                && s["goal"] == "social.disadvantagedEmploymentOpportunities")
+    );
+    assert!(
+        sustainability
+            .iter()
+            .any(|s| s["strategies"] == json!(["awardCriteria"]))
+    );
+    assert_eq!(
+        ws["releases"][0]["ocid"],
+        format!("ocds-socialbid-{}", ids[1])
+    );
+    assert_eq!(
+        tender["value"],
+        json!({"amount": 2_400_000, "currency": "DKK"})
+    );
+
+    let art77 = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[2]),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let goals: Vec<&str> = art77["releases"][0]["tender"]["sustainability"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["goal"].as_str().unwrap())
+        .collect();
+    assert!(goals.contains(&"social.accessibility"), "{goals:?}");
+    assert!(goals.contains(&"social.laborRightsPromotion"), "{goals:?}");
+    assert_eq!(
+        art77["releases"][0]["tender"]["procurementMethod"],
+        "limited"
+    );
+    assert_eq!(
+        art77["releases"][0]["buyer"]["id"],
+        format!("DK-CVR-{KOBENHAVN_CVR}")
+    );
+
+    let amended = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[3]),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(amended["releases"][1]["tag"], json!(["tenderAmendment"]));
+    assert_eq!(
+        amended["releases"][1]["tender"]["amendments"][0]["rationale"],
+        "Længere frist"
+    );
+    let cancelled = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[4]),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        cancelled["releases"][1]["tag"],
+        json!(["tenderCancellation"])
+    );
+    assert_eq!(cancelled["releases"][1]["tender"]["status"], "cancelled");
+}
+
+async fn releases_are_paginated_by_date(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let first = TenderBuilder::new(&app).publish(&app, &officer).await;
+    app.state.clock.advance(chrono::Duration::hours(2));
+    let since = (app.now() - chrono::Duration::minutes(1))
+        .and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let officer = app.relogin(&officer).await;
+    let second = TenderBuilder::new(&app).publish(&app, &officer).await;
+    let recent = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/ocds/releases?since={}", since.replace('+', "%2B")),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let ocids: Vec<&str> = recent["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ocid"].as_str().unwrap())
+        .collect();
+    assert_eq!(ocids, [format!("ocds-socialbid-{second}")]);
+    let everything = app
+        .api(Method::GET, "/api/v1/ocds/releases?page=1", None, None)
+        .await
+        .json();
+    assert_eq!(
+        everything["releases"][0]["ocid"],
+        format!("ocds-socialbid-{first}")
+    );
+    assert!(everything.get("links").is_none(), "one page only");
+    let beyond = app
+        .api(Method::GET, "/api/v1/ocds/releases?page=2", None, None)
+        .await
+        .json();
+    assert_eq!(beyond["releases"], json!([]));
+}

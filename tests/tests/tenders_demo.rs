@@ -1,0 +1,62 @@
+//! `socialbid demo` fills an empty database with a believable picture of
+//! tenders, and running it again adds nothing.
+
+use axum::http::Method;
+use socialbid_tests::{Backend, TestApp, on_both_databases};
+
+on_both_databases!(the_demo_seeds_tenders_once);
+
+async fn the_demo_seeds_tenders_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    socialbid::demo::run(&app.state).await.expect("demo runs");
+    let list = app
+        .api(Method::GET, "/api/v1/tenders?per_page=100", None, None)
+        .await
+        .json();
+    let total = list["total"].as_i64().unwrap();
+    assert!(total >= 24, "a few dozen published tenders: {total}");
+    let items = list["items"].as_array().unwrap();
+    assert!(items.iter().any(|t| t["reserved"] == "res-ws"));
+    assert!(items.iter().any(|t| t["reserved"] == "res-pub-ser"));
+    assert!(
+        items
+            .iter()
+            .all(|t| t["social_weight"].as_i64().unwrap() >= 25)
+    );
+    let authorities: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|t| t["authority_name"].as_str().unwrap())
+        .collect();
+    assert!(authorities.len() >= 4, "{authorities:?}");
+    // Some have lots, answered questions and a change log.
+    let mut lots = 0;
+    let mut answered = 0;
+    let mut amended = 0;
+    for item in items {
+        let tender = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/tenders/{}", item["id"]),
+                None,
+                None,
+            )
+            .await
+            .json();
+        lots += usize::from(!tender["lots"].as_array().unwrap().is_empty());
+        answered += usize::from(!tender["questions"].as_array().unwrap().is_empty());
+        amended += usize::from(tender["versions"].as_array().unwrap().len() > 1);
+    }
+    assert!(
+        lots >= 3 && answered >= 3 && amended >= 3,
+        "{lots} {answered} {amended}"
+    );
+
+    socialbid::demo::run(&app.state)
+        .await
+        .expect("demo runs again");
+    let again = app
+        .api(Method::GET, "/api/v1/tenders?per_page=1", None, None)
+        .await
+        .json();
+    assert_eq!(again["total"].as_i64().unwrap(), total, "idempotent");
+}
