@@ -16,5 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod moderation;
+pub mod profiles;
 pub mod router;
 pub mod web;

@@ -1,0 +1,1 @@
+//! Moderation as JSON under `/api/v1/admin` (admins only).
