@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
 use crate::web::{errors, headers, health, lang, metrics, static_files};
-use crate::{accounts, admin};
+use crate::{accounts, admin, moderation, profiles};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,7 @@ use crate::{accounts, admin};
         (name = "accounts", description = "Registration, verification, password, personal data"),
         (name = "auth", description = "Log in, refresh, log out"),
         (name = "admin", description = "Admins only"),
+        (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -61,6 +62,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::api::routes())
         .merge(admin::api::routes())
+        .merge(profiles::api::routes())
+        .merge(moderation::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -73,6 +76,8 @@ pub fn router(app: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
         .merge(accounts::pages::routes())
         .merge(admin::pages::routes())
+        .merge(profiles::pages::routes())
+        .merge(moderation::pages::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

@@ -1,1 +1,4 @@
 //! Profile pages.
+use axum::Router;
+use crate::app::AppState;
+pub fn routes() -> Router<AppState> { Router::new() }
