@@ -1,6 +1,7 @@
 //! Everything stored about a person, for the right of access (GDPR article
-//! 15): the account, the authority, sessions, links mailed, failed logins
-//! and audit entries. Secrets (password and token hashes) are left out.
+//! 15): the account, the authority, sessions, links mailed, failed logins,
+//! audit entries and the organisation the person is a member of. Secrets
+//! (password and token hashes) are left out.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -20,6 +21,8 @@ pub struct Export {
     email_links: Vec<EmailLink>,
     failed_logins: Vec<FailedLogin>,
     audit_log: Vec<AuditEntry>,
+    /// The organisation the person is a member of, as its members see it.
+    organisation: Option<crate::profiles::service::OrganisationView>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +122,7 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                     audit_log::created_at,
                 ))
                 .load(conn)?;
+            let organisation = crate::profiles::service::export_for(conn, user_id)?;
             Ok::<_, AppError>(Export {
                 exported_at: now,
                 account: Account {
@@ -139,6 +143,7 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                 email_links,
                 failed_logins,
                 audit_log,
+                organisation,
             })
         })
         .await

@@ -162,7 +162,7 @@ pub async fn decide(
                     reason.as_deref(),
                     now,
                 )?;
-                let name = org.draft()?.name;
+                let name = org.draft()?.organisation_name;
                 let members: Vec<accounts::User> = organisation_members::table
                     .inner_join(users::table)
                     .filter(organisation_members::organisation_id.eq(org.id))
@@ -235,7 +235,7 @@ pub async fn queue(app: &AppState) -> AppResult<Queue> {
                 let view = OrganisationView::new(&org)?;
                 pending.push(QueueItem {
                     id: org.id,
-                    name: view.profile.name,
+                    name: view.profile.organisation_name,
                     cvr: view.profile.cvr,
                     first_submission: view.approved_facts.is_none(),
                     changed_facts: view.changed_facts,

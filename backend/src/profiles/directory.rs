@@ -221,7 +221,7 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
                 if let Some(p) = org.public_profile()? {
                     items.push(ProfileSummary {
                         id: org.id,
-                        name: p.name,
+                        name: p.organisation_name,
                         cvr: p.cvr,
                         legal_form: p.legal_form,
                         mission: p.mission,

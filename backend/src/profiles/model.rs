@@ -35,7 +35,7 @@ pub const LEGAL_FORMS: [&str; 8] = [
 /// their lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProfileData {
-    pub name: String,
+    pub organisation_name: String,
     pub cvr: String,
     pub legal_form: String,
     pub rsv_registered: bool,
@@ -68,7 +68,7 @@ pub struct ProfileData {
 /// until then the last approved facts stay public.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VerifiedFacts {
-    pub name: String,
+    pub organisation_name: String,
     pub cvr: String,
     pub rsv_registered: bool,
     pub rsv_registered_on: Option<NaiveDate>,
@@ -81,7 +81,7 @@ pub struct VerifiedFacts {
 impl ProfileData {
     pub fn facts(&self) -> VerifiedFacts {
         VerifiedFacts {
-            name: self.name.clone(),
+            organisation_name: self.organisation_name.clone(),
             cvr: self.cvr.clone(),
             rsv_registered: self.rsv_registered,
             rsv_registered_on: self.rsv_registered_on,
@@ -96,7 +96,7 @@ impl ProfileData {
     /// the public sees while a change waits for review.
     pub fn with_facts(&self, facts: &VerifiedFacts) -> ProfileData {
         ProfileData {
-            name: facts.name.clone(),
+            organisation_name: facts.organisation_name.clone(),
             cvr: facts.cvr.clone(),
             rsv_registered: facts.rsv_registered,
             rsv_registered_on: facts.rsv_registered_on,
@@ -122,8 +122,8 @@ impl VerifiedFacts {
     /// The names of the facts that differ: what the admin must check.
     pub fn changed_fields(&self, other: &VerifiedFacts) -> Vec<&'static str> {
         let mut changed = Vec::new();
-        if self.name != other.name {
-            changed.push("name");
+        if self.organisation_name != other.organisation_name {
+            changed.push("organisation_name");
         }
         if self.cvr != other.cvr {
             changed.push("cvr");
@@ -152,7 +152,7 @@ impl VerifiedFacts {
 #[serde(default, deny_unknown_fields)]
 pub struct ProfileInput {
     #[schema(example = "Café Lyst ApS")]
-    pub name: String,
+    pub organisation_name: String,
     /// 8 digits with a valid modulus-11 check; one profile per CVR number.
     #[schema(example = "12345674")]
     pub cvr: String,
@@ -245,7 +245,7 @@ impl ProfileInput {
     /// Checks every field and returns the profile, or every broken rule.
     pub fn validate(&self, today: NaiveDate) -> Result<ProfileData, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = text(&mut errors, "name", &self.name, true, MAX_NAME);
+        let name = text(&mut errors, "organisation_name", &self.organisation_name, true, MAX_NAME);
         let cvr = check_cvr("cvr", &self.cvr).unwrap_or_else(|e| {
             errors.push(e);
             String::new()
@@ -403,7 +403,7 @@ impl ProfileInput {
             return Err(errors);
         }
         Ok(ProfileData {
-            name,
+            organisation_name: name,
             cvr,
             legal_form,
             rsv_registered: self.rsv_registered,
@@ -433,7 +433,7 @@ impl ProfileInput {
 impl From<&ProfileData> for ProfileInput {
     fn from(p: &ProfileData) -> ProfileInput {
         ProfileInput {
-            name: p.name.clone(),
+            organisation_name: p.organisation_name.clone(),
             cvr: p.cvr.clone(),
             legal_form: p.legal_form.clone(),
             rsv_registered: p.rsv_registered,

@@ -231,7 +231,7 @@ pub fn write_index(conn: &mut DbConn, org_id: i64, profile: &ProfileData, facts:
     }
     diesel::update(organisations::table.find(org_id))
         .set((
-            organisations::public_name.eq(facts.map(|f| f.name.clone())),
+            organisations::public_name.eq(facts.map(|f| f.organisation_name.clone())),
             organisations::public_rsv.eq(facts.is_some_and(|f| f.rsv_registered)),
             organisations::public_res_ws.eq(facts.is_some_and(|f| f.reserved_res_ws)),
             organisations::public_res_pub_ser.eq(facts.is_some_and(|f| f.reserved_res_pub_ser)),
@@ -482,7 +482,7 @@ pub async fn invite(app: &AppState, user: &AuthUser, organisation_id: i64, email
                     ))
                     .returning(organisation_invitations::id)
                     .get_result(conn)?;
-                let name = org.draft()?.name;
+                let name = org.draft()?.organisation_name;
                 mail::queue(
                     conn,
                     &email,
@@ -550,7 +550,7 @@ pub async fn invitation_organisation(app: &AppState, token: String) -> AppResult
     app.db
         .run(move |conn| {
             let info = find_invitation(conn, &token, now)?;
-            let name = find(conn, info.organisation_id)?.draft()?.name;
+            let name = find(conn, info.organisation_id)?.draft()?.organisation_name;
             Ok((info, name))
         })
         .await

@@ -44,7 +44,7 @@ pub struct PageMeta {
 
 /// Success banners a redirect may ask for with `?notice=...`; anything else
 /// is ignored, so a link cannot put arbitrary words on a page.
-const NOTICES: [&str; 7] = [
+const NOTICES: [&str; 20] = [
     "logged_in",
     "logged_out",
     "password_changed",
@@ -52,6 +52,20 @@ const NOTICES: [&str; 7] = [
     "email_verified",
     "officer_approved",
     "officer_rejected",
+    // Profiles and moderation.
+    "profile_submitted",
+    "profile_saved",
+    "flag_sent",
+    "invitation_sent",
+    "invitation_accepted",
+    "organisation_left",
+    "organisation_deleted",
+    "profile_approved",
+    "profile_rejected",
+    "profile_changes_requested",
+    "profile_suspended",
+    "profile_unsuspended",
+    "flag_resolved",
 ];
 
 pub struct Page {
