@@ -77,8 +77,8 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts");
-const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts");
+const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "profiles");
+const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "profiles");
 
 fn merge(files: &[(&str, &str)]) -> Catalogue {
     let mut all = Catalogue::new();

@@ -58,7 +58,7 @@ async fn review_view(
             "state": org.state,
             "reason": org.reason,
             "public": org.public,
-            "pending": org.state == "pending",
+            "is_pending": org.state == "pending",
             "can_suspend": org.approved_facts.is_some() && org.state != "suspended",
             "suspended": org.state == "suspended",
             "changed_facts": org.changed_facts,

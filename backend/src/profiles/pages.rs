@@ -132,6 +132,16 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
 
 // ---------- The directory ----------
 
+/// The first `max` characters, cut at a word, with an ellipsis.
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
 #[derive(Serialize)]
 struct Link {
     label: String,
@@ -279,7 +289,7 @@ async fn directory_page(
                     json!({
                         "id": p.id,
                         "name": p.name,
-                        "mission": p.mission,
+                        "excerpt": excerpt(&p.mission, 240),
                         "legal_form": p.legal_form,
                         "rsv_registered": p.rsv_registered,
                         "reserved_res_ws": p.reserved_res_ws,
@@ -870,7 +880,9 @@ async fn invitation_view(
     let html = page.render(
         "pages/profiles/invitation.html",
         json!({
-            "token": token, "organisation": organisation, "invited_email": email,
+            "token": token, "organisation_name": organisation, "invited_email": email,
+            "login_href": format!("/login?next={}", url::form_urlencoded::byte_serialize(
+                format!("/invitations/accept?token={token}").as_bytes()).collect::<String>()),
             "problem": problem, "errors": errors, "values": {},
         }),
     )?;
