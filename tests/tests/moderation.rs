@@ -662,10 +662,13 @@ async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
         .page(Method::GET, "/admin/audit-log?action=profile.reject", &jar, None)
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
-    let html = page.text();
+    let html = page.text().replace("&#x2f;", "/").replace("&amp;", "&");
     assert!(html.contains("Forkert CVR"));
     assert!(html.contains("1 hændelser"), "the count");
-    assert!(html.contains("href=\"/admin/audit-log\""), "the chip removes the filter");
+    assert!(
+        html.contains("class=\"filter-chip\" href=\"/admin/audit-log\""),
+        "the chip removes the filter"
+    );
     assert!(!html.contains(">Klager<"), "filtered out");
 }
 
