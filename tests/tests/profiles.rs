@@ -20,6 +20,7 @@ on_both_databases!(
     the_export_includes_the_organisation,
     register_an_organisation_with_the_form,
     the_directory_page_filters_with_chips_count_and_pages,
+    the_demo_has_enterprises_in_every_state_and_runs_twice,
 );
 
 async fn an_invalid_cvr_is_refused_saying_why(backend: Backend) {
@@ -691,4 +692,45 @@ async fn the_directory_page_filters_with_chips_count_and_pages(backend: Backend)
     let bad = app.page(Method::GET, "/profiles?cpv=rengøring", "", None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().contains("CPV-koden rengøring findes ikke"));
+}
+
+async fn the_demo_has_enterprises_in_every_state_and_runs_twice(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    socialbid::demo::run(&app.state).await.expect("demo");
+    let public = app.api(Method::GET, "/api/v1/profiles", None, None).await.json();
+    let first_total = public["total"].as_i64().unwrap();
+    assert!(first_total >= 20, "{public}");
+    socialbid::demo::run(&app.state).await.expect("demo again");
+    let again = app.api(Method::GET, "/api/v1/profiles", None, None).await.json();
+    assert_eq!(again["total"].as_i64().unwrap(), first_total, "nothing added twice");
+    let states = app
+        .state
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            use socialbid::db::schema::organisations;
+            let rows: Vec<(String, Option<chrono::NaiveDateTime>, Option<String>)> = organisations::table
+                .select((organisations::review_state, organisations::suspended_at, organisations::approved_facts))
+                .load(conn)?;
+            Ok::<_, socialbid::error::AppError>(rows)
+        })
+        .await
+        .unwrap();
+    assert!(states.len() >= 30);
+    for state in ["pending", "approved", "rejected", "changes_requested"] {
+        assert!(states.iter().any(|(s, _, _)| s == state), "{state}");
+    }
+    assert!(states.iter().any(|(_, suspended, _)| suspended.is_some()), "suspended");
+    assert!(
+        states.iter().any(|(s, _, facts)| s == "pending" && facts.is_some()),
+        "an approved profile with a change waiting"
+    );
+    // The directory filters find demo enterprises along the trees.
+    assert!(!app.directory_names("cpv=853&nuts=DK").await.is_empty());
+    let admin = app.admin("admin2@socialbid.dk").await;
+    let queue = app
+        .api(Method::GET, "/api/v1/admin/profiles", Some(&admin.access_token), None)
+        .await
+        .json();
+    assert!(!queue["flags"].as_array().unwrap().is_empty(), "a flag waits");
 }

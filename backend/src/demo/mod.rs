@@ -3,6 +3,7 @@
 //! nothing: every piece checks whether it is already there.
 
 mod people;
+pub mod profiles;
 
 use crate::app::AppState;
 
@@ -18,6 +19,14 @@ pub struct Login {
 
 /// Seeds what is missing and returns the logins to print.
 pub async fn run(app: &AppState) -> anyhow::Result<Vec<Login>> {
-    let logins = people::seed(app).await?;
+    let mut logins = people::seed(app).await?;
+    let enterprises = profiles::seed(app).await?;
+    logins.push(Login {
+        role: "profiles",
+        email: "kontakt@<name>.socialbid.demo".into(),
+        note: format!(
+            "{enterprises} social enterprises in every moderation state; see /profiles and /admin/profiles"
+        ),
+    });
     Ok(logins)
 }
