@@ -99,12 +99,7 @@ impl TestApp {
     }
 
     /// A registered and approved organisation.
-    pub async fn approved_organisation(
-        &self,
-        member: &Person,
-        admin: &Person,
-        body: Value,
-    ) -> i64 {
+    pub async fn approved_organisation(&self, member: &Person, admin: &Person, body: Value) -> i64 {
         let id = self.organisation_with(member, body).await;
         self.decide(admin, id, "approve", None).await;
         id
@@ -113,7 +108,12 @@ impl TestApp {
     /// The names in the public directory for `query` (`cpv=853&nuts=DK01`).
     pub async fn directory_names(&self, query: &str) -> Vec<String> {
         let response = self
-            .api(Method::GET, &format!("/api/v1/profiles?{query}"), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/profiles?{query}"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
         let mut names: Vec<String> = response.json()["items"]
@@ -137,7 +137,12 @@ impl TestApp {
                 None,
             )
             .await;
-        assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.text());
+        assert_eq!(
+            response.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            response.text()
+        );
         officer
     }
 }

@@ -34,7 +34,12 @@ async fn public_name(app: &TestApp, id: i64) -> Option<String> {
         .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
         .await;
     match response.status {
-        StatusCode::OK => Some(response.json()["organisation_name"].as_str().unwrap().to_owned()),
+        StatusCode::OK => Some(
+            response.json()["organisation_name"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ),
         StatusCode::NOT_FOUND => None,
         other => panic!("{other}: {}", response.text()),
     }
@@ -75,7 +80,9 @@ async fn the_whole_state_machine(backend: Backend) {
         )
         .await;
     assert_eq!(invited.status, StatusCode::ACCEPTED, "{}", invited.text());
-    let token = app.link_token("bo@cafe-lyst.dk", "/invitations/accept").await;
+    let token = app
+        .link_token("bo@cafe-lyst.dk", "/invitations/accept")
+        .await;
     let joined = app
         .api(
             Method::POST,
@@ -92,8 +99,13 @@ async fn the_whole_state_machine(backend: Backend) {
     assert!(app.directory_names("").await.is_empty());
 
     // Rejected with a reason: both members are told, each in their language.
-    app.decide(&admin, id, "reject", Some("CVR-nummeret tilhører en anden virksomhed"))
-        .await;
+    app.decide(
+        &admin,
+        id,
+        "reject",
+        Some("CVR-nummeret tilhører en anden virksomhed"),
+    )
+    .await;
     let mine = state_of(&app, &anna).await;
     assert_eq!(mine["state"], "rejected");
     assert_eq!(mine["reason"], "CVR-nummeret tilhører en anden virksomhed");
@@ -101,13 +113,29 @@ async fn the_whole_state_machine(backend: Backend) {
     app.run_jobs().await;
     let to_anna = app.mails_to("anna@cafe-lyst.dk");
     let rejected = to_anna.last().unwrap();
-    assert!(rejected.subject.contains("Afgørelse"), "{}", rejected.subject);
+    assert!(
+        rejected.subject.contains("Afgørelse"),
+        "{}",
+        rejected.subject
+    );
     assert!(rejected.text.contains("afvist"), "{}", rejected.text);
-    assert!(rejected.text.contains("CVR-nummeret tilhører en anden virksomhed"));
+    assert!(
+        rejected
+            .text
+            .contains("CVR-nummeret tilhører en anden virksomhed")
+    );
     let to_bo = app.mails_to("bo@cafe-lyst.dk");
     let rejected_en = to_bo.last().unwrap();
-    assert!(rejected_en.subject.contains("Decision"), "{}", rejected_en.subject);
-    assert!(rejected_en.text.contains("rejected"), "{}", rejected_en.text);
+    assert!(
+        rejected_en.subject.contains("Decision"),
+        "{}",
+        rejected_en.subject
+    );
+    assert!(
+        rejected_en.text.contains("rejected"),
+        "{}",
+        rejected_en.text
+    );
 
     // The member fixes it: pending again; the admin asks for changes.
     let fixed = app
@@ -120,8 +148,13 @@ async fn the_whole_state_machine(backend: Backend) {
         .await;
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text());
     assert_eq!(fixed.json()["state"], "pending");
-    app.decide(&admin, id, "request-changes", Some("Tilføj datoen for RSV-registreringen"))
-        .await;
+    app.decide(
+        &admin,
+        id,
+        "request-changes",
+        Some("Tilføj datoen for RSV-registreringen"),
+    )
+    .await;
     assert_eq!(state_of(&app, &anna).await["state"], "changes_requested");
     app.run_jobs().await;
     assert!(
@@ -144,10 +177,19 @@ async fn the_whole_state_machine(backend: Backend) {
     assert_eq!(again.json()["state"], "pending");
     app.decide(&admin, id, "approve", None).await;
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
-    assert_eq!(public_name(&app, id).await.as_deref(), Some("Café Lyst ApS"));
+    assert_eq!(
+        public_name(&app, id).await.as_deref(),
+        Some("Café Lyst ApS")
+    );
     assert_eq!(app.directory_names("").await, vec!["Café Lyst ApS"]);
     app.run_jobs().await;
-    assert!(app.mails_to("bo@cafe-lyst.dk").last().unwrap().text.contains("approved"));
+    assert!(
+        app.mails_to("bo@cafe-lyst.dk")
+            .last()
+            .unwrap()
+            .text
+            .contains("approved")
+    );
 
     // A change to a fact that is not verified is public at once.
     let mut body = profile_body("Café Lyst ApS", &cvr(2));
@@ -180,19 +222,38 @@ async fn the_whole_state_machine(backend: Backend) {
         .json();
     assert_eq!(renamed["state"], "pending");
     assert_eq!(renamed["changed_facts"], json!(["organisation_name"]));
-    assert_eq!(public_name(&app, id).await.as_deref(), Some("Café Lyst ApS"));
+    assert_eq!(
+        public_name(&app, id).await.as_deref(),
+        Some("Café Lyst ApS")
+    );
     assert_eq!(app.directory_names("").await, vec!["Café Lyst ApS"]);
     let queue = app
-        .api(Method::GET, "/api/v1/admin/profiles", Some(&admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/profiles",
+            Some(&admin.access_token),
+            None,
+        )
         .await
         .json();
-    assert_eq!(queue["pending"][0]["changed_facts"], json!(["organisation_name"]));
+    assert_eq!(
+        queue["pending"][0]["changed_facts"],
+        json!(["organisation_name"])
+    );
     assert_eq!(queue["pending"][0]["first_submission"], false);
 
     // Rejecting the change keeps the approved version public.
-    app.decide(&admin, id, "reject", Some("Navnet står ikke i CVR-registret"))
-        .await;
-    assert_eq!(public_name(&app, id).await.as_deref(), Some("Café Lyst ApS"));
+    app.decide(
+        &admin,
+        id,
+        "reject",
+        Some("Navnet står ikke i CVR-registret"),
+    )
+    .await;
+    assert_eq!(
+        public_name(&app, id).await.as_deref(),
+        Some("Café Lyst ApS")
+    );
     // Approving a later attempt makes the new name public.
     app.api(
         Method::PUT,
@@ -213,7 +274,10 @@ async fn the_whole_state_machine(backend: Backend) {
     assert_eq!(public_name(&app, id).await, None);
     assert!(app.directory_names("").await.is_empty());
     let page = app.page(Method::GET, "/profiles", "", None).await;
-    assert!(!page.text().contains("Café Lyst"), "the directory page hides it");
+    assert!(
+        !page.text().contains("Café Lyst"),
+        "the directory page hides it"
+    );
     let mine = state_of(&app, &anna).await;
     assert_eq!(mine["state"], "suspended");
     assert_eq!(mine["reason"], "Klager over manglende løn");
@@ -257,7 +321,11 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
     for decision in ["reject", "request-changes"] {
         for body in [json!({}), json!({ "reason": "   " })] {
             let refused = call(decision, Some(body)).await;
-            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{decision}");
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{decision}"
+            );
             assert_eq!(refused.json()["error"]["fields"][0]["field"], "reason");
             assert_eq!(refused.json()["error"]["fields"][0]["code"], "required");
         }
@@ -273,7 +341,9 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
     // Approved: no second approval, rejection or request for changes.
     assert_eq!(call("approve", None).await.status, StatusCode::CONFLICT);
     assert_eq!(
-        call("reject", Some(json!({ "reason": "Nej" }))).await.status,
+        call("reject", Some(json!({ "reason": "Nej" })))
+            .await
+            .status,
         StatusCode::CONFLICT
     );
     assert_eq!(
@@ -283,10 +353,16 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
         StatusCode::CONFLICT
     );
     let suspend = call("suspend", Some(json!({}))).await;
-    assert_eq!(suspend.status, StatusCode::UNPROCESSABLE_ENTITY, "a suspension needs a reason");
+    assert_eq!(
+        suspend.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a suspension needs a reason"
+    );
     app.decide(&admin, id, "suspend", Some("Snyd")).await;
     assert_eq!(
-        call("suspend", Some(json!({ "reason": "Igen" }))).await.status,
+        call("suspend", Some(json!({ "reason": "Igen" })))
+            .await
+            .status,
         StatusCode::CONFLICT
     );
     let unknown = app
@@ -331,7 +407,12 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
 /// (method, path, body) of every endpoint a member of organisation `id` may call.
 fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>, StatusCode)> {
     vec![
-        (Method::GET, format!("/api/v1/profiles/{id}/members"), None, StatusCode::OK),
+        (
+            Method::GET,
+            format!("/api/v1/profiles/{id}/members"),
+            None,
+            StatusCode::OK,
+        ),
         (
             Method::POST,
             format!("/api/v1/profiles/{id}/invitations"),
@@ -350,7 +431,12 @@ fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>,
             None,
             StatusCode::CONFLICT,
         ),
-        (Method::DELETE, format!("/api/v1/profiles/{id}"), None, StatusCode::NO_CONTENT),
+        (
+            Method::DELETE,
+            format!("/api/v1/profiles/{id}"),
+            None,
+            StatusCode::NO_CONTENT,
+        ),
     ]
 }
 
@@ -369,14 +455,34 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         .await;
 
     // Public: anyone reads the directory and an approved profile.
-    for token in [None, Some(&other.access_token), Some(&officer.access_token), Some(&admin.access_token)] {
-        let list = app.api(Method::GET, "/api/v1/profiles", token.map(|t| t.as_str()), None).await;
+    for token in [
+        None,
+        Some(&other.access_token),
+        Some(&officer.access_token),
+        Some(&admin.access_token),
+    ] {
+        let list = app
+            .api(
+                Method::GET,
+                "/api/v1/profiles",
+                token.map(|t| t.as_str()),
+                None,
+            )
+            .await;
         assert_eq!(list.status, StatusCode::OK);
         let one = app
-            .api(Method::GET, &format!("/api/v1/profiles/{id}"), token.map(|t| t.as_str()), None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/profiles/{id}"),
+                token.map(|t| t.as_str()),
+                None,
+            )
             .await;
         assert_eq!(one.status, StatusCode::OK);
-        assert!(one.json().get("members").is_none(), "no personal data of members");
+        assert!(
+            one.json().get("members").is_none(),
+            "no personal data of members"
+        );
         assert!(!one.text().contains("anna@cafe-lyst.dk"));
     }
 
@@ -394,10 +500,20 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         }
     };
     assert_eq!(create(None).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(create(Some(officer.access_token.clone())).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(create(Some(admin.access_token.clone())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        create(Some(officer.access_token.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        create(Some(admin.access_token.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
     let second = create(Some(anna.access_token.clone())).await;
-    assert_eq!(second.status, StatusCode::CONFLICT, "one organisation per person");
+    assert_eq!(
+        second.status,
+        StatusCode::CONFLICT,
+        "one organisation per person"
+    );
     assert_eq!(second.error_code(), "already_member");
     for (token, status) in [
         (None, StatusCode::UNAUTHORIZED),
@@ -406,7 +522,12 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         (Some(&anna.access_token), StatusCode::OK),
     ] {
         let mine = app
-            .api(Method::GET, "/api/v1/profiles/mine", token.map(|t| t.as_str()), None)
+            .api(
+                Method::GET,
+                "/api/v1/profiles/mine",
+                token.map(|t| t.as_str()),
+                None,
+            )
             .await;
         assert_eq!(mine.status, status, "GET /profiles/mine");
     }
@@ -451,24 +572,53 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
     // this order (the last deletes the organisation).
     for (method, path, body, member_status) in member_endpoints(id, &cvr(1)) {
         let anonymous = app.api(method.clone(), &path, None, body.clone()).await;
-        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        assert_eq!(
+            anonymous.status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}"
+        );
         for (who, token) in [
             ("officer", &officer.access_token),
             ("admin", &admin.access_token),
         ] {
-            let refused = app.api(method.clone(), &path, Some(token), body.clone()).await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{method} {path} as {who}");
+            let refused = app
+                .api(method.clone(), &path, Some(token), body.clone())
+                .await;
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "{method} {path} as {who}"
+            );
             assert_eq!(refused.error_code(), "wrong_role");
         }
         let stranger = app
-            .api(method.clone(), &path, Some(&other.access_token), body.clone())
+            .api(
+                method.clone(),
+                &path,
+                Some(&other.access_token),
+                body.clone(),
+            )
             .await;
-        assert_eq!(stranger.status, StatusCode::FORBIDDEN, "{method} {path} as another member");
+        assert_eq!(
+            stranger.status,
+            StatusCode::FORBIDDEN,
+            "{method} {path} as another member"
+        );
         assert_eq!(stranger.error_code(), "not_member");
         let member = app
-            .api(method.clone(), &path, Some(&anna.access_token), body.clone())
+            .api(
+                method.clone(),
+                &path,
+                Some(&anna.access_token),
+                body.clone(),
+            )
             .await;
-        assert_eq!(member.status, member_status, "{method} {path}: {}", member.text());
+        assert_eq!(
+            member.status,
+            member_status,
+            "{method} {path}: {}",
+            member.text()
+        );
     }
     // Deleted: gone for everyone, the members too.
     assert_eq!(
@@ -478,9 +628,14 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.api(Method::GET, &format!("/api/v1/profiles/{id}/members"), Some(&anna.access_token), None)
-            .await
-            .status,
+        app.api(
+            Method::GET,
+            &format!("/api/v1/profiles/{id}/members"),
+            Some(&anna.access_token),
+            None
+        )
+        .await
+        .status,
         StatusCode::NOT_FOUND
     );
 }
@@ -491,12 +646,36 @@ fn admin_endpoints(id: i64, flag: i64) -> Vec<(Method, String, Option<Value>)> {
         (Method::GET, "/api/v1/admin/profiles".into(), None),
         (Method::GET, format!("/api/v1/admin/profiles/{id}"), None),
         (Method::GET, "/api/v1/admin/audit-log".into(), None),
-        (Method::POST, format!("/api/v1/admin/flags/{flag}/resolve"), Some(json!({ "note": "Tjekket" }))),
-        (Method::POST, format!("/api/v1/admin/profiles/{id}/request-changes"), Some(json!({ "reason": "Mere" }))),
-        (Method::POST, format!("/api/v1/admin/profiles/{id}/reject"), Some(json!({ "reason": "Nej" }))),
-        (Method::POST, format!("/api/v1/admin/profiles/{id}/approve"), None),
-        (Method::POST, format!("/api/v1/admin/profiles/{id}/suspend"), Some(json!({ "reason": "Snyd" }))),
-        (Method::POST, format!("/api/v1/admin/profiles/{id}/unsuspend"), None),
+        (
+            Method::POST,
+            format!("/api/v1/admin/flags/{flag}/resolve"),
+            Some(json!({ "note": "Tjekket" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/profiles/{id}/request-changes"),
+            Some(json!({ "reason": "Mere" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/profiles/{id}/reject"),
+            Some(json!({ "reason": "Nej" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/profiles/{id}/approve"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/profiles/{id}/suspend"),
+            Some(json!({ "reason": "Snyd" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/profiles/{id}/unsuspend"),
+            None,
+        ),
     ]
 }
 
@@ -533,7 +712,12 @@ async fn every_admin_endpoint_is_for_admins_only(backend: Backend) {
     )
     .await;
     let audit_before = app
-        .api(Method::GET, "/api/v1/admin/audit-log", Some(&admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log",
+            Some(&admin.access_token),
+            None,
+        )
         .await
         .json()["total"]
         .as_i64()
@@ -563,19 +747,39 @@ async fn every_admin_endpoint_is_for_admins_only(backend: Backend) {
             assert_eq!(resent.json()["state"], "pending");
         }
         assert_eq!(
-            app.api(method.clone(), &path, None, body.clone()).await.status,
+            app.api(method.clone(), &path, None, body.clone())
+                .await
+                .status,
             StatusCode::UNAUTHORIZED,
             "{method} {path}"
         );
-        for (who, person) in [("the member", &anna), ("another member", &other), ("an officer", &officer)] {
+        for (who, person) in [
+            ("the member", &anna),
+            ("another member", &other),
+            ("an officer", &officer),
+        ] {
             let refused = app
-                .api(method.clone(), &path, Some(&person.access_token), body.clone())
+                .api(
+                    method.clone(),
+                    &path,
+                    Some(&person.access_token),
+                    body.clone(),
+                )
                 .await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{method} {path} by {who}");
+            assert_eq!(
+                refused.status,
+                StatusCode::FORBIDDEN,
+                "{method} {path} by {who}"
+            );
             assert_eq!(refused.error_code(), "wrong_role");
         }
         let allowed = app
-            .api(method.clone(), &path, Some(&admin.access_token), body.clone())
+            .api(
+                method.clone(),
+                &path,
+                Some(&admin.access_token),
+                body.clone(),
+            )
             .await;
         assert!(
             allowed.status.is_success(),
@@ -586,7 +790,12 @@ async fn every_admin_endpoint_is_for_admins_only(backend: Backend) {
     // Nothing refused left a trace; each admin action (and each time the
     // member sent the profile again) left exactly one.
     let audit_after = app
-        .api(Method::GET, "/api/v1/admin/audit-log", Some(&admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log",
+            Some(&admin.access_token),
+            None,
+        )
         .await
         .json()["total"]
         .as_i64()
@@ -617,7 +826,12 @@ async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
         let token = admin.access_token.clone();
         async move {
             let response = app
-                .api(Method::GET, &format!("/api/v1/admin/audit-log{query}"), Some(&token), None)
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/admin/audit-log{query}"),
+                    Some(&token),
+                    None,
+                )
                 .await;
             assert_eq!(response.status, StatusCode::OK, "{}", response.text());
             response.json()
@@ -632,7 +846,13 @@ async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
         .collect();
     assert_eq!(
         actions,
-        vec!["profile.suspend", "profile.approve", "profile.submit", "profile.reject", "profile.submit"],
+        vec![
+            "profile.suspend",
+            "profile.approve",
+            "profile.submit",
+            "profile.reject",
+            "profile.submit"
+        ],
         "newest first"
     );
     let reject = &all["entries"][3];
@@ -645,13 +865,21 @@ async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
     assert_eq!(read("?action=profile.reject").await["total"], 1);
     assert_eq!(read("?actor=admin@").await["total"], 3);
     assert_eq!(read("?actor=anna").await["total"], 2);
-    assert_eq!(read(&*format!("?subject_type=organisation&subject_id={id}").leak()).await["total"], 5);
+    assert_eq!(
+        read(&*format!("?subject_type=organisation&subject_id={id}").leak()).await["total"],
+        5
+    );
     assert_eq!(read("?subject_id=999999").await["total"], 0);
     assert_eq!(read("?to=2000-01-01").await["total"], 0);
     let today = chrono::Utc::now().date_naive().to_string();
     assert_eq!(read(&*format!("?from={today}").leak()).await["total"], 5);
     let bad = app
-        .api(Method::GET, "/api/v1/admin/audit-log?from=igår", Some(&admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log?from=igår",
+            Some(&admin.access_token),
+            None,
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["error"]["fields"][0]["field"], "from");
@@ -659,7 +887,12 @@ async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
     // The page: filters as a GET form, a chip per filter, the count.
     let jar = format!("sb_access={}", admin.access_token);
     let page = app
-        .page(Method::GET, "/admin/audit-log?action=profile.reject", &jar, None)
+        .page(
+            Method::GET,
+            "/admin/audit-log?action=profile.reject",
+            &jar,
+            None,
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let html = page.text().replace("&#x2f;", "/").replace("&amp;", "&");
@@ -683,7 +916,12 @@ async fn nobody_can_edit_the_audit_trail(backend: Backend) {
     for person in [&anna, &admin] {
         for method in [Method::PUT, Method::DELETE, Method::POST, Method::PATCH] {
             let response = app
-                .api(method.clone(), "/api/v1/admin/audit-log", Some(&person.access_token), Some(json!({})))
+                .api(
+                    method.clone(),
+                    "/api/v1/admin/audit-log",
+                    Some(&person.access_token),
+                    Some(json!({})),
+                )
                 .await;
             assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
         }
@@ -715,13 +953,26 @@ async fn nobody_can_edit_the_audit_trail(backend: Backend) {
                 .set(audit_log::actor_email.eq(None::<String>))
                 .execute(conn);
             let delete = diesel::delete(audit_log::table).execute(conn);
-            Ok::<_, socialbid::error::AppError>((update.is_err(), hide_actor.is_err(), delete.is_err()))
+            Ok::<_, socialbid::error::AppError>((
+                update.is_err(),
+                hide_actor.is_err(),
+                delete.is_err(),
+            ))
         })
         .await
         .unwrap();
-    assert_eq!(tampered, (true, true, true), "update, update, delete refused");
+    assert_eq!(
+        tampered,
+        (true, true, true),
+        "update, update, delete refused"
+    );
     let log = app
-        .api(Method::GET, "/api/v1/admin/audit-log", Some(&admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log",
+            Some(&admin.access_token),
+            None,
+        )
         .await
         .json();
     assert_eq!(log["entries"][0]["reason"], "Forkert CVR");
@@ -739,7 +990,12 @@ async fn nobody_can_edit_the_audit_trail(backend: Backend) {
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text());
     let other_admin = app.admin("admin2@socialbid.dk").await;
     let log = app
-        .api(Method::GET, "/api/v1/admin/audit-log?action=profile.reject", Some(&other_admin.access_token), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log?action=profile.reject",
+            Some(&other_admin.access_token),
+            None,
+        )
         .await
         .json();
     assert_eq!(log["entries"][0]["actor_id"], Value::Null);

@@ -84,7 +84,10 @@ async fn wait_error_title(browser: &Browser) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("no error title: {}", browser.title().await.unwrap_or_default());
+    panic!(
+        "no error title: {}",
+        browser.title().await.unwrap_or_default()
+    );
 }
 
 /// Waits until the browser is at `path` (a form just sent may still be
@@ -116,7 +119,15 @@ async fn log_out(browser: &Browser) {
 
 fn create_admin(data_dir: &str) {
     let mut child = std::process::Command::new(socialbid_binary())
-        .args(["admin", "create-user", "--email", ADMIN, "--role", "admin", "--password-stdin"])
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            ADMIN,
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
         .env("SOCIALBID_DATA_DIR", data_dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
@@ -131,7 +142,11 @@ fn create_admin(data_dir: &str) {
         .write_all(format!("{PASSWORD}\n").as_bytes())
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,11 +177,16 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201, "{}", server.logs());
-    let verify = smtp.wait_for(|m| m.to.contains(ANNA), Duration::from_secs(20)).await;
+    let verify = smtp
+        .wait_for(|m| m.to.contains(ANNA), Duration::from_secs(20))
+        .await;
     browser.goto(&first_link(&verify.text)).await.unwrap();
 
     // In Danish: Anna registers her organisation.
-    browser.goto(&server.url("/lang?to=da&back=/")).await.unwrap();
+    browser
+        .goto(&server.url("/lang?to=da&back=/"))
+        .await
+        .unwrap();
     log_in(&browser, &server, ANNA).await;
     click(&browser, "a[href='/organisation']").await;
     check(&browser, "your organisation, none yet (da)").await;
@@ -174,7 +194,12 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     check(&browser, "register an organisation (da)").await;
     click(&browser, "button[name=intent][value=save]").await;
     wait_error_title(&browser).await;
-    assert!(browser.find(Locator::Css(".error-summary a[href='#cvr']")).await.is_ok());
+    assert!(
+        browser
+            .find(Locator::Css(".error-summary a[href='#cvr']"))
+            .await
+            .is_ok()
+    );
     check(&browser, "register an organisation, with errors (da)").await;
 
     fill(&browser, "organisation_name", "Café Lyst ApS").await;
@@ -190,7 +215,12 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     fill(&browser, "founded_year", "2015").await;
     fill(&browser, "employees", "12").await;
     fill(&browser, "target_group_employees", "7").await;
-    fill(&browser, "mission", "Vi træner unge uden uddannelse til job i køkken og café.").await;
+    fill(
+        &browser,
+        "mission",
+        "Vi træner unge uden uddannelse til job i køkken og café.",
+    )
+    .await;
     fill(&browser, "contact_email", "kontakt@cafe-lyst.dk").await;
     // The CPV search is a submit button: the page comes back with matches.
     fill(&browser, "cpv", "853").await;
@@ -225,7 +255,12 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     click(&browser, "form[action$='/reject'] button[type=submit]").await;
     wait_error_title(&browser).await; // a rejection needs a reason
     check(&browser, "reject without a reason (da)").await;
-    fill(&browser, "reason-rejected", "Tilføj jeres RSV-registrering: I står i registret.").await;
+    fill(
+        &browser,
+        "reason-rejected",
+        "Tilføj jeres RSV-registrering: I står i registret.",
+    )
+    .await;
     click(&browser, "form[action$='/reject'] button[type=submit]").await;
     wait_text(&browser, "Afvist").await;
     check(&browser, "profile rejected (da)").await;
@@ -241,7 +276,11 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         )
         .await;
     assert!(rejected.text.contains("afvist"), "{}", rejected.text);
-    assert!(rejected.text.contains("Tilføj jeres RSV-registrering"), "{}", rejected.text);
+    assert!(
+        rejected.text.contains("Tilføj jeres RSV-registrering"),
+        "{}",
+        rejected.text
+    );
 
     // In English: Anna reads the reason and fixes the profile.
     click(&browser, "a[hreflang='en']").await;
@@ -303,7 +342,10 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     assert!(!page.contains(ANNA), "members stay private");
     click(&browser, "a[hreflang='da']").await;
     check(&browser, "public profile (da)").await;
-    browser.goto(&server.url("/profiles?cpv=909")).await.unwrap();
+    browser
+        .goto(&server.url("/profiles?cpv=909"))
+        .await
+        .unwrap();
     wait_text(&browser, "0 virksomheder").await;
     check(&browser, "directory, nothing found (da)").await;
 }

@@ -73,38 +73,422 @@ macro_rules! enterprise {
 }
 
 const ENTERPRISES: [Enterprise; 32] = [
-    enterprise!("Café Lyst ApS", "aps", ["55300000", "55520000"], ["DK011", "DK012"], ["opp"], "Vi træner unge uden uddannelse til job i køkken og café, og 8 ud af 10 går videre til job eller uddannelse.", 18 / 11, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Grøn Omstilling ApS", "aps", ["77310000", "77311000"], ["DK04"], ["opp", "work-cond"], "Grøn pleje af parker og kirkegårde med medarbejdere, der har været langtidsledige.", 24 / 15, rsv=true, art20=true, art77=false, Pending),
-    enterprise!("Rengøring med Mening ApS", "aps", ["90910000", "90911200"], ["DK01"], ["opp", "et-eq"], "Erhvervsrengøring, hvor halvdelen af medarbejderne er flygtninge eller indvandrere i deres første job i Danmark.", 42 / 21, rsv=false, art20=true, art77=false, Rejected),
-    enterprise!("Møbelværkstedet Genbrug", "forening", ["50850000", "39100000"], ["DK03"], ["opp"], "Vi reparerer og genbruger kommunale møbler med medarbejdere i fleksjob og på særlige vilkår.", 14 / 10, rsv=true, art20=true, art77=false, ChangePending),
-    enterprise!("Bageriet Brødbrødre ApS", "aps", ["15810000"], ["DK031", "DK032"], ["opp"], "Et bageri, der ansætter unge med autisme og giver dem en håndværksuddannelse.", 9 / 6, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Vaskeriet Ren Besked", "forening", ["98310000", "98311000"], ["DK042"], ["opp", "acc-all"], "Vask af linned for plejecentre og institutioner, drevet af personer med psykiske handicap.", 21 / 16, rsv=true, art20=true, art77=true, Approved),
-    enterprise!("Kystens Cykler ApS", "aps", ["50110000", "34430000"], ["DK050"], ["opp"], "Vi reparerer og udlejer cykler og uddanner tidligere kriminelle til cykelmekanikere.", 7 / 4, rsv=false, art20=false, art77=false, Approved),
-    enterprise!("Socialt Hus Nord", "fond", ["85311000", "85312000"], ["DK05"], ["opp", "hum-right"], "Botilbud og dagtilbud for hjemløse, hvor overskuddet går tilbage til arbejdet.", 56 / 8, rsv=true, art20=false, art77=true, Approved),
-    enterprise!("Trykkeriet Sammen ApS", "aps", ["79810000", "79800000"], ["DK01", "DK02"], ["opp", "work-cond"], "Tryk af tryksager for offentlige kunder, udført af medarbejdere med handicap.", 16 / 11, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Grønne Hænder Fyn", "forening", ["77310000", "03221000"], ["DK031"], ["opp"], "Økologisk grøntsagsdyrkning og grøn pleje med unge på kanten af arbejdsmarkedet.", 12 / 8, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Madhuset på Hjørnet", "amba", ["55520000", "55500000"], ["DK042", "DK041"], ["opp", "gen-eq"], "Kantine og catering med kvinder, der har været længe uden for arbejdsmarkedet.", 27 / 17, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("IT-Holdet ApS", "aps", ["72500000"], ["DK"], ["opp", "acc-all"], "Test af it-systemer og tilgængelighed, udført af specialister med autisme.", 31 / 22, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Kurerkompagniet", "aps", ["64120000"], ["DK011", "DK012", "DK013"], ["opp"], "Cykelbud i hovedstaden med medarbejdere i fleksjob.", 19 / 12, rsv=false, art20=true, art77=false, Approved),
-    enterprise!("Lageret Jylland ApS", "aps", ["63120000"], ["DK04", "DK05"], ["opp", "work-cond"], "Lager og pakning for offentlige kunder; mange medarbejdere har været i ressourceforløb.", 33 / 14, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Maler og Mening ApS", "aps", ["45442100"], ["DK02"], ["opp"], "Malerarbejde på skoler og institutioner med lærlinge, der har en plettet straffeattest.", 11 / 5, rsv=false, art20=false, art77=false, Approved),
-    enterprise!("Genbrugsbutikken Fællesskab", "forening", ["90511000", "90700000"], ["DK013", "DK014"], ["opp", "other"], "Indsamling og genbrug af møbler og tøj, drevet af frivillige og ansatte i løntilskud.", 23 / 15, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Viceværterne ApS", "aps", ["98341140"], ["DK022"], ["opp"], "Viceværtservice for boligforeninger med medarbejdere med fysiske handicap.", 13 / 9, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Kulturstedet Værket", "fond", ["92500000", "92600000"], ["DK032"], ["acc-all", "opp"], "Kulturhus og museumsdrift, der gør kultur tilgængelig for mennesker med handicap.", 15 / 5, rsv=true, art20=false, art77=true, Approved),
-    enterprise!("Støttecentret Ankeret", "fond", ["85312300", "85312400"], ["DK021"], ["hum-right", "opp"], "Rådgivning og støtte til udsatte familier; overskuddet geninvesteres i arbejdet.", 38 / 6, rsv=true, art20=false, art77=true, Approved),
-    enterprise!("Uddannelseshuset Broen", "forening", ["80530000", "80500000"], ["DK01"], ["opp", "et-eq"], "Erhvervsrettede kurser for nydanskere, med praktik hos lokale virksomheder.", 22 / 7, rsv=true, art20=false, art77=true, Approved),
-    enterprise!("Jobværkstedet Vest ApS", "aps", ["79620000"], ["DK041"], ["opp"], "Vikarer fra målgrupperne til rengøring, køkken og lager.", 48 / 30, rsv=true, art20=true, art77=false, Pending),
-    enterprise!("Tekstilværkstedet Nål og Tråd", "forening", ["18200000"], ["DK03"], ["opp", "gen-eq"], "Syning af arbejdstøj med kvinder, der lærer dansk på jobbet.", 10 / 8, rsv=false, art20=true, art77=false, Pending),
-    enterprise!("Transportlauget ApS", "aps", ["60100000"], ["DK050"], ["opp"], "Kørsel af skoleelever og ældre med chauffører, der har været langtidsledige.", 26 / 10, rsv=false, art20=false, art77=false, Pending),
-    enterprise!("Havefolket Sjælland", "amba", ["77311000"], ["DK021", "DK022"], ["opp"], "Havepleje for ældre og institutioner udført af unge i kommunale forløb.", 17 / 12, rsv=true, art20=true, art77=false, ChangesRequested),
-    enterprise!("Kantinen Fællesbordet", "aps", ["55500000"], ["DK014"], ["opp"], "Kantinedrift på rådhuse med medarbejdere i fleksjob.", 20 / 13, rsv=true, art20=true, art77=false, ChangesRequested),
-    enterprise!("Affaldsholdet ApS", "aps", ["90500000"], ["DK04"], ["opp", "work-cond"], "Affaldssortering og genanvendelse med tidligere misbrugere.", 29 / 18, rsv=false, art20=true, art77=false, Rejected),
-    enterprise!("Byens Bude ApS", "aps", ["64120000"], ["DK012"], ["opp"], "Budservice med unge hjemløse.", 8 / 6, rsv=false, art20=false, art77=false, Suspended),
-    enterprise!("Plejehjælperne Syd", "forening", ["85320000"], ["DK032"], ["opp", "gen-eq"], "Praktisk hjælp i hjemmet for ældre, udført af kvinder med anden etnisk baggrund.", 44 / 25, rsv=true, art20=false, art77=true, Suspended),
-    enterprise!("Rengøringskollektivet Nord", "amba", ["90910000"], ["DK050"], ["opp", "work-cond"], "Rengøring af skoler og børnehaver med medarbejdere i fleksjob.", 35 / 22, rsv=true, art20=true, art77=false, Flagged),
-    enterprise!("Kaffebaren Anden Chance", "aps", ["55300000"], ["DK042"], ["opp"], "Kaffebarer i kommunale bygninger, bemandet af tidligere indsatte.", 12 / 9, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Tolkeservice Bro", "aps", ["79342000"], ["DK"], ["et-eq", "acc-all"], "Tolkning og tegnsprogstolkning; halvdelen af tolkene er døve eller hørehæmmede.", 25 / 12, rsv=true, art20=true, art77=false, Approved),
-    enterprise!("Fritidshuset Sammen", "forening", ["92600000", "85312000"], ["DK013"], ["hum-right", "acc-all"], "Sport og fritid for børn og unge med handicap; overskud går til aktiviteterne.", 18 / 4, rsv=true, art20=false, art77=true, Approved),
+    enterprise!(
+        "Café Lyst ApS",
+        "aps",
+        ["55300000", "55520000"],
+        ["DK011", "DK012"],
+        ["opp"],
+        "Vi træner unge uden uddannelse til job i køkken og café, og 8 ud af 10 går videre til job eller uddannelse.",
+        18 / 11,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Grøn Omstilling ApS",
+        "aps",
+        ["77310000", "77311000"],
+        ["DK04"],
+        ["opp", "work-cond"],
+        "Grøn pleje af parker og kirkegårde med medarbejdere, der har været langtidsledige.",
+        24 / 15,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Pending
+    ),
+    enterprise!(
+        "Rengøring med Mening ApS",
+        "aps",
+        ["90910000", "90911200"],
+        ["DK01"],
+        ["opp", "et-eq"],
+        "Erhvervsrengøring, hvor halvdelen af medarbejderne er flygtninge eller indvandrere i deres første job i Danmark.",
+        42 / 21,
+        rsv = false,
+        art20 = true,
+        art77 = false,
+        Rejected
+    ),
+    enterprise!(
+        "Møbelværkstedet Genbrug",
+        "forening",
+        ["50850000", "39100000"],
+        ["DK03"],
+        ["opp"],
+        "Vi reparerer og genbruger kommunale møbler med medarbejdere i fleksjob og på særlige vilkår.",
+        14 / 10,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        ChangePending
+    ),
+    enterprise!(
+        "Bageriet Brødbrødre ApS",
+        "aps",
+        ["15810000"],
+        ["DK031", "DK032"],
+        ["opp"],
+        "Et bageri, der ansætter unge med autisme og giver dem en håndværksuddannelse.",
+        9 / 6,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Vaskeriet Ren Besked",
+        "forening",
+        ["98310000", "98311000"],
+        ["DK042"],
+        ["opp", "acc-all"],
+        "Vask af linned for plejecentre og institutioner, drevet af personer med psykiske handicap.",
+        21 / 16,
+        rsv = true,
+        art20 = true,
+        art77 = true,
+        Approved
+    ),
+    enterprise!(
+        "Kystens Cykler ApS",
+        "aps",
+        ["50110000", "34430000"],
+        ["DK050"],
+        ["opp"],
+        "Vi reparerer og udlejer cykler og uddanner tidligere kriminelle til cykelmekanikere.",
+        7 / 4,
+        rsv = false,
+        art20 = false,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Socialt Hus Nord",
+        "fond",
+        ["85311000", "85312000"],
+        ["DK05"],
+        ["opp", "hum-right"],
+        "Botilbud og dagtilbud for hjemløse, hvor overskuddet går tilbage til arbejdet.",
+        56 / 8,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
+    enterprise!(
+        "Trykkeriet Sammen ApS",
+        "aps",
+        ["79810000", "79800000"],
+        ["DK01", "DK02"],
+        ["opp", "work-cond"],
+        "Tryk af tryksager for offentlige kunder, udført af medarbejdere med handicap.",
+        16 / 11,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Grønne Hænder Fyn",
+        "forening",
+        ["77310000", "03221000"],
+        ["DK031"],
+        ["opp"],
+        "Økologisk grøntsagsdyrkning og grøn pleje med unge på kanten af arbejdsmarkedet.",
+        12 / 8,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Madhuset på Hjørnet",
+        "amba",
+        ["55520000", "55500000"],
+        ["DK042", "DK041"],
+        ["opp", "gen-eq"],
+        "Kantine og catering med kvinder, der har været længe uden for arbejdsmarkedet.",
+        27 / 17,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "IT-Holdet ApS",
+        "aps",
+        ["72500000"],
+        ["DK"],
+        ["opp", "acc-all"],
+        "Test af it-systemer og tilgængelighed, udført af specialister med autisme.",
+        31 / 22,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Kurerkompagniet",
+        "aps",
+        ["64120000"],
+        ["DK011", "DK012", "DK013"],
+        ["opp"],
+        "Cykelbud i hovedstaden med medarbejdere i fleksjob.",
+        19 / 12,
+        rsv = false,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Lageret Jylland ApS",
+        "aps",
+        ["63120000"],
+        ["DK04", "DK05"],
+        ["opp", "work-cond"],
+        "Lager og pakning for offentlige kunder; mange medarbejdere har været i ressourceforløb.",
+        33 / 14,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Maler og Mening ApS",
+        "aps",
+        ["45442100"],
+        ["DK02"],
+        ["opp"],
+        "Malerarbejde på skoler og institutioner med lærlinge, der har en plettet straffeattest.",
+        11 / 5,
+        rsv = false,
+        art20 = false,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Genbrugsbutikken Fællesskab",
+        "forening",
+        ["90511000", "90700000"],
+        ["DK013", "DK014"],
+        ["opp", "other"],
+        "Indsamling og genbrug af møbler og tøj, drevet af frivillige og ansatte i løntilskud.",
+        23 / 15,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Viceværterne ApS",
+        "aps",
+        ["98341140"],
+        ["DK022"],
+        ["opp"],
+        "Viceværtservice for boligforeninger med medarbejdere med fysiske handicap.",
+        13 / 9,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Kulturstedet Værket",
+        "fond",
+        ["92500000", "92600000"],
+        ["DK032"],
+        ["acc-all", "opp"],
+        "Kulturhus og museumsdrift, der gør kultur tilgængelig for mennesker med handicap.",
+        15 / 5,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
+    enterprise!(
+        "Støttecentret Ankeret",
+        "fond",
+        ["85312300", "85312400"],
+        ["DK021"],
+        ["hum-right", "opp"],
+        "Rådgivning og støtte til udsatte familier; overskuddet geninvesteres i arbejdet.",
+        38 / 6,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
+    enterprise!(
+        "Uddannelseshuset Broen",
+        "forening",
+        ["80530000", "80500000"],
+        ["DK01"],
+        ["opp", "et-eq"],
+        "Erhvervsrettede kurser for nydanskere, med praktik hos lokale virksomheder.",
+        22 / 7,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
+    enterprise!(
+        "Jobværkstedet Vest ApS",
+        "aps",
+        ["79620000"],
+        ["DK041"],
+        ["opp"],
+        "Vikarer fra målgrupperne til rengøring, køkken og lager.",
+        48 / 30,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Pending
+    ),
+    enterprise!(
+        "Tekstilværkstedet Nål og Tråd",
+        "forening",
+        ["18200000"],
+        ["DK03"],
+        ["opp", "gen-eq"],
+        "Syning af arbejdstøj med kvinder, der lærer dansk på jobbet.",
+        10 / 8,
+        rsv = false,
+        art20 = true,
+        art77 = false,
+        Pending
+    ),
+    enterprise!(
+        "Transportlauget ApS",
+        "aps",
+        ["60100000"],
+        ["DK050"],
+        ["opp"],
+        "Kørsel af skoleelever og ældre med chauffører, der har været langtidsledige.",
+        26 / 10,
+        rsv = false,
+        art20 = false,
+        art77 = false,
+        Pending
+    ),
+    enterprise!(
+        "Havefolket Sjælland",
+        "amba",
+        ["77311000"],
+        ["DK021", "DK022"],
+        ["opp"],
+        "Havepleje for ældre og institutioner udført af unge i kommunale forløb.",
+        17 / 12,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        ChangesRequested
+    ),
+    enterprise!(
+        "Kantinen Fællesbordet",
+        "aps",
+        ["55500000"],
+        ["DK014"],
+        ["opp"],
+        "Kantinedrift på rådhuse med medarbejdere i fleksjob.",
+        20 / 13,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        ChangesRequested
+    ),
+    enterprise!(
+        "Affaldsholdet ApS",
+        "aps",
+        ["90500000"],
+        ["DK04"],
+        ["opp", "work-cond"],
+        "Affaldssortering og genanvendelse med tidligere misbrugere.",
+        29 / 18,
+        rsv = false,
+        art20 = true,
+        art77 = false,
+        Rejected
+    ),
+    enterprise!(
+        "Byens Bude ApS",
+        "aps",
+        ["64120000"],
+        ["DK012"],
+        ["opp"],
+        "Budservice med unge hjemløse.",
+        8 / 6,
+        rsv = false,
+        art20 = false,
+        art77 = false,
+        Suspended
+    ),
+    enterprise!(
+        "Plejehjælperne Syd",
+        "forening",
+        ["85320000"],
+        ["DK032"],
+        ["opp", "gen-eq"],
+        "Praktisk hjælp i hjemmet for ældre, udført af kvinder med anden etnisk baggrund.",
+        44 / 25,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Suspended
+    ),
+    enterprise!(
+        "Rengøringskollektivet Nord",
+        "amba",
+        ["90910000"],
+        ["DK050"],
+        ["opp", "work-cond"],
+        "Rengøring af skoler og børnehaver med medarbejdere i fleksjob.",
+        35 / 22,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Flagged
+    ),
+    enterprise!(
+        "Kaffebaren Anden Chance",
+        "aps",
+        ["55300000"],
+        ["DK042"],
+        ["opp"],
+        "Kaffebarer i kommunale bygninger, bemandet af tidligere indsatte.",
+        12 / 9,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Tolkeservice Bro",
+        "aps",
+        ["79342000"],
+        ["DK"],
+        ["et-eq", "acc-all"],
+        "Tolkning og tegnsprogstolkning; halvdelen af tolkene er døve eller hørehæmmede.",
+        25 / 12,
+        rsv = true,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Fritidshuset Sammen",
+        "forening",
+        ["92600000", "85312000"],
+        ["DK013"],
+        ["hum-right", "acc-all"],
+        "Sport og fritid for børn og unge med handicap; overskud går til aktiviteterne.",
+        18 / 4,
+        rsv = true,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
 ];
 
 fn slug(name: &str) -> String {
@@ -153,14 +537,24 @@ fn input(e: &Enterprise, cvr: &str) -> ProfileInput {
         } else {
             String::new()
         },
-        references: vec![format!("Leverandør til {} kommuner siden 2021", 1 + e.employees % 4)],
+        references: vec![format!(
+            "Leverandør til {} kommuner siden 2021",
+            1 + e.employees % 4
+        )],
         website: format!("https://{slug}.example.dk"),
         contact_email: format!("kontakt@{slug}.socialbid.demo"),
         contact_phone: String::new(),
     }
 }
 
-fn audit(conn: &mut DbConn, actor: &model::User, action: &str, org: i64, reason: Option<&str>, now: NaiveDateTime) -> QueryResult<()> {
+fn audit(
+    conn: &mut DbConn,
+    actor: &model::User,
+    action: &str,
+    org: i64,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(actor.id),
@@ -175,7 +569,13 @@ fn audit(conn: &mut DbConn, actor: &model::User, action: &str, org: i64, reason:
         .map(|_| ())
 }
 
-fn ensure_member(conn: &mut DbConn, email: &str, name: &str, hash: &str, now: NaiveDateTime) -> QueryResult<model::User> {
+fn ensure_member(
+    conn: &mut DbConn,
+    email: &str,
+    name: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<model::User> {
     if let Some(user) = model::find_by_email(conn, email)? {
         return Ok(user);
     }
@@ -337,7 +737,9 @@ mod tests {
             let cvr = generated_cvr(i as u32 * 37);
             assert!(crate::codes::cvr::parse(&cvr).is_ok(), "{cvr}");
             assert!(seen.insert(cvr.clone()), "{cvr} twice");
-            input(e, &cvr).validate(today).unwrap_or_else(|errors| panic!("{}: {errors:?}", e.name));
+            input(e, &cvr)
+                .validate(today)
+                .unwrap_or_else(|errors| panic!("{}: {errors:?}", e.name));
         }
         assert_eq!(slug("Café Lyst ApS"), "cafe-lyst-aps");
         assert_eq!(slug("Møbelværkstedet Genbrug"), "moebelvaerkstedet-genbrug");

@@ -230,34 +230,55 @@ async fn audit_page(
     if !filter.action.trim().is_empty() {
         chip(
             filter.action.clone(),
-            AuditFilter { action: String::new(), ..filter.clone() },
+            AuditFilter {
+                action: String::new(),
+                ..filter.clone()
+            },
         );
     }
     if !filter.subject_type.trim().is_empty() {
         chip(
             filter.subject_type.clone(),
-            AuditFilter { subject_type: String::new(), ..filter.clone() },
+            AuditFilter {
+                subject_type: String::new(),
+                ..filter.clone()
+            },
         );
     }
     if let Some(id) = filter.subject_id {
-        chip(format!("#{id}"), AuditFilter { subject_id: None, ..filter.clone() });
+        chip(
+            format!("#{id}"),
+            AuditFilter {
+                subject_id: None,
+                ..filter.clone()
+            },
+        );
     }
     if !filter.actor.trim().is_empty() {
         chip(
             filter.actor.clone(),
-            AuditFilter { actor: String::new(), ..filter.clone() },
+            AuditFilter {
+                actor: String::new(),
+                ..filter.clone()
+            },
         );
     }
     if !filter.from.trim().is_empty() {
         chip(
             format!("≥ {}", filter.from),
-            AuditFilter { from: String::new(), ..filter.clone() },
+            AuditFilter {
+                from: String::new(),
+                ..filter.clone()
+            },
         );
     }
     if !filter.to.trim().is_empty() {
         chip(
             format!("≤ {}", filter.to),
-            AuditFilter { to: String::new(), ..filter.clone() },
+            AuditFilter {
+                to: String::new(),
+                ..filter.clone()
+            },
         );
     }
     let (entries, total, pager) = match &result {

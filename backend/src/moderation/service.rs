@@ -87,10 +87,12 @@ pub async fn decide(
     reason: Option<String>,
 ) -> AppResult<()> {
     let reason = match (decision.needs_reason(), reason.as_deref().map(str::trim)) {
-        (true, r) => Some(profiles::check_reason("reason", r.unwrap_or(""), MAX_REASON)?),
-        (false, Some(r)) if !r.is_empty() => {
-            Some(profiles::check_reason("reason", r, MAX_REASON)?)
-        }
+        (true, r) => Some(profiles::check_reason(
+            "reason",
+            r.unwrap_or(""),
+            MAX_REASON,
+        )?),
+        (false, Some(r)) if !r.is_empty() => Some(profiles::check_reason("reason", r, MAX_REASON)?),
         _ => None,
     };
     let now = app.clock.now();
@@ -113,8 +115,9 @@ pub async fn decide(
                             .set((
                                 organisations::review_state.eq(state::APPROVED),
                                 organisations::review_reason.eq(None::<String>),
-                                organisations::approved_facts.eq(serde_json::to_string(&facts)
-                                    .map_err(AppError::internal)?),
+                                organisations::approved_facts
+                                    .eq(serde_json::to_string(&facts)
+                                        .map_err(AppError::internal)?),
                                 organisations::reviewed_by.eq(admin.id),
                                 organisations::reviewed_at.eq(now),
                             ))
@@ -328,7 +331,15 @@ pub async fn resolve_flag(
                         profile_flags::resolution.eq(&note),
                     ))
                     .execute(conn)?;
-                audit(conn, &admin, "flag.resolve", "flag", flag_id, note.as_deref(), now)?;
+                audit(
+                    conn,
+                    &admin,
+                    "flag.resolve",
+                    "flag",
+                    flag_id,
+                    note.as_deref(),
+                    now,
+                )?;
                 Ok(organisation_id)
             })
         })
@@ -387,7 +398,9 @@ fn day(field: &'static str, value: &str) -> AppResult<Option<NaiveDate>> {
 
 pub async fn audit_log(app: &AppState, filter: AuditFilter) -> AppResult<AuditPage> {
     let from = day("from", &filter.from)?.and_then(|d| d.and_hms_opt(0, 0, 0));
-    let to = day("to", &filter.to)?.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0));
+    let to = day("to", &filter.to)?
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
     app.db
         .run(move |conn| {
             let query = || {

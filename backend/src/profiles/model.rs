@@ -245,7 +245,13 @@ impl ProfileInput {
     /// Checks every field and returns the profile, or every broken rule.
     pub fn validate(&self, today: NaiveDate) -> Result<ProfileData, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = text(&mut errors, "organisation_name", &self.organisation_name, true, MAX_NAME);
+        let name = text(
+            &mut errors,
+            "organisation_name",
+            &self.organisation_name,
+            true,
+            MAX_NAME,
+        );
         let cvr = check_cvr("cvr", &self.cvr).unwrap_or_else(|e| {
             errors.push(e);
             String::new()
@@ -337,11 +343,12 @@ impl ProfileInput {
         let nuts = codes(&mut errors, "nuts", &self.nuts, |c| {
             nuts::find(&c.to_uppercase()).map(|r| r.code.clone())
         });
-        let social_objectives = codes(&mut errors, "social_objectives", &self.social_objectives, |c| {
-            eforms::social_objectives()
-                .find(c)
-                .map(|o| o.code.clone())
-        });
+        let social_objectives = codes(
+            &mut errors,
+            "social_objectives",
+            &self.social_objectives,
+            |c| eforms::social_objectives().find(c).map(|o| o.code.clone()),
+        );
         if let Some(value) = self.max_contract_value
             && value < 0
         {
@@ -381,17 +388,21 @@ impl ProfileInput {
         {
             errors.push(FieldError::new("website", "invalid"));
         }
-        let contact_email = match crate::accounts::validate::check_email(
-            "contact_email",
-            &self.contact_email,
-        ) {
-            Ok(email) => email,
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let contact_phone = text(&mut errors, "contact_phone", &self.contact_phone, false, MAX_PHONE);
+        let contact_email =
+            match crate::accounts::validate::check_email("contact_email", &self.contact_email) {
+                Ok(email) => email,
+                Err(e) => {
+                    errors.push(e);
+                    String::new()
+                }
+            };
+        let contact_phone = text(
+            &mut errors,
+            "contact_phone",
+            &self.contact_phone,
+            false,
+            MAX_PHONE,
+        );
         if !contact_phone.is_empty()
             && !contact_phone
                 .chars()

@@ -42,12 +42,32 @@ fn unprocessable(html: Html<String>) -> Response {
 }
 
 const MONTHS_DA: [&str; 12] = [
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-    "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// "28. november 2026" or "28 November 2026".
@@ -206,7 +226,13 @@ fn objective_options(lang: Lang, selected: &[String]) -> Vec<Value> {
     eforms::social_objectives()
         .codes()
         .iter()
-        .map(|o| option(&o.code, o.label(lang).to_owned(), selected.contains(&o.code)))
+        .map(|o| {
+            option(
+                &o.code,
+                o.label(lang).to_owned(),
+                selected.contains(&o.code),
+            )
+        })
         .collect()
 }
 
@@ -247,7 +273,10 @@ async fn directory_page(
         }
         href("/profiles", &query_string(&f, None))
     };
-    if let Some(c) = cpv::parse(&filter.cpv).ok().filter(|_| !filter.cpv.trim().is_empty()) {
+    if let Some(c) = cpv::parse(&filter.cpv)
+        .ok()
+        .filter(|_| !filter.cpv.trim().is_empty())
+    {
         chips.push(Link {
             label: format!("{} {}", c.code, c.label(lang)),
             href: without("cpv"),
@@ -495,8 +524,16 @@ impl ProfileForm {
                 .max_contract_value
                 .map(|v| v.to_string())
                 .unwrap_or_default(),
-            consortium: if p.consortium { "yes".into() } else { String::new() },
-            reserved_res_ws: if p.reserved_res_ws { "yes".into() } else { String::new() },
+            consortium: if p.consortium {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            reserved_res_ws: if p.reserved_res_ws {
+                "yes".into()
+            } else {
+                String::new()
+            },
             res_ws_justification: p.res_ws_justification.clone(),
             reserved_res_pub_ser: if p.reserved_res_pub_ser {
                 "yes".into()
@@ -591,7 +628,12 @@ fn merge_errors(mut first: Vec<FieldError>, rest: Vec<FieldError>) -> Vec<FieldE
         "intent",
         "email",
     ];
-    first.sort_by_key(|e| ORDER.iter().position(|f| *f == e.field).unwrap_or(ORDER.len()));
+    first.sort_by_key(|e| {
+        ORDER
+            .iter()
+            .position(|f| *f == e.field)
+            .unwrap_or(ORDER.len())
+    });
     first
 }
 
@@ -614,8 +656,16 @@ fn form_page(
     if searched {
         for c in cpv::search(&form.cpv_query, lang, 25) {
             found += 1;
-            if !form.cpv.iter().any(|s| cpv::parse(s).is_ok_and(|p| p.code == c.code)) {
-                cpv_options.push(option(&c.code, format!("{} {}", c.full, c.label(lang)), false));
+            if !form
+                .cpv
+                .iter()
+                .any(|s| cpv::parse(s).is_ok_and(|p| p.code == c.code))
+            {
+                cpv_options.push(option(
+                    &c.code,
+                    format!("{} {}", c.full, c.label(lang)),
+                    false,
+                ));
             }
         }
     }

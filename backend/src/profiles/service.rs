@@ -178,7 +178,11 @@ pub fn is_member(conn: &mut DbConn, organisation_id: i64, user_id: i64) -> Query
 
 /// The organisation, if `user` is one of its members: 404 when it does not
 /// exist, 403 when it belongs to others.
-pub fn as_member(conn: &mut DbConn, organisation_id: i64, user: &AuthUser) -> AppResult<Organisation> {
+pub fn as_member(
+    conn: &mut DbConn,
+    organisation_id: i64,
+    user: &AuthUser,
+) -> AppResult<Organisation> {
     let org = find(conn, organisation_id)?;
     if !is_member(conn, organisation_id, user.id)? {
         return Err(AppError::forbidden("not_member"));
@@ -211,9 +215,16 @@ pub fn audit(
 
 /// Rewrites what the directory filters on: the codes of the profile and the
 /// verified facts last approved.
-pub fn write_index(conn: &mut DbConn, org_id: i64, profile: &ProfileData, facts: Option<&VerifiedFacts>) -> QueryResult<()> {
-    diesel::delete(organisation_codes::table.filter(organisation_codes::organisation_id.eq(org_id)))
-        .execute(conn)?;
+pub fn write_index(
+    conn: &mut DbConn,
+    org_id: i64,
+    profile: &ProfileData,
+    facts: Option<&VerifiedFacts>,
+) -> QueryResult<()> {
+    diesel::delete(
+        organisation_codes::table.filter(organisation_codes::organisation_id.eq(org_id)),
+    )
+    .execute(conn)?;
     let rows = profile
         .cpv
         .iter()
@@ -262,7 +273,11 @@ fn check_cvr_free(conn: &mut DbConn, cvr: &str, except: Option<i64>) -> AppResul
 
 /// Creates the organisation with the caller as its first member; it waits
 /// for an admin's review.
-pub async fn create(app: &AppState, user: &AuthUser, input: ProfileInput) -> AppResult<Organisation> {
+pub async fn create(
+    app: &AppState,
+    user: &AuthUser,
+    input: ProfileInput,
+) -> AppResult<Organisation> {
     let now = app.clock.now();
     let profile = input.validate(now.date()).map_err(AppError::invalid)?;
     let user = user.clone();
@@ -341,10 +356,18 @@ pub async fn update(
                             organisations::submitted_at.eq(now),
                         ))
                         .execute(conn)?;
-                    let was_waiting = org.review_state == state::PENDING
-                        && old_draft.facts() == profile.facts();
+                    let was_waiting =
+                        org.review_state == state::PENDING && old_draft.facts() == profile.facts();
                     if !was_waiting {
-                        audit(conn, &user, "profile.submit", "organisation", org.id, None, now)?;
+                        audit(
+                            conn,
+                            &user,
+                            "profile.submit",
+                            "organisation",
+                            org.id,
+                            None,
+                            now,
+                        )?;
                     }
                 } else if org.review_state == state::PENDING {
                     // The facts are back to those approved: nothing to review.
@@ -377,7 +400,15 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
             conn.transaction(|conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 diesel::delete(organisations::table.find(org.id)).execute(conn)?;
-                audit(conn, &user, "profile.delete", "organisation", org.id, None, now)?;
+                audit(
+                    conn,
+                    &user,
+                    "profile.delete",
+                    "organisation",
+                    org.id,
+                    None,
+                    now,
+                )?;
                 Ok(())
             })
         })
@@ -432,7 +463,12 @@ pub async fn members(app: &AppState, user: &AuthUser, organisation_id: i64) -> A
                 .inner_join(users::table)
                 .filter(organisation_members::organisation_id.eq(organisation_id))
                 .order(organisation_members::id)
-                .select((users::id, users::name, users::email, organisation_members::created_at))
+                .select((
+                    users::id,
+                    users::name,
+                    users::email,
+                    organisation_members::created_at,
+                ))
                 .load(conn)?;
             let invitations = organisation_invitations::table
                 .filter(organisation_invitations::organisation_id.eq(organisation_id))
@@ -446,13 +482,21 @@ pub async fn members(app: &AppState, user: &AuthUser, organisation_id: i64) -> A
                     organisation_invitations::expires_at,
                 ))
                 .load(conn)?;
-            Ok(Members { members, invitations })
+            Ok(Members {
+                members,
+                invitations,
+            })
         })
         .await
 }
 
 /// Mails a colleague a single-use link to join, valid for a week.
-pub async fn invite(app: &AppState, user: &AuthUser, organisation_id: i64, email: String) -> AppResult<()> {
+pub async fn invite(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: i64,
+    email: String,
+) -> AppResult<()> {
     let email = check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
     let now = app.clock.now();
     let public_url = app.config.public_url.clone();
@@ -478,7 +522,8 @@ pub async fn invite(app: &AppState, user: &AuthUser, organisation_id: i64, email
                         organisation_invitations::token_hash.eq(hashed),
                         organisation_invitations::invited_by.eq(user.id),
                         organisation_invitations::created_at.eq(now),
-                        organisation_invitations::expires_at.eq(now + Duration::days(INVITATION_DAYS)),
+                        organisation_invitations::expires_at
+                            .eq(now + Duration::days(INVITATION_DAYS)),
                     ))
                     .returning(organisation_invitations::id)
                     .get_result(conn)?;
@@ -519,7 +564,11 @@ pub struct InvitationInfo {
     pub email: String,
 }
 
-fn find_invitation(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppResult<InvitationInfo> {
+fn find_invitation(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> AppResult<InvitationInfo> {
     let found: Option<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>)> =
         organisation_invitations::table
             .filter(organisation_invitations::token_hash.eq(hash_token(token.trim())))
@@ -541,11 +590,18 @@ fn find_invitation(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> AppRes
     if expires_at <= now {
         return Err(link_error("link_expired"));
     }
-    Ok(InvitationInfo { id, organisation_id, email })
+    Ok(InvitationInfo {
+        id,
+        organisation_id,
+        email,
+    })
 }
 
 /// The organisation's name for an invitation link still usable.
-pub async fn invitation_organisation(app: &AppState, token: String) -> AppResult<(InvitationInfo, String)> {
+pub async fn invitation_organisation(
+    app: &AppState,
+    token: String,
+) -> AppResult<(InvitationInfo, String)> {
     let now = app.clock.now();
     app.db
         .run(move |conn| {
@@ -621,14 +677,21 @@ pub fn check_reason(field: &'static str, reason: &str, max: usize) -> AppResult<
         return Err(AppError::invalid(vec![FieldError::new(field, "required")]));
     }
     if reason.chars().count() > max {
-        return Err(AppError::invalid(vec![FieldError::new(field, "too_long").with("max", max)]));
+        return Err(AppError::invalid(vec![
+            FieldError::new(field, "too_long").with("max", max),
+        ]));
     }
     Ok(reason)
 }
 
 /// Any logged-in person can flag a public profile, with a reason; the flag
 /// joins the admins' queue.
-pub async fn flag(app: &AppState, user: &AuthUser, organisation_id: i64, reason: String) -> AppResult<i64> {
+pub async fn flag(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: i64,
+    reason: String,
+) -> AppResult<i64> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -648,7 +711,15 @@ pub async fn flag(app: &AppState, user: &AuthUser, organisation_id: i64, reason:
                     ))
                     .returning(profile_flags::id)
                     .get_result(conn)?;
-                audit(conn, &user, "profile.flag", "organisation", org.id, Some(&reason), now)?;
+                audit(
+                    conn,
+                    &user,
+                    "profile.flag",
+                    "organisation",
+                    org.id,
+                    Some(&reason),
+                    now,
+                )?;
                 Ok(id)
             })
         })
