@@ -301,7 +301,34 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     check(&browser, "sent again (en)").await;
     click(&browser, "a[href='/organisation/members']").await;
     check(&browser, "members and invitations (en)").await;
+    // A colleague is invited; the link arrives by mail.
+    fill(&browser, "email", "bo@cafe-lyst.dk").await;
+    click(
+        &browser,
+        "form[action='/organisation/invitations'] button[type=submit]",
+    )
+    .await;
+    wait_text(&browser, "The invitation has been sent").await;
+    check(&browser, "invitation sent (en)").await;
+    let invitation = smtp
+        .wait_for(
+            |m| m.to.contains("bo@cafe-lyst.dk"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(
+        invitation.text.contains("Café Lyst ApS"),
+        "{}",
+        invitation.text
+    );
     log_out(&browser).await;
+    browser.goto(&first_link(&invitation.text)).await.unwrap();
+    wait_text(
+        &browser,
+        "You are invited to become a member of Café Lyst ApS",
+    )
+    .await;
+    check(&browser, "invitation, signed out (en)").await;
 
     // The admin approves it.
     log_in(&browser, &server, ADMIN).await;
