@@ -28,6 +28,7 @@ async fn fill(browser: &Browser, id: &str, value: &str) {
     field.send_keys(value).await.unwrap();
 }
 
+/// Clicks what does not leave the page (a checkbox, a radio).
 async fn click(browser: &Browser, css: &str) {
     browser
         .find(Locator::Css(css))
@@ -36,6 +37,25 @@ async fn click(browser: &Browser, css: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Clicks a link or a submit button and waits for the next page to have
+/// replaced this one, so nothing after it acts on the old page.
+async fn go(browser: &Browser, css: &str) {
+    let old = browser.find(Locator::Css("html")).await.unwrap();
+    click(browser, css).await;
+    for _ in 0..100 {
+        let replaced = old.tag_name().await.is_err();
+        let ready = browser
+            .execute("return document.readyState", vec![])
+            .await
+            .is_ok_and(|state| state == "complete");
+        if replaced && ready {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("clicking {css} did not lead to a new page");
 }
 
 async fn check(browser: &Browser, label: &str) {
@@ -109,12 +129,12 @@ async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str) {
     browser.goto(&server.url("/login")).await.unwrap();
     fill(browser, "email", email).await;
     fill(browser, "password", PASSWORD).await;
-    click(browser, "form[action='/login'] button[type=submit]").await;
+    go(browser, "form[action='/login'] button[type=submit]").await;
     wait_for_path(browser, "/account").await;
 }
 
 async fn log_out(browser: &Browser) {
-    click(browser, "form[action='/logout'] button[type=submit]").await;
+    go(browser, "form[action='/logout'] button[type=submit]").await;
 }
 
 fn create_admin(data_dir: &str) {
@@ -188,11 +208,11 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .await
         .unwrap();
     log_in(&browser, &server, ANNA).await;
-    click(&browser, "a[href='/organisation']").await;
+    go(&browser, "a[href='/organisation']").await;
     check(&browser, "your organisation, none yet (da)").await;
-    click(&browser, "a[href='/organisation/new']").await;
+    go(&browser, "a[href='/organisation/new']").await;
     check(&browser, "register an organisation (da)").await;
-    click(&browser, "button[name=intent][value=save]").await;
+    go(&browser, "button[name=intent][value=save]").await;
     wait_error_title(&browser).await;
     assert!(
         browser
@@ -224,19 +244,19 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     fill(&browser, "contact_email", "kontakt@cafe-lyst.dk").await;
     // The CPV search is a submit button: the page comes back with matches.
     fill(&browser, "cpv", "853").await;
-    click(&browser, "button[name=intent][value=search_cpv]").await;
+    go(&browser, "button[name=intent][value=search_cpv]").await;
     wait_text(&browser, "85311000").await; // "narrower codes are offered too"
     check(&browser, "CPV search results (da)").await;
     click(&browser, "input[name=cpv][value='85300000']").await;
     click(&browser, "#nuts-DK01").await;
     click(&browser, "#social_objectives-opp").await;
-    click(&browser, "button[name=intent][value=save]").await;
+    go(&browser, "button[name=intent][value=save]").await;
     // The CVR number was mistyped: the page says why, and kept the rest.
     wait_error_title(&browser).await;
     wait_text(&browser, "kontrolcifferet passer ikke").await;
     check(&browser, "a CVR number that fails modulus 11 (da)").await;
     fill(&browser, "cvr", &cvr(7)).await;
-    click(&browser, "button[name=intent][value=save]").await;
+    go(&browser, "button[name=intent][value=save]").await;
     wait_for_path(&browser, "/organisation").await;
     wait_text(&browser, "Afventer godkendelse").await;
     check(&browser, "organisation sent for approval (da)").await;
@@ -248,11 +268,11 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
 
     // The admin rejects it with a reason.
     log_in(&browser, &server, ADMIN).await;
-    click(&browser, "a[href='/admin/profiles']").await;
+    go(&browser, "a[href='/admin/profiles']").await;
     check(&browser, "profiles to review (da)").await;
-    click(&browser, "table a[href^='/admin/profiles/']").await;
+    go(&browser, "table a[href^='/admin/profiles/']").await;
     check(&browser, "review a profile (da)").await;
-    click(&browser, "form[action$='/reject'] button[type=submit]").await;
+    go(&browser, "form[action$='/reject'] button[type=submit]").await;
     wait_error_title(&browser).await; // a rejection needs a reason
     check(&browser, "reject without a reason (da)").await;
     fill(
@@ -261,10 +281,10 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         "Tilføj jeres RSV-registrering: I står i registret.",
     )
     .await;
-    click(&browser, "form[action$='/reject'] button[type=submit]").await;
+    go(&browser, "form[action$='/reject'] button[type=submit]").await;
     wait_text(&browser, "Afvist").await;
     check(&browser, "profile rejected (da)").await;
-    click(&browser, "a[href='/admin/audit-log']").await;
+    go(&browser, "a[href='/admin/audit-log']").await;
     wait_text(&browser, "Tilføj jeres RSV-registrering").await;
     check(&browser, "audit log (da)").await;
     log_out(&browser).await;
@@ -283,27 +303,27 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     );
 
     // In English: Anna reads the reason and fixes the profile.
-    click(&browser, "a[hreflang='en']").await;
+    go(&browser, "a[hreflang='en']").await;
     log_in(&browser, &server, ANNA).await;
-    click(&browser, "a[href='/organisation']").await;
+    go(&browser, "a[href='/organisation']").await;
     let page = wait_text(&browser, "Rejected").await;
     assert!(page.contains("Tilføj jeres RSV-registrering"), "{page}");
     check(&browser, "your organisation, rejected (en)").await;
-    click(&browser, "a[href='/organisation/edit']").await;
+    go(&browser, "a[href='/organisation/edit']").await;
     check(&browser, "change the profile (en)").await;
     click(&browser, "#rsv_registered").await;
     fill(&browser, "rsv_registered_on", "15").await;
     fill(&browser, "rsv_registered_on-month", "3").await;
     fill(&browser, "rsv_registered_on-year", "2019").await;
-    click(&browser, "button[name=intent][value=save]").await;
+    go(&browser, "button[name=intent][value=save]").await;
     wait_for_path(&browser, "/organisation").await;
     wait_text(&browser, "Awaiting approval").await;
     check(&browser, "sent again (en)").await;
-    click(&browser, "a[href='/organisation/members']").await;
+    go(&browser, "a[href='/organisation/members']").await;
     check(&browser, "members and invitations (en)").await;
     // A colleague is invited; the link arrives by mail.
     fill(&browser, "email", "bo@cafe-lyst.dk").await;
-    click(
+    go(
         &browser,
         "form[action='/organisation/invitations'] button[type=submit]",
     )
@@ -334,8 +354,8 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     log_in(&browser, &server, ADMIN).await;
     browser.goto(&server.url("/admin/profiles")).await.unwrap();
     check(&browser, "profiles to review (en)").await;
-    click(&browser, "table a[href^='/admin/profiles/']").await;
-    click(&browser, "form[action$='/approve'] button[type=submit]").await;
+    go(&browser, "table a[href^='/admin/profiles/']").await;
+    go(&browser, "form[action$='/approve'] button[type=submit]").await;
     wait_text(&browser, "Approved").await;
     check(&browser, "profile approved (en)").await;
     log_out(&browser).await;
@@ -359,15 +379,15 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .select_by_value("DK011")
         .await
         .unwrap();
-    click(&browser, "form[action='/profiles'] button[type=submit]").await;
+    go(&browser, "form[action='/profiles'] button[type=submit]").await;
     let page = wait_text(&browser, "1 enterprises").await;
     assert!(page.contains("Café Lyst ApS"));
     check(&browser, "directory filtered (en)").await;
-    click(&browser, ".results a").await;
+    go(&browser, ".results a").await;
     check(&browser, "public profile (en)").await;
     let page = wait_text(&browser, "7 of 12 employees").await;
     assert!(!page.contains(ANNA), "members stay private");
-    click(&browser, "a[hreflang='da']").await;
+    go(&browser, "a[hreflang='da']").await;
     check(&browser, "public profile (da)").await;
     browser
         .goto(&server.url("/profiles?cpv=909"))
