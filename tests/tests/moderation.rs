@@ -14,6 +14,7 @@ on_both_databases!(
     every_admin_endpoint_is_for_admins_only,
     the_audit_log_shows_every_decision_with_filters,
     nobody_can_edit_the_audit_trail,
+    the_moderation_pages_are_for_admins,
 );
 
 async fn state_of(app: &TestApp, member: &Person) -> Value {
@@ -1001,4 +1002,109 @@ async fn nobody_can_edit_the_audit_trail(backend: Backend) {
     assert_eq!(log["entries"][0]["actor_id"], Value::Null);
     assert_eq!(log["entries"][0]["actor_email"], "admin@socialbid.dk");
     assert_eq!(log["entries"][0]["reason"], "Forkert CVR");
+}
+
+async fn the_moderation_pages_are_for_admins(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let admin = app.admin("admin@socialbid.dk").await;
+    let officer = app
+        .approved_officer("mette@aarhus.dk", "55133018", &admin)
+        .await;
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    let id = app.organisation(&anna, "Café Lyst ApS", &cvr(1)).await;
+    let pages = [
+        "/admin/profiles".to_owned(),
+        format!("/admin/profiles/{id}"),
+        "/admin/audit-log".to_owned(),
+    ];
+    for path in &pages {
+        let anonymous = app.page(Method::GET, path, "", None).await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            anonymous
+                .header("location")
+                .unwrap()
+                .starts_with("/login?next=")
+        );
+        for person in [&anna, &officer] {
+            let refused = app
+                .page(
+                    Method::GET,
+                    path,
+                    &format!("sb_access={}", person.access_token),
+                    None,
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let shown = app
+            .page(
+                Method::GET,
+                path,
+                &format!("sb_access={}", admin.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(shown.status, StatusCode::OK, "{path}");
+    }
+    // A decision form: CSRF token required; a rejection without a reason
+    // comes back with the error linked to its own field.
+    let jar = format!(
+        "sb_access={}; sb_csrf={}",
+        admin.access_token,
+        "c".repeat(43)
+    );
+    let no_token = app
+        .page(
+            Method::POST,
+            &format!("/admin/profiles/{id}/reject"),
+            &jar,
+            Some(&[("reason", "Nej")]),
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let csrf = "c".repeat(43);
+    let empty = app
+        .page(
+            Method::POST,
+            &format!("/admin/profiles/{id}/reject"),
+            &jar,
+            Some(&[("csrf_token", &csrf), ("reason", " ")]),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = empty.text();
+    assert!(html.contains("<title>Fejl: "));
+    assert!(
+        html.contains("href=\"#reason-rejected\""),
+        "the summary links to the field"
+    );
+    assert!(html.contains("Skriv en begrundelse"));
+    // An entrepreneur's form post is refused like the API call.
+    let jar_anna = format!("sb_access={}; sb_csrf={}", anna.access_token, csrf);
+    let refused = app
+        .page(
+            Method::POST,
+            &format!("/admin/profiles/{id}/approve"),
+            &jar_anna,
+            Some(&[("csrf_token", &csrf)]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(state_of(&app, &anna).await["state"], "pending");
+    let approved = app
+        .page(
+            Method::POST,
+            &format!("/admin/profiles/{id}/approve"),
+            &jar,
+            Some(&[("csrf_token", &csrf)]),
+        )
+        .await;
+    assert_eq!(
+        approved.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        approved.text()
+    );
+    assert_eq!(state_of(&app, &anna).await["state"], "approved");
 }
