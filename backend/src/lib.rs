@@ -16,6 +16,8 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod moderation;
+pub mod profiles;
 pub mod router;
 pub mod tenders;
 pub mod web;

@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
 use crate::web::{errors, headers, health, lang, metrics, static_files};
-use crate::{accounts, admin, tenders};
+use crate::{accounts, admin, moderation, profiles, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,6 +33,7 @@ use crate::{accounts, admin, tenders};
         (name = "admin", description = "Admins only"),
         (name = "tenders", description = "Tenders: drafting, publishing, amending, questions, documents"),
         (name = "ocds", description = "Open data: published tenders as OCDS 1.1 release packages"),
+        (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -64,6 +65,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(accounts::api::routes())
         .merge(admin::api::routes())
         .merge(tenders::api::routes())
+        .merge(profiles::api::routes())
+        .merge(moderation::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -77,6 +80,8 @@ pub fn router(app: AppState) -> Router {
         .merge(accounts::pages::routes())
         .merge(admin::pages::routes())
         .merge(tenders::pages::routes())
+        .merge(profiles::pages::routes())
+        .merge(moderation::pages::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

@@ -77,8 +77,8 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders");
-const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders");
+const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles");
+const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles");
 
 fn merge(files: &[(&str, &str)]) -> Catalogue {
     let mut all = Catalogue::new();

@@ -66,6 +66,16 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/tenders/check.html",
     "pages/tenders/cancel.html",
     "pages/tenders/documents.html",
+    "profiles_macros.html",
+    "pages/profiles/directory.html",
+    "pages/profiles/show.html",
+    "pages/profiles/mine.html",
+    "pages/profiles/form.html",
+    "pages/profiles/members.html",
+    "pages/profiles/invitation.html",
+    "pages/moderation/queue.html",
+    "pages/moderation/review.html",
+    "pages/moderation/audit_log.html",
     "emails/layout.html",
     "emails/verify_email.txt",
     "emails/verify_email.html",
@@ -79,6 +89,10 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/tender_amended.html",
     "emails/tender_cancelled.txt",
     "emails/tender_cancelled.html",
+    "emails/profile_decision.txt",
+    "emails/profile_decision.html",
+    "emails/organisation_invitation.txt",
+    "emails/organisation_invitation.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -194,6 +208,86 @@ mod tests {
         assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
     }
 
+    /// What the profile and moderation pages need.
+    fn profiles_sample() -> serde_json::Value {
+        let mut sample = json!({
+                        "id": 7,
+                        "total": 1,
+                        "items": [{"id": 7, "name": "Café Lyst ApS", "excerpt": "Unge i job", "legal_form": "aps",
+                                   "rsv_registered": true, "reserved_res_ws": true, "reserved_res_pub_ser": false,
+                                   "regions": ["Byen København"], "objectives": ["Beskæftigelse"]}],
+                        "pagination": {"page": 2, "pages": 9, "previous": "/profiles", "next": "/profiles?page=3",
+                                       "items": [{"number": 1, "href": "/profiles", "current": false}, {"ellipsis": true},
+                                                 {"number": 2, "href": "/profiles?page=2", "current": true},
+                                                 {"number": 9, "href": "/profiles?page=9", "current": false}]},
+                        "chips": [{"label": "85300000 Social work", "href": "/profiles"}],
+                        "region_options": [{"value": "DK01", "label": "Region Hovedstaden"}],
+                        "objective_options": [{"value": "opp", "label": "Beskæftigelse", "checked": true}],
+                        "profile": sample_profile(),
+                        "approved": sample_profile(),
+                        "organisation": {"id": 7, "state": "changes_requested", "reason": "Ret CVR", "public": true,
+                                         "changed_facts": ["organisation_name"], "profile": sample_profile(),
+                                         "submitted_at": "2026-11-28T16:30:00"},
+                        "organisation_name": "Café Lyst ApS",
+                        "editing": true,
+                        "action": "/organisation/edit",
+                        "cpv_options": [{"value": "85300000", "label": "85300000-2 Social work", "checked": true}],
+                        "cpv_searched": true,
+                        "cpv_found": 1,
+                        "dk_checked": false,
+                        "nuts_groups": [{"region": {"value": "DK01", "label": "Region Hovedstaden", "checked": true},
+                                         "parts": [{"value": "DK011", "label": "Byen København", "checked": false}]}],
+                        "legal_forms": [{"value": "aps", "label": "ApS"}],
+        });
+        let more = json!({
+                        "members": [{"name": "Anna", "email": "a@b.dk", "joined_at": "2026-11-28T16:30:00", "me": true}],
+                        "invitations": [{"email": "bo@b.dk", "expires_at": "2026-12-05T16:30:00"}],
+                        "last_member": true,
+                        "invited_email": "bo@b.dk",
+                        "login_href": "/login?next=%2F",
+                        "problem": null,
+                        "pending": [{"id": 7, "name": "Café Lyst ApS", "cvr": "12345674", "first_submission": false,
+                                     "changed_facts": ["cvr"], "submitted_at": "2026-11-28T16:30:00"}],
+                        "flags": [{"id": 3, "organisation_id": 7, "organisation_name": "Café Lyst ApS", "reason": "Forkert",
+                                   "reporter_email": "o@b.dk", "created_at": "2026-11-28T16:30:00"}],
+                        "state": "suspended",
+                        "public": false,
+                        "is_pending": true,
+                        "can_suspend": true,
+                        "suspended": true,
+                        "changed_facts": ["cvr", "rsv_registered"],
+                        "submitted_at": "2026-11-28T16:30:00",
+                        "members_count": 2,
+                        "action_options": [{"value": "profile.approve", "label": "profile.approve"}],
+                        "subject_options": [{"value": "organisation", "label": "Organisation"}],
+                        "entries": [{"id": 1, "actor_email": "a@b.dk", "action": "profile.reject", "subject_type": "organisation",
+                                     "subject_id": 7, "reason": "Forkert CVR", "created_at": "2026-11-28T16:30:00"},
+                                    {"id": 2, "actor_email": null, "action": "flag.resolve", "subject_type": "flag",
+                                     "subject_id": 3, "reason": null, "created_at": "2026-11-28T16:30:00"}],
+        });
+        if let (Some(sample), serde_json::Value::Object(more)) = (sample.as_object_mut(), more) {
+            sample.extend(more);
+        }
+        sample
+    }
+
+    fn sample_profile() -> serde_json::Value {
+        json!({
+            "organisation_name": "Café Lyst ApS", "cvr": "12345674", "legal_form": "aps",
+            "rsv_registered": true, "rsv_registered_on": "15. marts 2019", "founded_year": 2015,
+            "employees": 12, "target_group_employees": 7, "target_share": 58, "bar_class": "bar__fill--w60",
+            "mission": "Unge i job", "capabilities": "Kantine",
+            "cpv": [{"code": "85300000", "full": "85300000-2", "label": "Social work"}],
+            "nuts": [{"code": "DK011", "name": "Byen København"}],
+            "objectives": [{"code": "opp", "label": "Beskæftigelse"}],
+            "max_contract_value": "2.000.000 kr.", "consortium": true,
+            "reserved_res_ws": true, "res_ws_justification": "Over 30 % med handicap",
+            "reserved_res_pub_ser": false, "res_pub_ser_justification": "",
+            "references": ["Kantine for Aarhus Kommune"], "website": "https://cafelyst.dk",
+            "contact_email": "kontakt@cafelyst.dk", "contact_phone": "+45 12 34 56 78",
+        })
+    }
+
     fn page_meta(user: serde_json::Value) -> serde_json::Value {
         json!({
             "path": "/",
@@ -220,7 +314,7 @@ mod tests {
         for (name, _) in TEMPLATES.iter().filter(|(n, _)| n.starts_with("pages/")) {
             for lang in Lang::ALL {
                 for (user, errors) in [(json!(null), json!([])), (admin.clone(), error.clone())] {
-                    let ctx = json!({
+                    let mut ctx = json!({
                         "page": page_meta(user),
                         "errors": errors,
                         "values": {"email": "a@b.dk"},
@@ -242,10 +336,14 @@ mod tests {
                         "title_key": "error_page.not_found.title",
                         "message": "Siden findes ikke",
                     });
-                    let mut ctx = ctx;
                     ctx.as_object_mut()
                         .unwrap()
                         .extend(tender_sample().as_object().unwrap().clone());
+                    if let (Some(ctx), serde_json::Value::Object(more)) =
+                        (ctx.as_object_mut(), profiles_sample())
+                    {
+                        ctx.extend(more);
+                    }
                     let html = render_page(name, lang, &ctx).unwrap_or_else(|e| {
                         panic!("{name} ({}) does not render: {e}", lang.code())
                     });
@@ -325,6 +423,8 @@ mod tests {
             "question_answered",
             "tender_amended",
             "tender_cancelled",
+            "profile_decision",
+            "organisation_invitation",
         ] {
             for lang in Lang::ALL {
                 let mail = render_email(
@@ -332,7 +432,9 @@ mod tests {
                     lang,
                     json!({"name": "Anna", "link": "http://socialbid.test/x?token=abc", "expires_hours": 24,
                            "expires_minutes": 60, "approved": false, "reason": "Forkert CVR",
-                           "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2}),
+                           "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2,
+                           "organisation": "Café Lyst ApS", "decision": "rejected", "inviter": "Anna",
+                           "expires_days": 7}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");

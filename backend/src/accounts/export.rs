@@ -1,6 +1,8 @@
 //! Everything stored about a person, for the right of access (GDPR article
-//! 15): the account, the authority, sessions, links mailed, failed logins
-//! audit entries, questions asked about tenders and tenders followed. Secrets (password and token hashes) are left out.
+//! 15): the account, the authority, sessions, links mailed, failed logins,
+//! audit entries, questions asked about tenders, tenders followed and the
+//! organisation the person is a member of. Secrets (password and token
+//! hashes) are left out.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -22,6 +24,8 @@ pub struct Export {
     audit_log: Vec<AuditEntry>,
     questions: Vec<Question>,
     followed_tenders: Vec<i64>,
+    /// The organisation the person is a member of, as its members see it.
+    organisation: Option<crate::profiles::service::OrganisationView>,
 }
 
 #[derive(Serialize)]
@@ -139,6 +143,7 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                 })
                 .collect();
             let followed_tenders = crate::tenders::service::followed_by(conn, user_id)?;
+            let organisation = crate::profiles::service::export_for(conn, user_id)?;
             Ok::<_, AppError>(Export {
                 exported_at: now,
                 account: Account {
@@ -161,6 +166,7 @@ pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
                 audit_log,
                 questions,
                 followed_tenders,
+                organisation,
             })
         })
         .await

@@ -481,6 +481,8 @@ pub async fn delete_account(
             conn.transaction(|conn| {
                 diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email)))
                     .execute(conn)?;
+                // An organisation whose last member leaves goes too.
+                crate::profiles::service::delete_orphaned_by(conn, user_id)?;
                 diesel::delete(users::table.find(user_id)).execute(conn)?;
                 Ok::<_, AppError>(())
             })

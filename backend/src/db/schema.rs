@@ -96,9 +96,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        cvr -> Text,
+        draft -> Text,
+        approved_facts -> Nullable<Text>,
+        review_state -> Text,
+        review_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
+        public_name -> Nullable<Text>,
+        public_rsv -> Bool,
+        public_res_ws -> Bool,
+        public_res_pub_ser -> Bool,
+        submitted_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_members (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_invitations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organisation_codes (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        kind -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    profile_flags (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        reporter_id -> Nullable<BigInt>,
+        reason -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> authorities (authority_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(organisation_members -> organisations (organisation_id));
+diesel::joinable!(organisation_members -> users (user_id));
+diesel::joinable!(organisation_invitations -> organisations (organisation_id));
+diesel::joinable!(organisation_codes -> organisations (organisation_id));
+diesel::joinable!(profile_flags -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -108,6 +179,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     jobs,
     audit_log,
+    organisations,
+    organisation_members,
+    organisation_invitations,
+    organisation_codes,
+    profile_flags,
 );
 
 diesel::table! {

@@ -4,6 +4,7 @@
 
 mod people;
 mod tenders;
+pub mod profiles;
 
 use crate::app::AppState;
 
@@ -19,8 +20,16 @@ pub struct Login {
 
 /// Seeds what is missing and returns the logins to print.
 pub async fn run(app: &AppState) -> anyhow::Result<Vec<Login>> {
-    let logins = people::seed(app).await?;
+    let mut logins = people::seed(app).await?;
     let added = tenders::seed(app).await?;
     tracing::info!(added, "demo tenders");
+    let enterprises = profiles::seed(app).await?;
+    logins.push(Login {
+        role: "profiles",
+        email: "kontakt@<name>.socialbid.demo".into(),
+        note: format!(
+            "{enterprises} social enterprises in every moderation state; see /profiles and /admin/profiles"
+        ),
+    });
     Ok(logins)
 }

@@ -76,6 +76,20 @@ const NOTICES: &[&str] = &[
     "following",
     "not_following",
     "document_added",
+    // Profiles and moderation.
+    "profile_submitted",
+    "profile_saved",
+    "flag_sent",
+    "invitation_sent",
+    "invitation_accepted",
+    "organisation_left",
+    "organisation_deleted",
+    "profile_approved",
+    "profile_rejected",
+    "profile_changes_requested",
+    "profile_suspended",
+    "profile_unsuspended",
+    "flag_resolved",
 ];
 
 pub struct Page {

@@ -1,0 +1,471 @@
+//! The moderation state machine and the audit log.
+//!
+//! ```text
+//! pending ──approve──▶ approved        (public from now on)
+//!    │ ──reject(reason)──▶ rejected     ─┐ a member's edit
+//!    │ ──request changes(reason)──▶ changes_requested ─┴─▶ pending
+//! approved once: suspend(reason) ⇄ unsuspend (hidden at once / again public)
+//! ```
+//! While a change waits, the last approved facts stay public.
+
+use axum::http::StatusCode;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::accounts::model as accounts;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
+use crate::error::{AppError, AppResult};
+use crate::mail;
+use crate::profiles::service::{self as profiles, Organisation, OrganisationView, audit, state};
+
+pub const MAX_REASON: usize = 1000;
+pub const AUDIT_PER_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+    RequestChanges,
+    Suspend,
+    Unsuspend,
+}
+
+impl Decision {
+    pub fn action(self) -> &'static str {
+        match self {
+            Decision::Approve => "profile.approve",
+            Decision::Reject => "profile.reject",
+            Decision::RequestChanges => "profile.request_changes",
+            Decision::Suspend => "profile.suspend",
+            Decision::Unsuspend => "profile.unsuspend",
+        }
+    }
+
+    /// The word for the decision in mails and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Reject => "rejected",
+            Decision::RequestChanges => "changes_requested",
+            Decision::Suspend => "suspended",
+            Decision::Unsuspend => "unsuspended",
+        }
+    }
+
+    fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Decision::Reject | Decision::RequestChanges | Decision::Suspend
+        )
+    }
+
+    /// Whether the decision can be made in the organisation's state: 409
+    /// otherwise.
+    fn allowed(self, org: &Organisation) -> bool {
+        match self {
+            Decision::Approve | Decision::Reject | Decision::RequestChanges => {
+                org.review_state == state::PENDING
+            }
+            Decision::Suspend => org.approved_facts.is_some() && org.suspended_at.is_none(),
+            Decision::Unsuspend => org.suspended_at.is_some(),
+        }
+    }
+}
+
+/// Makes the decision, writes its audit entry and queues a mail to every
+/// member in their language, in one transaction.
+pub async fn decide(
+    app: &AppState,
+    admin: &AuthUser,
+    organisation_id: i64,
+    decision: Decision,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let reason = match (decision.needs_reason(), reason.as_deref().map(str::trim)) {
+        (true, r) => Some(profiles::check_reason(
+            "reason",
+            r.unwrap_or(""),
+            MAX_REASON,
+        )?),
+        (false, Some(r)) if !r.is_empty() => Some(profiles::check_reason("reason", r, MAX_REASON)?),
+        _ => None,
+    };
+    let now = app.clock.now();
+    let admin = admin.clone();
+    let public_url = app.config.public_url.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = profiles::find(conn, organisation_id)?;
+                if !decision.allowed(&org) {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "wrong_state")
+                        .with("state", org.display_state()));
+                }
+                let target = diesel::update(organisations::table.find(org.id));
+                match decision {
+                    Decision::Approve => {
+                        let draft = org.draft()?;
+                        let facts = draft.facts();
+                        target
+                            .set((
+                                organisations::review_state.eq(state::APPROVED),
+                                organisations::review_reason.eq(None::<String>),
+                                organisations::approved_facts
+                                    .eq(serde_json::to_string(&facts)
+                                        .map_err(AppError::internal)?),
+                                organisations::reviewed_by.eq(admin.id),
+                                organisations::reviewed_at.eq(now),
+                            ))
+                            .execute(conn)?;
+                        profiles::write_index(conn, org.id, &draft, Some(&facts))?;
+                    }
+                    Decision::Reject | Decision::RequestChanges => {
+                        let new_state = if decision == Decision::Reject {
+                            state::REJECTED
+                        } else {
+                            state::CHANGES_REQUESTED
+                        };
+                        target
+                            .set((
+                                organisations::review_state.eq(new_state),
+                                organisations::review_reason.eq(&reason),
+                                organisations::reviewed_by.eq(admin.id),
+                                organisations::reviewed_at.eq(now),
+                            ))
+                            .execute(conn)?;
+                    }
+                    Decision::Suspend => {
+                        target
+                            .set((
+                                organisations::suspended_at.eq(now),
+                                organisations::suspension_reason.eq(&reason),
+                            ))
+                            .execute(conn)?;
+                    }
+                    Decision::Unsuspend => {
+                        target
+                            .set((
+                                organisations::suspended_at.eq(None::<NaiveDateTime>),
+                                organisations::suspension_reason.eq(None::<String>),
+                            ))
+                            .execute(conn)?;
+                    }
+                }
+                let audit_id = audit(
+                    conn,
+                    &admin,
+                    decision.action(),
+                    "organisation",
+                    org.id,
+                    reason.as_deref(),
+                    now,
+                )?;
+                let name = org.draft()?.organisation_name;
+                let members: Vec<accounts::User> = organisation_members::table
+                    .inner_join(users::table)
+                    .filter(organisation_members::organisation_id.eq(org.id))
+                    .select(accounts::User::as_select())
+                    .load(conn)?;
+                for member in members {
+                    mail::queue(
+                        conn,
+                        &member.email,
+                        member.lang(),
+                        "profile_decision",
+                        serde_json::json!({
+                            "name": member.name,
+                            "organisation": name,
+                            "decision": decision.code(),
+                            "reason": reason,
+                            "link": format!("{public_url}/organisation"),
+                        }),
+                        format!("profile_decision:{audit_id}:{}", member.id),
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// A profile in the admin's queue, with what to check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItem {
+    pub id: i64,
+    pub name: String,
+    pub cvr: String,
+    /// True for a first submission; false for a change to an approved profile.
+    pub first_submission: bool,
+    /// The verified facts changed since the last approval.
+    pub changed_facts: Vec<String>,
+    pub submitted_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct FlagView {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: Option<String>,
+    pub reason: String,
+    pub reporter_email: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Queue {
+    /// Profiles waiting for review, oldest first.
+    pub pending: Vec<QueueItem>,
+    /// Open flags, oldest first.
+    pub flags: Vec<FlagView>,
+}
+
+pub async fn queue(app: &AppState) -> AppResult<Queue> {
+    app.db
+        .run(move |conn| {
+            let rows: Vec<Organisation> = organisations::table
+                .filter(organisations::review_state.eq(state::PENDING))
+                .order((organisations::submitted_at, organisations::id))
+                .select(Organisation::as_select())
+                .load(conn)?;
+            let mut pending = Vec::with_capacity(rows.len());
+            for org in rows {
+                let view = OrganisationView::new(&org)?;
+                pending.push(QueueItem {
+                    id: org.id,
+                    name: view.profile.organisation_name,
+                    cvr: view.profile.cvr,
+                    first_submission: view.approved_facts.is_none(),
+                    changed_facts: view.changed_facts,
+                    submitted_at: org.submitted_at,
+                });
+            }
+            let flags = open_flags(conn, None)?;
+            Ok(Queue { pending, flags })
+        })
+        .await
+}
+
+fn open_flags(
+    conn: &mut crate::db::DbConn,
+    organisation_id: Option<i64>,
+) -> QueryResult<Vec<FlagView>> {
+    let mut query = profile_flags::table
+        .inner_join(organisations::table)
+        .left_join(users::table.on(users::id.nullable().eq(profile_flags::reporter_id)))
+        .filter(profile_flags::resolved_at.is_null())
+        .order(profile_flags::id)
+        .select((
+            profile_flags::id,
+            profile_flags::organisation_id,
+            organisations::public_name,
+            profile_flags::reason,
+            users::email.nullable(),
+            profile_flags::created_at,
+        ))
+        .into_boxed();
+    if let Some(id) = organisation_id {
+        query = query.filter(profile_flags::organisation_id.eq(id));
+    }
+    query.load(conn)
+}
+
+/// Everything an admin needs to decide on one organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Review {
+    pub organisation: OrganisationView,
+    pub members: i64,
+    pub flags: Vec<FlagView>,
+}
+
+pub async fn review(app: &AppState, organisation_id: i64) -> AppResult<Review> {
+    app.db
+        .run(move |conn| {
+            let org = profiles::find(conn, organisation_id)?;
+            let members: i64 = organisation_members::table
+                .filter(organisation_members::organisation_id.eq(org.id))
+                .count()
+                .get_result(conn)?;
+            Ok(Review {
+                organisation: OrganisationView::new(&org)?,
+                members,
+                flags: open_flags(conn, Some(org.id))?,
+            })
+        })
+        .await
+}
+
+/// Closes a flag, with an optional note, in the audit log.
+pub async fn resolve_flag(
+    app: &AppState,
+    admin: &AuthUser,
+    flag_id: i64,
+    note: Option<String>,
+) -> AppResult<i64> {
+    let note = match note.as_deref().map(str::trim) {
+        Some(n) if !n.is_empty() => Some(profiles::check_reason("resolution", n, MAX_REASON)?),
+        _ => None,
+    };
+    let now = app.clock.now();
+    let admin = admin.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let (organisation_id, resolved_at): (i64, Option<NaiveDateTime>) =
+                    profile_flags::table
+                        .find(flag_id)
+                        .select((profile_flags::organisation_id, profile_flags::resolved_at))
+                        .first(conn)?;
+                if resolved_at.is_some() {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "already_decided"));
+                }
+                diesel::update(profile_flags::table.find(flag_id))
+                    .set((
+                        profile_flags::resolved_at.eq(now),
+                        profile_flags::resolved_by.eq(admin.id),
+                        profile_flags::resolution.eq(&note),
+                    ))
+                    .execute(conn)?;
+                audit(
+                    conn,
+                    &admin,
+                    "flag.resolve",
+                    "flag",
+                    flag_id,
+                    note.as_deref(),
+                    now,
+                )?;
+                Ok(organisation_id)
+            })
+        })
+        .await
+}
+
+/// Audit-log filters, all optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Exact action, e.g. `profile.reject`.
+    pub action: String,
+    /// `organisation`, `user` or `flag`.
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    /// Part of the actor's email address.
+    pub actor: String,
+    /// First day, `YYYY-MM-DD` (UTC).
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (UTC).
+    pub to: String,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    /// Newest first.
+    pub entries: Vec<AuditEntry>,
+}
+
+fn day(field: &'static str, value: &str) -> AppResult<Option<NaiveDate>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::field(field, "invalid")),
+    }
+}
+
+pub async fn audit_log(app: &AppState, filter: AuditFilter) -> AppResult<AuditPage> {
+    let from = day("from", &filter.from)?.and_then(|d| d.and_hms_opt(0, 0, 0));
+    let to = day("to", &filter.to)?
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
+    app.db
+        .run(move |conn| {
+            let query = || {
+                let mut q = audit_log::table.into_boxed();
+                if !filter.action.trim().is_empty() {
+                    q = q.filter(audit_log::action.eq(filter.action.trim().to_owned()));
+                }
+                if !filter.subject_type.trim().is_empty() {
+                    q = q.filter(audit_log::subject_type.eq(filter.subject_type.trim().to_owned()));
+                }
+                if let Some(id) = filter.subject_id {
+                    q = q.filter(audit_log::subject_id.eq(id));
+                }
+                if !filter.actor.trim().is_empty() {
+                    let needle = filter.actor.trim().to_lowercase().replace(['%', '_'], "");
+                    q = q.filter(audit_log::actor_email.like(format!("%{needle}%")));
+                }
+                if let Some(from) = from {
+                    q = q.filter(audit_log::created_at.ge(from));
+                }
+                if let Some(to) = to {
+                    q = q.filter(audit_log::created_at.lt(to));
+                }
+                q
+            };
+            let total: i64 = query().count().get_result(conn)?;
+            let pages = ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1);
+            let page = filter.page.unwrap_or(1).clamp(1, pages);
+            let entries = query()
+                .order(audit_log::id.desc())
+                .limit(AUDIT_PER_PAGE)
+                .offset((page - 1) * AUDIT_PER_PAGE)
+                .select((
+                    audit_log::id,
+                    audit_log::actor_id,
+                    audit_log::actor_email,
+                    audit_log::action,
+                    audit_log::subject_type,
+                    audit_log::subject_id,
+                    audit_log::reason,
+                    audit_log::created_at,
+                ))
+                .load(conn)?;
+            Ok(AuditPage {
+                total,
+                page,
+                pages,
+                per_page: AUDIT_PER_PAGE,
+                entries,
+            })
+        })
+        .await
+}
+
+/// The actions the audit log holds, for the filter's choices.
+pub const ACTIONS: [&str; 11] = [
+    "profile.submit",
+    "profile.approve",
+    "profile.reject",
+    "profile.request_changes",
+    "profile.suspend",
+    "profile.unsuspend",
+    "profile.delete",
+    "profile.flag",
+    "flag.resolve",
+    "officer.approve",
+    "officer.reject",
+];

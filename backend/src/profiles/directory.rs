@@ -1,0 +1,302 @@
+//! The public directory: approved, unsuspended profiles, filtered in the
+//! database by CPV and region (any level, both ways along the tree), social
+//! objective, RSV status and reserved-contract eligibility.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::codes::{cpv, eforms, nuts};
+use crate::db::schema::{organisation_codes, organisations};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::profiles::model::ProfileData;
+use crate::profiles::service::{self, Organisation};
+
+pub const PER_PAGE: i64 = 20;
+
+/// Directory filters; all optional, combined with AND.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Serialize)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct Filter {
+    /// A CPV code at any level (`853`, `85311000`): profiles whose codes
+    /// lie under it, or above it (a supplier of `853` can deliver `85311000`).
+    pub cpv: String,
+    /// A NUTS code at any level (`DK01`, `DK011`): profiles serving a region
+    /// inside it, or a region that contains it.
+    pub nuts: String,
+    /// A BT-775 social objective code.
+    pub objective: String,
+    /// `yes` for RSV-registered enterprises only.
+    pub rsv: String,
+    /// `res-ws` (Article 20) or `res-pub-ser` (Article 77).
+    pub reserved: String,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+}
+
+/// One profile in the directory.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileSummary {
+    pub id: i64,
+    pub name: String,
+    pub cvr: String,
+    pub legal_form: String,
+    pub mission: String,
+    pub rsv_registered: bool,
+    pub reserved_res_ws: bool,
+    pub reserved_res_pub_ser: bool,
+    pub cpv: Vec<String>,
+    pub nuts: Vec<String>,
+    pub social_objectives: Vec<String>,
+    pub employees: i32,
+    pub target_group_employees: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectoryPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub pages: i64,
+    pub items: Vec<ProfileSummary>,
+}
+
+/// A public profile: what the organisation chose to show, never its
+/// members.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicProfile {
+    pub id: i64,
+    #[serde(flatten)]
+    pub profile: ProfileData,
+}
+
+/// The codes that `code` lies under: `85311000` → `85000000`, `85300000`,
+/// `85310000` (the filter then also finds suppliers of a broader code).
+pub fn cpv_ancestors(code: &str) -> Vec<String> {
+    let prefix = cpv::prefix(code);
+    (2..prefix.len())
+        .map(|n| format!("{:0<8}", &prefix[..n]))
+        .filter(|c| c != code)
+        .collect()
+}
+
+/// `DK011` → `DK`, `DK0`, `DK01`.
+pub fn nuts_ancestors(code: &str) -> Vec<String> {
+    (2..code.len()).map(|n| code[..n].to_owned()).collect()
+}
+
+/// The codes that start with `prefix` as a range `[from, to)`: a range
+/// uses the `(kind, code)` index on both databases, where `LIKE 'prefix%'`
+/// would not (SQLite's LIKE ignores case; PostgreSQL's needs the C
+/// collation). `853` → `853`..`854`, `859` → `859`..`86`, `DK` → `DK`..`DL`.
+/// Codes are digits and capital letters; a prefix of nothing but `9`s and
+/// `Z`s (no CPV or NUTS code is one) gets an upper bound past every code.
+pub fn prefix_range(prefix: &str) -> (String, String) {
+    let mut upper: Vec<char> = prefix.chars().collect();
+    while let Some(last) = upper.pop() {
+        let next = match last {
+            '0'..='8' | 'A'..='Y' => char::from_u32(last as u32 + 1),
+            _ => None,
+        };
+        if let Some(next) = next {
+            upper.push(next);
+            return (prefix.to_owned(), upper.into_iter().collect());
+        }
+    }
+    (prefix.to_owned(), format!("{prefix}\u{10FFFF}"))
+}
+
+/// A checked filter, or the field and rule it breaks.
+struct Checked {
+    cpv: Option<(String, Vec<String>)>,
+    nuts: Option<(String, Vec<String>)>,
+    objective: Option<String>,
+    rsv: bool,
+    reserved: Option<String>,
+    page: i64,
+}
+
+fn check(filter: &Filter) -> AppResult<Checked> {
+    let mut errors = Vec::new();
+    let cpv = match filter.cpv.trim() {
+        "" => None,
+        raw => match cpv::parse(raw) {
+            Ok(c) => Some((cpv::prefix(&c.code).to_owned(), cpv_ancestors(&c.code))),
+            Err(_) => {
+                errors.push(FieldError::new("cpv", "unknown").with("code", raw));
+                None
+            }
+        },
+    };
+    let nuts = match filter.nuts.trim() {
+        "" => None,
+        raw => match nuts::find(&raw.to_uppercase()) {
+            Some(r) => Some((r.code.clone(), nuts_ancestors(&r.code))),
+            None => {
+                errors.push(FieldError::new("nuts", "unknown").with("code", raw));
+                None
+            }
+        },
+    };
+    let objective = match filter.objective.trim() {
+        "" => None,
+        raw if eforms::social_objectives().contains(raw) => Some(raw.to_owned()),
+        raw => {
+            errors.push(FieldError::new("social_objectives", "unknown").with("code", raw));
+            None
+        }
+    };
+    let reserved = match filter.reserved.trim() {
+        "" => None,
+        r @ ("res-ws" | "res-pub-ser") => Some(r.to_owned()),
+        _ => {
+            errors.push(FieldError::new("reserved", "invalid"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    Ok(Checked {
+        cpv,
+        nuts,
+        objective,
+        rsv: filter.rsv == "yes",
+        reserved,
+        page: filter.page.unwrap_or(1).max(1),
+    })
+}
+
+/// Approved, unsuspended profiles matching `filter`, a page at a time,
+/// ordered by name.
+pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage> {
+    let checked = check(filter)?;
+    app.db
+        .run(move |conn| {
+            let query = || {
+                let mut q = organisations::table
+                    .filter(organisations::approved_facts.is_not_null())
+                    .filter(organisations::suspended_at.is_null())
+                    .into_boxed();
+                if let Some((prefix, ancestors)) = &checked.cpv {
+                    q = q.filter(
+                        organisations::id.eq_any(
+                            organisation_codes::table
+                                .filter(organisation_codes::kind.eq("cpv"))
+                                .filter(
+                                    organisation_codes::code
+                                        .ge(prefix_range(prefix).0)
+                                        .and(organisation_codes::code.lt(prefix_range(prefix).1))
+                                        .or(organisation_codes::code.eq_any(ancestors.clone())),
+                                )
+                                .select(organisation_codes::organisation_id),
+                        ),
+                    );
+                }
+                if let Some((code, ancestors)) = &checked.nuts {
+                    q = q.filter(
+                        organisations::id.eq_any(
+                            organisation_codes::table
+                                .filter(organisation_codes::kind.eq("nuts"))
+                                .filter(
+                                    organisation_codes::code
+                                        .ge(prefix_range(code).0)
+                                        .and(organisation_codes::code.lt(prefix_range(code).1))
+                                        .or(organisation_codes::code.eq_any(ancestors.clone())),
+                                )
+                                .select(organisation_codes::organisation_id),
+                        ),
+                    );
+                }
+                if let Some(objective) = &checked.objective {
+                    q = q.filter(
+                        organisations::id.eq_any(
+                            organisation_codes::table
+                                .filter(organisation_codes::kind.eq("objective"))
+                                .filter(organisation_codes::code.eq(objective.clone()))
+                                .select(organisation_codes::organisation_id),
+                        ),
+                    );
+                }
+                if checked.rsv {
+                    q = q.filter(organisations::public_rsv.eq(true));
+                }
+                match checked.reserved.as_deref() {
+                    Some("res-ws") => q = q.filter(organisations::public_res_ws.eq(true)),
+                    Some("res-pub-ser") => q = q.filter(organisations::public_res_pub_ser.eq(true)),
+                    _ => {}
+                }
+                q
+            };
+            let total: i64 = query().count().get_result(conn)?;
+            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+            let page = checked.page.min(pages);
+            let rows: Vec<Organisation> = query()
+                .order((organisations::public_name, organisations::id))
+                .limit(PER_PAGE)
+                .offset((page - 1) * PER_PAGE)
+                .select(Organisation::as_select())
+                .load(conn)?;
+            let mut items = Vec::with_capacity(rows.len());
+            for org in &rows {
+                if let Some(p) = org.public_profile()? {
+                    items.push(ProfileSummary {
+                        id: org.id,
+                        name: p.organisation_name,
+                        cvr: p.cvr,
+                        legal_form: p.legal_form,
+                        mission: p.mission,
+                        rsv_registered: p.rsv_registered,
+                        reserved_res_ws: p.reserved_res_ws,
+                        reserved_res_pub_ser: p.reserved_res_pub_ser,
+                        cpv: p.cpv,
+                        nuts: p.nuts,
+                        social_objectives: p.social_objectives,
+                        employees: p.employees,
+                        target_group_employees: p.target_group_employees,
+                    });
+                }
+            }
+            Ok(DirectoryPage {
+                total,
+                page,
+                per_page: PER_PAGE,
+                pages,
+                items,
+            })
+        })
+        .await
+}
+
+/// A public profile; 404 for an unknown, unapproved or suspended one.
+pub async fn public(app: &AppState, id: i64) -> AppResult<PublicProfile> {
+    app.db
+        .run(move |conn| {
+            let org = service::find(conn, id)?;
+            match org.public_profile()? {
+                Some(profile) => Ok(PublicProfile { id, profile }),
+                None => Err(AppError::not_found()),
+            }
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_become_ranges() {
+        assert_eq!(prefix_range("853"), ("853".into(), "854".into()));
+        assert_eq!(prefix_range("859"), ("859".into(), "86".into()));
+        assert_eq!(prefix_range("DK01"), ("DK01".into(), "DK02".into()));
+        assert_eq!(prefix_range("DK"), ("DK".into(), "DL".into()));
+        assert_eq!(
+            cpv_ancestors("85311000"),
+            ["85000000", "85300000", "85310000"]
+        );
+        assert_eq!(nuts_ancestors("DK011"), ["DK", "DK0", "DK01"]);
+    }
+}

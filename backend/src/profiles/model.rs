@@ -1,0 +1,472 @@
+//! A profile as members type it, the checks on it, and the split between
+//! the facts an admin verifies and everything else.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::codes::{cpv, cvr, eforms, nuts};
+use crate::error::FieldError;
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_MISSION: usize = 2000;
+pub const MAX_CAPABILITIES: usize = 4000;
+pub const MAX_JUSTIFICATION: usize = 1000;
+pub const MAX_REFERENCE: usize = 300;
+pub const MAX_REFERENCES: usize = 20;
+pub const MAX_CODES: usize = 50;
+pub const MAX_URL: usize = 300;
+pub const MAX_PHONE: usize = 30;
+
+/// Legal forms of Danish businesses a social enterprise takes.
+pub const LEGAL_FORMS: [&str; 8] = [
+    "aps",
+    "as",
+    "ivs",
+    "amba",
+    "forening",
+    "fond",
+    "enkeltmand",
+    "other",
+];
+
+/// A profile as stored: every field checked and normalised. CPV codes are
+/// 8 digits (`853` is stored as `85300000`), NUTS and BT-775 codes as in
+/// their lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProfileData {
+    pub organisation_name: String,
+    pub cvr: String,
+    pub legal_form: String,
+    pub rsv_registered: bool,
+    pub rsv_registered_on: Option<NaiveDate>,
+    pub founded_year: i32,
+    pub employees: i32,
+    pub target_group_employees: i32,
+    pub mission: String,
+    pub capabilities: String,
+    pub cpv: Vec<String>,
+    pub nuts: Vec<String>,
+    pub social_objectives: Vec<String>,
+    /// The largest contract value (DKK) the organisation can take on.
+    pub max_contract_value: Option<i64>,
+    /// Will bid as a partner or subcontractor in a consortium.
+    pub consortium: bool,
+    /// Article 20 (`res-ws`): integration of disabled or disadvantaged persons.
+    pub reserved_res_ws: bool,
+    pub res_ws_justification: String,
+    /// Article 77 (`res-pub-ser`): public-service mission, profits reinvested.
+    pub reserved_res_pub_ser: bool,
+    pub res_pub_ser_justification: String,
+    pub references: Vec<String>,
+    pub website: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+/// The facts an admin verifies. A change to any of them waits for review;
+/// until then the last approved facts stay public.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VerifiedFacts {
+    pub organisation_name: String,
+    pub cvr: String,
+    pub rsv_registered: bool,
+    pub rsv_registered_on: Option<NaiveDate>,
+    pub reserved_res_ws: bool,
+    pub res_ws_justification: String,
+    pub reserved_res_pub_ser: bool,
+    pub res_pub_ser_justification: String,
+}
+
+impl ProfileData {
+    pub fn facts(&self) -> VerifiedFacts {
+        VerifiedFacts {
+            organisation_name: self.organisation_name.clone(),
+            cvr: self.cvr.clone(),
+            rsv_registered: self.rsv_registered,
+            rsv_registered_on: self.rsv_registered_on,
+            reserved_res_ws: self.reserved_res_ws,
+            res_ws_justification: self.res_ws_justification.clone(),
+            reserved_res_pub_ser: self.reserved_res_pub_ser,
+            res_pub_ser_justification: self.res_pub_ser_justification.clone(),
+        }
+    }
+
+    /// This profile with `facts` in place of its own verified facts: what
+    /// the public sees while a change waits for review.
+    pub fn with_facts(&self, facts: &VerifiedFacts) -> ProfileData {
+        ProfileData {
+            organisation_name: facts.organisation_name.clone(),
+            cvr: facts.cvr.clone(),
+            rsv_registered: facts.rsv_registered,
+            rsv_registered_on: facts.rsv_registered_on,
+            reserved_res_ws: facts.reserved_res_ws,
+            res_ws_justification: facts.res_ws_justification.clone(),
+            reserved_res_pub_ser: facts.reserved_res_pub_ser,
+            res_pub_ser_justification: facts.res_pub_ser_justification.clone(),
+            ..self.clone()
+        }
+    }
+
+    /// Share of employees from the target groups, in whole percent.
+    pub fn target_share(&self) -> i32 {
+        if self.employees <= 0 {
+            0
+        } else {
+            (self.target_group_employees * 100 + self.employees / 2) / self.employees
+        }
+    }
+}
+
+impl VerifiedFacts {
+    /// The names of the facts that differ: what the admin must check.
+    pub fn changed_fields(&self, other: &VerifiedFacts) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.organisation_name != other.organisation_name {
+            changed.push("organisation_name");
+        }
+        if self.cvr != other.cvr {
+            changed.push("cvr");
+        }
+        if self.rsv_registered != other.rsv_registered
+            || self.rsv_registered_on != other.rsv_registered_on
+        {
+            changed.push("rsv_registered");
+        }
+        if self.reserved_res_ws != other.reserved_res_ws
+            || self.res_ws_justification != other.res_ws_justification
+        {
+            changed.push("reserved_res_ws");
+        }
+        if self.reserved_res_pub_ser != other.reserved_res_pub_ser
+            || self.res_pub_ser_justification != other.res_pub_ser_justification
+        {
+            changed.push("reserved_res_pub_ser");
+        }
+        changed
+    }
+}
+
+/// A profile as typed, in a request or a form. Missing fields are empty.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileInput {
+    #[schema(example = "Café Lyst ApS")]
+    pub organisation_name: String,
+    /// 8 digits with a valid modulus-11 check; one profile per CVR number.
+    #[schema(example = "12345674")]
+    pub cvr: String,
+    /// One of `aps`, `as`, `ivs`, `amba`, `forening`, `fond`, `enkeltmand`, `other`.
+    pub legal_form: String,
+    pub rsv_registered: bool,
+    /// `YYYY-MM-DD`; required when RSV-registered.
+    pub rsv_registered_on: Option<String>,
+    pub founded_year: Option<i32>,
+    pub employees: Option<i32>,
+    /// How many of the employees come from the target groups.
+    pub target_group_employees: Option<i32>,
+    pub mission: String,
+    pub capabilities: String,
+    /// CPV codes at any level: `853`, `85311000` or `85311000-2`.
+    pub cpv: Vec<String>,
+    /// NUTS codes at any level: `DK`, `DK01`, `DK011`.
+    pub nuts: Vec<String>,
+    /// eForms BT-775 codes: `acc-all`, `et-eq`, `gen-eq`, `hum-right`, `opp`, `work-cond`, `other`.
+    pub social_objectives: Vec<String>,
+    pub max_contract_value: Option<i64>,
+    pub consortium: bool,
+    pub reserved_res_ws: bool,
+    pub res_ws_justification: String,
+    pub reserved_res_pub_ser: bool,
+    pub res_pub_ser_justification: String,
+    pub references: Vec<String>,
+    pub website: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+fn text(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = value.trim().to_owned();
+    if required && value.is_empty() {
+        errors.push(FieldError::new(field, "required"));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(field, "too_long").with("max", max));
+    }
+    value
+}
+
+fn codes(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    values: &[String],
+    normalise: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        match normalise(value) {
+            Some(code) => {
+                if !out.contains(&code) {
+                    out.push(code);
+                }
+            }
+            None => {
+                errors.push(FieldError::new(field, "unknown").with("code", value));
+                return out;
+            }
+        }
+    }
+    if out.is_empty() {
+        errors.push(FieldError::new(field, "required"));
+    } else if out.len() > MAX_CODES {
+        errors.push(FieldError::new(field, "too_many").with("max", MAX_CODES));
+    }
+    out.sort();
+    out
+}
+
+/// Reads a CVR number; the error names the rule broken.
+pub fn check_cvr(field: &'static str, value: &str) -> Result<String, FieldError> {
+    if value.trim().is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    cvr::parse(value).map_err(|p| match p {
+        cvr::CvrProblem::Format => FieldError::new(field, "format"),
+        cvr::CvrProblem::Checksum => FieldError::new(field, "checksum"),
+    })
+}
+
+impl ProfileInput {
+    /// Checks every field and returns the profile, or every broken rule.
+    pub fn validate(&self, today: NaiveDate) -> Result<ProfileData, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = text(
+            &mut errors,
+            "organisation_name",
+            &self.organisation_name,
+            true,
+            MAX_NAME,
+        );
+        let cvr = check_cvr("cvr", &self.cvr).unwrap_or_else(|e| {
+            errors.push(e);
+            String::new()
+        });
+        let legal_form = self.legal_form.trim().to_owned();
+        if legal_form.is_empty() {
+            errors.push(FieldError::new("legal_form", "required"));
+        } else if !LEGAL_FORMS.contains(&legal_form.as_str()) {
+            errors.push(FieldError::new("legal_form", "invalid"));
+        }
+        let rsv_registered_on = match (self.rsv_registered, self.rsv_registered_on.as_deref()) {
+            (false, _) => None,
+            (true, None) | (true, Some("")) => {
+                errors.push(FieldError::new("rsv_registered_on", "required"));
+                None
+            }
+            (true, Some(date)) => match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
+                Ok(date) if date > today => {
+                    errors.push(FieldError::new("rsv_registered_on", "future"));
+                    None
+                }
+                // The register opened with Act 711/2014.
+                Ok(date) if date.year() < 2014 => {
+                    errors.push(FieldError::new("rsv_registered_on", "before_register"));
+                    None
+                }
+                Ok(date) => Some(date),
+                Err(_) => {
+                    errors.push(FieldError::new("rsv_registered_on", "invalid"));
+                    None
+                }
+            },
+        };
+        let founded_year = match self.founded_year {
+            None => {
+                errors.push(FieldError::new("founded_year", "required"));
+                0
+            }
+            Some(year) if !(1800..=today.year()).contains(&year) => {
+                errors.push(
+                    FieldError::new("founded_year", "range")
+                        .with("min", 1800)
+                        .with("max", today.year()),
+                );
+                year
+            }
+            Some(year) => year,
+        };
+        let employees = match self.employees {
+            None => {
+                errors.push(FieldError::new("employees", "required"));
+                0
+            }
+            Some(n) if !(0..=1_000_000).contains(&n) => {
+                errors.push(FieldError::new("employees", "negative"));
+                n
+            }
+            Some(n) => n,
+        };
+        let target_group_employees = match self.target_group_employees {
+            None => {
+                errors.push(FieldError::new("target_group_employees", "required"));
+                0
+            }
+            Some(n) if n < 0 => {
+                errors.push(FieldError::new("target_group_employees", "negative"));
+                n
+            }
+            Some(n) if self.employees.is_some() && n > employees => {
+                errors.push(
+                    FieldError::new("target_group_employees", "more_than_employees")
+                        .with("employees", employees),
+                );
+                n
+            }
+            Some(n) => n,
+        };
+        let mission = text(&mut errors, "mission", &self.mission, true, MAX_MISSION);
+        let capabilities = text(
+            &mut errors,
+            "capabilities",
+            &self.capabilities,
+            false,
+            MAX_CAPABILITIES,
+        );
+        let cpv = codes(&mut errors, "cpv", &self.cpv, |c| {
+            cpv::parse(c).ok().map(|c| c.code.clone())
+        });
+        let nuts = codes(&mut errors, "nuts", &self.nuts, |c| {
+            nuts::find(&c.to_uppercase()).map(|r| r.code.clone())
+        });
+        let social_objectives = codes(
+            &mut errors,
+            "social_objectives",
+            &self.social_objectives,
+            |c| eforms::social_objectives().find(c).map(|o| o.code.clone()),
+        );
+        if let Some(value) = self.max_contract_value
+            && value < 0
+        {
+            errors.push(FieldError::new("max_contract_value", "negative"));
+        }
+        let justification = |errors: &mut Vec<FieldError>, field, claimed: bool, value: &str| {
+            let value = text(errors, field, value, claimed, MAX_JUSTIFICATION);
+            if claimed { value } else { String::new() }
+        };
+        let res_ws_justification = justification(
+            &mut errors,
+            "res_ws_justification",
+            self.reserved_res_ws,
+            &self.res_ws_justification,
+        );
+        let res_pub_ser_justification = justification(
+            &mut errors,
+            "res_pub_ser_justification",
+            self.reserved_res_pub_ser,
+            &self.res_pub_ser_justification,
+        );
+        let references: Vec<String> = self
+            .references
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if references.len() > MAX_REFERENCES {
+            errors.push(FieldError::new("references", "too_many").with("max", MAX_REFERENCES));
+        } else if references.iter().any(|r| r.chars().count() > MAX_REFERENCE) {
+            errors.push(FieldError::new("references", "too_long").with("max", MAX_REFERENCE));
+        }
+        let website = text(&mut errors, "website", &self.website, false, MAX_URL);
+        if !website.is_empty()
+            && !(url::Url::parse(&website)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()))
+        {
+            errors.push(FieldError::new("website", "invalid"));
+        }
+        let contact_email =
+            match crate::accounts::validate::check_email("contact_email", &self.contact_email) {
+                Ok(email) => email,
+                Err(e) => {
+                    errors.push(e);
+                    String::new()
+                }
+            };
+        let contact_phone = text(
+            &mut errors,
+            "contact_phone",
+            &self.contact_phone,
+            false,
+            MAX_PHONE,
+        );
+        if !contact_phone.is_empty()
+            && !contact_phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-'))
+        {
+            errors.push(FieldError::new("contact_phone", "invalid"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ProfileData {
+            organisation_name: name,
+            cvr,
+            legal_form,
+            rsv_registered: self.rsv_registered,
+            rsv_registered_on,
+            founded_year,
+            employees,
+            target_group_employees,
+            mission,
+            capabilities,
+            cpv,
+            nuts,
+            social_objectives,
+            max_contract_value: self.max_contract_value,
+            consortium: self.consortium,
+            reserved_res_ws: self.reserved_res_ws,
+            res_ws_justification,
+            reserved_res_pub_ser: self.reserved_res_pub_ser,
+            res_pub_ser_justification,
+            references,
+            website,
+            contact_email,
+            contact_phone,
+        })
+    }
+}
+
+impl From<&ProfileData> for ProfileInput {
+    fn from(p: &ProfileData) -> ProfileInput {
+        ProfileInput {
+            organisation_name: p.organisation_name.clone(),
+            cvr: p.cvr.clone(),
+            legal_form: p.legal_form.clone(),
+            rsv_registered: p.rsv_registered,
+            rsv_registered_on: p.rsv_registered_on.map(|d| d.to_string()),
+            founded_year: Some(p.founded_year),
+            employees: Some(p.employees),
+            target_group_employees: Some(p.target_group_employees),
+            mission: p.mission.clone(),
+            capabilities: p.capabilities.clone(),
+            cpv: p.cpv.clone(),
+            nuts: p.nuts.clone(),
+            social_objectives: p.social_objectives.clone(),
+            max_contract_value: p.max_contract_value,
+            consortium: p.consortium,
+            reserved_res_ws: p.reserved_res_ws,
+            res_ws_justification: p.res_ws_justification.clone(),
+            reserved_res_pub_ser: p.reserved_res_pub_ser,
+            res_pub_ser_justification: p.res_pub_ser_justification.clone(),
+            references: p.references.clone(),
+            website: p.website.clone(),
+            contact_email: p.contact_email.clone(),
+            contact_phone: p.contact_phone.clone(),
+        }
+    }
+}
