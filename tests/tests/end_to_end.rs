@@ -90,7 +90,12 @@ async fn postgresql_needs_migrate_then_serves_the_same() {
         "{}",
         String::from_utf8_lossy(&migrated.stderr)
     );
-    assert!(String::from_utf8_lossy(&migrated.stdout).contains("Applied 1 migration"));
+    // Every feature adds its migration; the count is not this test's point.
+    let applied = String::from_utf8_lossy(&migrated.stdout).into_owned();
+    assert!(
+        applied.contains("Applied ") && applied.contains(" migration"),
+        "{applied}"
+    );
     let again = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
     assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
 
