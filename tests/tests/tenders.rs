@@ -865,6 +865,16 @@ async fn documents_are_checked_by_content_and_served_safely(backend: Backend) {
     );
     let listed = get(&app, None, id).await.json();
     assert_eq!(listed["documents"][0]["file_name"], "udbudsbetingelser.pdf");
+    // A document added after publication is a visible change.
+    let added = upload("bilag.pdf", pdf).await;
+    assert_eq!(added.status, StatusCode::CREATED);
+    let tender = get(&app, None, id).await.json();
+    assert_eq!(tender["version"], 2);
+    assert_eq!(tender["versions"][1]["changes"][0]["field"], "documents");
+    assert_eq!(
+        tender["versions"][1]["changes"][0]["after"],
+        "udbudsbetingelser.pdf, bilag.pdf"
+    );
 }
 
 async fn a_person_export_holds_their_questions(backend: Backend) {

@@ -230,7 +230,7 @@ fn schedule_close(
 }
 
 #[expect(clippy::too_many_arguments, reason = "one row of tender_versions")]
-fn insert_version(
+pub(crate) fn insert_version(
     conn: &mut DbConn,
     id: i64,
     version: i32,
