@@ -75,6 +75,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/officer_decision.html",
     "emails/question_answered.txt",
     "emails/question_answered.html",
+    "emails/question_asked.txt",
+    "emails/question_asked.html",
     "emails/tender_amended.txt",
     "emails/tender_amended.html",
     "emails/tender_cancelled.txt",
@@ -323,6 +325,7 @@ mod tests {
             "reset_password",
             "officer_decision",
             "question_answered",
+            "question_asked",
             "tender_amended",
             "tender_cancelled",
         ] {

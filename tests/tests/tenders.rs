@@ -692,6 +692,13 @@ async fn answers_are_mailed_to_the_asker_and_followers(backend: Backend) {
         .as_i64()
         .unwrap();
     app.run_jobs().await;
+    // The officer is told there is a question, without who asked.
+    let told = app.mails_to("mette@aarhus.dk");
+    let told = told
+        .iter()
+        .find(|m| m.text.contains("Hvor mange m²?"))
+        .expect("the officer is mailed");
+    assert!(!told.text.contains("anna@cafe.dk") && !told.text.contains("Anna Jensen"));
     let before = app.mails().len();
     app.api(
         Method::POST,
