@@ -119,7 +119,26 @@ fn assert_clean(report: &Value) {
 async fn seed(app: &TestApp) -> Vec<i64> {
     let aarhus = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
     let kk = app.officer("ole@kk.dk", KOBENHAVN_CVR).await;
-    let plain = TenderBuilder::new(app).publish(app, &aarhus).await;
+    let plain = TenderBuilder::new(app).draft(app, &aarhus).await;
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!(
+            "/api/v1/tenders/{plain}/documents?name=udbudsbetingelser.pdf"
+        ))
+        .header("authorization", format!("Bearer {}", aarhus.access_token))
+        .header("content-type", "application/pdf")
+        .body(axum::body::Body::from(b"%PDF-1.4\n%%EOF\n".to_vec()))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::CREATED);
+    let published = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{plain}/publish"),
+            Some(&aarhus.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK);
     let ws = TenderBuilder::new(app)
         .set("reserved", json!("res-ws"))
         .with_lots()
@@ -189,6 +208,24 @@ async fn releases_pass_libcoveocds(backend: Backend) {
 async fn releases_carry_reserved_participation_and_social_criteria(backend: Backend) {
     let app = TestApp::new(backend).await;
     let ids = seed(&app).await;
+    let plain = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{}/ocds", ids[0]),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let document = &plain["releases"][0]["tender"]["documents"][0];
+    assert_eq!(document["documentType"], "biddingDocuments");
+    assert_eq!(document["format"], "application/pdf");
+    assert!(
+        document["url"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/api/v1/tenders/{}/documents/", ids[0]))
+    );
     let ws = app
         .api(
             Method::GET,

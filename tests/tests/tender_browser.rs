@@ -51,6 +51,46 @@ async fn path(browser: &Browser) -> String {
     browser.current_url().await.unwrap().path().to_owned()
 }
 
+/// Waits (at most 15 s) until the page's path ends with `suffix`: a click
+/// on a submit button returns before the next page has loaded.
+async fn arrive(browser: &Browser, suffix: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let here = path(browser).await;
+        let ready = browser
+            .execute("return document.readyState", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        if here.ends_with(suffix) && ready == "complete" {
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            panic!(
+                "still at {here}, not at ...{suffix}: {}",
+                source(browser).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (at most 15 s) until the page holds `text`.
+async fn wait_text(browser: &Browser, text: &str) {
+    let started = std::time::Instant::now();
+    while !source(browser).await.contains(text) {
+        if started.elapsed() > Duration::from_secs(15) {
+            panic!(
+                "no {text:?} on {}: {}",
+                path(browser).await,
+                source(browser).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn source(browser: &Browser) -> String {
     browser.source().await.unwrap()
 }
@@ -60,10 +100,12 @@ async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str) {
     fill(browser, "email", email).await;
     fill(browser, "password", DEMO_PASSWORD).await;
     click(browser, "form[action='/login'] button[type=submit]").await;
+    wait_text(browser, "action=\"/logout\"").await;
 }
 
 async fn log_out(browser: &Browser) {
     click(browser, "form[action='/logout'] button[type=submit]").await;
+    arrive(browser, "/login").await;
 }
 
 async fn submit(browser: &Browser) {
@@ -99,11 +141,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     browser.goto(&server.url("/officer/tenders")).await.unwrap();
     check(&browser, "dashboard").await;
     click(&browser, "form[action='/officer/tenders'] button").await;
-    assert!(
-        path(&browser).await.ends_with("/edit/basics"),
-        "{}",
-        path(&browser).await
-    );
+    arrive(&browser, "/edit/basics").await;
     let id: i64 = path(&browser)
         .await
         .split('/')
@@ -125,25 +163,26 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     choose(&browser, "procedure_type", "open").await;
     fill(&browser, "estimated_value_dkk", "to millioner").await;
     submit(&browser).await;
-    assert!(browser.title().await.unwrap().starts_with("Fejl: "));
+    wait_text(&browser, "<title>Fejl: ").await;
     check(&browser, "draft: basics with an error").await;
     fill(&browser, "estimated_value_dkk", "2.400.000").await;
     submit(&browser).await;
 
-    assert!(path(&browser).await.ends_with("/edit/cpv"));
-    fill(&browser, "cpv_q", "cleaning").await;
+    arrive(&browser, "/edit/cpv").await;
+    fill(&browser, "cpv_q", "building cleaning").await;
     click(&browser, "form.search-form button").await;
+    wait_text(&browser, "resultater for").await;
     assert!(source(&browser).await.contains("90911200"));
     check(&browser, "draft: CPV search").await;
     fill(&browser, "main_cpv_typed", "90911200").await;
     submit(&browser).await;
 
-    assert!(path(&browser).await.ends_with("/edit/place"));
+    arrive(&browser, "/edit/place").await;
     check(&browser, "draft: place").await;
     click(&browser, "#nuts_codes").await;
     submit(&browser).await;
 
-    assert!(path(&browser).await.ends_with("/edit/dates"));
+    arrive(&browser, "/edit/dates").await;
     check(&browser, "draft: dates").await;
     let year = (chrono::Utc::now() + chrono::Duration::days(400))
         .format("%Y")
@@ -162,22 +201,19 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     }
     submit(&browser).await;
 
-    assert!(path(&browser).await.ends_with("/edit/lots"));
+    arrive(&browser, "/edit/lots").await;
     check(&browser, "draft: lots").await;
     fill(&browser, "lots", "Plejecentre nord").await;
     fill(&browser, "lot_cpv_0", "90911200").await;
     fill(&browser, "lot_value_0", "1.200.000").await;
     click(&browser, "button[value=add_row]").await;
+    wait_text(&browser, "lot_title_1").await;
     fill(&browser, "lot_title_1", "Plejecentre syd").await;
     fill(&browser, "lot_cpv_1", "90911200").await;
     fill(&browser, "lot_value_1", "1.200.000").await;
     submit(&browser).await;
 
-    assert!(
-        path(&browser).await.ends_with("/edit/criteria"),
-        "{}",
-        path(&browser).await
-    );
+    arrive(&browser, "/edit/criteria").await;
     check(&browser, "draft: criteria").await;
     fill(&browser, "criteria", "Pris").await;
     choose(&browser, "crit_kind_0", "price").await;
@@ -191,12 +227,12 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     click(&browser, "#crit_obj_2-opp").await;
     submit(&browser).await;
 
-    assert!(path(&browser).await.ends_with("/edit/reserved"));
+    arrive(&browser, "/edit/reserved").await;
     check(&browser, "draft: reservation").await;
     click(&browser, "#reserved-res-ws").await;
     submit(&browser).await;
 
-    assert_eq!(path(&browser).await, format!("/tenders/{id}/check"));
+    arrive(&browser, &format!("/tenders/{id}/check")).await;
     let page = source(&browser).await;
     assert!(page.contains("2.400.000 kr."), "{page}");
     assert!(page.contains("heraf social værdi 20 %"));
@@ -207,7 +243,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     )
     .await;
 
-    assert_eq!(path(&browser).await, format!("/tenders/{id}"));
+    arrive(&browser, &format!("/tenders/{id}")).await;
     let page = source(&browser).await;
     assert!(page.contains("Udbuddet er offentliggjort."));
     assert!(page.contains("Plejecentre syd"));
@@ -224,6 +260,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     .await;
     fill(&browser, "amend_reason", "Nørrebro er kommet med").await;
     click(&browser, "main form[method=post] button.button").await;
+    wait_text(&browser, "Ændringen er offentliggjort.").await;
     let page = source(&browser).await;
     assert!(page.contains("Version 2: ændring"), "{page}");
     assert!(page.contains("Nørrebro er kommet med"));
@@ -248,7 +285,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         &format!("form[action='/tenders/{id}/questions'] button"),
     )
     .await;
-    assert!(source(&browser).await.contains("Dit spørgsmål er sendt."));
+    wait_text(&browser, "Dit spørgsmål er sendt.").await;
     check(&browser, "question sent").await;
     log_out(&browser).await;
 
@@ -264,6 +301,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         .expect("an answer form");
     answer.send_keys("I alt 6.200 m².").await.unwrap();
     click(&browser, "form[action$='/answer'] button").await;
+    wait_text(&browser, "Svaret er offentliggjort").await;
     let page = source(&browser).await;
     assert!(page.contains("I alt 6.200 m²."));
     assert!(!page.contains(ENTREPRENEUR));

@@ -692,6 +692,13 @@ async fn answers_are_mailed_to_the_asker_and_followers(backend: Backend) {
         .as_i64()
         .unwrap();
     app.run_jobs().await;
+    // The officer is told there is a question, without who asked.
+    let told = app.mails_to("mette@aarhus.dk");
+    let told = told
+        .iter()
+        .find(|m| m.text.contains("Hvor mange m²?"))
+        .expect("the officer is mailed");
+    assert!(!told.text.contains("anna@cafe.dk") && !told.text.contains("Anna Jensen"));
     let before = app.mails().len();
     app.api(
         Method::POST,
@@ -828,6 +835,29 @@ async fn documents_are_checked_by_content_and_served_safely(backend: Backend) {
     let fake = upload("udbud.pdf", b"<script>alert(1)</script>").await;
     assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&fake), [("file".into(), "wrong_type".into())]);
+    // Larger than axum's 2 MB default, within the stated 20 MB: accepted.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(3 * 1024 * 1024, b' ');
+    let big_request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/tenders/{id}/documents?name=tegninger.pdf"))
+        .header("authorization", format!("Bearer {}", officer.access_token))
+        .header("content-type", "application/pdf")
+        .body(axum::body::Body::from(big.clone()))
+        .unwrap();
+    assert_eq!(app.send(big_request).await.status, StatusCode::CREATED);
+    big.resize(21 * 1024 * 1024, b' ');
+    let too_big = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/tenders/{id}/documents?name=for-stor.pdf"))
+        .header("authorization", format!("Bearer {}", officer.access_token))
+        .header("content-type", "application/pdf")
+        .body(axum::body::Body::from(big))
+        .unwrap();
+    assert_eq!(
+        app.send(too_big).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
     let empty = upload("tom.pdf", b"").await;
     assert_eq!(fields(&empty), [("file".into(), "empty".into())]);
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
@@ -864,7 +894,17 @@ async fn documents_are_checked_by_content_and_served_safely(backend: Backend) {
         StatusCode::OK
     );
     let listed = get(&app, None, id).await.json();
-    assert_eq!(listed["documents"][0]["file_name"], "udbudsbetingelser.pdf");
+    assert_eq!(listed["documents"][1]["file_name"], "udbudsbetingelser.pdf");
+    // A document added after publication is a visible change.
+    let added = upload("bilag.pdf", pdf).await;
+    assert_eq!(added.status, StatusCode::CREATED);
+    let tender = get(&app, None, id).await.json();
+    assert_eq!(tender["version"], 2);
+    assert_eq!(tender["versions"][1]["changes"][0]["field"], "documents");
+    assert_eq!(
+        tender["versions"][1]["changes"][0]["after"],
+        "tegninger.pdf, udbudsbetingelser.pdf, bilag.pdf"
+    );
 }
 
 async fn a_person_export_holds_their_questions(backend: Backend) {

@@ -36,13 +36,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_questions, ask_question))
         .routes(routes!(answer_question))
         .routes(routes!(follow_tender, unfollow_tender))
-        .routes(routes!(upload_document))
         .routes(routes!(download_document))
         .routes(routes!(tender_ocds))
         .routes(routes!(ocds_releases))
         .routes(routes!(search_cpv))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            documents::MAX_BYTES + 64 * 1024,
+        // Only the upload takes a large body; JSON keeps axum's 2 MB limit.
+        .merge(OpenApiRouter::new().routes(routes!(upload_document)).layer(
+            axum::extract::DefaultBodyLimit::max(documents::MAX_BYTES + 64 * 1024),
         ))
 }
 

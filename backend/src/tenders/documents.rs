@@ -15,10 +15,10 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::schema::tender_documents;
+use crate::db::schema::{tender_documents, tenders};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::tenders::model::{self, Status};
-use crate::tenders::service::Viewer;
+use crate::tenders::model::{self, Change, ChangeLog, Status};
+use crate::tenders::service::{Viewer, insert_version};
 
 /// The largest document accepted, stated on the upload form.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -179,26 +179,64 @@ pub async fn upload(
     let result = app
         .db
         .run(move |conn| {
-            let id: i64 = diesel::insert_into(tender_documents::table)
-                .values((
-                    tender_documents::tender_id.eq(tender_id),
-                    tender_documents::file_name.eq(&file_name),
-                    tender_documents::content_type.eq(content_type),
-                    tender_documents::size_bytes.eq(size),
-                    tender_documents::sha256.eq(&sha256),
-                    tender_documents::storage_key.eq(&storage_key),
-                    tender_documents::uploaded_by.eq(officer.id),
-                    tender_documents::created_at.eq(now),
-                ))
-                .returning(tender_documents::id)
-                .get_result(conn)?;
-            Ok::<_, AppError>(DocumentView {
-                id,
-                file_name,
-                content_type: content_type.to_owned(),
-                size_bytes: size,
-                sha256,
-                created_at: now,
+            conn.transaction(|conn| {
+                let row = model::find(conn, tender_id)?;
+                if !matches!(row.status(), Status::Draft | Status::Published) {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
+                }
+                let before: Vec<String> = list(conn, tender_id)?
+                    .into_iter()
+                    .map(|d| d.file_name)
+                    .collect();
+                let id: i64 = diesel::insert_into(tender_documents::table)
+                    .values((
+                        tender_documents::tender_id.eq(tender_id),
+                        tender_documents::file_name.eq(&file_name),
+                        tender_documents::content_type.eq(content_type),
+                        tender_documents::size_bytes.eq(size),
+                        tender_documents::sha256.eq(&sha256),
+                        tender_documents::storage_key.eq(&storage_key),
+                        tender_documents::uploaded_by.eq(officer.id),
+                        tender_documents::created_at.eq(now),
+                    ))
+                    .returning(tender_documents::id)
+                    .get_result(conn)?;
+                // A document added after publication is a change everyone can
+                // see: a new version with the documents before and after.
+                if row.status() == Status::Published {
+                    let mut after = before.clone();
+                    after.push(file_name.clone());
+                    let version = row.version + 1;
+                    diesel::update(tenders::table.find(tender_id))
+                        .set((tenders::version.eq(version), tenders::updated_at.eq(now)))
+                        .execute(conn)?;
+                    let log = ChangeLog {
+                        reason: None,
+                        changes: vec![Change {
+                            field: "documents".into(),
+                            before: before.join(", "),
+                            after: after.join(", "),
+                        }],
+                    };
+                    insert_version(
+                        conn,
+                        tender_id,
+                        version,
+                        "amend",
+                        &row.content(),
+                        &log,
+                        officer.id,
+                        now,
+                    )?;
+                }
+                Ok::<_, AppError>(DocumentView {
+                    id,
+                    file_name,
+                    content_type: content_type.to_owned(),
+                    size_bytes: size,
+                    sha256,
+                    created_at: now,
+                })
             })
         })
         .await;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::codes::{cpv, eforms};
-use crate::db::schema::{authorities, tender_versions, tenders};
+use crate::db::schema::{authorities, tender_documents, tender_versions, tenders};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Content, CriterionKind};
 use socialbid_frontend::Lang;
@@ -74,6 +74,36 @@ struct VersionRecord {
     authority_name: String,
     authority_cvr: String,
     authority_nuts: String,
+    /// The documents attached when this version was released.
+    documents: Vec<DocumentRow>,
+}
+
+/// (id, file name, content type, attached at)
+type DocumentRow = (i64, String, String, NaiveDateTime);
+
+/// Attaches to each record the documents its tender had at its date.
+fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
+    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
+    let all: Vec<(i64, i64, String, String, NaiveDateTime)> = tender_documents::table
+        .filter(tender_documents::tender_id.eq_any(ids))
+        .filter(tender_documents::removed_at.is_null())
+        .order(tender_documents::id)
+        .select((
+            tender_documents::tender_id,
+            tender_documents::id,
+            tender_documents::file_name,
+            tender_documents::content_type,
+            tender_documents::created_at,
+        ))
+        .load(conn)?;
+    for record in records.iter_mut() {
+        record.documents = all
+            .iter()
+            .filter(|d| d.0 == record.tender_id && d.4 <= record.created_at)
+            .map(|d| (d.1, d.2.clone(), d.3.clone(), d.4))
+            .collect();
+    }
+    Ok(())
 }
 
 fn release(record: &VersionRecord, public_url: &str) -> Value {
@@ -217,6 +247,24 @@ fn release(record: &VersionRecord, public_url: &str) -> Value {
     if let Some(deadline) = content.question_deadline {
         tender["enquiryPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
     }
+    if !record.documents.is_empty() {
+        tender["documents"] = Value::Array(
+            record
+                .documents
+                .iter()
+                .map(|(id, name, content_type, at)| {
+                    json!({
+                        "id": id.to_string(),
+                        "documentType": "biddingDocuments",
+                        "title": name,
+                        "url": format!("{public_url}/api/v1/tenders/{}/documents/{id}", record.tender_id),
+                        "format": content_type,
+                        "datePublished": time(*at),
+                    })
+                })
+                .collect(),
+        );
+    }
     if record.kind != "publish" {
         tender["amendments"] = json!([{
             "id": format!("{}", record.version),
@@ -304,6 +352,7 @@ fn record_of(row: Row) -> VersionRecord {
         authority_name: row.7,
         authority_cvr: row.8,
         authority_nuts: row.9,
+        documents: Vec::new(),
     }
 }
 
@@ -339,10 +388,9 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
             if rows.is_empty() {
                 return Err(AppError::not_found());
             }
-            let releases = rows
-                .into_iter()
-                .map(|r| release(&record_of(r), &public_url))
-                .collect();
+            let mut records: Vec<VersionRecord> = rows.into_iter().map(record_of).collect();
+            with_documents(conn, &mut records)?;
+            let releases = records.iter().map(|r| release(r, &public_url)).collect();
             Ok(package(
                 releases,
                 format!("{public_url}/api/v1/tenders/{id}/ocds"),
@@ -377,11 +425,13 @@ pub async fn releases_package(
             let since_param = since
                 .map(|s| format!("since={}&", time(s)))
                 .unwrap_or_default();
-            let releases = rows
+            let mut records: Vec<VersionRecord> = rows
                 .into_iter()
                 .take(RELEASES_PER_PAGE as usize)
-                .map(|r| release(&record_of(r), &public_url))
+                .map(record_of)
                 .collect();
+            with_documents(conn, &mut records)?;
+            let releases = records.iter().map(|r| release(r, &public_url)).collect();
             let base = format!("{public_url}/api/v1/ocds/releases");
             Ok(package(
                 releases,

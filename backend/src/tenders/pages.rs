@@ -1293,60 +1293,6 @@ async fn cancel(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_in_each_language() {
-        assert_eq!(money(Lang::Da, 2_400_000), "2.400.000 kr.");
-        assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
-        assert_eq!(money(Lang::Da, 950), "950 kr.");
-    }
-
-    #[test]
-    fn amounts_as_people_type_them() {
-        assert_eq!(read_amount("2.400.000"), Ok(Some(2_400_000)));
-        assert_eq!(read_amount("2,400,000 kr."), Ok(Some(2_400_000)));
-        assert_eq!(read_amount(""), Ok(None));
-        assert!(read_amount("to millioner").is_err());
-    }
-
-    #[test]
-    fn dates_are_read_in_copenhagen_time() {
-        let form: FormPairs = vec![
-            ("submission_deadline".into(), "15".into()),
-            ("submission_month".into(), "1".into()),
-            ("submission_year".into(), "2027".into()),
-            ("submission_time".into(), "12.00".into()),
-        ];
-        let utc = read_date(&form, "submission", "submission_deadline")
-            .unwrap()
-            .unwrap();
-        assert_eq!(utc.to_string(), "2027-01-15 11:00:00");
-        let wrong: FormPairs = vec![
-            ("submission_deadline".into(), "31".into()),
-            ("submission_month".into(), "2".into()),
-            ("submission_year".into(), "2027".into()),
-        ];
-        assert!(read_date(&wrong, "submission", "submission_deadline").is_err());
-    }
-
-    #[test]
-    fn descriptions_become_paragraphs_and_lists() {
-        let b = blocks("Første afsnit.\n\n- et\n- to\n\nSidste.");
-        assert_eq!(b.len(), 3);
-        assert_eq!(b[1]["list"][1], "to");
-    }
-
-    #[test]
-    fn weights_snap_to_fixed_widths() {
-        assert_eq!(width_class(62), 60);
-        assert_eq!(width_class(63), 65);
-        assert_eq!(width_class(100), 100);
-    }
-}
-
 fn documents_page(
     page: &Page,
     view: &TenderView,
@@ -1411,5 +1357,59 @@ async fn upload_document(
             let view = service::get(&app, Some(&officer), id).await?;
             Ok(unprocessable(documents_page(&page, &view, errors)?))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_each_language() {
+        assert_eq!(money(Lang::Da, 2_400_000), "2.400.000 kr.");
+        assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
+        assert_eq!(money(Lang::Da, 950), "950 kr.");
+    }
+
+    #[test]
+    fn amounts_as_people_type_them() {
+        assert_eq!(read_amount("2.400.000"), Ok(Some(2_400_000)));
+        assert_eq!(read_amount("2,400,000 kr."), Ok(Some(2_400_000)));
+        assert_eq!(read_amount(""), Ok(None));
+        assert!(read_amount("to millioner").is_err());
+    }
+
+    #[test]
+    fn dates_are_read_in_copenhagen_time() {
+        let form: FormPairs = vec![
+            ("submission_deadline".into(), "15".into()),
+            ("submission_month".into(), "1".into()),
+            ("submission_year".into(), "2027".into()),
+            ("submission_time".into(), "12.00".into()),
+        ];
+        let utc = read_date(&form, "submission", "submission_deadline")
+            .unwrap()
+            .unwrap();
+        assert_eq!(utc.to_string(), "2027-01-15 11:00:00");
+        let wrong: FormPairs = vec![
+            ("submission_deadline".into(), "31".into()),
+            ("submission_month".into(), "2".into()),
+            ("submission_year".into(), "2027".into()),
+        ];
+        assert!(read_date(&wrong, "submission", "submission_deadline").is_err());
+    }
+
+    #[test]
+    fn descriptions_become_paragraphs_and_lists() {
+        let b = blocks("Første afsnit.\n\n- et\n- to\n\nSidste.");
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1]["list"][1], "to");
+    }
+
+    #[test]
+    fn weights_snap_to_fixed_widths() {
+        assert_eq!(width_class(62), 60);
+        assert_eq!(width_class(63), 65);
+        assert_eq!(width_class(100), 100);
     }
 }

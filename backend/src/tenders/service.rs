@@ -230,7 +230,7 @@ fn schedule_close(
 }
 
 #[expect(clippy::too_many_arguments, reason = "one row of tender_versions")]
-fn insert_version(
+pub(crate) fn insert_version(
     conn: &mut DbConn,
     id: i64,
     version: i32,
@@ -885,6 +885,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
         ]));
     }
     let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
     let asker_id = asker.id;
     let asker = asker.clone();
     app.db
@@ -923,6 +924,29 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                     ))
                     .returning(tender_questions::id)
                     .get_result(conn)?;
+                // The authority's officers are told there is a question to
+                // answer; the mail does not say who asked.
+                let officers: Vec<(i64, String, String)> = users::table
+                    .filter(users::authority_id.eq(row.authority_id))
+                    .filter(users::role.eq("officer"))
+                    .filter(users::approval_state.eq("approved"))
+                    .select((users::id, users::email, users::locale))
+                    .load(conn)?;
+                for (officer_id, email, locale) in officers {
+                    mail::queue(
+                        conn,
+                        &email,
+                        Lang::from_code(&locale).unwrap_or_default(),
+                        "question_asked",
+                        serde_json::json!({
+                            "title": row.title,
+                            "question": question,
+                            "link": format!("{public_url}/tenders/{id}#questions"),
+                        }),
+                        format!("question_asked:{qid}:{officer_id}"),
+                        now,
+                    )?;
+                }
                 Ok(qid)
             })
         })
