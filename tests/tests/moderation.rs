@@ -366,6 +366,31 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
             .status,
         StatusCode::CONFLICT
     );
+    // The admin finds it among the suspended, and not among the approved.
+    let list = |query: String| {
+        let app = &app;
+        let token = admin.access_token.clone();
+        async move {
+            app.api(
+                Method::GET,
+                &format!("/api/v1/admin/organisations{query}"),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    let suspended = list("?state=suspended".into()).await.json();
+    assert_eq!(suspended["total"], 1);
+    assert_eq!(suspended["items"][0]["id"], id);
+    assert_eq!(suspended["items"][0]["state"], "suspended");
+    assert_eq!(list("?state=approved".into()).await.json()["total"], 0);
+    assert_eq!(list(String::new()).await.json()["total"], 1);
+    assert_eq!(list(format!("?cvr={}", cvr(1))).await.json()["total"], 1);
+    assert_eq!(
+        list("?state=hidden".into()).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let unknown = app
         .api(
             Method::POST,
@@ -645,6 +670,11 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
 fn admin_endpoints(id: i64, flag: i64) -> Vec<(Method, String, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/admin/profiles".into(), None),
+        (
+            Method::GET,
+            "/api/v1/admin/organisations?state=approved".into(),
+            None,
+        ),
         (Method::GET, format!("/api/v1/admin/profiles/{id}"), None),
         (Method::GET, "/api/v1/admin/audit-log".into(), None),
         (

@@ -116,6 +116,7 @@ async fn openapi_document_lists_every_endpoint(backend: Backend) {
         ("/api/v1/profiles/{id}/leave", "post"),
         ("/api/v1/profiles/{id}/flags", "post"),
         ("/api/v1/admin/profiles", "get"),
+        ("/api/v1/admin/organisations", "get"),
         ("/api/v1/admin/profiles/{id}", "get"),
         ("/api/v1/admin/profiles/{id}/approve", "post"),
         ("/api/v1/admin/profiles/{id}/reject", "post"),
