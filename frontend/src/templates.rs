@@ -228,7 +228,7 @@ mod tests {
         });
         let more = json!({
                         "members": [{"name": "Anna", "email": "a@b.dk", "joined_at": "2026-11-28T16:30:00", "me": true}],
-                        "invitations": [{"email": "bo@b.dk", "expires_at": "2026-12-05T16:30:00"}],
+                        "invitations": [{"id": 4, "email": "bo@b.dk", "expires_at": "2026-12-05T16:30:00"}],
                         "last_member": true,
                         "invited_email": "bo@b.dk",
                         "login_href": "/login?next=%2F",

@@ -431,7 +431,11 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
 }
 
 /// (method, path, body) of every endpoint a member of organisation `id` may call.
-fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>, StatusCode)> {
+fn member_endpoints(
+    id: i64,
+    invitation: i64,
+    other: &str,
+) -> Vec<(Method, String, Option<Value>, StatusCode)> {
     vec![
         (
             Method::GET,
@@ -444,6 +448,12 @@ fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>,
             format!("/api/v1/profiles/{id}/invitations"),
             Some(json!({ "email": "ny@cafe-lyst.dk" })),
             StatusCode::ACCEPTED,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/profiles/{id}/invitations/{invitation}"),
+            None,
+            StatusCode::NO_CONTENT,
         ),
         (
             Method::PUT,
@@ -596,7 +606,26 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
     // The member endpoints: anonymous 401; officer and admin 403 (wrong
     // role); another organisation's member 403; the member succeeds, in
     // this order (the last deletes the organisation).
-    for (method, path, body, member_status) in member_endpoints(id, &cvr(1)) {
+    // An invitation to withdraw.
+    app.api(
+        Method::POST,
+        &format!("/api/v1/profiles/{id}/invitations"),
+        Some(&anna.access_token),
+        Some(json!({ "email": "gammel@cafe-lyst.dk" })),
+    )
+    .await;
+    let invitation = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/profiles/{id}/members"),
+            Some(&anna.access_token),
+            None,
+        )
+        .await
+        .json()["invitations"][0]["id"]
+        .as_i64()
+        .unwrap();
+    for (method, path, body, member_status) in member_endpoints(id, invitation, &cvr(1)) {
         let anonymous = app.api(method.clone(), &path, None, body.clone()).await;
         assert_eq!(
             anonymous.status,

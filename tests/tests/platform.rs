@@ -112,6 +112,10 @@ async fn openapi_document_lists_every_endpoint(backend: Backend) {
         ("/api/v1/profiles/{id}", "delete"),
         ("/api/v1/profiles/{id}/members", "get"),
         ("/api/v1/profiles/{id}/invitations", "post"),
+        (
+            "/api/v1/profiles/{id}/invitations/{invitation_id}",
+            "delete",
+        ),
         ("/api/v1/profiles/invitations/accept", "post"),
         ("/api/v1/profiles/{id}/leave", "post"),
         ("/api/v1/profiles/{id}/flags", "post"),

@@ -548,6 +548,34 @@ pub async fn invite(
         .await
 }
 
+/// Withdraws an invitation not yet used: its link stops working.
+pub async fn revoke_invitation(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: i64,
+    invitation_id: i64,
+) -> AppResult<()> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = as_member(conn, organisation_id, &user)?;
+                let accepted: Option<NaiveDateTime> = organisation_invitations::table
+                    .filter(organisation_invitations::id.eq(invitation_id))
+                    .filter(organisation_invitations::organisation_id.eq(org.id))
+                    .select(organisation_invitations::accepted_at)
+                    .first(conn)?;
+                if accepted.is_some() {
+                    return Err(link_error("link_used"));
+                }
+                diesel::delete(organisation_invitations::table.find(invitation_id))
+                    .execute(conn)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
 fn link_error(code: &'static str) -> AppError {
     let status = match code {
         "link_invalid" => StatusCode::NOT_FOUND,

@@ -44,7 +44,7 @@ pub struct PageMeta {
 
 /// Success banners a redirect may ask for with `?notice=...`; anything else
 /// is ignored, so a link cannot put arbitrary words on a page.
-const NOTICES: [&str; 20] = [
+const NOTICES: [&str; 21] = [
     "logged_in",
     "logged_out",
     "password_changed",
@@ -57,6 +57,7 @@ const NOTICES: [&str; 20] = [
     "profile_saved",
     "flag_sent",
     "invitation_sent",
+    "invitation_revoked",
     "invitation_accepted",
     "organisation_left",
     "organisation_deleted",
