@@ -745,6 +745,25 @@ async fn deleting_removes_the_organisation_at_once_but_keeps_the_audit_log(backe
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
     assert_eq!(count("organisations").await, 0);
+    let admin_view = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log?action=profile.delete",
+            Some(&admin.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        admin_view["total"], 2,
+        "both deletions are in the audit log"
+    );
+    assert_eq!(admin_view["entries"][0]["reason"], "account_deleted");
+    assert_eq!(admin_view["entries"][0]["actor_email"], "anna@cafe-lyst.dk");
+    assert_eq!(
+        admin_view["entries"][0]["actor_id"],
+        serde_json::Value::Null
+    );
 }
 
 async fn the_export_includes_the_organisation(backend: Backend) {

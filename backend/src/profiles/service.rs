@@ -417,7 +417,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
 
 /// An account being deleted takes with it the organisations it is the last
 /// member of (called inside the deletion's transaction).
-pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
+pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
     if let Some(org) = of_member(conn, user_id)? {
         let members: i64 = organisation_members::table
             .filter(organisation_members::organisation_id.eq(org.id))
@@ -425,6 +425,18 @@ pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
             .get_result(conn)?;
         if members <= 1 {
             diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+            let user = accounts::find(conn, user_id)?;
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::actor_id.eq(user.id),
+                    audit_log::actor_email.eq(&user.email),
+                    audit_log::action.eq("profile.delete"),
+                    audit_log::subject_type.eq("organisation"),
+                    audit_log::subject_id.eq(org.id),
+                    audit_log::reason.eq("account_deleted"),
+                    audit_log::created_at.eq(now),
+                ))
+                .execute(conn)?;
         }
     }
     Ok(())
