@@ -243,7 +243,7 @@ mod tests {
         });
         let more = json!({
                         "members": [{"name": "Anna", "email": "a@b.dk", "joined_at": "2026-11-28T16:30:00", "me": true}],
-                        "invitations": [{"email": "bo@b.dk", "expires_at": "2026-12-05T16:30:00"}],
+                        "invitations": [{"id": 4, "email": "bo@b.dk", "expires_at": "2026-12-05T16:30:00"}],
                         "last_member": true,
                         "invited_email": "bo@b.dk",
                         "login_href": "/login?next=%2F",
@@ -261,6 +261,11 @@ mod tests {
                         "submitted_at": "2026-11-28T16:30:00",
                         "members_count": 2,
                         "action_options": [{"value": "profile.approve", "label": "profile.approve"}],
+                        "state_options": [{"value": "approved", "label": "Godkendt"}],
+                        "all": [{"id": 7, "name": "Café Lyst ApS", "cvr": "12345674", "state": "approved", "public": true,
+                                 "submitted_at": "2026-11-28T16:30:00"}],
+                        "all_total": 1,
+                        "all_pagination": {"page": 1, "pages": 1, "items": [], "previous": null, "next": null},
                         "subject_options": [{"value": "organisation", "label": "Organisation"}],
                         "entries": [{"id": 1, "actor_email": "a@b.dk", "action": "profile.reject", "subject_type": "organisation",
                                      "subject_id": 7, "reason": "Forkert CVR", "created_at": "2026-11-28T16:30:00"},

@@ -366,6 +366,31 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
             .status,
         StatusCode::CONFLICT
     );
+    // The admin finds it among the suspended, and not among the approved.
+    let list = |query: String| {
+        let app = &app;
+        let token = admin.access_token.clone();
+        async move {
+            app.api(
+                Method::GET,
+                &format!("/api/v1/admin/organisations{query}"),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    let suspended = list("?state=suspended".into()).await.json();
+    assert_eq!(suspended["total"], 1);
+    assert_eq!(suspended["items"][0]["id"], id);
+    assert_eq!(suspended["items"][0]["state"], "suspended");
+    assert_eq!(list("?state=approved".into()).await.json()["total"], 0);
+    assert_eq!(list(String::new()).await.json()["total"], 1);
+    assert_eq!(list(format!("?cvr={}", cvr(1))).await.json()["total"], 1);
+    assert_eq!(
+        list("?state=hidden".into()).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let unknown = app
         .api(
             Method::POST,
@@ -406,7 +431,11 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
 }
 
 /// (method, path, body) of every endpoint a member of organisation `id` may call.
-fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>, StatusCode)> {
+fn member_endpoints(
+    id: i64,
+    invitation: i64,
+    other: &str,
+) -> Vec<(Method, String, Option<Value>, StatusCode)> {
     vec![
         (
             Method::GET,
@@ -419,6 +448,12 @@ fn member_endpoints(id: i64, other: &str) -> Vec<(Method, String, Option<Value>,
             format!("/api/v1/profiles/{id}/invitations"),
             Some(json!({ "email": "ny@cafe-lyst.dk" })),
             StatusCode::ACCEPTED,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/profiles/{id}/invitations/{invitation}"),
+            None,
+            StatusCode::NO_CONTENT,
         ),
         (
             Method::PUT,
@@ -571,7 +606,26 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
     // The member endpoints: anonymous 401; officer and admin 403 (wrong
     // role); another organisation's member 403; the member succeeds, in
     // this order (the last deletes the organisation).
-    for (method, path, body, member_status) in member_endpoints(id, &cvr(1)) {
+    // An invitation to withdraw.
+    app.api(
+        Method::POST,
+        &format!("/api/v1/profiles/{id}/invitations"),
+        Some(&anna.access_token),
+        Some(json!({ "email": "gammel@cafe-lyst.dk" })),
+    )
+    .await;
+    let invitation = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/profiles/{id}/members"),
+            Some(&anna.access_token),
+            None,
+        )
+        .await
+        .json()["invitations"][0]["id"]
+        .as_i64()
+        .unwrap();
+    for (method, path, body, member_status) in member_endpoints(id, invitation, &cvr(1)) {
         let anonymous = app.api(method.clone(), &path, None, body.clone()).await;
         assert_eq!(
             anonymous.status,
@@ -645,6 +699,11 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
 fn admin_endpoints(id: i64, flag: i64) -> Vec<(Method, String, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/admin/profiles".into(), None),
+        (
+            Method::GET,
+            "/api/v1/admin/organisations?state=approved".into(),
+            None,
+        ),
         (Method::GET, format!("/api/v1/admin/profiles/{id}"), None),
         (Method::GET, "/api/v1/admin/audit-log".into(), None),
         (

@@ -463,6 +463,52 @@ async fn invitations_are_single_use_and_for_the_invited_address(backend: Backend
         .json();
     assert_eq!(members["members"].as_array().unwrap().len(), 2);
 
+    // A withdrawn invitation's link stops working; only members withdraw.
+    invite("dorte@cafe-lyst.dk").await;
+    let withdrawn = app
+        .link_token("dorte@cafe-lyst.dk", "/invitations/accept")
+        .await;
+    let open = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/profiles/{id}/members"),
+            Some(&anna.access_token),
+            None,
+        )
+        .await
+        .json();
+    let dorte = open["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "dorte@cafe-lyst.dk")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let by_eve = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/profiles/{id}/invitations/{dorte}"),
+            Some(&eve.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(by_eve.status, StatusCode::FORBIDDEN);
+    let revoked = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/profiles/{id}/invitations/{dorte}"),
+            Some(&bo.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let dorte_person = app.entrepreneur("dorte@cafe-lyst.dk").await;
+    assert_eq!(
+        accept(&dorte_person, &withdrawn).await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // An invitation expires after a week.
     invite("cille@cafe-lyst.dk").await;
     let late = app
@@ -699,6 +745,25 @@ async fn deleting_removes_the_organisation_at_once_but_keeps_the_audit_log(backe
         .await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
     assert_eq!(count("organisations").await, 0);
+    let admin_view = app
+        .api(
+            Method::GET,
+            "/api/v1/admin/audit-log?action=profile.delete",
+            Some(&admin.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        admin_view["total"], 2,
+        "both deletions are in the audit log"
+    );
+    assert_eq!(admin_view["entries"][0]["reason"], "account_deleted");
+    assert_eq!(admin_view["entries"][0]["actor_email"], "anna@cafe-lyst.dk");
+    assert_eq!(
+        admin_view["entries"][0]["actor_id"],
+        serde_json::Value::Null
+    );
 }
 
 async fn the_export_includes_the_organisation(backend: Backend) {

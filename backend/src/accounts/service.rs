@@ -476,13 +476,14 @@ pub async fn delete_account(
         return Err(AppError::field("password", "wrong"));
     }
     let email = user.email.clone();
+    let now = app.clock.now();
     app.db
         .run(move |conn| {
             conn.transaction(|conn| {
                 diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email)))
                     .execute(conn)?;
                 // An organisation whose last member leaves goes too.
-                crate::profiles::service::delete_orphaned_by(conn, user_id)?;
+                crate::profiles::service::delete_orphaned_by(conn, user_id, now)?;
                 diesel::delete(users::table.find(user_id)).execute(conn)?;
                 Ok::<_, AppError>(())
             })

@@ -13,13 +13,16 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::AppResult;
-use crate::moderation::service::{self, AuditFilter, AuditPage, Decision, Queue, Review};
+use crate::moderation::service::{
+    self, AuditFilter, AuditPage, Decision, OrganisationFilter, OrganisationPage, Queue, Review,
+};
 use crate::web::errors::ErrorBody;
 use crate::web::json::ApiJson;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(moderation_queue))
+        .routes(routes!(list_organisations))
         .routes(routes!(review_profile))
         .routes(routes!(approve_profile))
         .routes(routes!(reject_profile))
@@ -45,6 +48,19 @@ pub struct ReasonRequest {
 ))]
 async fn moderation_queue(State(app): State<AppState>, _admin: Admin) -> AppResult<Json<Queue>> {
     Ok(Json(service::queue(&app).await?))
+}
+
+/// Every organisation in any state, newest first, 50 a page: to find an
+/// approved one to suspend, or a suspended one to look at again.
+#[utoipa::path(get, path = "/api/v1/admin/organisations", tag = "admin", params(OrganisationFilter), security(("bearer" = [])), responses(
+    (status = 200, body = OrganisationPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+))]
+async fn list_organisations(
+    State(app): State<AppState>,
+    _admin: Admin,
+    Query(filter): Query<OrganisationFilter>,
+) -> AppResult<Json<OrganisationPage>> {
+    Ok(Json(service::organisations(&app, filter).await?))
 }
 
 /// One organisation as the admin reviews it: the draft, the approved facts,

@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::AppResult;
-use crate::moderation::service::{self, ACTIONS, AuditFilter, Decision};
+use crate::moderation::service::{
+    self, ACTIONS, AuditFilter, Decision, OrganisationFilter, STATES,
+};
 use crate::profiles::pages::{describe, pagination};
 use crate::web::page::{FormError, Page};
 
@@ -30,12 +32,57 @@ async fn queue_page(
     State(app): State<AppState>,
     page: Page,
     _admin: Admin,
-) -> AppResult<Html<String>> {
+    Query(filter): Query<OrganisationFilter>,
+) -> AppResult<Response> {
     let queue = service::queue(&app).await?;
-    page.render(
+    let (all, errors) = match service::organisations(&app, filter.clone()).await {
+        Ok(all) => (Some(all), Vec::new()),
+        Err(error) => (None, page.errors_of(error, "state")?),
+    };
+    let link = |n: i64| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        if !filter.state.is_empty() {
+            q.append_pair("state", &filter.state);
+        }
+        if !filter.cvr.is_empty() {
+            q.append_pair("cvr", &filter.cvr);
+        }
+        if n > 1 {
+            q.append_pair("page", &n.to_string());
+        }
+        let q = q.finish();
+        if q.is_empty() {
+            "/admin/profiles#all".to_owned()
+        } else {
+            format!("/admin/profiles?{q}#all")
+        }
+    };
+    let (items, total, pager) = match &all {
+        Some(a) => (
+            serde_json::to_value(&a.items).unwrap_or_default(),
+            a.total,
+            pagination(a.page, a.pages, link),
+        ),
+        None => (json!([]), 0, pagination(1, 1, link)),
+    };
+    let state_options: Vec<Value> = STATES
+        .iter()
+        .map(|s| json!({ "value": s, "label": socialbid_frontend::translate(page.lang, &format!("profile_state.{s}")) }))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = page.render(
         "pages/moderation/queue.html",
-        json!({ "pending": queue.pending, "flags": queue.flags, "errors": [], "values": {} }),
-    )
+        json!({
+            "pending": queue.pending, "flags": queue.flags, "errors": errors,
+            "values": { "state": filter.state, "cvr": filter.cvr },
+            "state_options": state_options, "all": items, "all_total": total, "all_pagination": pager,
+        }),
+    )?;
+    Ok((status, html).into_response())
 }
 
 async fn review_view(

@@ -455,6 +455,107 @@ pub async fn audit_log(app: &AppState, filter: AuditFilter) -> AppResult<AuditPa
         .await
 }
 
+/// Which organisations an admin lists: by state, or one CVR number.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationFilter {
+    /// `pending`, `approved`, `rejected`, `changes_requested` or
+    /// `suspended`; empty for all.
+    pub state: String,
+    /// An exact CVR number.
+    pub cvr: String,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub name: String,
+    pub cvr: String,
+    pub state: String,
+    pub public: bool,
+    pub submitted_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationPage {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    pub items: Vec<OrganisationRow>,
+}
+
+pub const STATES: [&str; 5] = [
+    "pending",
+    "approved",
+    "rejected",
+    "changes_requested",
+    "suspended",
+];
+
+/// Every organisation (any state), for an admin to find one to suspend or
+/// to look at again; newest first.
+pub async fn organisations(
+    app: &AppState,
+    filter: OrganisationFilter,
+) -> AppResult<OrganisationPage> {
+    let state_filter = filter.state.trim().to_owned();
+    if !state_filter.is_empty() && !STATES.contains(&state_filter.as_str()) {
+        return Err(AppError::field("state", "invalid"));
+    }
+    let cvr_filter = filter.cvr.split_whitespace().collect::<String>();
+    app.db
+        .run(move |conn| {
+            let query = || {
+                let mut q = organisations::table.into_boxed();
+                match state_filter.as_str() {
+                    "" => {}
+                    "suspended" => q = q.filter(organisations::suspended_at.is_not_null()),
+                    state => {
+                        q = q
+                            .filter(organisations::suspended_at.is_null())
+                            .filter(organisations::review_state.eq(state.to_owned()))
+                    }
+                }
+                if !cvr_filter.is_empty() {
+                    q = q.filter(organisations::cvr.eq(cvr_filter.clone()));
+                }
+                q
+            };
+            let total: i64 = query().count().get_result(conn)?;
+            let pages = ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1);
+            let page = filter.page.unwrap_or(1).clamp(1, pages);
+            let rows: Vec<Organisation> = query()
+                .order(organisations::id.desc())
+                .limit(AUDIT_PER_PAGE)
+                .offset((page - 1) * AUDIT_PER_PAGE)
+                .select(Organisation::as_select())
+                .load(conn)?;
+            let mut items = Vec::with_capacity(rows.len());
+            for org in rows {
+                let draft = org.draft()?;
+                items.push(OrganisationRow {
+                    id: org.id,
+                    name: draft.organisation_name,
+                    cvr: draft.cvr,
+                    state: org.display_state().to_owned(),
+                    public: org.is_public(),
+                    submitted_at: org.submitted_at,
+                });
+            }
+            Ok(OrganisationPage {
+                total,
+                page,
+                pages,
+                per_page: AUDIT_PER_PAGE,
+                items,
+            })
+        })
+        .await
+}
+
 /// The actions the audit log holds, for the filter's choices.
 pub const ACTIONS: [&str; 11] = [
     "profile.submit",

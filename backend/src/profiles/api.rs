@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_profile, update_profile, delete_profile))
         .routes(routes!(list_members))
         .routes(routes!(invite_member))
+        .routes(routes!(revoke_invitation))
         .routes(routes!(accept_invitation))
         .routes(routes!(leave_organisation))
         .routes(routes!(flag_profile))
@@ -147,6 +148,20 @@ async fn invite_member(
 ) -> AppResult<StatusCode> {
     service::invite(&app, &user, id, body.email).await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Withdraw an invitation not yet used (members only).
+#[utoipa::path(delete, path = "/api/v1/profiles/{id}/invitations/{invitation_id}", tag = "profiles", params(("id" = i64, Path), ("invitation_id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "Already used"),
+))]
+async fn revoke_invitation(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path((id, invitation_id)): Path<(i64, i64)>,
+) -> AppResult<StatusCode> {
+    service::revoke_invitation(&app, &user, id, invitation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organisation/edit", get(edit_form).post(update))
         .route("/organisation/members", get(members_page))
         .route("/organisation/invitations", post(invite))
+        .route("/organisation/invitations/{id}/revoke", post(revoke))
         .route("/organisation/leave", post(leave))
         .route("/organisation/delete", post(delete))
         .route("/invitations/accept", get(invitation_page).post(accept))
@@ -832,7 +833,7 @@ async fn members_view(
                 "name": m.name, "email": m.email, "joined_at": m.joined_at, "me": m.user_id == user.id,
             })).collect::<Vec<_>>(),
             "invitations": members.invitations.iter().map(|i| json!({
-                "email": i.email, "expires_at": i.expires_at,
+                "id": i.id, "email": i.email, "expires_at": i.expires_at,
             })).collect::<Vec<_>>(),
             "last_member": members.members.len() <= 1,
             "errors": errors,
@@ -872,6 +873,18 @@ async fn invite(
             members_view(&app, &page, &user, errors, &form.email).await
         }
     }
+}
+
+async fn revoke(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let Some(org) = mine(&app, user.id).await? else {
+        return Err(AppError::not_found());
+    };
+    service::revoke_invitation(&app, &user, org.id, id).await?;
+    Ok(Redirect::to("/organisation/members?notice=invitation_revoked").into_response())
 }
 
 async fn leave(

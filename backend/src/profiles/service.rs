@@ -417,7 +417,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
 
 /// An account being deleted takes with it the organisations it is the last
 /// member of (called inside the deletion's transaction).
-pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
+pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
     if let Some(org) = of_member(conn, user_id)? {
         let members: i64 = organisation_members::table
             .filter(organisation_members::organisation_id.eq(org.id))
@@ -425,6 +425,18 @@ pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
             .get_result(conn)?;
         if members <= 1 {
             diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+            let user = accounts::find(conn, user_id)?;
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::actor_id.eq(user.id),
+                    audit_log::actor_email.eq(&user.email),
+                    audit_log::action.eq("profile.delete"),
+                    audit_log::subject_type.eq("organisation"),
+                    audit_log::subject_id.eq(org.id),
+                    audit_log::reason.eq("account_deleted"),
+                    audit_log::created_at.eq(now),
+                ))
+                .execute(conn)?;
         }
     }
     Ok(())
@@ -542,6 +554,34 @@ pub async fn invite(
                     format!("organisation_invitation:{id}"),
                     now,
                 )?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Withdraws an invitation not yet used: its link stops working.
+pub async fn revoke_invitation(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: i64,
+    invitation_id: i64,
+) -> AppResult<()> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = as_member(conn, organisation_id, &user)?;
+                let accepted: Option<NaiveDateTime> = organisation_invitations::table
+                    .filter(organisation_invitations::id.eq(invitation_id))
+                    .filter(organisation_invitations::organisation_id.eq(org.id))
+                    .select(organisation_invitations::accepted_at)
+                    .first(conn)?;
+                if accepted.is_some() {
+                    return Err(link_error("link_used"));
+                }
+                diesel::delete(organisation_invitations::table.find(invitation_id))
+                    .execute(conn)?;
                 Ok(())
             })
         })

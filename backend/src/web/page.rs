@@ -81,6 +81,7 @@ const NOTICES: &[&str] = &[
     "profile_saved",
     "flag_sent",
     "invitation_sent",
+    "invitation_revoked",
     "invitation_accepted",
     "organisation_left",
     "organisation_deleted",
