@@ -3,8 +3,8 @@
 //! nothing: every piece checks whether it is already there.
 
 mod people;
-mod tenders;
 pub mod profiles;
+mod tenders;
 
 use crate::app::AppState;
 
