@@ -1,8 +1,9 @@
 //! Dates and numbers in the page's language: "28. november 2026 kl. 17.30"
-//! in Danish, "28 November 2026, 17:30" in English, always in
-//! Europe/Copenhagen time (everything is stored in UTC).
+//! and "1.250.000 kr." in Danish, "28 November 2026, 17:30" and
+//! "DKK 1,250,000" in English; times always in Europe/Copenhagen (everything
+//! is stored in UTC).
 
-use chrono::{Datelike, NaiveDateTime, TimeZone, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 use chrono_tz::Europe::Copenhagen;
 
 use crate::Lang;
@@ -59,6 +60,36 @@ pub fn datetime(lang: Lang, utc: NaiveDateTime) -> String {
     }
 }
 
+/// A calendar date: "28. november 2026" or "28 November 2026".
+pub fn date(lang: Lang, date: NaiveDate) -> String {
+    let month = date.month0() as usize;
+    match lang {
+        Lang::Da => format!("{}. {} {}", date.day(), MONTHS_DA[month], date.year()),
+        Lang::En => format!("{} {} {}", date.day(), MONTHS_EN[month], date.year()),
+    }
+}
+
+/// An amount in whole kroner: "2.400.000 kr." or "DKK 2,400,000".
+pub fn money(lang: Lang, amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let separator = match lang {
+        Lang::Da => '.',
+        Lang::En => ',',
+    };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    match lang {
+        Lang::Da => format!("{sign}{grouped} kr."),
+        Lang::En => format!("{sign}DKK {grouped}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +102,16 @@ mod tests {
             .unwrap();
         assert_eq!(datetime(Lang::Da, utc), "28. november 2026 kl. 17.30");
         assert_eq!(datetime(Lang::En, utc), "28 November 2026, 17:30");
+    }
+
+    #[test]
+    fn dates_and_money_in_each_language() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(date(Lang::Da, day), "5. marts 2026");
+        assert_eq!(date(Lang::En, day), "5 March 2026");
+        assert_eq!(money(Lang::Da, 2_400_000), "2.400.000 kr.");
+        assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
+        assert_eq!(money(Lang::Da, 950), "950 kr.");
+        assert_eq!(money(Lang::En, -1_000), "-DKK 1,000");
     }
 }

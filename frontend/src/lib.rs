@@ -11,6 +11,6 @@ mod i18n;
 mod templates;
 
 pub use assets::{Asset, asset};
-pub use format::datetime as format_datetime;
+pub use format::{date as format_date, datetime as format_datetime, money as format_money};
 pub use i18n::{Lang, translate, translate_with};
 pub use templates::{RenderError, RenderedEmail, render_email, render_page};

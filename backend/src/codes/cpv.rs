@@ -37,6 +37,30 @@ impl Cpv {
     }
 }
 
+/// A code as pages show it: digits, the form with its check digit, and
+/// the label in the page's language (the code itself if unknown).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CpvView {
+    pub code: String,
+    pub full: String,
+    pub label: String,
+}
+
+pub fn view(code: &str, lang: Lang) -> CpvView {
+    match find(code) {
+        Some(c) => CpvView {
+            code: c.code.clone(),
+            full: c.full.clone(),
+            label: c.label(lang).to_owned(),
+        },
+        None => CpvView {
+            code: code.to_owned(),
+            full: code.to_owned(),
+            label: code.to_owned(),
+        },
+    }
+}
+
 /// The significant digits of an 8-digit code, at least two.
 pub fn prefix(code: &str) -> &str {
     let trimmed = code.trim_end_matches('0');

@@ -16,8 +16,8 @@ use crate::error::AppResult;
 use crate::moderation::service::{
     self, ACTIONS, AuditFilter, Decision, OrganisationFilter, STATES,
 };
-use crate::profiles::pages::{describe, pagination};
-use crate::web::page::{FormError, Page};
+use crate::profiles::pages::describe;
+use crate::web::page::{FormError, Page, pagination};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

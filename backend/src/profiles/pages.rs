@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use socialbid_frontend::Lang;
+use socialbid_frontend::{Lang, format_date, format_money};
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur};
@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::directory::{self, Filter};
 use crate::profiles::model::{LEGAL_FORMS, ProfileData, ProfileInput};
 use crate::profiles::service::{self, Organisation, OrganisationView};
-use crate::web::page::{FormError, Page};
+use crate::web::page::{FormError, Page, pagination};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,69 +40,6 @@ pub fn routes() -> Router<AppState> {
 
 fn unprocessable(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-}
-
-const MONTHS_DA: [&str; 12] = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "28. november 2026" or "28 November 2026".
-pub fn date_text(lang: Lang, date: NaiveDate) -> String {
-    let month = date.month0() as usize;
-    match lang {
-        Lang::Da => format!("{}. {} {}", date.day(), MONTHS_DA[month], date.year()),
-        Lang::En => format!("{} {} {}", date.day(), MONTHS_EN[month], date.year()),
-    }
-}
-
-/// "1.250.000 kr." or "DKK 1,250,000".
-pub fn amount_text(lang: Lang, amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let sep = if lang == Lang::Da { '.' } else { ',' };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(sep);
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    match lang {
-        Lang::Da => format!("{sign}{grouped} kr."),
-        Lang::En => format!("DKK {sign}{grouped}"),
-    }
-}
-
-fn cpv_item(code: &str, lang: Lang) -> Value {
-    match cpv::find(code) {
-        Some(c) => json!({ "code": c.code, "full": c.full, "label": c.label(lang) }),
-        None => json!({ "code": code, "full": code, "label": code }),
-    }
 }
 
 fn nuts_name(code: &str, lang: Lang) -> String {
@@ -127,7 +64,7 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
         "cvr": p.cvr,
         "legal_form": p.legal_form,
         "rsv_registered": p.rsv_registered,
-        "rsv_registered_on": p.rsv_registered_on.map(|d| date_text(lang, d)),
+        "rsv_registered_on": p.rsv_registered_on.map(|d| format_date(lang, d)),
         "founded_year": p.founded_year,
         "employees": p.employees,
         "target_group_employees": p.target_group_employees,
@@ -135,10 +72,10 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
         "bar_class": format!("bar__fill--w{}", (share.clamp(0, 100) + 5) / 10 * 10),
         "mission": p.mission,
         "capabilities": p.capabilities,
-        "cpv": p.cpv.iter().map(|c| cpv_item(c, lang)).collect::<Vec<_>>(),
+        "cpv": p.cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
         "nuts": p.nuts.iter().map(|c| json!({ "code": c, "name": nuts_name(c, lang) })).collect::<Vec<_>>(),
         "objectives": p.social_objectives.iter().map(|c| json!({ "code": c, "label": objective_label(c, lang) })).collect::<Vec<_>>(),
-        "max_contract_value": p.max_contract_value.map(|v| amount_text(lang, v)),
+        "max_contract_value": p.max_contract_value.map(|v| format_money(lang, v)),
         "consortium": p.consortium,
         "reserved_res_ws": p.reserved_res_ws,
         "res_ws_justification": p.res_ws_justification,
@@ -194,29 +131,6 @@ fn href(path: &str, query: &str) -> String {
     } else {
         format!("{path}?{query}")
     }
-}
-
-/// Page links: the first and last always, neighbours of the current one,
-/// ellipses between.
-pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Value {
-    let mut items = Vec::new();
-    let mut last_shown = 0;
-    for n in 1..=pages {
-        if n == 1 || n == pages || (n - page).abs() <= 1 {
-            if n - last_shown > 1 {
-                items.push(json!({ "ellipsis": true }));
-            }
-            items.push(json!({ "number": n, "href": link(n), "current": n == page }));
-            last_shown = n;
-        }
-    }
-    json!({
-        "page": page,
-        "pages": pages,
-        "items": items,
-        "previous": (page > 1).then(|| link(page - 1)),
-        "next": (page < pages).then(|| link(page + 1)),
-    })
 }
 
 fn option(value: &str, label: String, selected: bool) -> Value {

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Europe::Copenhagen;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use socialbid_frontend::Lang;
+use socialbid_frontend::{Lang, format_money};
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur, Officer, Role};
@@ -22,7 +22,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, Content, Criterion, CriterionKind, Lot, Status};
 use crate::tenders::service::{self, TenderView};
 use crate::tenders::{documents, rules};
-use crate::web::page::{FormError, Page};
+use crate::web::page::{FormError, Page, pagination};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -91,36 +91,6 @@ fn unprocessable(html: Html<String>) -> Response {
 }
 
 // ------------------------------------------------------------ formatting
-
-/// "2.400.000 kr." / "DKK 2,400,000".
-pub fn money(lang: Lang, amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let sep = match lang {
-        Lang::Da => '.',
-        Lang::En => ',',
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(sep);
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    match lang {
-        Lang::Da => format!("{sign}{grouped} kr."),
-        Lang::En => format!("{sign}DKK {grouped}"),
-    }
-}
-
-fn cpv_label(code: &str, lang: Lang) -> Value {
-    let found = cpv::find(code);
-    json!({
-        "code": code,
-        "full": found.map(|c| c.full.clone()).unwrap_or_else(|| code.to_owned()),
-        "label": found.map(|c| c.label(lang).to_owned()).unwrap_or_default(),
-    })
-}
 
 fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
     list.find(code)
@@ -235,10 +205,10 @@ fn tender_display(view: &TenderView, lang: Lang) -> Value {
         "language": view.language,
         "contract_nature": view.contract_nature.as_deref().map(|c| code_label(eforms::contract_natures(), c, lang)),
         "procedure_type": view.procedure_type.as_deref().map(|c| code_label(eforms::procedure_types(), c, lang)),
-        "main_cpv": view.main_cpv.as_deref().map(|c| cpv_label(c, lang)),
-        "additional_cpv": view.additional_cpv.iter().map(|c| cpv_label(c, lang)).collect::<Vec<_>>(),
+        "main_cpv": view.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
+        "additional_cpv": view.additional_cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
         "nuts": view.nuts_codes.iter().map(|c| nuts_label(c, lang)).collect::<Vec<_>>(),
-        "value": view.estimated_value_dkk.map(|v| money(lang, v)),
+        "value": view.estimated_value_dkk.map(|v| format_money(lang, v)),
         "submission_deadline": view.submission_deadline,
         "question_deadline": view.question_deadline,
         "reserved": view.reserved,
@@ -247,8 +217,8 @@ fn tender_display(view: &TenderView, lang: Lang) -> Value {
         "lots": view.lots.iter().map(|l| json!({
             "title": l.title,
             "description": blocks(&l.description),
-            "cpv": l.cpv_codes.iter().map(|c| cpv_label(c, lang)).collect::<Vec<_>>(),
-            "value": l.estimated_value_dkk.map(|v| money(lang, v)),
+            "cpv": l.cpv_codes.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
+            "value": l.estimated_value_dkk.map(|v| format_money(lang, v)),
         })).collect::<Vec<_>>(),
         "criteria": criteria_view(&view.criteria, lang),
         "weight_sum": view.criteria.iter().map(|c| c.weight).sum::<i32>(),
@@ -294,15 +264,11 @@ fn change_text(field: &str, raw: &str, lang: Lang) -> String {
         }
         "estimated_value_dkk" => raw
             .parse::<i64>()
-            .map(|v| money(lang, v))
+            .map(|v| format_money(lang, v))
             .unwrap_or_else(|_| raw.to_owned()),
         "main_cpv" => {
-            let label = cpv_label(raw, lang);
-            format!(
-                "{} {}",
-                label["full"].as_str().unwrap_or(raw),
-                label["label"].as_str().unwrap_or("")
-            )
+            let cpv = cpv::view(raw, lang);
+            format!("{} {}", cpv.full, cpv.label)
         }
         "reserved" => code_label(eforms::reserved_procurement(), raw, lang),
         "contract_nature" => code_label(eforms::contract_natures(), raw, lang),
@@ -334,24 +300,6 @@ struct ListQuery {
     page: Option<String>,
 }
 
-fn pagination(current: i64, pages: i64, base: &str) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut last_shown = 0;
-    for n in 1..=pages {
-        let show = n == 1 || n == pages || (n - current).abs() <= 1;
-        if !show {
-            continue;
-        }
-        if n > last_shown + 1 {
-            items.push(json!({"ellipsis": true}));
-        }
-        items
-            .push(json!({"number": n, "href": format!("{base}page={n}"), "current": n == current}));
-        last_shown = n;
-    }
-    items
-}
-
 async fn list(
     State(app): State<AppState>,
     page: Page,
@@ -373,8 +321,8 @@ async fn list(
                 "title": t.title,
                 "status": t.status,
                 "authority": t.authority_name,
-                "cpv": t.main_cpv.as_deref().map(|c| cpv_label(c, lang)),
-                "value": t.estimated_value_dkk.map(|v| money(lang, v)),
+                "cpv": t.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
+                "value": t.estimated_value_dkk.map(|v| format_money(lang, v)),
                 "deadline": t.submission_deadline,
                 "reserved": t.reserved,
                 "social_weight": t.social_weight,
@@ -389,7 +337,7 @@ async fn list(
             "total": result.total,
             "page_number": result.page,
             "pages": result.pages,
-            "pagination": pagination(result.page, result.pages, "/tenders?"),
+            "pagination": pagination(result.page, result.pages, |n| format!("/tenders?page={n}")),
         }),
     )
 }
@@ -699,10 +647,10 @@ fn edit_page(
     let mut push = |code: &str, seen: &mut Vec<String>| {
         if !seen.iter().any(|s| s == code) && cpv::find(code).is_some() {
             seen.push(code.to_owned());
-            let label = cpv_label(code, lang);
+            let cpv = cpv::view(code, lang);
             cpv_choices.push(json!({
                 "value": code,
-                "label": format!("{} {}", label["full"].as_str().unwrap_or(code), label["label"].as_str().unwrap_or("")),
+                "label": format!("{} {}", cpv.full, cpv.label),
             }));
         }
     };
@@ -1363,13 +1311,6 @@ async fn upload_document(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_in_each_language() {
-        assert_eq!(money(Lang::Da, 2_400_000), "2.400.000 kr.");
-        assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
-        assert_eq!(money(Lang::Da, 950), "950 kr.");
-    }
 
     #[test]
     fn amounts_as_people_type_them() {

@@ -212,6 +212,30 @@ impl Page {
     }
 }
 
+/// Page links for a paginated list (the `pagination` macro draws them):
+/// the first and last always, neighbours of the current one, ellipses
+/// between, previous and next; `link(n)` is page n's address.
+pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> serde_json::Value {
+    let mut items = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || (n - page).abs() <= 1 {
+            if n - last_shown > 1 {
+                items.push(serde_json::json!({ "ellipsis": true }));
+            }
+            items.push(serde_json::json!({ "number": n, "href": link(n), "current": n == page }));
+            last_shown = n;
+        }
+    }
+    serde_json::json!({
+        "page": page,
+        "pages": pages,
+        "items": items,
+        "previous": (page > 1).then(|| link(page - 1)),
+        "next": (page < pages).then(|| link(page + 1)),
+    })
+}
+
 /// The error page, for errors that reach `web::errors` without a `Page`
 /// (it has no user or CSRF token: it offers no forms).
 pub fn render_bare_error(
