@@ -66,6 +66,10 @@ pub struct Settings {
     /// when every request passes the proxy, or callers can pick their own.
     #[arg(long, env = "SOCIALBID_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
+    /// The prefix of every OCDS `ocid`. A public deployment registers its
+    /// own with the Open Contracting Partnership.
+    #[arg(long, env = "SOCIALBID_OCID_PREFIX", default_value = "ocds-socialbid")]
+    pub ocid_prefix: String,
 }
 
 #[derive(Clone)]
@@ -81,6 +85,7 @@ pub struct Config {
     pub contact_email: String,
     pub db_pool_size: u32,
     pub trust_forwarded_for: bool,
+    pub ocid_prefix: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -150,6 +155,7 @@ impl Config {
             contact_email: settings.contact_email,
             db_pool_size: settings.db_pool_size.max(1),
             trust_forwarded_for: settings.trust_forwarded_for,
+            ocid_prefix: settings.ocid_prefix,
         })
     }
 

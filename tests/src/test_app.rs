@@ -85,6 +85,7 @@ impl TestApp {
             contact_email: "kontakt@socialbid.test".into(),
             db_pool_size: 4,
             trust_forwarded_for: true,
+            ocid_prefix: "ocds-socialbid".into(),
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");

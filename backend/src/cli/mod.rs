@@ -33,7 +33,8 @@ enum Command {
     /// SOCIALBID_SMTP_URL, SOCIALBID_JWT_SECRET, SOCIALBID_PUBLIC_URL,
     /// SOCIALBID_MAIL_FROM, SOCIALBID_ACCESSIBILITY_URL,
     /// SOCIALBID_CONTACT_EMAIL, SOCIALBID_DB_POOL_SIZE,
-    /// SOCIALBID_EMBEDDED_WORKER, SOCIALBID_TRUST_FORWARDED_FOR and RUST_LOG.
+    /// SOCIALBID_EMBEDDED_WORKER, SOCIALBID_TRUST_FORWARDED_FOR,
+    /// SOCIALBID_OCID_PREFIX and RUST_LOG.
     Serve(serve::ServeArgs),
     /// Run the job worker alone (mail now; indexing and matching later).
     /// Several workers may share one PostgreSQL database.

@@ -3,7 +3,7 @@
 //! cancellation → `tenderCancellation`). Reserved participation and social
 //! criteria go through the OCDS sustainability extension.
 //!
-//! The `ocid` is `{OCID_PREFIX}-{tender id}`. `ocds-socialbid` is this
+//! The `ocid` is `{prefix}-{tender id}`. `ocds-socialbid` is this
 //! project's own documented prefix; a public deployment registers its own
 //! with the Open Contracting Partnership and sets `SOCIALBID_OCID_PREFIX`.
 
@@ -18,16 +18,8 @@ use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Content, CriterionKind};
 use socialbid_frontend::Lang;
 
-pub const DEFAULT_OCID_PREFIX: &str = "ocds-socialbid";
 pub const SUSTAINABILITY_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json";
 pub const RELEASES_PER_PAGE: i64 = 100;
-
-pub fn ocid_prefix() -> String {
-    std::env::var("SOCIALBID_OCID_PREFIX")
-        .ok()
-        .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_OCID_PREFIX.to_owned())
-}
 
 fn time(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -106,10 +98,10 @@ fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -
     Ok(())
 }
 
-fn release(record: &VersionRecord, public_url: &str) -> Value {
+fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value {
     let content: Content = serde_json::from_str(&record.snapshot).unwrap_or_default();
     let log: ChangeLog = serde_json::from_str(&record.changes).unwrap_or_default();
-    let ocid = format!("{}-{}", ocid_prefix(), record.tender_id);
+    let ocid = format!("{ocid_prefix}-{}", record.tender_id);
     let party_id = format!("DK-CVR-{}", record.authority_cvr);
     let lang = Lang::from_code(&content.language).unwrap_or_default();
     let (tag, status) = match record.kind.as_str() {
@@ -378,6 +370,7 @@ macro_rules! version_query {
 /// Every release of one tender; 404 for a tender never published.
 pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
     let public_url = app.config.public_url.clone();
+    let ocid_prefix = app.config.ocid_prefix.clone();
     let now = app.clock.now();
     app.db
         .run(move |conn| {
@@ -390,7 +383,7 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
             }
             let mut records: Vec<VersionRecord> = rows.into_iter().map(record_of).collect();
             with_documents(conn, &mut records)?;
-            let releases = records.iter().map(|r| release(r, &public_url)).collect();
+            let releases = records.iter().map(|r| release(r, &public_url, &ocid_prefix)).collect();
             Ok(package(
                 releases,
                 format!("{public_url}/api/v1/tenders/{id}/ocds"),
@@ -408,6 +401,7 @@ pub async fn releases_package(
     page: i64,
 ) -> AppResult<Value> {
     let public_url = app.config.public_url.clone();
+    let ocid_prefix = app.config.ocid_prefix.clone();
     let now = app.clock.now();
     let page = page.max(1);
     app.db
@@ -431,7 +425,7 @@ pub async fn releases_package(
                 .map(record_of)
                 .collect();
             with_documents(conn, &mut records)?;
-            let releases = records.iter().map(|r| release(r, &public_url)).collect();
+            let releases = records.iter().map(|r| release(r, &public_url, &ocid_prefix)).collect();
             let base = format!("{public_url}/api/v1/ocds/releases");
             Ok(package(
                 releases,
