@@ -7,13 +7,11 @@
 //! it serves. axe-core checks every page visited; the decisions arrive as
 //! mail at the SMTP server.
 
-use std::io::Write;
-use std::process::Stdio;
 use std::time::Duration;
 
 use fantoccini::Locator;
 use serde_json::json;
-use socialbid_tests::{Browser, SmtpServer, SocialbidProcess, cvr, first_link, socialbid_binary};
+use socialbid_tests::{Browser, SmtpServer, SocialbidProcess, cvr, first_link};
 
 const PASSWORD: &str = "en lang nok adgangskode";
 const ADMIN: &str = "admin@socialbid.dk";
@@ -35,49 +33,17 @@ async fn log_out(browser: &Browser) {
         .await;
 }
 
-fn create_admin(data_dir: &str) {
-    let mut child = std::process::Command::new(socialbid_binary())
-        .args([
-            "admin",
-            "create-user",
-            "--email",
-            ADMIN,
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .env("SOCIALBID_DATA_DIR", data_dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_reject_fix_approve_and_find_in_the_directory() {
     let smtp = SmtpServer::start().await;
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_str().unwrap().to_owned();
-    tokio::task::spawn_blocking({
-        let data_dir = data_dir.clone();
-        move || create_admin(&data_dir)
-    })
-    .await
-    .unwrap();
+    let admin = SocialbidProcess::create_admin(&data_dir, ADMIN, PASSWORD).await;
+    assert!(
+        admin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
     let server = SocialbidProcess::start(&[
         ("SOCIALBID_DATA_DIR", &data_dir),
         ("SOCIALBID_SMTP_URL", smtp.url()),
