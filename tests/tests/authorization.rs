@@ -130,15 +130,7 @@ async fn admin_endpoints_refuse_everyone_but_admins(backend: Backend) {
     let pending = app.pending_officer("p@aarhus.dk", "55133018").await;
     let admin = app.admin("admin@socialbid.dk").await;
     let approved = app.pending_officer("a@aarhus.dk", "55133018").await;
-    let approve = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/admin/officers/{}/approve", approved.id),
-            Some(&admin.access_token),
-            None,
-        )
-        .await;
-    assert_eq!(approve.status, StatusCode::NO_CONTENT);
+    app.approve_officer(approved.id, &admin).await;
 
     let target = pending.id;
     let endpoints: Vec<(Method, String, Option<Value>)> = vec![
