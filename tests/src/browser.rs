@@ -363,9 +363,14 @@ impl Browser {
         self.client.source().await.unwrap()
     }
 
-    /// The path of the current URL.
+    /// The path of the current URL ("" while the browser cannot tell, in
+    /// the middle of a navigation).
     pub async fn path(&self) -> String {
-        self.client.current_url().await.unwrap().path().to_owned()
+        self.client
+            .current_url()
+            .await
+            .map(|url| url.path().to_owned())
+            .unwrap_or_default()
     }
 
     /// The `lang` attribute of the `html` element ("" when missing).
