@@ -145,6 +145,14 @@ impl TestApp {
         );
     }
 
+    /// The data export (`GET /api/v1/me/export`) of whoever holds
+    /// `access_token`, as JSON: each feature checks that its own data is in it.
+    pub async fn data_export(&self, access_token: &str) -> Value {
+        self.api(Method::GET, "/api/v1/me/export", Some(access_token), None)
+            .await
+            .json()
+    }
+
     /// A logged-in admin, created as the CLI creates one.
     pub async fn admin(&self, email: &str) -> Person {
         socialbid::accounts::service::create_admin(&self.state, email, "Admin", Some(PASSWORD))

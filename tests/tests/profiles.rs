@@ -768,30 +768,14 @@ async fn the_export_includes_the_organisation(backend: Backend) {
     let app = TestApp::new(backend).await;
     let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
     app.organisation(&anna, "Café Lyst ApS", &cvr(1)).await;
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&anna.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&anna.access_token).await;
     assert_eq!(
         export["organisation"]["profile"]["organisation_name"],
         "Café Lyst ApS"
     );
     assert_eq!(export["organisation"]["state"], "pending");
     let carl = app.entrepreneur("carl@groen.dk").await;
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&carl.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&carl.access_token).await;
     assert_eq!(export["organisation"], serde_json::Value::Null);
 }
 
