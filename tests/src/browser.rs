@@ -11,10 +11,10 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -24,6 +24,12 @@ use crate::process::{Spawned, start_server};
 /// The axe-core rule tags every page must pass: WCAG 2.1 A and AA (which
 /// include 2.0) plus axe's best practices.
 pub const AXE_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+
+/// How long the `wait_*` methods of [`Browser`] wait before they panic.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// How often they look again.
+const POLL: Duration = Duration::from_millis(100);
 
 /// A WebDriver session in a fresh headless Chromium.
 ///
@@ -177,6 +183,214 @@ impl Browser {
             }
         }
         bail!(report)
+    }
+
+    /// Runs [`Browser::axe_check`] and panics with its whole report: what a
+    /// test wants after every page it visits.
+    pub async fn assert_accessible(&self, label: &str) {
+        if let Err(error) = self.axe_check(label).await {
+            panic!("{error:#}");
+        }
+    }
+
+    /// Replaces the value of the form field with id `id` by `value`
+    /// (typed, as a person would).
+    pub async fn fill(&self, id: &str, value: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    /// Chooses the option with `value` in the select with id `id`.
+    pub async fn choose(&self, id: &str, value: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no select #{id}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("no option {value:?} in #{id}: {e}"));
+    }
+
+    /// Clicks the first element matching `css`, for what stays on the page
+    /// (a checkbox, a radio button). For a link or a submit button use
+    /// [`Browser::click_and_wait`]: a click returns before the browser has
+    /// loaded the next page.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("nothing matches {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Clicks a link or a submit button and waits (at most 15 s) until the
+    /// next page has replaced this one and finished loading, so that nothing
+    /// after it acts on, or checks, the old page.
+    pub async fn click_and_wait(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.click(css).await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // The old page's element is stale once the new page is there.
+            let replaced = old.tag_name().await.is_err();
+            if replaced && self.ready().await {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "clicking {css} did not lead to a new page"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits (at most 15 s) until the page at `path` has loaded; panics with
+    /// the page's text if the browser never gets there.
+    pub async fn wait_for_path(&self, path: &str) {
+        self.wait_for_url(|here| here == path, path).await;
+    }
+
+    /// Waits (at most 15 s) until a page whose path ends with `suffix` has
+    /// loaded (for paths holding an id not known yet).
+    pub async fn wait_for_path_ending(&self, suffix: &str) {
+        self.wait_for_url(|here| here.ends_with(suffix), &format!("…{suffix}"))
+            .await;
+    }
+
+    async fn wait_for_url(&self, arrived: impl Fn(&str) -> bool, wanted: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let here = self.path().await;
+            if arrived(&here) && self.ready().await {
+                return;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "still at {here}, waiting for {wanted}: {}",
+                    self.main_text().await
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits (at most 15 s) until an element matching `css` is on the page.
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
+    }
+
+    /// Waits (at most 15 s) until the text of `main` holds `needle` (the
+    /// answer to a form may still be loading) and returns that text.
+    pub async fn wait_for_text(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let page = self.main_text().await;
+            if page.contains(needle) {
+                return page;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page never said {needle:?}: {page}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits (at most 15 s) until the page's HTML source holds `needle`
+    /// (markup such as an attribute or the title, not only text) and
+    /// returns the source.
+    pub async fn wait_for_source(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let source = self.page_source().await;
+            if source.contains(needle) {
+                return source;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} on {}: {source}",
+                self.path().await
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits (at most 15 s) until the title starts with "Fejl: " or
+    /// "Error: ", which is how a form sent back with errors is titled.
+    pub async fn wait_for_error_title(&self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let title = self.client.title().await.unwrap_or_default();
+            if title.starts_with("Fejl: ") || title.starts_with("Error: ") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no error title: {title}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The text of `main`, once the page has settled (a page being replaced
+    /// has none for a moment); panics if no `main` appears within 5 s.
+    pub async fn main_text(&self) -> String {
+        let mut last_error = None;
+        for _ in 0..50 {
+            match self.client.find(Locator::Css("main")).await {
+                Ok(main) => match main.text().await {
+                    Ok(text) => return text,
+                    Err(e) => last_error = Some(e),
+                },
+                Err(e) => last_error = Some(e),
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        panic!("no main element: {last_error:?}")
+    }
+
+    /// The current page's HTML source.
+    pub async fn page_source(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
+    /// The path of the current URL ("" while the browser cannot tell, in
+    /// the middle of a navigation).
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|url| url.path().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The `lang` attribute of the `html` element ("" when missing).
+    pub async fn html_lang(&self) -> String {
+        self.client
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// True when the document has finished loading.
+    async fn ready(&self) -> bool {
+        self.client
+            .execute("return document.readyState;", vec![])
+            .await
+            .is_ok_and(|state| state == "complete")
     }
 
     /// Saves a PNG of the viewport to `path` (parent folders created), for

@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{TestApp, first_link};
+use crate::{TestApp, TestResponse, first_link};
 
 pub const PASSWORD: &str = "en lang nok adgangskode";
 
@@ -45,16 +45,22 @@ impl TestApp {
             .expect("link has a token")
     }
 
+    /// Sends `token` to the verify endpoint as the mailed link's page does;
+    /// the answer is left for the test to judge.
+    pub async fn try_verify(&self, token: &str) -> TestResponse {
+        self.api(
+            Method::POST,
+            "/api/v1/accounts/verify",
+            None,
+            Some(json!({ "token": token })),
+        )
+        .await
+    }
+
+    /// Verifies `email` with the token from the newest `/verify` link mailed to it.
     pub async fn verify(&self, email: &str) {
         let token = self.link_token(email, "/verify").await;
-        let response = self
-            .api(
-                Method::POST,
-                "/api/v1/accounts/verify",
-                None,
-                Some(json!({ "token": token })),
-            )
-            .await;
+        let response = self.try_verify(&token).await;
         assert_eq!(
             response.status,
             StatusCode::NO_CONTENT,
@@ -63,15 +69,20 @@ impl TestApp {
         );
     }
 
+    /// Sends a login request for `email` with `password`; the answer is
+    /// left for the test to judge (refusals, lockouts).
+    pub async fn try_login(&self, email: &str, password: &str) -> TestResponse {
+        self.api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": email, "password": password })),
+        )
+        .await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Person {
-        let response = self
-            .api(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({ "email": email, "password": password })),
-            )
-            .await;
+        let response = self.try_login(email, password).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
         let tokens = response.json();
         let me = self
@@ -113,6 +124,33 @@ impl TestApp {
         .await;
         self.verify(email).await;
         self.login(email, PASSWORD).await
+    }
+
+    /// Approves the officer `officer_id` as `admin`, as the admin page does;
+    /// panics unless the API answers 204.
+    pub async fn approve_officer(&self, officer_id: i64, admin: &Person) {
+        let response = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/admin/officers/{officer_id}/approve"),
+                Some(&admin.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            response.text()
+        );
+    }
+
+    /// The data export (`GET /api/v1/me/export`) of whoever holds
+    /// `access_token`, as JSON: each feature checks that its own data is in it.
+    pub async fn data_export(&self, access_token: &str) -> Value {
+        self.api(Method::GET, "/api/v1/me/export", Some(access_token), None)
+            .await
+            .json()
     }
 
     /// A logged-in admin, created as the CLI creates one.

@@ -15,6 +15,7 @@
 //! Chromium and ChromeDriver, axe-core) and runs the suite.
 
 mod browser;
+mod browser_session;
 mod db;
 mod fixtures;
 mod net;
@@ -26,6 +27,7 @@ mod tender_fixtures;
 mod test_app;
 
 pub use browser::{AXE_TAGS, Browser};
+pub use browser_session::{CSRF_COOKIE, Jar, PageSession};
 pub use db::{Backend, TestDb};
 pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;

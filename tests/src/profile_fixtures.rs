@@ -129,20 +129,7 @@ impl TestApp {
     /// An officer whom an admin has approved.
     pub async fn approved_officer(&self, email: &str, cvr: &str, admin: &Person) -> Person {
         let officer = self.pending_officer(email, cvr).await;
-        let response = self
-            .api(
-                Method::POST,
-                &format!("/api/v1/admin/officers/{}/approve", officer.id),
-                Some(&admin.access_token),
-                None,
-            )
-            .await;
-        assert_eq!(
-            response.status,
-            StatusCode::NO_CONTENT,
-            "{}",
-            response.text()
-        );
+        self.approve_officer(officer.id, admin).await;
         officer
     }
 }

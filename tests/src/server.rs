@@ -111,6 +111,47 @@ impl SocialbidProcess {
             .unwrap_or_else(|e| panic!("cannot run {} {args:?}: {e}", binary.display()))
     }
 
+    /// Runs `socialbid admin create-user --email <email> --role admin
+    /// --password-stdin` on the data folder `data_dir`, typing `password`
+    /// on standard input as an operator would, and returns its exit status
+    /// and output. The admin tests and the browser tests that need an admin
+    /// both make one this way: the CLI is the only way to make an admin.
+    pub async fn create_admin(data_dir: &str, email: &str, password: &str) -> std::process::Output {
+        use tokio::io::AsyncWriteExt;
+
+        let binary = tokio::task::spawn_blocking(socialbid_binary)
+            .await
+            .expect("the build thread panicked");
+        let mut child = tokio::process::Command::new(binary)
+            .args([
+                "admin",
+                "create-user",
+                "--email",
+                email,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ])
+            .env("SOCIALBID_DATA_DIR", data_dir)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {} admin create-user: {e}", binary.display()));
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin
+            .write_all(format!("{password}\n").as_bytes())
+            .await
+            .expect("cannot type the password");
+        drop(stdin);
+        child
+            .wait_with_output()
+            .await
+            .expect("admin create-user did not finish")
+    }
+
     /// `http://127.0.0.1:<port>`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url

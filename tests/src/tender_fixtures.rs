@@ -19,20 +19,7 @@ impl TestApp {
         let officer = self.pending_officer(email, cvr).await;
         let admin_email = format!("approver-{}", email.replace('@', "-at-")) + "@socialbid.test";
         let admin = self.admin(&admin_email).await;
-        let approved = self
-            .api(
-                Method::POST,
-                &format!("/api/v1/admin/officers/{}/approve", officer.id),
-                Some(&admin.access_token),
-                None,
-            )
-            .await;
-        assert_eq!(
-            approved.status,
-            StatusCode::NO_CONTENT,
-            "{}",
-            approved.text()
-        );
+        self.approve_officer(officer.id, &admin).await;
         officer
     }
 

@@ -73,14 +73,7 @@ async fn login_waits_for_a_verified_email(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.register(json!({ "email": "bo@example.dk", "password": PASSWORD, "name": "Bo", "role": "entrepreneur" }))
         .await;
-    let login = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "email": "bo@example.dk", "password": PASSWORD })),
-        )
-        .await;
+    let login = app.try_login("bo@example.dk", PASSWORD).await;
     assert_eq!(login.status, StatusCode::FORBIDDEN);
     assert_eq!(login.error_code(), "email_not_verified");
 
@@ -106,28 +99,14 @@ async fn verification_links_expire_and_work_once(backend: Backend) {
         .await;
     let token = app.link_token("cy@example.dk", "/verify").await;
 
-    let unknown = app
-        .api(
-            Method::POST,
-            "/api/v1/accounts/verify",
-            None,
-            Some(json!({ "token": "made-up" })),
-        )
-        .await;
+    let unknown = app.try_verify("made-up").await;
     assert_eq!(
         (unknown.status, unknown.error_code().as_str()),
         (StatusCode::NOT_FOUND, "link_invalid")
     );
 
     app.state.clock.advance(chrono::Duration::hours(25));
-    let expired = app
-        .api(
-            Method::POST,
-            "/api/v1/accounts/verify",
-            None,
-            Some(json!({ "token": token })),
-        )
-        .await;
+    let expired = app.try_verify(&token).await;
     assert_eq!(
         (expired.status, expired.error_code().as_str()),
         (StatusCode::BAD_REQUEST, "link_expired")
@@ -142,23 +121,9 @@ async fn verification_links_expire_and_work_once(backend: Backend) {
     .await;
     let fresh = app.link_token("cy@example.dk", "/verify").await;
     assert_ne!(fresh, token);
-    let first = app
-        .api(
-            Method::POST,
-            "/api/v1/accounts/verify",
-            None,
-            Some(json!({ "token": fresh })),
-        )
-        .await;
+    let first = app.try_verify(&fresh).await;
     assert_eq!(first.status, StatusCode::NO_CONTENT);
-    let again = app
-        .api(
-            Method::POST,
-            "/api/v1/accounts/verify",
-            None,
-            Some(json!({ "token": fresh })),
-        )
-        .await;
+    let again = app.try_verify(&fresh).await;
     assert_eq!(
         (again.status, again.error_code().as_str()),
         (StatusCode::CONFLICT, "link_used")
@@ -313,22 +278,8 @@ async fn access_tokens_expire_and_tampering_is_caught(backend: Backend) {
 async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.entrepreneur("gry@example.dk").await;
-    let wrong = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "email": "gry@example.dk", "password": "wrong password!" })),
-        )
-        .await;
-    let unknown = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "email": "nobody@example.dk", "password": "wrong password!" })),
-        )
-        .await;
+    let wrong = app.try_login("gry@example.dk", "wrong password!").await;
+    let unknown = app.try_login("nobody@example.dk", "wrong password!").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         (wrong.status, wrong.text()),
@@ -341,14 +292,7 @@ async fn failed_logins_are_limited_per_account(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.entrepreneur("hans@example.dk").await;
     for _ in 0..5 {
-        let r = app
-            .api(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({ "email": "hans@example.dk", "password": "guess guess guess" })),
-            )
-            .await;
+        let r = app.try_login("hans@example.dk", "guess guess guess").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // The right password does not help while the account is locked.
@@ -417,14 +361,7 @@ async fn password_reset_by_mail(backend: Backend) {
         .api(Method::GET, "/api/v1/me", Some(&person.access_token), None)
         .await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
-    let old = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "email": "ida@example.dk", "password": PASSWORD })),
-        )
-        .await;
+    let old = app.try_login("ida@example.dk", PASSWORD).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     app.login("ida@example.dk", new_password).await;
     let reused = app
@@ -569,14 +506,7 @@ async fn delete_account_needs_the_password(backend: Backend) {
             .status,
         StatusCode::UNAUTHORIZED
     );
-    let login = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "email": "lis@example.dk", "password": PASSWORD })),
-        )
-        .await;
+    let login = app.try_login("lis@example.dk", PASSWORD).await;
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
     // The address is free again, and nobody else was touched.
     app.entrepreneur("lis@example.dk").await;

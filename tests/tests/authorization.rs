@@ -68,15 +68,7 @@ async fn account_endpoints_act_only_on_the_callers_own_account(backend: Backend)
     let bo = app.entrepreneur("bo@example.dk").await;
     // There is no way to name another account: each endpoint answers with,
     // or changes, the caller's own.
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&bo.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&bo.access_token).await;
     assert_eq!(export["account"]["email"], "bo@example.dk");
     assert!(!export.to_string().contains("anna@example.dk"));
     let changed = app
@@ -130,15 +122,7 @@ async fn admin_endpoints_refuse_everyone_but_admins(backend: Backend) {
     let pending = app.pending_officer("p@aarhus.dk", "55133018").await;
     let admin = app.admin("admin@socialbid.dk").await;
     let approved = app.pending_officer("a@aarhus.dk", "55133018").await;
-    let approve = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/admin/officers/{}/approve", approved.id),
-            Some(&admin.access_token),
-            None,
-        )
-        .await;
-    assert_eq!(approve.status, StatusCode::NO_CONTENT);
+    app.approve_officer(approved.id, &admin).await;
 
     let target = pending.id;
     let endpoints: Vec<(Method, String, Option<Value>)> = vec![
@@ -244,15 +228,7 @@ async fn officer_approval_is_recorded_mailed_and_enforced(backend: Backend) {
     let decision = mails.last().unwrap();
     assert!(decision.text.contains("godkendt"), "{}", decision.text);
 
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&admin.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&admin.access_token).await;
     assert_eq!(export["audit_log"][0]["action"], "officer.approve");
     assert_eq!(export["audit_log"][0]["subject_id"], officer.id);
 

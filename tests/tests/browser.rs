@@ -10,77 +10,6 @@ use socialbid_tests::{Browser, SmtpServer, SocialbidProcess, first_link};
 
 const PASSWORD: &str = "en lang nok adgangskode";
 
-async fn fill(browser: &Browser, id: &str, value: &str) {
-    let field = browser
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("nothing matches {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Waits for the page at `path` to load: a click that submits a form
-/// returns before the browser has followed the answer.
-async fn wait_for_path(browser: &Browser, path: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let url = browser.current_url().await.unwrap();
-        let ready = browser
-            .execute("return document.readyState;", vec![])
-            .await
-            .unwrap();
-        if url.path() == path && ready == "complete" {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still at {url}, waiting for {path}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Waits until an element matching `css` is on the page.
-async fn wait_for(browser: &Browser, css: &str) {
-    browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"));
-}
-
-async fn html_lang(browser: &Browser) -> String {
-    browser
-        .find(Locator::Css("html"))
-        .await
-        .unwrap()
-        .attr("lang")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
-async fn title(browser: &Browser) -> String {
-    browser.title().await.unwrap()
-}
-
-async fn check(browser: &Browser, label: &str) {
-    if let Err(error) = browser.axe_check(label).await {
-        panic!("{error:#}");
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_verify_log_in_and_switch_language() {
     let smtp = SmtpServer::start().await;
@@ -90,22 +19,24 @@ async fn register_verify_log_in_and_switch_language() {
     // Headless Chromium asks for English (Accept-Language: en-US); the
     // person switches to Danish with the link in the footer.
     browser.goto(&server.url("/")).await.unwrap();
-    assert_eq!(html_lang(&browser).await, "en");
-    check(&browser, "home (en)").await;
-    click(&browser, "a[hreflang='da']").await;
-    wait_for(&browser, "html[lang='da']").await;
+    assert_eq!(browser.html_lang().await, "en");
+    browser.assert_accessible("home (en)").await;
+    browser.click_and_wait("a[hreflang='da']").await;
+    browser.wait_for("html[lang='da']").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/");
-    check(&browser, "home (da)").await;
-    click(&browser, "a[href='/register']").await;
-    wait_for_path(&browser, "/register").await;
-    check(&browser, "register (da)").await;
+    browser.assert_accessible("home (da)").await;
+    browser.click_and_wait("a[href='/register']").await;
+    browser.wait_for_path("/register").await;
+    browser.assert_accessible("register (da)").await;
 
     // Sent empty, the form comes back with its errors, and still passes.
-    click(&browser, "form[action='/register'] button[type=submit]").await;
+    browser
+        .click_and_wait("form[action='/register'] button[type=submit]")
+        .await;
     assert!(
-        title(&browser).await.starts_with("Fejl: "),
+        browser.title().await.unwrap().starts_with("Fejl: "),
         "{}",
-        title(&browser).await
+        browser.title().await.unwrap()
     );
     assert!(
         browser
@@ -113,20 +44,24 @@ async fn register_verify_log_in_and_switch_language() {
             .await
             .is_ok()
     );
-    check(&browser, "register with errors (da)").await;
+    browser.assert_accessible("register with errors (da)").await;
 
-    fill(&browser, "name", "Anna Jensen").await;
-    fill(&browser, "email", "anna@cafe-lyst.dk").await;
-    fill(&browser, "password", PASSWORD).await;
-    click(&browser, "#role").await;
-    click(&browser, "form[action='/register'] button[type=submit]").await;
-    wait_for(&browser, "main:not(:has(form[action='/register']))").await;
+    browser.fill("name", "Anna Jensen").await;
+    browser.fill("email", "anna@cafe-lyst.dk").await;
+    browser.fill("password", PASSWORD).await;
+    browser.click("#role").await;
+    browser
+        .click_and_wait("form[action='/register'] button[type=submit]")
+        .await;
+    browser
+        .wait_for("main:not(:has(form[action='/register']))")
+        .await;
     let body = browser.source().await.unwrap();
     assert!(
         body.contains("anna@cafe-lyst.dk"),
         "the receipt names the address"
     );
-    check(&browser, "check your email (da)").await;
+    browser.assert_accessible("check your email (da)").await;
 
     let mail = smtp
         .wait_for(
@@ -135,36 +70,42 @@ async fn register_verify_log_in_and_switch_language() {
         )
         .await;
     browser.goto(&first_link(&mail.text)).await.unwrap();
-    check(&browser, "email verified (da)").await;
+    browser.assert_accessible("email verified (da)").await;
 
     browser.goto(&server.url("/login")).await.unwrap();
-    check(&browser, "log in (da)").await;
-    fill(&browser, "email", "anna@cafe-lyst.dk").await;
-    fill(&browser, "password", "forkert adgangskode").await;
-    click(&browser, "form[action='/login'] button[type=submit]").await;
-    wait_for(&browser, ".error-summary").await;
-    assert!(title(&browser).await.starts_with("Fejl: "));
-    check(&browser, "log in refused (da)").await;
-    fill(&browser, "password", PASSWORD).await;
-    click(&browser, "form[action='/login'] button[type=submit]").await;
+    browser.assert_accessible("log in (da)").await;
+    browser.fill("email", "anna@cafe-lyst.dk").await;
+    browser.fill("password", "forkert adgangskode").await;
+    browser
+        .click_and_wait("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for(".error-summary").await;
+    assert!(browser.title().await.unwrap().starts_with("Fejl: "));
+    browser.assert_accessible("log in refused (da)").await;
+    browser.fill("password", PASSWORD).await;
+    browser
+        .click_and_wait("form[action='/login'] button[type=submit]")
+        .await;
     // Logged in and sent to the account page.
-    wait_for_path(&browser, "/account").await;
+    browser.wait_for_path("/account").await;
     assert!(browser.source().await.unwrap().contains("Anna Jensen"));
-    check(&browser, "my account (da)").await;
+    browser.assert_accessible("my account (da)").await;
 
     // The switch is a plain link; the choice is remembered across pages.
-    click(&browser, "a[hreflang='en']").await;
-    wait_for(&browser, "html[lang='en']").await;
+    browser.click_and_wait("a[hreflang='en']").await;
+    browser.wait_for("html[lang='en']").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/account");
-    check(&browser, "my account (en)").await;
+    browser.assert_accessible("my account (en)").await;
     browser.goto(&server.url("/forgot-password")).await.unwrap();
-    assert_eq!(html_lang(&browser).await, "en");
-    check(&browser, "forgotten password (en)").await;
+    assert_eq!(browser.html_lang().await, "en");
+    browser.assert_accessible("forgotten password (en)").await;
 
     browser.goto(&server.url("/account")).await.unwrap();
-    click(&browser, "form[action='/logout'] button[type=submit]").await;
-    wait_for_path(&browser, "/login").await;
-    check(&browser, "logged out (en)").await;
+    browser
+        .click_and_wait("form[action='/logout'] button[type=submit]")
+        .await;
+    browser.wait_for_path("/login").await;
+    browser.assert_accessible("logged out (en)").await;
     browser.goto(&server.url("/account")).await.unwrap();
     assert_eq!(
         browser.current_url().await.unwrap().path(),
@@ -193,8 +134,8 @@ async fn every_shell_page_passes_axe_in_both_languages() {
             "/no-such-page",
         ] {
             browser.goto(&server.url(path)).await.unwrap();
-            assert_eq!(html_lang(&browser).await, lang, "{path}");
-            check(&browser, &format!("{path} ({lang})")).await;
+            assert_eq!(browser.html_lang().await, lang, "{path}");
+            browser.assert_accessible(&format!("{path} ({lang})")).await;
         }
     }
 }

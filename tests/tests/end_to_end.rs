@@ -3,7 +3,6 @@
 //! link from the received mail, log in. Once on the embedded SQLite default
 //! and once on PostgreSQL after `socialbid migrate`.
 
-use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -115,30 +114,8 @@ async fn admin_create_user_never_echoes_the_password() {
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_str().unwrap();
     let secret_password = "admin kodeord der er langt";
-    let mut child = std::process::Command::new(socialbid_binary())
-        .args([
-            "admin",
-            "create-user",
-            "--email",
-            "Admin@Socialbid.dk",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .env("SOCIALBID_DATA_DIR", data_dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{secret_password}\n").as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output =
+        SocialbidProcess::create_admin(data_dir, "Admin@Socialbid.dk", secret_password).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");

@@ -2,7 +2,7 @@
 //! them: cookies, CSRF tokens in forms, errors beside fields, language.
 
 use axum::http::{Method, StatusCode};
-use socialbid_tests::{Backend, PASSWORD, TestApp, TestResponse, on_both_databases};
+use socialbid_tests::{Backend, Jar, PASSWORD, TestApp, TestResponse, on_both_databases};
 
 on_both_databases!(
     pages_speak_the_browsers_language_and_remember_a_switch,
@@ -13,57 +13,6 @@ on_both_databases!(
     logging_out_clears_the_cookies_and_ends_the_session,
     the_admin_page_is_for_admins,
 );
-
-/// A browser's cookie jar, just enough for these tests.
-#[derive(Default)]
-struct Jar(Vec<(String, String)>);
-
-impl Jar {
-    fn take(&mut self, response: &TestResponse) {
-        for pair in response.set_cookies() {
-            let (name, value) = pair.split_once('=').unwrap();
-            self.0.retain(|(n, _)| n != name);
-            if !value.is_empty() {
-                self.0.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-async fn visit(app: &TestApp, jar: &mut Jar, path: &str) -> TestResponse {
-    let response = app.page(Method::GET, path, &jar.header(), None).await;
-    jar.take(&response);
-    response
-}
-
-async fn submit(app: &TestApp, jar: &mut Jar, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-    let token = jar
-        .get("sb_csrf")
-        .expect("a page was visited first")
-        .to_owned();
-    let mut all = vec![("csrf_token", token.as_str())];
-    all.extend_from_slice(fields);
-    let response = app
-        .page(Method::POST, path, &jar.header(), Some(&all))
-        .await;
-    jar.take(&response);
-    response
-}
 
 fn html_lang(response: &TestResponse) -> String {
     let text = response.text();
@@ -105,7 +54,7 @@ async fn pages_speak_the_browsers_language_and_remember_a_switch(backend: Backen
 async fn forms_without_the_csrf_token_are_refused(backend: Backend) {
     let app = TestApp::new(backend).await;
     let mut jar = Jar::default();
-    visit(&app, &mut jar, "/login").await;
+    jar.visit(&app, "/login").await;
     let fields = [("email", "x@example.dk"), ("password", PASSWORD)];
     let no_token = app
         .page(Method::POST, "/login", &jar.header(), Some(&fields))
@@ -123,7 +72,7 @@ async fn forms_without_the_csrf_token_are_refused(backend: Backend) {
         "a page, not JSON: {}",
         forged.text()
     );
-    let with_token = submit(&app, &mut jar, "/login", &fields).await;
+    let with_token = jar.submit(&app, "/login", &fields).await;
     assert_eq!(
         with_token.status,
         StatusCode::UNAUTHORIZED,
@@ -134,20 +83,20 @@ async fn forms_without_the_csrf_token_are_refused(backend: Backend) {
 async fn an_empty_registration_form_comes_back_with_every_error(backend: Backend) {
     let app = TestApp::new(backend).await;
     let mut jar = Jar::default();
-    visit(&app, &mut jar, "/register").await;
-    let response = submit(
-        &app,
-        &mut jar,
-        "/register",
-        &[
-            ("name", "Søren Kierkegaard"),
-            ("email", ""),
-            ("password", "kort"),
-            ("role", "officer"),
-            ("authority_cvr", "12345678"),
-        ],
-    )
-    .await;
+    jar.visit(&app, "/register").await;
+    let response = jar
+        .submit(
+            &app,
+            "/register",
+            &[
+                ("name", "Søren Kierkegaard"),
+                ("email", ""),
+                ("password", "kort"),
+                ("role", "officer"),
+                ("authority_cvr", "12345678"),
+            ],
+        )
+        .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text();
     assert!(html.contains("<title>Fejl: "), "{html}");
@@ -180,46 +129,46 @@ async fn an_empty_registration_form_comes_back_with_every_error(backend: Backend
 async fn register_verify_and_log_in_with_forms(backend: Backend) {
     let app = TestApp::new(backend).await;
     let mut jar = Jar::default();
-    visit(&app, &mut jar, "/register").await;
-    let done = submit(
-        &app,
-        &mut jar,
-        "/register",
-        &[
-            ("name", "Anna"),
-            ("email", "anna@cafe.dk"),
-            ("password", PASSWORD),
-            ("role", "entrepreneur"),
-        ],
-    )
-    .await;
+    jar.visit(&app, "/register").await;
+    let done = jar
+        .submit(
+            &app,
+            "/register",
+            &[
+                ("name", "Anna"),
+                ("email", "anna@cafe.dk"),
+                ("password", PASSWORD),
+                ("role", "entrepreneur"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     assert!(done.text().contains("anna@cafe.dk"));
 
     let token = app.link_token("anna@cafe.dk", "/verify").await;
-    let verified = visit(&app, &mut jar, &format!("/verify?token={token}")).await;
+    let verified = jar.visit(&app, &format!("/verify?token={token}")).await;
     assert_eq!(verified.status, StatusCode::OK);
-    let used = visit(&app, &mut jar, &format!("/verify?token={token}")).await;
+    let used = jar.visit(&app, &format!("/verify?token={token}")).await;
     assert_eq!(used.status, StatusCode::CONFLICT);
 
-    let to_account = visit(&app, &mut jar, "/account").await;
+    let to_account = jar.visit(&app, "/account").await;
     assert_eq!(to_account.status, StatusCode::SEE_OTHER);
     assert_eq!(
         to_account.header("location").as_deref(),
         Some("/login?next=%2Faccount")
     );
 
-    let logged_in = submit(
-        &app,
-        &mut jar,
-        "/login",
-        &[
-            ("email", "anna@cafe.dk"),
-            ("password", PASSWORD),
-            ("next", "/account"),
-        ],
-    )
-    .await;
+    let logged_in = jar
+        .submit(
+            &app,
+            "/login",
+            &[
+                ("email", "anna@cafe.dk"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
     assert_eq!(logged_in.status, StatusCode::SEE_OTHER);
     assert_eq!(logged_in.header("location").as_deref(), Some("/account"));
     let cookie = logged_in
@@ -234,10 +183,10 @@ async fn register_verify_and_log_in_with_forms(backend: Backend) {
         "{cookie}"
     );
 
-    let account = visit(&app, &mut jar, "/account").await;
+    let account = jar.visit(&app, "/account").await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.text().contains("anna@cafe.dk"));
-    let export = visit(&app, &mut jar, "/account/export").await;
+    let export = jar.visit(&app, "/account/export").await;
     assert!(
         export
             .header("content-disposition")
@@ -249,40 +198,40 @@ async fn register_verify_and_log_in_with_forms(backend: Backend) {
         "anna@cafe.dk"
     );
 
-    let wrong = submit(
-        &app,
-        &mut jar,
-        "/account/password",
-        &[
-            ("current_password", "nope nope nope"),
-            ("new_password", "another good passphrase"),
-        ],
-    )
-    .await;
+    let wrong = jar
+        .submit(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", "nope nope nope"),
+                ("new_password", "another good passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().contains("id=\"current_password-error\""));
-    let changed = submit(
-        &app,
-        &mut jar,
-        "/account/password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "another good passphrase"),
-        ],
-    )
-    .await;
+    let changed = jar
+        .submit(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "another good passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(
         changed.header("location").as_deref(),
         Some("/account?notice=password_changed")
     );
 
-    let deleted = submit(
-        &app,
-        &mut jar,
-        "/account/delete",
-        &[("password", "another good passphrase")],
-    )
-    .await;
+    let deleted = jar
+        .submit(
+            &app,
+            "/account/delete",
+            &[("password", "another good passphrase")],
+        )
+        .await;
     assert_eq!(deleted.status, StatusCode::OK);
     assert!(
         jar.get("sb_access").is_none(),
@@ -294,17 +243,16 @@ async fn an_expired_access_cookie_is_renewed_from_the_refresh_cookie(backend: Ba
     let app = TestApp::new(backend).await;
     app.entrepreneur("bo@example.dk").await;
     let mut jar = Jar::default();
-    visit(&app, &mut jar, "/login").await;
-    submit(
+    jar.visit(&app, "/login").await;
+    jar.submit(
         &app,
-        &mut jar,
         "/login",
         &[("email", "bo@example.dk"), ("password", PASSWORD)],
     )
     .await;
     let first_access = jar.get("sb_access").unwrap().to_owned();
     app.state.clock.advance(chrono::Duration::minutes(20));
-    let account = visit(&app, &mut jar, "/account").await;
+    let account = jar.visit(&app, "/account").await;
     assert_eq!(
         account.status,
         StatusCode::OK,
@@ -316,7 +264,7 @@ async fn an_expired_access_cookie_is_renewed_from_the_refresh_cookie(backend: Ba
         "a fresh access token was set"
     );
     app.state.clock.advance(chrono::Duration::days(31));
-    let gone = visit(&app, &mut jar, "/account").await;
+    let gone = jar.visit(&app, "/account").await;
     assert_eq!(
         gone.status,
         StatusCode::SEE_OTHER,
@@ -328,16 +276,15 @@ async fn logging_out_clears_the_cookies_and_ends_the_session(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.entrepreneur("cy@example.dk").await;
     let mut jar = Jar::default();
-    visit(&app, &mut jar, "/login").await;
-    submit(
+    jar.visit(&app, "/login").await;
+    jar.submit(
         &app,
-        &mut jar,
         "/login",
         &[("email", "cy@example.dk"), ("password", PASSWORD)],
     )
     .await;
     let stolen = jar.header();
-    let out = submit(&app, &mut jar, "/logout", &[]).await;
+    let out = jar.submit(&app, "/logout", &[]).await;
     assert_eq!(
         out.header("location").as_deref(),
         Some("/login?notice=logged_out")
@@ -355,44 +302,44 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
     app.admin("admin@socialbid.dk").await;
 
     let mut entrepreneur = Jar::default();
-    visit(&app, &mut entrepreneur, "/login").await;
-    submit(
-        &app,
-        &mut entrepreneur,
-        "/login",
-        &[("email", "eja@example.dk"), ("password", PASSWORD)],
-    )
-    .await;
-    let refused = visit(&app, &mut entrepreneur, "/admin/officers").await;
+    entrepreneur.visit(&app, "/login").await;
+    entrepreneur
+        .submit(
+            &app,
+            "/login",
+            &[("email", "eja@example.dk"), ("password", PASSWORD)],
+        )
+        .await;
+    let refused = entrepreneur.visit(&app, "/admin/officers").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let refused_post = submit(
-        &app,
-        &mut entrepreneur,
-        &format!("/admin/officers/{}/approve", officer.id),
-        &[],
-    )
-    .await;
+    let refused_post = entrepreneur
+        .submit(
+            &app,
+            &format!("/admin/officers/{}/approve", officer.id),
+            &[],
+        )
+        .await;
     assert_eq!(refused_post.status, StatusCode::FORBIDDEN);
 
     let mut admin = Jar::default();
-    visit(&app, &mut admin, "/login").await;
-    submit(
-        &app,
-        &mut admin,
-        "/login",
-        &[("email", "admin@socialbid.dk"), ("password", PASSWORD)],
-    )
-    .await;
-    let list = visit(&app, &mut admin, "/admin/officers").await;
+    admin.visit(&app, "/login").await;
+    admin
+        .submit(
+            &app,
+            "/login",
+            &[("email", "admin@socialbid.dk"), ("password", PASSWORD)],
+        )
+        .await;
+    let list = admin.visit(&app, "/admin/officers").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text().contains("dorte@kk.dk"));
-    let no_reason = submit(
-        &app,
-        &mut admin,
-        &format!("/admin/officers/{}/reject", officer.id),
-        &[("reason", "")],
-    )
-    .await;
+    let no_reason = admin
+        .submit(
+            &app,
+            &format!("/admin/officers/{}/reject", officer.id),
+            &[("reason", "")],
+        )
+        .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         no_reason
@@ -401,17 +348,19 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
         "{}",
         no_reason.text()
     );
-    let approved = submit(
-        &app,
-        &mut admin,
-        &format!("/admin/officers/{}/approve", officer.id),
-        &[],
-    )
-    .await;
+    let approved = admin
+        .submit(
+            &app,
+            &format!("/admin/officers/{}/approve", officer.id),
+            &[],
+        )
+        .await;
     assert_eq!(
         approved.header("location").as_deref(),
         Some("/admin/officers?notice=officer_approved")
     );
-    let after = visit(&app, &mut admin, "/admin/officers?notice=officer_approved").await;
+    let after = admin
+        .visit(&app, "/admin/officers?notice=officer_approved")
+        .await;
     assert!(!after.text().contains("dorte@kk.dk"));
 }

@@ -5,9 +5,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use socialbid_tests::{
-    Backend, PASSWORD, TestApp, TestResponse, cvr, on_both_databases, profile_body,
-};
+use socialbid_tests::{Backend, Jar, PASSWORD, TestApp, cvr, on_both_databases, profile_body};
 
 on_both_databases!(
     an_invalid_cvr_is_refused_saying_why,
@@ -770,96 +768,21 @@ async fn the_export_includes_the_organisation(backend: Backend) {
     let app = TestApp::new(backend).await;
     let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
     app.organisation(&anna, "Café Lyst ApS", &cvr(1)).await;
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&anna.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&anna.access_token).await;
     assert_eq!(
         export["organisation"]["profile"]["organisation_name"],
         "Café Lyst ApS"
     );
     assert_eq!(export["organisation"]["state"], "pending");
     let carl = app.entrepreneur("carl@groen.dk").await;
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&carl.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&carl.access_token).await;
     assert_eq!(export["organisation"], serde_json::Value::Null);
-}
-
-/// A browser's cookies, just enough for these tests.
-#[derive(Default)]
-struct Jar(Vec<(String, String)>);
-
-impl Jar {
-    fn take(&mut self, response: &TestResponse) {
-        for pair in response.set_cookies() {
-            let (name, value) = pair.split_once('=').unwrap();
-            self.0.retain(|(n, _)| n != name);
-            if !value.is_empty() {
-                self.0.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn csrf(&self) -> String {
-        self.0
-            .iter()
-            .find(|(n, _)| n == "sb_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("csrf cookie")
-    }
-}
-
-async fn log_in(app: &TestApp, email: &str) -> Jar {
-    let mut jar = Jar::default();
-    let form = app.page(Method::GET, "/login", "", None).await;
-    jar.take(&form);
-    let csrf = jar.csrf();
-    let response = app
-        .page(
-            Method::POST,
-            "/login",
-            &jar.header(),
-            Some(&[
-                ("csrf_token", &csrf),
-                ("email", email),
-                ("password", PASSWORD),
-            ]),
-        )
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        response.text()
-    );
-    jar.take(&response);
-    jar
 }
 
 async fn register_an_organisation_with_the_form(backend: Backend) {
     let app = TestApp::new(backend).await;
     let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
-    let mut jar = log_in(&app, &anna.email).await;
+    let mut jar = Jar::logged_in(&app, &anna.email).await;
     let mine = app
         .page(Method::GET, "/organisation", &jar.header(), None)
         .await;

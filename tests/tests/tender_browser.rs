@@ -12,108 +12,27 @@ const DEMO_PASSWORD: &str = "socialbid-demo-2026";
 const OFFICER: &str = "mette.kjaer@kk.socialbid.demo";
 const ENTREPRENEUR: &str = "anna@cafe-lyst.socialbid.demo";
 
-async fn fill(browser: &Browser, id: &str, value: &str) {
-    let field = browser
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("nothing matches {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn choose(browser: &Browser, id: &str, value: &str) {
-    browser
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("no select #{id}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap();
-}
-
-async fn check(browser: &Browser, label: &str) {
-    if let Err(error) = browser.axe_check(label).await {
-        panic!("{error:#}");
-    }
-}
-
-async fn path(browser: &Browser) -> String {
-    browser.current_url().await.unwrap().path().to_owned()
-}
-
-/// Waits (at most 15 s) until the page's path ends with `suffix`: a click
-/// on a submit button returns before the next page has loaded.
-async fn arrive(browser: &Browser, suffix: &str) {
-    let started = std::time::Instant::now();
-    loop {
-        let here = path(browser).await;
-        let ready = browser
-            .execute("return document.readyState", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        if here.ends_with(suffix) && ready == "complete" {
-            return;
-        }
-        if started.elapsed() > Duration::from_secs(15) {
-            panic!(
-                "still at {here}, not at ...{suffix}: {}",
-                source(browser).await
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits (at most 15 s) until the page holds `text`.
-async fn wait_text(browser: &Browser, text: &str) {
-    let started = std::time::Instant::now();
-    while !source(browser).await.contains(text) {
-        if started.elapsed() > Duration::from_secs(15) {
-            panic!(
-                "no {text:?} on {}: {}",
-                path(browser).await,
-                source(browser).await
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn source(browser: &Browser) -> String {
-    browser.source().await.unwrap()
-}
-
 async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str) {
     browser.goto(&server.url("/login")).await.unwrap();
-    fill(browser, "email", email).await;
-    fill(browser, "password", DEMO_PASSWORD).await;
-    click(browser, "form[action='/login'] button[type=submit]").await;
-    wait_text(browser, "action=\"/logout\"").await;
+    browser.fill("email", email).await;
+    browser.fill("password", DEMO_PASSWORD).await;
+    browser
+        .click_and_wait("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for_source("action=\"/logout\"").await;
 }
 
 async fn log_out(browser: &Browser) {
-    click(browser, "form[action='/logout'] button[type=submit]").await;
-    arrive(browser, "/login").await;
+    browser
+        .click_and_wait("form[action='/logout'] button[type=submit]")
+        .await;
+    browser.wait_for_path_ending("/login").await;
 }
 
 async fn submit(browser: &Browser) {
-    click(
-        browser,
-        "main form[method=post] button.button:not(.button--secondary)",
-    )
-    .await;
+    browser
+        .click_and_wait("main form[method=post] button.button:not(.button--secondary)")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,55 +54,62 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         .unwrap();
 
     browser.goto(&server.url("/tenders")).await.unwrap();
-    check(&browser, "tender list (da)").await;
+    browser.assert_accessible("tender list (da)").await;
 
     log_in(&browser, &server, OFFICER).await;
     browser.goto(&server.url("/officer/tenders")).await.unwrap();
-    check(&browser, "dashboard").await;
-    click(&browser, "form[action='/officer/tenders'] button").await;
-    arrive(&browser, "/edit/basics").await;
-    let id: i64 = path(&browser)
+    browser.assert_accessible("dashboard").await;
+    browser
+        .click_and_wait("form[action='/officer/tenders'] button")
+        .await;
+    browser.wait_for_path_ending("/edit/basics").await;
+    let id: i64 = browser
+        .path()
         .await
         .split('/')
         .nth(2)
         .unwrap()
         .parse()
         .unwrap();
-    check(&browser, "draft: basics").await;
+    browser.assert_accessible("draft: basics").await;
 
-    fill(&browser, "title", "Rengøring af plejecentre på Østerbro").await;
-    fill(
-        &browser,
-        "description",
-        "Daglig rengøring af fire plejecentre.\n\n- Faste teams\n- Medarbejdere i fleksjob",
-    )
-    .await;
-    click(&browser, "#language").await;
-    click(&browser, "#contract_nature").await;
-    choose(&browser, "procedure_type", "open").await;
-    fill(&browser, "estimated_value_dkk", "to millioner").await;
+    browser
+        .fill("title", "Rengøring af plejecentre på Østerbro")
+        .await;
+    browser
+        .fill(
+            "description",
+            "Daglig rengøring af fire plejecentre.\n\n- Faste teams\n- Medarbejdere i fleksjob",
+        )
+        .await;
+    browser.click("#language").await;
+    browser.click("#contract_nature").await;
+    browser.choose("procedure_type", "open").await;
+    browser.fill("estimated_value_dkk", "to millioner").await;
     submit(&browser).await;
-    wait_text(&browser, "<title>Fejl: ").await;
-    check(&browser, "draft: basics with an error").await;
-    fill(&browser, "estimated_value_dkk", "2.400.000").await;
-    submit(&browser).await;
-
-    arrive(&browser, "/edit/cpv").await;
-    fill(&browser, "cpv_q", "building cleaning").await;
-    click(&browser, "form.search-form button").await;
-    wait_text(&browser, "resultater for").await;
-    assert!(source(&browser).await.contains("90911200"));
-    check(&browser, "draft: CPV search").await;
-    fill(&browser, "main_cpv_typed", "90911200").await;
+    browser.wait_for_source("<title>Fejl: ").await;
+    browser
+        .assert_accessible("draft: basics with an error")
+        .await;
+    browser.fill("estimated_value_dkk", "2.400.000").await;
     submit(&browser).await;
 
-    arrive(&browser, "/edit/place").await;
-    check(&browser, "draft: place").await;
-    click(&browser, "#nuts_codes").await;
+    browser.wait_for_path_ending("/edit/cpv").await;
+    browser.fill("cpv_q", "building cleaning").await;
+    browser.click_and_wait("form.search-form button").await;
+    browser.wait_for_source("resultater for").await;
+    assert!(browser.page_source().await.contains("90911200"));
+    browser.assert_accessible("draft: CPV search").await;
+    browser.fill("main_cpv_typed", "90911200").await;
     submit(&browser).await;
 
-    arrive(&browser, "/edit/dates").await;
-    check(&browser, "draft: dates").await;
+    browser.wait_for_path_ending("/edit/place").await;
+    browser.assert_accessible("draft: place").await;
+    browser.click("#nuts_codes").await;
+    submit(&browser).await;
+
+    browser.wait_for_path_ending("/edit/dates").await;
+    browser.assert_accessible("draft: dates").await;
     let year = (chrono::Utc::now() + chrono::Duration::days(400))
         .format("%Y")
         .to_string();
@@ -197,74 +123,79 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         ("question_year", year.as_str()),
         ("question_time", "12.00"),
     ] {
-        fill(&browser, id, value).await;
+        browser.fill(id, value).await;
     }
     submit(&browser).await;
 
-    arrive(&browser, "/edit/lots").await;
-    check(&browser, "draft: lots").await;
-    fill(&browser, "lots", "Plejecentre nord").await;
-    fill(&browser, "lot_cpv_0", "90911200").await;
-    fill(&browser, "lot_value_0", "1.200.000").await;
-    click(&browser, "button[value=add_row]").await;
-    wait_text(&browser, "lot_title_1").await;
-    fill(&browser, "lot_title_1", "Plejecentre syd").await;
-    fill(&browser, "lot_cpv_1", "90911200").await;
-    fill(&browser, "lot_value_1", "1.200.000").await;
+    browser.wait_for_path_ending("/edit/lots").await;
+    browser.assert_accessible("draft: lots").await;
+    browser.fill("lots", "Plejecentre nord").await;
+    browser.fill("lot_cpv_0", "90911200").await;
+    browser.fill("lot_value_0", "1.200.000").await;
+    browser.click_and_wait("button[value=add_row]").await;
+    browser.wait_for_source("lot_title_1").await;
+    browser.fill("lot_title_1", "Plejecentre syd").await;
+    browser.fill("lot_cpv_1", "90911200").await;
+    browser.fill("lot_value_1", "1.200.000").await;
     submit(&browser).await;
 
-    arrive(&browser, "/edit/criteria").await;
-    check(&browser, "draft: criteria").await;
-    fill(&browser, "criteria", "Pris").await;
-    choose(&browser, "crit_kind_0", "price").await;
-    fill(&browser, "crit_weight_0", "60").await;
-    fill(&browser, "crit_name_1", "Kvalitet").await;
-    choose(&browser, "crit_kind_1", "quality").await;
-    fill(&browser, "crit_weight_1", "20").await;
-    fill(&browser, "crit_name_2", "Job til ledige").await;
-    choose(&browser, "crit_kind_2", "social").await;
-    fill(&browser, "crit_weight_2", "20").await;
-    click(&browser, "#crit_obj_2-opp").await;
+    browser.wait_for_path_ending("/edit/criteria").await;
+    browser.assert_accessible("draft: criteria").await;
+    browser.fill("criteria", "Pris").await;
+    browser.choose("crit_kind_0", "price").await;
+    browser.fill("crit_weight_0", "60").await;
+    browser.fill("crit_name_1", "Kvalitet").await;
+    browser.choose("crit_kind_1", "quality").await;
+    browser.fill("crit_weight_1", "20").await;
+    browser.fill("crit_name_2", "Job til ledige").await;
+    browser.choose("crit_kind_2", "social").await;
+    browser.fill("crit_weight_2", "20").await;
+    browser.click("#crit_obj_2-opp").await;
     submit(&browser).await;
 
-    arrive(&browser, "/edit/reserved").await;
-    check(&browser, "draft: reservation").await;
-    click(&browser, "#reserved-res-ws").await;
+    browser.wait_for_path_ending("/edit/reserved").await;
+    browser.assert_accessible("draft: reservation").await;
+    browser.click("#reserved-res-ws").await;
     submit(&browser).await;
 
-    arrive(&browser, &format!("/tenders/{id}/check")).await;
-    let page = source(&browser).await;
+    browser
+        .wait_for_path_ending(&format!("/tenders/{id}/check"))
+        .await;
+    let page = browser.page_source().await;
     assert!(page.contains("2.400.000 kr."), "{page}");
     assert!(page.contains("heraf social værdi 20 %"));
-    check(&browser, "check your answers").await;
-    click(
-        &browser,
-        &format!("form[action='/tenders/{id}/publish'] button"),
-    )
-    .await;
+    browser.assert_accessible("check your answers").await;
+    browser
+        .click_and_wait(&format!("form[action='/tenders/{id}/publish'] button"))
+        .await;
 
-    arrive(&browser, &format!("/tenders/{id}")).await;
-    let page = source(&browser).await;
+    browser
+        .wait_for_path_ending(&format!("/tenders/{id}"))
+        .await;
+    let page = browser.page_source().await;
     assert!(page.contains("Udbuddet er offentliggjort."));
     assert!(page.contains("Plejecentre syd"));
-    check(&browser, "published tender").await;
+    browser.assert_accessible("published tender").await;
 
     // Amend: a longer title, with a reason, shown in the change log.
-    click(&browser, &format!("a[href='/tenders/{id}/amend']")).await;
-    check(&browser, "amend").await;
-    fill(
-        &browser,
-        "title",
-        "Rengøring af plejecentre på Østerbro og Nørrebro",
-    )
-    .await;
-    fill(&browser, "amend_reason", "Nørrebro er kommet med").await;
-    click(&browser, "main form[method=post] button.button").await;
-    wait_text(&browser, "Ændringen er offentliggjort.").await;
-    let page = source(&browser).await;
+    browser
+        .click_and_wait(&format!("a[href='/tenders/{id}/amend']"))
+        .await;
+    browser.assert_accessible("amend").await;
+    browser
+        .fill("title", "Rengøring af plejecentre på Østerbro og Nørrebro")
+        .await;
+    browser.fill("amend_reason", "Nørrebro er kommet med").await;
+    browser
+        .click_and_wait("main form[method=post] button.button")
+        .await;
+    browser
+        .wait_for_source("Ændringen er offentliggjort.")
+        .await;
+    let page = browser.page_source().await;
     assert!(page.contains("Version 2: ændring"), "{page}");
     assert!(page.contains("Nørrebro er kommet med"));
-    check(&browser, "amended tender").await;
+    browser.assert_accessible("amended tender").await;
     log_out(&browser).await;
 
     // An entrepreneur asks a question.
@@ -273,20 +204,17 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         .goto(&server.url(&format!("/tenders/{id}")))
         .await
         .unwrap();
-    check(&browser, "tender, as an entrepreneur").await;
-    fill(
-        &browser,
-        "question",
-        "Hvor mange kvadratmeter er der i alt?",
-    )
-    .await;
-    click(
-        &browser,
-        &format!("form[action='/tenders/{id}/questions'] button"),
-    )
-    .await;
-    wait_text(&browser, "Dit spørgsmål er sendt.").await;
-    check(&browser, "question sent").await;
+    browser
+        .assert_accessible("tender, as an entrepreneur")
+        .await;
+    browser
+        .fill("question", "Hvor mange kvadratmeter er der i alt?")
+        .await;
+    browser
+        .click_and_wait(&format!("form[action='/tenders/{id}/questions'] button"))
+        .await;
+    browser.wait_for_source("Dit spørgsmål er sendt.").await;
+    browser.assert_accessible("question sent").await;
     log_out(&browser).await;
 
     // The officer answers; the answer is public, without the asker.
@@ -300,12 +228,14 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         .await
         .expect("an answer form");
     answer.send_keys("I alt 6.200 m².").await.unwrap();
-    click(&browser, "form[action$='/answer'] button").await;
-    wait_text(&browser, "Svaret er offentliggjort").await;
-    let page = source(&browser).await;
+    browser
+        .click_and_wait("form[action$='/answer'] button")
+        .await;
+    browser.wait_for_source("Svaret er offentliggjort").await;
+    let page = browser.page_source().await;
     assert!(page.contains("I alt 6.200 m²."));
     assert!(!page.contains(ENTREPRENEUR));
-    check(&browser, "answer published").await;
+    browser.assert_accessible("answer published").await;
     log_out(&browser).await;
 
     let mail = smtp
@@ -321,13 +251,13 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
         .goto(&server.url("/lang?to=en&back=/tenders"))
         .await
         .unwrap();
-    check(&browser, "tender list (en)").await;
+    browser.assert_accessible("tender list (en)").await;
     browser
         .goto(&server.url(&format!("/tenders/{id}")))
         .await
         .unwrap();
-    let page = source(&browser).await;
+    let page = browser.page_source().await;
     assert!(page.contains("I alt 6.200 m²."));
     assert!(page.contains("Change log"));
-    check(&browser, "tender (en)").await;
+    browser.assert_accessible("tender (en)").await;
 }

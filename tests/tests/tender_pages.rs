@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use socialbid_tests::{
-    AARHUS_CVR, Backend, KOBENHAVN_CVR, PASSWORD, TenderBuilder, TestApp, TestResponse,
+    AARHUS_CVR, Backend, KOBENHAVN_CVR, PageSession, TenderBuilder, TestApp, TestResponse,
     on_both_databases,
 };
 
@@ -19,83 +19,6 @@ on_both_databases!(
     documents_are_uploaded_with_a_form,
 );
 
-#[derive(Default)]
-struct Jar(Vec<(String, String)>);
-
-impl Jar {
-    fn take(&mut self, response: &TestResponse) {
-        for pair in response.set_cookies() {
-            let (name, value) = pair.split_once('=').unwrap();
-            self.0.retain(|(n, _)| n != name);
-            if !value.is_empty() {
-                self.0.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn csrf(&self) -> String {
-        self.0
-            .iter()
-            .find(|(n, _)| n == "sb_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("a page was visited first")
-    }
-}
-
-struct Browser<'a> {
-    app: &'a TestApp,
-    jar: Jar,
-}
-
-impl<'a> Browser<'a> {
-    async fn logged_in(app: &'a TestApp, email: &str) -> Browser<'a> {
-        let mut browser = Browser {
-            app,
-            jar: Jar::default(),
-        };
-        browser.get("/login").await;
-        let response = browser
-            .post("/login", &[("email", email), ("password", PASSWORD)])
-            .await;
-        assert_eq!(
-            response.status,
-            StatusCode::SEE_OTHER,
-            "{}",
-            response.text()
-        );
-        browser
-    }
-
-    async fn get(&mut self, path: &str) -> TestResponse {
-        let response = self
-            .app
-            .page(Method::GET, path, &self.jar.header(), None)
-            .await;
-        self.jar.take(&response);
-        response
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let token = self.jar.csrf();
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        let response = self
-            .app
-            .page(Method::POST, path, &self.jar.header(), Some(&all))
-            .await;
-        self.jar.take(&response);
-        response
-    }
-}
-
 fn location(response: &TestResponse) -> String {
     response.header("location").unwrap_or_default()
 }
@@ -108,7 +31,7 @@ fn title(response: &TestResponse) -> String {
 }
 
 /// Fills in every part of a new draft through the pages and returns its id.
-async fn draft_in_pages(browser: &mut Browser<'_>) -> i64 {
+async fn draft_in_pages(browser: &mut PageSession<'_>) -> i64 {
     browser.get("/officer/tenders").await;
     let started = browser.post("/officer/tenders", &[]).await;
     assert_eq!(started.status, StatusCode::SEE_OTHER);
@@ -242,7 +165,7 @@ async fn draft_in_pages(browser: &mut Browser<'_>) -> i64 {
 async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     let id = draft_in_pages(&mut browser).await;
     let check = browser.get(&format!("/tenders/{id}/check")).await;
     assert_eq!(check.status, StatusCode::OK);
@@ -300,7 +223,7 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
 async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     browser.get("/officer/tenders").await;
     let started = browser.post("/officer/tenders", &[]).await;
     let id = location(&started).split('/').nth(2).unwrap().to_owned();
@@ -339,7 +262,7 @@ async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
 async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     browser.get("/officer/tenders").await;
     let started = browser.post("/officer/tenders", &[]).await;
     let id = location(&started).split('/').nth(2).unwrap().to_owned();
@@ -392,7 +315,7 @@ async fn amending_and_cancelling_in_pages(backend: Backend) {
         .with_lots()
         .publish(&app, &officer)
         .await;
-    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     // Editing a published tender in place is not possible: amend instead.
     let edit = browser.get(&format!("/tenders/{id}/edit/basics")).await;
     assert_eq!(location(&edit), format!("/tenders/{id}/amend"));
@@ -550,7 +473,7 @@ async fn questions_answers_and_following_in_pages(backend: Backend) {
     let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
     app.entrepreneur("anna@cafe.dk").await;
     let id = TenderBuilder::new(&app).publish(&app, &officer).await;
-    let mut anna = Browser::logged_in(&app, "anna@cafe.dk").await;
+    let mut anna = PageSession::logged_in(&app, "anna@cafe.dk").await;
     let page = anna.get(&format!("/tenders/{id}")).await;
     assert!(page.text().contains("Stil et spørgsmål"));
     let empty = anna
@@ -574,7 +497,7 @@ async fn questions_answers_and_following_in_pages(backend: Backend) {
             .contains("Du følger udbuddet.")
     );
 
-    let mut mette = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut mette = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     let page = mette.get(&format!("/tenders/{id}")).await;
     assert!(page.text().contains("Er der parkering"));
     assert!(
@@ -633,7 +556,7 @@ async fn drafts_and_forms_are_hidden_from_others(backend: Backend) {
         .page(Method::GET, &format!("/tenders/{draft}"), "", None)
         .await;
     assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
-    let mut ole = Browser::logged_in(&app, "ole@kk.dk").await;
+    let mut ole = PageSession::logged_in(&app, "ole@kk.dk").await;
     assert_eq!(
         ole.get(&format!("/tenders/{draft}")).await.status,
         StatusCode::NOT_FOUND
@@ -651,7 +574,7 @@ async fn drafts_and_forms_are_hidden_from_others(backend: Backend) {
         !page.text().contains("/amend\""),
         "no amend link for another authority"
     );
-    let mut anna = Browser::logged_in(&app, "anna@cafe.dk").await;
+    let mut anna = PageSession::logged_in(&app, "anna@cafe.dk").await;
     assert_eq!(
         anna.get("/officer/tenders").await.status,
         StatusCode::FORBIDDEN
@@ -699,7 +622,7 @@ async fn documents_are_uploaded_with_a_form(backend: Backend) {
     let app = TestApp::new(backend).await;
     let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
     let id = TenderBuilder::new(&app).draft(&app, &officer).await;
-    let mut browser = Browser::logged_in(&app, "mette@aarhus.dk").await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     let form = browser.get(&format!("/tenders/{id}/documents")).await;
     assert!(form.text().contains("enctype=\"multipart/form-data\""));
     assert!(form.text().contains("Højst 20 MB"));

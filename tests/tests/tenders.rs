@@ -913,15 +913,7 @@ async fn a_person_export_holds_their_questions(backend: Backend) {
     let anna = app.entrepreneur("anna@cafe.dk").await;
     let id = TenderBuilder::new(&app).publish(&app, &officer).await;
     ask(&app, &anna.access_token, id, "Hvor mange institutioner?").await;
-    let export = app
-        .api(
-            Method::GET,
-            "/api/v1/me/export",
-            Some(&anna.access_token),
-            None,
-        )
-        .await
-        .json();
+    let export = app.data_export(&anna.access_token).await;
     assert_eq!(
         export["questions"][0]["question"],
         "Hvor mange institutioner?"
