@@ -383,7 +383,10 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
             }
             let mut records: Vec<VersionRecord> = rows.into_iter().map(record_of).collect();
             with_documents(conn, &mut records)?;
-            let releases = records.iter().map(|r| release(r, &public_url, &ocid_prefix)).collect();
+            let releases = records
+                .iter()
+                .map(|r| release(r, &public_url, &ocid_prefix))
+                .collect();
             Ok(package(
                 releases,
                 format!("{public_url}/api/v1/tenders/{id}/ocds"),
@@ -425,7 +428,10 @@ pub async fn releases_package(
                 .map(record_of)
                 .collect();
             with_documents(conn, &mut records)?;
-            let releases = records.iter().map(|r| release(r, &public_url, &ocid_prefix)).collect();
+            let releases = records
+                .iter()
+                .map(|r| release(r, &public_url, &ocid_prefix))
+                .collect();
             let base = format!("{public_url}/api/v1/ocds/releases");
             Ok(package(
                 releases,
