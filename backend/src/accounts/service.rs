@@ -12,6 +12,7 @@ use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{AuthUser, password, rate_limit, sessions};
 use crate::db::DbConn;
 use crate::db::schema::{authorities, email_tokens, login_attempts, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 
@@ -30,7 +31,7 @@ pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResu
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction::<_, AppError, _>(|conn| {
+            write_transaction::<_, AppError, _>(conn, |conn| {
                 let taken: i64 = users::table
                     .filter(users::email.eq(&valid.email))
                     .count()
@@ -148,7 +149,7 @@ fn consume_link<T>(
     now: NaiveDateTime,
     then: impl FnOnce(&mut DbConn, i64) -> AppResult<T>,
 ) -> AppResult<T> {
-    conn.transaction::<_, AppError, _>(|conn| {
+    write_transaction::<_, AppError, _>(conn, |conn| {
         let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
             .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
             .filter(email_tokens::purpose.eq(purpose))
@@ -213,7 +214,7 @@ pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()>
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 if let Some(user) = model::find_by_email(conn, &email)?
                     && user.email_verified_at.is_none()
                 {
@@ -333,7 +334,7 @@ pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 if let Some(user) = model::find_by_email(conn, &email)? {
                     let (token_id, raw) = create_link_token(
                         conn,
@@ -445,7 +446,7 @@ pub async fn change_password(
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 diesel::update(users::table.find(user_id))
                     .set((users::password_hash.eq(&hash), users::updated_at.eq(now)))
                     .execute(conn)?;
@@ -479,7 +480,7 @@ pub async fn delete_account(
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 diesel::delete(login_attempts::table.filter(login_attempts::email.eq(&email)))
                     .execute(conn)?;
                 // An organisation whose last member leaves goes too.
@@ -515,7 +516,7 @@ pub async fn create_admin(
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction::<_, AppError, _>(|conn| {
+            write_transaction::<_, AppError, _>(conn, |conn| {
                 let taken: i64 = users::table
                     .filter(users::email.eq(&email))
                     .count()

@@ -10,6 +10,7 @@ use crate::accounts::model;
 use crate::app::AppState;
 use crate::auth::{AuthUser, sessions};
 use crate::db::schema::{audit_log, authorities, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 
@@ -103,7 +104,7 @@ pub async fn decide(
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let officer = model::find(conn, officer_id)?;
                 if officer.role != "officer" {
                     return Err(AppError::not_found());

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConn;
 use crate::db::schema::sessions;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 
 pub const REFRESH_DAYS: i64 = 30;
@@ -50,7 +51,7 @@ pub struct Rotated {
 /// Exchanges a refresh token for a new one in the same session.
 pub fn rotate(conn: &mut DbConn, refresh_token: &str, now: NaiveDateTime) -> AppResult<Rotated> {
     let presented = hash_token(refresh_token);
-    conn.transaction::<AppResult<Rotated>, diesel::result::Error, _>(|conn| {
+    write_transaction::<AppResult<Rotated>, diesel::result::Error, _>(conn, |conn| {
         let current: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = sessions::table
             .filter(sessions::refresh_hash.eq(&presented))
             .select((

@@ -141,3 +141,47 @@ impl Db {
             .map_err(|e| anyhow::anyhow!("cannot read the migration state: {e}"))
     }
 }
+
+/// Runs `f` in a transaction that is allowed to write. On SQLite it starts
+/// with `BEGIN IMMEDIATE`, taking the write lock up front (waiting for it
+/// under `busy_timeout`): a plain deferred transaction that reads and then
+/// writes fails at once with "database is locked" when another connection
+/// wrote in between, because SQLite cannot upgrade its stale snapshot. On
+/// PostgreSQL, and inside a transaction already open, it is an ordinary
+/// (nested) transaction.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+        .transaction_depth()
+        .map_err(E::from)?;
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(E::from)?;
+    let outcome = f(conn);
+    let DbConn::Sqlite(sqlite) = conn else {
+        unreachable!("the connection does not change its backend")
+    };
+    match outcome {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                Err(E::from(error))
+            }
+        },
+        Err(error) => {
+            AnsiTransactionManager::rollback_transaction(sqlite).map_err(E::from)?;
+            Err(error)
+        }
+    }
+}

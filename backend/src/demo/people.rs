@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::auth::password;
 use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::db::write_transaction;
 use crate::demo::{DEMO_PASSWORD, Login};
 use crate::error::AppError;
 
@@ -64,7 +65,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction::<_, AppError, _>(|conn| {
+            write_transaction::<_, AppError, _>(conn, |conn| {
                 ensure_user(conn, ADMIN_EMAIL, "Demo Admin", "admin", None, &hash, now)?;
                 for (name, cvr, nuts, officer, email) in MUNICIPALITIES {
                     let authority = find_or_create_authority(

@@ -10,6 +10,7 @@ use crate::accounts::model;
 use crate::app::AppState;
 use crate::db::DbConn;
 use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
+use crate::db::write_transaction;
 use crate::demo::people::{ADMIN_EMAIL, ENTREPRENEURS};
 use crate::error::AppError;
 use crate::profiles::model::ProfileInput;
@@ -603,7 +604,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
     let today = now.date();
     app.db
         .run(move |conn| {
-            conn.transaction::<_, AppError, _>(|conn| {
+            write_transaction::<_, AppError, _>(conn, |conn| {
                 let admin = model::find_by_email(conn, ADMIN_EMAIL)?.ok_or_else(AppError::not_found)?;
                 for (i, e) in ENTERPRISES.iter().enumerate() {
                     let cvr = generated_cvr(i as u32 * 37);

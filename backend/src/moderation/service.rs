@@ -18,6 +18,7 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::profiles::service::{self as profiles, Organisation, OrganisationView, audit, state};
@@ -100,7 +101,7 @@ pub async fn decide(
     let public_url = app.config.public_url.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = profiles::find(conn, organisation_id)?;
                 if !decision.allowed(&org) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "wrong_state")
@@ -315,7 +316,7 @@ pub async fn resolve_flag(
     let admin = admin.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let (organisation_id, resolved_at): (i64, Option<NaiveDateTime>) =
                     profile_flags::table
                         .find(flag_id)
