@@ -1,0 +1,200 @@
+//! The public directory: filters, an excerpt per profile and the links
+//! that keep the filters from page to page.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+use socialbid_frontend::Lang;
+
+use super::{nuts_name, objective_label};
+use crate::app::AppState;
+use crate::codes::{cpv, eforms, nuts};
+use crate::error::AppResult;
+use crate::profiles::directory::{self, Filter};
+use crate::web::page::{Page, pagination};
+
+/// The first `max` characters, cut at a word, with an ellipsis.
+fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+fn query_string(filter: &Filter, page: Option<i64>) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("cpv", &filter.cpv),
+        ("nuts", &filter.nuts),
+        ("objective", &filter.objective),
+        ("rsv", &filter.rsv),
+        ("reserved", &filter.reserved),
+    ] {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v.trim());
+        }
+    }
+    if let Some(page) = page.filter(|p| *p > 1) {
+        q.append_pair("page", &page.to_string());
+    }
+    q.finish()
+}
+
+fn href(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+pub(super) fn option(value: &str, label: String, selected: bool) -> Value {
+    json!({ "value": value, "label": label, "checked": selected })
+}
+
+pub(super) fn objective_options(lang: Lang, selected: &[String]) -> Vec<Value> {
+    eforms::social_objectives()
+        .codes()
+        .iter()
+        .map(|o| {
+            option(
+                &o.code,
+                o.label(lang).to_owned(),
+                selected.contains(&o.code),
+            )
+        })
+        .collect()
+}
+
+fn region_options(lang: Lang) -> Vec<Value> {
+    nuts::danish_regions()
+        .iter()
+        .filter(|r| r.code != "DK0")
+        .map(|r| {
+            let indent = match r.level() {
+                0 | 1 => "",
+                2 => "– ",
+                _ => "– – ",
+            };
+            json!({ "value": r.code, "label": format!("{indent}{}", r.name(lang)) })
+        })
+        .collect()
+}
+
+pub(super) async fn directory_page(
+    State(app): State<AppState>,
+    page: Page,
+    Query(filter): Query<Filter>,
+) -> AppResult<Response> {
+    let lang = page.lang;
+    let (result, errors) = match directory::search(&app, &filter).await {
+        Ok(result) => (Some(result), Vec::new()),
+        Err(error) => (None, page.errors_of(error, "cpv")?),
+    };
+    let mut chips = Vec::new();
+    let without = |field: &str| {
+        let mut f = filter.clone();
+        match field {
+            "cpv" => f.cpv.clear(),
+            "nuts" => f.nuts.clear(),
+            "objective" => f.objective.clear(),
+            "rsv" => f.rsv.clear(),
+            _ => f.reserved.clear(),
+        }
+        href("/profiles", &query_string(&f, None))
+    };
+    if let Some(c) = cpv::parse(&filter.cpv)
+        .ok()
+        .filter(|_| !filter.cpv.trim().is_empty())
+    {
+        chips.push(Link {
+            label: format!("{} {}", c.code, c.label(lang)),
+            href: without("cpv"),
+        });
+    }
+    if let Some(r) = nuts::find(&filter.nuts.trim().to_uppercase()) {
+        chips.push(Link {
+            label: r.name(lang).to_owned(),
+            href: without("nuts"),
+        });
+    }
+    if let Some(o) = eforms::social_objectives().find(filter.objective.trim()) {
+        chips.push(Link {
+            label: o.label(lang).to_owned(),
+            href: without("objective"),
+        });
+    }
+    if filter.rsv == "yes" {
+        chips.push(Link {
+            label: socialbid_frontend::translate(lang, "directory.filter.rsv_chip"),
+            href: without("rsv"),
+        });
+    }
+    if matches!(filter.reserved.as_str(), "res-ws" | "res-pub-ser") {
+        chips.push(Link {
+            label: socialbid_frontend::translate(
+                lang,
+                &format!("directory.filter.reserved.{}", filter.reserved),
+            ),
+            href: without("reserved"),
+        });
+    }
+    let (items, total, pager) = match &result {
+        Some(r) => {
+            let items: Vec<Value> = r
+                .items
+                .iter()
+                .map(|p| {
+                    json!({
+                        "id": p.id,
+                        "name": p.name,
+                        "excerpt": excerpt(&p.mission, 240),
+                        "legal_form": p.legal_form,
+                        "rsv_registered": p.rsv_registered,
+                        "reserved_res_ws": p.reserved_res_ws,
+                        "reserved_res_pub_ser": p.reserved_res_pub_ser,
+                        "regions": p.nuts.iter().map(|c| nuts_name(c, lang)).collect::<Vec<_>>(),
+                        "objectives": p.social_objectives.iter().map(|c| objective_label(c, lang)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let pager = pagination(r.page, r.pages, |n| {
+                href("/profiles", &query_string(&filter, Some(n)))
+            });
+            (items, r.total, pager)
+        }
+        None => (Vec::new(), 0, pagination(1, 1, |_| "/profiles".into())),
+    };
+    let html = page.render(
+        "pages/profiles/directory.html",
+        json!({
+            "errors": errors,
+            "values": {
+                "cpv": filter.cpv, "nuts": filter.nuts, "objective": filter.objective,
+                "rsv": filter.rsv, "reserved": filter.reserved,
+            },
+            "objective_options": objective_options(lang, &[]),
+            "region_options": region_options(lang),
+            "chips": chips,
+            "items": items,
+            "total": total,
+            "pagination": pager,
+        }),
+    )?;
+    let status = if result.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, html).into_response())
+}

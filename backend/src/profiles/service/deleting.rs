@@ -1,0 +1,64 @@
+//! Deleting an organisation, by a member or with the last member's account.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{as_member, audit, of_member};
+use crate::accounts::model as accounts;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::schema::{audit_log, organisation_members, organisations};
+use crate::error::AppResult;
+
+/// Deletes the organisation: gone from the directory at once, and from the
+/// database but for the audit log's entries about it.
+pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<()> {
+    let now = app.clock.now();
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = as_member(conn, organisation_id, &user)?;
+                diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+                audit(
+                    conn,
+                    &user,
+                    "profile.delete",
+                    "organisation",
+                    org.id,
+                    None,
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// An account being deleted takes with it the organisations it is the last
+/// member of (called inside the deletion's transaction).
+pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    if let Some(org) = of_member(conn, user_id)? {
+        let members: i64 = organisation_members::table
+            .filter(organisation_members::organisation_id.eq(org.id))
+            .count()
+            .get_result(conn)?;
+        if members <= 1 {
+            diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+            let user = accounts::find(conn, user_id)?;
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::actor_id.eq(user.id),
+                    audit_log::actor_email.eq(&user.email),
+                    audit_log::action.eq("profile.delete"),
+                    audit_log::subject_type.eq("organisation"),
+                    audit_log::subject_id.eq(org.id),
+                    audit_log::reason.eq("account_deleted"),
+                    audit_log::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Creating and changing a profile: a new verified fact waits for review,
+//! anything else goes live at once; a CVR number belongs to one organisation.
+
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{Organisation, as_member, audit, find, of_member, state, write_index};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::schema::{organisation_members, organisations};
+use crate::error::{AppError, AppResult};
+use crate::profiles::model::ProfileInput;
+
+fn to_json<T: Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(AppError::internal)
+}
+
+/// Refuses a CVR number another organisation already uses (409).
+fn check_cvr_free(conn: &mut DbConn, cvr: &str, except: Option<i64>) -> AppResult<()> {
+    let mut query = organisations::table
+        .filter(organisations::cvr.eq(cvr))
+        .select(organisations::id)
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(organisations::id.ne(id));
+    }
+    let taken: Option<i64> = query.first(conn).optional()?;
+    if taken.is_some() {
+        return Err(AppError::conflict("cvr", "taken"));
+    }
+    Ok(())
+}
+
+/// Creates the organisation with the caller as its first member; it waits
+/// for an admin's review.
+pub async fn create(
+    app: &AppState,
+    user: &AuthUser,
+    input: ProfileInput,
+) -> AppResult<Organisation> {
+    let now = app.clock.now();
+    let profile = input.validate(now.date()).map_err(AppError::invalid)?;
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                if of_member(conn, user.id)?.is_some() {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "already_member"));
+                }
+                check_cvr_free(conn, &profile.cvr, None)?;
+                let id: i64 = diesel::insert_into(organisations::table)
+                    .values((
+                        organisations::cvr.eq(&profile.cvr),
+                        organisations::draft.eq(to_json(&profile)?),
+                        organisations::review_state.eq(state::PENDING),
+                        organisations::submitted_at.eq(now),
+                        organisations::created_at.eq(now),
+                        organisations::updated_at.eq(now),
+                    ))
+                    .returning(organisations::id)
+                    .get_result(conn)
+                    .map_err(cvr_conflict)?;
+                diesel::insert_into(organisation_members::table)
+                    .values((
+                        organisation_members::organisation_id.eq(id),
+                        organisation_members::user_id.eq(user.id),
+                        organisation_members::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                write_index(conn, id, &profile, None)?;
+                audit(conn, &user, "profile.submit", "organisation", id, None, now)?;
+                Ok(find(conn, id)?)
+            })
+        })
+        .await
+}
+
+fn cvr_conflict(error: diesel::result::Error) -> AppError {
+    if crate::db::is_unique_violation(&error) {
+        AppError::conflict("cvr", "taken")
+    } else {
+        error.into()
+    }
+}
+
+/// Saves a member's change. A new verified fact (name, CVR, RSV, reserved
+/// contract eligibility), or any change to a profile never approved or sent
+/// back, goes to review; the rest is public at once.
+pub async fn update(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: i64,
+    input: ProfileInput,
+) -> AppResult<Organisation> {
+    let now = app.clock.now();
+    let profile = input.validate(now.date()).map_err(AppError::invalid)?;
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = as_member(conn, organisation_id, &user)?;
+                check_cvr_free(conn, &profile.cvr, Some(org.id))?;
+                let approved = org.facts()?;
+                let facts_differ = approved.as_ref() != Some(&profile.facts());
+                let needs_review = facts_differ
+                    || matches!(
+                        org.review_state.as_str(),
+                        state::REJECTED | state::CHANGES_REQUESTED
+                    );
+                let old_draft = org.draft()?;
+                if needs_review {
+                    diesel::update(organisations::table.find(org.id))
+                        .set((
+                            organisations::review_state.eq(state::PENDING),
+                            organisations::review_reason.eq(None::<String>),
+                            organisations::submitted_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    let was_waiting =
+                        org.review_state == state::PENDING && old_draft.facts() == profile.facts();
+                    if !was_waiting {
+                        audit(
+                            conn,
+                            &user,
+                            "profile.submit",
+                            "organisation",
+                            org.id,
+                            None,
+                            now,
+                        )?;
+                    }
+                } else if org.review_state == state::PENDING {
+                    // The facts are back to those approved: nothing to review.
+                    diesel::update(organisations::table.find(org.id))
+                        .set(organisations::review_state.eq(state::APPROVED))
+                        .execute(conn)?;
+                }
+                diesel::update(organisations::table.find(org.id))
+                    .set((
+                        organisations::cvr.eq(&profile.cvr),
+                        organisations::draft.eq(to_json(&profile)?),
+                        organisations::updated_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .map_err(cvr_conflict)?;
+                write_index(conn, org.id, &profile, approved.as_ref())?;
+                Ok(find(conn, org.id)?)
+            })
+        })
+        .await
+}

@@ -1,0 +1,99 @@
+//! The members of an organisation and its open invitations, and leaving it.
+
+use axum::http::StatusCode;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::as_member;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::schema::{organisation_invitations, organisation_members, users};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct MemberView {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub joined_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct InvitationView {
+    pub id: i64,
+    pub email: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Members {
+    pub members: Vec<MemberView>,
+    /// Invitations neither accepted nor expired.
+    pub invitations: Vec<InvitationView>,
+}
+
+pub async fn members(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<Members> {
+    let now = app.clock.now();
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            as_member(conn, organisation_id, &user)?;
+            let members = organisation_members::table
+                .inner_join(users::table)
+                .filter(organisation_members::organisation_id.eq(organisation_id))
+                .order(organisation_members::id)
+                .select((
+                    users::id,
+                    users::name,
+                    users::email,
+                    organisation_members::created_at,
+                ))
+                .load(conn)?;
+            let invitations = organisation_invitations::table
+                .filter(organisation_invitations::organisation_id.eq(organisation_id))
+                .filter(organisation_invitations::accepted_at.is_null())
+                .filter(organisation_invitations::expires_at.gt(now))
+                .order(organisation_invitations::id)
+                .select((
+                    organisation_invitations::id,
+                    organisation_invitations::email,
+                    organisation_invitations::created_at,
+                    organisation_invitations::expires_at,
+                ))
+                .load(conn)?;
+            Ok(Members {
+                members,
+                invitations,
+            })
+        })
+        .await
+}
+
+/// Leaves the organisation. The last member cannot: they delete it instead.
+pub async fn leave(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<()> {
+    let user = user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let org = as_member(conn, organisation_id, &user)?;
+                let members: i64 = organisation_members::table
+                    .filter(organisation_members::organisation_id.eq(org.id))
+                    .count()
+                    .get_result(conn)?;
+                if members <= 1 {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "last_member"));
+                }
+                diesel::delete(
+                    organisation_members::table
+                        .filter(organisation_members::organisation_id.eq(org.id))
+                        .filter(organisation_members::user_id.eq(user.id)),
+                )
+                .execute(conn)?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,169 @@
+//! An organisation as stored and as its members see it, and finding one:
+//! by id, by member, or only for one of its members.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::schema::{organisation_members, organisations};
+use crate::error::{AppError, AppResult};
+use crate::profiles::model::{ProfileData, VerifiedFacts};
+
+/// An organisation as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: i64,
+    pub cvr: String,
+    pub draft: String,
+    pub approved_facts: Option<String>,
+    pub review_state: String,
+    pub review_reason: Option<String>,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub suspended_at: Option<NaiveDateTime>,
+    pub suspension_reason: Option<String>,
+    pub public_name: Option<String>,
+    pub public_rsv: bool,
+    pub public_res_ws: bool,
+    pub public_res_pub_ser: bool,
+    pub submitted_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Organisation {
+    pub fn draft(&self) -> AppResult<ProfileData> {
+        serde_json::from_str(&self.draft).map_err(AppError::internal)
+    }
+
+    pub fn facts(&self) -> AppResult<Option<VerifiedFacts>> {
+        self.approved_facts
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)
+    }
+
+    /// Public, matchable and (later) able to bid: approved once and not
+    /// suspended.
+    pub fn is_public(&self) -> bool {
+        self.approved_facts.is_some() && self.suspended_at.is_none()
+    }
+
+    /// What the public sees: the draft with the last approved facts.
+    pub fn public_profile(&self) -> AppResult<Option<ProfileData>> {
+        if !self.is_public() {
+            return Ok(None);
+        }
+        let draft = self.draft()?;
+        Ok(self.facts()?.map(|f| draft.with_facts(&f)))
+    }
+
+    /// The state to show: suspended before anything else.
+    pub fn display_state(&self) -> &str {
+        if self.suspended_at.is_some() {
+            "suspended"
+        } else {
+            &self.review_state
+        }
+    }
+}
+
+/// The organisation as its members (and admins) see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationView {
+    pub id: i64,
+    /// `pending`, `approved`, `rejected`, `changes_requested` or `suspended`.
+    pub state: String,
+    /// The admin's reason for a rejection, a request for changes or a suspension.
+    pub reason: Option<String>,
+    /// Whether an approved version is public now.
+    pub public: bool,
+    /// The profile as the members last saved it.
+    pub profile: ProfileData,
+    /// The verified facts an admin last approved, if any.
+    pub approved_facts: Option<VerifiedFacts>,
+    /// Verified facts that differ from the approved ones (waiting for review).
+    pub changed_facts: Vec<String>,
+    pub submitted_at: NaiveDateTime,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl OrganisationView {
+    pub fn new(org: &Organisation) -> AppResult<OrganisationView> {
+        let profile = org.draft()?;
+        let approved_facts = org.facts()?;
+        let changed_facts = match &approved_facts {
+            Some(approved) => approved
+                .changed_fields(&profile.facts())
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            None => Vec::new(),
+        };
+        let reason = if org.suspended_at.is_some() {
+            org.suspension_reason.clone()
+        } else {
+            org.review_reason.clone()
+        };
+        Ok(OrganisationView {
+            id: org.id,
+            state: org.display_state().to_owned(),
+            reason,
+            public: org.is_public(),
+            profile,
+            approved_facts,
+            changed_facts,
+            submitted_at: org.submitted_at,
+            reviewed_at: org.reviewed_at,
+            created_at: org.created_at,
+            updated_at: org.updated_at,
+        })
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Organisation> {
+    organisations::table
+        .find(id)
+        .select(Organisation::as_select())
+        .first(conn)
+}
+
+/// The organisation `user_id` belongs to, if any.
+pub fn of_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Organisation>> {
+    organisation_members::table
+        .inner_join(organisations::table)
+        .filter(organisation_members::user_id.eq(user_id))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn is_member(conn: &mut DbConn, organisation_id: i64, user_id: i64) -> QueryResult<bool> {
+    let n: i64 = organisation_members::table
+        .filter(organisation_members::organisation_id.eq(organisation_id))
+        .filter(organisation_members::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// The organisation, if `user` is one of its members: 404 when it does not
+/// exist, 403 when it belongs to others.
+pub fn as_member(
+    conn: &mut DbConn,
+    organisation_id: i64,
+    user: &AuthUser,
+) -> AppResult<Organisation> {
+    let org = find(conn, organisation_id)?;
+    if !is_member(conn, organisation_id, user.id)? {
+        return Err(AppError::forbidden("not_member"));
+    }
+    Ok(org)
+}

@@ -1,0 +1,221 @@
+//! How a tender is worded on its pages: code labels, money, sizes,
+//! paragraphs, criteria bars and change-log values, in the reader's language.
+
+use chrono::NaiveDateTime;
+use serde_json::{Value, json};
+use socialbid_frontend::{Lang, format_money};
+
+use crate::codes::{cpv, eforms, nuts};
+use crate::tenders::model::Criterion;
+use crate::tenders::service::TenderView;
+
+fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
+    list.find(code)
+        .map(|c| c.label(lang).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn nuts_label(code: &str, lang: Lang) -> String {
+    nuts::find(code)
+        .map(|r| r.name(lang).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A weight as one of 21 fixed widths (0, 5, ..., 100 %), for the bar
+/// picture: the CSP forbids inline styles.
+fn width_class(weight: i32) -> i32 {
+    ((weight.clamp(0, 100) + 2) / 5) * 5
+}
+
+fn criteria_view(criteria: &[Criterion], lang: Lang) -> Vec<Value> {
+    criteria
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "kind": c.kind.as_str(),
+                "weight": c.weight,
+                "width": width_class(c.weight),
+                "description": c.description,
+                "objectives": c.social_objectives.iter().map(|o| code_label(eforms::social_objectives(), o, lang)).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Paragraphs and lists from plain text: a line starting with "- " is a
+/// list item; a blank line ends a paragraph. The template escapes the text.
+fn blocks(text: &str) -> Vec<Value> {
+    let mut blocks = Vec::new();
+    for chunk in text.split("\n\n") {
+        let lines: Vec<&str> = chunk
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        if lines
+            .iter()
+            .all(|l| l.starts_with("- ") || l.starts_with("* "))
+        {
+            blocks.push(json!({"list": lines.iter().map(|l| l[2..].trim()).collect::<Vec<_>>()}));
+        } else {
+            blocks.push(json!({"paragraph": lines.join("\n")}));
+        }
+    }
+    blocks
+}
+
+fn size_label(bytes: i64, lang: Lang) -> String {
+    let kb = bytes as f64 / 1024.0;
+    let text = if kb < 1024.0 {
+        format!("{} KB", kb.ceil() as i64)
+    } else {
+        format!("{:.1} MB", kb / 1024.0)
+    };
+    match lang {
+        Lang::Da => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+fn doc_kind(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "pdf",
+        t if t.contains("wordprocessing") => "docx",
+        t if t.contains("spreadsheetml") => "xlsx",
+        t if t.contains("presentation") => "pptx",
+        t if t.contains("opendocument.text") => "odt",
+        t if t.contains("opendocument.spreadsheet") => "ods",
+        "application/msword" => "doc",
+        "application/vnd.ms-excel" => "xls",
+        _ => "fil",
+    }
+}
+
+/// Everything the tender page shows, worded for `lang`.
+pub(super) fn tender_display(view: &TenderView, lang: Lang) -> Value {
+    let warnings: Vec<String> = view
+        .warnings
+        .iter()
+        .map(|w| {
+            socialbid_frontend::translate_with(
+                lang,
+                &format!("warning.{}", w.code),
+                &[
+                    ("days", &w.days.to_string()),
+                    ("minimum", &w.minimum.to_string()),
+                ],
+            )
+        })
+        .collect();
+    json!({
+        "id": view.id,
+        "status": view.status,
+        "version": view.version,
+        "authority": view.authority.name,
+        "authority_nuts": nuts_label(&view.authority.nuts_code, lang),
+        "title": view.title,
+        "description": blocks(&view.description),
+        "language": view.language,
+        "contract_nature": view.contract_nature.as_deref().map(|c| code_label(eforms::contract_natures(), c, lang)),
+        "procedure_type": view.procedure_type.as_deref().map(|c| code_label(eforms::procedure_types(), c, lang)),
+        "main_cpv": view.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
+        "additional_cpv": view.additional_cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
+        "nuts": view.nuts_codes.iter().map(|c| nuts_label(c, lang)).collect::<Vec<_>>(),
+        "value": view.estimated_value_dkk.map(|v| format_money(lang, v)),
+        "submission_deadline": view.submission_deadline,
+        "question_deadline": view.question_deadline,
+        "reserved": view.reserved,
+        "reserved_label": code_label(eforms::reserved_procurement(), &view.reserved, lang),
+        "strategic": view.strategic.iter().map(|c| code_label(eforms::strategic_procurement(), c, lang)).collect::<Vec<_>>(),
+        "lots": view.lots.iter().map(|l| json!({
+            "title": l.title,
+            "description": blocks(&l.description),
+            "cpv": l.cpv_codes.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
+            "value": l.estimated_value_dkk.map(|v| format_money(lang, v)),
+        })).collect::<Vec<_>>(),
+        "criteria": criteria_view(&view.criteria, lang),
+        "weight_sum": view.criteria.iter().map(|c| c.weight).sum::<i32>(),
+        "social_weight": view.social_weight,
+        "cancel_reason": view.cancel_reason,
+        "published_at": view.published_at,
+        "closed_at": view.closed_at,
+        "cancelled_at": view.cancelled_at,
+        "versions": view.versions.iter().rev().map(|v| json!({
+            "version": v.version,
+            "kind": v.kind,
+            "created_at": v.created_at,
+            "reason": v.reason,
+            "changes": v.changes.iter().map(|c| json!({
+                "field": c.field,
+                "before": change_text(&c.field, &c.before, lang),
+                "after": change_text(&c.field, &c.after, lang),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "questions": view.questions,
+        "documents": view.documents.iter().map(|d| json!({
+            "id": d.id,
+            "file_name": d.file_name,
+            "kind": doc_kind(&d.content_type),
+            "size": size_label(d.size_bytes, lang),
+        })).collect::<Vec<_>>(),
+        "warnings": warnings,
+        "following": view.following,
+    })
+}
+
+/// A change-log value worded for people: times in Copenhagen time, codes
+/// with their labels, amounts as money.
+fn change_text(field: &str, raw: &str, lang: Lang) -> String {
+    if raw.is_empty() {
+        return "–".into();
+    }
+    match field {
+        "submission_deadline" | "question_deadline" => {
+            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S")
+                .map(|t| socialbid_frontend::format_datetime(lang, t))
+                .unwrap_or_else(|_| raw.to_owned())
+        }
+        "estimated_value_dkk" => raw
+            .parse::<i64>()
+            .map(|v| format_money(lang, v))
+            .unwrap_or_else(|_| raw.to_owned()),
+        "main_cpv" => {
+            let cpv = cpv::view(raw, lang);
+            format!("{} {}", cpv.full, cpv.label)
+        }
+        "reserved" => code_label(eforms::reserved_procurement(), raw, lang),
+        "contract_nature" => code_label(eforms::contract_natures(), raw, lang),
+        "procedure_type" => code_label(eforms::procedure_types(), raw, lang),
+        "status" => socialbid_frontend::translate(lang, &format!("tender_status.{raw}")),
+        "language" => socialbid_frontend::translate(lang, &format!("language.{raw}")),
+        "nuts_codes" => raw
+            .split(", ")
+            .map(|c| nuts_label(c, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_become_paragraphs_and_lists() {
+        let b = blocks("Første afsnit.\n\n- et\n- to\n\nSidste.");
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1]["list"][1], "to");
+    }
+
+    #[test]
+    fn weights_snap_to_fixed_widths() {
+        assert_eq!(width_class(62), 60);
+        assert_eq!(width_class(63), 65);
+        assert_eq!(width_class(100), 100);
+    }
+}

@@ -1,0 +1,93 @@
+//! Cancelling a published or closed tender, with a reason shown to everyone.
+
+use axum::http::StatusCode;
+use diesel::prelude::*;
+use socialbid_frontend::Lang;
+
+use super::{insert_version, mail_followers, owned};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::schema::tenders;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::mail;
+use crate::tenders::model::{Change, ChangeLog, Status};
+use crate::tenders::rules;
+
+/// Cancels a published or closed tender, with a reason shown to everyone.
+pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String) -> AppResult<()> {
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(AppError::field("cancel_reason", "required"));
+    }
+    if reason.chars().count() > rules::MAX_REASON {
+        return Err(AppError::invalid(vec![
+            FieldError::new("cancel_reason", "too_long").with("max", rules::MAX_REASON),
+        ]));
+    }
+    let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
+    let officer = officer.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row = owned(conn, &officer, id)?;
+                match row.status() {
+                    Status::Published | Status::Closed => {}
+                    Status::Draft => {
+                        return Err(AppError::refused(
+                            StatusCode::CONFLICT,
+                            "tender_draft_delete_instead",
+                        ));
+                    }
+                    Status::Cancelled => {
+                        return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
+                    }
+                }
+                let version = row.version + 1;
+                diesel::update(tenders::table.find(id))
+                    .set((
+                        tenders::status.eq(Status::Cancelled.as_str()),
+                        tenders::cancel_reason.eq(&reason),
+                        tenders::cancelled_at.eq(now),
+                        tenders::version.eq(version),
+                        tenders::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                let log = ChangeLog {
+                    reason: Some(reason.clone()),
+                    changes: vec![Change {
+                        field: "status".into(),
+                        before: row.status.clone(),
+                        after: Status::Cancelled.as_str().into(),
+                    }],
+                };
+                insert_version(
+                    conn,
+                    id,
+                    version,
+                    "cancel",
+                    &row.content(),
+                    &log,
+                    officer.id,
+                    now,
+                )?;
+                for (user_id, email, locale) in mail_followers(conn, id, None)? {
+                    mail::queue(
+                        conn,
+                        &email,
+                        Lang::from_code(&locale).unwrap_or_default(),
+                        "tender_cancelled",
+                        serde_json::json!({
+                            "title": row.title,
+                            "reason": reason,
+                            "link": format!("{public_url}/tenders/{id}"),
+                        }),
+                        format!("tender_cancelled:{id}:{user_id}"),
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}

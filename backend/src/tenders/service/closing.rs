@@ -1,0 +1,66 @@
+//! Closing at the deadline: the job publishing schedules, and the worker's
+//! half that closes a published tender once its deadline has passed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::db::DbConn;
+use crate::db::schema::tenders;
+use crate::error::AppResult;
+use crate::jobs::{self, Job};
+use crate::tenders::model::Status;
+
+/// Closes the tender at its submission deadline, by itself.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CloseTender {
+    pub tender_id: i64,
+}
+
+impl Job for CloseTender {
+    const KIND: &'static str = "close_tender";
+}
+
+pub(super) fn schedule_close(
+    conn: &mut DbConn,
+    id: i64,
+    deadline: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    jobs::enqueue_at(
+        conn,
+        &CloseTender { tender_id: id },
+        Some(format!(
+            "close_tender:{id}:{}",
+            deadline.and_utc().timestamp()
+        )),
+        deadline,
+        now,
+    )
+}
+
+/// The worker's half of closing: a published tender whose deadline has
+/// passed is closed. A job for a deadline since moved later does nothing
+/// (the amendment scheduled another).
+pub async fn close_if_due(app: &AppState, job: &CloseTender) -> AppResult<bool> {
+    let now = app.clock.now();
+    let id = job.tender_id;
+    app.db
+        .run(move |conn| {
+            let closed = diesel::update(
+                tenders::table
+                    .find(id)
+                    .filter(tenders::status.eq(Status::Published.as_str()))
+                    .filter(tenders::submission_deadline.le(now)),
+            )
+            .set((
+                tenders::status.eq(Status::Closed.as_str()),
+                tenders::closed_at.eq(now),
+                tenders::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            Ok(closed > 0)
+        })
+        .await
+}

@@ -1,0 +1,126 @@
+//! Lists of tenders: the public list and the officer's authority's own.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::schema::{authorities, tenders};
+use crate::error::{AppError, AppResult};
+use crate::tenders::model::Status;
+
+/// One line of a list of tenders.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
+pub struct TenderSummary {
+    pub id: i64,
+    pub status: String,
+    pub title: String,
+    pub authority_name: String,
+    pub main_cpv: Option<String>,
+    pub estimated_value_dkk: Option<i64>,
+    /// UTC.
+    pub submission_deadline: Option<NaiveDateTime>,
+    pub reserved: String,
+    pub social_weight: i32,
+    pub published_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TenderPage {
+    pub items: Vec<TenderSummary>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub pages: i64,
+}
+
+pub const PER_PAGE: i64 = 20;
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// Published and closed tenders, newest first.
+pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<TenderPage> {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let page = page.max(1);
+    app.db
+        .run(move |conn| {
+            let visible = [Status::Published.as_str(), Status::Closed.as_str()];
+            let total: i64 = tenders::table
+                .filter(tenders::status.eq_any(visible))
+                .count()
+                .get_result(conn)?;
+            let items = tenders::table
+                .inner_join(authorities::table)
+                .filter(tenders::status.eq_any(visible))
+                .order((tenders::published_at.desc(), tenders::id.desc()))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+                .select(summary_columns())
+                .load(conn)?;
+            Ok(TenderPage {
+                items,
+                page,
+                per_page,
+                total,
+                pages: ((total + per_page - 1) / per_page).max(1),
+            })
+        })
+        .await
+}
+
+fn summary_columns() -> (
+    tenders::id,
+    tenders::status,
+    tenders::title,
+    authorities::name,
+    tenders::main_cpv,
+    tenders::estimated_value_dkk,
+    tenders::submission_deadline,
+    tenders::reserved,
+    tenders::social_weight,
+    tenders::published_at,
+    tenders::updated_at,
+) {
+    (
+        tenders::id,
+        tenders::status,
+        tenders::title,
+        authorities::name,
+        tenders::main_cpv,
+        tenders::estimated_value_dkk,
+        tenders::submission_deadline,
+        tenders::reserved,
+        tenders::social_weight,
+        tenders::published_at,
+        tenders::updated_at,
+    )
+}
+
+/// The officer's authority's tenders in every state, latest change first.
+pub async fn list_for_authority(
+    app: &AppState,
+    officer: &AuthUser,
+    status: Option<Status>,
+) -> AppResult<Vec<TenderSummary>> {
+    let authority_id = officer
+        .authority_id
+        .ok_or_else(|| AppError::forbidden("wrong_role"))?;
+    app.db
+        .run(move |conn| {
+            let mut query = tenders::table
+                .inner_join(authorities::table)
+                .filter(tenders::authority_id.eq(authority_id))
+                .into_boxed();
+            if let Some(status) = status {
+                query = query.filter(tenders::status.eq(status.as_str()));
+            }
+            Ok(query
+                .order((tenders::updated_at.desc(), tenders::id.desc()))
+                .limit(1000)
+                .select(summary_columns())
+                .load(conn)?)
+        })
+        .await
+}

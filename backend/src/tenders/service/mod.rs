@@ -1,0 +1,159 @@
+//! Every rule about tenders, used by both the JSON API and the pages:
+//! drafting, publishing, amending, cancelling, closing at the deadline,
+//! reading (drafts only by their authority), questions and followers.
+
+mod amending;
+mod cancelling;
+mod closing;
+mod drafting;
+mod following;
+mod listing;
+mod publishing;
+mod questions;
+mod reading;
+
+pub use amending::amend;
+pub use cancelling::cancel;
+pub use closing::{CloseTender, close_if_due};
+pub use drafting::{create_draft, delete_draft, update_draft};
+pub use following::{follow, followed_by};
+pub use listing::{
+    MAX_PER_PAGE, PER_PAGE, TenderPage, TenderSummary, list_for_authority, list_public,
+};
+pub use publishing::{draft_warnings, publish};
+pub use questions::{AskedQuestion, answer, ask, questions, questions_asked_by};
+pub use reading::{AskerView, AuthorityRef, QuestionView, TenderView, VersionView, get, view_of};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::{AuthUser, Role};
+use crate::db::DbConn;
+use crate::db::schema::{tender_followers, tender_versions, tenders, users};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::tenders::model::{self, ChangeLog, Content, Status, TenderRow, to_json};
+
+/// Who is looking: decides what a tender shows and whether a draft exists.
+#[derive(Clone, Copy)]
+pub struct Viewer<'a>(pub Option<&'a AuthUser>);
+
+impl Viewer<'_> {
+    /// An approved officer of the authority that owns the tender.
+    pub fn owns(&self, row: &TenderRow) -> bool {
+        self.0.is_some_and(|u| {
+            u.role == Role::Officer
+                && u.approval_state.as_deref() == Some("approved")
+                && u.authority_id == Some(row.authority_id)
+        })
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.0.is_some_and(|u| u.role == Role::Admin)
+    }
+
+    /// Drafts exist only for their authority: anyone else gets 404.
+    pub fn can_see(&self, row: &TenderRow) -> bool {
+        row.status() != Status::Draft || self.owns(row)
+    }
+}
+
+/// Loads a tender the caller must own: 404 when it may not even know the
+/// tender exists, 403 when it may see it but not change it.
+fn owned(conn: &mut DbConn, user: &AuthUser, id: i64) -> AppResult<TenderRow> {
+    let row = model::find(conn, id)?;
+    let viewer = Viewer(Some(user));
+    if !viewer.can_see(&row) {
+        return Err(AppError::not_found());
+    }
+    if !viewer.owns(&row) {
+        return Err(AppError::forbidden("tender_not_yours"));
+    }
+    Ok(row)
+}
+
+fn set_content(
+    conn: &mut DbConn,
+    id: i64,
+    content: &Content,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(tenders::table.find(id))
+        .set((
+            (
+                tenders::language.eq(&content.language),
+                tenders::title.eq(&content.title),
+                tenders::description.eq(&content.description),
+                tenders::contract_nature.eq(&content.contract_nature),
+                tenders::procedure_type.eq(&content.procedure_type),
+                tenders::main_cpv.eq(&content.main_cpv),
+                tenders::additional_cpv.eq(to_json(&content.additional_cpv)),
+                tenders::nuts_codes.eq(to_json(&content.nuts_codes)),
+            ),
+            (
+                tenders::estimated_value_dkk.eq(content.estimated_value_dkk),
+                tenders::submission_deadline.eq(content.submission_deadline),
+                tenders::question_deadline.eq(content.question_deadline),
+                tenders::reserved.eq(&content.reserved),
+                tenders::strategic.eq(to_json(&content.strategic)),
+                tenders::lots.eq(to_json(&content.lots)),
+                tenders::criteria.eq(to_json(&content.criteria)),
+                tenders::social_weight.eq(content.social_weight()),
+                tenders::updated_at.eq(now),
+            ),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one row of tender_versions")]
+pub(crate) fn insert_version(
+    conn: &mut DbConn,
+    id: i64,
+    version: i32,
+    kind: &str,
+    content: &Content,
+    log: &ChangeLog,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(tender_versions::table)
+        .values((
+            tender_versions::tender_id.eq(id),
+            tender_versions::version.eq(version),
+            tender_versions::kind.eq(kind),
+            tender_versions::snapshot.eq(to_json(content)),
+            tender_versions::changes.eq(to_json(log)),
+            tender_versions::created_by.eq(user_id),
+            tender_versions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn mail_followers(
+    conn: &mut DbConn,
+    tender_id: i64,
+    extra: Option<i64>,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    let mut ids: Vec<i64> = tender_followers::table
+        .filter(tender_followers::tender_id.eq(tender_id))
+        .select(tender_followers::user_id)
+        .load(conn)?;
+    if let Some(extra) = extra
+        && !ids.contains(&extra)
+    {
+        ids.push(extra);
+    }
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::email, users::locale))
+        .load(conn)
+}

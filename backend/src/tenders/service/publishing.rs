@@ -1,0 +1,61 @@
+//! Publishing a draft: every rule checked at once, the content frozen as
+//! version 1, and the warnings a draft still has.
+
+use axum::http::StatusCode;
+use diesel::prelude::*;
+
+use super::closing::schedule_close;
+use super::{insert_version, owned, refuse_if_invalid};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::schema::tenders;
+use crate::error::{AppError, AppResult};
+use crate::tenders::model::{ChangeLog, Status, TenderRow};
+use crate::tenders::rules::{self, Strictness, Warning};
+
+/// Publishes a draft: every rule is checked and every problem listed at
+/// once; the content is frozen as version 1 and closing is scheduled.
+pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<Vec<Warning>> {
+    let officer = officer.clone();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row = owned(conn, &officer, id)?;
+                if row.status() != Status::Draft {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
+                }
+                let content = row.content();
+                refuse_if_invalid(rules::check(&content, now, Strictness::Publish))?;
+                diesel::update(tenders::table.find(id))
+                    .set((
+                        tenders::status.eq(Status::Published.as_str()),
+                        tenders::version.eq(1),
+                        tenders::published_at.eq(now),
+                        tenders::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                insert_version(
+                    conn,
+                    id,
+                    1,
+                    "publish",
+                    &content,
+                    &ChangeLog::default(),
+                    officer.id,
+                    now,
+                )?;
+                if let Some(deadline) = content.submission_deadline {
+                    schedule_close(conn, id, deadline, now)?;
+                }
+                Ok(rules::warnings(&content, now))
+            })
+        })
+        .await
+}
+
+/// What the tender page and the check page warn about for a draft.
+pub fn draft_warnings(app: &AppState, row: &TenderRow) -> Vec<Warning> {
+    let from = row.published_at.unwrap_or_else(|| app.clock.now());
+    rules::warnings(&row.content(), from)
+}

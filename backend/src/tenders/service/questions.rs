@@ -1,0 +1,208 @@
+//! Questions on a published tender: entrepreneurs ask, the owning officer
+//! answers for everyone; and the questions a person asked, for their export.
+
+use axum::http::StatusCode;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use socialbid_frontend::Lang;
+
+use super::reading::questions_for;
+use super::{QuestionView, Viewer, mail_followers, owned};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::schema::{tender_questions, users};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::mail;
+use crate::tenders::model::{self, Status};
+use crate::tenders::rules;
+
+/// An entrepreneur asks a question, until the question deadline, on a
+/// published tender.
+pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) -> AppResult<i64> {
+    let question = question.trim().to_owned();
+    if question.is_empty() {
+        return Err(AppError::field("question", "required"));
+    }
+    if question.chars().count() > rules::MAX_QUESTION {
+        return Err(AppError::invalid(vec![
+            FieldError::new("question", "too_long").with("max", rules::MAX_QUESTION),
+        ]));
+    }
+    let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
+    let asker_id = asker.id;
+    let asker = asker.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row = model::find(conn, id)?;
+                if !Viewer(Some(&asker)).can_see(&row) {
+                    return Err(AppError::not_found());
+                }
+                match row.status() {
+                    Status::Published => {}
+                    Status::Cancelled => {
+                        return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
+                    }
+                    Status::Closed => {
+                        return Err(AppError::refused(StatusCode::CONFLICT, "tender_closed"));
+                    }
+                    Status::Draft => return Err(AppError::not_found()),
+                }
+                // The worker may not have closed it yet: the deadline rules.
+                if row.submission_deadline.is_some_and(|d| d <= now) {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_closed"));
+                }
+                if row.question_deadline.is_some_and(|d| d <= now) {
+                    return Err(AppError::refused(
+                        StatusCode::CONFLICT,
+                        "question_deadline_passed",
+                    ));
+                }
+                let qid: i64 = diesel::insert_into(tender_questions::table)
+                    .values((
+                        tender_questions::tender_id.eq(id),
+                        tender_questions::asked_by.eq(asker_id),
+                        tender_questions::question.eq(&question),
+                        tender_questions::asked_at.eq(now),
+                    ))
+                    .returning(tender_questions::id)
+                    .get_result(conn)?;
+                // The authority's officers are told there is a question to
+                // answer; the mail does not say who asked.
+                let officers: Vec<(i64, String, String)> = users::table
+                    .filter(users::authority_id.eq(row.authority_id))
+                    .filter(users::role.eq("officer"))
+                    .filter(users::approval_state.eq("approved"))
+                    .select((users::id, users::email, users::locale))
+                    .load(conn)?;
+                for (officer_id, email, locale) in officers {
+                    mail::queue(
+                        conn,
+                        &email,
+                        Lang::from_code(&locale).unwrap_or_default(),
+                        "question_asked",
+                        serde_json::json!({
+                            "title": row.title,
+                            "question": question,
+                            "link": format!("{public_url}/tenders/{id}#questions"),
+                        }),
+                        format!("question_asked:{qid}:{officer_id}"),
+                        now,
+                    )?;
+                }
+                Ok(qid)
+            })
+        })
+        .await
+}
+
+/// The owning officer answers; the answer is published for everyone,
+/// without the asker, and the asker and followers are mailed.
+pub async fn answer(
+    app: &AppState,
+    officer: &AuthUser,
+    id: i64,
+    question_id: i64,
+    answer: String,
+) -> AppResult<()> {
+    let answer = answer.trim().to_owned();
+    if answer.is_empty() {
+        return Err(AppError::field("answer", "required"));
+    }
+    if answer.chars().count() > rules::MAX_QUESTION {
+        return Err(AppError::invalid(vec![
+            FieldError::new("answer", "too_long").with("max", rules::MAX_QUESTION),
+        ]));
+    }
+    let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
+    let officer = officer.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let row = owned(conn, &officer, id)?;
+                if row.status() == Status::Cancelled {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
+                }
+                let (question, asked_by, answered_at): (
+                    String,
+                    Option<i64>,
+                    Option<NaiveDateTime>,
+                ) = tender_questions::table
+                    .find(question_id)
+                    .filter(tender_questions::tender_id.eq(id))
+                    .select((
+                        tender_questions::question,
+                        tender_questions::asked_by,
+                        tender_questions::answered_at,
+                    ))
+                    .first(conn)?;
+                if answered_at.is_some() {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
+                }
+                diesel::update(tender_questions::table.find(question_id))
+                    .set((
+                        tender_questions::answer.eq(&answer),
+                        tender_questions::answered_by.eq(officer.id),
+                        tender_questions::answered_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                for (user_id, email, locale) in mail_followers(conn, id, asked_by)? {
+                    mail::queue(
+                        conn,
+                        &email,
+                        Lang::from_code(&locale).unwrap_or_default(),
+                        "question_answered",
+                        serde_json::json!({
+                            "title": row.title,
+                            "question": question,
+                            "answer": answer,
+                            "link": format!("{public_url}/tenders/{id}#questions"),
+                        }),
+                        format!("question_answered:{question_id}:{user_id}"),
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Questions as the viewer may see them.
+pub async fn questions(
+    app: &AppState,
+    viewer: Option<&AuthUser>,
+    id: i64,
+) -> AppResult<Vec<QuestionView>> {
+    let viewer = viewer.cloned();
+    app.db
+        .run(move |conn| {
+            let row = model::find(conn, id)?;
+            let viewer = Viewer(viewer.as_ref());
+            if !viewer.can_see(&row) {
+                return Err(AppError::not_found());
+            }
+            Ok(questions_for(conn, &row, viewer)?)
+        })
+        .await
+}
+
+/// (tender id, question, answer, asked at).
+pub type AskedQuestion = (i64, String, Option<String>, NaiveDateTime);
+
+/// The questions a person asked, for their data export.
+pub fn questions_asked_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<AskedQuestion>> {
+    tender_questions::table
+        .filter(tender_questions::asked_by.eq(user_id))
+        .order(tender_questions::asked_at)
+        .select((
+            tender_questions::tender_id,
+            tender_questions::question,
+            tender_questions::answer,
+            tender_questions::asked_at,
+        ))
+        .load(conn)
+}

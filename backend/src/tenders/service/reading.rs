@@ -1,0 +1,267 @@
+//! Reading one tender: what its viewer may see of it, its versions and its
+//! questions, as one view for the API and the pages.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Viewer;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::schema::{tender_followers, tender_questions, users};
+use crate::error::{AppError, AppResult};
+use crate::tenders::model::{self, Change, ChangeLog, Criterion, Lot, Status, TenderRow};
+use crate::tenders::rules::{self, Warning};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuthorityRef {
+    pub id: i64,
+    pub name: String,
+    pub cvr: String,
+    pub nuts_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i32,
+    /// `publish`, `amend` or `cancel`.
+    pub kind: String,
+    /// UTC.
+    pub created_at: NaiveDateTime,
+    pub reason: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AskerView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuestionView {
+    pub id: i64,
+    pub question: String,
+    pub answer: Option<String>,
+    /// UTC.
+    pub asked_at: NaiveDateTime,
+    pub answered_at: Option<NaiveDateTime>,
+    /// Admins only: who asked. Nobody else ever learns it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_by: Option<AskerView>,
+    /// True for the entrepreneur who asked it, so they can find their own
+    /// question (never shown to anyone else).
+    pub mine: bool,
+}
+
+/// A tender as its reader may see it. Times are UTC.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TenderView {
+    pub id: i64,
+    pub status: Status,
+    /// 0 for a draft, then 1 for the published version and one more per
+    /// amendment or cancellation.
+    pub version: i32,
+    pub authority: AuthorityRef,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub contract_nature: Option<String>,
+    pub procedure_type: Option<String>,
+    pub main_cpv: Option<String>,
+    pub additional_cpv: Vec<String>,
+    pub nuts_codes: Vec<String>,
+    pub estimated_value_dkk: Option<i64>,
+    pub submission_deadline: Option<NaiveDateTime>,
+    pub question_deadline: Option<NaiveDateTime>,
+    /// eForms BT-71: `none`, `res-ws` (Article 20), `res-pub-ser` (Article 77).
+    pub reserved: String,
+    /// eForms BT-06 codes.
+    pub strategic: Vec<String>,
+    pub lots: Vec<Lot>,
+    pub criteria: Vec<Criterion>,
+    /// How much of the award weight social value carries, in percent.
+    pub social_weight: i32,
+    pub cancel_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    /// The change log, oldest first.
+    pub versions: Vec<VersionView>,
+    /// Answered questions for everyone; the owning officers also see the
+    /// unanswered ones.
+    pub questions: Vec<QuestionView>,
+    pub documents: Vec<crate::tenders::documents::DocumentView>,
+    /// The owning officers only: what they may go ahead with but should
+    /// know (a period shorter than the directive's minimum).
+    pub warnings: Vec<Warning>,
+    /// Whether the caller follows the tender.
+    pub following: bool,
+}
+
+pub(super) fn questions_for(
+    conn: &mut DbConn,
+    row: &TenderRow,
+    viewer: Viewer,
+) -> QueryResult<Vec<QuestionView>> {
+    let mut query = tender_questions::table
+        .left_join(users::table.on(users::id.nullable().eq(tender_questions::asked_by)))
+        .filter(tender_questions::tender_id.eq(row.id))
+        .into_boxed();
+    let everything = viewer.owns(row) || viewer.is_admin();
+    let me = viewer.0.map(|u| u.id);
+    if !everything {
+        match me {
+            Some(me) => {
+                query = query.filter(
+                    tender_questions::answered_at
+                        .is_not_null()
+                        .or(tender_questions::asked_by.eq(me)),
+                )
+            }
+            None => query = query.filter(tender_questions::answered_at.is_not_null()),
+        }
+    }
+    type Q = (
+        i64,
+        String,
+        Option<String>,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Q> = query
+        .order((tender_questions::asked_at, tender_questions::id))
+        .select((
+            tender_questions::id,
+            tender_questions::question,
+            tender_questions::answer,
+            tender_questions::asked_at,
+            tender_questions::answered_at,
+            tender_questions::asked_by,
+            users::name.nullable(),
+            users::email.nullable(),
+        ))
+        .load(conn)?;
+    let admin = viewer.is_admin();
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, question, answer, asked_at, answered_at, asked_by, name, email)| QuestionView {
+                id,
+                question,
+                answer,
+                asked_at,
+                answered_at,
+                mine: me.is_some() && asked_by == me,
+                asked_by: match (admin, asked_by, name, email) {
+                    (true, Some(id), Some(name), Some(email)) => {
+                        Some(AskerView { id, name, email })
+                    }
+                    _ => None,
+                },
+            },
+        )
+        .collect())
+}
+
+pub fn view_of(
+    conn: &mut DbConn,
+    row: TenderRow,
+    viewer: Viewer,
+    now: NaiveDateTime,
+) -> AppResult<TenderView> {
+    if !viewer.can_see(&row) {
+        return Err(AppError::not_found());
+    }
+    let (name, cvr, nuts_code) = model::authority_name(conn, row.authority_id)?;
+    let versions = model::versions(conn, row.id)?
+        .into_iter()
+        .map(|v| {
+            let log: ChangeLog = serde_json::from_str(&v.changes).unwrap_or_default();
+            VersionView {
+                version: v.version,
+                kind: v.kind,
+                created_at: v.created_at,
+                reason: log.reason,
+                changes: log.changes,
+            }
+        })
+        .collect();
+    let questions = questions_for(conn, &row, viewer)?;
+    let documents = crate::tenders::documents::list(conn, row.id)?;
+    let following = match viewer.0 {
+        Some(user) => {
+            tender_followers::table
+                .filter(tender_followers::tender_id.eq(row.id))
+                .filter(tender_followers::user_id.eq(user.id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0
+        }
+        None => false,
+    };
+    let content = row.content();
+    let warnings = if viewer.owns(&row) && matches!(row.status(), Status::Draft | Status::Published)
+    {
+        rules::warnings(&content, row.published_at.unwrap_or(now))
+    } else {
+        Vec::new()
+    };
+    Ok(TenderView {
+        id: row.id,
+        status: row.status(),
+        version: row.version,
+        authority: AuthorityRef {
+            id: row.authority_id,
+            name,
+            cvr,
+            nuts_code,
+        },
+        title: content.title,
+        description: content.description,
+        language: content.language,
+        contract_nature: content.contract_nature,
+        procedure_type: content.procedure_type,
+        main_cpv: content.main_cpv,
+        additional_cpv: content.additional_cpv,
+        nuts_codes: content.nuts_codes,
+        estimated_value_dkk: content.estimated_value_dkk,
+        submission_deadline: content.submission_deadline,
+        question_deadline: content.question_deadline,
+        reserved: content.reserved,
+        strategic: content.strategic,
+        lots: content.lots,
+        criteria: content.criteria,
+        social_weight: row.social_weight,
+        cancel_reason: row.cancel_reason,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        published_at: row.published_at,
+        closed_at: row.closed_at,
+        cancelled_at: row.cancelled_at,
+        versions,
+        questions,
+        documents,
+        warnings,
+        following,
+    })
+}
+
+pub async fn get(app: &AppState, viewer: Option<&AuthUser>, id: i64) -> AppResult<TenderView> {
+    let viewer = viewer.cloned();
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            let row = model::find(conn, id)?;
+            view_of(conn, row, Viewer(viewer.as_ref()), now)
+        })
+        .await
+}
