@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{tender_documents, tenders};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, Change, ChangeLog, Status};
 use crate::tenders::service::{Viewer, insert_version};
@@ -179,7 +180,7 @@ pub async fn upload(
     let result = app
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = model::find(conn, tender_id)?;
                 if !matches!(row.status(), Status::Draft | Status::Published) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));

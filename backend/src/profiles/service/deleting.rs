@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{audit_log, organisation_members, organisations};
+use crate::db::write_transaction;
 use crate::error::AppResult;
 
 /// Deletes the organisation: gone from the directory at once, and from the
@@ -18,7 +19,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 diesel::delete(organisations::table.find(org.id)).execute(conn)?;
                 audit(

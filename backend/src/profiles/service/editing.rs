@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::profiles::model::ProfileInput;
 
@@ -45,7 +46,7 @@ pub async fn create(
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 if of_member(conn, user.id)?.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "already_member"));
                 }
@@ -99,7 +100,7 @@ pub async fn update(
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 check_cvr_free(conn, &profile.cvr, Some(org.id))?;
                 let approved = org.facts()?;

@@ -6,6 +6,7 @@ use super::{audit, find};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::profile_flags;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 
 pub const MAX_FLAG_REASON: usize = 1000;
@@ -36,7 +37,7 @@ pub async fn flag(
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = find(conn, organisation_id)?;
                 if !org.is_public() {
                     return Err(AppError::not_found());

@@ -13,6 +13,7 @@ use crate::auth::AuthUser;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConn;
 use crate::db::schema::{organisation_invitations, organisation_members, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 
@@ -31,7 +32,7 @@ pub async fn invite(
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 let already: i64 = organisation_members::table
                     .inner_join(users::table)
@@ -86,7 +87,7 @@ pub async fn revoke_invitation(
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 let accepted: Option<NaiveDateTime> = organisation_invitations::table
                     .filter(organisation_invitations::id.eq(invitation_id))
@@ -176,7 +177,7 @@ pub async fn accept_invitation(app: &AppState, user: &AuthUser, token: String) -
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let info = find_invitation(conn, &token, now)?;
                 if accounts::normalize_email(&info.email) != user.email {
                     return Err(AppError::forbidden("invitation_other_email"));

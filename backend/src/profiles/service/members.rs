@@ -10,6 +10,7 @@ use super::as_member;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::{organisation_invitations, organisation_members, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
@@ -77,7 +78,7 @@ pub async fn leave(app: &AppState, user: &AuthUser, organisation_id: i64) -> App
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 let members: i64 = organisation_members::table
                     .filter(organisation_members::organisation_id.eq(org.id))

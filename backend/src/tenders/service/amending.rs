@@ -10,6 +10,7 @@ use super::{insert_version, mail_followers, owned, refuse_if_invalid, set_conten
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 use crate::tenders::model::{ChangeLog, Content, Status};
@@ -31,7 +32,7 @@ pub async fn amend(
     let officer = officer.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() != Status::Published {
                     return Err(AppError::refused(

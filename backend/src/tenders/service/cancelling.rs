@@ -8,6 +8,7 @@ use super::{insert_version, mail_followers, owned};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 use crate::tenders::model::{Change, ChangeLog, Status};
@@ -29,7 +30,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
     let officer = officer.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 match row.status() {
                     Status::Published | Status::Closed => {}

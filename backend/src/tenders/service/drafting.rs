@@ -8,6 +8,7 @@ use super::{owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{Content, Status};
 use crate::tenders::rules::{self, Strictness};
@@ -31,7 +32,7 @@ pub async fn create_draft(
     let user_id = officer.id;
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let id: i64 = diesel::insert_into(tenders::table)
                     .values((
                         (
@@ -77,7 +78,7 @@ pub async fn update_draft(
     let officer = officer.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
@@ -98,7 +99,7 @@ pub async fn delete_draft(app: &AppState, officer: &AuthUser, id: i64) -> AppRes
     let officer = officer.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));

@@ -8,6 +8,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::tender_followers;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{self, Status};
 
@@ -17,7 +18,7 @@ pub async fn follow(app: &AppState, user: &AuthUser, id: i64, on: bool) -> AppRe
     let user = user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = model::find(conn, id)?;
                 if !Viewer(Some(&user)).can_see(&row) || row.status() == Status::Draft {
                     return Err(AppError::not_found());

@@ -9,6 +9,7 @@ use super::{insert_version, owned, refuse_if_invalid};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Status, TenderRow};
 use crate::tenders::rules::{self, Strictness, Warning};
@@ -20,7 +21,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
     let now = app.clock.now();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{tender_questions, users};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
 use crate::tenders::model::{self, Status};
@@ -35,7 +36,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
     let asker = asker.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = model::find(conn, id)?;
                 if !Viewer(Some(&asker)).can_see(&row) {
                     return Err(AppError::not_found());
@@ -121,7 +122,7 @@ pub async fn answer(
     let officer = officer.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
                 if row.status() == Status::Cancelled {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
