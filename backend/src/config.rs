@@ -51,6 +51,13 @@ pub struct Settings {
         default_value = "/accessibility"
     )]
     pub accessibility_url: String,
+    /// Who runs this instance, named in the header ("Drives af ...").
+    #[arg(long, env = "SOCIALBID_OPERATOR_NAME", default_value = "Socialbid")]
+    pub operator_name: String,
+    /// A phone number for contact and accessibility feedback, shown in the
+    /// footer and the accessibility statement when set.
+    #[arg(long, env = "SOCIALBID_CONTACT_PHONE")]
+    pub contact_phone: Option<String>,
     /// Contact address shown in the footer.
     #[arg(
         long,
@@ -83,6 +90,8 @@ pub struct Config {
     pub mail_from: String,
     pub accessibility_url: String,
     pub contact_email: String,
+    pub operator_name: String,
+    pub contact_phone: Option<String>,
     pub db_pool_size: u32,
     pub trust_forwarded_for: bool,
     pub ocid_prefix: String,
@@ -153,6 +162,8 @@ impl Config {
             mail_from: settings.mail_from,
             accessibility_url: settings.accessibility_url,
             contact_email: settings.contact_email,
+            operator_name: settings.operator_name,
+            contact_phone: settings.contact_phone.filter(|p| !p.trim().is_empty()),
             db_pool_size: settings.db_pool_size.max(1),
             trust_forwarded_for: settings.trust_forwarded_for,
             ocid_prefix: settings.ocid_prefix,

@@ -306,6 +306,8 @@ mod tests {
             "user": user,
             "accessibility_url": "/accessibility",
             "contact_email": "kontakt@socialbid.test",
+            "contact_phone": "+45 33 66 33 66",
+            "operator_name": "Københavns Kommune",
             "flash": "flash.logged_in",
         })
     }

@@ -83,6 +83,8 @@ impl TestApp {
             mail_from: "Socialbid <noreply@socialbid.test>".into(),
             accessibility_url: "/accessibility".into(),
             contact_email: "kontakt@socialbid.test".into(),
+            operator_name: "Testdrift ApS".into(),
+            contact_phone: Some("+45 70 20 30 40".into()),
             db_pool_size: 4,
             trust_forwarded_for: true,
             ocid_prefix: "ocds-socialbid".into(),

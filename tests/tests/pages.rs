@@ -12,6 +12,7 @@ on_both_databases!(
     an_expired_access_cookie_is_renewed_from_the_refresh_cookie,
     logging_out_clears_the_cookies_and_ends_the_session,
     the_admin_page_is_for_admins,
+    every_page_names_who_runs_it_and_how_to_reach_them,
 );
 
 fn html_lang(response: &TestResponse) -> String {
@@ -363,4 +364,33 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
         .visit(&app, "/admin/officers?notice=officer_approved")
         .await;
     assert!(!after.text().contains("dorte@kk.dk"));
+}
+
+async fn every_page_names_who_runs_it_and_how_to_reach_them(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for path in ["/", "/login", "/no-such-page"] {
+        let html = app.page(Method::GET, path, "", None).await.text();
+        assert!(
+            html.contains("Drives af Testdrift ApS"),
+            "{path}: no operator"
+        );
+        assert!(
+            html.contains("href=\"tel:+4570203040\""),
+            "{path}: no phone link"
+        );
+        assert!(
+            html.contains("href=\"&#x2f;accessibility\"")
+                || html.contains("href=\"/accessibility\""),
+            "{path}: no statement link"
+        );
+    }
+    let statement = app
+        .page(Method::GET, "/accessibility", "sb_lang=en", None)
+        .await
+        .text();
+    assert!(statement.contains("Run by Testdrift ApS"));
+    assert!(
+        statement.contains("+45 70 20 30 40"),
+        "the statement gives a phone route"
+    );
 }

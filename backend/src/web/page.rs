@@ -39,6 +39,8 @@ pub struct PageMeta {
     pub user: Option<PageUser>,
     accessibility_url: String,
     contact_email: String,
+    contact_phone: Option<String>,
+    operator_name: String,
     flash: Option<String>,
 }
 
@@ -141,6 +143,8 @@ impl FromRequestParts<AppState> for Page {
                 }),
                 accessibility_url: app.config.accessibility_url.clone(),
                 contact_email: app.config.contact_email.clone(),
+                contact_phone: app.config.contact_phone.clone(),
+                operator_name: app.config.operator_name.clone(),
                 flash,
             },
             user,
@@ -257,6 +261,8 @@ pub fn render_bare_error(
             "user": null,
             "accessibility_url": app.config.accessibility_url,
             "contact_email": app.config.contact_email,
+            "contact_phone": app.config.contact_phone,
+            "operator_name": app.config.operator_name,
             "flash": null,
         }
     });
