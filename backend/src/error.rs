@@ -3,26 +3,42 @@
 //! chosen later, in the caller's language, by `web::errors`, which turns the
 //! same error into JSON under `/api` and into a page elsewhere.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::DbError;
 
 /// One broken rule on one field: shown beside the field on a page and listed
-/// under `fields` in JSON. `error.{field}.{rule}` is its translation key.
+/// under `fields` in JSON. `error.{field}.{rule}` is its translation key; a
+/// parameter of the address shares one wording per rule,
+/// `error.parameter.{rule}`, because its name comes from the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     pub rule: &'static str,
     pub params: Vec<(&'static str, String)>,
+    pub parameter: bool,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, rule: &'static str) -> FieldError {
         FieldError {
-            field,
+            field: Cow::Borrowed(field),
             rule,
             params: Vec::new(),
+            parameter: false,
+        }
+    }
+
+    /// A query parameter of the address that breaks `rule`.
+    pub fn parameter(name: String, rule: &'static str) -> FieldError {
+        FieldError {
+            field: Cow::Owned(name.clone()),
+            rule,
+            params: vec![("name", name)],
+            parameter: true,
         }
     }
 
@@ -32,7 +48,11 @@ impl FieldError {
     }
 
     pub fn key(&self) -> String {
-        format!("error.{}.{}", self.field, self.rule)
+        if self.parameter {
+            format!("error.parameter.{}", self.rule)
+        } else {
+            format!("error.{}.{}", self.field, self.rule)
+        }
     }
 }
 
@@ -99,6 +119,15 @@ impl AppError {
         AppError::invalid(vec![FieldError::new(field, rule)])
     }
 
+    /// Query parameters of the address that cannot be read: 400
+    /// `invalid_parameter`, each named with its rule.
+    pub fn bad_parameters(fields: Vec<FieldError>) -> AppError {
+        AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            fields,
+        }
+    }
+
     /// A value that clashes with one already stored (a taken email): 409.
     pub fn conflict(field: &'static str, rule: &'static str) -> AppError {
         AppError::Invalid {
@@ -122,6 +151,9 @@ impl AppError {
         match self {
             AppError::Refused { code, .. } => code,
             AppError::Invalid { status, .. } if *status == StatusCode::CONFLICT => "conflict",
+            AppError::Invalid { status, .. } if *status == StatusCode::BAD_REQUEST => {
+                "invalid_parameter"
+            }
             AppError::Invalid { .. } => "validation_failed",
             AppError::Internal(_) => "internal",
         }

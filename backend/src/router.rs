@@ -89,6 +89,7 @@ pub fn router(app: AppState) -> Router {
         // errors are worded after everything else has spoken.
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
+        .layer(from_fn(errors::refuse_unknown_methods))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())

@@ -3,9 +3,10 @@
 //! comes back with everything typed (but passwords) and the errors beside
 //! their fields.
 
+use crate::web::extract::Query;
 use axum::Form;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

@@ -1,8 +1,9 @@
 //! The admin's page for approving officer accounts.
 
+use crate::web::extract::Path;
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

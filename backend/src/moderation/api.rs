@@ -2,8 +2,9 @@
 //! organisation's review, decisions, flags and the audit log. The audit log
 //! can only be read: no endpoint changes it.
 
+use crate::web::extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -1,8 +1,9 @@
 //! Moderation pages: the queue, one organisation's review with a form per
 //! decision, and the audit log with filters.
 
+use crate::web::extract::{Path, Query};
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};

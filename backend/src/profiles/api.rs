@@ -1,8 +1,9 @@
 //! Profiles as JSON under `/api/v1/profiles`: the public directory, and an
 //! organisation's own profile, members and invitations.
 
+use crate::web::extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -1,9 +1,10 @@
 //! Tenders as JSON under `/api/v1/tenders`, and the OCDS release packages
 //! under `/api/v1/ocds`.
 
+use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};

@@ -11,7 +11,7 @@ use serde::Serialize;
 use socialbid_frontend::{Lang, translate, translate_with};
 
 use crate::app::AppState;
-use crate::error::{ErrorReport, FieldError};
+use crate::error::{AppError, ErrorReport, FieldError};
 use crate::web::lang::UserLang;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -41,7 +41,7 @@ pub struct FieldMessage {
 pub fn field_message(lang: Lang, error: &FieldError) -> FieldMessage {
     let args: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     FieldMessage {
-        field: error.field.to_owned(),
+        field: error.field.to_string(),
         code: error.rule.to_owned(),
         message: translate_with(lang, &error.key(), &args),
     }
@@ -60,25 +60,33 @@ pub fn message(lang: Lang, report: &ErrorReport) -> String {
     let details: Vec<String> = report
         .fields
         .iter()
-        .map(|f| {
-            format!(
-                "{}: {}",
-                translate(lang, &format!("field.{}", f.field)),
-                field_message(lang, f).message
-            )
-        })
+        .map(|f| format!("{}: {}", label(lang, f), field_message(lang, f).message))
         .collect();
     format!("{general} {}", details.join("; "))
 }
 
-/// Errors that axum itself answers (no route, wrong method, oversized
-/// body) get the same shape as ours.
+/// A form or body field by its translated label; a query parameter by its
+/// name, as it stands in the address.
+fn label(lang: Lang, error: &FieldError) -> String {
+    if error.parameter {
+        error.field.to_string()
+    } else {
+        translate(lang, &format!("field.{}", error.field))
+    }
+}
+
+/// Errors that axum itself answers (no route, wrong method, a body too
+/// large or unreadable for its extractor, a response that cannot be built)
+/// get the same shape as ours. axum sends them with no body or as English
+/// `text/plain`, which no handler of ours does.
 fn report_for_bare(status: StatusCode) -> Option<ErrorReport> {
     let code = match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "unreadable_request",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::INTERNAL_SERVER_ERROR => "internal",
         _ => return None,
     };
     Some(ErrorReport {
@@ -86,6 +94,25 @@ fn report_for_bare(status: StatusCode) -> Option<ErrorReport> {
         params: Vec::new(),
         fields: Vec::new(),
     })
+}
+
+/// The methods some route answers; any other (`TRACE`, `CONNECT`, made-up
+/// ones) is refused before CSRF or a handler sees it.
+const KNOWN_METHODS: [Method; 6] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
+pub async fn refuse_unknown_methods(request: Request, next: Next) -> Response {
+    if KNOWN_METHODS.contains(request.method()) {
+        next.run(request).await
+    } else {
+        AppError::refused(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").into_response()
+    }
 }
 
 pub async fn render(State(app): State<AppState>, request: Request, next: Next) -> Response {
@@ -105,12 +132,10 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
     let status = response.status();
     let report = match response.extensions().get::<ErrorReport>() {
         Some(report) => report.clone(),
-        None if status.is_client_error() && !has_body_type(&response) => {
-            match report_for_bare(status) {
-                Some(report) => report,
-                None => return response,
-            }
-        }
+        None if is_bare(&response) => match report_for_bare(status) {
+            Some(report) => report,
+            None => return response,
+        },
         None => return response,
     };
     if api {
@@ -155,8 +180,11 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
     page
 }
 
-fn has_body_type(response: &Response<Body>) -> bool {
-    response.headers().contains_key(header::CONTENT_TYPE)
+fn is_bare(response: &Response<Body>) -> bool {
+    match response.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(value) => value.as_bytes().starts_with(b"text/plain"),
+    }
 }
 
 /// Keeps headers a handler set on its error (cookies, `Retry-After`), but

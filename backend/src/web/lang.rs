@@ -1,7 +1,8 @@
 //! The page's language: the `sb_lang` cookie (set by the language switch),
 //! else the browser's `Accept-Language`, else Danish.
 
-use axum::extract::{FromRequestParts, Query, Request};
+use crate::web::extract::Query;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use axum::middleware::Next;

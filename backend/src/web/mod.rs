@@ -1,8 +1,10 @@
-//! HTTP plumbing shared by every feature: language, error rendering, JSON
-//! input, security headers, health and metrics, static files, page context.
+//! HTTP plumbing shared by every feature: language, error rendering, path,
+//! query and JSON input, security headers, health and metrics, static
+//! files, page context.
 
 pub mod client;
 pub mod errors;
+pub mod extract;
 pub mod headers;
 pub mod health;
 pub mod json;

@@ -1,6 +1,6 @@
 //! `/static/{file}`: the stylesheet and icon embedded in the binary.
 
-use axum::extract::Path;
+use crate::web::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 

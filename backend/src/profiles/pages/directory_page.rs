@@ -1,7 +1,8 @@
 //! The public directory: filters, an excerpt per profile and the links
 //! that keep the filters from page to page.
 
-use axum::extract::{Query, State};
+use crate::web::extract::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! Where an invitation link leads: the invitation page and joining.
 
-use axum::extract::{Query, State};
+use crate::web::extract::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;

@@ -1,7 +1,8 @@
 //! The members page: members and open invitations, inviting, withdrawing
 //! an invitation, leaving.
 
-use axum::extract::{Path, State};
+use crate::web::extract::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;

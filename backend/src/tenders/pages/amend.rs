@@ -1,7 +1,8 @@
 //! Amending a published tender: the amend form and saving the amendment.
 
+use crate::web::extract::{Path, Query};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 

@@ -1,7 +1,8 @@
 //! Cancelling a tender: the form asking for a reason, and the cancellation.
 
+use crate::web::extract::Path;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;

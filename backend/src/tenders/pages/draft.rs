@@ -1,8 +1,9 @@
 //! The draft journey: starting a draft, one short edit page per section,
 //! saving it, and deleting a draft never published.
 
+use crate::web::extract::{Path, Query};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

@@ -1,7 +1,8 @@
 //! A tender's documents: downloading one, and the officer's page that
 //! lists and uploads them.
 
-use axum::extract::{Path, State};
+use crate::web::extract::Path;
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 

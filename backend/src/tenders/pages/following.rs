@@ -1,6 +1,7 @@
 //! Following and unfollowing a tender from its page.
 
-use axum::extract::{Path, State};
+use crate::web::extract::Path;
+use axum::extract::State;
 use axum::response::Redirect;
 
 use crate::app::AppState;

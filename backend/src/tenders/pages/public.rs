@@ -1,6 +1,7 @@
 //! The public tender pages: the list of tenders and one tender's page.
 
-use axum::extract::{Path, Query, State};
+use crate::web::extract::{Path, Query};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -20,7 +21,7 @@ use crate::web::page::{FormError, Page, pagination};
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct ListQuery {
-    page: Option<String>,
+    page: Option<i64>,
 }
 
 pub(super) async fn list(
@@ -28,11 +29,7 @@ pub(super) async fn list(
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Html<String>> {
-    let number = query
-        .page
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let number = query.page.unwrap_or(1).max(1);
     let result = service::list_public(&app, number, service::PER_PAGE).await?;
     let lang = page.lang;
     let items: Vec<Value> = result

@@ -1,6 +1,7 @@
 //! "Check your answers" for a draft, and publishing it.
 
-use axum::extract::{Path, State};
+use crate::web::extract::Path;
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 

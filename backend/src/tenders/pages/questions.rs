@@ -1,7 +1,8 @@
 //! Asking a question on a tender's page and the owning officer's answer.
 
+use crate::web::extract::Path;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;

@@ -1,0 +1,222 @@
+//! Every rejection is the platform's own error in the caller's language:
+//! bad path and query parameters, unknown methods and oversized bodies
+//! answer JSON under `/api` and the error page elsewhere, never axum's
+//! English `text/plain`.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use socialbid_tests::{
+    Backend, KOBENHAVN_CVR, TenderBuilder, TestApp, TestResponse, on_both_databases,
+};
+
+on_both_databases!(
+    a_path_id_that_cannot_exist_is_not_found_in_json,
+    a_bad_query_parameter_is_named_in_json,
+    a_bad_path_id_on_a_page_is_the_not_found_page,
+    a_bad_query_parameter_on_a_page_is_named_on_the_error_page,
+    unknown_methods_are_not_allowed,
+    an_oversized_upload_answers_the_json_shape,
+);
+
+fn assert_json_error(response: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    assert_eq!(
+        response.header("content-type").as_deref(),
+        Some("application/json"),
+        "{}",
+        response.text()
+    );
+    assert_eq!(response.error_code(), code, "{}", response.text());
+}
+
+fn assert_error_page(response: &TestResponse, status: StatusCode, lang: &str, words: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    let content_type = response.header("content-type").unwrap_or_default();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let text = response.text();
+    assert!(
+        text.contains(&format!("<html lang=\"{lang}\"")),
+        "not in {lang}: {text}"
+    );
+    assert!(text.contains(words), "{words:?} not in {text}");
+}
+
+async fn a_path_id_that_cannot_exist_is_not_found_in_json(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for path in [
+        "/api/v1/tenders/abc",
+        "/api/v1/tenders/99999999999999999999",
+        "/api/v1/tenders/-1.5/questions",
+        "/api/v1/profiles/abc",
+    ] {
+        let danish = app.api_in(Method::GET, path, None, None, "da").await;
+        assert_json_error(&danish, StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(
+            danish.json()["error"]["message"],
+            "Vi kunne ikke finde det, du leder efter"
+        );
+        let english = app.api_in(Method::GET, path, None, None, "en").await;
+        assert_json_error(&english, StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(
+            english.json()["error"]["message"],
+            "We could not find what you were looking for"
+        );
+    }
+}
+
+async fn a_bad_query_parameter_is_named_in_json(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for (path, name, value) in [
+        ("/api/v1/tenders?page=abc", "page", "abc"),
+        ("/api/v1/tenders?per_page=1e3", "per_page", "1e3"),
+        ("/api/v1/ocds/releases?since=garbage", "since", "garbage"),
+        (
+            "/api/v1/profiles?page=99999999999999999999",
+            "page",
+            "99999999999999999999",
+        ),
+    ] {
+        let danish = app.api_in(Method::GET, path, None, None, "da").await;
+        assert_json_error(&danish, StatusCode::BAD_REQUEST, "invalid_parameter");
+        let field = &danish.json()["error"]["fields"][0];
+        assert_eq!(field["field"], name, "{path}");
+        assert_eq!(field["code"], "invalid");
+        assert_eq!(
+            field["message"],
+            format!("»{value}« er ikke en gyldig værdi for {name}")
+        );
+        let english = app.api_in(Method::GET, path, None, None, "en").await;
+        assert_json_error(&english, StatusCode::BAD_REQUEST, "invalid_parameter");
+        assert_eq!(
+            english.json()["error"]["fields"][0]["message"],
+            format!("“{value}” is not a valid value for {name}")
+        );
+    }
+}
+
+async fn a_bad_path_id_on_a_page_is_the_not_found_page(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for path in [
+        "/tenders/abc",
+        "/tenders/99999999999999999999",
+        "/profiles/x",
+    ] {
+        let danish = app.page(Method::GET, path, "", None).await;
+        assert_error_page(
+            &danish,
+            StatusCode::NOT_FOUND,
+            "da",
+            "Vi kunne ikke finde det, du leder efter",
+        );
+        let english = app.page(Method::GET, path, "sb_lang=en", None).await;
+        assert_error_page(
+            &english,
+            StatusCode::NOT_FOUND,
+            "en",
+            "We could not find what you were looking for",
+        );
+    }
+}
+
+async fn a_bad_query_parameter_on_a_page_is_named_on_the_error_page(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let danish = app.page(Method::GET, "/profiles?page=x", "", None).await;
+    assert_error_page(
+        &danish,
+        StatusCode::BAD_REQUEST,
+        "da",
+        "page: »x« er ikke en gyldig værdi for page",
+    );
+    let english = app
+        .page(Method::GET, "/tenders?page=x", "sb_lang=en", None)
+        .await;
+    assert_error_page(
+        &english,
+        StatusCode::BAD_REQUEST,
+        "en",
+        "page: “x” is not a valid value for page",
+    );
+
+    // The language switch without the language to switch to.
+    let danish = app.page(Method::GET, "/lang?lang=en", "", None).await;
+    assert_error_page(
+        &danish,
+        StatusCode::BAD_REQUEST,
+        "da",
+        "to: to mangler i adressen",
+    );
+    let english = app
+        .page(Method::GET, "/lang?lang=en", "sb_lang=en", None)
+        .await;
+    assert_error_page(
+        &english,
+        StatusCode::BAD_REQUEST,
+        "en",
+        "to: to is missing from the address",
+    );
+}
+
+async fn unknown_methods_are_not_allowed(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let trace = |path: &str, lang: &str| {
+        Request::builder()
+            .method(Method::TRACE)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, lang)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let api = app.send(trace("/api/v1/tenders", "en")).await;
+    assert_json_error(&api, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    assert_eq!(
+        api.json()["error"]["message"],
+        "That action is not possible at this address"
+    );
+    // Pages refuse a form without a CSRF token with 403; an unknown method
+    // is refused before that question arises.
+    let page = app.send(trace("/tenders", "da")).await;
+    assert_error_page(
+        &page,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "da",
+        "Den handling er ikke mulig på denne adresse",
+    );
+    let made_up = Request::builder()
+        .method(Method::from_bytes(b"BREW").unwrap())
+        .uri("/api/v1/tenders")
+        .body(Body::empty())
+        .unwrap();
+    assert_json_error(
+        &app.send(made_up).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+}
+
+async fn an_oversized_upload_answers_the_json_shape(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("indkob@kk.dk", KOBENHAVN_CVR).await;
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let too_large = vec![b'%'; 21 * 1024 * 1024];
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/tenders/{id}/documents?name=stor.pdf"))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", officer.access_token),
+        )
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(too_large))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_json_error(
+        &response,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    assert_eq!(
+        response.json()["error"]["message"],
+        "The request is too large"
+    );
+}
