@@ -86,7 +86,9 @@ pub fn router(app: AppState) -> Router {
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })
         // Innermost first: the session is renewed before CSRF is checked,
-        // errors are worded after everything else has spoken.
+        // errors are worded after everything else has spoken (with a copy of
+        // the request as the router got it, for the error page's header).
+        .layer(from_fn(errors::remember_request))
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
         .layer(from_fn(errors::refuse_unknown_methods))

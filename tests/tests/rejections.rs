@@ -1,12 +1,13 @@
 //! Every rejection is the platform's own error in the caller's language:
 //! bad path and query parameters, unknown methods and oversized bodies
 //! answer JSON under `/api` and the error page elsewhere, never axum's
-//! English `text/plain`.
+//! English `text/plain`; an error page keeps the header of the person who
+//! is logged in.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use socialbid_tests::{
-    Backend, KOBENHAVN_CVR, TenderBuilder, TestApp, TestResponse, on_both_databases,
+    Backend, KOBENHAVN_CVR, PageSession, TenderBuilder, TestApp, TestResponse, on_both_databases,
 };
 
 on_both_databases!(
@@ -16,6 +17,7 @@ on_both_databases!(
     a_bad_query_parameter_on_a_page_is_named_on_the_error_page,
     unknown_methods_are_not_allowed,
     an_oversized_upload_answers_the_json_shape,
+    error_pages_keep_who_is_logged_in,
 );
 
 fn assert_json_error(response: &TestResponse, status: StatusCode, code: &str) {
@@ -219,4 +221,41 @@ async fn an_oversized_upload_answers_the_json_shape(backend: Backend) {
         response.json()["error"]["message"],
         "The request is too large"
     );
+}
+
+/// The header of an error page is the header of every page: the person's
+/// name and "Log ud" with a working form, not "Log ind" and "Opret konto".
+fn assert_header_of(response: &TestResponse, name: &str, csrf: &str) {
+    let text = response.text();
+    assert!(text.contains(&format!("Logget ind som {name}")), "{text}");
+    assert!(text.contains(">Log ud</button>"), "{text}");
+    assert!(
+        text.contains(&format!("name=\"csrf_token\" value=\"{csrf}\"")),
+        "the log-out form has no token: {text}"
+    );
+    assert!(!text.contains("href=\"/login\""), "{text}");
+    assert!(!text.contains("href=\"/register\""), "{text}");
+}
+
+async fn error_pages_keep_who_is_logged_in(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("anna@cafe-lyst.dk").await;
+    let mut session = PageSession::logged_in(&app, "anna@cafe-lyst.dk").await;
+    session.get("/tenders").await;
+    let csrf = session.jar.csrf();
+
+    for path in ["/tenders/424242", "/tenders/abc", "/no-such-page"] {
+        let missing = session.get(path).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{path}");
+        assert_header_of(&missing, "Anna Jensen", &csrf);
+    }
+    let forbidden = session.get("/admin/officers").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert_header_of(&forbidden, "Anna Jensen", &csrf);
+
+    // With the access cookie expired, the page renews it and still knows her.
+    app.state.clock.advance(chrono::Duration::minutes(20));
+    let renewed = session.get("/tenders/abc").await;
+    assert_eq!(renewed.status, StatusCode::NOT_FOUND);
+    assert_header_of(&renewed, "Anna Jensen", &csrf);
 }

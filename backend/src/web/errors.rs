@@ -2,8 +2,11 @@
 //! (`{"error": {"code", "message", "fields"}}`), a page everywhere else.
 //! Handlers return codes; this middleware is the one place that words them.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -13,6 +16,7 @@ use socialbid_frontend::{Lang, translate, translate_with};
 use crate::app::AppState;
 use crate::error::{AppError, ErrorReport, FieldError};
 use crate::web::lang::UserLang;
+use crate::web::page::Page;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -115,8 +119,41 @@ pub async fn refuse_unknown_methods(request: Request, next: Next) -> Response {
     }
 }
 
-pub async fn render(State(app): State<AppState>, request: Request, next: Next) -> Response {
+/// The request as the router received it (address, headers, and the
+/// extensions inner middleware added: a renewed access token, the CSRF
+/// token), so an error page can show who is logged in, as every other page
+/// does. `render` puts an empty one in; `remember_request`, the innermost
+/// layer, fills it.
+#[derive(Clone, Default)]
+struct RequestCopy(Arc<Mutex<Option<Parts>>>);
+
+impl RequestCopy {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Parts>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+pub async fn remember_request(request: Request, next: Next) -> Response {
+    if let Some(copy) = request.extensions().get::<RequestCopy>() {
+        let mut extensions = request.extensions().clone();
+        // The copy must not hold itself: that would be a reference cycle.
+        extensions.remove::<RequestCopy>();
+        let (mut parts, ()) = Request::new(()).into_parts();
+        parts.method = request.method().clone();
+        parts.uri = request.uri().clone();
+        parts.headers = request.headers().clone();
+        parts.extensions = extensions;
+        *copy.slot() = Some(parts);
+    }
+    next.run(request).await
+}
+
+pub async fn render(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let copy = RequestCopy::default();
+    if !api {
+        request.extensions_mut().insert(copy.clone());
+    }
     let path_and_query = request
         .uri()
         .path_and_query()
@@ -168,16 +205,39 @@ pub async fn render(State(app): State<AppState>, request: Request, next: Next) -
         s if s.is_server_error() => "error_page.server.title",
         _ => "error_page.bad_request.title",
     };
-    let html = crate::web::page::render_bare_error(
-        &app,
-        lang,
-        status.as_u16(),
-        title_key,
-        &message(lang, &report),
-    );
+    let message = message(lang, &report);
+    let copied = copy.slot().take();
+    let html = match copied {
+        Some(parts) => error_page(&app, parts, status, title_key, &message).await,
+        None => None,
+    }
+    .unwrap_or_else(|| {
+        crate::web::page::render_bare_error(&app, lang, status.as_u16(), title_key, &message)
+    });
     let mut page = (status, Html(html)).into_response();
     copy_headers(&response, &mut page);
     page
+}
+
+/// The error page with the header of every other page: who is logged in,
+/// the language switch back to this address. `None` when the request is not
+/// fit for a page of its own (a bad token), and the bare page serves.
+async fn error_page(
+    app: &AppState,
+    mut parts: Parts,
+    status: StatusCode,
+    title_key: &str,
+    message: &str,
+) -> Option<String> {
+    let page = Page::from_request_parts(&mut parts, app).await.ok()?;
+    let view = serde_json::json!({
+        "status": status.as_u16(),
+        "title_key": title_key,
+        "message": message,
+    });
+    page.render("pages/error.html", view)
+        .ok()
+        .map(|html| html.0)
 }
 
 fn is_bare(response: &Response<Body>) -> bool {

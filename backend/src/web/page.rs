@@ -240,8 +240,9 @@ pub fn pagination(page: i64, pages: i64, link: impl Fn(i64) -> String) -> serde_
     })
 }
 
-/// The error page, for errors that reach `web::errors` without a `Page`
-/// (it has no user or CSRF token: it offers no forms).
+/// The error page for a request refused before it reached the router (a
+/// form without its CSRF token, an unknown method) or unfit for a page of
+/// its own: it has no user or CSRF token, so it offers no forms.
 pub fn render_bare_error(
     app: &AppState,
     lang: Lang,
