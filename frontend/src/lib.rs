@@ -8,6 +8,8 @@
 mod assets;
 mod format;
 mod i18n;
+#[cfg(test)]
+mod stylesheet_check;
 mod templates;
 
 pub use assets::{Asset, asset};
