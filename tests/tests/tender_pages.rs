@@ -17,6 +17,7 @@ on_both_databases!(
     questions_answers_and_following_in_pages,
     drafts_and_forms_are_hidden_from_others,
     documents_are_uploaded_with_a_form,
+    a_new_drafts_cpv_step_starts_empty_and_saves_a_typed_code,
 );
 
 fn location(response: &TestResponse) -> String {
@@ -160,6 +161,63 @@ async fn draft_in_pages(browser: &mut PageSession<'_>) -> i64 {
         .await;
     assert_eq!(location(&saved), format!("/tenders/{id}/check"));
     id
+}
+
+/// The `value` of the `<input>` named `name` as the page fills it in, as a
+/// browser would send it back.
+fn input_value(response: &TestResponse, name: &str) -> String {
+    let text = response.text();
+    let at = text
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no input {name}: {text}"));
+    let start = text[..at].rfind("<input").expect("an input element");
+    let end = at + text[at..].find('>').expect("the end of the input");
+    let tag = &text[start..end];
+    tag.split_once(" value=\"")
+        .map(|(_, rest)| rest.split('"').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+async fn a_new_drafts_cpv_step_starts_empty_and_saves_a_typed_code(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
+    browser.get("/officer/tenders").await;
+    let started = browser.post("/officer/tenders", &[]).await;
+    let base = location(&started).rsplit_once('/').unwrap().0.to_owned();
+    let step = browser.get(&format!("{base}/cpv")).await;
+    assert_eq!(step.status, StatusCode::OK);
+    let additional = input_value(&step, "additional_cpv_typed");
+    assert_eq!(additional, "", "pre-filled: {}", step.text());
+
+    // The officer types only the main code and saves what the page holds.
+    let saved = browser
+        .post(
+            &format!("{base}/cpv"),
+            &[
+                ("main_cpv_typed", "55512000"),
+                ("additional_cpv_typed", &additional),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&saved),
+        format!("{base}/place"),
+        "{}",
+        saved.text()
+    );
+    let id = base.split('/').nth(2).unwrap();
+    let draft = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(draft["main_cpv"], "55512000");
+    assert_eq!(draft["additional_cpv"], json!([]));
 }
 
 async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
