@@ -18,6 +18,7 @@ on_both_databases!(
     releases_pass_libcoveocds,
     releases_carry_reserved_participation_and_social_criteria,
     releases_are_paginated_by_date,
+    an_answered_question_is_an_enquiry_from_a_release_of_its_own,
 );
 
 /// `python3 -m http.server` on a free loopback port, killed on drop.
@@ -354,4 +355,146 @@ async fn releases_are_paginated_by_date(backend: Backend) {
         .await
         .json();
     assert_eq!(beyond["releases"], json!([]));
+}
+
+async fn an_answered_question_is_an_enquiry_from_a_release_of_its_own(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let builder = TenderBuilder::new(&app);
+    let publishing = app.now();
+    let id = builder.publish(&app, &officer).await;
+    let published = (publishing, app.now());
+
+    app.state.clock.advance(chrono::Duration::hours(1));
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    let officer = app.relogin(&officer).await;
+    let asked = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/questions"),
+            Some(&anna.access_token),
+            Some(json!({ "question": "Må vi byde på én institution?" })),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text());
+    let question = asked.json()["id"].as_i64().unwrap();
+    // A question not yet answered is not public, and no enquiry yet.
+    let before = tender_releases(&app, id).await;
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0]["tender"]["hasEnquiries"], false);
+
+    let answering = app.now();
+    let answered = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/questions/{question}/answer"),
+            Some(&officer.access_token),
+            Some(json!({ "answer": "Nej, alle 12 hører sammen." })),
+        )
+        .await;
+    assert_eq!(
+        answered.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        answered.text()
+    );
+    let answered_at = (answering, app.now());
+
+    app.state.clock.advance(chrono::Duration::hours(1));
+    let officer = app.relogin(&officer).await;
+    let amending = app.now();
+    let amended = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/amend"),
+            Some(&officer.access_token),
+            Some(json!({"reason": "Længere frist", "tender": builder.set("submission_deadline", json!(socialbid_tests::in_days(&app, 50))).body})),
+        )
+        .await;
+    assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
+    let amended_at = (amending, app.now());
+
+    let releases = tender_releases(&app, id).await;
+    let summary: Vec<(&str, bool)> = releases
+        .iter()
+        .map(|r| {
+            (
+                r["tag"][0].as_str().unwrap(),
+                r["tender"]["hasEnquiries"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("tender", false),
+            ("tenderUpdate", true),
+            ("tenderAmendment", true)
+        ]
+    );
+    // Each dated when it happened (to the second, as OCDS dates are).
+    let at = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    for (release, (from, to)) in releases.iter().zip([published, answered_at, amended_at]) {
+        let date = release["date"].as_str().unwrap();
+        assert!(
+            at(from).as_str() <= date && date <= at(to).as_str(),
+            "{date}"
+        );
+    }
+    // The update carries the version then current, under an id of its own.
+    let ocid = releases[0]["ocid"].as_str().unwrap();
+    assert_eq!(releases[1]["id"], format!("{ocid}-v1-answer-{question}"));
+    assert_eq!(
+        releases[1]["tender"]["title"],
+        releases[0]["tender"]["title"]
+    );
+    let package = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}/ocds"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_clean(&cove(&package));
+
+    // The feed holds the same three, in date order, and `since` finds the update.
+    let feed = app
+        .api(Method::GET, "/api/v1/ocds/releases", None, None)
+        .await
+        .json();
+    let ids: Vec<&Value> = feed["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
+    let expected: Vec<&Value> = releases.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, expected);
+    let since = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/ocds/releases?since={}", at(answered_at.0)),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(since["releases"].as_array().unwrap().len(), 2);
+    assert_eq!(since["releases"][0]["tag"][0], "tenderUpdate");
+    assert_clean(&cove(&feed));
+}
+
+async fn tender_releases(app: &TestApp, id: i64) -> Vec<Value> {
+    let package = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}/ocds"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(package.status, StatusCode::OK, "{}", package.text());
+    package.json()["releases"].as_array().unwrap().clone()
 }

@@ -1,7 +1,10 @@
 //! Published tenders as OCDS 1.1 release packages. Each frozen version is
 //! one release (publish → `tender`, amendment → `tenderAmendment`,
-//! cancellation → `tenderCancellation`). Reserved participation and social
-//! criteria go through the OCDS sustainability extension.
+//! cancellation → `tenderCancellation`), and each published answer to a
+//! question is a `tenderUpdate` of the version then current, so
+//! `hasEnquiries` turns true in a release of its own and no release changes
+//! after its date. Reserved participation and social criteria go through
+//! the OCDS sustainability extension.
 //!
 //! The `ocid` is `{prefix}-{tender id}`. `ocds-socialbid` is this
 //! project's own documented prefix; a public deployment registers its own
@@ -13,7 +16,9 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::codes::{cpv, eforms};
-use crate::db::schema::{authorities, tender_documents, tender_versions, tenders};
+use crate::db::schema::{
+    authorities, tender_documents, tender_questions, tender_versions, tenders,
+};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Content, CriterionKind};
 use socialbid_frontend::Lang;
@@ -55,6 +60,7 @@ fn category_of(nature: &str) -> &'static str {
     }
 }
 
+#[derive(Clone)]
 struct VersionRecord {
     tender_id: i64,
     version: i32,
@@ -66,8 +72,59 @@ struct VersionRecord {
     authority_name: String,
     authority_cvr: String,
     authority_nuts: String,
+    /// The release's date: the version's, or the answer's for an update.
+    released_at: NaiveDateTime,
+    /// The published answer a `tenderUpdate` release announces.
+    answer: Option<i64>,
+    /// Whether an answer to a question was public by `released_at`.
+    has_enquiries: bool,
     /// The documents attached when this version was released.
     documents: Vec<DocumentRow>,
+}
+
+/// A published answer: (question id, tender id, answered at).
+type AnswerRow = (i64, i64, NaiveDateTime);
+
+fn answers_of(conn: &mut crate::db::DbConn, tender_ids: Vec<i64>) -> QueryResult<Vec<AnswerRow>> {
+    tender_questions::table
+        .filter(tender_questions::tender_id.eq_any(tender_ids))
+        .filter(tender_questions::answered_at.is_not_null())
+        .order((tender_questions::answered_at, tender_questions::id))
+        .select((
+            tender_questions::id,
+            tender_questions::tender_id,
+            tender_questions::answered_at.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+/// The update release for `answer`: the tender's version current when it
+/// was published, dated then. `None` for an answer older than every
+/// version in `versions` (none can be: questions come after publishing).
+fn update_for(answer: &AnswerRow, versions: &[VersionRecord]) -> Option<VersionRecord> {
+    let (question_id, tender_id, answered_at) = *answer;
+    let current = versions
+        .iter()
+        .filter(|v| v.tender_id == tender_id && v.answer.is_none() && v.created_at <= answered_at)
+        .max_by_key(|v| (v.created_at, v.version))?;
+    Some(VersionRecord {
+        released_at: answered_at,
+        answer: Some(question_id),
+        ..current.clone()
+    })
+}
+
+/// Marks the releases by which an answer was public, and attaches the
+/// documents each release's date had.
+fn complete(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
+    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
+    let answers = answers_of(conn, ids)?;
+    for record in records.iter_mut() {
+        record.has_enquiries = answers
+            .iter()
+            .any(|(_, tender, at)| *tender == record.tender_id && *at <= record.released_at);
+    }
+    with_documents(conn, records)
 }
 
 /// (id, file name, content type, attached at)
@@ -91,7 +148,7 @@ fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -
     for record in records.iter_mut() {
         record.documents = all
             .iter()
-            .filter(|d| d.0 == record.tender_id && d.4 <= record.created_at)
+            .filter(|d| d.0 == record.tender_id && d.4 <= record.released_at)
             .map(|d| (d.1, d.2.clone(), d.3.clone(), d.4))
             .collect();
     }
@@ -104,10 +161,16 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
     let party_id = format!("DK-CVR-{}", record.authority_cvr);
     let lang = Lang::from_code(&content.language).unwrap_or_default();
-    let (tag, status) = match record.kind.as_str() {
-        "amend" => ("tenderAmendment", "active"),
-        "cancel" => ("tenderCancellation", "cancelled"),
-        _ => ("tender", "active"),
+    let (tag, status) = match (record.answer, record.kind.as_str()) {
+        (Some(_), "cancel") => ("tenderUpdate", "cancelled"),
+        (Some(_), _) => ("tenderUpdate", "active"),
+        (None, "amend") => ("tenderAmendment", "active"),
+        (None, "cancel") => ("tenderCancellation", "cancelled"),
+        (None, _) => ("tender", "active"),
+    };
+    let release_id = match record.answer {
+        Some(question) => format!("{ocid}-v{}-answer-{question}", record.version),
+        None => format!("{ocid}-v{}", record.version),
     };
     let started = record.published_at.unwrap_or(record.created_at);
 
@@ -212,7 +275,7 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
         "status": status,
         "procuringEntity": { "id": party_id, "name": record.authority_name },
         "items": items,
-        "hasEnquiries": false,
+        "hasEnquiries": record.has_enquiries,
         "awardCriteria": if content.criteria.iter().all(|c| c.kind == CriterionKind::Price) { "priceOnly" } else { "ratedCriteria" },
         "awardCriteriaDetails": criteria_text,
         "submissionMethod": ["electronicSubmission"],
@@ -271,8 +334,8 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     }
     json!({
         "ocid": ocid,
-        "id": format!("{ocid}-v{}", record.version),
-        "date": time(record.created_at),
+        "id": release_id,
+        "date": time(record.released_at),
         "tag": [tag],
         "initiationType": "tender",
         "language": content.language,
@@ -344,6 +407,9 @@ fn record_of(row: Row) -> VersionRecord {
         authority_name: row.7,
         authority_cvr: row.8,
         authority_nuts: row.9,
+        released_at: row.5,
+        answer: None,
+        has_enquiries: false,
         documents: Vec::new(),
     }
 }
@@ -381,8 +447,15 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
             if rows.is_empty() {
                 return Err(AppError::not_found());
             }
-            let mut records: Vec<VersionRecord> = rows.into_iter().map(record_of).collect();
-            with_documents(conn, &mut records)?;
+            let versions: Vec<VersionRecord> = rows.into_iter().map(record_of).collect();
+            let updates: Vec<VersionRecord> = answers_of(conn, vec![id])?
+                .iter()
+                .filter_map(|answer| update_for(answer, &versions))
+                .collect();
+            let mut records = versions;
+            records.extend(updates);
+            records.sort_by_key(|r| (r.released_at, r.answer.is_some(), r.version));
+            complete(conn, &mut records)?;
             let releases = records
                 .iter()
                 .map(|r| release(r, &public_url, &ocid_prefix))
@@ -397,6 +470,141 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
         .await
 }
 
+/// What a release is made from, in the feed's order: by date, a version
+/// before an answer of the same instant, then by row id.
+#[derive(Clone, Copy)]
+enum ReleaseKey {
+    Version(NaiveDateTime, i64),
+    Answer(NaiveDateTime, i64),
+}
+
+impl ReleaseKey {
+    fn order(&self) -> (NaiveDateTime, u8, i64) {
+        match *self {
+            ReleaseKey::Version(at, id) => (at, 0, id),
+            ReleaseKey::Answer(at, id) => (at, 1, id),
+        }
+    }
+}
+
+/// The keys of releases dated at or after `since`, from `offset` on, at
+/// most `limit`. The first `offset + limit` of the merged order lie within
+/// the first `offset + limit` of each source.
+fn release_keys(
+    conn: &mut crate::db::DbConn,
+    since: Option<NaiveDateTime>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<ReleaseKey>> {
+    let reach = offset + limit;
+    let mut versions = tender_versions::table
+        .select((tender_versions::created_at, tender_versions::id))
+        .order((tender_versions::created_at, tender_versions::id))
+        .limit(reach)
+        .into_boxed();
+    let mut answers = tender_questions::table
+        .filter(tender_questions::answered_at.is_not_null())
+        .select((
+            tender_questions::answered_at.assume_not_null(),
+            tender_questions::id,
+        ))
+        .order((tender_questions::answered_at, tender_questions::id))
+        .limit(reach)
+        .into_boxed();
+    if let Some(since) = since {
+        versions = versions.filter(tender_versions::created_at.ge(since));
+        answers = answers.filter(tender_questions::answered_at.ge(since));
+    }
+    let mut keys: Vec<ReleaseKey> = versions
+        .load::<(NaiveDateTime, i64)>(conn)?
+        .into_iter()
+        .map(|(at, id)| ReleaseKey::Version(at, id))
+        .chain(
+            answers
+                .load::<(NaiveDateTime, i64)>(conn)?
+                .into_iter()
+                .map(|(at, id)| ReleaseKey::Answer(at, id)),
+        )
+        .collect();
+    keys.sort_by_key(ReleaseKey::order);
+    Ok(keys
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect())
+}
+
+/// The releases for `keys`, in their order.
+fn releases_for(
+    conn: &mut crate::db::DbConn,
+    keys: &[ReleaseKey],
+) -> QueryResult<Vec<VersionRecord>> {
+    let version_ids: Vec<i64> = keys
+        .iter()
+        .filter_map(|k| match k {
+            ReleaseKey::Version(_, id) => Some(*id),
+            ReleaseKey::Answer(..) => None,
+        })
+        .collect();
+    let question_ids: Vec<i64> = keys
+        .iter()
+        .filter_map(|k| match k {
+            ReleaseKey::Answer(_, id) => Some(*id),
+            ReleaseKey::Version(..) => None,
+        })
+        .collect();
+    let answers: Vec<AnswerRow> = tender_questions::table
+        .filter(tender_questions::id.eq_any(question_ids))
+        .select((
+            tender_questions::id,
+            tender_questions::tender_id,
+            tender_questions::answered_at.assume_not_null(),
+        ))
+        .load(conn)?;
+    let answered_tenders: Vec<i64> = answers.iter().map(|a| a.1).collect();
+    // Every version of an answered tender, to find the one current then.
+    let rows: Vec<(i64, Row)> = version_query!()
+        .select((
+            tender_versions::id,
+            (
+                tender_versions::tender_id,
+                tender_versions::version,
+                tender_versions::kind,
+                tender_versions::snapshot,
+                tender_versions::changes,
+                tender_versions::created_at,
+                tenders::published_at,
+                authorities::name,
+                authorities::cvr,
+                authorities::nuts_code,
+            ),
+        ))
+        .filter(
+            tender_versions::id
+                .eq_any(version_ids)
+                .or(tender_versions::tender_id.eq_any(answered_tenders)),
+        )
+        .load(conn)?;
+    let versions: Vec<(i64, VersionRecord)> = rows
+        .into_iter()
+        .map(|(id, row)| (id, record_of(row)))
+        .collect();
+    let all_versions: Vec<VersionRecord> = versions.iter().map(|(_, r)| r.clone()).collect();
+    Ok(keys
+        .iter()
+        .filter_map(|key| match key {
+            ReleaseKey::Version(_, id) => versions
+                .iter()
+                .find(|(row_id, _)| row_id == id)
+                .map(|(_, record)| record.clone()),
+            ReleaseKey::Answer(_, id) => answers
+                .iter()
+                .find(|a| a.0 == *id)
+                .and_then(|answer| update_for(answer, &all_versions)),
+        })
+        .collect())
+}
+
 /// All releases dated at or after `since`, oldest first, a page at a time.
 pub async fn releases_package(
     app: &AppState,
@@ -409,25 +617,19 @@ pub async fn releases_package(
     let page = page.max(1);
     app.db
         .run(move |conn| {
-            let mut query = version_query!().into_boxed();
-            if let Some(since) = since {
-                query = query.filter(tender_versions::created_at.ge(since));
-            }
-            let rows: Vec<Row> = query
-                .order((tender_versions::created_at, tender_versions::id))
-                .limit(RELEASES_PER_PAGE + 1)
-                .offset((page - 1) * RELEASES_PER_PAGE)
-                .load(conn)?;
-            let more = rows.len() as i64 > RELEASES_PER_PAGE;
+            let keys = release_keys(
+                conn,
+                since,
+                (page - 1) * RELEASES_PER_PAGE,
+                RELEASES_PER_PAGE + 1,
+            )?;
+            let more = keys.len() as i64 > RELEASES_PER_PAGE;
             let since_param = since
                 .map(|s| format!("since={}&", time(s)))
                 .unwrap_or_default();
-            let mut records: Vec<VersionRecord> = rows
-                .into_iter()
-                .take(RELEASES_PER_PAGE as usize)
-                .map(record_of)
-                .collect();
-            with_documents(conn, &mut records)?;
+            let mut records =
+                releases_for(conn, &keys[..keys.len().min(RELEASES_PER_PAGE as usize)])?;
+            complete(conn, &mut records)?;
             let releases = records
                 .iter()
                 .map(|r| release(r, &public_url, &ocid_prefix))
