@@ -6,6 +6,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
 use socialbid_tests::{
     Backend, KOBENHAVN_CVR, PageSession, TenderBuilder, TestApp, TestResponse, on_both_databases,
 };
@@ -18,6 +19,7 @@ on_both_databases!(
     unknown_methods_are_not_allowed,
     an_oversized_upload_answers_the_json_shape,
     error_pages_keep_who_is_logged_in,
+    a_json_body_that_is_not_an_object_is_refused,
 );
 
 fn assert_json_error(response: &TestResponse, status: StatusCode, code: &str) {
@@ -258,4 +260,74 @@ async fn error_pages_keep_who_is_logged_in(backend: Backend) {
     let renewed = session.get("/tenders/abc").await;
     assert_eq!(renewed.status, StatusCode::NOT_FOUND);
     assert_header_of(&renewed, "Anna Jensen", &csrf);
+}
+
+async fn a_json_body_that_is_not_an_object_is_refused(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("indkob@kk.dk", KOBENHAVN_CVR).await;
+    for body in [
+        json!([]),
+        json!([""]),
+        json!("titel"),
+        json!(7),
+        json!(null),
+    ] {
+        let created = app
+            .api_in(
+                Method::POST,
+                "/api/v1/tenders",
+                Some(&officer.access_token),
+                Some(body.clone()),
+                "en",
+            )
+            .await;
+        assert_json_error(&created, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+        let message = created.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            message.contains("expected a JSON object"),
+            "{body}: {message}"
+        );
+    }
+    let mine = app
+        .api(
+            Method::GET,
+            "/api/v1/tenders/mine",
+            Some(&officer.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        mine.json().as_array().map(Vec::len),
+        Some(0),
+        "no draft was made"
+    );
+
+    // An object is read as before, and its problems are still named.
+    let unknown = app
+        .api_in(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(&officer.access_token),
+            Some(json!({ "titel": "Rengøring" })),
+            "en",
+        )
+        .await;
+    assert_json_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    assert!(
+        unknown.text().contains("unknown field `titel`"),
+        "{}",
+        unknown.text()
+    );
+    let created = app
+        .api(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(&officer.access_token),
+            Some(json!({ "title": "Rengøring" })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
 }
