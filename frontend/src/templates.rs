@@ -137,14 +137,18 @@ fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Erro
 }
 
 /// `{{ some_utc_timestamp | datetime }}`: shown in Copenhagen time, in the
-/// page's language.
+/// page's language. Takes RFC 3339 (as the API writes it, `...Z`) or a time
+/// without a zone, which is UTC.
 fn datetime(state: &State, value: String) -> Result<String, minijinja::Error> {
-    let parsed = NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S%.f").map_err(|e| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("not a timestamp: {value}: {e}"),
-        )
-    })?;
+    let parsed = chrono::DateTime::parse_from_rfc3339(&value)
+        .map(|t| t.naive_utc())
+        .or_else(|_| NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S%.f"))
+        .map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("not a timestamp: {value}: {e}"),
+            )
+        })?;
     Ok(format::datetime(lang_of(state), parsed))
 }
 
@@ -184,6 +188,25 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The API's times (`...Z`) and zone-less UTC times read alike.
+    #[test]
+    fn datetime_takes_utc_with_and_without_z() {
+        let env = environment();
+        for value in [
+            "2026-12-02T11:47:50Z",
+            "2026-12-02T11:47:50",
+            "2026-12-02T12:47:50+01:00",
+        ] {
+            let shown = env
+                .render_str(
+                    "{{ at | datetime }}",
+                    context! { lang => "en", at => value },
+                )
+                .unwrap();
+            assert!(shown.contains("12:47"), "{value}: {shown}");
+        }
+    }
 
     /// Every `t("key")` written in a template has a text in both languages.
     #[test]

@@ -3,13 +3,15 @@
 //! UI; the job queue's retries; the schema on both databases.
 
 use axum::http::{Method, StatusCode};
+use serde_json::Value;
 use serde_json::json;
-use socialbid_tests::{Backend, TestApp, TestDb, on_both_databases};
+use socialbid_tests::{AARHUS_CVR, Backend, TenderBuilder, TestApp, TestDb, on_both_databases};
 
 on_both_databases!(
     every_response_carries_security_headers,
     health_readiness_and_metrics,
     openapi_document_lists_every_endpoint,
+    api_timestamps_are_utc_with_z,
     a_failed_mail_is_retried_later_and_not_lost,
     migrations_are_reversible,
 );
@@ -214,4 +216,105 @@ async fn migrations_are_reversible(backend: Backend) {
         "migrations apply again after a full revert"
     );
     assert!(pool.migrate().unwrap().is_empty());
+}
+
+/// Every string in `json` that starts like a timestamp, with its path.
+fn timestamps(json: &Value, path: &str, found: &mut Vec<(String, String)>) {
+    match json {
+        Value::String(text) => {
+            let bytes = text.as_bytes();
+            let looks_like_time = bytes.len() >= 19
+                && bytes[4] == b'-'
+                && bytes[10] == b'T'
+                && bytes[..4].iter().all(u8::is_ascii_digit);
+            if looks_like_time {
+                found.push((path.to_owned(), text.clone()));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                timestamps(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                timestamps(value, &format!("{path}.{name}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The OpenAPI document calls them `date-time`: RFC 3339, here in UTC.
+async fn api_timestamps_are_utc_with_z(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let id = TenderBuilder::new(&app).publish(&app, &officer).await;
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    let asked = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/questions"),
+            Some(&anna.access_token),
+            Some(json!({ "question": "Hvor mange kuverter?" })),
+        )
+        .await;
+    let question = asked.json()["id"].as_i64().unwrap();
+    app.api(
+        Method::POST,
+        &format!("/api/v1/tenders/{id}/questions/{question}/answer"),
+        Some(&officer.access_token),
+        Some(json!({ "answer": "200." })),
+    )
+    .await;
+
+    let mut found = Vec::new();
+    for (path, token) in [
+        (format!("/api/v1/tenders/{id}"), None),
+        ("/api/v1/tenders".to_owned(), None),
+        (format!("/api/v1/tenders/{id}/questions"), None),
+        (
+            "/api/v1/tenders/mine".to_owned(),
+            Some(&officer.access_token),
+        ),
+        ("/api/v1/me".to_owned(), Some(&anna.access_token)),
+        ("/api/v1/me/export".to_owned(), Some(&anna.access_token)),
+    ] {
+        let response = app
+            .api(Method::GET, &path, token.map(String::as_str), None)
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{path}: {}",
+            response.text()
+        );
+        timestamps(&response.json(), &path, &mut found);
+    }
+    let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    for expected in [
+        "published_at",
+        "submission_deadline",
+        "versions[0].created_at",
+        "answered_at",
+        "email_verified_at",
+    ] {
+        assert!(
+            paths.iter().any(|p| p.ends_with(expected)),
+            "no {expected} in {paths:?}"
+        );
+    }
+    for (path, text) in &found {
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(text).is_ok() && text.ends_with('Z'),
+            "{path} = {text} is not RFC 3339 UTC"
+        );
+    }
+
+    let doc = app
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let published = &doc["components"]["schemas"]["TenderView"]["properties"]["published_at"];
+    assert!(published.to_string().contains("date-time"), "{published}");
 }

@@ -71,11 +71,13 @@ pub struct AccountView {
     name: String,
     role: Role,
     locale: String,
+    #[serde(with = "crate::web::utc::option")]
     email_verified_at: Option<NaiveDateTime>,
     /// Officers only: `pending`, `approved` or `rejected`.
     approval_state: Option<String>,
     approval_reason: Option<String>,
     authority: Option<Authority>,
+    #[serde(with = "crate::web::utc")]
     created_at: NaiveDateTime,
 }
 

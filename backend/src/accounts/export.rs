@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 
 #[derive(Serialize)]
 pub struct Export {
+    #[serde(with = "crate::web::utc")]
     exported_at: NaiveDateTime,
     account: Account,
     authority: Option<Authority>,
@@ -33,6 +34,7 @@ struct Question {
     tender_id: i64,
     question: String,
     answer: Option<String>,
+    #[serde(with = "crate::web::utc")]
     asked_at: NaiveDateTime,
 }
 
@@ -43,19 +45,27 @@ struct Account {
     name: String,
     role: String,
     locale: String,
+    #[serde(with = "crate::web::utc::option")]
     email_verified_at: Option<NaiveDateTime>,
     approval_state: Option<String>,
     approval_reason: Option<String>,
+    #[serde(with = "crate::web::utc::option")]
     approval_decided_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc")]
     created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     updated_at: NaiveDateTime,
 }
 
 #[derive(Serialize, Queryable)]
 struct Session {
+    #[serde(with = "crate::web::utc")]
     created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     last_used_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     expires_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
     revoked_at: Option<NaiveDateTime>,
     user_agent: Option<String>,
 }
@@ -63,14 +73,18 @@ struct Session {
 #[derive(Serialize, Queryable)]
 struct EmailLink {
     purpose: String,
+    #[serde(with = "crate::web::utc")]
     created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     expires_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
     used_at: Option<NaiveDateTime>,
 }
 
 #[derive(Serialize, Queryable)]
 struct FailedLogin {
     ip: String,
+    #[serde(with = "crate::web::utc")]
     at: NaiveDateTime,
 }
 
@@ -80,6 +94,7 @@ struct AuditEntry {
     subject_type: String,
     subject_id: i64,
     reason: Option<String>,
+    #[serde(with = "crate::web::utc")]
     at: NaiveDateTime,
 }
 

@@ -47,6 +47,7 @@ pub struct Authority {
     pub cvr: String,
     pub nuts_code: String,
     #[serde(skip)]
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -43,6 +43,7 @@ pub struct OfficerView {
     pub authority_name: String,
     pub authority_cvr: String,
     pub authority_nuts: String,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
 }
 

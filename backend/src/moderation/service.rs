@@ -205,6 +205,7 @@ pub struct QueueItem {
     pub first_submission: bool,
     /// The verified facts changed since the last approval.
     pub changed_facts: Vec<String>,
+    #[serde(with = "crate::web::utc")]
     pub submitted_at: NaiveDateTime,
 }
 
@@ -215,6 +216,7 @@ pub struct FlagView {
     pub organisation_name: Option<String>,
     pub reason: String,
     pub reporter_email: Option<String>,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -375,6 +377,7 @@ pub struct AuditEntry {
     pub subject_type: String,
     pub subject_id: i64,
     pub reason: Option<String>,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -476,6 +479,7 @@ pub struct OrganisationRow {
     pub cvr: String,
     pub state: String,
     pub public: bool,
+    #[serde(with = "crate::web::utc")]
     pub submitted_at: NaiveDateTime,
 }
 

@@ -33,6 +33,7 @@ pub struct DocumentView {
     pub size_bytes: i64,
     /// Hex SHA-256 of the content, so a reader can prove what they got.
     pub sha256: String,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
 }
 

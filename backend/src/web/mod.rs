@@ -13,3 +13,4 @@ pub mod metrics;
 pub mod multipart;
 pub mod page;
 pub mod static_files;
+pub mod utc;

@@ -18,6 +18,7 @@ pub struct MemberView {
     pub user_id: i64,
     pub name: String,
     pub email: String,
+    #[serde(with = "crate::web::utc")]
     pub joined_at: NaiveDateTime,
 }
 
@@ -25,7 +26,9 @@ pub struct MemberView {
 pub struct InvitationView {
     pub id: i64,
     pub email: String,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     pub expires_at: NaiveDateTime,
 }
 

@@ -89,9 +89,13 @@ pub struct OrganisationView {
     pub approved_facts: Option<VerifiedFacts>,
     /// Verified facts that differ from the approved ones (waiting for review).
     pub changed_facts: Vec<String>,
+    #[serde(with = "crate::web::utc")]
     pub submitted_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
     pub reviewed_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     pub updated_at: NaiveDateTime,
 }
 

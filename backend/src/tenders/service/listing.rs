@@ -21,10 +21,13 @@ pub struct TenderSummary {
     pub main_cpv: Option<String>,
     pub estimated_value_dkk: Option<i64>,
     /// UTC.
+    #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
     pub reserved: String,
     pub social_weight: i32,
+    #[serde(with = "crate::web::utc::option")]
     pub published_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc")]
     pub updated_at: NaiveDateTime,
 }
 

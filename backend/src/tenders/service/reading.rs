@@ -29,6 +29,7 @@ pub struct VersionView {
     /// `publish`, `amend` or `cancel`.
     pub kind: String,
     /// UTC.
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
     pub reason: Option<String>,
     pub changes: Vec<Change>,
@@ -47,7 +48,9 @@ pub struct QuestionView {
     pub question: String,
     pub answer: Option<String>,
     /// UTC.
+    #[serde(with = "crate::web::utc")]
     pub asked_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
     pub answered_at: Option<NaiveDateTime>,
     /// Admins only: who asked. Nobody else ever learns it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +78,9 @@ pub struct TenderView {
     pub additional_cpv: Vec<String>,
     pub nuts_codes: Vec<String>,
     pub estimated_value_dkk: Option<i64>,
+    #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc::option")]
     pub question_deadline: Option<NaiveDateTime>,
     /// eForms BT-71: `none`, `res-ws` (Article 20), `res-pub-ser` (Article 77).
     pub reserved: String,
@@ -86,10 +91,15 @@ pub struct TenderView {
     /// How much of the award weight social value carries, in percent.
     pub social_weight: i32,
     pub cancel_reason: Option<String>,
+    #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc")]
     pub updated_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
     pub published_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc::option")]
     pub closed_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::web::utc::option")]
     pub cancelled_at: Option<NaiveDateTime>,
     /// The change log, oldest first.
     pub versions: Vec<VersionView>,
