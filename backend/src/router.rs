@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
+use crate::web::openapi::SharedRejections;
 use crate::web::{errors, headers, health, lang, metrics, static_files};
 use crate::{accounts, admin, moderation, profiles, tenders};
 
@@ -57,7 +58,15 @@ impl Modify for BearerAuth {
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    api_parts().1
+}
+
+/// The API's routes and their document, with the responses the shared
+/// extractors give added (after the routes: they are what it reads).
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, mut openapi) = api_routes().split_for_parts();
+    SharedRejections.modify(&mut openapi);
+    (api, openapi)
 }
 
 fn api_routes() -> OpenApiRouter<AppState> {
@@ -73,7 +82,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn router(app: AppState) -> Router {
-    let (api, openapi) = api_routes().split_for_parts();
+    let (api, openapi) = api_parts();
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))

@@ -12,6 +12,7 @@ on_both_databases!(
     health_readiness_and_metrics,
     openapi_document_lists_every_endpoint,
     api_timestamps_are_utc_with_z,
+    openapi_lists_the_statuses_of_shared_rejections,
     a_failed_mail_is_retried_later_and_not_lost,
     migrations_are_reversible,
 );
@@ -317,4 +318,76 @@ async fn api_timestamps_are_utc_with_z(backend: Backend) {
         .json();
     let published = &doc["components"]["schemas"]["TenderView"]["properties"]["published_at"];
     assert!(published.to_string().contains("date-time"), "{published}");
+}
+
+/// Statuses the shared extractors give are in the document, as the server
+/// sends them (each checked here against a real answer), and `role` is as
+/// strict in the schema as on the server.
+async fn openapi_lists_the_statuses_of_shared_rejections(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let doc = app
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no {method} {path}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for (path, method) in [
+        ("/api/v1/accounts/verify", "post"),
+        ("/api/v1/profiles/invitations/accept", "post"),
+        ("/api/v1/tenders", "post"),
+    ] {
+        let listed = statuses(path, method);
+        for status in ["400", "413", "415", "422"] {
+            assert!(
+                listed.iter().any(|s| s == status),
+                "{method} {path} lacks {status}: {listed:?}"
+            );
+        }
+    }
+    assert!(statuses("/api/v1/tenders/{id}", "get").contains(&"404".to_owned()));
+    assert!(statuses("/api/v1/tenders", "get").contains(&"400".to_owned()));
+    assert!(statuses("/api/v1/ocds/releases", "get").contains(&"400".to_owned()));
+    let listed_error = &doc["paths"]["/api/v1/tenders"]["get"]["responses"]["400"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    assert_eq!(listed_error, "#/components/schemas/ErrorBody");
+
+    // What the document now promises, the server does.
+    let verify = |body: &'static str, content_type: Option<&'static str>| {
+        app.raw(Method::POST, "/api/v1/accounts/verify", content_type, body)
+    };
+    assert_eq!(
+        verify("{", Some("application/json")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        verify("token=x", Some("text/plain")).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        verify("[]", Some("application/json")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let page = app
+        .api(Method::GET, "/api/v1/tenders?page=x", None, None)
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+
+    let role = &doc["components"]["schemas"]["RegisterRequest"]["properties"]["role"];
+    assert_eq!(role["enum"], json!(["entrepreneur", "officer"]), "{role}");
+    let empty_role = app
+        .api(
+            Method::POST,
+            "/api/v1/accounts",
+            None,
+            Some(json!({ "email": "a@example.dk", "password": "en lang adgangskode", "name": "A", "role": "" })),
+        )
+        .await;
+    assert_eq!(empty_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty_role.json()["error"]["fields"][0]["field"], "role");
 }

@@ -46,9 +46,20 @@ pub struct RegisterRequest {
     #[schema(example = "Anna Jensen")]
     name: String,
     /// `entrepreneur` or `officer`; admins are created with the CLI.
+    #[schema(schema_with = registration_role)]
     role: String,
     /// Required for officers: the contracting authority they buy for.
     authority: Option<AuthorityRequest>,
+}
+
+/// The roles one may register with, as the schema lists them; the field
+/// stays a string so that any other value is answered with the field's own
+/// rule (422 naming `role`), not a generic body error.
+fn registration_role() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(["entrepreneur", "officer"]))
+        .build()
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,6 +11,7 @@ pub mod json;
 pub mod lang;
 pub mod metrics;
 pub mod multipart;
+pub mod openapi;
 pub mod page;
 pub mod static_files;
 pub mod utc;
