@@ -9,7 +9,6 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod cli;
-pub mod codes;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -736,7 +736,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for (i, e) in ENTERPRISES.iter().enumerate() {
             let cvr = generated_cvr(i as u32 * 37);
-            assert!(crate::codes::cvr::parse(&cvr).is_ok(), "{cvr}");
+            assert!(socialbid_codes::cvr::parse(&cvr).is_ok(), "{cvr}");
             assert!(seen.insert(cvr.clone()), "{cvr} twice");
             input(e, &cvr)
                 .validate(today)
