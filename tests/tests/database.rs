@@ -93,7 +93,7 @@ async fn a_connection_a_panic_left_in_a_transaction_never_returns_to_the_pool(ba
                     AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
                 }
             };
-            Ok::<_, AppError>(depth.map_err(AppError::from)?)
+            depth.map_err(AppError::from)
         })
         .await
         .unwrap();
