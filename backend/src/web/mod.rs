@@ -14,4 +14,5 @@ pub mod multipart;
 pub mod openapi;
 pub mod page;
 pub mod static_files;
+pub mod trace;
 pub mod utc;
