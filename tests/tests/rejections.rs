@@ -20,6 +20,7 @@ on_both_databases!(
     an_oversized_upload_answers_the_json_shape,
     error_pages_keep_who_is_logged_in,
     a_json_body_that_is_not_an_object_is_refused,
+    a_response_axum_cannot_build_is_our_error_page,
 );
 
 fn assert_json_error(response: &TestResponse, status: StatusCode, code: &str) {
@@ -330,4 +331,28 @@ async fn a_json_body_that_is_not_an_object_is_refused(backend: Backend) {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+}
+
+/// A newline in the language switch's `back` makes a `Location` header
+/// axum cannot build; it answered a bare English `text/plain` 500.
+async fn a_response_axum_cannot_build_is_our_error_page(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let response = app
+        .page(Method::GET, "/lang?to=en&back=/%0a", "sb_lang=en", None)
+        .await;
+    let content_type = response.header("content-type").unwrap_or_default();
+    assert!(
+        !content_type.starts_with("text/plain"),
+        "{} {content_type}: {}",
+        response.status,
+        response.text()
+    );
+    if response.status.is_server_error() {
+        assert_error_page(
+            &response,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "en",
+            "Something went wrong on our side",
+        );
+    }
 }
