@@ -399,6 +399,8 @@ async fn an_answered_question_is_an_enquiry_from_a_release_of_its_own(backend: B
         answered.text()
     );
     let answered_at = (answering, app.now());
+    // The officer was told of the question and Anna is told of the answer.
+    assert_eq!(app.run_jobs().await, 2);
 
     app.state.clock.advance(chrono::Duration::hours(1));
     let officer = app.relogin(&officer).await;

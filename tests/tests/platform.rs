@@ -268,6 +268,8 @@ async fn api_timestamps_are_utc_with_z(backend: Backend) {
         Some(json!({ "answer": "200." })),
     )
     .await;
+    // The officer is told of the question and Anna of the answer.
+    assert_eq!(app.run_jobs().await, 2);
 
     let mut found = Vec::new();
     for (path, token) in [
