@@ -6,7 +6,9 @@
 pub mod analysis;
 pub mod docs;
 pub mod index;
+pub mod matching;
 mod query;
+pub mod ranking;
 pub mod schema;
 pub mod search;
 pub mod tree;
