@@ -9,6 +9,7 @@ pub mod index;
 pub mod matching;
 mod query;
 pub mod ranking;
+pub mod reach;
 pub mod schema;
 pub mod search;
 pub mod tree;
