@@ -579,10 +579,8 @@ mod tests {
         assert!((sum - m.score).abs() < 1e-4, "{sum} vs {}", m.score);
         let find = |kind| m.reasons.iter().find(|r| r.kind == kind).unwrap();
         let cpv = find(ReasonKind::Cpv);
-        assert_eq!(
-            (cpv.tender.as_slice(), cpv.profile.as_slice()),
-            (&["5552".to_owned()][..], &["555".to_owned()][..])
-        );
+        assert_eq!(cpv.tender, ["55520000"]);
+        assert_eq!(cpv.profile, ["55500000"]);
         assert_eq!(cpv.shared_level, Some(3));
         let region = find(ReasonKind::Region);
         assert_eq!(

@@ -109,6 +109,7 @@ pub(crate) fn structured_reasons(
         &cpv_keys(&profile.cpv),
         ReasonKind::Cpv,
         cpv_score,
+        |key| format!("{key:0<8}"),
     ) {
         reasons.push(reason);
     }
@@ -117,6 +118,7 @@ pub(crate) fn structured_reasons(
         &nuts_keys(&profile.nuts),
         ReasonKind::Region,
         region_score,
+        str::to_owned,
     ) {
         reasons.push(reason);
     }
@@ -183,12 +185,14 @@ pub(crate) fn dedup(codes: &[String]) -> Vec<String> {
     out
 }
 
-/// The best-scoring pair of a tender code and a profile code.
+/// The best-scoring pair of a tender code and a profile code, shown as
+/// `show` writes a key (CPV as 8 digits: `853` → `85300000`).
 fn best_pair(
     tender: &[String],
     profile: &[String],
     kind: ReasonKind,
     score: fn(Relation) -> f32,
+    show: fn(&str) -> String,
 ) -> Option<Reason> {
     let mut best: Option<(f32, &String, &String, Relation)> = None;
     for t in tender {
@@ -202,8 +206,8 @@ fn best_pair(
     }
     best.map(|(contribution, t, p, rel)| Reason {
         kind,
-        tender: vec![t.clone()],
-        profile: vec![p.clone()],
+        tender: vec![show(t)],
+        profile: vec![show(p)],
         shared_level: match rel {
             Relation::Covers { shared } | Relation::Siblings { shared } => Some(shared),
             Relation::Unrelated => None,
