@@ -68,6 +68,7 @@ pub mod analysis;
 pub mod docs;
 pub mod index;
 pub mod matching;
+pub mod quality;
 mod query;
 pub mod ranking;
 pub mod reach;
