@@ -21,6 +21,9 @@ use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The most hits one page may ask for.
 pub const MAX_PAGE: usize = 100;
+/// The deepest a page may start: deeper pages are empty (tantivy keeps
+/// every hit up to the page's end in memory).
+pub const MAX_OFFSET: usize = 10_000;
 /// The characters a snippet may hold.
 const SNIPPET_CHARS: usize = 220;
 /// Title words weigh more than description words.
@@ -280,7 +283,7 @@ fn collect(
 }
 
 fn page(offset: usize, limit: usize) -> TopDocs {
-    TopDocs::with_limit(limit.clamp(1, MAX_PAGE)).and_offset(offset)
+    TopDocs::with_limit(limit.clamp(1, MAX_PAGE)).and_offset(offset.min(MAX_OFFSET))
 }
 
 /// Makes snippets from the texts of whichever language the words matched.
@@ -409,7 +412,10 @@ impl TenderIndex {
             FacetRequest::new(f.reserved, flat_root()),
         ];
         let searcher = self.searcher();
-        let collected = collect(&searcher, &full, page(q.offset, q.limit), order, &facets)?;
+        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), order, &facets)?;
+        if q.offset > MAX_OFFSET {
+            collected.page.clear();
+        }
         let mut snippets = Snippets::new(&searcher, words.as_deref());
         let mut hits = Vec::with_capacity(collected.page.len());
         for (score, address) in collected.page {
@@ -514,7 +520,10 @@ impl ProfileIndex {
             FacetRequest::new(f.rsv, flat_root()),
         ];
         let searcher = self.searcher();
-        let collected = collect(&searcher, &full, page(q.offset, q.limit), None, &facets)?;
+        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), None, &facets)?;
+        if q.offset > MAX_OFFSET {
+            collected.page.clear();
+        }
         let mut snippets = Snippets::new(&searcher, words.as_deref());
         let mut hits = Vec::with_capacity(collected.page.len());
         for (score, address) in collected.page {
@@ -789,6 +798,12 @@ mod tests {
             ..Default::default()
         };
         let results = index.search(&past_the_end).unwrap();
+        assert_eq!((results.total, results.hits.len()), (25, 0));
+        let far_past_the_end = TenderQuery {
+            offset: usize::MAX,
+            ..past_the_end
+        };
+        let results = index.search(&far_past_the_end).unwrap();
         assert_eq!((results.total, results.hits.len()), (25, 0));
     }
 

@@ -19,9 +19,13 @@ pub fn cpv_key(code: &str) -> String {
     cpv::prefix(&format!("{digits:0<8}")).to_owned()
 }
 
-/// A NUTS code as stored: upper case, no spaces (`dk011` → `DK011`).
+/// A NUTS code as stored: upper-case ASCII letters and digits only
+/// (`dk011` → `DK011`), so that its levels are plain prefixes.
 pub fn nuts_key(code: &str) -> String {
-    code.trim().to_ascii_uppercase()
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// The levels from the top down to `key` itself: `8531` → `85`, `853`,
@@ -74,6 +78,11 @@ mod tests {
         assert_eq!(levels("85311"), ["85", "853", "8531", "85311"]);
         assert_eq!(facet("8531").to_string(), "/85/853/8531");
         assert_eq!(nuts_key(" dk011"), "DK011");
+        assert_eq!(
+            nuts_key("DKø1"),
+            "DK1",
+            "never a character a level could split"
+        );
         assert_eq!(levels("DK011"), ["DK", "DK0", "DK01", "DK011"]);
     }
 
