@@ -3,6 +3,8 @@
 //! any other language falls back to a plain lower-casing analyser, so its
 //! words are still found in their exact form.
 
+use std::sync::OnceLock;
+
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
     TokenizerManager,
@@ -73,7 +75,19 @@ impl Analyser {
         format!("socialbid_{}", self.code)
     }
 
+    /// The analyser, built once (stop-word sets and stemmers are costly
+    /// to build) and cloned for each use.
     pub(crate) fn text_analyzer(self) -> TextAnalyzer {
+        static BUILT: OnceLock<Vec<(Analyser, TextAnalyzer)>> = OnceLock::new();
+        BUILT
+            .get_or_init(|| Analyser::all().map(|a| (a, a.build())).collect())
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map(|(_, analyzer)| analyzer.clone())
+            .expect("every analyser is built")
+    }
+
+    fn build(self) -> TextAnalyzer {
         let base = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(LONGEST_WORD))
             .filter(LowerCaser);

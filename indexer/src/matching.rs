@@ -219,28 +219,24 @@ fn shared_terms<'t>(
         .collect()
 }
 
-/// Finishes one candidate: its structured reasons, the text reason (what
-/// the index scored beyond them, capped at the text weight), and the
-/// total.
+/// Scores one candidate: its structured reasons and the text part (what
+/// the index scored beyond them, capped at the text weight). The words
+/// behind the text part are filled in by [`name_shared_words`], once the
+/// final list is known.
 fn explain(
     tender: &TenderDoc,
     profile: &ProfileDoc,
     asking: Asking,
     index_score: f32,
-    salient: &[Salient],
 ) -> (f32, Vec<Reason>) {
     let mut reasons = ranking::structured_reasons(tender, profile, asking);
     let structured: f32 = reasons.iter().map(|r| r.contribution).sum();
     let text = (index_score - structured).clamp(0.0, TEXT_WEIGHT);
     if text > 1e-4 {
-        let shared = match asking {
-            Asking::Tender => shared_terms(salient, profile.text_by_language()),
-            Asking::Profile => shared_terms(salient, tender.text_by_language()),
-        };
         reasons.push(Reason {
             kind: ReasonKind::Text,
-            tender: words_with_terms(tender.text_by_language(), &shared),
-            profile: words_with_terms(profile.text_by_language(), &shared),
+            tender: Vec::new(),
+            profile: Vec::new(),
             shared_level: None,
             contribution: text,
         });
@@ -249,10 +245,32 @@ fn explain(
     (structured + text, reasons)
 }
 
-/// How many candidates to rank exactly: a few more than asked, since
-/// capping the text part can reorder the tail.
+/// Names, in the text reason, the words (as written on each side) behind
+/// the salient terms both texts hold.
+fn name_shared_words(
+    reasons: &mut [Reason],
+    tender: &TenderDoc,
+    profile: &ProfileDoc,
+    asking: Asking,
+    salient: &[Salient],
+) {
+    let Some(reason) = reasons.iter_mut().find(|r| r.kind == ReasonKind::Text) else {
+        return;
+    };
+    let shared = match asking {
+        Asking::Tender => shared_terms(salient, profile.text_by_language()),
+        Asking::Profile => shared_terms(salient, tender.text_by_language()),
+    };
+    reason.tender = words_with_terms(tender.text_by_language(), &shared);
+    reason.profile = words_with_terms(profile.text_by_language(), &shared);
+}
+
+/// How many candidates to load and rank exactly: a few more than asked,
+/// since capping the text part can reorder the tail. Each costs a read
+/// from the document store.
 fn candidates(limit: usize) -> usize {
-    (limit.clamp(1, MAX_MATCHES) * 2).max(20)
+    let limit = limit.clamp(1, MAX_MATCHES);
+    (limit + limit / 4).max(20)
 }
 
 fn eligibility_filter(field: Field, reservations: &[Reservation]) -> Option<(Occur, Q)> {
@@ -289,7 +307,7 @@ impl ProfileIndex {
             if !profile.is_eligible_for_any(&tender.reserved) {
                 continue;
             }
-            let (score, reasons) = explain(tender, &profile, Asking::Tender, index_score, &salient);
+            let (score, reasons) = explain(tender, &profile, Asking::Tender, index_score);
             matches.push(ProfileMatch {
                 profile,
                 score,
@@ -302,6 +320,9 @@ impl ProfileIndex {
                 .then(a.profile.id.cmp(&b.profile.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
+        for m in &mut matches {
+            name_shared_words(&mut m.reasons, tender, &m.profile, Asking::Tender, &salient);
+        }
         Ok(matches)
     }
 
@@ -377,8 +398,7 @@ impl TenderIndex {
             if !profile.is_eligible_for_any(&tender.reserved) {
                 continue;
             }
-            let (score, reasons) =
-                explain(&tender, profile, Asking::Profile, index_score, &salient);
+            let (score, reasons) = explain(&tender, profile, Asking::Profile, index_score);
             matches.push(TenderMatch {
                 tender,
                 score,
@@ -391,6 +411,15 @@ impl TenderIndex {
                 .then(a.tender.id.cmp(&b.tender.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
+        for m in &mut matches {
+            name_shared_words(
+                &mut m.reasons,
+                &m.tender,
+                profile,
+                Asking::Profile,
+                &salient,
+            );
+        }
         Ok(matches)
     }
 }
