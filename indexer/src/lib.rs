@@ -35,7 +35,7 @@
 //!   tender for `85311000`, or the other way round) the pair scores by the
 //!   level both share: division 0.35, group 0.6, class 0.8, deeper 1 (times
 //!   the weight). Neighbours (`8531` and `8532`) score half their shared
-//!   level.
+//!   level, from the group down: sharing a division alone scores nothing.
 //! - **Text** (0.25): the tender's most telling terms (rare in the other
 //!   index, frequent in the text; at most 12, in the text's own language)
 //!   scored with BM25 against the other side's text, scaled so that holding

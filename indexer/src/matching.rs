@@ -61,11 +61,13 @@ fn cpv_clause(other: TreeFields, ours: &[String]) -> Option<Q> {
             let factor = cpv_level_factor(level.len());
             let exact = query::term(other.exact, level);
             parts.push(query::scored(exact, ranking::CPV_WEIGHT * factor));
-            let neighbour = query::beneath(other, level);
-            parts.push(query::scored(
-                neighbour,
-                ranking::CPV_WEIGHT * factor * SIBLING_FACTOR,
-            ));
+            if level.len() >= ranking::NEIGHBOUR_FROM {
+                let neighbour = query::beneath(other, level);
+                parts.push(query::scored(
+                    neighbour,
+                    ranking::CPV_WEIGHT * factor * SIBLING_FACTOR,
+                ));
+            }
         }
     }
     (!parts.is_empty()).then(|| Box::new(DisjunctionMaxQuery::new(parts)) as Q)

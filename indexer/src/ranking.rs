@@ -31,6 +31,11 @@ pub(crate) fn cpv_level_factor(shared: usize) -> f32 {
 /// level: neighbouring work, not the same work.
 pub(crate) const SIBLING_FACTOR: f32 = 0.5;
 
+/// Neighbours count from the group level (3 digits) down: a division alone
+/// (`45`, all of construction) says nothing about the work, and would make
+/// every code in it a candidate.
+pub(crate) const NEIGHBOUR_FROM: usize = 3;
+
 /// A shared region: the country says little, a NUTS-3 area much.
 pub(crate) fn region_level_factor(shared: usize) -> f32 {
     match shared {
@@ -45,7 +50,10 @@ pub(crate) fn region_level_factor(shared: usize) -> f32 {
 pub(crate) fn cpv_score(relation: Relation) -> f32 {
     match relation {
         Relation::Covers { shared } => CPV_WEIGHT * cpv_level_factor(shared),
-        Relation::Siblings { shared } => CPV_WEIGHT * cpv_level_factor(shared) * SIBLING_FACTOR,
+        Relation::Siblings { shared } if shared >= NEIGHBOUR_FROM => {
+            CPV_WEIGHT * cpv_level_factor(shared) * SIBLING_FACTOR
+        }
+        Relation::Siblings { .. } => 0.0,
         Relation::Unrelated => 0.0,
     }
 }
@@ -235,5 +243,10 @@ mod tests {
         assert!(scores.windows(2).all(|w| w[0] < w[1]), "{scores:?}");
         assert!(cpv_score(relation("8532", "85311")) < cpv_score(relation("853", "85311")));
         assert_eq!(cpv_score(relation("90", "85311")), 0.0);
+        assert_eq!(
+            cpv_score(relation("8411", "85311")),
+            0.0,
+            "a division alone is no neighbour"
+        );
     }
 }
