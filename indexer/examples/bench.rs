@@ -217,6 +217,10 @@ impl Rng {
 
 struct World {
     rng: Rng,
+    /// Every word of the CPV labels (English, and Danish where known), in
+    /// a seeded order: the vocabulary of procurement.
+    english: Vec<String>,
+    danish: Vec<String>,
     /// CPV codes, the popular ones first (a seeded shuffle of the
     /// vocabulary with the social services up front).
     cpv: Vec<&'static str>,
@@ -237,13 +241,49 @@ impl World {
             .map(|r| r.code.clone())
             .collect();
         regions.extend(["DEF", "DEF0C", "SE22", "DE300"].map(String::from));
-        World { rng, cpv, regions }
+        let mut english = vocabulary(ENGLISH, cpv::all().iter().map(|c| c.label_en.as_str()));
+        let mut danish = vocabulary(
+            DANISH,
+            cpv::all().iter().filter_map(|c| c.label_da.as_deref()),
+        );
+        for list in [&mut english, &mut danish] {
+            for i in (1..list.len()).rev() {
+                list.swap(i, rng.below(i + 1));
+            }
+        }
+        World {
+            rng,
+            english,
+            danish,
+            cpv,
+            regions,
+        }
     }
 
-    fn words(&mut self, n: usize, danish: bool) -> String {
-        let list = if danish { DANISH } else { ENGLISH };
+    /// `n` words: about half from the labels of `codes` (what the notice is
+    /// about), the rest from the whole vocabulary, common words most often.
+    fn words(&mut self, n: usize, danish: bool, codes: &[String]) -> String {
+        let topical: Vec<String> = codes
+            .iter()
+            .filter_map(|c| cpv::find(c))
+            .flat_map(|c| {
+                let label = if danish {
+                    c.label_da.clone().unwrap_or_default()
+                } else {
+                    c.label_en.clone()
+                };
+                words_of(&label)
+            })
+            .collect();
         (0..n)
-            .map(|_| list[self.rng.skewed(list.len())])
+            .map(|_| {
+                if !topical.is_empty() && self.rng.chance(0.5) {
+                    topical[self.rng.below(topical.len())].clone()
+                } else {
+                    let list = if danish { &self.danish } else { &self.english };
+                    list[self.rng.skewed(list.len())].clone()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -272,17 +312,18 @@ impl World {
         let danish = self.rng.chance(0.7);
         let title_words = 3 + self.rng.below(4);
         let body_words = 20 + self.rng.below(30);
+        let cpv: Vec<String> = (0..1 + self.rng.below(3))
+            .map(|_| self.cpv_code())
+            .collect();
         TenderDoc {
             id,
             authority_id: 1 + self.rng.below(98) as u64,
             texts: vec![TenderText {
                 lang: if danish { "da" } else { "en" }.into(),
-                title: self.words(title_words, danish),
-                description: self.words(body_words, danish),
+                title: self.words(title_words, danish, &cpv),
+                description: self.words(body_words, danish, &cpv),
             }],
-            cpv: (0..1 + self.rng.below(3))
-                .map(|_| self.cpv_code())
-                .collect(),
+            cpv,
             nuts: vec![self.region()],
             objectives: if self.rng.chance(0.5) {
                 vec!["opp".into()]
@@ -309,18 +350,19 @@ impl World {
         let danish = self.rng.chance(0.7);
         let mission_words = 8 + self.rng.below(8);
         let capability_words = 10 + self.rng.below(20);
+        let cpv: Vec<String> = (0..1 + self.rng.below(4))
+            .map(|_| self.cpv_code())
+            .collect();
         ProfileDoc {
             id,
             organisation_id: id,
             name: format!("Enterprise {id}"),
             texts: vec![ProfileText {
                 lang: if danish { "da" } else { "en" }.into(),
-                mission: self.words(mission_words, danish),
-                capabilities: self.words(capability_words, danish),
+                mission: self.words(mission_words, danish, &[]),
+                capabilities: self.words(capability_words, danish, &cpv),
             }],
-            cpv: (0..1 + self.rng.below(4))
-                .map(|_| self.cpv_code())
-                .collect(),
+            cpv,
             nuts: (0..self.rng.below(3)).map(|_| self.region()).collect(),
             objectives: if self.rng.chance(0.7) {
                 vec!["opp".into()]
@@ -335,6 +377,25 @@ impl World {
             rsv: self.rng.chance(0.4),
         }
     }
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn vocabulary<'a>(common: &[&str], labels: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut words: Vec<String> = common.iter().map(|w| (*w).to_owned()).collect();
+    for label in labels {
+        for word in words_of(label) {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    words
 }
 
 fn count(var: &str, default: u64) -> u64 {
@@ -411,7 +472,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let danish = world.rng.chance(0.7);
         let words = 1 + world.rng.below(3);
         let mut q = TenderQuery {
-            words: world.words(words, danish),
+            words: world.words(words, danish, &[]),
             now: NOW,
             limit: 10,
             ..Default::default()

@@ -250,6 +250,23 @@ mod tests {
     }
 
     #[test]
+    fn two_versions_in_one_commit_leave_the_last_one() {
+        let index = TenderIndex::in_ram().unwrap();
+        index.upsert(&tender(1, "da", "Første", "")).unwrap();
+        index.upsert(&tender(1, "da", "Anden", "")).unwrap();
+        index.commit_with_payload(Some(2)).unwrap();
+        assert_eq!(index.len(), 1);
+        assert_eq!(index.get(1).unwrap().unwrap().texts[0].title, "Anden");
+    }
+
+    #[test]
+    fn handles_are_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<TenderIndex>();
+        shareable::<ProfileIndex>();
+    }
+
+    #[test]
     fn the_last_change_id_survives_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         {

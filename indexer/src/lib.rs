@@ -37,7 +37,8 @@
 //!   the weight). Neighbours (`8531` and `8532`) score half their shared
 //!   level, from the group down: sharing a division alone scores nothing.
 //! - **Text** (0.25): the tender's most telling terms (rare in the other
-//!   index, frequent in the text; at most 12, in the text's own language)
+//!   index, frequent in the text; at most 12, in the text's own language;
+//!   never a term in more than a tenth of the other side's documents)
 //!   scored with BM25 against the other side's text, scaled so that holding
 //!   each term once at average length gives the full weight, and capped
 //!   there. This decides between candidates the codes cannot tell apart,

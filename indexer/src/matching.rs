@@ -31,6 +31,11 @@ use crate::tree::levels;
 /// The most words of one text that take part in text similarity: the
 /// rarest in the other index, weighted by how often the text uses them.
 const SALIENT_TERMS: usize = 12;
+/// A term in more than this share of the other side's documents (and in
+/// more than [`COMMON_FROM`] of them) says little about any of them, and
+/// would make most of them candidates.
+const MAX_DOC_SHARE: f64 = 0.1;
+const COMMON_FROM: u64 = 10;
 /// The most matches one call returns.
 pub const MAX_MATCHES: usize = 500;
 
@@ -144,7 +149,8 @@ fn text_clause<'t>(
                 continue;
             }
             let df = searcher.doc_freq(&Term::from_field_text(field, &key.1))?;
-            if df == 0 {
+            let common = df > COMMON_FROM && df as f64 > MAX_DOC_SHARE * docs as f64;
+            if df == 0 || common {
                 continue;
             }
             let idf = ((docs.saturating_sub(df) as f32 + 0.5) / (df as f32 + 0.5)).ln_1p();
@@ -644,6 +650,28 @@ mod tests {
             [2, 1],
             "cleaning first, whatever the ids"
         );
+    }
+
+    #[test]
+    fn words_most_profiles_use_neither_make_candidates_nor_reasons() {
+        let mut docs: Vec<ProfileDoc> = (1..=30)
+            .map(|id| profile(id, "en", "We create jobs", "Gardening"))
+            .collect();
+        docs[6].texts[0].capabilities = "Canteen and catering".into();
+        let index = profiles(&docs);
+        let t = tender(1, "en", "Canteen", "Canteen jobs");
+        let matches = index.match_profiles_for_tender(&t, 50).unwrap();
+        assert_eq!(
+            matches.len(),
+            1,
+            "only the canteen, not every profile with jobs"
+        );
+        let text = matches[0]
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Text)
+            .unwrap();
+        assert_eq!(text.tender, ["canteen"]);
     }
 
     #[test]
