@@ -7,7 +7,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -17,6 +19,7 @@ pub mod jobs;
 pub mod mail;
 pub mod moderation;
 pub mod profiles;
+pub mod retention;
 pub mod router;
 pub mod tenders;
 pub mod web;
