@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
-    TextFieldIndexing, TextOptions,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    SchemaBuilder, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyser;
@@ -15,7 +15,7 @@ use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The version of both schemas and of the analysers. An index directory
 /// written with another version must be rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Marks "nothing here" where a filter must be able to find absence: a
 /// tender that reserves nothing, a document with no place.
@@ -68,11 +68,13 @@ impl LanguageFields {
 }
 
 /// Both trees stored two ways: the facet finds everything beneath a level,
-/// the exact key finds the codes above one.
+/// the exact key finds the codes above one. The top level (CPV division,
+/// country) has a small facet of its own for facet counts.
 #[derive(Clone, Copy)]
 pub struct TreeFields {
     pub facet: Field,
     pub exact: Field,
+    pub top: Field,
 }
 
 impl TreeFields {
@@ -80,13 +82,19 @@ impl TreeFields {
         TreeFields {
             facet: builder.add_facet_field(name, FacetOptions::default()),
             exact: builder.add_text_field(&format!("{name}_exact"), STRING),
+            top: builder.add_facet_field(&format!("{name}_top"), FacetOptions::default()),
         }
     }
 
     fn fill(self, doc: &mut TantivyDocument, keys: &[String]) {
+        let mut tops: Vec<&str> = Vec::new();
         for key in keys {
             doc.add_facet(self.facet, facet(key));
             doc.add_text(self.exact, key);
+            if !tops.contains(&&key[..2]) {
+                tops.push(&key[..2]);
+                doc.add_facet(self.top, Facet::from_path([&key[..2]]));
+            }
         }
         if keys.is_empty() {
             doc.add_text(self.exact, NONE);

@@ -16,7 +16,7 @@ use crate::analysis::Analyser;
 use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
 use crate::query::{self, Q};
-use crate::schema::{NONE, rsv_code};
+use crate::schema::{NONE, TreeFields, rsv_code};
 use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The most hits one page may ask for.
@@ -158,13 +158,24 @@ pub struct ProfileResults {
 /// Where facet counts are asked for: a field and the levels whose children
 /// are counted.
 struct FacetRequest {
-    field: Field,
-    parents: Vec<Facet>,
+    /// Each field and level whose children are counted.
+    parents: Vec<(Field, Facet)>,
 }
 
 impl FacetRequest {
     fn new(field: Field, parents: Vec<Facet>) -> FacetRequest {
-        FacetRequest { field, parents }
+        FacetRequest {
+            parents: parents.into_iter().map(|p| (field, p)).collect(),
+        }
+    }
+
+    /// The top level from the tree's small top-level field (counting the
+    /// children of the root of the full tree would walk every code in the
+    /// index, for every query), deeper levels from the full tree.
+    fn tree(tree: TreeFields, deeper: Vec<Facet>) -> FacetRequest {
+        let mut parents = vec![(tree.top, Facet::root())];
+        parents.extend(deeper.into_iter().map(|p| (tree.facet, p)));
+        FacetRequest { parents }
     }
 
     /// One collector per parent: tantivy counts one level per collector,
@@ -172,8 +183,8 @@ impl FacetRequest {
     fn collectors(&self, schema: &tantivy::schema::Schema) -> Vec<FacetCollector> {
         self.parents
             .iter()
-            .map(|parent| {
-                let mut collector = FacetCollector::for_field(schema.get_field_name(self.field));
+            .map(|(field, parent)| {
+                let mut collector = FacetCollector::for_field(schema.get_field_name(*field));
                 collector.add_facet(parent.clone());
                 collector
             })
@@ -182,7 +193,7 @@ impl FacetRequest {
 
     fn read(&self, counts: Vec<FacetCounts>) -> Vec<FacetCount> {
         let mut out: Vec<FacetCount> = Vec::new();
-        for (parent, counts) in self.parents.iter().zip(&counts) {
+        for ((_, parent), counts) in self.parents.iter().zip(&counts) {
             for (facet, count) in counts.get(parent.clone()) {
                 let code = facet
                     .to_path()
@@ -199,19 +210,18 @@ impl FacetRequest {
     }
 }
 
-/// Root, Denmark's regions (the market comes first), and the level beneath
-/// each filtered region.
+/// Denmark's regions (the market comes first), and the level beneath each
+/// filtered region; countries come from the top level.
 fn region_parents(filtered: &[String]) -> Vec<Facet> {
-    let mut parents = vec![Facet::root(), facet("DK0")];
+    let mut parents = vec![facet("DK0")];
     parents.extend(filtered.iter().map(|code| facet(&nuts_key(code))));
     parents.dedup();
     parents
 }
 
+/// The level beneath each filtered code; divisions come from the top level.
 fn cpv_parents(filtered: &[String]) -> Vec<Facet> {
-    let mut parents = vec![Facet::root()];
-    parents.extend(filtered.iter().map(|code| facet(&cpv_key(code))));
-    parents
+    filtered.iter().map(|code| facet(&cpv_key(code))).collect()
 }
 
 fn flat_root() -> Vec<Facet> {
@@ -406,8 +416,8 @@ impl TenderIndex {
             TenderSort::Newest => Some(("published", Order::Desc)),
         };
         let facets = [
-            FacetRequest::new(f.cpv.facet, cpv_parents(&q.cpv)),
-            FacetRequest::new(f.nuts.facet, region_parents(&q.nuts)),
+            FacetRequest::tree(f.cpv, cpv_parents(&q.cpv)),
+            FacetRequest::tree(f.nuts, region_parents(&q.nuts)),
             FacetRequest::new(f.objective, flat_root()),
             FacetRequest::new(f.reserved, flat_root()),
         ];
@@ -513,8 +523,8 @@ impl ProfileIndex {
         }
         let full = BooleanQuery::new(clauses);
         let facets = [
-            FacetRequest::new(f.cpv.facet, cpv_parents(&q.cpv)),
-            FacetRequest::new(f.nuts.facet, region_parents(&q.nuts)),
+            FacetRequest::tree(f.cpv, cpv_parents(&q.cpv)),
+            FacetRequest::tree(f.nuts, region_parents(&q.nuts)),
             FacetRequest::new(f.objective, flat_root()),
             FacetRequest::new(f.eligible, flat_root()),
             FacetRequest::new(f.rsv, flat_root()),
