@@ -93,9 +93,17 @@ impl<D: IndexedDoc> Index<D> {
     }
 
     /// Empties `dir` and creates a new index there, to be filled from the
-    /// database.
+    /// database. A directory that holds files but no index is refused, so
+    /// a wrong path never empties the data folder.
     pub fn recreate(dir: &Path) -> Result<Self, IndexError> {
         if dir.exists() {
+            let holds_files = std::fs::read_dir(dir)?.next().is_some();
+            if holds_files && !dir.join("meta.json").exists() {
+                return Err(IndexError::Io(std::io::Error::other(format!(
+                    "{} holds files but no search index; it is not emptied",
+                    dir.display()
+                ))));
+            }
             std::fs::remove_dir_all(dir)?;
         }
         std::fs::create_dir_all(dir)?;
@@ -260,6 +268,15 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_is_no_index_is_never_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("socialbid.db"), "data").unwrap();
+        assert!(TenderIndex::recreate(dir.path()).is_err());
+        assert!(TenderIndex::open_or_create(dir.path()).is_err());
+        assert!(dir.path().join("socialbid.db").exists());
+    }
+
+    #[test]
     fn handles_are_shared_between_threads() {
         fn shareable<T: Send + Sync>() {}
         shareable::<TenderIndex>();
@@ -321,6 +338,7 @@ mod tests {
         assert!(matches!(err, IndexError::RebuildNeeded { .. }), "{err}");
 
         let rebuilt = TenderIndex::recreate(dir.path()).unwrap();
+        assert!(dir.path().join("meta.json").exists());
         assert!(rebuilt.is_empty());
         drop(rebuilt);
         assert!(TenderIndex::open_or_create(dir.path()).is_ok());
