@@ -168,3 +168,38 @@ fn copy_headers(from: &Response, to: &mut Response) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A limit is a count: it chooses the plural form and is written as a
+    /// number of the language.
+    #[test]
+    fn limits_in_field_messages_are_counts() {
+        let limit = |max: i64, lang| {
+            field_message(
+                lang,
+                &FieldError::new("description", "too_long").with("max", max),
+            )
+            .message
+        };
+        assert_eq!(
+            limit(20_000, Lang::Da),
+            "Beskrivelsen må højst være 20.000 tegn"
+        );
+        assert_eq!(
+            limit(20_000, Lang::En),
+            "Description must be 20,000 characters or fewer"
+        );
+        assert_eq!(
+            limit(1, Lang::En),
+            "Description must be 1 character or fewer"
+        );
+        let lots = field_message(
+            Lang::Da,
+            &FieldError::new("lots", "too_many").with("max", 1),
+        );
+        assert_eq!(lots.message, "Der må højst være 1 delaftale");
+    }
+}
