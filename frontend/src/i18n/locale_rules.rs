@@ -1,6 +1,7 @@
 //! Rules over the catalogues that a translator can break without any page
 //! failing: a count without plural forms, a number without the language's
-//! separators, a key or placeholder that exists in one language only.
+//! separators, a key or placeholder that exists in one language only, and a
+//! Danish quotation in English quotation marks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,6 +150,35 @@ fn every_number_has_the_language_separators() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// Danish quotes »like this«; straight, curly and single quotation marks
+/// around a word are English habits (an apostrophe inside a word, as in
+/// "CPV'en", stays allowed).
+fn quote_problem(key: &str, text: &str) -> Option<String> {
+    let english_marks = text.contains(['"', '“', '”', '„']);
+    let chars: Vec<char> = text.chars().collect();
+    // A single quotation mark that opens a quotation: nothing of a word
+    // before it, a word (or a placeholder) after it.
+    let single_quote_opens = chars.windows(2).enumerate().any(|(i, pair)| {
+        let before_is_word = i > 0 && chars[i - 1].is_alphanumeric();
+        pair[0] == '\'' && !before_is_word && (pair[1].is_alphanumeric() || pair[1] == '{')
+    });
+    (english_marks || single_quote_opens)
+        .then(|| format!("{key}: Danish quotes »like this«: {text}"))
+}
+
+#[test]
+fn danish_quotes_like_this() {
+    let problems: Vec<String> = sorted(&catalogue(Lang::Da))
+        .into_iter()
+        .flat_map(|(key, message)| {
+            texts(message)
+                .into_iter()
+                .filter_map(move |t| quote_problem(key, t))
+        })
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 #[test]
 fn both_languages_have_the_same_keys_and_placeholders() {
     let da = catalogue(Lang::Da);
@@ -207,4 +237,9 @@ fn the_rules_catch_what_they_are_for() {
     );
     assert!(number_problems(Lang::Da, "k", "Stiftet 2019, CPV 85311000").is_empty());
     assert!(number_problems(Lang::Da, "k", "Beløbet er 1.234,5 kr.").is_empty());
+
+    assert!(quote_problem("k", "Resultater for 'rengøring'").is_some());
+    assert!(quote_problem("k", "Start med \"- \"").is_some());
+    assert!(quote_problem("k", "Resultater for »{query}«").is_none());
+    assert!(quote_problem("k", "Vælg CPV'en").is_none());
 }
