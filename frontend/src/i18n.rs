@@ -41,6 +41,21 @@ mod locale_rules;
 pub const COUNT_PLACEHOLDERS: &[&str] =
     &["count", "total", "days", "hours", "minutes", "max", "min"];
 
+/// Placeholders whose value is a number that takes no plural ("version
+/// {version}", "{weight} %", "mindst {minimum} dage" where the legal minimum
+/// is always many days): given as text, they are still written with the
+/// language's separators.
+pub const NUMBER_PLACEHOLDERS: &[&str] = &[
+    "employees",
+    "minimum",
+    "part",
+    "percent",
+    "social",
+    "sum",
+    "weight",
+    "version",
+];
+
 /// One value to put into a message.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Arg<'a> {
@@ -320,7 +335,8 @@ pub fn translate(lang: Lang, key: &str) -> String {
 /// The text for `key` with `{name}` placeholders filled with text. The
 /// value of a count placeholder (`COUNT_PLACEHOLDERS`) is a number by
 /// definition: it chooses the plural form and is shown as a number of the
-/// language; every other value is shown as it is.
+/// language, as is the value of a `NUMBER_PLACEHOLDERS` one; every other
+/// value (a CVR number, a code, a name) is shown as it is.
 pub fn translate_with(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let args: Vec<(&str, Arg)> = args
         .iter()
@@ -330,7 +346,7 @@ pub fn translate_with(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 }
 
 fn text_arg<'a>(name: &str, value: &'a str) -> Arg<'a> {
-    if !COUNT_PLACEHOLDERS.contains(&name) {
+    if !COUNT_PLACEHOLDERS.contains(&name) && !NUMBER_PLACEHOLDERS.contains(&name) {
         return Arg::Text(value);
     }
     if let Ok(n) = value.parse::<i64>() {
@@ -378,8 +394,17 @@ mod tests {
         assert_eq!(text, "Må højst være 20.000 tegn");
         let text = translate_with(Lang::En, "error.too_long", &[("max", "1")]);
         assert_eq!(text, "Must be 1 character or fewer");
-        let text = translate_with(Lang::Da, "error.cvr.taken", &[("cvr", "12345674")]);
-        assert!(!text.contains("12.345.674"), "{text}");
+        let text = translate_with(
+            Lang::Da,
+            "error.target_group_employees.more_than_employees",
+            &[("employees", "1200")],
+        );
+        assert!(text.ends_with("(1.200)"), "{text}");
+        let text = translate_with(Lang::Da, "tenders.lot_number", &[("number", "12345674")]);
+        assert_eq!(
+            text, "Delaftale 12345674",
+            "a value that is no number stays as it is"
+        );
     }
 
     #[test]
