@@ -38,8 +38,9 @@ mod locale_rules;
 /// that uses one must have plural forms, and that placeholder chooses the
 /// form; its value is always a number. Other numbers in a message ("version
 /// {version}", "{weight} %") take no plural.
-pub const COUNT_PLACEHOLDERS: &[&str] =
-    &["count", "total", "days", "hours", "minutes", "max", "min"];
+pub const COUNT_PLACEHOLDERS: &[&str] = &[
+    "count", "n", "total", "days", "hours", "minutes", "max", "min",
+];
 
 /// Placeholders whose value is a number that takes no plural ("version
 /// {version}", "{weight} %", "mindst {minimum} dage" where the legal minimum
