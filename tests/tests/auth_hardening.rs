@@ -4,7 +4,13 @@
 //! and control characters that PostgreSQL refuses to store.
 
 use axum::http::{Method, StatusCode};
-use socialbid_tests::{Backend, Jar, PASSWORD, TestApp};
+use socialbid_tests::{Backend, Jar, PASSWORD, TestApp, TestResponse, on_both_databases};
+
+on_both_databases!(
+    parallel_page_loads_after_the_access_cookie_expired_keep_the_session,
+    the_refresh_cookie_just_rotated_still_renews_within_the_grace_window,
+    a_replayed_refresh_cookie_after_the_grace_window_ends_the_session,
+);
 
 /// Every `back` or `next` value a browser would follow to another site, or
 /// that cannot be a `Location` at all; each must send the browser home.
@@ -111,4 +117,103 @@ fn percent_decoded(encoded: &str) -> String {
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
+}
+
+/// Long enough for the 15-minute access token to have expired.
+const PAST_ACCESS_EXPIRY: chrono::Duration = chrono::Duration::minutes(20);
+
+fn sets_cookie(response: &TestResponse, name: &str) -> bool {
+    response
+        .set_cookies()
+        .iter()
+        .any(|c| c.starts_with(&format!("{name}=")))
+}
+
+async fn parallel_page_loads_after_the_access_cookie_expired_keep_the_session(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("tove@example.dk").await;
+    let mut jar = Jar::logged_in(&app, "tove@example.dk").await;
+    for round in 0..3 {
+        app.state.clock.advance(PAST_ACCESS_EXPIRY);
+        let cookies = jar.header();
+        let (first, second) = tokio::join!(
+            app.page(Method::GET, "/account", &cookies, None),
+            app.page(Method::GET, "/account", &cookies, None),
+        );
+        for response in [&first, &second] {
+            assert_eq!(response.status, StatusCode::OK, "round {round}");
+            assert!(sets_cookie(response, "sb_access"), "round {round}");
+        }
+        assert_eq!(
+            [&first, &second]
+                .iter()
+                .filter(|r| sets_cookie(r, "sb_refresh"))
+                .count(),
+            1,
+            "the refresh token is rotated once, round {round}"
+        );
+        jar.take(&first);
+        jar.take(&second);
+        let after = jar.visit(&app, "/account").await;
+        assert_eq!(
+            after.status,
+            StatusCode::OK,
+            "round {round}: still logged in"
+        );
+    }
+}
+
+async fn the_refresh_cookie_just_rotated_still_renews_within_the_grace_window(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("ulla@example.dk").await;
+    let mut jar = Jar::logged_in(&app, "ulla@example.dk").await;
+    app.state.clock.advance(PAST_ACCESS_EXPIRY);
+    let before_rotation = jar.header();
+    let rotating = jar.visit(&app, "/account").await;
+    assert!(sets_cookie(&rotating, "sb_refresh"));
+    app.state.clock.advance(chrono::Duration::seconds(20));
+    let late_sibling = app
+        .page(Method::GET, "/account", &before_rotation, None)
+        .await;
+    assert_eq!(
+        late_sibling.status,
+        StatusCode::OK,
+        "{}",
+        late_sibling.text()
+    );
+    assert!(late_sibling.text().contains("ulla@example.dk"));
+    assert!(sets_cookie(&late_sibling, "sb_access"));
+    assert!(
+        !sets_cookie(&late_sibling, "sb_refresh"),
+        "the new refresh cookie from the first response is not overwritten"
+    );
+    jar.take(&late_sibling);
+    app.state.clock.advance(PAST_ACCESS_EXPIRY);
+    let later = jar.visit(&app, "/account").await;
+    assert_eq!(later.status, StatusCode::OK, "the session lives on");
+}
+
+async fn a_replayed_refresh_cookie_after_the_grace_window_ends_the_session(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("vera@example.dk").await;
+    let mut jar = Jar::logged_in(&app, "vera@example.dk").await;
+    app.state.clock.advance(PAST_ACCESS_EXPIRY);
+    let copied = jar.header();
+    assert_eq!(jar.visit(&app, "/account").await.status, StatusCode::OK);
+    app.state.clock.advance(chrono::Duration::seconds(31));
+    let replay = app.page(Method::GET, "/account", &copied, None).await;
+    assert_eq!(replay.status, StatusCode::SEE_OTHER, "the copy is refused");
+    let owner = jar.visit(&app, "/account").await;
+    assert_eq!(
+        owner.status,
+        StatusCode::SEE_OTHER,
+        "the replay ended the whole session"
+    );
+    assert!(
+        owner
+            .header("location")
+            .is_some_and(|l| l.starts_with("/login")),
+        "{:?}",
+        owner.header("location")
+    );
 }

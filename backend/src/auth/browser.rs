@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
-use crate::accounts::service::{self, TokenPair};
 use crate::app::AppState;
 use crate::auth::extract::FreshAccessToken;
+use crate::auth::refresh::{Renewed, TokenPair, renew_browser_session};
 use crate::auth::sessions::REFRESH_DAYS;
 use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
 
@@ -48,6 +48,27 @@ pub fn session_cookies(app: &AppState, tokens: &TokenPair) -> CookieJar {
         ))
 }
 
+/// The cookies of a renewed session. Without a new refresh token (a
+/// parallel page load rotated it a moment ago) the refresh cookie is left
+/// alone, so the one that response set stays.
+fn renewed_cookies(app: &AppState, renewed: &Renewed) -> CookieJar {
+    let jar = CookieJar::new().add(cookie(
+        app,
+        ACCESS_COOKIE,
+        renewed.access_token.clone(),
+        renewed.expires_in,
+    ));
+    match &renewed.refresh_token {
+        Some(refresh) => jar.add(cookie(
+            app,
+            REFRESH_COOKIE,
+            refresh.clone(),
+            REFRESH_DAYS * 24 * 3600,
+        )),
+        None => jar,
+    }
+}
+
 /// The cookies that log a browser out.
 pub fn clear_session_cookies(app: &AppState) -> CookieJar {
     CookieJar::new()
@@ -75,11 +96,11 @@ pub async fn keep_alive(
     let Some(refresh) = refresh.filter(|_| !access_valid) else {
         return next.run(request).await;
     };
-    let renewed = service::refresh(&app, refresh).await;
-    if let Ok(tokens) = &renewed {
+    let renewed = renew_browser_session(&app, refresh).await;
+    if let Ok(renewed) = &renewed {
         request
             .extensions_mut()
-            .insert(FreshAccessToken(tokens.access_token.clone()));
+            .insert(FreshAccessToken(renewed.access_token.clone()));
     }
     let response = next.run(request).await;
     // A handler that set the session cookies itself (log in, log out) has
@@ -93,7 +114,7 @@ pub async fn keep_alive(
         return response;
     }
     match renewed {
-        Ok(tokens) => (session_cookies(&app, &tokens), response).into_response(),
+        Ok(renewed) => (renewed_cookies(&app, &renewed), response).into_response(),
         Err(_) => (clear_session_cookies(&app), response).into_response(),
     }
 }

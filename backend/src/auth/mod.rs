@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod extract;
 pub mod password;
 pub mod rate_limit;
+pub mod refresh;
 pub mod sessions;
 pub mod tokens;
 
