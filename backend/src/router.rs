@@ -85,10 +85,11 @@ pub fn router(app: AppState) -> Router {
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })
-        // Innermost first: the session is renewed before CSRF is checked,
-        // errors are worded after everything else has spoken.
-        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        // Innermost first: the session is renewed before CSRF is checked
+        // (the form token is bound to the session), errors are worded after
+        // everything else has spoken.
         .layer(from_fn_with_state(app.clone(), csrf::protect))
+        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())

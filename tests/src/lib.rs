@@ -27,7 +27,7 @@ mod tender_fixtures;
 mod test_app;
 
 pub use browser::{AXE_TAGS, Browser};
-pub use browser_session::{CSRF_COOKIE, Jar, PageSession};
+pub use browser_session::{CSRF_COOKIE, Jar, PageSession, form_token};
 pub use db::{Backend, TestDb};
 pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;

@@ -4,12 +4,16 @@
 //! and control characters that PostgreSQL refuses to store.
 
 use axum::http::{Method, StatusCode};
-use socialbid_tests::{Backend, Jar, PASSWORD, TestApp, TestResponse, on_both_databases};
+use socialbid_tests::{
+    Backend, CSRF_COOKIE, Jar, PASSWORD, TestApp, TestResponse, form_token, on_both_databases,
+};
 
 on_both_databases!(
     parallel_page_loads_after_the_access_cookie_expired_keep_the_session,
     the_refresh_cookie_just_rotated_still_renews_within_the_grace_window,
     a_replayed_refresh_cookie_after_the_grace_window_ends_the_session,
+    a_form_token_made_for_one_session_fails_for_another,
+    a_form_token_outlives_the_access_token_of_its_session,
 );
 
 /// Every `back` or `next` value a browser would follow to another site, or
@@ -215,5 +219,116 @@ async fn a_replayed_refresh_cookie_after_the_grace_window_ends_the_session(backe
             .is_some_and(|l| l.starts_with("/login")),
         "{:?}",
         owner.header("location")
+    );
+}
+
+async fn a_form_token_made_for_one_session_fails_for_another(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("wilma@example.dk").await;
+    app.entrepreneur("xenia@example.dk").await;
+    let mut wilma = Jar::logged_in(&app, "wilma@example.dk").await;
+    let mut wilma_elsewhere = Jar::logged_in(&app, "wilma@example.dk").await;
+    let mut xenia = Jar::logged_in(&app, "xenia@example.dk").await;
+    for jar in [&mut wilma, &mut wilma_elsewhere, &mut xenia] {
+        jar.visit(&app, "/account").await;
+    }
+    assert_ne!(wilma.csrf(), xenia.csrf());
+    assert_ne!(
+        wilma.csrf(),
+        wilma_elsewhere.csrf(),
+        "bound to the session, not the person"
+    );
+    for (victim, foreign_token) in [(&wilma, xenia.csrf()), (&wilma, wilma_elsewhere.csrf())] {
+        let forged = app
+            .page(
+                Method::POST,
+                "/logout",
+                &victim.header(),
+                Some(&[("csrf_token", &foreign_token)]),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        wilma.visit(&app, "/account").await.status,
+        StatusCode::OK,
+        "still logged in: the forged logouts did nothing"
+    );
+    let own = wilma.submit(&app, "/logout", &[]).await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.page(Method::GET, "/account", &wilma.header(), None)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cookie_and_field_an_attacker_chose_fail() {
+    let app = TestApp::new(Backend::Sqlite).await;
+    app.entrepreneur("yrsa@example.dk").await;
+    let fields = |token: &str| {
+        vec![
+            ("csrf_token".to_owned(), token.to_owned()),
+            ("email".to_owned(), "yrsa@example.dk".to_owned()),
+            ("password".to_owned(), PASSWORD.to_owned()),
+        ]
+    };
+    let login = |cookies: String, fields: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.page(Method::POST, "/login", &cookies, Some(&fields))
+                .await
+        }
+    };
+    // The old double submit: any value repeated in cookie and field.
+    let chosen = "a".repeat(43);
+    let repeated = login(format!("{CSRF_COOKIE}={chosen}"), fields(&chosen)).await;
+    assert_eq!(repeated.status, StatusCode::FORBIDDEN);
+    // The attacker's own, valid pair, with the victim's cookie.
+    let mut attacker = Jar::default();
+    attacker.visit(&app, "/login").await;
+    let mut victim = Jar::default();
+    victim.visit(&app, "/login").await;
+    assert_ne!(attacker.csrf(), victim.csrf());
+    let planted = login(victim.header(), fields(&attacker.csrf())).await;
+    assert_eq!(planted.status, StatusCode::FORBIDDEN);
+    // The token is not the cookie's value either.
+    let cookie_as_token = login(
+        victim.header(),
+        fields(victim.get(CSRF_COOKIE).expect("the login page set it")),
+    )
+    .await;
+    assert_eq!(cookie_as_token.status, StatusCode::FORBIDDEN);
+    let genuine = login(victim.header(), fields(&victim.csrf())).await;
+    assert_eq!(genuine.status, StatusCode::SEE_OTHER, "{}", genuine.text());
+}
+
+async fn a_form_token_outlives_the_access_token_of_its_session(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("zofia@example.dk").await;
+    let mut jar = Jar::logged_in(&app, "zofia@example.dk").await;
+    let page = jar.visit(&app, "/account").await;
+    let token = form_token(&page.text()).expect("the account page has forms");
+    app.state.clock.advance(PAST_ACCESS_EXPIRY);
+    // The form was loaded before the access token expired; the session is
+    // renewed on the way in and the token still fits it.
+    let out = app
+        .page(
+            Method::POST,
+            "/logout",
+            &jar.header(),
+            Some(&[("csrf_token", &token)]),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.text());
+    assert_eq!(
+        out.header("location").as_deref(),
+        Some("/login?notice=logged_out")
     );
 }
