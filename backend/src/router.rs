@@ -95,6 +95,6 @@ pub fn router(app: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(from_fn_with_state(app.clone(), metrics::count))
-        .layer(from_fn(headers::secure))
+        .layer(from_fn_with_state(app.clone(), headers::secure))
         .with_state(app)
 }

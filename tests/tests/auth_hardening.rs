@@ -5,7 +5,8 @@
 
 use axum::http::{Method, StatusCode};
 use socialbid_tests::{
-    Backend, CSRF_COOKIE, Jar, PASSWORD, TestApp, TestResponse, form_token, on_both_databases,
+    Backend, CSRF_COOKIE, Jar, PASSWORD, TEST_HTTPS_PUBLIC_URL, TestApp, TestResponse, form_token,
+    on_both_databases,
 };
 
 on_both_databases!(
@@ -14,6 +15,8 @@ on_both_databases!(
     a_replayed_refresh_cookie_after_the_grace_window_ends_the_session,
     a_form_token_made_for_one_session_fails_for_another,
     a_form_token_outlives_the_access_token_of_its_session,
+    over_https_the_cookies_are_host_only_and_hsts_is_sent,
+    over_http_neither_prefix_nor_hsts,
 );
 
 /// Every `back` or `next` value a browser would follow to another site, or
@@ -331,4 +334,116 @@ async fn a_form_token_outlives_the_access_token_of_its_session(backend: Backend)
         out.header("location").as_deref(),
         Some("/login?notice=logged_out")
     );
+}
+
+/// The full `Set-Cookie` header for the cookie `name`.
+fn set_cookie_header(response: &TestResponse, name: &str) -> Option<String> {
+    response
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+async fn over_https_the_cookies_are_host_only_and_hsts_is_sent(backend: Backend) {
+    let app = TestApp::with_public_url(backend, TEST_HTTPS_PUBLIC_URL).await;
+    let anna = app.entrepreneur("anna@example.dk").await;
+    let mut jar = Jar::default();
+    let form = jar.visit(&app, "/login").await;
+    let login = jar
+        .submit(
+            &app,
+            "/login",
+            &[("email", "anna@example.dk"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.text());
+    for (response, name) in [
+        (&form, "__Host-sb_csrf"),
+        (&login, "__Host-sb_access"),
+        (&login, "__Host-sb_refresh"),
+    ] {
+        let cookie = set_cookie_header(response, name).unwrap_or_else(|| panic!("{name} is set"));
+        assert!(
+            cookie.contains("; Secure") && cookie.contains("; Path=/"),
+            "{cookie}"
+        );
+        assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    }
+    for plain in ["sb_csrf", "sb_access", "sb_refresh"] {
+        assert!(jar.get(plain).is_none(), "no {plain} without the prefix");
+    }
+    let account = jar.visit(&app, "/account").await;
+    assert_eq!(
+        account.status,
+        StatusCode::OK,
+        "the prefixed cookies are read"
+    );
+    assert!(account.text().contains("anna@example.dk"));
+    // A cookie without the prefix (one a sibling subdomain could plant) is
+    // not the session.
+    let planted = app
+        .page(
+            Method::GET,
+            "/account",
+            &format!("sb_access={}", anna.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(planted.status, StatusCode::SEE_OTHER);
+
+    let hsts = "max-age=31536000; includeSubDomains";
+    for response in [
+        &form,
+        &login,
+        &account,
+        &app.api(Method::GET, "/api/v1/me", Some(&anna.access_token), None)
+            .await,
+        &app.page(Method::GET, "/no-such-page", "", None).await,
+    ] {
+        assert_eq!(
+            response.header("strict-transport-security").as_deref(),
+            Some(hsts)
+        );
+    }
+    let renewed = {
+        app.state.clock.advance(PAST_ACCESS_EXPIRY);
+        jar.visit(&app, "/account").await
+    };
+    assert_eq!(renewed.status, StatusCode::OK);
+    assert!(set_cookie_header(&renewed, "__Host-sb_access").is_some());
+    let out = jar.submit(&app, "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        jar.get("__Host-sb_access").is_none() && jar.get("__Host-sb_refresh").is_none(),
+        "logging out clears the prefixed cookies"
+    );
+}
+
+async fn over_http_neither_prefix_nor_hsts(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("bent@example.dk").await;
+    let mut jar = Jar::default();
+    let form = jar.visit(&app, "/login").await;
+    let login = jar
+        .submit(
+            &app,
+            "/login",
+            &[("email", "bent@example.dk"), ("password", PASSWORD)],
+        )
+        .await;
+    for (response, name) in [
+        (&form, CSRF_COOKIE),
+        (&login, "sb_access"),
+        (&login, "sb_refresh"),
+    ] {
+        let cookie = set_cookie_header(response, name).unwrap_or_else(|| panic!("{name} is set"));
+        assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+    assert!(jar.get("__Host-sb_access").is_none());
+    for response in [&form, &login] {
+        assert_eq!(response.header("strict-transport-security"), None);
+    }
 }

@@ -22,7 +22,7 @@ fn cookie(
     value: String,
     max_age_seconds: i64,
 ) -> Cookie<'static> {
-    Cookie::build((name, value))
+    Cookie::build((app.config.cookie_name(name), value))
         .path("/")
         .http_only(true)
         .secure(app.config.secure_cookies())
@@ -86,11 +86,12 @@ pub async fn keep_alive(
         return next.run(request).await;
     }
     let now = app.clock.now();
+    let access_name = app.config.cookie_name(ACCESS_COOKIE);
     let access_valid = jar
-        .get(ACCESS_COOKIE)
+        .get(&access_name)
         .is_some_and(|c| app.tokens.decode(c.value(), now).is_ok());
     let refresh = jar
-        .get(REFRESH_COOKIE)
+        .get(&app.config.cookie_name(REFRESH_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty());
     let Some(refresh) = refresh.filter(|_| !access_valid) else {
@@ -105,11 +106,10 @@ pub async fn keep_alive(
     let response = next.run(request).await;
     // A handler that set the session cookies itself (log in, log out) has
     // the last word.
-    let handler_set_session = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(ACCESS_COOKIE)));
+    let handler_set_session = response.headers().get_all(SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.starts_with(&format!("{access_name}=")))
+    });
     if handler_set_session {
         return response;
     }

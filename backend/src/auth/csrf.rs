@@ -26,6 +26,8 @@ use crate::auth::extract::FreshAccessToken;
 use crate::auth::tokens::random_token;
 use crate::error::AppError;
 
+/// The anonymous form token's random value; over HTTPS the name has the
+/// `__Host-` prefix (`Config::cookie_name`).
 pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Forms here are small. Uploads (multipart) are not read here at all.
@@ -64,7 +66,10 @@ fn form_token(app: &AppState, binding: &Binding) -> String {
 fn session_id(app: &AppState, request: &Request, jar: &CookieJar) -> Option<i64> {
     let token = match request.extensions().get::<FreshAccessToken>() {
         Some(FreshAccessToken(fresh)) => fresh.clone(),
-        None => jar.get(ACCESS_COOKIE)?.value().to_owned(),
+        None => jar
+            .get(&app.config.cookie_name(ACCESS_COOKIE))?
+            .value()
+            .to_owned(),
     };
     app.tokens
         .decode(&token, app.clock.now())
@@ -94,7 +99,7 @@ pub async fn protect(
         return next.run(request).await;
     }
     let (nonce, new_cookie) = match jar
-        .get(CSRF_COOKIE)
+        .get(&app.config.cookie_name(CSRF_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() >= MIN_NONCE_LEN)
     {
@@ -125,7 +130,7 @@ pub async fn protect(
     if !new_cookie {
         return response;
     }
-    let cookie = Cookie::build((CSRF_COOKIE, nonce))
+    let cookie = Cookie::build((app.config.cookie_name(CSRF_COOKIE), nonce))
         .path("/")
         .http_only(true)
         .secure(app.config.secure_cookies())

@@ -67,7 +67,7 @@ enum Presented {
     Nothing,
 }
 
-fn presented_token(parts: &Parts) -> Result<Presented, AppError> {
+fn presented_token(parts: &Parts, app: &AppState) -> Result<Presented, AppError> {
     if let Some(header) = parts.headers.get(AUTHORIZATION) {
         let value = header
             .to_str()
@@ -86,7 +86,7 @@ fn presented_token(parts: &Parts) -> Result<Presented, AppError> {
         return Ok(Presented::Cookie(token.clone()));
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    Ok(match jar.get(ACCESS_COOKIE) {
+    Ok(match jar.get(&app.config.cookie_name(ACCESS_COOKIE)) {
         Some(cookie) if !cookie.value().is_empty() => Presented::Cookie(cookie.value().to_owned()),
         _ => Presented::Nothing,
     })
@@ -127,7 +127,7 @@ impl FromRequestParts<AppState> for AuthUser {
         if let Some(user) = parts.extensions.get::<AuthUser>() {
             return Ok(user.clone());
         }
-        let user = match presented_token(parts)? {
+        let user = match presented_token(parts, app)? {
             Presented::Bearer(token) | Presented::Cookie(token) => load(app, &token).await?,
             Presented::Nothing => return Err(AppError::unauthenticated("unauthenticated")),
         };
@@ -145,7 +145,7 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
-        match presented_token(parts)? {
+        match presented_token(parts, app)? {
             Presented::Nothing => Ok(MaybeUser(None)),
             Presented::Bearer(_) => AuthUser::from_request_parts(parts, app)
                 .await
