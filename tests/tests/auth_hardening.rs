@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use socialbid_tests::{
     Backend, CSRF_COOKIE, Jar, PASSWORD, TEST_HTTPS_PUBLIC_URL, TestApp, TestResponse, form_token,
-    on_both_databases,
+    on_both_databases, workspace_root,
 };
 
 on_both_databases!(
@@ -445,5 +445,31 @@ async fn over_http_neither_prefix_nor_hsts(backend: Backend) {
     assert!(jar.get("__Host-sb_access").is_none());
     for response in [&form, &login] {
         assert_eq!(response.header("strict-transport-security"), None);
+    }
+}
+
+/// Plumbing builds on nothing above it: accounts call auth, and the upload
+/// limit lives with uploads, so `auth` names no feature module.
+#[test]
+fn auth_calls_into_no_feature() {
+    let features = ["accounts", "admin", "moderation", "profiles", "tenders"];
+    let folder = workspace_root().join("backend/src/auth");
+    for entry in std::fs::read_dir(&folder).expect("backend/src/auth") {
+        let path = entry.expect("a file").path();
+        let source = std::fs::read_to_string(&path).expect("readable source");
+        for feature in features {
+            for reference in [format!("crate::{feature}"), format!("{feature}::")] {
+                let code_lines = source
+                    .lines()
+                    .filter(|line| !line.trim_start().starts_with("//"));
+                for line in code_lines {
+                    assert!(
+                        !line.contains(&reference),
+                        "{} uses {feature}: {line}",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 }
