@@ -5,8 +5,8 @@
 
 use axum::http::{Method, StatusCode};
 use socialbid_tests::{
-    Backend, CSRF_COOKIE, Jar, PASSWORD, TEST_HTTPS_PUBLIC_URL, TestApp, TestResponse, form_token,
-    on_both_databases, workspace_root,
+    AARHUS_CVR, Backend, CSRF_COOKIE, Jar, PASSWORD, PageSession, TEST_HTTPS_PUBLIC_URL,
+    TenderBuilder, TestApp, TestResponse, form_token, on_both_databases, workspace_root,
 };
 
 on_both_databases!(
@@ -17,6 +17,9 @@ on_both_databases!(
     a_form_token_outlives_the_access_token_of_its_session,
     over_https_the_cookies_are_host_only_and_hsts_is_sent,
     over_http_neither_prefix_nor_hsts,
+    a_nul_byte_in_a_login_is_refused_with_the_field_named,
+    a_control_character_in_a_tender_via_the_api_stores_nothing,
+    a_control_character_in_a_tender_form_stores_nothing,
 );
 
 /// Every `back` or `next` value a browser would follow to another site, or
@@ -472,4 +475,195 @@ fn auth_calls_into_no_feature() {
             }
         }
     }
+}
+
+/// The `(field, code)` pairs of a JSON error.
+fn field_errors(response: &TestResponse) -> Vec<(String, String)> {
+    response.json()["error"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap_or_default().to_owned(),
+                        f["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn control_character(field: &str) -> Vec<(String, String)> {
+    vec![(field.to_owned(), "control_character".to_owned())]
+}
+
+async fn a_nul_byte_in_a_login_is_refused_with_the_field_named(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("anna@example.dk").await;
+    let api = app
+        .api_in(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({ "email": "anna@example.dk\u{0}", "password": PASSWORD })),
+            "en",
+        )
+        .await;
+    assert_eq!(
+        api.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        api.text()
+    );
+    assert_eq!(field_errors(&api), control_character("email"));
+    assert!(
+        api.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("email") && m.contains("control characters")),
+        "{}",
+        api.text()
+    );
+
+    let mut jar = Jar::default();
+    jar.visit(&app, "/login").await;
+    let page = jar
+        .submit(
+            &app,
+            "/login",
+            &[("email", "anna@example.dk\u{0}"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().contains("<h1"), "a page: {}", page.text());
+    assert!(page.text().contains("email"), "{}", page.text());
+    assert!(jar.get("sb_access").is_none(), "not logged in");
+    // The same login without the NUL byte works: nothing was counted
+    // against it.
+    let fine = jar
+        .submit(
+            &app,
+            "/login",
+            &[("email", "anna@example.dk"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(fine.status, StatusCode::SEE_OTHER);
+}
+
+async fn mine(app: &TestApp, token: &str) -> Vec<serde_json::Value> {
+    app.api(Method::GET, "/api/v1/tenders/mine", Some(token), None)
+        .await
+        .json()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+async fn a_control_character_in_a_tender_via_the_api_stores_nothing(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let cases = [
+        (
+            "title",
+            TenderBuilder::new(&app).set("title", "Rengøring\u{0}".into()),
+        ),
+        (
+            "description",
+            TenderBuilder::new(&app).set("description", "Daglig\u{0} rengøring".into()),
+        ),
+        (
+            "description",
+            TenderBuilder::new(&app).set("description", "Daglig\u{1b}[31m rengøring".into()),
+        ),
+        ("lots[1].title", {
+            let mut lots = TenderBuilder::new(&app).with_lots();
+            lots.body["lots"][1]["title"] = "Syd\u{0}".into();
+            lots
+        }),
+    ];
+    for (field, tender) in cases {
+        let created = app
+            .api(
+                Method::POST,
+                "/api/v1/tenders",
+                Some(&officer.access_token),
+                Some(tender.body.clone()),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            created.text()
+        );
+        assert_eq!(field_errors(&created), control_character(field));
+    }
+    assert!(
+        mine(&app, &officer.access_token).await.is_empty(),
+        "nothing stored"
+    );
+
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let changed = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/tenders/{id}"),
+            Some(&officer.access_token),
+            Some(
+                TenderBuilder::new(&app)
+                    .set("title", "Ny\u{0}titel".into())
+                    .body,
+            ),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&changed), control_character("title"));
+    let stored = mine(&app, &officer.access_token).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0]["title"],
+        "Rengøring af daginstitutioner i Aarhus Vest"
+    );
+    // Tabs and line breaks are text.
+    let multiline = TenderBuilder::new(&app)
+        .set("description", "Linje 1\r\n\tLinje 2".into())
+        .draft(&app, &officer)
+        .await;
+    assert!(multiline > id);
+}
+
+async fn a_control_character_in_a_tender_form_stores_nothing(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
+    let path = format!("/tenders/{id}/edit/basics");
+    browser.get(&path).await;
+    for (field, title, description) in [
+        ("title", "Kantine\u{0}drift", "Drift af kantinen."),
+        ("description", "Kantinedrift", "Drift\u{0} af kantinen."),
+    ] {
+        let saved = browser
+            .post(
+                &path,
+                &[
+                    ("title", title),
+                    ("description", description),
+                    ("language", "da"),
+                    ("contract_nature", "services"),
+                    ("procedure_type", "open"),
+                    ("estimated_value_dkk", "3.200.000"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(saved.text().contains(field), "{field}: {}", saved.text());
+        assert!(saved.text().contains("styretegn"), "{}", saved.text());
+    }
+    let stored = mine(&app, &officer.access_token).await;
+    assert_eq!(
+        stored[0]["title"],
+        "Rengøring af daginstitutioner i Aarhus Vest"
+    );
 }

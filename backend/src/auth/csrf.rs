@@ -25,6 +25,7 @@ use crate::auth::ACCESS_COOKIE;
 use crate::auth::extract::FreshAccessToken;
 use crate::auth::tokens::random_token;
 use crate::error::AppError;
+use crate::web::control_chars;
 
 /// The anonymous form token's random value; over HTTPS the name has the
 /// `__Host-` prefix (`Config::cookie_name`).
@@ -140,7 +141,8 @@ pub async fn protect(
 }
 
 /// Reads the form (small by rule), refuses it unless it carries the
-/// expected token, and hands the body on unchanged.
+/// expected token and its text is free of control characters, and hands
+/// the body on unchanged.
 async fn checked_form(request: Request, expected: &str) -> Result<Request, AppError> {
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| {
@@ -149,11 +151,19 @@ async fn checked_form(request: Request, expected: &str) -> Result<Request, AppEr
             "payload_too_large",
         )
     })?;
-    let presented = url::form_urlencoded::parse(&bytes)
+    let fields: Vec<_> = url::form_urlencoded::parse(&bytes).collect();
+    let presented = fields
+        .iter()
         .find(|(name, _)| name == CSRF_FIELD)
-        .map(|(_, value)| value.into_owned());
+        .map(|(_, value)| value);
     if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) {
         return Err(AppError::forbidden("csrf_failed"));
+    }
+    // Read anyway, so checked here for every form at once; after the token,
+    // so a forged request learns nothing.
+    let refused = control_chars::in_form(fields.iter().map(|(n, v)| (n.as_ref(), v.as_ref())));
+    if !refused.is_empty() {
+        return Err(AppError::invalid(refused));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
