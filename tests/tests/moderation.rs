@@ -428,6 +428,8 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
         "{}",
         english.text()
     );
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 /// (method, path, body) of every endpoint a member of organisation `id` may call.
@@ -693,6 +695,8 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         .status,
         StatusCode::NOT_FOUND
     );
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 /// (method, path, body) of every admin endpoint, on organisation `id` and flag `flag`.
@@ -863,6 +867,8 @@ async fn every_admin_endpoint_is_for_admins_only(backend: Backend) {
     assert_eq!(audit_after - audit_before, 6 + 2);
     // The state did go through every step.
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
@@ -1163,6 +1169,8 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
         approved.text()
     );
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 /// The form token of the page at `path`, seen with `cookies`.
