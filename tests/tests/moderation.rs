@@ -192,9 +192,10 @@ async fn the_whole_state_machine(backend: Backend) {
             .contains("approved")
     );
 
-    // A change to a fact that is not verified is public at once.
+    // A change to what only steers matching (the regions served) is public
+    // at once.
     let mut body = profile_body("Café Lyst ApS", &cvr(2));
-    body["mission"] = json!("Nu også catering til skoler.");
+    body["nuts"] = json!(["DK01", "DK02"]);
     let open_change = app
         .api(
             Method::PUT,
@@ -208,6 +209,45 @@ async fn the_whole_state_machine(backend: Backend) {
         .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
         .await
         .json();
+    assert_eq!(public["nuts"], json!(["DK01", "DK02"]));
+
+    // A new website and mission wait for review (a changed link is a
+    // phishing link until someone looked); the approved ones stay public.
+    body["website"] = json!("https://cafe-lyst-betaling.example.com");
+    body["mission"] = json!("Nu også catering til skoler.");
+    let waiting = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/profiles/{id}"),
+            Some(&anna.access_token),
+            Some(body.clone()),
+        )
+        .await
+        .json();
+    assert_eq!(waiting["state"], "pending");
+    assert_eq!(waiting["changed_facts"], json!(["mission", "website"]));
+    let public = app
+        .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
+        .await
+        .json();
+    assert_eq!(public["website"], "https://cafe-lyst.example.dk");
+    assert_eq!(
+        public["mission"],
+        "Vi træner unge uden uddannelse til job i køkken og café."
+    );
+    let page = app
+        .page(Method::GET, &format!("/profiles/{id}"), "", None)
+        .await;
+    assert!(
+        !page.text().contains("cafe-lyst-betaling"),
+        "nor on the page"
+    );
+    app.decide(&admin, id, "approve", None).await;
+    let public = app
+        .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
+        .await
+        .json();
+    assert_eq!(public["website"], "https://cafe-lyst-betaling.example.com");
     assert_eq!(public["mission"], "Nu også catering til skoler.");
 
     // A new name waits for review; the approved name stays public meanwhile.
@@ -296,8 +336,8 @@ async fn the_whole_state_machine(backend: Backend) {
             .filter(|m| m.subject.contains("Afgørelse") || m.subject.contains("Decision"))
             .count()
     };
-    assert_eq!(decisions("anna@cafe-lyst.dk"), 7);
-    assert_eq!(decisions("bo@cafe-lyst.dk"), 7);
+    assert_eq!(decisions("anna@cafe-lyst.dk"), 8);
+    assert_eq!(decisions("bo@cafe-lyst.dk"), 8);
     assert_eq!(app.pending_jobs().await, 0);
 }
 
