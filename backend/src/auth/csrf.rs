@@ -18,10 +18,8 @@ use crate::error::AppError;
 
 pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
-/// Forms here are small; file uploads carry their token the same way, as a
-/// part of the multipart body, and get their own, larger limit.
+/// Forms here are small.
 const MAX_FORM_BYTES: usize = 256 * 1024;
-pub const MAX_UPLOAD_BYTES: usize = crate::tenders::documents::MAX_BYTES + 64 * 1024;
 
 /// The token for this request's forms.
 #[derive(Clone)]
@@ -49,40 +47,35 @@ pub async fn protect(
             return AppError::forbidden("csrf_failed").into_response();
         };
         let (parts, body) = request.into_parts();
-        let content_type = parts
+        let multipart = parts
             .headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let multipart = crate::web::multipart::boundary(&content_type).is_some();
-        let limit = if multipart {
-            MAX_UPLOAD_BYTES
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        // An upload's body is not read here: its handler checks the token,
+        // the form's first part, after its extractors have passed, and
+        // streams the file only then.
+        if multipart {
+            request = Request::from_parts(parts, body);
         } else {
-            MAX_FORM_BYTES
-        };
-        let bytes = match to_bytes(body, limit).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                return AppError::refused(
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                )
-                .into_response();
-            }
-        };
-        let presented = if multipart {
-            crate::web::multipart::parse(&content_type, &bytes)
-                .and_then(|parts| crate::web::multipart::text(&parts, CSRF_FIELD))
-        } else {
-            url::form_urlencoded::parse(&bytes)
+            let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+                Ok(bytes) => bytes,
+                Err(_) => {
+                    return AppError::refused(
+                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                    )
+                    .into_response();
+                }
+            };
+            let presented = url::form_urlencoded::parse(&bytes)
                 .find(|(name, _)| name == CSRF_FIELD)
-                .map(|(_, value)| value.into_owned())
-        };
-        if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) {
-            return AppError::forbidden("csrf_failed").into_response();
+                .map(|(_, value)| value.into_owned());
+            if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) {
+                return AppError::forbidden("csrf_failed").into_response();
+            }
+            request = Request::from_parts(parts, Body::from(bytes));
         }
-        request = Request::from_parts(parts, Body::from(bytes));
     }
     let (token, new_cookie) = match existing {
         Some(token) => (token, None),
@@ -107,6 +100,6 @@ pub async fn protect(
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -8,6 +8,5 @@ pub mod health;
 pub mod json;
 pub mod lang;
 pub mod metrics;
-pub mod multipart;
 pub mod page;
 pub mod static_files;
