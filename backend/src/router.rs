@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
+use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files};
 use crate::{accounts, admin, moderation, profiles, tenders};
 
@@ -88,6 +89,10 @@ pub fn router(app: AppState) -> Router {
         // Innermost first: the session is renewed before CSRF is checked,
         // errors are worded after everything else has spoken.
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        .layer(from_fn_with_state(
+            UploadForms(tenders::pages::UPLOAD_FORMS),
+            upload_forms::refuse_elsewhere,
+        ))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))

@@ -23,6 +23,7 @@ use zip::write::SimpleFileOptions;
 
 on_both_databases!(
     the_form_token_is_checked_before_the_file_is_read,
+    other_forms_refuse_multipart_bodies,
     who_may_upload_is_known_before_the_body_is_read,
     a_file_over_the_limit_is_cut_off_and_leaves_nothing,
     the_extension_must_agree_with_the_content,
@@ -262,6 +263,50 @@ async fn the_form_token_is_checked_before_the_file_is_read(backend: Backend) {
     let files = stored_files(&app);
     assert_eq!(files.len(), 1);
     assert!(!files[0].ends_with(".part"), "{files:?}");
+}
+
+/// The CSRF middleware leaves multipart bodies to the upload handler; a
+/// multipart POST to a form that takes no body must not slip past it.
+async fn other_forms_refuse_multipart_bodies(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
+    browser.get(&format!("/tenders/{id}/check")).await;
+    for path in [format!("/tenders/{id}/publish"), "/logout".to_owned()] {
+        let body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--{BOUNDARY}--\r\n"
+        );
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(&path)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header("cookie", browser.jar.header())
+            .body(Body::from(body))
+            .unwrap();
+        let response = app.send(request).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{path}"
+        );
+    }
+    let tender = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(tender["status"], "draft");
+    // Still signed in: the logout did not happen either.
+    let page = browser.get(&format!("/tenders/{id}/documents")).await;
+    assert_eq!(page.status, StatusCode::OK);
 }
 
 async fn who_may_upload_is_known_before_the_body_is_read(backend: Backend) {

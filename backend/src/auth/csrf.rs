@@ -47,15 +47,11 @@ pub async fn protect(
             return AppError::forbidden("csrf_failed").into_response();
         };
         let (parts, body) = request.into_parts();
-        let multipart = parts
-            .headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
         // An upload's body is not read here: its handler checks the token,
         // the form's first part, after its extractors have passed, and
-        // streams the file only then.
-        if multipart {
+        // streams the file only then. `web::upload_forms` refuses multipart
+        // bodies everywhere else.
+        if crate::web::upload_forms::is_multipart(&parts.headers) {
             request = Request::from_parts(parts, body);
         } else {
             let bytes = match to_bytes(body, MAX_FORM_BYTES).await {

@@ -10,3 +10,4 @@ pub mod lang;
 pub mod metrics;
 pub mod page;
 pub mod static_files;
+pub mod upload_forms;

@@ -37,6 +37,10 @@ use public::{list, show};
 use publish::{check, publish};
 use questions::{answer, ask};
 
+/// The forms that send a file: their handlers check the CSRF token, the
+/// first part of the body, themselves (see `web::upload_forms`).
+pub const UPLOAD_FORMS: &[&str] = &["/tenders/{id}/documents"];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tenders", get(list))
