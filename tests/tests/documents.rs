@@ -362,8 +362,9 @@ async fn a_file_over_the_limit_is_cut_off_and_leaves_nothing(backend: Backend) {
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(limit + 1, b' ');
 
-    // The form: one byte over is cut off by the count, a megabyte over by
-    // the route's body limit; both answer with the rule beside the field.
+    // The form: one byte or a megabyte over, the file is cut off by the
+    // count as it streams (the route's body limit is only a backstop), and
+    // the form shows the rule beside the field.
     let mut browser = PageSession::logged_in(&app, "mette@aarhus.dk").await;
     browser.get(&format!("/tenders/{id}/documents")).await;
     for excess in [1, 1024 * 1024] {
