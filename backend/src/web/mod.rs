@@ -10,4 +10,5 @@ pub mod lang;
 pub mod metrics;
 pub mod page;
 pub mod static_files;
+pub mod trace;
 pub mod upload_forms;
