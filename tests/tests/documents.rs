@@ -318,7 +318,8 @@ async fn who_may_upload_is_known_before_the_body_is_read(backend: Backend) {
 
     // Nobody signed in: refused before a single piece is pulled.
     let mut anonymous = PageSession::new(&app);
-    anonymous.get("/").await;
+    // The login page has a form, so a token (bound to no session).
+    anonymous.get("/login").await;
     let (body, pulled) = first_piece_only(form_pieces(&anonymous.jar.csrf(), "a.pdf", PDF));
     let response = app
         .send(form_request(id, &anonymous.jar.header(), body))
