@@ -82,7 +82,7 @@ pub async fn check_can_upload(app: &AppState, officer: &AuthUser, tender_id: i64
             if !viewer.owns(&row) {
                 return Err(AppError::forbidden("tender_not_yours"));
             }
-            if !matches!(row.status(), Status::Draft | Status::Published) {
+            if !matches!(row.status, Status::Draft | Status::Published) {
                 return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
             }
             Ok(())
@@ -133,7 +133,7 @@ pub async fn store(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = model::find(conn, tender_id)?;
-                if !matches!(row.status(), Status::Draft | Status::Published) {
+                if !matches!(row.status, Status::Draft | Status::Published) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
                 }
                 let before: Vec<String> = list(conn, tender_id)?
@@ -155,7 +155,7 @@ pub async fn store(
                     .get_result(conn)?;
                 // A document added after publication is a change everyone can
                 // see: a new version with the documents before and after.
-                if row.status() == Status::Published {
+                if row.status == Status::Published {
                     let mut after = before.clone();
                     after.push(file_name.clone());
                     let version = row.version + 1;
