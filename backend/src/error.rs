@@ -12,14 +12,14 @@ use crate::db::DbError;
 
 /// One broken rule on one field: shown beside the field on a page and listed
 /// under `fields` in JSON. `error.{field}.{rule}` is its translation key; a
-/// parameter of the address shares one wording per rule,
-/// `error.parameter.{rule}`, because its name comes from the request.
+/// field named by the request (a path into a JSON body, any form field) has
+/// the rule's own wording, `error.any_field.{rule}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Cow<'static, str>,
     pub rule: &'static str,
     pub params: Vec<(&'static str, String)>,
-    pub parameter: bool,
+    pub named_by_request: bool,
 }
 
 impl FieldError {
@@ -28,17 +28,18 @@ impl FieldError {
             field: Cow::Borrowed(field),
             rule,
             params: Vec::new(),
-            parameter: false,
+            named_by_request: false,
         }
     }
 
-    /// A query parameter of the address that breaks `rule`.
-    pub fn parameter(name: String, rule: &'static str) -> FieldError {
+    /// A rule checked on every field alike, for the field at `path` (`title`,
+    /// `lots[0].title`).
+    pub fn at_path(path: String, rule: &'static str) -> FieldError {
         FieldError {
-            field: Cow::Owned(name.clone()),
+            field: Cow::Owned(path.clone()),
             rule,
-            params: vec![("name", name)],
-            parameter: true,
+            params: vec![("field", path)],
+            named_by_request: true,
         }
     }
 
@@ -48,8 +49,8 @@ impl FieldError {
     }
 
     pub fn key(&self) -> String {
-        if self.parameter {
-            format!("error.parameter.{}", self.rule)
+        if self.named_by_request {
+            format!("error.any_field.{}", self.rule)
         } else {
             format!("error.{}.{}", self.field, self.rule)
         }

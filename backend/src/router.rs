@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
+use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
 use crate::{accounts, admin, moderation, profiles, tenders};
 
@@ -94,18 +95,26 @@ pub fn router(app: AppState) -> Router {
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })
-        // Innermost first: the session is renewed before CSRF is checked,
-        // errors are worded after everything else has spoken (with a copy of
-        // the request as the router got it, for the error page's header).
+        // Innermost first: a copy of the request as the router got it is
+        // kept for the error page's header; multipart bodies are refused
+        // except on the upload forms (the CSRF check leaves them to the
+        // upload handler, which reads the token first); the session is
+        // renewed before CSRF is checked (the form token is bound to the
+        // session); unknown methods are refused before CSRF; errors are
+        // worded after everything else has spoken.
         .layer(from_fn(errors::remember_request))
-        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        .layer(from_fn_with_state(
+            UploadForms(tenders::pages::UPLOAD_FORMS),
+            upload_forms::refuse_elsewhere,
+        ))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
+        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         .layer(from_fn(errors::refuse_unknown_methods))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(trace::span))
         .layer(from_fn_with_state(app.clone(), metrics::count))
-        .layer(from_fn(headers::secure))
+        .layer(from_fn_with_state(app.clone(), headers::secure))
         .with_state(app)
 }

@@ -82,16 +82,16 @@ fn parameter_error(
             .find(|(key, _)| *key == name)
             .map(|(_, value)| value.into_owned())
             .unwrap_or_default();
-        return FieldError::parameter(name, "invalid").with("value", value);
+        return FieldError::at_path(name, "invalid").with("value", value);
     }
     let message = error.inner().to_string();
     if let Some(name) = quoted_name(&message, "missing field `") {
-        return FieldError::parameter(name, "missing");
+        return FieldError::at_path(name, "missing");
     }
     if let Some(name) = quoted_name(&message, "unknown field `") {
-        return FieldError::parameter(name, "unknown");
+        return FieldError::at_path(name, "unknown");
     }
-    FieldError::parameter(String::new(), "unreadable")
+    FieldError::at_path(String::new(), "unreadable")
 }
 
 /// `to` from "missing field `to`" (serde's wording, stable for years).

@@ -1,14 +1,18 @@
 //! JSON request bodies with our error shape: a syntax error is 400
 //! `malformed_json`, a body of the wrong shape (not an object, unknown
 //! field, wrong type, missing field) is 422 `invalid_body` naming the
-//! problem, a missing content type is 415.
+//! problem, a missing content type is 415, and text with a control
+//! character (other than tab, line feed, carriage return) is 422 naming the
+//! field by its path.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::AppError;
+use crate::web::control_chars;
 
 pub struct ApiJson<T>(pub T);
 
@@ -20,48 +24,52 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
-            Ok(axum::Json(value)) => value,
-            Err(rejection) => {
-                return Err(match rejection {
-                    JsonRejection::JsonSyntaxError(_) => AppError::bad_request("malformed_json"),
-                    JsonRejection::MissingJsonContentType(_) => AppError::refused(
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_media_type",
-                    ),
-                    JsonRejection::BytesRejection(_) => {
-                        AppError::refused(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-                    }
-                    // Any JSON is a `Value`: what is left is a syntax error.
-                    _ => AppError::bad_request("malformed_json"),
-                });
-            }
-        };
+        // Parsed as a tree first, so every string can be checked wherever it
+        // sits before the body takes its shape.
+        let axum::Json(value) = axum::Json::<Value>::from_request(request, state)
+            .await
+            .map_err(rejected)?;
         // Every body this API takes is an object; serde's derive would
         // also read `[]` as a struct of defaults (an empty draft).
         if !value.is_object() {
-            return Err(invalid_body(format!(
-                "invalid type: {}, expected a JSON object",
-                kind_of(&value)
-            )));
+            return Err(
+                AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").with(
+                    "detail",
+                    format!("invalid type: {}, expected a JSON object", kind_of(&value)),
+                ),
+            );
         }
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|e| invalid_body(e.to_string()))
+        let refused = control_chars::in_json(&value);
+        if !refused.is_empty() {
+            return Err(AppError::invalid(refused));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                .with("detail", e.to_string())
+        })
     }
 }
 
-fn invalid_body(detail: String) -> AppError {
-    AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").with("detail", detail)
+fn rejected(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            AppError::refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        }
+        JsonRejection::BytesRejection(_) => {
+            AppError::refused(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        }
+        // Any JSON text is a `Value`: what is left is a syntax error.
+        _ => AppError::bad_request("malformed_json"),
+    }
 }
 
-fn kind_of(value: &serde_json::Value) -> &'static str {
+fn kind_of(value: &Value) -> &'static str {
     match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "sequence",
-        serde_json::Value::Object(_) => "map",
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "sequence",
+        Value::Object(_) => "map",
     }
 }

@@ -3,6 +3,7 @@
 //! files, page context.
 
 pub mod client;
+pub mod control_chars;
 pub mod errors;
 pub mod extract;
 pub mod headers;
@@ -10,9 +11,9 @@ pub mod health;
 pub mod json;
 pub mod lang;
 pub mod metrics;
-pub mod multipart;
 pub mod openapi;
 pub mod page;
 pub mod static_files;
 pub mod trace;
+pub mod upload_forms;
 pub mod utc;
