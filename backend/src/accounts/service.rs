@@ -26,7 +26,7 @@ const PURPOSE_RESET: &str = "reset_password";
 /// one transaction: either all of it exists afterwards or none of it.
 pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<User> {
     let valid = form.validate().map_err(AppError::invalid)?;
-    let hash = password::hash(&valid.password)?;
+    let hash = password::hash_off_runtime(&app.metrics, valid.password.clone()).await?;
     let public_url = app.config.public_url.clone();
     let now = app.clock.now();
     app.db
@@ -140,8 +140,43 @@ fn send_verification(
     )
 }
 
-/// Consumes a link token: refuses an unknown (404), expired (400) or used
-/// (409) one, and marks it used in the same transaction as `then`.
+/// A link token that can still be used.
+struct UsableLink {
+    id: i64,
+    user_id: i64,
+}
+
+/// Finds a link token and refuses an unknown (404), used (409) or expired
+/// (400) one. Reading is not claiming: `consume_link` claims.
+fn find_usable_link(
+    conn: &mut DbConn,
+    raw: &str,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> AppResult<UsableLink> {
+    let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+        .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
+        .filter(email_tokens::purpose.eq(purpose))
+        .select((
+            email_tokens::id,
+            email_tokens::user_id,
+            email_tokens::expires_at,
+            email_tokens::used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    match found {
+        None => Err(link_error("link_invalid")),
+        Some((_, _, _, Some(_))) => Err(link_error("link_used")),
+        Some((_, _, expires_at, None)) if expires_at <= now => Err(link_error("link_expired")),
+        Some((id, user_id, _, None)) => Ok(UsableLink { id, user_id }),
+    }
+}
+
+/// Consumes a link token and runs `then` in the same transaction. The
+/// claim is a conditional update: under READ COMMITTED two requests can
+/// both read the link as unused, but only one update still finds it so;
+/// the other gets 409 and `then` never runs for it.
 fn consume_link<T>(
     conn: &mut DbConn,
     raw: &str,
@@ -150,30 +185,18 @@ fn consume_link<T>(
     then: impl FnOnce(&mut DbConn, i64) -> AppResult<T>,
 ) -> AppResult<T> {
     write_transaction::<_, AppError, _>(conn, |conn| {
-        let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
-            .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
-            .filter(email_tokens::purpose.eq(purpose))
-            .select((
-                email_tokens::id,
-                email_tokens::user_id,
-                email_tokens::expires_at,
-                email_tokens::used_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((token_id, user_id, expires_at, used_at)) = found else {
-            return Err(link_error("link_invalid"));
-        };
-        if used_at.is_some() {
+        let link = find_usable_link(conn, raw, purpose, now)?;
+        let claimed = diesel::update(
+            email_tokens::table
+                .find(link.id)
+                .filter(email_tokens::used_at.is_null()),
+        )
+        .set(email_tokens::used_at.eq(now))
+        .execute(conn)?;
+        if claimed == 0 {
             return Err(link_error("link_used"));
         }
-        if expires_at <= now {
-            return Err(link_error("link_expired"));
-        }
-        diesel::update(email_tokens::table.find(token_id))
-            .set(email_tokens::used_at.eq(now))
-            .execute(conn)?;
-        then(conn, user_id)
+        then(conn, link.user_id)
     })
 }
 
@@ -269,13 +292,9 @@ pub async fn login(
             })
             .await?
     };
-    let password_ok = match &user {
-        Some(user) => password::verify(&password_typed, &user.password_hash),
-        None => {
-            password::verify_against_nothing(&password_typed);
-            false
-        }
-    };
+    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok =
+        password::verify_off_runtime(&app.metrics, password_typed, stored_hash).await?;
     let user = match (user, password_ok) {
         (Some(user), true) => user,
         _ => {
@@ -368,41 +387,35 @@ pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<
 pub async fn check_reset_link(app: &AppState, token: String) -> AppResult<()> {
     let now = app.clock.now();
     app.db
-        .run(move |conn| {
-            let found: Option<(NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
-                .filter(email_tokens::token_hash.eq(hash_token(token.trim())))
-                .filter(email_tokens::purpose.eq(PURPOSE_RESET))
-                .select((email_tokens::expires_at, email_tokens::used_at))
-                .first(conn)
-                .optional()?;
-            match found {
-                None => Err(link_error("link_invalid")),
-                Some((_, Some(_))) => Err(link_error("link_used")),
-                Some((expires_at, None)) if expires_at <= now => Err(link_error("link_expired")),
-                Some(_) => Ok(()),
-            }
-        })
+        .run(move |conn| find_usable_link(conn, &token, PURPOSE_RESET, now).map(|_| ()))
         .await
 }
 
 /// Sets a new password from a reset link and ends every session: whoever
-/// knew the old password is logged out.
+/// knew the old password is logged out. The password's rules and the link
+/// are checked before the costly hash, so a dead link costs no argon2 work.
 pub async fn reset_password(app: &AppState, token: String, new_password: String) -> AppResult<()> {
-    let hash_input = new_password.clone();
+    if let Some(e) = password::check_rules("password", &new_password, "") {
+        return Err(AppError::invalid(vec![e]));
+    }
     let now = app.clock.now();
-    let hash = {
-        if let Some(e) = password::check_rules("password", &hash_input, "") {
-            return Err(AppError::invalid(vec![e]));
-        }
-        password::hash(&hash_input)?
+    let email = {
+        let token = token.clone();
+        app.db
+            .run(move |conn| {
+                let link = find_usable_link(conn, &token, PURPOSE_RESET, now)?;
+                Ok::<_, AppError>(model::find(conn, link.user_id)?.email)
+            })
+            .await?
     };
+    if let Some(e) = password::check_rules("password", &new_password, &email) {
+        return Err(AppError::invalid(vec![e]));
+    }
+    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
     app.db
         .run(move |conn| {
             consume_link(conn, &token, PURPOSE_RESET, now, |conn, user_id| {
                 let user = model::find(conn, user_id)?;
-                if let Some(e) = password::check_rules("password", &new_password, &user.email) {
-                    return Err(AppError::invalid(vec![e]));
-                }
                 diesel::update(users::table.find(user_id))
                     .set((
                         users::password_hash.eq(&hash),
@@ -433,7 +446,7 @@ pub async fn change_password(
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push(FieldError::new("current_password", "required"));
-    } else if !password::verify(&current, &stored) {
+    } else if !password::verify_off_runtime(&app.metrics, current, Some(stored)).await? {
         errors.push(FieldError::new("current_password", "wrong"));
     }
     if let Some(e) = password::check_rules("new_password", &new_password, &email) {
@@ -442,7 +455,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let hash = password::hash(&new_password)?;
+    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
     let now = app.clock.now();
     app.db
         .run(move |conn| {
@@ -473,7 +486,7 @@ pub async fn delete_account(
     if password_typed.is_empty() {
         return Err(AppError::field("password", "required"));
     }
-    if !password::verify(&password_typed, &stored) {
+    if !password::verify_off_runtime(&app.metrics, password_typed, Some(stored)).await? {
         return Err(AppError::field("password", "wrong"));
     }
     let email = user.email.clone();
@@ -503,15 +516,22 @@ pub async fn create_admin(
 ) -> AppResult<i64> {
     let email =
         super::validate::check_email("email", email).map_err(|e| AppError::invalid(vec![e]))?;
-    let hash = match password_typed {
-        Some(typed) => {
-            if let Some(problem) = password::check_rules("password", typed, &email) {
-                return Err(AppError::invalid(vec![problem]));
-            }
-            password::hash(typed)?
-        }
-        None => password::hash(&random_token().0)?,
+    if let Some(problem) = password_typed.and_then(|t| password::check_rules("password", t, &email))
+    {
+        return Err(AppError::invalid(vec![problem]));
+    }
+    let taken = {
+        let email = email.clone();
+        app.db
+            .run(move |conn| model::find_by_email(conn, &email).map_err(AppError::from))
+            .await?
+            .is_some()
     };
+    if taken {
+        return Err(AppError::conflict("email", "taken"));
+    }
+    let typed = password_typed.map_or_else(|| random_token().0, str::to_owned);
+    let hash = password::hash_off_runtime(&app.metrics, typed).await?;
     let name = name.trim().to_owned();
     let now = app.clock.now();
     app.db
