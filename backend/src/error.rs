@@ -55,6 +55,10 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The parameter of a 429 that says how many seconds to wait; it becomes
+/// the `Retry-After` header.
+pub const RETRY_AFTER_SECONDS: &str = "seconds";
+
 impl AppError {
     pub fn refused(status: StatusCode, code: &'static str) -> AppError {
         AppError::Refused {
@@ -186,6 +190,17 @@ impl IntoResponse for AppError {
             fields: self.fields().to_vec(),
         };
         let mut response = self.status().into_response();
+        if self.status() == StatusCode::TOO_MANY_REQUESTS
+            && let Some((_, seconds)) = report
+                .params
+                .iter()
+                .find(|(name, _)| *name == RETRY_AFTER_SECONDS)
+            && let Ok(value) = axum::http::HeaderValue::from_str(seconds)
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
         response.extensions_mut().insert(report);
         response
     }

@@ -3,11 +3,50 @@
 //! no mail flooding, races on single-use things, and registration that
 //! reveals no accounts.
 
-use axum::http::{Method, StatusCode};
-use serde_json::json;
-use socialbid_tests::{Backend, PASSWORD, TestApp, on_both_databases};
+use std::sync::Arc;
 
-on_both_databases!(dead_reset_links_and_bad_registrations_cost_no_hashing,);
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+use socialbid_tests::{Backend, PASSWORD, TestApp, TestResponse, on_both_databases};
+
+on_both_databases!(
+    dead_reset_links_and_bad_registrations_cost_no_hashing,
+    parallel_guesses_get_exactly_the_allowed_password_checks,
+);
+
+/// Sends `count` requests at once, each built by `request(i)`, and returns
+/// the answers in order.
+async fn in_parallel(
+    app: &Arc<TestApp>,
+    count: usize,
+    request: impl Fn(usize) -> Request<Body>,
+) -> Vec<TestResponse> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..count {
+        let (app, request) = (app.clone(), request(i));
+        tasks.spawn(async move { (i, app.send(request).await) });
+    }
+    let mut answers = tasks.join_all().await;
+    answers.sort_by_key(|(i, _)| *i);
+    answers.into_iter().map(|(_, answer)| answer).collect()
+}
+
+/// A JSON POST from `address` (our proxy's `X-Forwarded-For`, trusted in
+/// tests).
+fn post_from(address: &str, path: &str, body: Value) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", address)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn statuses(answers: &[TestResponse], status: StatusCode) -> usize {
+    answers.iter().filter(|a| a.status == status).count()
+}
 
 fn password_hashes(app: &TestApp) -> u64 {
     app.state.metrics.password_hashes()
@@ -54,4 +93,61 @@ async fn dead_reset_links_and_bad_registrations_cost_no_hashing(backend: Backend
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(password_hashes(&app), before, "no argon2 work was done");
+}
+
+async fn parallel_guesses_get_exactly_the_allowed_password_checks(backend: Backend) {
+    let app = Arc::new(TestApp::new(backend).await);
+    app.entrepreneur("sofie@example.dk").await;
+    let before = password_hashes(&app);
+    let guesses = in_parallel(&app, 100, |i| {
+        post_from(
+            "203.0.113.9",
+            "/api/v1/auth/login",
+            json!({ "email": "sofie@example.dk", "password": format!("guess number {i}") }),
+        )
+    })
+    .await;
+    assert_eq!(statuses(&guesses, StatusCode::UNAUTHORIZED), 5);
+    assert_eq!(statuses(&guesses, StatusCode::TOO_MANY_REQUESTS), 95);
+    assert_eq!(
+        password_hashes(&app) - before,
+        5,
+        "only 5 passwords were checked"
+    );
+    let refused = guesses
+        .iter()
+        .find(|a| a.status == StatusCode::TOO_MANY_REQUESTS)
+        .unwrap();
+    let wait: i64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=15 * 60).contains(&wait), "Retry-After: {wait}");
+    assert_eq!(refused.error_code(), "too_many_attempts");
+
+    // The right password from that address waits too...
+    let locked = app
+        .send(post_from(
+            "203.0.113.9",
+            "/api/v1/auth/login",
+            json!({ "email": "sofie@example.dk", "password": PASSWORD }),
+        ))
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    // ...but the owner, elsewhere, is not locked out by a stranger.
+    let owner = app
+        .send(post_from(
+            "192.0.2.10",
+            "/api/v1/auth/login",
+            json!({ "email": "sofie@example.dk", "password": PASSWORD }),
+        ))
+        .await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text());
+    // After the window the stranger's address may try again.
+    app.state.clock.advance(chrono::Duration::minutes(16));
+    let later = app
+        .send(post_from(
+            "203.0.113.9",
+            "/api/v1/auth/login",
+            json!({ "email": "sofie@example.dk", "password": PASSWORD }),
+        ))
+        .await;
+    assert_eq!(later.status, StatusCode::OK, "{}", later.text());
 }

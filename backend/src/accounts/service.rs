@@ -273,7 +273,8 @@ impl TokenPair {
 }
 
 /// Logs in. An unknown email and a wrong password get the same answer
-/// after the same work; failures are counted per account and per address.
+/// after the same work. The password check is reserved in the rate limit
+/// before it is made, so parallel guesses cannot slip past the count.
 pub async fn login(
     app: &AppState,
     email: String,
@@ -283,12 +284,12 @@ pub async fn login(
 ) -> AppResult<TokenPair> {
     let email = normalize_email(&email);
     let now = app.clock.now();
-    let user = {
+    let (reservation, user) = {
         let (email, ip) = (email.clone(), ip.clone());
         app.db
             .run(move |conn| {
-                rate_limit::check(conn, &email, &ip, now)?;
-                Ok::<_, AppError>(model::find_by_email(conn, &email)?)
+                let reservation = rate_limit::reserve_login(conn, &email, &ip, now)?;
+                Ok::<_, AppError>((reservation, model::find_by_email(conn, &email)?))
             })
             .await?
     };
@@ -306,6 +307,9 @@ pub async fn login(
             return Err(AppError::unauthenticated("invalid_credentials"));
         }
     };
+    app.db
+        .run(move |conn| rate_limit::forgive_login(conn, &reservation).map_err(AppError::from))
+        .await?;
     if user.email_verified_at.is_none() {
         return Err(AppError::forbidden("email_not_verified"));
     }
@@ -313,7 +317,6 @@ pub async fn login(
     let session = app
         .db
         .run(move |conn| {
-            rate_limit::clear_account(conn, &email)?;
             Ok::<_, AppError>(sessions::create(conn, user_id, user_agent.as_deref(), now)?)
         })
         .await?;
