@@ -89,6 +89,11 @@ pub fn router(app: AppState) -> Router {
         // errors are worded after everything else has spoken.
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
+        // Before CSRF reads a form: a flood is refused without reading it.
+        .layer(from_fn_with_state(
+            (app.clone(), accounts::ip_limit::MailSendingLimit::default()),
+            accounts::ip_limit::limit,
+        ))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())

@@ -13,6 +13,8 @@ use socialbid_tests::{Backend, PASSWORD, TestApp, TestResponse, on_both_database
 on_both_databases!(
     dead_reset_links_and_bad_registrations_cost_no_hashing,
     parallel_guesses_get_exactly_the_allowed_password_checks,
+    mail_to_one_address_is_capped_per_hour,
+    one_address_cannot_flood_the_mail_routes,
 );
 
 /// Sends `count` requests at once, each built by `request(i)`, and returns
@@ -150,4 +152,124 @@ async fn parallel_guesses_get_exactly_the_allowed_password_checks(backend: Backe
         ))
         .await;
     assert_eq!(later.status, StatusCode::OK, "{}", later.text());
+}
+
+async fn mail_to_one_address_is_capped_per_hour(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.entrepreneur("tove@example.dk").await;
+    app.register(json!({
+        "email": "uffe@example.dk", "password": PASSWORD, "name": "Uffe", "role": "entrepreneur",
+    }))
+    .await;
+    app.run_jobs().await;
+    let ask = |path: &'static str, email: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .api(Method::POST, path, None, Some(json!({ "email": email })))
+                .await;
+            // Beyond the cap the answer is the same as always: it reveals nothing.
+            assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text());
+        }
+    };
+    for _ in 0..5 {
+        ask("/api/v1/accounts/password-reset", "tove@example.dk").await;
+        ask("/api/v1/accounts/verify/resend", "uffe@example.dk").await;
+    }
+    app.run_jobs().await;
+    assert_eq!(
+        app.mails_to("tove@example.dk").len(),
+        1 + 3,
+        "verification and 3 resets"
+    );
+    assert_eq!(
+        app.mails_to("uffe@example.dk").len(),
+        1 + 3,
+        "verification and 3 resends"
+    );
+
+    app.state.clock.advance(chrono::Duration::minutes(61));
+    ask("/api/v1/accounts/password-reset", "tove@example.dk").await;
+    app.run_jobs().await;
+    assert_eq!(
+        app.mails_to("tove@example.dk").len(),
+        5,
+        "a new hour, a new reset"
+    );
+}
+
+async fn one_address_cannot_flood_the_mail_routes(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let flooder = "198.51.100.7";
+    for i in 0..10 {
+        let answer = app
+            .send(post_from(
+                flooder,
+                "/api/v1/accounts/password-reset",
+                json!({ "email": format!("victim{i}@example.dk") }),
+            ))
+            .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text());
+    }
+    let mut refused = post_from(
+        flooder,
+        "/api/v1/accounts",
+        json!({ "email": "one.more@example.dk", "password": PASSWORD, "name": "X", "role": "entrepreneur" }),
+    );
+    refused
+        .headers_mut()
+        .insert("accept-language", "en".parse().unwrap());
+    let refused = app.send(refused).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.error_code(), "too_many_requests");
+    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After: {wait}");
+    let message = refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("Too many requests") && message.contains("1 min."),
+        "{message}"
+    );
+
+    // The form page answers with the error page, in Danish by default.
+    let page = Request::builder()
+        .method(Method::POST)
+        .uri("/forgot-password")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", flooder)
+        .body(Body::from("email=victim%40example.dk"))
+        .unwrap();
+    let page = app.send(page).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.header("retry-after").is_some());
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.text().contains("for mange forespørgsler"),
+        "{}",
+        page.text()
+    );
+
+    // Another address is not held up, and other routes are not limited.
+    let elsewhere = app
+        .send(post_from(
+            "192.0.2.80",
+            "/api/v1/accounts/password-reset",
+            json!({ "email": "victim0@example.dk" }),
+        ))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::ACCEPTED);
+    let login = app
+        .send(post_from(
+            flooder,
+            "/api/v1/auth/login",
+            json!({ "email": "victim0@example.dk", "password": "not this one" }),
+        ))
+        .await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
 }

@@ -229,7 +229,8 @@ pub async fn verify_email(app: &AppState, token: String) -> AppResult<()> {
 }
 
 /// Sends a new verification link if the address belongs to an unverified
-/// account. Answers the same either way, so it reveals no accounts.
+/// account and has not had its hour's share of mail. Answers the same
+/// either way, so it reveals no accounts.
 pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()> {
     let email =
         super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
@@ -240,6 +241,7 @@ pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()>
             write_transaction(conn, |conn| {
                 if let Some(user) = model::find_by_email(conn, &email)?
                     && user.email_verified_at.is_none()
+                    && rate_limit::may_mail(conn, &user.email, now)?
                 {
                     send_verification(conn, &user, &public_url, now)?;
                 }
@@ -347,8 +349,8 @@ pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {
         .await
 }
 
-/// Mails a reset link if the address has an account; answers the same
-/// either way.
+/// Mails a reset link if the address has an account and has not had its
+/// hour's share of mail; answers the same either way.
 pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<()> {
     let email =
         super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
@@ -357,7 +359,9 @@ pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                if let Some(user) = model::find_by_email(conn, &email)? {
+                if let Some(user) = model::find_by_email(conn, &email)?
+                    && rate_limit::may_mail(conn, &user.email, now)?
+                {
                     let (token_id, raw) = create_link_token(
                         conn,
                         user.id,
