@@ -148,10 +148,28 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
+        match crate::db::unique_violation_column(&error) {
+            Some(column) => return AppError::conflict(conflict_field(&column), "taken"),
+            None if crate::db::is_unique_violation(&error) => {
+                return AppError::conflict("value", "taken");
+            }
+            None => {}
+        }
         match error {
             diesel::result::Error::NotFound => AppError::not_found(),
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// The form field a unique column is typed in; a column no form shows
+/// (a token, a key) is reported as `value`. A clash there is a race (two
+/// parallel requests), and 409 says "it changed meanwhile".
+fn conflict_field(column: &str) -> &'static str {
+    match column {
+        "email" => "email",
+        "cvr" => "cvr",
+        _ => "value",
     }
 }
 

@@ -8,13 +8,19 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::{Value, json};
-use socialbid_tests::{Backend, PASSWORD, TestApp, TestResponse, on_both_databases};
+use socialbid_tests::{
+    AARHUS_CVR, Backend, PASSWORD, TenderBuilder, TestApp, TestResponse, cvr, on_both_databases,
+};
 
 on_both_databases!(
     dead_reset_links_and_bad_registrations_cost_no_hashing,
     parallel_guesses_get_exactly_the_allowed_password_checks,
     mail_to_one_address_is_capped_per_hour,
     one_address_cannot_flood_the_mail_routes,
+    parallel_uses_of_a_verification_or_reset_link_succeed_once,
+    a_parallel_invitation_accept_succeeds_once,
+    a_question_answered_in_parallel_is_answered_once,
+    parallel_double_registration_makes_one_account_and_no_error,
 );
 
 /// Sends `count` requests at once, each built by `request(i)`, and returns
@@ -44,6 +50,29 @@ fn post_from(address: &str, path: &str, body: Value) -> Request<Body> {
         .header("x-forwarded-for", address)
         .body(Body::from(body.to_string()))
         .unwrap()
+}
+
+/// A JSON POST, with a Bearer token when given.
+fn post(path: &str, token: Option<&str>, body: Value) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/json");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+/// Exactly one request won; every other one got 409 and none a 500.
+fn one_won_the_rest_conflict(answers: &[TestResponse], won: StatusCode) {
+    let seen: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(statuses(answers, won), 1, "{seen:?}");
+    assert_eq!(
+        statuses(answers, StatusCode::CONFLICT),
+        answers.len() - 1,
+        "{seen:?}"
+    );
 }
 
 fn statuses(answers: &[TestResponse], status: StatusCode) -> usize {
@@ -272,4 +301,145 @@ async fn one_address_cannot_flood_the_mail_routes(backend: Backend) {
         ))
         .await;
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn parallel_uses_of_a_verification_or_reset_link_succeed_once(backend: Backend) {
+    let app = Arc::new(TestApp::new(backend).await);
+    app.register(json!({
+        "email": "vera@example.dk", "password": PASSWORD, "name": "Vera", "role": "entrepreneur",
+    }))
+    .await;
+    let token = app.link_token("vera@example.dk", "/verify").await;
+    let verified = in_parallel(&app, 10, |_| {
+        post("/api/v1/accounts/verify", None, json!({ "token": token }))
+    })
+    .await;
+    one_won_the_rest_conflict(&verified, StatusCode::NO_CONTENT);
+    let refused = verified
+        .iter()
+        .find(|a| a.status == StatusCode::CONFLICT)
+        .unwrap();
+    assert_eq!(refused.error_code(), "link_used");
+
+    app.api(
+        Method::POST,
+        "/api/v1/accounts/password-reset",
+        None,
+        Some(json!({ "email": "vera@example.dk" })),
+    )
+    .await;
+    let token = app.link_token("vera@example.dk", "/reset-password").await;
+    let reset = in_parallel(&app, 10, |i| {
+        post(
+            "/api/v1/accounts/password-reset/confirm",
+            None,
+            json!({ "token": token, "password": format!("new passphrase number {i}") }),
+        )
+    })
+    .await;
+    one_won_the_rest_conflict(&reset, StatusCode::NO_CONTENT);
+    // The password that won is the one that works.
+    let winner = reset
+        .iter()
+        .position(|a| a.status == StatusCode::NO_CONTENT)
+        .unwrap();
+    app.login(
+        "vera@example.dk",
+        &format!("new passphrase number {winner}"),
+    )
+    .await;
+}
+
+async fn a_parallel_invitation_accept_succeeds_once(backend: Backend) {
+    let app = Arc::new(TestApp::new(backend).await);
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    let id = app.organisation(&anna, "Café Lyst ApS", &cvr(1)).await;
+    let invited = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/profiles/{id}/invitations"),
+            Some(&anna.access_token),
+            Some(json!({ "email": "bo@cafe-lyst.dk" })),
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::ACCEPTED);
+    let token = app
+        .link_token("bo@cafe-lyst.dk", "/invitations/accept")
+        .await;
+    let bo = app.entrepreneur("bo@cafe-lyst.dk").await;
+    let accepted = in_parallel(&app, 10, |_| {
+        post(
+            "/api/v1/profiles/invitations/accept",
+            Some(&bo.access_token),
+            json!({ "token": token }),
+        )
+    })
+    .await;
+    let won = accepted
+        .iter()
+        .find(|a| a.status.is_success())
+        .map(|a| a.status)
+        .expect("one accept succeeds");
+    one_won_the_rest_conflict(&accepted, won);
+}
+
+async fn a_question_answered_in_parallel_is_answered_once(backend: Backend) {
+    let app = Arc::new(TestApp::new(backend).await);
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let anna = app.entrepreneur("anna@cafe.dk").await;
+    let id = TenderBuilder::new(&app).publish(&app, &officer).await;
+    let asked = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/questions"),
+            Some(&anna.access_token),
+            Some(json!({ "question": "Må vi byde på én delaftale?" })),
+        )
+        .await;
+    let qid = asked.json()["id"].as_i64().unwrap();
+    let answered = in_parallel(&app, 10, |i| {
+        post(
+            &format!("/api/v1/tenders/{id}/questions/{qid}/answer"),
+            Some(&officer.access_token),
+            json!({ "answer": format!("Svar nummer {i}") }),
+        )
+    })
+    .await;
+    let won = answered
+        .iter()
+        .find(|a| a.status.is_success())
+        .map(|a| a.status)
+        .expect("one answer succeeds");
+    one_won_the_rest_conflict(&answered, won);
+    let refused = answered
+        .iter()
+        .find(|a| a.status == StatusCode::CONFLICT)
+        .unwrap();
+    assert_eq!(refused.error_code(), "question_answered");
+    // One answer, mailed once to the asker.
+    app.run_jobs().await;
+    let answer_mails = app
+        .mails_to("anna@cafe.dk")
+        .into_iter()
+        .filter(|m| m.text.contains("Svar nummer"))
+        .count();
+    assert_eq!(answer_mails, 1);
+}
+
+async fn parallel_double_registration_makes_one_account_and_no_error(backend: Backend) {
+    let app = Arc::new(TestApp::new(backend).await);
+    let registered = in_parallel(&app, 10, |_| {
+        post(
+            "/api/v1/accounts",
+            None,
+            json!({ "email": "dobbelt@example.dk", "password": PASSWORD, "name": "Dobbelt", "role": "entrepreneur" }),
+        )
+    })
+    .await;
+    one_won_the_rest_conflict(&registered, StatusCode::CREATED);
+    let refused = registered
+        .iter()
+        .find(|a| a.status == StatusCode::CONFLICT)
+        .unwrap();
+    assert_eq!(refused.json()["error"]["fields"][0]["field"], "email");
 }
