@@ -1,15 +1,17 @@
 //! The rules of accounts, shared by the JSON API and the pages.
 
+use std::sync::Arc;
+
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use socialbid_frontend::Lang;
 
 use crate::accounts::model::{self, User, normalize_email};
-use crate::accounts::validate::Registration;
+use crate::accounts::validate::{Registration, ValidAuthority, ValidRegistration};
 use crate::app::AppState;
 use crate::auth::tokens::{hash_token, random_token};
-use crate::auth::{AuthUser, password, rate_limit, sessions};
+use crate::auth::{AuthUser, Role, password, rate_limit, sessions};
 use crate::db::DbConn;
 use crate::db::schema::{authorities, email_tokens, login_attempts, users};
 use crate::db::write_transaction;
@@ -22,22 +24,64 @@ pub const RESET_MINUTES: i64 = 60;
 const PURPOSE_VERIFY: &str = "verify_email";
 const PURPOSE_RESET: &str = "reset_password";
 
-/// Creates the account, its verification link and the mail carrying it in
-/// one transaction: either all of it exists afterwards or none of it.
-pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<User> {
-    let valid = form.validate().map_err(AppError::invalid)?;
+/// What a registration answers. It is made from the form alone, so the
+/// answer is the same whether the address was free or already had an
+/// account: registration reveals no accounts.
+pub struct Registered {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub locale: &'static str,
+    pub authority: Option<ValidAuthority>,
+}
+
+/// Registers. A free address gets the account, its verification link and
+/// the mail carrying it in one transaction: all of it or none of it. An
+/// address that already has an account gets nothing new; its owner is
+/// mailed instead ("someone tried to register with your address"), within
+/// the per-recipient mail limit.
+pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<Registered> {
+    let valid = Arc::new(form.validate().map_err(AppError::invalid)?);
+    // Hashed whether or not the address is taken: the same work either
+    // way, so the time the answer takes tells nothing either.
     let hash = password::hash_off_runtime(&app.metrics, valid.password.clone()).await?;
-    let public_url = app.config.public_url.clone();
     let now = app.clock.now();
+    match register_once(app, valid.clone(), hash.clone(), lang, now).await {
+        // A parallel registration of the same address committed first: this
+        // one now finds the address taken and answers as any second one.
+        Err(error) if is_taken_email(&error) => {
+            register_once(app, valid.clone(), hash, lang, now).await?
+        }
+        other => other?,
+    }
+    let valid = Arc::unwrap_or_clone(valid);
+    Ok(Registered {
+        email: valid.email,
+        name: valid.name,
+        role: valid.role,
+        locale: lang.code(),
+        authority: valid.authority,
+    })
+}
+
+fn is_taken_email(error: &AppError) -> bool {
+    error.status() == axum::http::StatusCode::CONFLICT
+        && error.fields().iter().any(|f| f.field == "email")
+}
+
+async fn register_once(
+    app: &AppState,
+    valid: Arc<ValidRegistration>,
+    hash: String,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let public_url = app.config.public_url.clone();
     app.db
         .run(move |conn| {
             write_transaction::<_, AppError, _>(conn, |conn| {
-                let taken: i64 = users::table
-                    .filter(users::email.eq(&valid.email))
-                    .count()
-                    .get_result(conn)?;
-                if taken > 0 {
-                    return Err(AppError::conflict("email", "taken"));
+                if let Some(owner) = model::find_by_email(conn, &valid.email)? {
+                    return tell_owner_of_attempt(conn, &owner, &public_url, now);
                 }
                 let authority_id = match &valid.authority {
                     None => None,
@@ -59,17 +103,49 @@ pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResu
                     .get_result(conn)?;
                 let user = model::find(conn, user_id)?;
                 send_verification(conn, &user, &public_url, now)?;
-                Ok(user)
+                Ok(())
             })
         })
         .await
+}
+
+/// Mails the owner of an address someone tried to register with, in the
+/// owner's language, with the ways back in (log in, choose a new password).
+fn tell_owner_of_attempt(
+    conn: &mut DbConn,
+    owner: &User,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !rate_limit::may_mail(conn, &owner.email, now)? {
+        return Ok(());
+    }
+    mail::queue(
+        conn,
+        &owner.email,
+        owner.lang(),
+        "registration_attempt",
+        serde_json::json!({
+            "name": owner.name,
+            "login_link": format!("{public_url}/login"),
+            "link": format!("{public_url}/forgot-password"),
+        }),
+        // Parallel attempts at the same moment are one mail.
+        format!(
+            "registration_attempt:{}:{}",
+            owner.id,
+            now.and_utc().timestamp()
+        ),
+        now,
+    )?;
+    Ok(())
 }
 
 /// An officer of an authority already known by its CVR number joins it;
 /// the name typed is not allowed to rename it.
 pub(crate) fn find_or_create_authority(
     conn: &mut DbConn,
-    authority: &super::validate::ValidAuthority,
+    authority: &ValidAuthority,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     let existing: Option<i64> = authorities::table
