@@ -22,6 +22,7 @@ on_both_databases!(
     a_question_answered_in_parallel_is_answered_once,
     parallel_double_registration_makes_one_account_and_no_error,
     registering_a_taken_address_over_and_over_mails_its_owner_3_times_an_hour,
+    a_unique_clash_is_a_conflict_naming_the_field,
 );
 
 /// Sends `count` requests at once, each built by `request(i)`, and returns
@@ -477,4 +478,26 @@ async fn registering_a_taken_address_over_and_over_mails_its_owner_3_times_an_ho
     }
     app.run_jobs().await;
     assert_eq!(app.mails_to("ulla@example.dk").len(), before + 3);
+}
+
+/// Two operators creating the same admin at once (`admin create-user`):
+/// both pass the early check, the database's unique constraint stops the
+/// second, and that is a 409 naming `email`, not a 500.
+async fn a_unique_clash_is_a_conflict_naming_the_field(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let state = app.state.clone();
+        tasks.spawn(async move {
+            socialbid::accounts::service::create_admin(&state, "drift@socialbid.dk", "Drift", None)
+                .await
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+    for refused in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        assert_eq!(refused.status(), StatusCode::CONFLICT, "{refused:?}");
+        assert_eq!(refused.fields()[0].field, "email");
+        assert_eq!(refused.fields()[0].rule, "taken");
+    }
 }

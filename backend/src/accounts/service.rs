@@ -617,16 +617,11 @@ pub async fn create_admin(
     let hash = password::hash_off_runtime(&app.metrics, typed).await?;
     let name = name.trim().to_owned();
     let now = app.clock.now();
+    // The address checked above may be taken meanwhile: the unique
+    // constraint then answers, as 409 on `email` like the check.
     app.db
         .run(move |conn| {
             write_transaction::<_, AppError, _>(conn, |conn| {
-                let taken: i64 = users::table
-                    .filter(users::email.eq(&email))
-                    .count()
-                    .get_result(conn)?;
-                if taken > 0 {
-                    return Err(AppError::conflict("email", "taken"));
-                }
                 Ok(diesel::insert_into(users::table)
                     .values((
                         users::email.eq(&email),

@@ -154,12 +154,14 @@ pub fn record_failure(
     ip: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    // Old attempts no longer matter; dropping them here keeps the table small.
+    // Old attempts and spent windows no longer matter; dropping them here
+    // keeps both tables small.
     diesel::delete(
         login_attempts::table
             .filter(login_attempts::attempted_at.lt(now - Duration::minutes(WINDOW_MINUTES))),
     )
     .execute(conn)?;
+    diesel::delete(rate_limits::table.filter(rate_limits::expires_at.le(now))).execute(conn)?;
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::email.eq(email),
