@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
-use crate::web::{errors, headers, health, lang, metrics, static_files};
+use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
 use crate::{accounts, admin, moderation, profiles, tenders};
 
 #[derive(OpenApi)]
@@ -97,7 +97,7 @@ pub fn router(app: AppState) -> Router {
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(trace::span))
         .layer(from_fn_with_state(app.clone(), metrics::count))
         .layer(from_fn(headers::secure))
         .with_state(app)

@@ -35,6 +35,8 @@ pub struct ReceivedMail {
     pub from: String,
     /// The decoded subject.
     pub subject: String,
+    /// The `Message-ID` header, the same for every attempt at one job.
+    pub message_id: String,
     /// The text/plain parts that are not attachments, joined.
     pub text: String,
     /// The text/html parts that are not attachments, joined.
@@ -165,6 +167,7 @@ impl ReceivedMail {
             to,
             from: header("From"),
             subject: header("Subject"),
+            message_id: header("Message-ID"),
             text: text.join("\n"),
             html: html.join("\n"),
         })

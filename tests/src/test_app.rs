@@ -208,7 +208,7 @@ impl TestApp {
 
     /// Runs every due job, as the worker would.
     pub async fn run_jobs(&self) -> usize {
-        socialbid::jobs::worker::run_due_jobs(&self.state)
+        socialbid::jobs::worker::run_due_jobs(&self.state, &socialbid::background::registry())
             .await
             .expect("jobs run")
     }

@@ -6,7 +6,10 @@ use socialbid::error::AppError;
 use socialbid::jobs;
 use socialbid_tests::{Backend, TestDb, on_both_databases};
 
-on_both_databases!(transactions_that_read_then_write_never_fail_under_contention);
+on_both_databases!(
+    transactions_that_read_then_write_never_fail_under_contention,
+    a_connection_a_panic_left_in_a_transaction_never_returns_to_the_pool,
+);
 
 #[derive(serde::Serialize)]
 struct Probe {
@@ -58,4 +61,59 @@ async fn transactions_that_read_then_write_never_fail_under_contention(backend: 
         .await
         .unwrap();
     assert_eq!(stored, (WRITERS * ROUNDS) as i64);
+}
+
+/// A handler that panics inside a transaction leaves its connection with
+/// the transaction open. Back in the pool, that connection would hold the
+/// SQLite write lock for every later request; the pool must drop it. With
+/// one connection in the pool, the next request would get that very one.
+async fn a_connection_a_panic_left_in_a_transaction_never_returns_to_the_pool(backend: Backend) {
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    let test_db = TestDb::new(backend);
+    let db = Db::connect(test_db.url(), 1).unwrap();
+    db.migrate().unwrap();
+    let panicked = db
+        .run(|conn| {
+            conn.transaction::<(), AppError, _>(|conn| {
+                jobs::pending_count(conn)?;
+                panic!("a handler bug in the middle of a transaction")
+            })
+        })
+        .await;
+    assert!(panicked.is_err(), "the panic surfaces as an error");
+    let depth = db
+        .run(|conn| {
+            let depth = match conn {
+                socialbid::db::DbConn::Postgres(c) => {
+                    AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+                }
+                socialbid::db::DbConn::Sqlite(c) => {
+                    AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+                }
+            };
+            depth.map_err(AppError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(depth, None, "the next request gets a clean connection");
+    let written = db
+        .run(|conn| {
+            write_transaction(conn, |conn| {
+                let now = chrono::Utc::now().naive_utc();
+                jobs::enqueue(
+                    conn,
+                    &Probe {
+                        writer: 0,
+                        round: 0,
+                    },
+                    None,
+                    now,
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await;
+    assert!(written.is_ok(), "writes go on: {written:?}");
 }

@@ -89,11 +89,24 @@ async fn postgresql_needs_migrate_then_serves_the_same() {
         "{}",
         String::from_utf8_lossy(&migrated.stderr)
     );
-    // Every migration of the set: the foundation, tenders and profiles.
+    // Every migration of the set, as the folders of migrations/postgres name
+    // them (`2026-11-28-000001_foundation` is version 20261128000001).
     let applied = String::from_utf8_lossy(&migrated.stdout).into_owned();
-    assert!(applied.contains("Applied 3 migration"), "{applied}");
-    for version in ["20261128000001", "20261128000002", "20261128000003"] {
-        assert!(applied.contains(version), "{version} missing: {applied}");
+    let versions: Vec<String> =
+        std::fs::read_dir(socialbid_tests::workspace_root().join("migrations/postgres"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .map(|name| name.split('_').next().unwrap_or_default().replace('-', ""))
+            .collect();
+    assert!(
+        applied.contains(&format!("Applied {} migration", versions.len())),
+        "{applied}"
+    );
+    for version in &versions {
+        assert!(
+            applied.contains(version.as_str()),
+            "{version} missing: {applied}"
+        );
     }
     let again = SocialbidProcess::run(&["migrate"], &[("DATABASE_URL", db.url())]).await;
     assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
@@ -260,4 +273,30 @@ async fn a_separate_worker_process_sends_what_replicas_queue() {
         )
         .await;
     assert!(first_link(&mail.text).starts_with(&replica.url("/verify?token=")));
+}
+
+/// With every request traced (`RUST_LOG=debug`), a link's token is still
+/// never written to the log, nor is a link carried in `next`; and a log
+/// that is not a terminal carries no colour codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_trace_never_holds_a_token() {
+    let server = SocialbidProcess::start(&[("RUST_LOG", "debug"), ("NO_COLOR", "")]).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/verify?token=SECRET-VERIFY-TOKEN",
+        "/reset-password?token=SECRET-RESET-TOKEN&page=2",
+        "/login?next=%2Freset-password%3Ftoken%3DSECRET-NEXT-TOKEN",
+    ] {
+        http.get(server.url(path)).send().await.unwrap();
+    }
+    let logs = server.logs();
+    assert!(
+        logs.contains("/reset-password?token=…&page=2"),
+        "the trace shows the path: {logs}"
+    );
+    assert!(!logs.contains("SECRET-"), "a token reached the log: {logs}");
+    assert!(
+        !logs.contains('\u{1b}'),
+        "colour codes in a log file: {logs}"
+    );
 }

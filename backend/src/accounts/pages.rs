@@ -18,11 +18,11 @@ use crate::accounts::validate::Registration;
 use crate::app::AppState;
 use crate::auth::browser::{clear_session_cookies, session_cookies};
 use crate::auth::{AuthUser, MaybeUser};
-use crate::codes::nuts;
 use crate::error::{AppError, AppResult};
 use crate::web::client::ClientInfo;
 use crate::web::lang::is_local_path;
 use crate::web::page::{FormError, Page};
+use socialbid_codes::nuts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

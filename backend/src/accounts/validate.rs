@@ -6,8 +6,8 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use crate::auth::{Role, password};
-use crate::codes::{cvr, nuts};
 use crate::error::FieldError;
+use socialbid_codes::{cvr, nuts};
 
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_NAME: usize = 200;

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 
 use crate::accounts::model;
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::{AuthUser, sessions};
-use crate::db::schema::{audit_log, authorities, users};
+use crate::db::schema::{authorities, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
@@ -124,18 +125,18 @@ pub async fn decide(
                         users::updated_at.eq(now),
                     ))
                     .execute(conn)?;
-                let audit_id: i64 = diesel::insert_into(audit_log::table)
-                    .values((
-                        audit_log::actor_id.eq(admin_id),
-                        audit_log::actor_email.eq(&admin_email),
-                        audit_log::action.eq(action),
-                        audit_log::subject_type.eq("user"),
-                        audit_log::subject_id.eq(officer_id),
-                        audit_log::reason.eq(&reason),
-                        audit_log::created_at.eq(now),
-                    ))
-                    .returning(audit_log::id)
-                    .get_result(conn)?;
+                let audit_id = audit::record(
+                    conn,
+                    audit::Actor {
+                        id: admin_id,
+                        email: &admin_email,
+                    },
+                    action,
+                    "user",
+                    officer_id,
+                    reason.as_deref(),
+                    now,
+                )?;
                 if new_state == ApprovalState::Rejected {
                     sessions::revoke_all_for_user(conn, officer_id, None, now)?;
                 }

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use crate::admin::officers::{self, ApprovalState, Decision};
 use crate::app::AppState;
 use crate::auth::Admin;
-use crate::codes::nuts;
 use crate::error::AppResult;
 use crate::web::page::{FormError, Page};
+use socialbid_codes::nuts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -90,7 +90,7 @@ async fn create_user(
         service::request_password_reset(&app, email.clone())
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        crate::jobs::worker::run_due_jobs(&app).await?;
+        crate::jobs::worker::run_due_jobs(&app, &crate::background::registry()).await?;
         match &app.config.smtp_url {
             Some(_) => println!("A link to set the password was mailed to {email}."),
             None => println!(

@@ -102,8 +102,14 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("SOCIALBID_LOG_FORMAT").is_ok_and(|v| v == "json");
+    // Colour codes only for a person at a terminal: a log file or journal
+    // gets plain text (and a non-empty `NO_COLOR` is honoured, as
+    // no-color.org asks).
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     if json {
         builder.json().init();

@@ -4,9 +4,9 @@ use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
 use crate::app::AppState;
+use crate::background;
 use crate::config::{Config, Settings};
 use crate::db::Backend;
-use crate::jobs::worker;
 use crate::router::router;
 
 #[derive(clap::Args)]
@@ -40,7 +40,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let app = app.clone();
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
-            worker::run_until(app, async move {
+            background::run_worker(app, async move {
                 let _ = stop.wait_for(|stopped| *stopped).await;
             })
             .await
@@ -108,7 +108,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
         bail!("the database has pending migrations: run `socialbid migrate` first");
     }
     tracing::info!("job worker running");
-    worker::run_until(app, shutdown_signal()).await;
+    background::run_worker(app, shutdown_signal()).await;
     Ok(())
 }
 

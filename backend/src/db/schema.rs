@@ -80,6 +80,7 @@ diesel::table! {
         created_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
     }
 }
 

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::accounts::model;
 use crate::app::AppState;
 use crate::db::DbConn;
-use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
+use crate::db::schema::{organisation_members, organisations, profile_flags, users};
 use crate::db::write_transaction;
 use crate::demo::people::{ADMIN_EMAIL, ENTREPRENEURS};
 use crate::error::AppError;
@@ -556,18 +556,11 @@ fn audit(
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::actor_id.eq(actor.id),
-            audit_log::actor_email.eq(&actor.email),
-            audit_log::action.eq(action),
-            audit_log::subject_type.eq("organisation"),
-            audit_log::subject_id.eq(org),
-            audit_log::reason.eq(reason),
-            audit_log::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    let actor = crate::audit::Actor {
+        id: actor.id,
+        email: &actor.email,
+    };
+    crate::audit::record(conn, actor, action, "organisation", org, reason, now).map(|_| ())
 }
 
 fn ensure_member(
@@ -736,7 +729,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for (i, e) in ENTERPRISES.iter().enumerate() {
             let cvr = generated_cvr(i as u32 * 37);
-            assert!(crate::codes::cvr::parse(&cvr).is_ok(), "{cvr}");
+            assert!(socialbid_codes::cvr::parse(&cvr).is_ok(), "{cvr}");
             assert!(seen.insert(cvr.clone()), "{cvr} twice");
             input(e, &cvr)
                 .validate(today)

@@ -5,6 +5,11 @@
 //! exponential back-off.
 
 mod queue;
+mod registry;
 pub mod worker;
 
-pub use queue::{ClaimedJob, Job, claim, complete, enqueue, enqueue_at, fail, pending_count};
+pub use queue::{
+    ClaimedJob, Job, STALE_LOCK_MINUTES, claim, complete, enqueue, enqueue_at, fail, give_up,
+    mark_started, pending_count,
+};
+pub use registry::{BackgroundJob, JobContext, Registry};

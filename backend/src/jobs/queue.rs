@@ -28,6 +28,10 @@ pub struct ClaimedJob {
     pub attempts: i32,
     #[diesel(sql_type = Integer)]
     pub max_attempts: i32,
+    /// Set when an earlier attempt began an effect outside the database
+    /// and never recorded its outcome: the worker holding it died mid-way.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Timestamp>)]
+    pub started_at: Option<NaiveDateTime>,
 }
 
 /// A job whose worker died holds its lock this long before another worker
@@ -94,7 +98,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claime
         DbConn::Postgres(c) => diesel::sql_query(format!(
             "UPDATE jobs SET locked_at = $1, attempts = attempts + 1 WHERE id = \
              (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, kind, payload, attempts, max_attempts",
+             RETURNING id, kind, payload, attempts, max_attempts, started_at",
             due.replace("{now}", "$2").replace("{stale}", "$3")
         ))
         .bind::<Timestamp, _>(now)
@@ -105,7 +109,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claime
         DbConn::Sqlite(c) => diesel::sql_query(format!(
             "UPDATE jobs SET locked_at = ?, attempts = attempts + 1 WHERE id = \
              (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1) \
-             RETURNING id, kind, payload, attempts, max_attempts",
+             RETURNING id, kind, payload, attempts, max_attempts, started_at",
             due.replace("{now}", "?").replace("{stale}", "?")
         ))
         .bind::<Timestamp, _>(now)
@@ -115,6 +119,35 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claime
         .optional()?,
     };
     Ok(claimed)
+}
+
+/// Records, in its own committed write, that the job's effect outside the
+/// database is about to begin (a mail is about to be handed to SMTP).
+pub fn mark_started(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set(jobs::started_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives a job up without another attempt, keeping `kept_payload` (the
+/// payload without its secrets) and the reason.
+pub fn give_up(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    kept_payload: String,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::failed_at.eq(now),
+            jobs::locked_at.eq(None::<NaiveDateTime>),
+            jobs::payload.eq(kept_payload),
+            jobs::last_error.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Marks a job done. `kept_payload` replaces the payload: a mail job keeps
@@ -136,32 +169,29 @@ pub fn complete(
     Ok(())
 }
 
-/// Records a failure; the job runs again after 2^attempts × 10 seconds (at
-/// most an hour), or is given up after its last attempt.
+/// Records a failure (whose effect, if it had begun, is known not to have
+/// happened); the job runs again after 2^attempts × 10 seconds (at most an
+/// hour), or after its last attempt is given up keeping `redacted`, the
+/// payload without its secrets.
 pub fn fail(
     conn: &mut DbConn,
     job: &ClaimedJob,
     error: &str,
+    redacted: String,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let error: String = error.chars().take(2000).collect();
     if job.attempts >= job.max_attempts {
-        diesel::update(jobs::table.find(job.id))
-            .set((
-                jobs::failed_at.eq(now),
-                jobs::locked_at.eq(None::<NaiveDateTime>),
-                jobs::last_error.eq(error),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::update(jobs::table.find(job.id))
-            .set((
-                jobs::run_at.eq(now + backoff(job.attempts)),
-                jobs::locked_at.eq(None::<NaiveDateTime>),
-                jobs::last_error.eq(error),
-            ))
-            .execute(conn)?;
+        return give_up(conn, job.id, &error, redacted, now);
     }
+    diesel::update(jobs::table.find(job.id))
+        .set((
+            jobs::run_at.eq(now + backoff(job.attempts)),
+            jobs::locked_at.eq(None::<NaiveDateTime>),
+            jobs::started_at.eq(None::<NaiveDateTime>),
+            jobs::last_error.eq(error),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

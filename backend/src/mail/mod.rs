@@ -14,7 +14,7 @@ use socialbid_frontend::{Lang, render_email};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::db::DbConn;
-use crate::jobs::{self, Job};
+use crate::jobs::{self, BackgroundJob, Job, JobContext};
 
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -68,6 +68,19 @@ impl Job for SendEmail {
     const KIND: &'static str = "send_email";
 }
 
+impl BackgroundJob for SendEmail {
+    const LEAVES_THE_DATABASE: bool = true;
+
+    async fn run(self, app: AppState, context: JobContext) -> anyhow::Result<String> {
+        deliver(&app, &self, context.id).await?;
+        Ok(self.record())
+    }
+
+    fn redacted(&self) -> String {
+        self.record()
+    }
+}
+
 impl SendEmail {
     /// What the finished job row keeps: who got which mail, without the
     /// links (they hold secrets).
@@ -96,11 +109,15 @@ pub fn queue(
     jobs::enqueue(conn, &job, Some(dedupe_key), now)
 }
 
-pub async fn deliver(app: &AppState, email: &SendEmail) -> anyhow::Result<()> {
+/// Sends the mail of job `job_id`. Its `Message-ID` is derived from the job
+/// and its content, so every attempt at the same job carries the same one
+/// and a repeat is recognisable as a repeat (by people and by mail servers).
+pub async fn deliver(app: &AppState, email: &SendEmail, job_id: i64) -> anyhow::Result<()> {
     let rendered = render_email(&email.template, email.lang, &email.vars)?;
     let from: Mailbox = app.config.mail_from.parse()?;
     let to: Mailbox = email.to.parse()?;
     let message = Message::builder()
+        .message_id(Some(message_id(&app.config.public_url, job_id, email)))
         .from(from)
         .to(to)
         .subject(rendered.subject)
@@ -111,6 +128,38 @@ pub async fn deliver(app: &AppState, email: &SendEmail) -> anyhow::Result<()> {
     app.mailer.send(message).await?;
     tracing::info!(to = %mask(&email.to), template = %email.template, "mail sent");
     Ok(())
+}
+
+fn message_id(public_url: &str, job_id: i64, email: &SendEmail) -> String {
+    use sha2::{Digest, Sha256};
+    let host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "socialbid.localhost".into());
+    let content = serde_json::to_string(email).unwrap_or_default();
+    let digest = hex::encode(&Sha256::digest(content.as_bytes())[..8]);
+    format!("<job-{job_id}.{digest}@{host}>")
+}
+
+/// Every e-mail address in `text` masked (an SMTP server's refusal quotes
+/// the address it refused; the job row and the log keep only the mask).
+pub fn mask_addresses(text: &str) -> String {
+    text.split_inclusive(|c: char| c.is_whitespace() || "<>\"'(),;:[]".contains(c))
+        .map(|piece| {
+            let end = piece
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_whitespace() || "<>\"'(),;:[]".contains(*c)))
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0);
+            let (word, rest) = piece.split_at(end);
+            if word.contains('@') && !word.starts_with('@') {
+                format!("{}{rest}", mask(word))
+            } else {
+                piece.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// `anna@example.dk` → `a***@example.dk`: logs never hold a full address.
@@ -130,5 +179,14 @@ mod tests {
     fn masks_the_local_part() {
         assert_eq!(super::mask("anna@example.dk"), "a***@example.dk");
         assert_eq!(super::mask("nonsense"), "***");
+    }
+
+    #[test]
+    fn masks_every_address_in_a_server_answer() {
+        assert_eq!(
+            super::mask_addresses("550 5.1.1 <anna@example.dk>: Recipient unknown, bo@x.dk"),
+            "550 5.1.1 <a***@example.dk>: Recipient unknown, b***@x.dk"
+        );
+        assert_eq!(super::mask_addresses("no address here"), "no address here");
     }
 }

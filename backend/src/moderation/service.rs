@@ -16,12 +16,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::model as accounts;
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
-use crate::profiles::service::{self as profiles, Organisation, OrganisationView, audit, state};
+use crate::profiles::service::{self as profiles, Organisation, OrganisationView, state};
 
 pub const MAX_REASON: usize = 1000;
 pub const AUDIT_PER_PAGE: i64 = 50;
@@ -157,7 +158,7 @@ pub async fn decide(
                             .execute(conn)?;
                     }
                 }
-                let audit_id = audit(
+                let audit_id = audit::record(
                     conn,
                     &admin,
                     decision.action(),
@@ -332,7 +333,7 @@ pub async fn resolve_flag(
                         profile_flags::resolution.eq(&note),
                     ))
                     .execute(conn)?;
-                audit(
+                audit::record(
                     conn,
                     &admin,
                     "flag.resolve",

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
-use crate::codes::{cpv, eforms, nuts};
 use crate::db::schema::{organisation_codes, organisations};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
 use crate::profiles::service::{self, Organisation};
+use socialbid_codes::{cpv, eforms, nuts, tree};
 
 pub const PER_PAGE: i64 = 20;
 
@@ -72,42 +72,6 @@ pub struct PublicProfile {
     pub profile: ProfileData,
 }
 
-/// The codes that `code` lies under: `85311000` → `85000000`, `85300000`,
-/// `85310000` (the filter then also finds suppliers of a broader code).
-pub fn cpv_ancestors(code: &str) -> Vec<String> {
-    let prefix = cpv::prefix(code);
-    (2..prefix.len())
-        .map(|n| format!("{:0<8}", &prefix[..n]))
-        .filter(|c| c != code)
-        .collect()
-}
-
-/// `DK011` → `DK`, `DK0`, `DK01`.
-pub fn nuts_ancestors(code: &str) -> Vec<String> {
-    (2..code.len()).map(|n| code[..n].to_owned()).collect()
-}
-
-/// The codes that start with `prefix` as a range `[from, to)`: a range
-/// uses the `(kind, code)` index on both databases, where `LIKE 'prefix%'`
-/// would not (SQLite's LIKE ignores case; PostgreSQL's needs the C
-/// collation). `853` → `853`..`854`, `859` → `859`..`86`, `DK` → `DK`..`DL`.
-/// Codes are digits and capital letters; a prefix of nothing but `9`s and
-/// `Z`s (no CPV or NUTS code is one) gets an upper bound past every code.
-pub fn prefix_range(prefix: &str) -> (String, String) {
-    let mut upper: Vec<char> = prefix.chars().collect();
-    while let Some(last) = upper.pop() {
-        let next = match last {
-            '0'..='8' | 'A'..='Y' => char::from_u32(last as u32 + 1),
-            _ => None,
-        };
-        if let Some(next) = next {
-            upper.push(next);
-            return (prefix.to_owned(), upper.into_iter().collect());
-        }
-    }
-    (prefix.to_owned(), format!("{prefix}\u{10FFFF}"))
-}
-
 /// A checked filter, or the field and rule it breaks.
 struct Checked {
     cpv: Option<(String, Vec<String>)>,
@@ -123,7 +87,7 @@ fn check(filter: &Filter) -> AppResult<Checked> {
     let cpv = match filter.cpv.trim() {
         "" => None,
         raw => match cpv::parse(raw) {
-            Ok(c) => Some((cpv::prefix(&c.code).to_owned(), cpv_ancestors(&c.code))),
+            Ok(c) => Some((cpv::prefix(&c.code).to_owned(), cpv::ancestors(&c.code))),
             Err(_) => {
                 errors.push(FieldError::new("cpv", "unknown").with("code", raw));
                 None
@@ -133,7 +97,7 @@ fn check(filter: &Filter) -> AppResult<Checked> {
     let nuts = match filter.nuts.trim() {
         "" => None,
         raw => match nuts::find(&raw.to_uppercase()) {
-            Some(r) => Some((r.code.clone(), nuts_ancestors(&r.code))),
+            Some(r) => Some((r.code.clone(), nuts::ancestors(&r.code))),
             None => {
                 errors.push(FieldError::new("nuts", "unknown").with("code", raw));
                 None
@@ -187,8 +151,11 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
                                 .filter(organisation_codes::kind.eq("cpv"))
                                 .filter(
                                     organisation_codes::code
-                                        .ge(prefix_range(prefix).0)
-                                        .and(organisation_codes::code.lt(prefix_range(prefix).1))
+                                        .ge(tree::prefix_range(prefix).0)
+                                        .and(
+                                            organisation_codes::code
+                                                .lt(tree::prefix_range(prefix).1),
+                                        )
                                         .or(organisation_codes::code.eq_any(ancestors.clone())),
                                 )
                                 .select(organisation_codes::organisation_id),
@@ -202,8 +169,10 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
                                 .filter(organisation_codes::kind.eq("nuts"))
                                 .filter(
                                     organisation_codes::code
-                                        .ge(prefix_range(code).0)
-                                        .and(organisation_codes::code.lt(prefix_range(code).1))
+                                        .ge(tree::prefix_range(code).0)
+                                        .and(
+                                            organisation_codes::code.lt(tree::prefix_range(code).1),
+                                        )
                                         .or(organisation_codes::code.eq_any(ancestors.clone())),
                                 )
                                 .select(organisation_codes::organisation_id),
@@ -281,22 +250,4 @@ pub async fn public(app: &AppState, id: i64) -> AppResult<PublicProfile> {
             }
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_become_ranges() {
-        assert_eq!(prefix_range("853"), ("853".into(), "854".into()));
-        assert_eq!(prefix_range("859"), ("859".into(), "86".into()));
-        assert_eq!(prefix_range("DK01"), ("DK01".into(), "DK02".into()));
-        assert_eq!(prefix_range("DK"), ("DK".into(), "DL".into()));
-        assert_eq!(
-            cpv_ancestors("85311000"),
-            ["85000000", "85300000", "85310000"]
-        );
-        assert_eq!(nuts_ancestors("DK011"), ["DK", "DK0", "DK01"]);
-    }
 }

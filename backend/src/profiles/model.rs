@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::codes::{cpv, cvr, eforms, nuts};
 use crate::error::FieldError;
+use socialbid_codes::{cpv, cvr, eforms, nuts};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_MISSION: usize = 2000;

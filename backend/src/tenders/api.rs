@@ -14,7 +14,6 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{Entrepreneur, MaybeUser, Officer};
-use crate::codes::cpv;
 use crate::error::{AppError, AppResult};
 use crate::tenders::documents::{self, DocumentView};
 use crate::tenders::model::{Content, Criterion, Lot, Status};
@@ -24,6 +23,7 @@ use crate::tenders::service::{self, QuestionView, TenderPage, TenderSummary, Ten
 use crate::web::errors::ErrorBody;
 use crate::web::json::ApiJson;
 use crate::web::lang::UserLang;
+use socialbid_codes::cpv;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

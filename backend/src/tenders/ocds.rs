@@ -12,10 +12,10 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::codes::{cpv, eforms};
 use crate::db::schema::{authorities, tender_documents, tender_versions, tenders};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Content, CriterionKind};
+use socialbid_codes::{cpv, eforms};
 use socialbid_frontend::Lang;
 
 pub const SUSTAINABILITY_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json";

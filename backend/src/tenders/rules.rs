@@ -6,9 +6,9 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::codes::{cpv, eforms, nuts};
 use crate::error::FieldError;
 use crate::tenders::model::{Change, Content, CriterionKind};
+use socialbid_codes::{cpv, eforms, nuts};
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 20_000;

@@ -11,3 +11,4 @@ pub mod metrics;
 pub mod multipart;
 pub mod page;
 pub mod static_files;
+pub mod trace;

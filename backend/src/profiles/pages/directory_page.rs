@@ -10,10 +10,10 @@ use socialbid_frontend::Lang;
 
 use super::{nuts_name, objective_label};
 use crate::app::AppState;
-use crate::codes::{cpv, eforms, nuts};
 use crate::error::AppResult;
 use crate::profiles::directory::{self, Filter};
 use crate::web::page::{Page, pagination};
+use socialbid_codes::{cpv, eforms, nuts};
 
 /// The first `max` characters, cut at a word, with an ellipsis.
 fn excerpt(text: &str, max: usize) -> String {

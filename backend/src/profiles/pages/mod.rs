@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use socialbid_frontend::{Lang, format_date, format_money};
 
 use crate::app::AppState;
-use crate::codes::{cpv, eforms, nuts};
 use crate::profiles::model::ProfileData;
+use socialbid_codes::{cpv, eforms, nuts};
 
 use directory_page::directory_page;
 use editing::{create, edit_form, new_form, update};

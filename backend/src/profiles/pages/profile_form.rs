@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::directory_page::{objective_options, option};
-use crate::codes::{cpv, nuts};
 use crate::error::{AppResult, FieldError};
 use crate::profiles::model::{LEGAL_FORMS, ProfileData, ProfileInput};
 use crate::web::page::{FormError, Page};
+use socialbid_codes::{cpv, nuts};
 
 /// The profile form as posted. Numbers come as text, checkboxes as lists.
 #[derive(Deserialize, Default, Clone)]

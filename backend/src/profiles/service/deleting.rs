@@ -3,12 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{as_member, audit, of_member};
+use super::{as_member, of_member};
 use crate::accounts::model as accounts;
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::schema::{audit_log, organisation_members, organisations};
+use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::AppResult;
 
@@ -22,7 +23,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 diesel::delete(organisations::table.find(org.id)).execute(conn)?;
-                audit(
+                audit::record(
                     conn,
                     &user,
                     "profile.delete",
@@ -48,17 +49,18 @@ pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -
         if members <= 1 {
             diesel::delete(organisations::table.find(org.id)).execute(conn)?;
             let user = accounts::find(conn, user_id)?;
-            diesel::insert_into(audit_log::table)
-                .values((
-                    audit_log::actor_id.eq(user.id),
-                    audit_log::actor_email.eq(&user.email),
-                    audit_log::action.eq("profile.delete"),
-                    audit_log::subject_type.eq("organisation"),
-                    audit_log::subject_id.eq(org.id),
-                    audit_log::reason.eq("account_deleted"),
-                    audit_log::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            audit::record(
+                conn,
+                audit::Actor {
+                    id: user.id,
+                    email: &user.email,
+                },
+                "profile.delete",
+                "organisation",
+                org.id,
+                Some("account_deleted"),
+                now,
+            )?;
         }
     }
     Ok(())

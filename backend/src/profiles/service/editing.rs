@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{Organisation, as_member, audit, find, of_member, state, write_index};
+use super::{Organisation, as_member, find, of_member, state, write_index};
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
@@ -71,7 +72,7 @@ pub async fn create(
                     ))
                     .execute(conn)?;
                 write_index(conn, id, &profile, None)?;
-                audit(conn, &user, "profile.submit", "organisation", id, None, now)?;
+                audit::record(conn, &user, "profile.submit", "organisation", id, None, now)?;
                 Ok(find(conn, id)?)
             })
         })
@@ -122,7 +123,7 @@ pub async fn update(
                     let was_waiting =
                         org.review_state == state::PENDING && old_draft.facts() == profile.facts();
                     if !was_waiting {
-                        audit(
+                        audit::record(
                             conn,
                             &user,
                             "profile.submit",

@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::{audit, find};
+use super::find;
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::profile_flags;
 use crate::db::write_transaction;
@@ -52,7 +53,7 @@ pub async fn flag(
                     ))
                     .returning(profile_flags::id)
                     .get_result(conn)?;
-                audit(
+                audit::record(
                     conn,
                     &user,
                     "profile.flag",

@@ -20,12 +20,10 @@ pub use invitations::{
 pub use members::{InvitationView, MemberView, Members, leave, members};
 pub use organisation::{Organisation, OrganisationView, as_member, find, is_member, of_member};
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::schema::{audit_log, organisation_codes, organisations};
+use crate::db::schema::{organisation_codes, organisations};
 use crate::error::AppResult;
 use crate::profiles::model::{ProfileData, VerifiedFacts};
 
@@ -35,29 +33,6 @@ pub mod state {
     pub const APPROVED: &str = "approved";
     pub const REJECTED: &str = "rejected";
     pub const CHANGES_REQUESTED: &str = "changes_requested";
-}
-
-pub fn audit(
-    conn: &mut DbConn,
-    actor: &AuthUser,
-    action: &str,
-    subject_type: &str,
-    subject_id: i64,
-    reason: Option<&str>,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::actor_id.eq(actor.id),
-            audit_log::actor_email.eq(&actor.email),
-            audit_log::action.eq(action),
-            audit_log::subject_type.eq(subject_type),
-            audit_log::subject_id.eq(subject_id),
-            audit_log::reason.eq(reason),
-            audit_log::created_at.eq(now),
-        ))
-        .returning(audit_log::id)
-        .get_result(conn)
 }
 
 /// Rewrites what the directory filters on: the codes of the profile and the

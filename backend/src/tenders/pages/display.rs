@@ -5,9 +5,9 @@ use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use socialbid_frontend::{Lang, format_money};
 
-use crate::codes::{cpv, eforms, nuts};
 use crate::tenders::model::Criterion;
 use crate::tenders::service::TenderView;
+use socialbid_codes::{cpv, eforms, nuts};
 
 fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
     list.find(code)

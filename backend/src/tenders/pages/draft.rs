@@ -13,12 +13,12 @@ use super::draft_form::{apply_form, values_from_form, values_of};
 use super::{FormPairs, SECTIONS, first, load_owned, unprocessable};
 use crate::app::AppState;
 use crate::auth::Officer;
-use crate::codes::{cpv, eforms, nuts};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{Content, Status};
 use crate::tenders::service;
 use crate::tenders::{documents, rules};
 use crate::web::page::{FormError, Page};
+use socialbid_codes::{cpv, eforms, nuts};
 
 pub(super) async fn start_draft(
     State(app): State<AppState>,

@@ -10,12 +10,12 @@ use socialbid_frontend::format_money;
 use super::display::tender_display;
 use super::is_owner;
 use crate::app::AppState;
-use crate::codes::cpv;
 use crate::error::AppResult;
 use crate::tenders::model::Status;
 use crate::tenders::rules;
 use crate::tenders::service::{self, TenderView};
 use crate::web::page::{FormError, Page, pagination};
+use socialbid_codes::cpv;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::db::DbConn;
 use crate::db::schema::tenders;
 use crate::error::AppResult;
-use crate::jobs::{self, Job};
+use crate::jobs::{self, BackgroundJob, Job, JobContext};
 use crate::tenders::model::Status;
 
 /// Closes the tender at its submission deadline, by itself.
@@ -20,6 +20,15 @@ pub struct CloseTender {
 
 impl Job for CloseTender {
     const KIND: &'static str = "close_tender";
+}
+
+impl BackgroundJob for CloseTender {
+    async fn run(self, app: AppState, _: JobContext) -> anyhow::Result<String> {
+        let closed = close_if_due(&app, &self)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        Ok(serde_json::json!({ "tender_id": self.tender_id, "closed": closed }).to_string())
+    }
 }
 
 pub(super) fn schedule_close(

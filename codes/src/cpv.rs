@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use socialbid_frontend::Lang;
+use crate::Lang;
 
-use super::eforms;
+use crate::eforms;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cpv {
@@ -77,6 +77,17 @@ pub fn covers(broader: &str, code: &str) -> bool {
     code.starts_with(prefix(broader))
 }
 
+/// The codes that `code` lies under: `85311000` → `85000000`, `85300000`,
+/// `85310000` (a filter for `code` then also finds suppliers of a broader
+/// code).
+pub fn ancestors(code: &str) -> Vec<String> {
+    let prefix = prefix(code);
+    (2..prefix.len())
+        .map(|n| format!("{:0<8}", &prefix[..n]))
+        .filter(|c| c != code)
+        .collect()
+}
+
 struct Vocabulary {
     codes: Vec<Cpv>,
     by_code: HashMap<String, usize>,
@@ -86,7 +97,7 @@ fn vocabulary() -> &'static Vocabulary {
     static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
     VOCABULARY.get_or_init(|| {
         let raw: HashMap<String, String> = serde_json::from_str(include_str!(
-            "../../../reference/cpv/cpv2008_en.openprocurement.json"
+            "../../reference/cpv/cpv2008_en.openprocurement.json"
         ))
         .expect("the CPV list is valid JSON");
         let mut codes: Vec<Cpv> = raw
@@ -224,6 +235,8 @@ mod tests {
         assert!(covers("85300000", "85311000"));
         assert!(!covers("85300000", "85111000"));
         assert!(covers("85311000", "85311000"));
+        assert_eq!(ancestors("85311000"), ["85000000", "85300000", "85310000"]);
+        assert!(ancestors("85000000").is_empty());
     }
 
     #[test]

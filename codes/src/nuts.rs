@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use socialbid_frontend::Lang;
+use crate::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
@@ -49,7 +49,7 @@ pub fn danish_regions() -> &'static [Region] {
                 name_en: (*en).into(),
             })
             .collect();
-        let csv = include_str!("../../../reference/eforms/nuts_nuts-dnk-lvl3.csv");
+        let csv = include_str!("../../reference/eforms/nuts_nuts-dnk-lvl3.csv");
         for line in csv.lines().skip(1) {
             let mut parts = line.split(',');
             let (Some(code), Some(en), Some(da)) = (parts.next(), parts.next(), parts.next())
@@ -75,6 +75,11 @@ pub fn find(code: &str) -> Option<&'static Region> {
     danish_regions().iter().find(|r| r.code == code)
 }
 
+/// The regions `code` lies in: `DK011` → `DK`, `DK0`, `DK01`.
+pub fn ancestors(code: &str) -> Vec<String> {
+    (2..code.len()).map(|n| code[..n].to_owned()).collect()
+}
+
 /// The regions an authority can be placed in: the five regions and their
 /// NUTS-3 parts.
 pub fn authority_regions() -> impl Iterator<Item = &'static Region> {
@@ -93,5 +98,6 @@ mod tests {
         assert!(find("DKZZZ").is_none());
         assert!(find("SE11").is_none());
         assert_eq!(authority_regions().count(), 5 + 11);
+        assert_eq!(ancestors("DK011"), ["DK", "DK0", "DK01"]);
     }
 }

@@ -5,9 +5,9 @@
 
 use std::sync::OnceLock;
 
-use socialbid_frontend::Lang;
+use crate::Lang;
 
-use super::csv;
+use crate::csv;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
@@ -64,7 +64,7 @@ macro_rules! codelist {
         $(#[$doc])*
         pub fn $name() -> &'static Codelist {
             static LIST: OnceLock<Codelist> = OnceLock::new();
-            LIST.get_or_init(|| Codelist::parse(include_str!(concat!("../../../reference/eforms/", $file))))
+            LIST.get_or_init(|| Codelist::parse(include_str!(concat!("../../reference/eforms/", $file))))
         }
     };
 }

@@ -1,0 +1,30 @@
+//! The background work of every feature, assembled: the job registry the
+//! worker runs with, and what a worker process does when it starts. The
+//! queue and the worker (`crate::jobs`) know no feature; this module does.
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::jobs::{Registry, worker};
+use crate::{mail, retention, tenders};
+
+/// Every kind of job, with the code that runs it.
+pub fn registry() -> Registry {
+    Registry::default()
+        .register::<mail::SendEmail>()
+        .register::<tenders::service::CloseTender>()
+        .register::<retention::Retention>()
+}
+
+/// Runs the worker until `shutdown`, after making sure today's clean-up is
+/// queued (once per day, however many processes start).
+pub async fn run_worker(app: AppState, shutdown: impl std::future::Future<Output = ()>) {
+    let now = app.clock.now();
+    let scheduled = app
+        .db
+        .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
+        .await;
+    if let Err(error) = scheduled {
+        tracing::error!(?error, "cannot queue the daily clean-up");
+    }
+    worker::run_until(app, &registry(), shutdown).await;
+}

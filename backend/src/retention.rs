@@ -1,0 +1,115 @@
+//! Retention: what the platform keeps only as long as it serves a purpose.
+//! A job runs once a day and deletes, in one transaction each:
+//!
+//! | what | kept for |
+//! |---|---|
+//! | finished jobs (who was mailed what, masked) | 30 days after they finished |
+//! | jobs given up (with their reason, for admins) | 90 days after they were given up |
+//! | sessions | 30 days after they expired or were revoked |
+//! | e-mail links (verification, reset) | 7 days after they were used or expired |
+//! | failed login attempts | 1 day (the limits look back 15 minutes) |
+//!
+//! The audit log is never deleted: accountability outlives everything else.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::db::schema::{email_tokens, jobs, login_attempts, sessions};
+use crate::db::{DbConn, write_transaction};
+use crate::error::AppError;
+use crate::jobs::{self as queue, BackgroundJob, Job, JobContext};
+
+pub const FINISHED_JOBS_DAYS: i64 = 30;
+pub const FAILED_JOBS_DAYS: i64 = 90;
+pub const SESSIONS_DAYS: i64 = 30;
+pub const EMAIL_LINKS_DAYS: i64 = 7;
+pub const LOGIN_ATTEMPTS_DAYS: i64 = 1;
+
+/// The clean-up of one day; the next day's is queued when it runs.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Retention {
+    pub day: NaiveDate,
+}
+
+impl Job for Retention {
+    const KIND: &'static str = "retention";
+}
+
+impl BackgroundJob for Retention {
+    async fn run(self, app: AppState, _: JobContext) -> anyhow::Result<String> {
+        let now = app.clock.now();
+        let next = self.day.succ_opt().unwrap_or(self.day);
+        let deleted = app
+            .db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    let deleted = delete_expired(conn, now)?;
+                    schedule(conn, next, now)?;
+                    Ok::<_, AppError>(deleted)
+                })
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        tracing::info!(?deleted, "retention: expired rows deleted");
+        Ok(serde_json::to_string(&deleted)?)
+    }
+}
+
+/// How many rows of each kind a run deleted.
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Deleted {
+    pub finished_jobs: usize,
+    pub failed_jobs: usize,
+    pub sessions: usize,
+    pub email_links: usize,
+    pub login_attempts: usize,
+}
+
+pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Deleted> {
+    let days = |n: i64| now - Duration::days(n);
+    Ok(Deleted {
+        finished_jobs: diesel::delete(
+            jobs::table.filter(jobs::finished_at.lt(days(FINISHED_JOBS_DAYS))),
+        )
+        .execute(conn)?,
+        failed_jobs: diesel::delete(jobs::table.filter(jobs::failed_at.lt(days(FAILED_JOBS_DAYS))))
+            .execute(conn)?,
+        sessions: diesel::delete(
+            sessions::table.filter(
+                sessions::expires_at
+                    .lt(days(SESSIONS_DAYS))
+                    .or(sessions::revoked_at.lt(days(SESSIONS_DAYS))),
+            ),
+        )
+        .execute(conn)?,
+        email_links: diesel::delete(
+            email_tokens::table.filter(
+                email_tokens::expires_at
+                    .lt(days(EMAIL_LINKS_DAYS))
+                    .or(email_tokens::used_at.lt(days(EMAIL_LINKS_DAYS))),
+            ),
+        )
+        .execute(conn)?,
+        login_attempts: diesel::delete(
+            login_attempts::table
+                .filter(login_attempts::attempted_at.lt(days(LOGIN_ATTEMPTS_DAYS))),
+        )
+        .execute(conn)?,
+    })
+}
+
+/// Queues the clean-up of `day`, due at 02:00 UTC that day (a quiet hour in
+/// Europe); queuing the same day twice is a no-op, so every process may
+/// call this at start.
+pub fn schedule(conn: &mut DbConn, day: NaiveDate, now: NaiveDateTime) -> QueryResult<()> {
+    let due = day.and_time(NaiveTime::from_hms_opt(2, 0, 0).unwrap_or_default());
+    queue::enqueue_at(
+        conn,
+        &Retention { day },
+        Some(format!("retention:{day}")),
+        due.max(now),
+        now,
+    )
+}

@@ -1,0 +1,222 @@
+//! The job queue and its worker: the registry, what a crash mid-send
+//! leaves behind, what given-up jobs keep, and the daily clean-up.
+
+use axum::http::Method;
+use chrono::Duration;
+use diesel::prelude::*;
+use serde_json::json;
+use socialbid::db::schema::{email_tokens, jobs, sessions};
+use socialbid::error::AppError;
+use socialbid::jobs::{self as queue, worker};
+use socialbid::retention;
+use socialbid_tests::{Backend, PASSWORD, TestApp, on_both_databases};
+
+on_both_databases!(
+    a_mail_carries_a_message_id_derived_from_its_job,
+    a_crash_before_sending_only_delays_the_mail,
+    a_crash_while_sending_never_sends_twice_and_keeps_no_link,
+    a_job_of_an_unknown_kind_fails_and_is_retried_later,
+    the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next,
+);
+
+async fn register(app: &TestApp, email: &str) {
+    app.register(json!({
+        "email": email, "password": PASSWORD, "name": "Anna Jensen", "role": "entrepreneur",
+    }))
+    .await;
+}
+
+/// The one due mail job, claimed as a worker would claim it, then left
+/// as a worker killed at that point leaves it.
+async fn claim_and_die(app: &TestApp, started: bool) -> i64 {
+    let now = app.state.clock.now();
+    app.state
+        .db
+        .run(move |conn| {
+            let job = queue::claim(conn, now)?.expect("a due job");
+            if started {
+                queue::mark_started(conn, job.id, now)?;
+            }
+            Ok::<_, AppError>(job.id)
+        })
+        .await
+        .unwrap()
+}
+
+async fn job_row(app: &TestApp, id: i64) -> (String, Option<String>, bool, bool) {
+    app.state
+        .db
+        .run(move |conn| {
+            let row = jobs::table
+                .find(id)
+                .select((
+                    jobs::payload,
+                    jobs::last_error,
+                    jobs::finished_at.is_not_null(),
+                    jobs::failed_at.is_not_null(),
+                ))
+                .first(conn)?;
+            Ok::<_, AppError>(row)
+        })
+        .await
+        .unwrap()
+}
+
+async fn a_mail_carries_a_message_id_derived_from_its_job(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    register(&app, "anna@example.dk").await;
+    app.run_jobs().await;
+    let mails = app.mails_to("anna@example.dk");
+    assert_eq!(mails.len(), 1);
+    let id = &mails[0].message_id;
+    assert!(
+        id.starts_with("<job-") && id.ends_with("@socialbid.test>"),
+        "{id}"
+    );
+}
+
+/// A worker that dies after claiming, before the mail was handed to SMTP,
+/// holds the lock until it is stale; then another worker sends it, once.
+async fn a_crash_before_sending_only_delays_the_mail(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    register(&app, "anna@example.dk").await;
+    claim_and_die(&app, false).await;
+    assert_eq!(app.run_jobs().await, 0, "the lock still holds");
+    app.state
+        .clock
+        .advance(Duration::minutes(queue::STALE_LOCK_MINUTES + 1));
+    assert_eq!(app.run_jobs().await, 1);
+    assert_eq!(app.mails_to("anna@example.dk").len(), 1);
+    assert_eq!(app.pending_jobs().await, 0);
+}
+
+/// A worker that dies while the mail is being handed to SMTP may or may
+/// not have delivered it. The job is not repeated (no duplicate), is given
+/// up with the reason, and keeps neither the link nor the full address.
+async fn a_crash_while_sending_never_sends_twice_and_keeps_no_link(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    register(&app, "anna@example.dk").await;
+    let id = claim_and_die(&app, true).await;
+    app.state
+        .clock
+        .advance(Duration::minutes(queue::STALE_LOCK_MINUTES + 1));
+    assert_eq!(app.run_jobs().await, 1, "the job is taken over");
+    assert!(app.mails_to("anna@example.dk").is_empty(), "no second send");
+    let (payload, reason, finished, failed) = job_row(&app, id).await;
+    assert!(failed && !finished);
+    assert_eq!(reason.as_deref(), Some(worker::INTERRUPTED));
+    assert!(!payload.contains("token="), "the link is gone: {payload}");
+    assert!(
+        !payload.contains("anna@"),
+        "the address is masked: {payload}"
+    );
+    assert!(payload.contains("a***@example.dk"), "{payload}");
+    assert_eq!(app.pending_jobs().await, 0);
+}
+
+#[derive(serde::Serialize)]
+struct Unknown;
+
+impl queue::Job for Unknown {
+    const KIND: &'static str = "nobody_runs_this";
+}
+
+async fn a_job_of_an_unknown_kind_fails_and_is_retried_later(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let now = app.state.clock.now();
+    app.state
+        .db
+        .run(move |conn| queue::enqueue(conn, &Unknown, None, now).map_err(AppError::from))
+        .await
+        .unwrap();
+    assert_eq!(app.run_jobs().await, 1);
+    let error: Option<String> = app
+        .state
+        .db
+        .run(|conn| {
+            Ok::<_, AppError>(
+                jobs::table
+                    .filter(jobs::kind.eq("nobody_runs_this"))
+                    .select(jobs::last_error)
+                    .first(conn)?,
+            )
+        })
+        .await
+        .unwrap();
+    assert!(error.unwrap_or_default().contains("nobody_runs_this"));
+    assert_eq!(app.pending_jobs().await, 1, "retried later, not lost");
+    assert_eq!(app.run_jobs().await, 0, "not before its back-off");
+    app.state
+        .db
+        .run(move |conn| {
+            diesel::delete(jobs::table.filter(jobs::kind.eq("nobody_runs_this"))).execute(conn)?;
+            Ok::<_, AppError>(())
+        })
+        .await
+        .unwrap();
+}
+
+async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    register(&app, "old@example.dk").await;
+    app.run_jobs().await;
+    app.verify("old@example.dk").await;
+    let person = app.login("old@example.dk", PASSWORD).await;
+    let logout = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&person.access_token),
+            None,
+        )
+        .await;
+    assert!(logout.status.is_success(), "{}", logout.text());
+    app.state
+        .clock
+        .advance(Duration::days(retention::SESSIONS_DAYS + 1));
+    register(&app, "new@example.dk").await;
+    app.run_jobs().await;
+    app.verify("new@example.dk").await;
+    app.login("new@example.dk", PASSWORD).await;
+
+    let now = app.state.clock.now();
+    app.state
+        .db
+        .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
+        .await
+        .unwrap();
+    app.state
+        .db
+        .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.run_jobs().await,
+        1,
+        "one clean-up a day, however often queued"
+    );
+
+    let (finished_jobs, sessions_left, links_left, next_due) = app
+        .state
+        .db
+        .run(|conn| {
+            let finished: i64 = jobs::table
+                .filter(jobs::kind.eq("send_email"))
+                .count()
+                .get_result(conn)?;
+            let sessions_left: i64 = sessions::table.count().get_result(conn)?;
+            let links_left: i64 = email_tokens::table.count().get_result(conn)?;
+            let next: chrono::NaiveDateTime = jobs::table
+                .filter(jobs::kind.eq("retention"))
+                .filter(jobs::finished_at.is_null())
+                .select(jobs::run_at)
+                .first(conn)?;
+            Ok::<_, AppError>((finished, sessions_left, links_left, next))
+        })
+        .await
+        .unwrap();
+    assert_eq!(finished_jobs, 1, "only the new account's mail is kept");
+    assert_eq!(sessions_left, 1, "the old, revoked session is gone");
+    assert_eq!(links_left, 1, "the old, used link is gone");
+    assert_eq!(next_due.date(), now.date() + Duration::days(1));
+}
