@@ -126,8 +126,9 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
-    /// Approves the officer `officer_id` as `admin`, as the admin page does;
-    /// panics unless the API answers 204.
+    /// Approves the officer `officer_id` as `admin`, as the admin page does,
+    /// and runs the jobs it queued (the officer's mail); panics unless the
+    /// API answers 204.
     pub async fn approve_officer(&self, officer_id: i64, admin: &Person) {
         let response = self
             .api(
@@ -143,6 +144,7 @@ impl TestApp {
             "{}",
             response.text()
         );
+        self.run_jobs().await;
     }
 
     /// The data export (`GET /api/v1/me/export`) of whoever holds

@@ -76,7 +76,8 @@ impl TestApp {
             .await
     }
 
-    /// An admin's decision through the API; panics unless it is taken.
+    /// An admin's decision through the API, with the jobs it queued run (the
+    /// members' mail); panics unless it is taken.
     pub async fn decide(&self, admin: &Person, id: i64, decision: &str, reason: Option<&str>) {
         let body = match decision {
             "approve" | "unsuspend" => None,
@@ -96,6 +97,7 @@ impl TestApp {
             "{decision}: {}",
             response.text()
         );
+        self.run_jobs().await;
     }
 
     /// A registered and approved organisation.

@@ -252,3 +252,32 @@ impl TestApp {
             .collect()
     }
 }
+
+/// A test that queued work must run it (or say it discards it): a job left
+/// due at the end is a side effect nobody checked, so the test fails, as
+/// crates.io's test app does. Jobs due later (closing a tender at its
+/// deadline) are not left over.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let now = self.state.clock.now();
+        let due = self
+            .state
+            .db
+            .get()
+            .map_err(|e| format!("{e:?}"))
+            .and_then(|mut conn| {
+                socialbid::jobs::due_count(&mut conn, now).map_err(|e| e.to_string())
+            });
+        match due {
+            Ok(0) => {}
+            Ok(due) => panic!(
+                "the test left {due} due job(s) in the queue: run them with `app.run_jobs()` \
+                 and check what they did"
+            ),
+            Err(error) => panic!("cannot count the jobs left over: {error}"),
+        }
+    }
+}

@@ -192,9 +192,10 @@ async fn the_whole_state_machine(backend: Backend) {
             .contains("approved")
     );
 
-    // A change to a fact that is not verified is public at once.
+    // A change to what only steers matching (the regions served) is public
+    // at once.
     let mut body = profile_body("Café Lyst ApS", &cvr(2));
-    body["mission"] = json!("Nu også catering til skoler.");
+    body["nuts"] = json!(["DK01", "DK02"]);
     let open_change = app
         .api(
             Method::PUT,
@@ -208,6 +209,45 @@ async fn the_whole_state_machine(backend: Backend) {
         .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
         .await
         .json();
+    assert_eq!(public["nuts"], json!(["DK01", "DK02"]));
+
+    // A new website and mission wait for review (a changed link is a
+    // phishing link until someone looked); the approved ones stay public.
+    body["website"] = json!("https://cafe-lyst-betaling.example.com");
+    body["mission"] = json!("Nu også catering til skoler.");
+    let waiting = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/profiles/{id}"),
+            Some(&anna.access_token),
+            Some(body.clone()),
+        )
+        .await
+        .json();
+    assert_eq!(waiting["state"], "pending");
+    assert_eq!(waiting["changed_facts"], json!(["mission", "website"]));
+    let public = app
+        .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
+        .await
+        .json();
+    assert_eq!(public["website"], "https://cafe-lyst.example.dk");
+    assert_eq!(
+        public["mission"],
+        "Vi træner unge uden uddannelse til job i køkken og café."
+    );
+    let page = app
+        .page(Method::GET, &format!("/profiles/{id}"), "", None)
+        .await;
+    assert!(
+        !page.text().contains("cafe-lyst-betaling"),
+        "nor on the page"
+    );
+    app.decide(&admin, id, "approve", None).await;
+    let public = app
+        .api(Method::GET, &format!("/api/v1/profiles/{id}"), None, None)
+        .await
+        .json();
+    assert_eq!(public["website"], "https://cafe-lyst-betaling.example.com");
     assert_eq!(public["mission"], "Nu også catering til skoler.");
 
     // A new name waits for review; the approved name stays public meanwhile.
@@ -296,8 +336,8 @@ async fn the_whole_state_machine(backend: Backend) {
             .filter(|m| m.subject.contains("Afgørelse") || m.subject.contains("Decision"))
             .count()
     };
-    assert_eq!(decisions("anna@cafe-lyst.dk"), 7);
-    assert_eq!(decisions("bo@cafe-lyst.dk"), 7);
+    assert_eq!(decisions("anna@cafe-lyst.dk"), 8);
+    assert_eq!(decisions("bo@cafe-lyst.dk"), 8);
     assert_eq!(app.pending_jobs().await, 0);
 }
 
@@ -428,6 +468,8 @@ async fn decisions_need_a_reason_and_the_right_state(backend: Backend) {
         "{}",
         english.text()
     );
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 /// (method, path, body) of every endpoint a member of organisation `id` may call.
@@ -693,6 +735,8 @@ async fn every_profile_endpoint_checks_who_calls(backend: Backend) {
         .status,
         StatusCode::NOT_FOUND
     );
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 /// (method, path, body) of every admin endpoint, on organisation `id` and flag `flag`.
@@ -863,6 +907,8 @@ async fn every_admin_endpoint_is_for_admins_only(backend: Backend) {
     assert_eq!(audit_after - audit_before, 6 + 2);
     // The state did go through every step.
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 async fn the_audit_log_shows_every_decision_with_filters(backend: Backend) {
@@ -1166,4 +1212,6 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
         approved.text()
     );
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }

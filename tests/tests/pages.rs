@@ -364,6 +364,8 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
         .visit(&app, "/admin/officers?notice=officer_approved")
         .await;
     assert!(!after.text().contains("dorte@kk.dk"));
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 async fn every_page_names_who_runs_it_and_how_to_reach_them(backend: Backend) {

@@ -1032,4 +1032,6 @@ async fn the_demo_has_enterprises_in_every_state_and_runs_twice(backend: Backend
         !queue["flags"].as_array().unwrap().is_empty(),
         "a flag waits"
     );
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }

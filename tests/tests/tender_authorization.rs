@@ -340,4 +340,6 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
             .await;
         assert_eq!(response.status, expected, "document by {who:?}");
     }
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }

@@ -563,6 +563,8 @@ async fn questions_close_at_the_question_deadline(backend: Backend) {
     // Only entrepreneurs ask.
     let officer_asks = ask(&app, &officer.access_token, id, "?").await;
     assert_eq!(officer_asks.status, StatusCode::FORBIDDEN);
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 async fn questions_never_reveal_the_asker(backend: Backend) {
@@ -655,6 +657,8 @@ async fn questions_never_reveal_the_asker(backend: Backend) {
         )
         .await;
     assert_eq!(again.error_code(), "question_answered");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }
 
 async fn answers_are_mailed_to_the_asker_and_followers(backend: Backend) {
@@ -919,4 +923,6 @@ async fn a_person_export_holds_their_questions(backend: Backend) {
         "Hvor mange institutioner?"
     );
     assert_eq!(export["questions"][0]["tender_id"], id);
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }

@@ -59,4 +59,6 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
         .await
         .json();
     assert_eq!(again["total"].as_i64().unwrap(), total, "idempotent");
+    // The mail these decisions and questions queued goes out.
+    app.run_jobs().await;
 }

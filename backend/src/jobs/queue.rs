@@ -210,6 +210,17 @@ pub fn pending_count(conn: &mut DbConn) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Jobs due by `now` and neither finished nor given up: what a worker
+/// would run next (tests insist none is left over).
+pub fn due_count(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::finished_at.is_null())
+        .filter(jobs::failed_at.is_null())
+        .filter(jobs::run_at.le(now))
+        .count()
+        .get_result(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

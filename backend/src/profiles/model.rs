@@ -65,17 +65,29 @@ pub struct ProfileData {
 }
 
 /// The facts an admin verifies. A change to any of them waits for review;
-/// until then the last approved facts stay public.
+/// until then the last approved facts stay public. Besides who the
+/// organisation is (name, CVR, legal form, RSV, reservations), that is
+/// everything on the public profile a buyer would act on or that could
+/// carry abuse: the website and contact routes (a changed website is a
+/// phishing link waiting to happen) and the free texts. The codes, counts
+/// and capacity change at once: they are checked against the standards and
+/// only steer matching.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VerifiedFacts {
     pub organisation_name: String,
     pub cvr: String,
+    pub legal_form: String,
     pub rsv_registered: bool,
     pub rsv_registered_on: Option<NaiveDate>,
     pub reserved_res_ws: bool,
     pub res_ws_justification: String,
     pub reserved_res_pub_ser: bool,
     pub res_pub_ser_justification: String,
+    pub mission: String,
+    pub capabilities: String,
+    pub website: String,
+    pub contact_email: String,
+    pub contact_phone: String,
 }
 
 impl ProfileData {
@@ -83,12 +95,18 @@ impl ProfileData {
         VerifiedFacts {
             organisation_name: self.organisation_name.clone(),
             cvr: self.cvr.clone(),
+            legal_form: self.legal_form.clone(),
             rsv_registered: self.rsv_registered,
             rsv_registered_on: self.rsv_registered_on,
             reserved_res_ws: self.reserved_res_ws,
             res_ws_justification: self.res_ws_justification.clone(),
             reserved_res_pub_ser: self.reserved_res_pub_ser,
             res_pub_ser_justification: self.res_pub_ser_justification.clone(),
+            mission: self.mission.clone(),
+            capabilities: self.capabilities.clone(),
+            website: self.website.clone(),
+            contact_email: self.contact_email.clone(),
+            contact_phone: self.contact_phone.clone(),
         }
     }
 
@@ -98,12 +116,18 @@ impl ProfileData {
         ProfileData {
             organisation_name: facts.organisation_name.clone(),
             cvr: facts.cvr.clone(),
+            legal_form: facts.legal_form.clone(),
             rsv_registered: facts.rsv_registered,
             rsv_registered_on: facts.rsv_registered_on,
             reserved_res_ws: facts.reserved_res_ws,
             res_ws_justification: facts.res_ws_justification.clone(),
             reserved_res_pub_ser: facts.reserved_res_pub_ser,
             res_pub_ser_justification: facts.res_pub_ser_justification.clone(),
+            mission: facts.mission.clone(),
+            capabilities: facts.capabilities.clone(),
+            website: facts.website.clone(),
+            contact_email: facts.contact_email.clone(),
+            contact_phone: facts.contact_phone.clone(),
             ..self.clone()
         }
     }
@@ -143,6 +167,20 @@ impl VerifiedFacts {
         {
             changed.push("reserved_res_pub_ser");
         }
+        let texts = [
+            ("legal_form", &self.legal_form, &other.legal_form),
+            ("mission", &self.mission, &other.mission),
+            ("capabilities", &self.capabilities, &other.capabilities),
+            ("website", &self.website, &other.website),
+            ("contact_email", &self.contact_email, &other.contact_email),
+            ("contact_phone", &self.contact_phone, &other.contact_phone),
+        ];
+        changed.extend(
+            texts
+                .into_iter()
+                .filter(|(_, ours, theirs)| ours != theirs)
+                .map(|(field, _, _)| field),
+        );
         changed
     }
 }
