@@ -117,3 +117,58 @@ async fn a_connection_a_panic_left_in_a_transaction_never_returns_to_the_pool(ba
         .await;
     assert!(written.is_ok(), "writes go on: {written:?}");
 }
+
+on_both_databases!(a_stored_value_that_does_not_parse_is_an_error_never_a_default);
+
+/// A tender row whose stored lots are not JSON, or whose status the code
+/// does not know (SQLite can be made to skip its CHECK), is a server error
+/// where it is read: never an empty list of lots or a silent "draft" that
+/// would change what the platform does with it.
+async fn a_stored_value_that_does_not_parse_is_an_error_never_a_default(backend: Backend) {
+    use axum::http::Method;
+    use diesel::prelude::*;
+    use socialbid::db::schema::tenders;
+    use socialbid_tests::{KOBENHAVN_CVR, TenderBuilder, TestApp};
+
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@kk.dk", KOBENHAVN_CVR).await;
+    let id = TenderBuilder::new(&app)
+        .with_lots()
+        .publish(&app, &officer)
+        .await;
+    let path = format!("/api/v1/tenders/{id}");
+    let read = || app.api(Method::GET, &path, None, None);
+    assert_eq!(read().await.status, 200);
+
+    app.state
+        .db
+        .run(move |conn| {
+            diesel::update(tenders::table.find(id))
+                .set(tenders::lots.eq("[{\"title\": "))
+                .execute(conn)
+                .map_err(AppError::from)
+        })
+        .await
+        .unwrap();
+    let broken = read().await;
+    assert_eq!(broken.status, 500, "{}", broken.text());
+    assert_eq!(broken.error_code(), "internal");
+
+    if backend == Backend::Sqlite {
+        app.state
+            .db
+            .run(move |conn| {
+                use diesel::connection::SimpleConnection;
+                conn.batch_execute(&format!(
+                    "PRAGMA ignore_check_constraints = ON; \
+                     UPDATE tenders SET lots = '[]', status = 'archived' WHERE id = {id}; \
+                     PRAGMA ignore_check_constraints = OFF;"
+                ))
+                .map_err(AppError::from)
+            })
+            .await
+            .unwrap();
+        let unknown = read().await;
+        assert_eq!(unknown.status, 500, "{}", unknown.text());
+    }
+}

@@ -4,6 +4,7 @@
 
 mod connection;
 pub mod schema;
+pub mod stored;
 
 use std::time::Duration;
 

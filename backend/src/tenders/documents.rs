@@ -161,7 +161,7 @@ pub async fn upload(
                 if !viewer.owns(&row) {
                     return Err(AppError::forbidden("tender_not_yours"));
                 }
-                if !matches!(row.status(), Status::Draft | Status::Published) {
+                if !matches!(row.status, Status::Draft | Status::Published) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
                 }
                 Ok(())
@@ -182,7 +182,7 @@ pub async fn upload(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = model::find(conn, tender_id)?;
-                if !matches!(row.status(), Status::Draft | Status::Published) {
+                if !matches!(row.status, Status::Draft | Status::Published) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
                 }
                 let before: Vec<String> = list(conn, tender_id)?
@@ -204,7 +204,7 @@ pub async fn upload(
                     .get_result(conn)?;
                 // A document added after publication is a change everyone can
                 // see: a new version with the documents before and after.
-                if row.status() == Status::Published {
+                if row.status == Status::Published {
                     let mut after = before.clone();
                     after.push(file_name.clone());
                     let version = row.version + 1;

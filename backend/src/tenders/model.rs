@@ -6,10 +6,16 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use diesel::deserialize::FromSql;
+use diesel::sql_types::Text;
+
 use crate::db::DbConn;
 use crate::db::schema::{authorities, tender_versions, tenders};
+use crate::db::stored::{JsonText, StoredState, read_state};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, diesel::FromSqlRow,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -44,6 +50,24 @@ impl Status {
         Status::Closed,
         Status::Cancelled,
     ];
+}
+
+impl StoredState for Status {
+    const WHAT: &'static str = "tender status";
+
+    fn parse(value: &str) -> Option<Status> {
+        Status::parse(value)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for Status
+where
+    DB: diesel::backend::Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Status> {
+        read_state::<Status, DB>(bytes)
+    }
 }
 
 /// The kind of an award criterion. eForms knows price, cost and quality
@@ -160,22 +184,22 @@ pub struct TenderRow {
     pub id: i64,
     pub authority_id: i64,
     pub created_by: Option<i64>,
-    pub status: String,
+    pub status: Status,
     pub language: String,
     pub title: String,
     pub description: String,
     pub contract_nature: Option<String>,
     pub procedure_type: Option<String>,
     pub main_cpv: Option<String>,
-    pub additional_cpv: String,
-    pub nuts_codes: String,
+    pub additional_cpv: JsonText<Vec<String>>,
+    pub nuts_codes: JsonText<Vec<String>>,
     pub estimated_value_dkk: Option<i64>,
     pub submission_deadline: Option<NaiveDateTime>,
     pub question_deadline: Option<NaiveDateTime>,
     pub reserved: String,
-    pub strategic: String,
-    pub lots: String,
-    pub criteria: String,
+    pub strategic: JsonText<Vec<String>>,
+    pub lots: JsonText<Vec<Lot>>,
+    pub criteria: JsonText<Vec<Criterion>>,
     pub social_weight: i32,
     pub version: i32,
     pub cancel_reason: Option<String>,
@@ -186,19 +210,11 @@ pub struct TenderRow {
     pub cancelled_at: Option<NaiveDateTime>,
 }
 
-fn list_of<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
 impl TenderRow {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
-    }
-
     pub fn content(&self) -> Content {
         Content {
             title: self.title.clone(),
@@ -207,15 +223,15 @@ impl TenderRow {
             contract_nature: self.contract_nature.clone(),
             procedure_type: self.procedure_type.clone(),
             main_cpv: self.main_cpv.clone(),
-            additional_cpv: list_of(&self.additional_cpv),
-            nuts_codes: list_of(&self.nuts_codes),
+            additional_cpv: self.additional_cpv.0.clone(),
+            nuts_codes: self.nuts_codes.0.clone(),
             estimated_value_dkk: self.estimated_value_dkk,
             submission_deadline: self.submission_deadline,
             question_deadline: self.question_deadline,
             reserved: self.reserved.clone(),
-            strategic: list_of(&self.strategic),
-            lots: list_of(&self.lots),
-            criteria: list_of(&self.criteria),
+            strategic: self.strategic.0.clone(),
+            lots: self.lots.0.clone(),
+            criteria: self.criteria.0.clone(),
         }
     }
 }
@@ -227,8 +243,8 @@ pub struct VersionRow {
     pub tender_id: i64,
     pub version: i32,
     pub kind: String,
-    pub snapshot: String,
-    pub changes: String,
+    pub snapshot: JsonText<Content>,
+    pub changes: JsonText<ChangeLog>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
 }

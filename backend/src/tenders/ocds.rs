@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::db::schema::{authorities, tender_documents, tender_versions, tenders};
+use crate::db::stored::JsonText;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{ChangeLog, Content, CriterionKind};
 use socialbid_codes::{cpv, eforms};
@@ -59,8 +60,8 @@ struct VersionRecord {
     tender_id: i64,
     version: i32,
     kind: String,
-    snapshot: String,
-    changes: String,
+    snapshot: Content,
+    changes: ChangeLog,
     created_at: NaiveDateTime,
     published_at: Option<NaiveDateTime>,
     authority_name: String,
@@ -99,8 +100,8 @@ fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -
 }
 
 fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value {
-    let content: Content = serde_json::from_str(&record.snapshot).unwrap_or_default();
-    let log: ChangeLog = serde_json::from_str(&record.changes).unwrap_or_default();
+    let content = &record.snapshot;
+    let log = &record.changes;
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
     let party_id = format!("DK-CVR-{}", record.authority_cvr);
     let lang = Lang::from_code(&content.language).unwrap_or_default();
@@ -323,8 +324,8 @@ type Row = (
     i64,
     i32,
     String,
-    String,
-    String,
+    JsonText<Content>,
+    JsonText<ChangeLog>,
     NaiveDateTime,
     Option<NaiveDateTime>,
     String,
@@ -337,8 +338,8 @@ fn record_of(row: Row) -> VersionRecord {
         tender_id: row.0,
         version: row.1,
         kind: row.2,
-        snapshot: row.3,
-        changes: row.4,
+        snapshot: row.3.0,
+        changes: row.4.0,
         created_at: row.5,
         published_at: row.6,
         authority_name: row.7,

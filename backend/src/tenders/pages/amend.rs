@@ -23,7 +23,7 @@ pub(super) async fn amend_form(
     Query(query): Query<EditQuery>,
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;
-    if row.status() != Status::Published {
+    if row.status != Status::Published {
         return Err(AppError::refused(
             StatusCode::CONFLICT,
             "tender_not_published",

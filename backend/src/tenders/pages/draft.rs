@@ -156,7 +156,7 @@ pub(super) async fn edit_form(
         return Err(AppError::not_found());
     }
     let row = load_owned(&app, &officer, id).await?;
-    if row.status() != Status::Draft {
+    if row.status != Status::Draft {
         return Ok(Redirect::to(&format!("/tenders/{id}/amend")).into_response());
     }
     let content = row.content();
@@ -191,7 +191,7 @@ pub(super) async fn edit_save(
         return Err(AppError::not_found());
     };
     let row = load_owned(&app, &officer, id).await?;
-    if row.status() != Status::Draft {
+    if row.status != Status::Draft {
         return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
     }
     let mut content = row.content();

@@ -65,7 +65,7 @@ pub(super) async fn check(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;
-    if row.status() != Status::Draft {
+    if row.status != Status::Draft {
         return Ok(Redirect::to(&format!("/tenders/{id}")).into_response());
     }
     let view = service::get(&app, Some(&officer), id).await?;

@@ -34,7 +34,7 @@ pub async fn amend(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                if row.status() != Status::Published {
+                if row.status != Status::Published {
                     return Err(AppError::refused(
                         StatusCode::CONFLICT,
                         "tender_not_published",

@@ -32,7 +32,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                match row.status() {
+                match row.status {
                     Status::Published | Status::Closed => {}
                     Status::Draft => {
                         return Err(AppError::refused(
@@ -58,7 +58,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     reason: Some(reason.clone()),
                     changes: vec![Change {
                         field: "status".into(),
-                        before: row.status.clone(),
+                        before: row.status.as_str().to_owned(),
                         after: Status::Cancelled.as_str().into(),
                     }],
                 };

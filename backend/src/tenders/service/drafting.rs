@@ -80,7 +80,7 @@ pub async fn update_draft(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                if row.status() != Status::Draft {
+                if row.status != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
                 }
                 if content.language.is_empty() {
@@ -101,7 +101,7 @@ pub async fn delete_draft(app: &AppState, officer: &AuthUser, id: i64) -> AppRes
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                if row.status() != Status::Draft {
+                if row.status != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
                 }
                 diesel::delete(tenders::table.find(id)).execute(conn)?;

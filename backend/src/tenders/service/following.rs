@@ -20,7 +20,7 @@ pub async fn follow(app: &AppState, user: &AuthUser, id: i64, on: bool) -> AppRe
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = model::find(conn, id)?;
-                if !Viewer(Some(&user)).can_see(&row) || row.status() == Status::Draft {
+                if !Viewer(Some(&user)).can_see(&row) || row.status == Status::Draft {
                     return Err(AppError::not_found());
                 }
                 diesel::delete(

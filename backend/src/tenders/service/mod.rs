@@ -53,7 +53,7 @@ impl Viewer<'_> {
 
     /// Drafts exist only for their authority: anyone else gets 404.
     pub fn can_see(&self, row: &TenderRow) -> bool {
-        row.status() != Status::Draft || self.owns(row)
+        row.status != Status::Draft || self.owns(row)
     }
 }
 

@@ -23,7 +23,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                if row.status() != Status::Draft {
+                if row.status != Status::Draft {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_draft"));
                 }
                 let content = row.content();

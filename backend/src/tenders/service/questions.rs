@@ -41,7 +41,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                 if !Viewer(Some(&asker)).can_see(&row) {
                     return Err(AppError::not_found());
                 }
-                match row.status() {
+                match row.status {
                     Status::Published => {}
                     Status::Cancelled => {
                         return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
@@ -124,7 +124,7 @@ pub async fn answer(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let row = owned(conn, &officer, id)?;
-                if row.status() == Status::Cancelled {
+                if row.status == Status::Cancelled {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
                 }
                 let (question, asked_by, answered_at): (

@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{tender_followers, tender_questions, users};
 use crate::error::{AppError, AppResult};
-use crate::tenders::model::{self, Change, ChangeLog, Criterion, Lot, Status, TenderRow};
+use crate::tenders::model::{self, Change, Criterion, Lot, Status, TenderRow};
 use crate::tenders::rules::{self, Warning};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -185,7 +185,7 @@ pub fn view_of(
     let versions = model::versions(conn, row.id)?
         .into_iter()
         .map(|v| {
-            let log: ChangeLog = serde_json::from_str(&v.changes).unwrap_or_default();
+            let log = v.changes.0;
             VersionView {
                 version: v.version,
                 kind: v.kind,
@@ -209,15 +209,14 @@ pub fn view_of(
         None => false,
     };
     let content = row.content();
-    let warnings = if viewer.owns(&row) && matches!(row.status(), Status::Draft | Status::Published)
-    {
+    let warnings = if viewer.owns(&row) && matches!(row.status, Status::Draft | Status::Published) {
         rules::warnings(&content, row.published_at.unwrap_or(now))
     } else {
         Vec::new()
     };
     Ok(TenderView {
         id: row.id,
-        status: row.status(),
+        status: row.status,
         version: row.version,
         authority: AuthorityRef {
             id: row.authority_id,

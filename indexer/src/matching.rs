@@ -1,0 +1,690 @@
+//! Matching both ways: the profiles that could deliver a tender, and the
+//! open tenders a profile could win, each with the reasons of its score.
+//!
+//! One tantivy query finds and scores the candidates: the hard rules
+//! (reservation, region) as filters, CPV and text as the gate (a candidate
+//! shares at least one of them), and every part of the score as a clause
+//! whose score is that part's contribution (see `ranking`). The best
+//! candidates are then loaded, their reasons worked out from both
+//! documents, and the text part capped at its weight.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::Searcher;
+use tantivy::Term;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::analysis::Analyser;
+use crate::docs::{ProfileDoc, Reservation, TenderDoc};
+use crate::index::{IndexError, ProfileIndex, TenderIndex};
+use crate::query::{self, Q};
+use crate::ranking::{
+    self, Asking, CAPACITY_WEIGHT, OBJECTIVE_WEIGHT, Reason, ReasonKind, SIBLING_FACTOR,
+    TEXT_WEIGHT, cpv_level_factor, region_level_factor,
+};
+use crate::schema::{NONE, TreeFields, cpv_keys, nuts_keys};
+use crate::tree::levels;
+
+/// The most words of one text that take part in text similarity: the
+/// rarest in the other index, weighted by how often the text uses them.
+const SALIENT_TERMS: usize = 12;
+/// A term in more than this share of the other side's documents (and in
+/// more than [`COMMON_FROM`] of them) says little about any of them, and
+/// would make most of them candidates.
+const MAX_DOC_SHARE: f64 = 0.1;
+const COMMON_FROM: u64 = 10;
+/// The most matches one call returns.
+pub const MAX_MATCHES: usize = 500;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileMatch {
+    pub profile: ProfileDoc,
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenderMatch {
+    pub tender: TenderDoc,
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+}
+
+/// The clause that scores the best CPV relation between the asking side's
+/// codes and the other side's: at or beneath one of ours scores our level;
+/// exactly one of our ancestors scores its level; a neighbour (beneath an
+/// ancestor of ours, on another branch) scores half the level shared.
+fn cpv_clause(other: TreeFields, ours: &[String]) -> Option<Q> {
+    let mut parts: Vec<Q> = Vec::new();
+    for key in ours {
+        let score = ranking::CPV_WEIGHT * cpv_level_factor(key.len());
+        parts.push(query::scored(query::beneath(other, key), score));
+        for level in levels(key).into_iter().filter(|l| l.len() < key.len()) {
+            let factor = cpv_level_factor(level.len());
+            let exact = query::term(other.exact, level);
+            parts.push(query::scored(exact, ranking::CPV_WEIGHT * factor));
+            if level.len() >= ranking::NEIGHBOUR_FROM {
+                let neighbour = query::beneath(other, level);
+                parts.push(query::scored(
+                    neighbour,
+                    ranking::CPV_WEIGHT * factor * SIBLING_FACTOR,
+                ));
+            }
+        }
+    }
+    (!parts.is_empty()).then(|| Box::new(DisjunctionMaxQuery::new(parts)) as Q)
+}
+
+/// The clause that scores the best region relation: the other side's
+/// region at or beneath one of ours, or above it.
+fn region_clause(other: TreeFields, ours: &[String]) -> Option<Q> {
+    let mut parts: Vec<Q> = Vec::new();
+    for key in ours {
+        let score = ranking::REGION_WEIGHT * region_level_factor(key.len());
+        parts.push(query::scored(query::beneath(other, key), score));
+        for level in levels(key).into_iter().filter(|l| l.len() < key.len()) {
+            let score = ranking::REGION_WEIGHT * region_level_factor(level.len());
+            parts.push(query::scored(query::term(other.exact, level), score));
+        }
+    }
+    (!parts.is_empty()).then(|| Box::new(DisjunctionMaxQuery::new(parts)) as Q)
+}
+
+/// The hard region rule: when both sides name places, one must lie on the
+/// other's branch (serving `DE` reaches `DE300`, never `FR101`). A side
+/// that names none is not restricted.
+fn region_filter(other: TreeFields, ours: &[String]) -> Option<(Occur, Q)> {
+    if ours.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<Q> = ours.iter().map(|k| query::along(other, k)).collect();
+    parts.push(query::term(other.exact, NONE));
+    Some(query::filter(query::any_of(parts)))
+}
+
+fn objective_clauses(field: Field, ours: &[String]) -> Vec<(Occur, Q)> {
+    let ours = ranking::dedup(ours);
+    let each = OBJECTIVE_WEIGHT / ours.len().max(1) as f32;
+    ours.iter()
+        .map(|o| {
+            (
+                Occur::Should,
+                query::scored(query::flat_facet(field, o), each),
+            )
+        })
+        .collect()
+}
+
+/// A term of the asking text that takes part in text similarity.
+struct Salient {
+    analyser: Analyser,
+    term: String,
+}
+
+/// The asking side's most telling terms, looked up in the other index, and
+/// the query that scores the other side's text by them, scaled so that a
+/// text holding each term once at average length scores [`TEXT_WEIGHT`].
+fn text_clause<'t>(
+    searcher: &Searcher,
+    texts: impl Iterator<Item = (&'t str, String)>,
+    fields_for: impl Fn(Analyser) -> Vec<Field>,
+) -> Result<(Option<Q>, Vec<Salient>), IndexError> {
+    let docs = searcher.num_docs().max(1);
+    let mut candidates: HashMap<(Analyser, String), (u32, f32)> = HashMap::new();
+    for (lang, text) in texts {
+        let analyser = Analyser::for_language(lang);
+        let Some(&field) = fields_for(analyser).last() else {
+            continue;
+        };
+        for term in analyser.terms(&text) {
+            if term.chars().count() < 3 || term.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let key = (analyser, term);
+            if let Some((tf, _)) = candidates.get_mut(&key) {
+                *tf += 1;
+                continue;
+            }
+            let df = searcher.doc_freq(&Term::from_field_text(field, &key.1))?;
+            let common = df > COMMON_FROM && df as f64 > MAX_DOC_SHARE * docs as f64;
+            if df == 0 || common {
+                continue;
+            }
+            let idf = ((docs.saturating_sub(df) as f32 + 0.5) / (df as f32 + 0.5)).ln_1p();
+            candidates.insert(key, (1, idf));
+        }
+    }
+    let mut ranked: Vec<((Analyser, String), (u32, f32))> = candidates.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        let weight = |(tf, idf): (u32, f32)| (1.0 + (tf as f32).ln()) * idf;
+        weight(b.1)
+            .total_cmp(&weight(a.1))
+            .then_with(|| a.0.1.cmp(&b.0.1))
+    });
+    ranked.truncate(SALIENT_TERMS);
+    let idf_sum: f32 = ranked.iter().map(|(_, (_, idf))| idf).sum();
+    if ranked.is_empty() || idf_sum <= 0.0 {
+        return Ok((None, Vec::new()));
+    }
+    let mut parts: Vec<Q> = Vec::new();
+    let mut salient = Vec::new();
+    for ((analyser, term), _) in ranked {
+        let per_field: Vec<Q> = fields_for(analyser)
+            .into_iter()
+            .map(|field| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                )) as Q
+            })
+            .collect();
+        parts.push(Box::new(DisjunctionMaxQuery::new(per_field)));
+        salient.push(Salient { analyser, term });
+    }
+    let text: Q = Box::new(BoostQuery::new(query::any_of(parts), TEXT_WEIGHT / idf_sum));
+    Ok((Some(text), salient))
+}
+
+/// The words of `texts` (as written) whose terms are among `terms`.
+fn words_with_terms<'t>(
+    texts: impl Iterator<Item = (&'t str, String)>,
+    terms: &HashSet<(Analyser, String)>,
+) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for (lang, text) in texts {
+        let analyser = Analyser::for_language(lang);
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let hit = analyser
+                .terms(word)
+                .into_iter()
+                .any(|t| terms.contains(&(analyser, t)));
+            let word = word.to_lowercase();
+            if hit && !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    words
+}
+
+/// The salient terms of the asking side that the other side's text holds.
+fn shared_terms<'t>(
+    salient: &[Salient],
+    other: impl Iterator<Item = (&'t str, String)>,
+) -> HashSet<(Analyser, String)> {
+    let mut found: HashSet<(Analyser, String)> = HashSet::new();
+    for (lang, text) in other {
+        let analyser = Analyser::for_language(lang);
+        found.extend(analyser.terms(&text).into_iter().map(|t| (analyser, t)));
+    }
+    salient
+        .iter()
+        .map(|s| (s.analyser, s.term.clone()))
+        .filter(|k| found.contains(k))
+        .collect()
+}
+
+/// Scores one candidate: its structured reasons and the text part (what
+/// the index scored beyond them, capped at the text weight). The words
+/// behind the text part are filled in by [`name_shared_words`], once the
+/// final list is known.
+fn explain(
+    tender: &TenderDoc,
+    profile: &ProfileDoc,
+    asking: Asking,
+    index_score: f32,
+) -> (f32, Vec<Reason>) {
+    let mut reasons = ranking::structured_reasons(tender, profile, asking);
+    let structured: f32 = reasons.iter().map(|r| r.contribution).sum();
+    let text = (index_score - structured).clamp(0.0, TEXT_WEIGHT);
+    if text > 1e-4 {
+        reasons.push(Reason {
+            kind: ReasonKind::Text,
+            tender: Vec::new(),
+            profile: Vec::new(),
+            shared_level: None,
+            contribution: text,
+        });
+    }
+    reasons.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    (structured + text, reasons)
+}
+
+/// Names, in the text reason, the words (as written on each side) behind
+/// the salient terms both texts hold.
+fn name_shared_words(
+    reasons: &mut [Reason],
+    tender: &TenderDoc,
+    profile: &ProfileDoc,
+    asking: Asking,
+    salient: &[Salient],
+) {
+    let Some(reason) = reasons.iter_mut().find(|r| r.kind == ReasonKind::Text) else {
+        return;
+    };
+    let shared = match asking {
+        Asking::Tender => shared_terms(salient, profile.text_by_language()),
+        Asking::Profile => shared_terms(salient, tender.text_by_language()),
+    };
+    reason.tender = words_with_terms(tender.text_by_language(), &shared);
+    reason.profile = words_with_terms(profile.text_by_language(), &shared);
+}
+
+/// How many candidates to load and rank exactly: a few more than asked,
+/// since capping the text part can reorder the tail. Each costs a read
+/// from the document store.
+fn candidates(limit: usize) -> usize {
+    let limit = limit.clamp(1, MAX_MATCHES);
+    (limit + limit / 4).max(20)
+}
+
+fn eligibility_filter(field: Field, reservations: &[Reservation]) -> Option<(Occur, Q)> {
+    if reservations.is_empty() {
+        return None;
+    }
+    let parts = reservations
+        .iter()
+        .map(|r| query::flat_facet(field, r.code()));
+    Some(query::filter(query::any_of(parts.collect())))
+}
+
+impl ProfileIndex {
+    /// The profiles that could deliver `tender`, best first. A profile not
+    /// eligible for any of the tender's reservations is never returned.
+    pub fn match_profiles_for_tender(
+        &self,
+        tender: &TenderDoc,
+        limit: usize,
+    ) -> Result<Vec<ProfileMatch>, IndexError> {
+        let f = &self.fields;
+        let searcher = self.searcher();
+        let text_fields = |a: Analyser| vec![f.text.field(a)];
+        let (text, salient) = text_clause(&searcher, tender.text_by_language(), text_fields)?;
+        let Some(query) = self.profiles_for_tender_query(tender, text) else {
+            return Ok(Vec::new());
+        };
+        let top = TopDocs::with_limit(candidates(limit)).order_by_score();
+        let mut matches = Vec::new();
+        for (index_score, address) in searcher.search(&query, &top)? {
+            let profile = self.load(&searcher, address)?;
+            // The filter already holds this; the check keeps the hard rule
+            // true whatever a future query change does.
+            if !profile.is_eligible_for_any(&tender.reserved) {
+                continue;
+            }
+            let (score, reasons) = explain(tender, &profile, Asking::Tender, index_score);
+            matches.push(ProfileMatch {
+                profile,
+                score,
+                reasons,
+            });
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.profile.id.cmp(&b.profile.id))
+        });
+        matches.truncate(limit.min(MAX_MATCHES));
+        for m in &mut matches {
+            name_shared_words(&mut m.reasons, tender, &m.profile, Asking::Tender, &salient);
+        }
+        Ok(matches)
+    }
+
+    fn profiles_for_tender_query(&self, tender: &TenderDoc, text: Option<Q>) -> Option<Q> {
+        let f = &self.fields;
+        let places = nuts_keys(&tender.nuts);
+        let gate: Vec<Q> = cpv_clause(f.cpv, &cpv_keys(&tender.cpv))
+            .into_iter()
+            .chain(text)
+            .collect();
+        if gate.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Q)> = vec![(Occur::Must, query::any_of(gate))];
+        clauses.extend(eligibility_filter(f.eligible, &tender.reserved));
+        clauses.extend(region_filter(f.nuts, &places));
+        clauses.extend(region_clause(f.nuts, &places).map(|q| (Occur::Should, q)));
+        clauses.extend(objective_clauses(f.objective, &tender.objectives));
+        if let Some(value) = tender.value_dkk {
+            let fits = query::u64_range(f.capacity, Some(value), None);
+            clauses.push((Occur::Should, query::scored(fits, CAPACITY_WEIGHT)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+impl TenderIndex {
+    /// The open tenders (at `now`, Unix seconds) that `profile` could win,
+    /// best first. A reserved tender appears only when the profile is
+    /// eligible for one of its reservations.
+    pub fn match_tenders_for_profile(
+        &self,
+        profile: &ProfileDoc,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<TenderMatch>, IndexError> {
+        let f = &self.fields;
+        let searcher = self.searcher();
+        let text_fields = |a: Analyser| vec![f.title.field(a), f.body.field(a)];
+        let (text, salient) = text_clause(&searcher, profile.text_by_language(), text_fields)?;
+        let regions = nuts_keys(&profile.nuts);
+        let gate: Vec<Q> = cpv_clause(f.cpv, &cpv_keys(&profile.cpv))
+            .into_iter()
+            .chain(text)
+            .collect();
+        if gate.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut allowed: Vec<Q> = vec![query::flat_facet(f.reserved, NONE)];
+        allowed.extend(
+            profile
+                .eligible
+                .iter()
+                .map(|r| query::flat_facet(f.reserved, r.code())),
+        );
+        let mut clauses: Vec<(Occur, Q)> = vec![
+            (Occur::Must, query::any_of(gate)),
+            query::filter(self.open_at(now)),
+            query::filter(query::any_of(allowed)),
+        ];
+        clauses.extend(region_filter(f.nuts, &regions));
+        clauses.extend(region_clause(f.nuts, &regions).map(|q| (Occur::Should, q)));
+        clauses.extend(objective_clauses(f.objective, &profile.objectives));
+        if let Some(capacity) = profile.capacity_dkk {
+            let fits = query::u64_range(f.value, None, Some(capacity));
+            clauses.push((Occur::Should, query::scored(fits, CAPACITY_WEIGHT)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = TopDocs::with_limit(candidates(limit)).order_by_score();
+        let mut matches = Vec::new();
+        for (index_score, address) in searcher.search(&query, &top)? {
+            let tender = self.load(&searcher, address)?;
+            if !profile.is_eligible_for_any(&tender.reserved) {
+                continue;
+            }
+            let (score, reasons) = explain(&tender, profile, Asking::Profile, index_score);
+            matches.push(TenderMatch {
+                tender,
+                score,
+                reasons,
+            });
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.tender.id.cmp(&b.tender.id))
+        });
+        matches.truncate(limit.min(MAX_MATCHES));
+        for m in &mut matches {
+            name_shared_words(
+                &mut m.reasons,
+                &m.tender,
+                profile,
+                Asking::Profile,
+                &salient,
+            );
+        }
+        Ok(matches)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::TenderStatus;
+    use crate::test_support::*;
+
+    fn profiles(docs: &[ProfileDoc]) -> ProfileIndex {
+        let index = ProfileIndex::in_ram().unwrap();
+        for doc in docs {
+            index.upsert(doc).unwrap();
+        }
+        index.commit_with_payload(None).unwrap();
+        index
+    }
+
+    fn tenders(docs: &[TenderDoc]) -> TenderIndex {
+        let index = TenderIndex::in_ram().unwrap();
+        for doc in docs {
+            index.upsert(doc).unwrap();
+        }
+        index.commit_with_payload(None).unwrap();
+        index
+    }
+
+    fn offering(id: u64, cpv: &[&str], nuts: &[&str]) -> ProfileDoc {
+        let mut p = profile(id, "en", "Social enterprise", "Services");
+        p.cpv = codes(cpv);
+        p.nuts = codes(nuts);
+        p
+    }
+
+    fn coded(id: u64, cpv: &[&str], nuts: &[&str]) -> TenderDoc {
+        let mut t = tender(id, "en", "Tender", "Work");
+        t.cpv = codes(cpv);
+        t.nuts = codes(nuts);
+        t
+    }
+
+    fn ranked_profiles(index: &ProfileIndex, tender: &TenderDoc) -> Vec<u64> {
+        index
+            .match_profiles_for_tender(tender, 50)
+            .unwrap()
+            .iter()
+            .map(|m| m.profile.id)
+            .collect()
+    }
+
+    #[test]
+    fn cpv_overlap_counts_along_the_tree_both_ways() {
+        let index = profiles(&[
+            offering(1, &["85311000"], &[]),
+            offering(2, &["85300000"], &[]),
+            offering(3, &["85000000"], &[]),
+            offering(4, &["85320000"], &[]),
+            offering(5, &["90910000"], &[]),
+        ]);
+        let tender = coded(1, &["85311000"], &[]);
+        assert_eq!(ranked_profiles(&index, &tender), [1, 2, 3, 4]);
+
+        let broad = coded(2, &["85300000"], &[]);
+        let ranked = index.match_profiles_for_tender(&broad, 50).unwrap();
+        let ids: Vec<u64> = ranked.iter().map(|m| m.profile.id).collect();
+        assert!(
+            ids.contains(&1),
+            "a profile offering 85311000 is relevant to 853: {ids:?}"
+        );
+        assert_eq!(
+            ranked[0].score, ranked[1].score,
+            "both share the tender's whole level"
+        );
+        assert!(!ids.contains(&5));
+    }
+
+    #[test]
+    fn regions_match_along_the_tree_and_never_across_it() {
+        let index = profiles(&[
+            offering(1, &["90910000"], &["DE"]),
+            offering(2, &["90910000"], &["FR"]),
+            offering(3, &["90910000"], &["DK01"]),
+            offering(4, &["90910000"], &[]),
+        ]);
+        assert_eq!(
+            ranked_profiles(&index, &coded(1, &["90910000"], &["DE300"])),
+            [1, 4]
+        );
+        assert_eq!(
+            ranked_profiles(&index, &coded(2, &["90910000"], &["DK011"])),
+            [3, 4]
+        );
+        assert_eq!(
+            ranked_profiles(&index, &coded(3, &["90910000"], &["FR101"])),
+            [2, 4]
+        );
+
+        let tenders = tenders(&[
+            coded(1, &["90910000"], &["DE300"]),
+            coded(2, &["90910000"], &["FR101"]),
+            coded(3, &["90910000"], &[]),
+        ]);
+        let found: Vec<u64> = tenders
+            .match_tenders_for_profile(&offering(9, &["90910000"], &["DE"]), NOW, 10)
+            .unwrap()
+            .iter()
+            .map(|m| m.tender.id)
+            .collect();
+        assert_eq!(found, [1, 3]);
+    }
+
+    #[test]
+    fn a_profile_not_eligible_for_a_reservation_never_appears() {
+        let mut perfect = offering(1, &["85311000"], &["DK011"]);
+        perfect.objectives = codes(&["employment"]);
+        perfect.capacity_dkk = Some(10_000_000);
+        let mut sheltered = offering(2, &["85300000"], &["DK"]);
+        sheltered.eligible = vec![Reservation::ShelteredWorkshops];
+        let mut mission = offering(3, &["85000000"], &[]);
+        mission.eligible = vec![Reservation::PublicServiceMission];
+        let index = profiles(&[perfect.clone(), sheltered.clone(), mission.clone()]);
+
+        let mut tender = coded(1, &["85311000"], &["DK011"]);
+        tender.objectives = codes(&["employment"]);
+        tender.value_dkk = Some(1_000_000);
+        assert_eq!(ranked_profiles(&index, &tender), [1, 2, 3]);
+
+        tender.reserved = vec![Reservation::ShelteredWorkshops];
+        assert_eq!(ranked_profiles(&index, &tender), [2]);
+        tender.reserved = vec![Reservation::PublicServiceMission];
+        assert_eq!(ranked_profiles(&index, &tender), [3]);
+        tender.reserved = vec![
+            Reservation::ShelteredWorkshops,
+            Reservation::PublicServiceMission,
+        ];
+        assert_eq!(ranked_profiles(&index, &tender), [2, 3]);
+
+        let reserved = tenders(&[tender.clone()]);
+        let for_perfect = reserved
+            .match_tenders_for_profile(&perfect, NOW, 10)
+            .unwrap();
+        assert!(
+            for_perfect.is_empty(),
+            "the reserved tender is never offered to it"
+        );
+        let for_mission = reserved
+            .match_tenders_for_profile(&mission, NOW, 10)
+            .unwrap();
+        assert_eq!(for_mission.len(), 1);
+        let reason = for_mission[0]
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Reserved)
+            .unwrap();
+        assert_eq!(reason.profile, ["res-pub-ser"]);
+    }
+
+    #[test]
+    fn reasons_carry_both_sides_and_add_up_to_the_score() {
+        let mut p = profile(
+            1,
+            "en",
+            "We create jobs for people far from the labour market",
+            "Catering, canteen operation and meals for schools",
+        );
+        p.cpv = codes(&["55500000"]);
+        p.nuts = codes(&["DK01"]);
+        p.objectives = codes(&["employment", "inclusion"]);
+        p.capacity_dkk = Some(3_000_000);
+        let index = profiles(&[p, offering(2, &["90910000"], &[])]);
+        let mut t = tender(
+            1,
+            "en",
+            "Canteen operation for schools",
+            "Operation of the school canteen with daily meals",
+        );
+        t.cpv = codes(&["55520000"]);
+        t.nuts = codes(&["DK011"]);
+        t.objectives = codes(&["employment"]);
+        t.value_dkk = Some(2_000_000);
+        let matches = index.match_profiles_for_tender(&t, 10).unwrap();
+        assert_eq!(matches.len(), 1);
+        let m = &matches[0];
+        let sum: f32 = m.reasons.iter().map(|r| r.contribution).sum();
+        assert!((sum - m.score).abs() < 1e-4, "{sum} vs {}", m.score);
+        let find = |kind| m.reasons.iter().find(|r| r.kind == kind).unwrap();
+        let cpv = find(ReasonKind::Cpv);
+        assert_eq!(cpv.tender, ["55520000"]);
+        assert_eq!(cpv.profile, ["55500000"]);
+        assert_eq!(cpv.shared_level, Some(3));
+        let region = find(ReasonKind::Region);
+        assert_eq!(
+            (region.tender[0].as_str(), region.profile[0].as_str()),
+            ("DK011", "DK01")
+        );
+        assert_eq!(find(ReasonKind::Objectives).tender, ["employment"]);
+        assert_eq!(find(ReasonKind::Capacity).profile, ["3000000"]);
+        let text = find(ReasonKind::Text);
+        assert!(text.profile.contains(&"canteen".to_owned()), "{text:?}");
+        assert!(text.contribution > 0.0 && text.contribution <= TEXT_WEIGHT);
+    }
+
+    #[test]
+    fn text_decides_between_profiles_of_the_same_division() {
+        let mut cleaning = profile(
+            2,
+            "da",
+            "Vi skaber arbejdspladser",
+            "Rengøring af kontorer og skoler",
+        );
+        cleaning.cpv = codes(&["90000000"]);
+        let mut gardens = profile(1, "da", "Grønne job", "Pleje af parker og grønne områder");
+        gardens.cpv = codes(&["90000000"]);
+        let index = profiles(&[gardens, cleaning]);
+        let mut t = tender(1, "da", "Rengøring", "Daglig rengøring af kommunens skoler");
+        t.cpv = codes(&["90000000"]);
+        assert_eq!(
+            ranked_profiles(&index, &t),
+            [2, 1],
+            "cleaning first, whatever the ids"
+        );
+    }
+
+    #[test]
+    fn words_most_profiles_use_neither_make_candidates_nor_reasons() {
+        let mut docs: Vec<ProfileDoc> = (1..=30)
+            .map(|id| profile(id, "en", "We create jobs", "Gardening"))
+            .collect();
+        docs[6].texts[0].capabilities = "Canteen and catering".into();
+        let index = profiles(&docs);
+        let t = tender(1, "en", "Canteen", "Canteen jobs");
+        let matches = index.match_profiles_for_tender(&t, 50).unwrap();
+        assert_eq!(
+            matches.len(),
+            1,
+            "only the canteen, not every profile with jobs"
+        );
+        let text = matches[0]
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Text)
+            .unwrap();
+        assert_eq!(text.tender, ["canteen"]);
+    }
+
+    #[test]
+    fn only_open_tenders_are_offered_to_a_profile() {
+        let open = coded(1, &["90910000"], &[]);
+        let mut passed = coded(2, &["90910000"], &[]);
+        passed.deadline = NOW - DAY;
+        let mut awarded = coded(3, &["90910000"], &[]);
+        awarded.status = TenderStatus::Awarded;
+        let index = tenders(&[open, passed, awarded]);
+        let found = index
+            .match_tenders_for_profile(&offering(1, &["90"], &[]), NOW, 10)
+            .unwrap();
+        assert_eq!(found.iter().map(|m| m.tender.id).collect::<Vec<_>>(), [1]);
+    }
+}
