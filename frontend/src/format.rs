@@ -1,6 +1,7 @@
 //! Dates and numbers in the page's language: "28. november 2026 kl. 17.30"
 //! and "1.250.000 kr." in Danish, "28 November 2026, 17:30" and
-//! "DKK 1,250,000" in English; times always in Europe/Copenhagen (everything
+//! "DKK 1,250,000" in English, plain numbers "2.000.000" and "1.234,5" or
+//! "2,000,000" and "1,234.5"; times always in Europe/Copenhagen (everything
 //! is stored in UTC).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike};
@@ -69,21 +70,51 @@ pub fn date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
-/// An amount in whole kroner: "2.400.000 kr." or "DKK 2,400,000".
-pub fn money(lang: Lang, amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
+/// A whole number with the language's thousands separator: "2.000.000" in
+/// Danish, "2,000,000" in English.
+pub fn integer(lang: Lang, n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        group_thousands(lang, &n.unsigned_abs().to_string())
+    )
+}
+
+/// A number with decimals as the language writes it: "1.234,5" in Danish,
+/// "1,234.5" in English. Only the decimals the number needs are shown.
+pub fn decimal(lang: Lang, n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < i64::MAX as f64 {
+        return integer(lang, n as i64);
+    }
+    let plain = n.abs().to_string();
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    let sign = if n < 0.0 { "-" } else { "" };
+    let point = match lang {
+        Lang::Da => ',',
+        Lang::En => '.',
+    };
+    format!("{sign}{}{point}{fraction}", group_thousands(lang, whole))
+}
+
+fn group_thousands(lang: Lang, digits: &str) -> String {
     let separator = match lang {
         Lang::Da => '.',
         Lang::En => ',',
     };
-    let mut grouped = String::new();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(c);
     }
+    grouped
+}
+
+/// An amount in whole kroner: "2.400.000 kr." or "DKK 2,400,000".
+pub fn money(lang: Lang, amount: i64) -> String {
     let sign = if amount < 0 { "-" } else { "" };
+    let grouped = group_thousands(lang, &amount.unsigned_abs().to_string());
     match lang {
         Lang::Da => format!("{sign}{grouped} kr."),
         Lang::En => format!("{sign}DKK {grouped}"),
@@ -113,5 +144,17 @@ mod tests {
         assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
         assert_eq!(money(Lang::Da, 950), "950 kr.");
         assert_eq!(money(Lang::En, -1_000), "-DKK 1,000");
+    }
+
+    #[test]
+    fn numbers_carry_the_language_separators() {
+        assert_eq!(integer(Lang::Da, 2_000_000), "2.000.000");
+        assert_eq!(integer(Lang::En, 2_000_000), "2,000,000");
+        assert_eq!(integer(Lang::Da, 999), "999");
+        assert_eq!(integer(Lang::Da, -20_000), "-20.000");
+        assert_eq!(decimal(Lang::Da, 1234.5), "1.234,5");
+        assert_eq!(decimal(Lang::En, 1234.5), "1,234.5");
+        assert_eq!(decimal(Lang::Da, 20_000.0), "20.000");
+        assert_eq!(decimal(Lang::Da, -0.25), "-0,25");
     }
 }

@@ -11,6 +11,9 @@ mod i18n;
 mod templates;
 
 pub use assets::{Asset, asset};
-pub use format::{date as format_date, datetime as format_datetime, money as format_money};
-pub use i18n::{Lang, translate, translate_with};
+pub use format::{
+    date as format_date, datetime as format_datetime, decimal as format_decimal,
+    integer as format_integer, money as format_money,
+};
+pub use i18n::{COUNT_PLACEHOLDERS, Lang, translate, translate_with};
 pub use templates::{RenderError, RenderedEmail, render_email, render_page};

@@ -1,6 +1,7 @@
 //! Page and mail templates (minijinja), compiled once and embedded in the
 //! binary. Every template can call `t("key")` for a translation in the page's
-//! language and use the `datetime` filter for a UTC timestamp.
+//! language (`t("key", count=n)` for a message with plural forms) and use
+//! the `datetime` filter for a UTC timestamp and `number` for a number.
 
 use std::sync::OnceLock;
 
@@ -9,6 +10,7 @@ use minijinja::value::{Kwargs, Serde, Value};
 use minijinja::{Environment, State, context};
 use serde::Serialize;
 
+use crate::i18n::{Arg, translate_args};
 use crate::{Lang, format, translate};
 
 /// A template failed to render: a bug in a template or its view struct.
@@ -109,6 +111,7 @@ fn environment() -> &'static Environment<'static> {
         }
         env.add_function("t", t);
         env.add_filter("datetime", datetime);
+        env.add_filter("number", number);
         env
     })
 }
@@ -122,20 +125,54 @@ fn lang_of(state: &State) -> Lang {
 
 /// `t("key", name=value, ...)`: the translation of `key` in the page's
 /// language with its placeholders filled from the keyword arguments.
+/// Numbers are written as the language writes them, and for a message with
+/// plural forms its count argument (`count=n`, `max=n`, ...) chooses the
+/// form; leaving it out is an error, so a page test catches it.
 fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
     let lang = lang_of(state);
     let names: Vec<&str> = kwargs.args().collect();
     let mut values = Vec::with_capacity(names.len());
     for name in &names {
         let value: Value = kwargs.get(name)?;
-        values.push(value.to_string());
+        values.push(value);
     }
-    let args: Vec<(&str, &str)> = names
+    let texts: Vec<String> = values.iter().map(Value::to_string).collect();
+    let args: Vec<(&str, Arg)> = names
         .iter()
-        .zip(values.iter())
-        .map(|(n, v)| (*n, v.as_str()))
+        .zip(values.iter().zip(texts.iter()))
+        .map(|(name, (value, text))| (*name, template_arg(value, text)))
         .collect();
-    Ok(crate::translate_with(lang, key, &args))
+    translate_args(lang, key, &args)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::MissingArgument, e.to_string()))
+}
+
+/// A template value as a message argument: integers and decimals become
+/// numbers of the language, anything else is shown as its text.
+fn template_arg<'a>(value: &Value, text: &'a str) -> Arg<'a> {
+    if !value.is_number() {
+        return Arg::Text(text);
+    }
+    if let Ok(n) = i64::try_from(value.clone()) {
+        Arg::Integer(n)
+    } else if let Ok(n) = f64::try_from(value.clone()) {
+        Arg::Decimal(n)
+    } else {
+        Arg::Text(text)
+    }
+}
+
+/// `{{ n | number }}`: a number outside a message, with the language's
+/// separators ("2.000.000", "2,000,000").
+fn number(state: &State, value: Value) -> Result<String, minijinja::Error> {
+    let text = value.to_string();
+    match template_arg(&value, &text) {
+        Arg::Integer(n) => Ok(format::integer(lang_of(state), n)),
+        Arg::Decimal(n) => Ok(format::decimal(lang_of(state), n)),
+        Arg::Text(_) => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("not a number: {text}"),
+        )),
+    }
 }
 
 /// `{{ some_utc_timestamp | datetime }}`: shown in Copenhagen time, in the
@@ -187,7 +224,22 @@ mod tests {
 
     use super::*;
 
-    /// Every `t("key")` written in a template has a text in both languages.
+    /// The text of a call that starts at `at`, up to its closing bracket.
+    fn call_text(source: &str, at: usize) -> &str {
+        let mut depth = 0;
+        for (i, c) in source[at..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 1 => return &source[at..at + i],
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        &source[at..]
+    }
+
+    /// Every `t("key")` written in a template has a text in both languages,
+    /// and every call of a message with plural forms passes its count.
     #[test]
     fn every_key_a_template_uses_is_translated() {
         let mut missing = Vec::new();
@@ -202,14 +254,22 @@ mod tests {
                 if key.ends_with('.') {
                     continue;
                 }
+                let call = call_text(source, at);
                 for lang in Lang::ALL {
-                    if translate(lang, key) == key {
-                        missing.push(format!("{name}: {key} ({})", lang.code()));
+                    match crate::i18n::count_of(lang, key) {
+                        None => missing.push(format!("{name}: {key} ({})", lang.code())),
+                        Some(Some(count)) if !call.contains(&format!("{count}=")) => {
+                            missing.push(format!("{name}: {key} needs {count}= ({})", lang.code()))
+                        }
+                        Some(_) => {}
                     }
                 }
             }
         }
-        assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "untranslated keys or missing counts: {missing:#?}"
+        );
     }
 
     /// What the profile and moderation pages need.

@@ -260,7 +260,7 @@ async fn one_address_cannot_flood_the_mail_routes(backend: Backend) {
         .unwrap()
         .to_owned();
     assert!(
-        message.contains("Too many requests") && message.contains("1 min."),
+        message.contains("Too many requests") && message.contains("1 minute,"),
         "{message}"
     );
 

@@ -270,12 +270,16 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     browser
         .click_and_wait("form[action='/profiles'] button[type=submit]")
         .await;
-    let page = browser.wait_for_text("1 enterprises").await;
+    let page = browser.wait_for_text("1 enterprise").await;
+    assert!(
+        !page.contains("1 enterprises"),
+        "the count, in the singular"
+    );
     assert!(page.contains("Café Lyst ApS"));
     browser.assert_accessible("directory filtered (en)").await;
     browser.click_and_wait(".results a").await;
     browser.assert_accessible("public profile (en)").await;
-    let page = browser.wait_for_text("7 of 12 employees").await;
+    let page = browser.wait_for_text("7 of 12 (58%)").await;
     assert!(!page.contains(ANNA), "members stay private");
     browser.click_and_wait("a[hreflang='da']").await;
     browser.assert_accessible("public profile (da)").await;

@@ -331,8 +331,8 @@ impl ProfileInput {
             Some(year) if !(1800..=today.year()).contains(&year) => {
                 errors.push(
                     FieldError::new("founded_year", "range")
-                        .with("min", 1800)
-                        .with("max", today.year()),
+                        .with("from", 1800)
+                        .with("to", today.year()),
                 );
                 year
             }

@@ -168,3 +168,106 @@ fn copy_headers(from: &Response, to: &mut Response) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A limit is a count: it chooses the plural form and is written as a
+    /// number of the language.
+    #[test]
+    fn limits_in_field_messages_are_counts() {
+        let limit = |max: i64, lang| {
+            field_message(
+                lang,
+                &FieldError::new("description", "too_long").with("max", max),
+            )
+            .message
+        };
+        assert_eq!(
+            limit(20_000, Lang::Da),
+            "Beskrivelsen må højst være 20.000 tegn"
+        );
+        assert_eq!(
+            limit(20_000, Lang::En),
+            "Description must be 20,000 characters or fewer"
+        );
+        assert_eq!(
+            limit(1, Lang::En),
+            "Description must be 1 character or fewer"
+        );
+        let lots = field_message(
+            Lang::Da,
+            &FieldError::new("lots", "too_many").with("max", 1),
+        );
+        assert_eq!(lots.message, "Der må højst være 1 delaftale");
+    }
+
+    /// The count placeholder that chooses the plural form of `key`, if the
+    /// message has plural forms: without its count the message shows as
+    /// its key, with it as a text.
+    fn count_of(key: &str) -> Option<&'static str> {
+        if translate_with(Lang::Da, key, &[]) != key {
+            return None;
+        }
+        socialbid_frontend::COUNT_PLACEHOLDERS
+            .iter()
+            .copied()
+            .find(|count| translate_with(Lang::Da, key, &[(count, "2")]) != key)
+    }
+
+    /// The string literals among the arguments of the call that `call` opens.
+    fn literal_args(call: &str) -> Vec<&str> {
+        let inside = call
+            .split_once('(')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        let args = inside.split(')').next().unwrap_or_default();
+        args.split(',')
+            .map(str::trim)
+            .filter_map(|a| a.strip_prefix('"').and_then(|a| a.strip_suffix('"')))
+            .collect()
+    }
+
+    /// Every refusal the backend words with a plural message passes the
+    /// count that chooses the form (`.with("max", ..)`), so no error shows
+    /// as its bare key.
+    #[test]
+    fn every_plural_error_gets_its_count() {
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        let mut files = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap_or_default();
+            for pattern in ["FieldError::new(", "AppError::refused("] {
+                for (at, _) in source.match_indices(pattern) {
+                    let statement = source[at..].split(';').next().unwrap_or_default();
+                    let key = match literal_args(statement).as_slice() {
+                        [field, rule] => format!("error.{field}.{rule}"),
+                        [code] => format!("error.{code}"),
+                        _ => continue,
+                    };
+                    let Some(count) = count_of(&key) else {
+                        continue;
+                    };
+                    checked += 1;
+                    if !statement.contains(&format!(".with(\"{count}\"")) {
+                        missing.push(format!(
+                            "{}: {key} needs .with(\"{count}\", ..)",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(checked > 10, "the scan found only {checked} plural errors");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+}

@@ -68,16 +68,17 @@ fn blocks(text: &str) -> Vec<Value> {
     blocks
 }
 
+/// "840 KB", "1.024 KB", "2,5 MB" in Danish; "2.5 MB" in English.
 fn size_label(bytes: i64, lang: Lang) -> String {
     let kb = bytes as f64 / 1024.0;
-    let text = if kb < 1024.0 {
-        format!("{} KB", kb.ceil() as i64)
+    if kb < 1024.0 {
+        format!(
+            "{} KB",
+            socialbid_frontend::format_integer(lang, kb.ceil() as i64)
+        )
     } else {
-        format!("{:.1} MB", kb / 1024.0)
-    };
-    match lang {
-        Lang::Da => text.replace('.', ","),
-        Lang::En => text,
+        let mb = (kb / 1024.0 * 10.0).round() / 10.0;
+        format!("{} MB", socialbid_frontend::format_decimal(lang, mb))
     }
 }
 
@@ -217,5 +218,14 @@ mod tests {
         assert_eq!(width_class(62), 60);
         assert_eq!(width_class(63), 65);
         assert_eq!(width_class(100), 100);
+    }
+
+    #[test]
+    fn sizes_carry_the_language_separators() {
+        assert_eq!(size_label(840 * 1024, Lang::Da), "840 KB");
+        assert_eq!(size_label(1024 * 1024 - 100, Lang::Da), "1.024 KB");
+        assert_eq!(size_label(1024 * 1024 - 100, Lang::En), "1,024 KB");
+        assert_eq!(size_label(5 * 1024 * 1024 / 2, Lang::Da), "2,5 MB");
+        assert_eq!(size_label(5 * 1024 * 1024 / 2, Lang::En), "2.5 MB");
     }
 }
