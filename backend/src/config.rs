@@ -174,9 +174,22 @@ impl Config {
         Backend::from_url(&self.database_url)
     }
 
-    /// Cookies get the `Secure` flag when the service is reached over HTTPS.
+    /// The service is reached over HTTPS: cookies get the `Secure` flag and
+    /// the `__Host-` prefix, and responses carry HSTS.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url.to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// The name a session or CSRF cookie goes by. Over HTTPS it has the
+    /// `__Host-` prefix, which browsers accept only on a Secure cookie for
+    /// this exact host and path `/`, so neither a sibling subdomain nor a
+    /// plain-http page can plant or overwrite it.
+    pub fn cookie_name(&self, name: &str) -> String {
+        if self.secure_cookies() {
+            format!("__Host-{name}")
+        } else {
+            name.to_owned()
+        }
     }
 
     pub fn mail_dir(&self) -> PathBuf {

@@ -3,26 +3,43 @@
 //! chosen later, in the caller's language, by `web::errors`, which turns the
 //! same error into JSON under `/api` and into a page elsewhere.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::DbError;
 
 /// One broken rule on one field: shown beside the field on a page and listed
-/// under `fields` in JSON. `error.{field}.{rule}` is its translation key.
+/// under `fields` in JSON. `error.{field}.{rule}` is its translation key; a
+/// field named by the request (a path into a JSON body, any form field) has
+/// the rule's own wording, `error.any_field.{rule}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     pub rule: &'static str,
     pub params: Vec<(&'static str, String)>,
+    pub named_by_request: bool,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, rule: &'static str) -> FieldError {
         FieldError {
-            field,
+            field: Cow::Borrowed(field),
             rule,
             params: Vec::new(),
+            named_by_request: false,
+        }
+    }
+
+    /// A rule checked on every field alike, for the field at `path` (`title`,
+    /// `lots[0].title`).
+    pub fn at_path(path: String, rule: &'static str) -> FieldError {
+        FieldError {
+            field: Cow::Owned(path.clone()),
+            rule,
+            params: vec![("field", path)],
+            named_by_request: true,
         }
     }
 
@@ -32,7 +49,11 @@ impl FieldError {
     }
 
     pub fn key(&self) -> String {
-        format!("error.{}.{}", self.field, self.rule)
+        if self.named_by_request {
+            format!("error.any_field.{}", self.rule)
+        } else {
+            format!("error.{}.{}", self.field, self.rule)
+        }
     }
 }
 

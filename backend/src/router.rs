@@ -85,11 +85,13 @@ pub fn router(app: AppState) -> Router {
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })
-        // Innermost first: the session is renewed before CSRF is checked,
-        // errors are worded after everything else has spoken.
-        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        // Innermost first: the session is renewed before CSRF is checked
+        // (the form token is bound to the session), errors are worded after
+        // everything else has spoken.
         .layer(from_fn_with_state(app.clone(), csrf::protect))
-        // Before CSRF reads a form: a flood is refused without reading it.
+        .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        // Before the session and CSRF read anything: a flood of mail-sending
+        // posts is refused without reading them.
         .layer(from_fn_with_state(
             (app.clone(), accounts::ip_limit::MailSendingLimit::default()),
             accounts::ip_limit::limit,
@@ -99,6 +101,6 @@ pub fn router(app: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(trace::span))
         .layer(from_fn_with_state(app.clone(), metrics::count))
-        .layer(from_fn(headers::secure))
+        .layer(from_fn_with_state(app.clone(), headers::secure))
         .with_state(app)
 }

@@ -27,7 +27,7 @@ mod tender_fixtures;
 mod test_app;
 
 pub use browser::{AXE_TAGS, Browser};
-pub use browser_session::{CSRF_COOKIE, Jar, PageSession};
+pub use browser_session::{CSRF_COOKIE, Jar, PageSession, form_token};
 pub use db::{Backend, TestDb};
 pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;
@@ -35,7 +35,7 @@ pub use profile_fixtures::{cvr, cvr_from_seed, profile_body};
 pub use server::{SocialbidProcess, socialbid_binary};
 pub use smtp::{ReceivedMail, SmtpServer, first_link};
 pub use tender_fixtures::{AARHUS_CVR, KOBENHAVN_CVR, ODENSE_CVR, TenderBuilder, in_days};
-pub use test_app::{TEST_PUBLIC_URL, TestApp, TestResponse};
+pub use test_app::{TEST_HTTPS_PUBLIC_URL, TEST_PUBLIC_URL, TestApp, TestResponse};
 
 use std::path::Path;
 

@@ -67,10 +67,18 @@ impl TestResponse {
 }
 
 pub const TEST_PUBLIC_URL: &str = "http://socialbid.test";
+/// The public address of an app served over HTTPS (secure cookies, HSTS).
+pub const TEST_HTTPS_PUBLIC_URL: &str = "https://socialbid.test";
 
 impl TestApp {
     /// A migrated database of the given kind and an app around it.
     pub async fn new(backend: Backend) -> TestApp {
+        TestApp::with_public_url(backend, TEST_PUBLIC_URL).await
+    }
+
+    /// Like [`TestApp::new`], as reached at `public_url` (for example
+    /// [`TEST_HTTPS_PUBLIC_URL`]).
+    pub async fn with_public_url(backend: Backend, public_url: &str) -> TestApp {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temporary folder");
         let config = Config {
@@ -79,7 +87,7 @@ impl TestApp {
             database_url: db.url().to_owned(),
             smtp_url: None,
             jwt_secret: SecretString::from("a test signing key that is long enough".to_owned()),
-            public_url: TEST_PUBLIC_URL.into(),
+            public_url: public_url.into(),
             mail_from: "Socialbid <noreply@socialbid.test>".into(),
             accessibility_url: "/accessibility".into(),
             contact_email: "kontakt@socialbid.test".into(),

@@ -5,7 +5,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use socialbid_tests::{Backend, Person, TestApp, cvr, on_both_databases, profile_body};
+use socialbid_tests::{Backend, Person, TestApp, cvr, form_token, on_both_databases, profile_body};
 
 on_both_databases!(
     the_whole_state_machine,
@@ -1157,11 +1157,8 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
     }
     // A decision form: CSRF token required; a rejection without a reason
     // comes back with the error linked to its own field.
-    let jar = format!(
-        "sb_access={}; sb_csrf={}",
-        admin.access_token,
-        "c".repeat(43)
-    );
+    let jar = format!("sb_access={}", admin.access_token);
+    let csrf = form_token_of(&app, &format!("/admin/profiles/{id}"), &jar).await;
     let no_token = app
         .page(
             Method::POST,
@@ -1171,7 +1168,6 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
         )
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
-    let csrf = "c".repeat(43);
     let empty = app
         .page(
             Method::POST,
@@ -1189,13 +1185,14 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
     );
     assert!(html.contains("Skriv en begrundelse"));
     // An entrepreneur's form post is refused like the API call.
-    let jar_anna = format!("sb_access={}; sb_csrf={}", anna.access_token, csrf);
+    let jar_anna = format!("sb_access={}", anna.access_token);
+    let csrf_anna = form_token_of(&app, "/account", &jar_anna).await;
     let refused = app
         .page(
             Method::POST,
             &format!("/admin/profiles/{id}/approve"),
             &jar_anna,
-            Some(&[("csrf_token", &csrf)]),
+            Some(&[("csrf_token", &csrf_anna)]),
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -1217,4 +1214,10 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
     assert_eq!(state_of(&app, &anna).await["state"], "approved");
     // The mail these decisions and questions queued goes out.
     app.run_jobs().await;
+}
+
+/// The form token of the page at `path`, seen with `cookies`.
+async fn form_token_of(app: &TestApp, path: &str, cookies: &str) -> String {
+    let page = app.page(Method::GET, path, cookies, None).await;
+    form_token(&page.text()).unwrap_or_else(|| panic!("{path} has a form"))
 }

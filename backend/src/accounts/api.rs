@@ -11,9 +11,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::accounts::model::{self, Authority};
-use crate::accounts::service::{self, TokenPair};
+use crate::accounts::service;
 use crate::accounts::validate::Registration;
 use crate::app::AppState;
+use crate::auth::refresh::{self, TokenPair};
 use crate::auth::{AuthUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::web::client::ClientInfo;
@@ -268,7 +269,7 @@ async fn refresh(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> AppResult<Json<TokenPair>> {
-    Ok(Json(service::refresh(&app, body.refresh_token).await?))
+    Ok(Json(refresh::refresh(&app, body.refresh_token).await?))
 }
 
 /// End this session: its access and refresh tokens stop working at once.

@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use socialbid_frontend::Lang;
 
 use crate::accounts::model::{self, User, normalize_email};
 use crate::accounts::validate::{Registration, ValidAuthority, ValidRegistration};
 use crate::app::AppState;
+use crate::auth::refresh::TokenPair;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{AuthUser, Role, password, rate_limit, sessions};
 use crate::db::DbConn;
@@ -327,29 +327,6 @@ pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()>
         .await
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TokenPair {
-    /// JWT for `Authorization: Bearer`, valid 15 minutes.
-    pub access_token: String,
-    /// Opaque; exchange it at `/api/v1/auth/refresh` for a new pair. Each
-    /// refresh token works once.
-    pub refresh_token: String,
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    pub expires_in: i64,
-}
-
-impl TokenPair {
-    fn new(access_token: String, refresh_token: String) -> TokenPair {
-        TokenPair {
-            access_token,
-            refresh_token,
-            token_type: "Bearer",
-            expires_in: crate::auth::tokens::ACCESS_TOKEN_MINUTES * 60,
-        }
-    }
-}
-
 /// Logs in. An unknown email and a wrong password get the same answer
 /// after the same work. The password check is reserved in the rate limit
 /// before it is made, so parallel guesses cannot slip past the count.
@@ -398,20 +375,7 @@ pub async fn login(
             Ok::<_, AppError>(sessions::create(conn, user_id, user_agent.as_deref(), now)?)
         })
         .await?;
-    let access = app.tokens.issue(user_id, session.session_id, now)?;
-    Ok(TokenPair::new(access, session.refresh_token))
-}
-
-pub async fn refresh(app: &AppState, refresh_token: String) -> AppResult<TokenPair> {
-    let now = app.clock.now();
-    let rotated = app
-        .db
-        .run(move |conn| sessions::rotate(conn, &refresh_token, now))
-        .await?;
-    let access = app
-        .tokens
-        .issue(rotated.user_id, rotated.session.session_id, now)?;
-    Ok(TokenPair::new(access, rotated.session.refresh_token))
+    TokenPair::issue(app, user_id, session)
 }
 
 pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {

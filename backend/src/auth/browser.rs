@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
-use crate::accounts::service::{self, TokenPair};
 use crate::app::AppState;
 use crate::auth::extract::FreshAccessToken;
+use crate::auth::refresh::{Renewed, TokenPair, renew_browser_session};
 use crate::auth::sessions::REFRESH_DAYS;
 use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
 
@@ -22,7 +22,7 @@ fn cookie(
     value: String,
     max_age_seconds: i64,
 ) -> Cookie<'static> {
-    Cookie::build((name, value))
+    Cookie::build((app.config.cookie_name(name), value))
         .path("/")
         .http_only(true)
         .secure(app.config.secure_cookies())
@@ -48,6 +48,27 @@ pub fn session_cookies(app: &AppState, tokens: &TokenPair) -> CookieJar {
         ))
 }
 
+/// The cookies of a renewed session. Without a new refresh token (a
+/// parallel page load rotated it a moment ago) the refresh cookie is left
+/// alone, so the one that response set stays.
+fn renewed_cookies(app: &AppState, renewed: &Renewed) -> CookieJar {
+    let jar = CookieJar::new().add(cookie(
+        app,
+        ACCESS_COOKIE,
+        renewed.access_token.clone(),
+        renewed.expires_in,
+    ));
+    match &renewed.refresh_token {
+        Some(refresh) => jar.add(cookie(
+            app,
+            REFRESH_COOKIE,
+            refresh.clone(),
+            REFRESH_DAYS * 24 * 3600,
+        )),
+        None => jar,
+    }
+}
+
 /// The cookies that log a browser out.
 pub fn clear_session_cookies(app: &AppState) -> CookieJar {
     CookieJar::new()
@@ -65,35 +86,35 @@ pub async fn keep_alive(
         return next.run(request).await;
     }
     let now = app.clock.now();
+    let access_name = app.config.cookie_name(ACCESS_COOKIE);
     let access_valid = jar
-        .get(ACCESS_COOKIE)
+        .get(&access_name)
         .is_some_and(|c| app.tokens.decode(c.value(), now).is_ok());
     let refresh = jar
-        .get(REFRESH_COOKIE)
+        .get(&app.config.cookie_name(REFRESH_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty());
     let Some(refresh) = refresh.filter(|_| !access_valid) else {
         return next.run(request).await;
     };
-    let renewed = service::refresh(&app, refresh).await;
-    if let Ok(tokens) = &renewed {
+    let renewed = renew_browser_session(&app, refresh).await;
+    if let Ok(renewed) = &renewed {
         request
             .extensions_mut()
-            .insert(FreshAccessToken(tokens.access_token.clone()));
+            .insert(FreshAccessToken(renewed.access_token.clone()));
     }
     let response = next.run(request).await;
     // A handler that set the session cookies itself (log in, log out) has
     // the last word.
-    let handler_set_session = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(ACCESS_COOKIE)));
+    let handler_set_session = response.headers().get_all(SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.starts_with(&format!("{access_name}=")))
+    });
     if handler_set_session {
         return response;
     }
     match renewed {
-        Ok(tokens) => (session_cookies(&app, &tokens), response).into_response(),
+        Ok(renewed) => (renewed_cookies(&app, &renewed), response).into_response(),
         Err(_) => (clear_session_cookies(&app), response).into_response(),
     }
 }

@@ -7,11 +7,13 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
+use diesel::prelude::*;
 use socialbid_frontend::Lang;
 
-use crate::accounts::model;
 use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
+use crate::db::DbConn;
+use crate::db::schema::users;
 use crate::error::AppError;
 
 #[derive(
@@ -67,7 +69,7 @@ enum Presented {
     Nothing,
 }
 
-fn presented_token(parts: &Parts) -> Result<Presented, AppError> {
+fn presented_token(parts: &Parts, app: &AppState) -> Result<Presented, AppError> {
     if let Some(header) = parts.headers.get(AUTHORIZATION) {
         let value = header
             .to_str()
@@ -86,10 +88,39 @@ fn presented_token(parts: &Parts) -> Result<Presented, AppError> {
         return Ok(Presented::Cookie(token.clone()));
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    Ok(match jar.get(ACCESS_COOKIE) {
+    Ok(match jar.get(&app.config.cookie_name(ACCESS_COOKIE)) {
         Some(cookie) if !cookie.value().is_empty() => Presented::Cookie(cookie.value().to_owned()),
         _ => Presented::Nothing,
     })
+}
+
+/// The columns of `users` that say who is calling. Read here, not through
+/// `accounts`, because accounts build on auth and not the reverse.
+#[derive(Queryable)]
+struct Caller {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    locale: String,
+    authority_id: Option<i64>,
+    approval_state: Option<String>,
+}
+
+fn caller(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Caller>> {
+    users::table
+        .find(user_id)
+        .select((
+            users::id,
+            users::email,
+            users::name,
+            users::role,
+            users::locale,
+            users::authority_id,
+            users::approval_state,
+        ))
+        .first(conn)
+        .optional()
 }
 
 async fn load(app: &AppState, token: &str) -> Result<AuthUser, AppError> {
@@ -104,13 +135,16 @@ async fn load(app: &AppState, token: &str) -> Result<AuthUser, AppError> {
             if !sessions::is_active(conn, session_id, user_id, now)? {
                 return Err(AppError::unauthenticated("session_revoked"));
             }
-            let user = model::find(conn, user_id)
-                .map_err(|_| AppError::unauthenticated("session_revoked"))?;
+            let user = caller(conn, user_id)?
+                .ok_or_else(|| AppError::unauthenticated("session_revoked"))?;
+            let role = Role::parse(&user.role).ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("user {} has no known role", user.id))
+            })?;
             Ok(AuthUser {
                 id: user.id,
                 session_id,
-                role: user.role(),
-                lang: user.lang(),
+                role,
+                lang: Lang::from_code(&user.locale).unwrap_or_default(),
                 email: user.email,
                 name: user.name,
                 authority_id: user.authority_id,
@@ -127,7 +161,7 @@ impl FromRequestParts<AppState> for AuthUser {
         if let Some(user) = parts.extensions.get::<AuthUser>() {
             return Ok(user.clone());
         }
-        let user = match presented_token(parts)? {
+        let user = match presented_token(parts, app)? {
             Presented::Bearer(token) | Presented::Cookie(token) => load(app, &token).await?,
             Presented::Nothing => return Err(AppError::unauthenticated("unauthenticated")),
         };
@@ -145,7 +179,7 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
-        match presented_token(parts)? {
+        match presented_token(parts, app)? {
             Presented::Nothing => Ok(MaybeUser(None)),
             Presented::Bearer(_) => AuthUser::from_request_parts(parts, app)
                 .await

@@ -7,12 +7,14 @@ pub mod csrf;
 pub mod extract;
 pub mod password;
 pub mod rate_limit;
+pub mod refresh;
 pub mod sessions;
 pub mod tokens;
 
 pub use extract::{Admin, AuthUser, Entrepreneur, MaybeUser, Officer, Role};
 
-/// The browser keeps its access token here (HttpOnly, SameSite=Lax).
+/// The browser keeps its access token here (HttpOnly, SameSite=Lax); over
+/// HTTPS the name has the `__Host-` prefix (`Config::cookie_name`).
 pub const ACCESS_COOKIE: &str = "sb_access";
-/// The browser's refresh token, sent only to the paths that need it.
+/// The browser's refresh token; named like [`ACCESS_COOKIE`].
 pub const REFRESH_COOKIE: &str = "sb_refresh";

@@ -70,7 +70,7 @@ async fn create_user(
         Err(AppError::Invalid { fields, .. }) => {
             let problems: Vec<String> = fields
                 .iter()
-                .map(|f| match (f.field, f.rule) {
+                .map(|f| match (f.field.as_ref(), f.rule) {
                     ("email", "taken") => format!("an account with the email {email} already exists"),
                     ("email", rule) => format!("--email breaks the rule `{rule}`"),
                     (_, rule) => format!(

@@ -42,6 +42,7 @@ diesel::table! {
         last_used_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        rotated_at -> Nullable<Timestamp>,
     }
 }
 

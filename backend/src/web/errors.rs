@@ -41,7 +41,7 @@ pub struct FieldMessage {
 pub fn field_message(lang: Lang, error: &FieldError) -> FieldMessage {
     let args: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     FieldMessage {
-        field: error.field.to_owned(),
+        field: error.field.to_string(),
         code: error.rule.to_owned(),
         message: translate_with(lang, &error.key(), &args),
     }
@@ -61,11 +61,12 @@ pub fn message(lang: Lang, report: &ErrorReport) -> String {
         .fields
         .iter()
         .map(|f| {
-            format!(
-                "{}: {}",
-                translate(lang, &format!("field.{}", f.field)),
-                field_message(lang, f).message
-            )
+            let label = if f.named_by_request {
+                f.field.to_string()
+            } else {
+                translate(lang, &format!("field.{}", f.field))
+            };
+            format!("{label}: {}", field_message(lang, f).message)
         })
         .collect();
     format!("{general} {}", details.join("; "))

@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use socialbid_frontend::Lang;
 
@@ -78,10 +79,26 @@ fn time_year() -> cookie::time::Duration {
     cookie::time::Duration::days(365)
 }
 
-/// Only paths on this site: never `//elsewhere` or `https://elsewhere`, so
-/// the switch cannot be used as an open redirect.
+/// Only paths on this site: never `//elsewhere`, `https://elsewhere` or
+/// anything a browser would turn into one. Browsers drop tabs and newlines
+/// from a `Location` and read `\` as `/`, so `/<TAB>/evil.example` and
+/// `/\evil.example` lead away; percent-encoded forms are checked too, for
+/// whatever decodes the path again on the way. Only visible ASCII is
+/// accepted, so the value is always a valid header; anything else falls
+/// back to the front page.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+    path.bytes().all(|b| b.is_ascii_graphic())
+        && is_path_absolute(path)
+        && is_path_absolute(&percent_decode_str(path).decode_utf8_lossy())
+}
+
+/// A path-absolute reference: one leading `/`, so neither a scheme nor an
+/// authority, and nothing a browser strips or rewrites.
+fn is_path_absolute(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c == '\\')
 }
 
 #[cfg(test)]
@@ -90,9 +107,33 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert!(is_local_path("/account?x=1"));
-        assert!(!is_local_path("//evil.example"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example"));
+        for local in ["/", "/account?x=1", "/tenders/7#top", "/search?q=a%2Fb"] {
+            assert!(is_local_path(local), "{local}");
+        }
+        for foreign in [
+            "",
+            "account",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/a\\b",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%0D/evil.example",
+            "/%5c/evil.example",
+            "/%5Cevil.example",
+            "/%2f%2fevil.example",
+            "/%2F/evil.example",
+            "/%00",
+            "/%7f",
+            "/ /evil.example",
+            "/æ",
+        ] {
+            assert!(!is_local_path(foreign), "{foreign:?}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! input, security headers, health and metrics, static files, page context.
 
 pub mod client;
+pub mod control_chars;
 pub mod errors;
 pub mod headers;
 pub mod health;

@@ -61,7 +61,7 @@ pub fn routes() -> Router<AppState> {
             get(documents_form)
                 .post(upload_document)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::auth::csrf::MAX_UPLOAD_BYTES,
+                    crate::tenders::documents::MAX_BYTES + 64 * 1024,
                 )),
         )
 }
