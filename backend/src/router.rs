@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
+use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
 use crate::{accounts, admin, moderation, profiles, tenders};
 
@@ -85,9 +86,15 @@ pub fn router(app: AppState) -> Router {
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })
-        // Innermost first: the session is renewed before CSRF is checked
-        // (the form token is bound to the session), errors are worded after
-        // everything else has spoken.
+        // Innermost first: multipart bodies are refused except on the upload
+        // forms (the CSRF check leaves them to the upload handler, which
+        // reads the token first); the session is renewed before CSRF is
+        // checked (the form token is bound to the session); errors are
+        // worded after everything else has spoken.
+        .layer(from_fn_with_state(
+            UploadForms(tenders::pages::UPLOAD_FORMS),
+            upload_forms::refuse_elsewhere,
+        ))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
         // Before the session and CSRF read anything: a flood of mail-sending

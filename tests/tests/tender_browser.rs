@@ -196,6 +196,26 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
     assert!(page.contains("Version 2: ændring"), "{page}");
     assert!(page.contains("Nørrebro er kommet med"));
     browser.assert_accessible("amended tender").await;
+
+    // Upload a document through the form: Chromium sends the parts in the
+    // form's order, and the server needs the CSRF token before the file.
+    let pdf = browser.dir().join("udbudsbetingelser.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+    browser
+        .goto(&server.url(&format!("/tenders/{id}/documents")))
+        .await
+        .unwrap();
+    browser.assert_accessible("documents").await;
+    browser
+        .find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    submit(&browser).await;
+    let page = browser.wait_for_source("Dokumentet er tilføjet.").await;
+    assert!(page.contains("udbudsbetingelser.pdf"), "{page}");
     log_out(&browser).await;
 
     // An entrepreneur asks a question.

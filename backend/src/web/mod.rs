@@ -9,7 +9,7 @@ pub mod health;
 pub mod json;
 pub mod lang;
 pub mod metrics;
-pub mod multipart;
 pub mod page;
 pub mod static_files;
 pub mod trace;
+pub mod upload_forms;

@@ -1,14 +1,18 @@
 //! A tender's documents: downloading one, and the officer's page that
 //! lists and uploads them.
 
-use axum::extract::{Path, State};
+use axum::Extension;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::display::tender_display;
 use super::{load_owned, unprocessable};
 use crate::app::AppState;
-use crate::auth::Officer;
+use crate::auth::csrf::{CSRF_FIELD, CsrfToken, constant_time_eq};
+use crate::auth::{AuthUser, Officer};
 use crate::error::{AppError, AppResult};
 use crate::tenders::documents;
 use crate::tenders::service::{self, TenderView};
@@ -18,24 +22,8 @@ pub(super) async fn download(
     State(app): State<AppState>,
     page: Page,
     Path((id, doc)): Path<(i64, i64)>,
-) -> AppResult<Response> {
-    let (name, content_type, bytes) =
-        documents::download(&app, page.user.as_ref(), id, doc).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                documents::disposition(&name),
-            ),
-            (
-                axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                "nosniff".to_owned(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+) -> AppResult<documents::Download> {
+    documents::download(&app, page.user.as_ref(), id, doc).await
 }
 
 fn documents_page(
@@ -65,35 +53,22 @@ pub(super) async fn documents_form(
     documents_page(&page, &view, Vec::new())
 }
 
+/// The upload form's body is read only after the officer is known (the
+/// extractors) and the CSRF token, the form's first part, matches; then the
+/// file part is streamed to disk.
 pub(super) async fn upload_document(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
     Path(id): Path<i64>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    Extension(CsrfToken(expected)): Extension<CsrfToken>,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let file = crate::web::multipart::parse(content_type, &body)
-        .and_then(|parts| parts.into_iter().find(|p| p.name == "file"));
-    let result = match file {
-        Some(part) if part.file_name.as_deref().is_some_and(|n| !n.is_empty()) => {
-            documents::upload(
-                &app,
-                &officer,
-                id,
-                part.file_name.as_deref().unwrap_or_default(),
-                part.data,
-            )
-            .await
-            .map(|_| ())
-        }
-        _ => Err(AppError::field("file", "required")),
-    };
-    match result {
+    // Without a multipart body there is no token to check.
+    let mut multipart = multipart.map_err(|_| AppError::forbidden("csrf_failed"))?;
+    check_csrf_part(&mut multipart, &expected).await?;
+    load_owned(&app, &officer, id).await?;
+    match receive_file(&app, &officer, id, &mut multipart).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/tenders/{id}/documents?notice=document_added")).into_response(),
         ),
@@ -102,5 +77,62 @@ pub(super) async fn upload_document(
             let view = service::get(&app, Some(&officer), id).await?;
             Ok(unprocessable(documents_page(&page, &view, errors)?))
         }
+    }
+}
+
+/// The longest token read from the form; real ones are far shorter.
+const MAX_TOKEN_BYTES: usize = 256;
+
+async fn check_csrf_part(multipart: &mut Multipart, expected: &str) -> AppResult<()> {
+    let refused = || AppError::forbidden("csrf_failed");
+    let mut field = multipart
+        .next_field()
+        .await
+        .map_err(|_| refused())?
+        .filter(|f| f.name() == Some(CSRF_FIELD) && f.file_name().is_none())
+        .ok_or_else(refused)?;
+    let mut presented = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| refused())? {
+        presented.extend_from_slice(&chunk);
+        if presented.len() > MAX_TOKEN_BYTES {
+            return Err(refused());
+        }
+    }
+    if !constant_time_eq(&presented, expected.as_bytes()) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
+/// Streams the `file` part into the documents folder and stores it.
+async fn receive_file(
+    app: &AppState,
+    officer: &AuthUser,
+    id: i64,
+    multipart: &mut Multipart,
+) -> AppResult<()> {
+    let mut field = multipart
+        .next_field()
+        .await
+        .map_err(read_failed)?
+        .filter(|f| f.name() == Some("file") && f.file_name().is_some_and(|n| !n.is_empty()))
+        .ok_or_else(|| AppError::field("file", "required"))?;
+    let name = documents::checked_name(field.file_name().unwrap_or_default())?;
+    let mut receiving = documents::receive(app).await?;
+    while let Some(chunk) = field.chunk().await.map_err(read_failed)? {
+        receiving.push(&chunk).await?;
+    }
+    let received = receiving.finish().await?;
+    documents::store(app, officer, id, name, received).await?;
+    Ok(())
+}
+
+/// A body cut off by the route's limit is a file too large; anything else
+/// is a form that could not be read.
+fn read_failed(error: MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        documents::too_large()
+    } else {
+        AppError::bad_request("body_unreadable")
     }
 }

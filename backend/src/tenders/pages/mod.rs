@@ -37,6 +37,10 @@ use public::{list, show};
 use publish::{check, publish};
 use questions::{answer, ask};
 
+/// The forms that send a file: their handlers check the CSRF token, the
+/// first part of the body, themselves (see `web::upload_forms`).
+pub const UPLOAD_FORMS: &[&str] = &["/tenders/{id}/documents"];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tenders", get(list))
@@ -61,7 +65,7 @@ pub fn routes() -> Router<AppState> {
             get(documents_form)
                 .post(upload_document)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::tenders::documents::MAX_BYTES + 64 * 1024,
+                    crate::tenders::documents::MAX_FORM_BODY_BYTES,
                 )),
         )
 }
