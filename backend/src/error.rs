@@ -76,6 +76,10 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The parameter of a 429 that says how many seconds to wait; it becomes
+/// the `Retry-After` header.
+pub const RETRY_AFTER_SECONDS: &str = "seconds";
+
 impl AppError {
     pub fn refused(status: StatusCode, code: &'static str) -> AppError {
         AppError::Refused {
@@ -177,10 +181,28 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
+        match crate::db::unique_violation_column(&error) {
+            Some(column) => return AppError::conflict(conflict_field(&column), "taken"),
+            None if crate::db::is_unique_violation(&error) => {
+                return AppError::conflict("value", "taken");
+            }
+            None => {}
+        }
         match error {
             diesel::result::Error::NotFound => AppError::not_found(),
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// The form field a unique column is typed in; a column no form shows
+/// (a token, a key) is reported as `value`. A clash there is a race (two
+/// parallel requests), and 409 says "it changed meanwhile".
+fn conflict_field(column: &str) -> &'static str {
+    match column {
+        "email" => "email",
+        "cvr" => "cvr",
+        _ => "value",
     }
 }
 
@@ -219,6 +241,17 @@ impl IntoResponse for AppError {
             fields: self.fields().to_vec(),
         };
         let mut response = self.status().into_response();
+        if self.status() == StatusCode::TOO_MANY_REQUESTS
+            && let Some((_, seconds)) = report
+                .params
+                .iter()
+                .find(|(name, _)| *name == RETRY_AFTER_SECONDS)
+            && let Ok(value) = axum::http::HeaderValue::from_str(seconds)
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
         response.extensions_mut().insert(report);
         response
     }

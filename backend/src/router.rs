@@ -109,6 +109,12 @@ pub fn router(app: AppState) -> Router {
         ))
         .layer(from_fn_with_state(app.clone(), csrf::protect))
         .layer(from_fn_with_state(app.clone(), browser::keep_alive))
+        // Before the session and CSRF read anything: a flood of mail-sending
+        // posts is refused without reading them.
+        .layer(from_fn_with_state(
+            (app.clone(), accounts::ip_limit::MailSendingLimit::default()),
+            accounts::ip_limit::limit,
+        ))
         .layer(from_fn(errors::refuse_unknown_methods))
         .layer(from_fn_with_state(app.clone(), errors::render))
         .layer(from_fn(lang::choose))

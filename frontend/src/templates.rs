@@ -83,6 +83,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/verify_email.html",
     "emails/reset_password.txt",
     "emails/reset_password.html",
+    "emails/registration_attempt.txt",
+    "emails/registration_attempt.html",
     "emails/officer_decision.txt",
     "emails/officer_decision.html",
     "emails/question_answered.txt",
@@ -513,6 +515,7 @@ mod tests {
         for name in [
             "verify_email",
             "reset_password",
+            "registration_attempt",
             "officer_decision",
             "question_answered",
             "question_asked",
@@ -529,7 +532,7 @@ mod tests {
                            "expires_minutes": 60, "approved": false, "reason": "Forkert CVR",
                            "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2,
                            "organisation": "Café Lyst ApS", "decision": "rejected", "inviter": "Anna",
-                           "expires_days": 7}),
+                           "expires_days": 7, "login_link": "http://socialbid.test/login"}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");

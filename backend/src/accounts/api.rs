@@ -110,11 +110,51 @@ impl AccountView {
     }
 }
 
-/// Register an account; a verification link is mailed.
+/// The answer to a registration: what was asked for, as checked. It is the
+/// same whether the address was free or already had an account, so it
+/// carries nothing the form did not.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationView {
+    email: String,
+    name: String,
+    role: Role,
+    locale: String,
+    /// Officers only: always `pending` until an admin decides.
+    approval_state: Option<String>,
+    authority: Option<AuthorityView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthorityView {
+    name: String,
+    cvr: String,
+    nuts_code: String,
+}
+
+impl From<service::Registered> for RegistrationView {
+    fn from(registered: service::Registered) -> RegistrationView {
+        RegistrationView {
+            email: registered.email,
+            name: registered.name,
+            role: registered.role,
+            locale: registered.locale.to_owned(),
+            approval_state: registered.authority.as_ref().map(|_| "pending".to_owned()),
+            authority: registered.authority.map(|a| AuthorityView {
+                name: a.name,
+                cvr: a.cvr,
+                nuts_code: a.nuts_code,
+            }),
+        }
+    }
+}
+
+/// Register an account; a verification link is mailed. An address that
+/// already has an account gets the same answer, and its owner a mail
+/// saying someone tried: registration reveals no accounts.
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest, responses(
-    (status = 201, body = AccountView, description = "Created; verify the email before logging in"),
-    (status = 409, body = ErrorBody, description = "The email is taken"),
+    (status = 201, body = RegistrationView, description = "Registered (or the address already had an account); verify the email before logging in"),
     (status = 422, body = ErrorBody, description = "A field breaks a rule"),
+    (status = 429, body = ErrorBody, description = "Too many requests from this address"),
 ))]
 async fn register(
     State(app): State<AppState>,
@@ -135,9 +175,11 @@ async fn register(
         authority_cvr: authority.cvr,
         authority_nuts: authority.nuts_code,
     };
-    let user = service::register(&app, form, lang).await?;
-    let authority = load_authority(&app, user.authority_id).await?;
-    Ok((StatusCode::CREATED, Json(AccountView::new(user, authority))))
+    let registered = service::register(&app, form, lang).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RegistrationView::from(registered)),
+    ))
 }
 
 async fn load_authority(app: &AppState, id: Option<i64>) -> AppResult<Option<Authority>> {
@@ -184,6 +226,7 @@ pub struct EmailRequest {
 #[utoipa::path(post, path = "/api/v1/accounts/verify/resend", tag = "accounts", request_body = EmailRequest, responses(
     (status = 202, description = "If the address has an unverified account, a link is on its way"),
     (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Too many requests from this address"),
 ))]
 async fn resend_verification(
     State(app): State<AppState>,
@@ -255,6 +298,7 @@ async fn logout(State(app): State<AppState>, user: AuthUser) -> AppResult<Status
 /// has an account).
 #[utoipa::path(post, path = "/api/v1/accounts/password-reset", tag = "accounts", request_body = EmailRequest, responses(
     (status = 202), (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "Too many requests from this address"),
 ))]
 async fn request_password_reset(
     State(app): State<AppState>,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod export;
+pub mod ip_limit;
 pub mod model;
 pub mod pages;
 pub mod service;

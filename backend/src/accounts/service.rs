@@ -1,15 +1,17 @@
 //! The rules of accounts, shared by the JSON API and the pages.
 
+use std::sync::Arc;
+
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use socialbid_frontend::Lang;
 
 use crate::accounts::model::{self, User, normalize_email};
-use crate::accounts::validate::Registration;
+use crate::accounts::validate::{Registration, ValidAuthority, ValidRegistration};
 use crate::app::AppState;
 use crate::auth::refresh::TokenPair;
 use crate::auth::tokens::{hash_token, random_token};
-use crate::auth::{AuthUser, password, rate_limit, sessions};
+use crate::auth::{AuthUser, Role, password, rate_limit, sessions};
 use crate::db::DbConn;
 use crate::db::schema::{authorities, email_tokens, login_attempts, users};
 use crate::db::write_transaction;
@@ -22,22 +24,64 @@ pub const RESET_MINUTES: i64 = 60;
 const PURPOSE_VERIFY: &str = "verify_email";
 const PURPOSE_RESET: &str = "reset_password";
 
-/// Creates the account, its verification link and the mail carrying it in
-/// one transaction: either all of it exists afterwards or none of it.
-pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<User> {
-    let valid = form.validate().map_err(AppError::invalid)?;
-    let hash = password::hash(&valid.password)?;
-    let public_url = app.config.public_url.clone();
+/// What a registration answers. It is made from the form alone, so the
+/// answer is the same whether the address was free or already had an
+/// account: registration reveals no accounts.
+pub struct Registered {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub locale: &'static str,
+    pub authority: Option<ValidAuthority>,
+}
+
+/// Registers. A free address gets the account, its verification link and
+/// the mail carrying it in one transaction: all of it or none of it. An
+/// address that already has an account gets nothing new; its owner is
+/// mailed instead ("someone tried to register with your address"), within
+/// the per-recipient mail limit.
+pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResult<Registered> {
+    let valid = Arc::new(form.validate().map_err(AppError::invalid)?);
+    // Hashed whether or not the address is taken: the same work either
+    // way, so the time the answer takes tells nothing either.
+    let hash = password::hash_off_runtime(&app.metrics, valid.password.clone()).await?;
     let now = app.clock.now();
+    match register_once(app, valid.clone(), hash.clone(), lang, now).await {
+        // A parallel registration of the same address committed first: this
+        // one now finds the address taken and answers as any second one.
+        Err(error) if is_taken_email(&error) => {
+            register_once(app, valid.clone(), hash, lang, now).await?
+        }
+        other => other?,
+    }
+    let valid = Arc::unwrap_or_clone(valid);
+    Ok(Registered {
+        email: valid.email,
+        name: valid.name,
+        role: valid.role,
+        locale: lang.code(),
+        authority: valid.authority,
+    })
+}
+
+fn is_taken_email(error: &AppError) -> bool {
+    error.status() == axum::http::StatusCode::CONFLICT
+        && error.fields().iter().any(|f| f.field == "email")
+}
+
+async fn register_once(
+    app: &AppState,
+    valid: Arc<ValidRegistration>,
+    hash: String,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let public_url = app.config.public_url.clone();
     app.db
         .run(move |conn| {
             write_transaction::<_, AppError, _>(conn, |conn| {
-                let taken: i64 = users::table
-                    .filter(users::email.eq(&valid.email))
-                    .count()
-                    .get_result(conn)?;
-                if taken > 0 {
-                    return Err(AppError::conflict("email", "taken"));
+                if let Some(owner) = model::find_by_email(conn, &valid.email)? {
+                    return tell_owner_of_attempt(conn, &owner, &public_url, now);
                 }
                 let authority_id = match &valid.authority {
                     None => None,
@@ -59,17 +103,49 @@ pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResu
                     .get_result(conn)?;
                 let user = model::find(conn, user_id)?;
                 send_verification(conn, &user, &public_url, now)?;
-                Ok(user)
+                Ok(())
             })
         })
         .await
+}
+
+/// Mails the owner of an address someone tried to register with, in the
+/// owner's language, with the ways back in (log in, choose a new password).
+fn tell_owner_of_attempt(
+    conn: &mut DbConn,
+    owner: &User,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    if !rate_limit::may_mail(conn, &owner.email, now)? {
+        return Ok(());
+    }
+    mail::queue(
+        conn,
+        &owner.email,
+        owner.lang(),
+        "registration_attempt",
+        serde_json::json!({
+            "name": owner.name,
+            "login_link": format!("{public_url}/login"),
+            "link": format!("{public_url}/forgot-password"),
+        }),
+        // Parallel attempts at the same moment are one mail.
+        format!(
+            "registration_attempt:{}:{}",
+            owner.id,
+            now.and_utc().timestamp()
+        ),
+        now,
+    )?;
+    Ok(())
 }
 
 /// An officer of an authority already known by its CVR number joins it;
 /// the name typed is not allowed to rename it.
 pub(crate) fn find_or_create_authority(
     conn: &mut DbConn,
-    authority: &super::validate::ValidAuthority,
+    authority: &ValidAuthority,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     let existing: Option<i64> = authorities::table
@@ -140,8 +216,43 @@ fn send_verification(
     )
 }
 
-/// Consumes a link token: refuses an unknown (404), expired (400) or used
-/// (409) one, and marks it used in the same transaction as `then`.
+/// A link token that can still be used.
+struct UsableLink {
+    id: i64,
+    user_id: i64,
+}
+
+/// Finds a link token and refuses an unknown (404), used (409) or expired
+/// (400) one. Reading is not claiming: `consume_link` claims.
+fn find_usable_link(
+    conn: &mut DbConn,
+    raw: &str,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> AppResult<UsableLink> {
+    let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+        .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
+        .filter(email_tokens::purpose.eq(purpose))
+        .select((
+            email_tokens::id,
+            email_tokens::user_id,
+            email_tokens::expires_at,
+            email_tokens::used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    match found {
+        None => Err(link_error("link_invalid")),
+        Some((_, _, _, Some(_))) => Err(link_error("link_used")),
+        Some((_, _, expires_at, None)) if expires_at <= now => Err(link_error("link_expired")),
+        Some((id, user_id, _, None)) => Ok(UsableLink { id, user_id }),
+    }
+}
+
+/// Consumes a link token and runs `then` in the same transaction. The
+/// claim is a conditional update: under READ COMMITTED two requests can
+/// both read the link as unused, but only one update still finds it so;
+/// the other gets 409 and `then` never runs for it.
 fn consume_link<T>(
     conn: &mut DbConn,
     raw: &str,
@@ -150,30 +261,18 @@ fn consume_link<T>(
     then: impl FnOnce(&mut DbConn, i64) -> AppResult<T>,
 ) -> AppResult<T> {
     write_transaction::<_, AppError, _>(conn, |conn| {
-        let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
-            .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
-            .filter(email_tokens::purpose.eq(purpose))
-            .select((
-                email_tokens::id,
-                email_tokens::user_id,
-                email_tokens::expires_at,
-                email_tokens::used_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((token_id, user_id, expires_at, used_at)) = found else {
-            return Err(link_error("link_invalid"));
-        };
-        if used_at.is_some() {
+        let link = find_usable_link(conn, raw, purpose, now)?;
+        let claimed = diesel::update(
+            email_tokens::table
+                .find(link.id)
+                .filter(email_tokens::used_at.is_null()),
+        )
+        .set(email_tokens::used_at.eq(now))
+        .execute(conn)?;
+        if claimed == 0 {
             return Err(link_error("link_used"));
         }
-        if expires_at <= now {
-            return Err(link_error("link_expired"));
-        }
-        diesel::update(email_tokens::table.find(token_id))
-            .set(email_tokens::used_at.eq(now))
-            .execute(conn)?;
-        then(conn, user_id)
+        then(conn, link.user_id)
     })
 }
 
@@ -206,7 +305,8 @@ pub async fn verify_email(app: &AppState, token: String) -> AppResult<()> {
 }
 
 /// Sends a new verification link if the address belongs to an unverified
-/// account. Answers the same either way, so it reveals no accounts.
+/// account and has not had its hour's share of mail. Answers the same
+/// either way, so it reveals no accounts.
 pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()> {
     let email =
         super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
@@ -217,6 +317,7 @@ pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()>
             write_transaction(conn, |conn| {
                 if let Some(user) = model::find_by_email(conn, &email)?
                     && user.email_verified_at.is_none()
+                    && rate_limit::may_mail(conn, &user.email, now)?
                 {
                     send_verification(conn, &user, &public_url, now)?;
                 }
@@ -227,7 +328,8 @@ pub async fn resend_verification(app: &AppState, email: String) -> AppResult<()>
 }
 
 /// Logs in. An unknown email and a wrong password get the same answer
-/// after the same work; failures are counted per account and per address.
+/// after the same work. The password check is reserved in the rate limit
+/// before it is made, so parallel guesses cannot slip past the count.
 pub async fn login(
     app: &AppState,
     email: String,
@@ -237,22 +339,18 @@ pub async fn login(
 ) -> AppResult<TokenPair> {
     let email = normalize_email(&email);
     let now = app.clock.now();
-    let user = {
+    let (reservation, user) = {
         let (email, ip) = (email.clone(), ip.clone());
         app.db
             .run(move |conn| {
-                rate_limit::check(conn, &email, &ip, now)?;
-                Ok::<_, AppError>(model::find_by_email(conn, &email)?)
+                let reservation = rate_limit::reserve_login(conn, &email, &ip, now)?;
+                Ok::<_, AppError>((reservation, model::find_by_email(conn, &email)?))
             })
             .await?
     };
-    let password_ok = match &user {
-        Some(user) => password::verify(&password_typed, &user.password_hash),
-        None => {
-            password::verify_against_nothing(&password_typed);
-            false
-        }
-    };
+    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok =
+        password::verify_off_runtime(&app.metrics, password_typed, stored_hash).await?;
     let user = match (user, password_ok) {
         (Some(user), true) => user,
         _ => {
@@ -264,6 +362,9 @@ pub async fn login(
             return Err(AppError::unauthenticated("invalid_credentials"));
         }
     };
+    app.db
+        .run(move |conn| rate_limit::forgive_login(conn, &reservation).map_err(AppError::from))
+        .await?;
     if user.email_verified_at.is_none() {
         return Err(AppError::forbidden("email_not_verified"));
     }
@@ -271,7 +372,6 @@ pub async fn login(
     let session = app
         .db
         .run(move |conn| {
-            rate_limit::clear_account(conn, &email)?;
             Ok::<_, AppError>(sessions::create(conn, user_id, user_agent.as_deref(), now)?)
         })
         .await?;
@@ -289,8 +389,8 @@ pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {
         .await
 }
 
-/// Mails a reset link if the address has an account; answers the same
-/// either way.
+/// Mails a reset link if the address has an account and has not had its
+/// hour's share of mail; answers the same either way.
 pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<()> {
     let email =
         super::validate::check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
@@ -299,7 +399,9 @@ pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                if let Some(user) = model::find_by_email(conn, &email)? {
+                if let Some(user) = model::find_by_email(conn, &email)?
+                    && rate_limit::may_mail(conn, &user.email, now)?
+                {
                     let (token_id, raw) = create_link_token(
                         conn,
                         user.id,
@@ -332,41 +434,35 @@ pub async fn request_password_reset(app: &AppState, email: String) -> AppResult<
 pub async fn check_reset_link(app: &AppState, token: String) -> AppResult<()> {
     let now = app.clock.now();
     app.db
-        .run(move |conn| {
-            let found: Option<(NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
-                .filter(email_tokens::token_hash.eq(hash_token(token.trim())))
-                .filter(email_tokens::purpose.eq(PURPOSE_RESET))
-                .select((email_tokens::expires_at, email_tokens::used_at))
-                .first(conn)
-                .optional()?;
-            match found {
-                None => Err(link_error("link_invalid")),
-                Some((_, Some(_))) => Err(link_error("link_used")),
-                Some((expires_at, None)) if expires_at <= now => Err(link_error("link_expired")),
-                Some(_) => Ok(()),
-            }
-        })
+        .run(move |conn| find_usable_link(conn, &token, PURPOSE_RESET, now).map(|_| ()))
         .await
 }
 
 /// Sets a new password from a reset link and ends every session: whoever
-/// knew the old password is logged out.
+/// knew the old password is logged out. The password's rules and the link
+/// are checked before the costly hash, so a dead link costs no argon2 work.
 pub async fn reset_password(app: &AppState, token: String, new_password: String) -> AppResult<()> {
-    let hash_input = new_password.clone();
+    if let Some(e) = password::check_rules("password", &new_password, "") {
+        return Err(AppError::invalid(vec![e]));
+    }
     let now = app.clock.now();
-    let hash = {
-        if let Some(e) = password::check_rules("password", &hash_input, "") {
-            return Err(AppError::invalid(vec![e]));
-        }
-        password::hash(&hash_input)?
+    let email = {
+        let token = token.clone();
+        app.db
+            .run(move |conn| {
+                let link = find_usable_link(conn, &token, PURPOSE_RESET, now)?;
+                Ok::<_, AppError>(model::find(conn, link.user_id)?.email)
+            })
+            .await?
     };
+    if let Some(e) = password::check_rules("password", &new_password, &email) {
+        return Err(AppError::invalid(vec![e]));
+    }
+    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
     app.db
         .run(move |conn| {
             consume_link(conn, &token, PURPOSE_RESET, now, |conn, user_id| {
                 let user = model::find(conn, user_id)?;
-                if let Some(e) = password::check_rules("password", &new_password, &user.email) {
-                    return Err(AppError::invalid(vec![e]));
-                }
                 diesel::update(users::table.find(user_id))
                     .set((
                         users::password_hash.eq(&hash),
@@ -397,7 +493,7 @@ pub async fn change_password(
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push(FieldError::new("current_password", "required"));
-    } else if !password::verify(&current, &stored) {
+    } else if !password::verify_off_runtime(&app.metrics, current, Some(stored)).await? {
         errors.push(FieldError::new("current_password", "wrong"));
     }
     if let Some(e) = password::check_rules("new_password", &new_password, &email) {
@@ -406,7 +502,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let hash = password::hash(&new_password)?;
+    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
     let now = app.clock.now();
     app.db
         .run(move |conn| {
@@ -437,7 +533,7 @@ pub async fn delete_account(
     if password_typed.is_empty() {
         return Err(AppError::field("password", "required"));
     }
-    if !password::verify(&password_typed, &stored) {
+    if !password::verify_off_runtime(&app.metrics, password_typed, Some(stored)).await? {
         return Err(AppError::field("password", "wrong"));
     }
     let email = user.email.clone();
@@ -467,27 +563,29 @@ pub async fn create_admin(
 ) -> AppResult<i64> {
     let email =
         super::validate::check_email("email", email).map_err(|e| AppError::invalid(vec![e]))?;
-    let hash = match password_typed {
-        Some(typed) => {
-            if let Some(problem) = password::check_rules("password", typed, &email) {
-                return Err(AppError::invalid(vec![problem]));
-            }
-            password::hash(typed)?
-        }
-        None => password::hash(&random_token().0)?,
+    if let Some(problem) = password_typed.and_then(|t| password::check_rules("password", t, &email))
+    {
+        return Err(AppError::invalid(vec![problem]));
+    }
+    let taken = {
+        let email = email.clone();
+        app.db
+            .run(move |conn| model::find_by_email(conn, &email).map_err(AppError::from))
+            .await?
+            .is_some()
     };
+    if taken {
+        return Err(AppError::conflict("email", "taken"));
+    }
+    let typed = password_typed.map_or_else(|| random_token().0, str::to_owned);
+    let hash = password::hash_off_runtime(&app.metrics, typed).await?;
     let name = name.trim().to_owned();
     let now = app.clock.now();
+    // The address checked above may be taken meanwhile: the unique
+    // constraint then answers, as 409 on `email` like the check.
     app.db
         .run(move |conn| {
             write_transaction::<_, AppError, _>(conn, |conn| {
-                let taken: i64 = users::table
-                    .filter(users::email.eq(&email))
-                    .count()
-                    .get_result(conn)?;
-                if taken > 0 {
-                    return Err(AppError::conflict("email", "taken"));
-                }
                 Ok(diesel::insert_into(users::table)
                     .values((
                         users::email.eq(&email),

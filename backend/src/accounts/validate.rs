@@ -25,6 +25,7 @@ pub struct Registration {
 }
 
 /// A registration that passed every check.
+#[derive(Clone)]
 pub struct ValidRegistration {
     pub email: String,
     pub password: String,
@@ -33,6 +34,7 @@ pub struct ValidRegistration {
     pub authority: Option<ValidAuthority>,
 }
 
+#[derive(Clone)]
 pub struct ValidAuthority {
     pub name: String,
     pub cvr: String,

@@ -4,7 +4,8 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::error::FieldError;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::metrics::Metrics;
 
 pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 128;
@@ -35,6 +36,37 @@ pub fn verify_against_nothing(password: &str) {
     verify(password, dummy);
 }
 
+/// Hashes on tokio's blocking pool: argon2 is tens of milliseconds of CPU
+/// by design, and on a runtime thread it would stall every other request
+/// that thread serves.
+pub async fn hash_off_runtime(metrics: &Metrics, password: String) -> AppResult<String> {
+    metrics.password_hashed();
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
+}
+
+/// Verifies on tokio's blocking pool (see `hash_off_runtime`). With no
+/// stored hash (an unknown account) it does the same work against a fixed
+/// hash and answers false, so timing tells nothing.
+pub async fn verify_off_runtime(
+    metrics: &Metrics,
+    password: String,
+    stored_hash: Option<String>,
+) -> AppResult<bool> {
+    metrics.password_hashed();
+    tokio::task::spawn_blocking(move || match stored_hash {
+        Some(stored) => verify(&password, &stored),
+        None => {
+            verify_against_nothing(&password);
+            false
+        }
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
 /// The rules for a new password, reported on `field`: long enough to resist
 /// guessing, short enough to hash quickly, and not the email address.
 pub fn check_rules(field: &'static str, password: &str, email: &str) -> Option<FieldError> {
@@ -63,6 +95,29 @@ mod tests {
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse batterY", &stored));
         assert!(!verify("anything", "not a hash"));
+    }
+
+    /// On a runtime with a single thread, another task keeps running while
+    /// a password is hashed and verified: the work is not on that thread.
+    #[tokio::test(flavor = "current_thread")]
+    async fn hashing_leaves_the_runtime_free() {
+        let metrics = std::sync::Arc::new(Metrics::default());
+        let worker = {
+            let metrics = metrics.clone();
+            tokio::spawn(async move {
+                let stored = hash_off_runtime(&metrics, "a long passphrase".into()).await?;
+                verify_off_runtime(&metrics, "a long passphrase".into(), Some(stored)).await
+            })
+        };
+        let mut turns_meanwhile = 0u32;
+        while !worker.is_finished() {
+            tokio::task::yield_now().await;
+            turns_meanwhile += 1;
+        }
+        assert!(worker.await.unwrap().unwrap(), "the password verifies");
+        assert_eq!(metrics.password_hashes(), 2);
+        // Inline hashing would block the only thread: one or two turns.
+        assert!(turns_meanwhile > 100, "{turns_meanwhile} turns");
     }
 
     #[test]

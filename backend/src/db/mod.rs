@@ -116,13 +116,40 @@ impl Db {
     }
 }
 
-/// True when `error` is a unique-constraint violation, which handlers turn
-/// into a 409 with a message naming the field.
+/// True when `error` is a unique-constraint violation, which `AppError`
+/// turns into a 409 naming the field.
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
     matches!(
         error,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// The column a unique-constraint violation is about (the first, for a
+/// constraint over several), read from what each database reports:
+/// PostgreSQL's detail `Key (email)=(…) already exists.`, SQLite's message
+/// `UNIQUE constraint failed: users.email`.
+pub fn unique_violation_column(error: &diesel::result::Error) -> Option<String> {
+    let diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::UniqueViolation,
+        info,
+    ) = error
+    else {
+        return None;
+    };
+    let from_postgres = info
+        .details()
+        .and_then(|detail| detail.strip_prefix("Key ("))
+        .and_then(|rest| rest.split(')').next());
+    let from_sqlite = info
+        .message()
+        .strip_prefix("UNIQUE constraint failed: ")
+        .and_then(|columns| columns.split(',').next())
+        .and_then(|column| column.trim().rsplit('.').next());
+    from_postgres
+        .or(from_sqlite)
+        .and_then(|columns| columns.split(',').next())
+        .map(|column| column.trim().to_owned())
 }
 
 impl Db {

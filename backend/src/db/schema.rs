@@ -286,3 +286,11 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::allow_tables_to_appear_in_same_query!(tenders, users);
 diesel::allow_tables_to_appear_in_same_query!(tender_questions, users);
+
+diesel::table! {
+    rate_limits (key) {
+        key -> Text,
+        hits -> Integer,
+        expires_at -> Timestamp,
+    }
+}

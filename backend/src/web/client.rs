@@ -23,28 +23,8 @@ impl FromRequestParts<AppState> for ClientInfo {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = app
-            .config
-            .trust_forwarded_for
-            .then(|| {
-                parts
-                    .headers
-                    .get_all("x-forwarded-for")
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(','))
-                    .map(str::trim)
-                    .rfind(|v| !v.is_empty())
-                    .map(str::to_owned)
-            })
-            .flatten();
-        let ip = forwarded.unwrap_or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string())
-                .unwrap_or_else(|| "unknown".into())
-        });
+        let ip =
+            client_ip(parts, app.config.trust_forwarded_for).unwrap_or_else(|| "unknown".into());
         let user_agent = parts
             .headers
             .get(USER_AGENT)
@@ -52,4 +32,30 @@ impl FromRequestParts<AppState> for ClientInfo {
             .map(str::to_owned);
         Ok(ClientInfo { ip, user_agent })
     }
+}
+
+/// The caller's address: with `trust_forwarded_for`, the last one in
+/// `X-Forwarded-For` (the one our own proxy appended), else the socket's;
+/// none when the router is driven without a socket and nothing is trusted.
+/// The login limit and the per-address mail limit both key on this.
+pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<String> {
+    let forwarded = trust_forwarded_for
+        .then(|| {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| !v.is_empty())
+                .map(str::to_owned)
+        })
+        .flatten();
+    forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+    })
 }

@@ -15,6 +15,7 @@ pub struct Metrics {
     responses: [AtomicU64; 5],
     jobs_succeeded: AtomicU64,
     jobs_failed: AtomicU64,
+    password_hashes: AtomicU64,
 }
 
 impl Metrics {
@@ -29,6 +30,16 @@ impl Metrics {
 
     pub fn job_failed(&self) {
         self.jobs_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one argon2 computation (a hash or a verification): the most
+    /// expensive work an anonymous caller can ask for.
+    pub fn password_hashed(&self) {
+        self.password_hashes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn password_hashes(&self) -> u64 {
+        self.password_hashes.load(Ordering::Relaxed)
     }
 
     pub fn render(
@@ -59,6 +70,15 @@ impl Metrics {
             out,
             "socialbid_jobs_total{{outcome=\"failed\"}} {}",
             self.jobs_failed.load(Ordering::Relaxed)
+        );
+        out.push_str(
+            "# HELP socialbid_password_hashes_total argon2 hashes and verifications computed.\n",
+        );
+        out.push_str("# TYPE socialbid_password_hashes_total counter\n");
+        let _ = writeln!(
+            out,
+            "socialbid_password_hashes_total {}",
+            self.password_hashes()
         );
         if let Some(pending) = pending_jobs {
             out.push_str("# HELP socialbid_jobs_pending Jobs waiting to run or be retried.\n");

@@ -185,9 +185,18 @@ pub async fn accept_invitation(app: &AppState, user: &AuthUser, token: String) -
                 if of_member(conn, user.id)?.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "already_member"));
                 }
-                diesel::update(organisation_invitations::table.find(info.id))
-                    .set(organisation_invitations::accepted_at.eq(now))
-                    .execute(conn)?;
+                // Conditional, so that of two parallel accepts only one finds
+                // the invitation still open under READ COMMITTED.
+                let claimed = diesel::update(
+                    organisation_invitations::table
+                        .find(info.id)
+                        .filter(organisation_invitations::accepted_at.is_null()),
+                )
+                .set(organisation_invitations::accepted_at.eq(now))
+                .execute(conn)?;
+                if claimed == 0 {
+                    return Err(link_error("link_used"));
+                }
                 diesel::insert_into(organisation_members::table)
                     .values((
                         organisation_members::organisation_id.eq(info.organisation_id),

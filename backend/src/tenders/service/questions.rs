@@ -143,13 +143,22 @@ pub async fn answer(
                 if answered_at.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
                 }
-                diesel::update(tender_questions::table.find(question_id))
-                    .set((
-                        tender_questions::answer.eq(&answer),
-                        tender_questions::answered_by.eq(officer.id),
-                        tender_questions::answered_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                // Conditional, so that of two parallel answers only one finds
+                // the question still open under READ COMMITTED.
+                let answered = diesel::update(
+                    tender_questions::table
+                        .find(question_id)
+                        .filter(tender_questions::answered_at.is_null()),
+                )
+                .set((
+                    tender_questions::answer.eq(&answer),
+                    tender_questions::answered_by.eq(officer.id),
+                    tender_questions::answered_at.eq(now),
+                ))
+                .execute(conn)?;
+                if answered == 0 {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
+                }
                 for (user_id, email, locale) in mail_followers(conn, id, asked_by)? {
                     mail::queue(
                         conn,
