@@ -8,6 +8,7 @@
 //! | sessions | 30 days after they expired or were revoked |
 //! | e-mail links (verification, reset) | 7 days after they were used or expired |
 //! | failed login attempts | 1 day (the limits look back 15 minutes) |
+//! | rate-limit counters | until their window has passed |
 //!
 //! The audit log is never deleted: accountability outlives everything else.
 
@@ -16,7 +17,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::db::schema::{email_tokens, jobs, login_attempts, sessions};
+use crate::db::schema::{email_tokens, jobs, login_attempts, rate_limits, sessions};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
 use crate::jobs::{self as queue, BackgroundJob, Job, JobContext};
@@ -65,6 +66,7 @@ pub struct Deleted {
     pub sessions: usize,
     pub email_links: usize,
     pub login_attempts: usize,
+    pub rate_limits: usize,
 }
 
 pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Deleted> {
@@ -97,6 +99,8 @@ pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Dele
                 .filter(login_attempts::attempted_at.lt(days(LOGIN_ATTEMPTS_DAYS))),
         )
         .execute(conn)?,
+        rate_limits: diesel::delete(rate_limits::table.filter(rate_limits::expires_at.le(now)))
+            .execute(conn)?,
     })
 }
 

@@ -5,7 +5,7 @@ use axum::http::Method;
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
-use socialbid::db::schema::{email_tokens, jobs, sessions};
+use socialbid::db::schema::{email_tokens, jobs, rate_limits, sessions};
 use socialbid::error::AppError;
 use socialbid::jobs::{self as queue, worker};
 use socialbid::retention;
@@ -171,6 +171,17 @@ async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(ba
         )
         .await;
     assert!(logout.status.is_success(), "{}", logout.text());
+    // A reset request counts towards the per-recipient mail limit.
+    let reset = app
+        .api(
+            Method::POST,
+            "/api/v1/accounts/password-reset",
+            None,
+            Some(json!({ "email": "old@example.dk" })),
+        )
+        .await;
+    assert!(reset.status.is_success(), "{}", reset.text());
+    app.run_jobs().await;
     app.state
         .clock
         .advance(Duration::days(retention::SESSIONS_DAYS + 1));
@@ -180,6 +191,19 @@ async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(ba
     app.login("new@example.dk", PASSWORD).await;
 
     let now = app.state.clock.now();
+    let spent_before: i64 = app
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(
+                rate_limits::table
+                    .filter(rate_limits::expires_at.le(now))
+                    .count()
+                    .get_result(conn)?,
+            )
+        })
+        .await
+        .unwrap();
     app.state
         .db
         .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
@@ -196,27 +220,36 @@ async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(ba
         "one clean-up a day, however often queued"
     );
 
-    let (finished_jobs, sessions_left, links_left, next_due) = app
+    let (finished_jobs, sessions_left, links_left, counters_left, next_due) = app
         .state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             let finished: i64 = jobs::table
                 .filter(jobs::kind.eq("send_email"))
                 .count()
                 .get_result(conn)?;
             let sessions_left: i64 = sessions::table.count().get_result(conn)?;
             let links_left: i64 = email_tokens::table.count().get_result(conn)?;
+            let counters_left: i64 = rate_limits::table
+                .filter(rate_limits::expires_at.le(now))
+                .count()
+                .get_result(conn)?;
             let next: chrono::NaiveDateTime = jobs::table
                 .filter(jobs::kind.eq("retention"))
                 .filter(jobs::finished_at.is_null())
                 .select(jobs::run_at)
                 .first(conn)?;
-            Ok::<_, AppError>((finished, sessions_left, links_left, next))
+            Ok::<_, AppError>((finished, sessions_left, links_left, counters_left, next))
         })
         .await
         .unwrap();
     assert_eq!(finished_jobs, 1, "only the new account's mail is kept");
     assert_eq!(sessions_left, 1, "the old, revoked session is gone");
-    assert_eq!(links_left, 1, "the old, used link is gone");
+    assert_eq!(links_left, 1, "the old links are gone");
+    assert_eq!(counters_left, 0, "spent rate-limit windows are gone");
+    assert!(
+        spent_before > 0,
+        "the old reset request left a spent window"
+    );
     assert_eq!(next_due.date(), now.date() + Duration::days(1));
 }
