@@ -301,5 +301,6 @@ diesel::table! {
         entity -> Text,
         entity_id -> BigInt,
         created_at -> Timestamp,
+        tx_id -> BigInt,
     }
 }
