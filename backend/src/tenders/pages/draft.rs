@@ -72,6 +72,7 @@ pub(super) fn edit_page(
             cpv_choices.push(json!({
                 "value": code,
                 "label": format!("{} {}", cpv.full, cpv.label),
+                "lang": cpv.lang,
             }));
         }
     };
