@@ -69,9 +69,7 @@ pub(super) async fn amend(
         Err(AppError::invalid(form_errors))
     };
     match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/tenders/{id}?notice=tender_amended#changes")).into_response(),
-        ),
+        Ok(()) => Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_amended")).into_response()),
         Err(error) => {
             let errors = edit_errors(&page, error, "amend_reason")?;
             let values = values_from_form(&content, &form);
