@@ -138,6 +138,7 @@ pub(super) fn edit_page(
         "pages/tenders/edit.html",
         json!({
             "id": ctx.id,
+            "tender_title": content.title,
             "mode": ctx.mode,
             "sections": ctx.sections,
             "step": position + 1,
