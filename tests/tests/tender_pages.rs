@@ -266,7 +266,10 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     // The public list shows it to anyone.
     let list = app.page(Method::GET, "/tenders", "", None).await;
     assert!(list.text().contains("Kantinedrift på rådhuset"));
-    assert!(list.text().contains("Forbeholdt (artikel 20)"));
+    assert!(
+        list.text()
+            .contains("Forbeholdt beskyttede værksteder m.fl., direktivets art. 20")
+    );
     // The API agrees with what the pages wrote.
     let api = app
         .api(Method::GET, &format!("/api/v1/tenders/{id}"), None, None)
@@ -306,8 +309,8 @@ async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
         "Vælg kontraktens art",
         "Vælg en hoved-CPV-kode",
         "Vælg mindst ét udførelsessted",
-        "Indtast fristen for tilbud",
-        "Vægtene skal give 100 i alt, de giver 90",
+        "Indtast tilbudsfristen",
+        "Vægtene skal give 100 i alt. Lige nu giver de 90",
     ] {
         assert!(text.contains(message), "{message} missing: {text}");
     }
@@ -342,7 +345,7 @@ async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text();
     assert!(
-        text.contains("Fristen for tilbud skal være en rigtig dato og et klokkeslæt"),
+        text.contains("Tilbudsfristen skal være en rigtig dato og et klokkeslæt"),
         "{text}"
     );
     assert!(text.contains("href=\"#submission_deadline\""));
