@@ -330,7 +330,12 @@ mod tests {
     fn the_accessibility_statement_is_reviewed_after_it_is_made() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_str().unwrap();
-        let made = ["--data-dir", data, "--accessibility-prepared-on", "2026-09-01"];
+        let made = [
+            "--data-dir",
+            data,
+            "--accessibility-prepared-on",
+            "2026-09-01",
+        ];
         let unreviewed = Config::from_settings(settings(&made)).unwrap();
         assert_eq!(
             unreviewed.accessibility_reviewed_on,

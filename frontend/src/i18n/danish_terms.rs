@@ -32,8 +32,16 @@ const BANNED: &[(&str, Match, &str)] = &[
     ),
     ("offentlig køber", Match::Words, "ordregiver"),
     ("offentlige købere", Match::Words, "ordregivere"),
-    ("social virksomhed", Match::Words, "socialøkonomisk virksomhed"),
-    ("sociale virksomheder", Match::Words, "socialøkonomiske virksomheder"),
+    (
+        "social virksomhed",
+        Match::Words,
+        "socialøkonomisk virksomhed",
+    ),
+    (
+        "sociale virksomheder",
+        Match::Words,
+        "socialøkonomiske virksomheder",
+    ),
     ("myndighedsbruger", Match::Prefix, "indkøber"),
     ("revisionslog", Match::Prefix, "log over afgørelser"),
     ("strategiske udbud", Match::Words, "strategisk indkøb"),
@@ -42,8 +50,16 @@ const BANNED: &[(&str, Match, &str)] = &[
     ("give tilbud", Match::Words, "afgive tilbud"),
     ("giv tilbud", Match::Words, "afgiv tilbud"),
     ("ugyldig", Match::Prefix, "sig, hvad der er galt (UI.md)"),
-    ("venligst", Match::Words, "en opfordring uden høflighedsord (UI.md)"),
-    ("påkrævet", Match::Words, "»Indtast ...« eller »Vælg ...« (UI.md)"),
+    (
+        "venligst",
+        Match::Words,
+        "en opfordring uden høflighedsord (UI.md)",
+    ),
+    (
+        "påkrævet",
+        Match::Words,
+        "»Indtast ...« eller »Vælg ...« (UI.md)",
+    ),
 ];
 
 /// Where `word` stands in `text` as `how` finds it (both in lower case).
@@ -108,11 +124,17 @@ fn danish_eforms_labels_use_the_words_of_the_procurement_act() {
 
 #[test]
 fn the_word_rules_catch_what_they_are_for() {
-    assert_eq!(word_problems("k", "Kan byde på reserverede kontrakter").len(), 1);
+    assert_eq!(
+        word_problems("k", "Kan byde på reserverede kontrakter").len(),
+        1
+    );
     assert_eq!(word_problems("k", "Uanset reservation").len(), 1);
     assert_eq!(word_problems("k", "Deltagelse uden forbehold.").len(), 1);
     assert!(word_problems("k", "Forbeholdt beskyttede værksteder m.fl.").is_empty());
-    assert_eq!(word_problems("k", "Jeg repræsenterer en social virksomhed").len(), 1);
+    assert_eq!(
+        word_problems("k", "Jeg repræsenterer en social virksomhed").len(),
+        1
+    );
     assert!(word_problems("k", "Jeg repræsenterer en socialøkonomisk virksomhed").is_empty());
     assert_eq!(word_problems("k", "Giv tilbud alene").len(), 1);
     assert!(word_problems("k", "Afgiv tilbud alene").is_empty());
