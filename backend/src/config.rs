@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -51,6 +52,18 @@ pub struct Settings {
         default_value = "/accessibility"
     )]
     pub accessibility_url: String,
+    /// The day this instance's accessibility statement was made
+    /// (YYYY-MM-DD); the statement shows it, as the law asks.
+    #[arg(
+        long,
+        env = "SOCIALBID_ACCESSIBILITY_PREPARED_ON",
+        default_value = "2026-12-02"
+    )]
+    pub accessibility_prepared_on: NaiveDate,
+    /// The day the statement was last reviewed (YYYY-MM-DD; at least once a
+    /// year). Unset: the day it was made.
+    #[arg(long, env = "SOCIALBID_ACCESSIBILITY_REVIEWED_ON")]
+    pub accessibility_reviewed_on: Option<NaiveDate>,
     /// Who runs this instance, named in the header ("Drives af ...").
     #[arg(long, env = "SOCIALBID_OPERATOR_NAME", default_value = "Socialbid")]
     pub operator_name: String,
@@ -89,6 +102,8 @@ pub struct Config {
     pub public_url: String,
     pub mail_from: String,
     pub accessibility_url: String,
+    pub accessibility_prepared_on: NaiveDate,
+    pub accessibility_reviewed_on: NaiveDate,
     pub contact_email: String,
     pub operator_name: String,
     pub contact_phone: Option<String>,
@@ -144,6 +159,14 @@ impl Config {
             ),
             None => load_or_create_secret(&data_dir)?,
         };
+        let prepared_on = settings.accessibility_prepared_on;
+        let reviewed_on = settings.accessibility_reviewed_on.unwrap_or(prepared_on);
+        if reviewed_on < prepared_on {
+            bail!(
+                "SOCIALBID_ACCESSIBILITY_REVIEWED_ON ({reviewed_on}) is before \
+                 SOCIALBID_ACCESSIBILITY_PREPARED_ON ({prepared_on}): a statement is reviewed after it is made"
+            )
+        }
         let public_url = settings
             .public_url
             .unwrap_or_else(|| format!("http://{}", settings.addr))
@@ -161,6 +184,8 @@ impl Config {
             public_url,
             mail_from: settings.mail_from,
             accessibility_url: settings.accessibility_url,
+            accessibility_prepared_on: prepared_on,
+            accessibility_reviewed_on: reviewed_on,
             contact_email: settings.contact_email,
             operator_name: settings.operator_name,
             contact_phone: settings.contact_phone.filter(|p| !p.trim().is_empty()),
@@ -299,5 +324,31 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(error.to_string().contains("at least 32"), "{error}");
+    }
+
+    #[test]
+    fn the_accessibility_statement_is_reviewed_after_it_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let made = [
+            "--data-dir",
+            data,
+            "--accessibility-prepared-on",
+            "2026-09-01",
+        ];
+        let unreviewed = Config::from_settings(settings(&made)).unwrap();
+        assert_eq!(
+            unreviewed.accessibility_reviewed_on,
+            NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+        );
+        let mut backwards = made.to_vec();
+        backwards.extend(["--accessibility-reviewed-on", "2026-08-31"]);
+        let error = Config::from_settings(settings(&backwards)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("SOCIALBID_ACCESSIBILITY_REVIEWED_ON"),
+            "{error}"
+        );
     }
 }

@@ -30,6 +30,15 @@ impl Cpv {
         }
     }
 
+    /// The language [`Cpv::label`] is written in for a page in `lang`: on a
+    /// Danish page most labels are English, and the page must say so.
+    pub fn label_lang(&self, lang: Lang) -> Lang {
+        match (lang, &self.label_da) {
+            (Lang::Da, Some(_)) => Lang::Da,
+            _ => Lang::En,
+        }
+    }
+
     /// The significant digits (at least the two of the division):
     /// `85300000` → `853`. A code covers every code that starts with them.
     pub fn prefix(&self) -> &str {
@@ -38,12 +47,14 @@ impl Cpv {
 }
 
 /// A code as pages show it: digits, the form with its check digit, and
-/// the label in the page's language (the code itself if unknown).
+/// the label in the page's language where it has one (the code itself if
+/// unknown), and the language the label is in.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CpvView {
     pub code: String,
     pub full: String,
     pub label: String,
+    pub lang: &'static str,
 }
 
 pub fn view(code: &str, lang: Lang) -> CpvView {
@@ -52,11 +63,13 @@ pub fn view(code: &str, lang: Lang) -> CpvView {
             code: c.code.clone(),
             full: c.full.clone(),
             label: c.label(lang).to_owned(),
+            lang: c.label_lang(lang).code(),
         },
         None => CpvView {
             code: code.to_owned(),
             full: code.to_owned(),
             label: code.to_owned(),
+            lang: lang.code(),
         },
     }
 }
@@ -244,8 +257,11 @@ mod tests {
         let social = parse("85311000").unwrap();
         assert!(social.label_da.is_some());
         assert_ne!(social.label(Lang::Da), social.label(Lang::En));
+        assert_eq!(social.label_lang(Lang::Da), Lang::Da);
         let bread = parse("15811000").unwrap();
         assert_eq!(bread.label(Lang::Da), bread.label_en);
+        assert_eq!(bread.label_lang(Lang::Da), Lang::En);
+        assert_eq!(view("15811000", Lang::Da).lang, "en");
     }
 
     #[test]

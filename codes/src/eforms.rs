@@ -28,7 +28,9 @@ impl Code {
 pub struct Codelist(Vec<Code>);
 
 impl Codelist {
-    fn parse(source: &str) -> Codelist {
+    /// Reads `code,eng_label,dan_label`; `danish_wording` replaces the
+    /// Danish label of the codes it names.
+    fn parse(source: &str, danish_wording: &[(&str, &str)]) -> Codelist {
         Codelist(
             source
                 .lines()
@@ -36,10 +38,16 @@ impl Codelist {
                 .filter(|l| !l.trim().is_empty())
                 .map(|line| {
                     let f = csv::fields(line);
+                    let code = f.first().cloned().unwrap_or_default();
+                    let label_da = danish_wording
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .map(|(_, label)| (*label).to_owned())
+                        .unwrap_or_else(|| f.get(2).cloned().unwrap_or_default());
                     Code {
-                        code: f.first().cloned().unwrap_or_default(),
+                        code,
                         label_en: f.get(1).cloned().unwrap_or_default(),
-                        label_da: f.get(2).cloned().unwrap_or_default(),
+                        label_da,
                     }
                 })
                 .collect(),
@@ -61,13 +69,41 @@ impl Codelist {
 
 macro_rules! codelist {
     ($(#[$doc:meta])* $name:ident, $file:literal) => {
+        codelist!($(#[$doc])* $name, $file, &[]);
+    };
+    ($(#[$doc:meta])* $name:ident, $file:literal, $danish_wording:expr) => {
         $(#[$doc])*
         pub fn $name() -> &'static Codelist {
             static LIST: OnceLock<Codelist> = OnceLock::new();
-            LIST.get_or_init(|| Codelist::parse(include_str!(concat!("../../reference/eforms/", $file))))
+            LIST.get_or_init(|| {
+                Codelist::parse(
+                    include_str!(concat!("../../reference/eforms/", $file)),
+                    $danish_wording,
+                )
+            })
         }
     };
 }
+
+/// Danish procedure names worded apart from the EU's list on purpose
+/// (reference/SOURCES.md keeps the same note): the EU's label for a
+/// single-stage procedure says "to faser" (two stages), and "Begrænset"
+/// alone is not the name of a procedure (udbudsloven § 56: begrænset
+/// udbud); the multi-stage name follows the single-stage one.
+const PROCEDURE_TYPES_DA: &[(&str, &str)] = &[
+    ("oth-single", "Anden procedure i én fase"),
+    ("oth-mult", "Anden procedure i flere faser"),
+    ("restricted", "Begrænset udbud"),
+];
+
+/// The EU's "Ingen strategiske udbud" names tenders, where the field is
+/// about the purchase: strategisk indkøb.
+const STRATEGIC_PROCUREMENT_DA: &[(&str, &str)] = &[("none", "Intet strategisk indkøb")];
+
+/// The EU's "Deltagelse uden forbehold" uses the word for a bidder's
+/// reservation against the terms (forbehold); the act says a contract is
+/// forbeholdt, or not.
+const RESERVED_PROCUREMENT_DA: &[(&str, &str)] = &[("none", "Deltagelse er ikke forbeholdt.")];
 
 codelist!(
     /// BT-775: `acc-all`, `et-eq`, `gen-eq`, `hum-right`, `opp`, `work-cond`, `other`.
@@ -77,7 +113,8 @@ codelist!(
 codelist!(
     /// BT-105: `open`, `restricted`, `neg-w-call`, ...
     procedure_types,
-    "procurement-procedure-type.csv"
+    "procurement-procedure-type.csv",
+    PROCEDURE_TYPES_DA
 );
 codelist!(
     /// BT-23: `services`, `supplies`, `works`.
@@ -87,12 +124,14 @@ codelist!(
 codelist!(
     /// BT-06: `soc-obj`, `env-imp`, `inn-pur`, `none`.
     strategic_procurement,
-    "strategic-procurement.csv"
+    "strategic-procurement.csv",
+    STRATEGIC_PROCUREMENT_DA
 );
 codelist!(
     /// BT-71: `none`, `res-ws` (Article 20), `res-pub-ser` (Article 77).
     reserved_procurement,
-    "reserved-procurement.csv"
+    "reserved-procurement.csv",
+    RESERVED_PROCUREMENT_DA
 );
 codelist!(
     /// BT-539: `price`, `quality`, `cost`.
@@ -128,6 +167,21 @@ mod tests {
                 .unwrap()
                 .label_da
                 .contains(',')
+        );
+    }
+
+    #[test]
+    fn deliberate_danish_wording_replaces_only_the_named_labels() {
+        let single = procedure_types().find("oth-single").unwrap();
+        assert_eq!(single.label(Lang::Da), "Anden procedure i én fase");
+        assert_eq!(single.label(Lang::En), "Other single stage procedure");
+        assert_eq!(
+            procedure_types().find("open").unwrap().label(Lang::Da),
+            "Offentligt udbud"
+        );
+        assert_eq!(
+            reserved_procurement().find("none").unwrap().label(Lang::Da),
+            "Deltagelse er ikke forbeholdt."
         );
     }
 }

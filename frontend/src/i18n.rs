@@ -31,6 +31,8 @@ use unic_langid::LanguageIdentifier;
 use crate::format;
 
 #[cfg(test)]
+mod danish_terms;
+#[cfg(test)]
 mod locale_rules;
 
 /// Placeholders whose value is a count of the thing the text names beside

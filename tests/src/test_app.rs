@@ -90,6 +90,8 @@ impl TestApp {
             public_url: public_url.into(),
             mail_from: "Socialbid <noreply@socialbid.test>".into(),
             accessibility_url: "/accessibility".into(),
+            accessibility_prepared_on: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).expect("date"),
+            accessibility_reviewed_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
             contact_email: "kontakt@socialbid.test".into(),
             operator_name: "Testdrift ApS".into(),
             contact_phone: Some("+45 70 20 30 40".into()),

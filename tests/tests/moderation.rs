@@ -1183,7 +1183,7 @@ async fn the_moderation_pages_are_for_admins(backend: Backend) {
         html.contains("href=\"#reason-rejected\""),
         "the summary links to the field"
     );
-    assert!(html.contains("Skriv en begrundelse"));
+    assert!(html.contains("Indtast en begrundelse"));
     // An entrepreneur's form post is refused like the API call.
     let jar_anna = format!("sb_access={}", anna.access_token);
     let csrf_anna = form_token_of(&app, "/account", &jar_anna).await;

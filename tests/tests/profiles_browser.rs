@@ -81,7 +81,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .assert_accessible("register an organisation (da)")
         .await;
     browser
-        .click_and_wait("button[name=intent][value=save]")
+        .click_and_wait("button.button[name=intent][value=save]")
         .await;
     browser.wait_for_error_title().await;
     assert!(
@@ -119,7 +119,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     browser.click("#nuts-DK01").await;
     browser.click("#social_objectives-opp").await;
     browser
-        .click_and_wait("button[name=intent][value=save]")
+        .click_and_wait("button.button[name=intent][value=save]")
         .await;
     // The CVR number was mistyped: the page says why, and kept the rest.
     browser.wait_for_error_title().await;
@@ -129,7 +129,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .await;
     browser.fill("cvr", &cvr(7)).await;
     browser
-        .click_and_wait("button[name=intent][value=save]")
+        .click_and_wait("button.button[name=intent][value=save]")
         .await;
     browser.wait_for_path("/organisation").await;
     browser.wait_for_text("Afventer godkendelse").await;
@@ -202,7 +202,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     browser.fill("rsv_registered_on-month", "3").await;
     browser.fill("rsv_registered_on-year", "2019").await;
     browser
-        .click_and_wait("button[name=intent][value=save]")
+        .click_and_wait("button.button[name=intent][value=save]")
         .await;
     browser.wait_for_path("/organisation").await;
     browser.wait_for_text("Awaiting approval").await;

@@ -129,7 +129,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
 
     browser.wait_for_path_ending("/edit/lots").await;
     browser.assert_accessible("draft: lots").await;
-    browser.fill("lots", "Plejecentre nord").await;
+    browser.fill("lot_title_0", "Plejecentre nord").await;
     browser.fill("lot_cpv_0", "90911200").await;
     browser.fill("lot_value_0", "1.200.000").await;
     browser.click_and_wait("button[value=add_row]").await;
@@ -141,7 +141,7 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
 
     browser.wait_for_path_ending("/edit/criteria").await;
     browser.assert_accessible("draft: criteria").await;
-    browser.fill("criteria", "Pris").await;
+    browser.fill("crit_name_0", "Pris").await;
     browser.choose("crit_kind_0", "price").await;
     browser.fill("crit_weight_0", "60").await;
     browser.fill("crit_name_1", "Kvalitet").await;

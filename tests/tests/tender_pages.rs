@@ -260,14 +260,17 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     assert!(text.contains("Offentliggjort"));
     assert!(text.contains("Social værdi vægter 25 %"));
     assert!(text.contains("width=\"25%\""), "the weights drawn");
-    assert!(text.contains("Delaftale 2: Mødeforplejning"));
+    assert!(text.contains("Delaftale 2: <span lang=\"da\">Mødeforplejning</span>"));
     assert!(text.contains("Version 1 offentliggjort"));
     assert!(!text.contains("style="), "no inline styles (CSP)");
     // The search page shows it to anyone.
     app.index().await;
     let list = app.page(Method::GET, "/tenders", "", None).await;
     assert!(list.text().contains("Kantinedrift på rådhuset"));
-    assert!(list.text().contains("Forbeholdt (artikel 20)"));
+    assert!(
+        list.text()
+            .contains("Forbeholdt beskyttede værksteder m.fl., direktivets art. 20")
+    );
     // The API agrees with what the pages wrote.
     let api = app
         .api(Method::GET, &format!("/api/v1/tenders/{id}"), None, None)
@@ -307,8 +310,8 @@ async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
         "Vælg kontraktens art",
         "Vælg en hoved-CPV-kode",
         "Vælg mindst ét udførelsessted",
-        "Indtast fristen for tilbud",
-        "Vægtene skal give 100 i alt, de giver 90",
+        "Indtast tilbudsfristen",
+        "Vægtene skal give 100 i alt. Lige nu giver de 90",
     ] {
         assert!(text.contains(message), "{message} missing: {text}");
     }
@@ -343,7 +346,7 @@ async fn a_wrong_date_comes_back_with_everything_typed(backend: Backend) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text();
     assert!(
-        text.contains("Fristen for tilbud skal være en rigtig dato og et klokkeslæt"),
+        text.contains("Tilbudsfristen skal være en rigtig dato og et klokkeslæt"),
         "{text}"
     );
     assert!(text.contains("href=\"#submission_deadline\""));

@@ -257,7 +257,7 @@ async fn weights_must_sum_to_100(backend: Backend) {
         refused.json()["error"]["fields"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("de giver 90"),
+            .contains("Lige nu giver de 90"),
         "{}",
         refused.text()
     );
@@ -756,14 +756,14 @@ async fn refusals_name_the_rule_in_the_users_language(backend: Backend) {
         .await;
     assert_eq!(
         da.json()["error"]["fields"][0]["message"],
-        "Vægtene skal give 100 i alt, de giver 90"
+        "Vægtene skal give 100 i alt. Lige nu giver de 90"
     );
     let en = app
         .api_in(Method::POST, &path, Some(&officer.access_token), None, "en")
         .await;
     assert_eq!(
         en.json()["error"]["fields"][0]["message"],
-        "Weights must add up to 100, they add up to 90"
+        "The weights must add up to 100. Now they add up to 90"
     );
     let other = app.officer("ole@kk.dk", KOBENHAVN_CVR).await;
     let published = TenderBuilder::new(&app).publish(&app, &officer).await;

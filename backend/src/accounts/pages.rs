@@ -50,8 +50,21 @@ async fn home(page: Page) -> AppResult<Html<String>> {
     page.render("pages/home.html", serde_json::json!({}))
 }
 
-async fn accessibility(page: Page) -> AppResult<Html<String>> {
-    page.render("pages/accessibility.html", serde_json::json!({}))
+/// Where Digitaliseringsstyrelsen, the supervisory authority under the web
+/// accessibility act, tells people how to take a complaint further.
+const ACCESSIBILITY_COMPLAINT_URL: &str =
+    "https://digst.dk/digital-inklusion/webtilgaengelighed/oplever-du-ikke-tilgaengeligt-indhold/";
+
+async fn accessibility(State(app): State<AppState>, page: Page) -> AppResult<Html<String>> {
+    let date = |d| socialbid_frontend::format_date(page.lang, d);
+    page.render(
+        "pages/accessibility.html",
+        serde_json::json!({
+            "prepared_on": date(app.config.accessibility_prepared_on),
+            "reviewed_on": date(app.config.accessibility_reviewed_on),
+            "complaint_url": ACCESSIBILITY_COMPLAINT_URL,
+        }),
+    )
 }
 
 #[derive(Serialize)]

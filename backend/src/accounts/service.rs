@@ -337,6 +337,17 @@ pub async fn login(
     ip: String,
     user_agent: Option<String>,
 ) -> AppResult<TokenPair> {
+    // An empty form asks for what is missing; it is no failed attempt.
+    let mut missing = Vec::new();
+    if email.trim().is_empty() {
+        missing.push(FieldError::new("email", "required"));
+    }
+    if password_typed.is_empty() {
+        missing.push(FieldError::new("password", "required"));
+    }
+    if !missing.is_empty() {
+        return Err(AppError::invalid(missing));
+    }
     let email = normalize_email(&email);
     let now = app.clock.now();
     let (reservation, user) = {

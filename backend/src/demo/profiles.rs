@@ -534,14 +534,14 @@ fn input(e: &Enterprise, cvr: &str) -> ProfileInput {
         },
         reserved_res_pub_ser: e.art77,
         res_pub_ser_justification: if e.art77 {
-            "Vi har en offentlig tjenesteydelsesmission og geninvesterer hele overskuddet.".into()
+            "Vores formål er at løse en offentlig tjenesteydelsesopgave, og vi geninvesterer hele overskuddet.".into()
         } else {
             String::new()
         },
-        references: vec![format!(
-            "Leverandør til {} kommuner siden 2021",
-            1 + e.employees % 4
-        )],
+        references: vec![match 1 + e.employees % 4 {
+            1 => "Leverandør til 1 kommune siden 2021".to_owned(),
+            n => format!("Leverandør til {n} kommuner siden 2021"),
+        }],
         website: format!("https://{slug}.example.dk"),
         contact_email: format!("kontakt@{slug}.socialbid.demo"),
         contact_phone: String::new(),

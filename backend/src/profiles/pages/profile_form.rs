@@ -10,7 +10,7 @@ use super::directory_page::{objective_options, option};
 use crate::error::{AppResult, FieldError};
 use crate::profiles::model::{LEGAL_FORMS, ProfileData, ProfileInput};
 use crate::web::page::{FormError, Page};
-use socialbid_codes::{cpv, nuts};
+use socialbid_codes::{Lang, cpv, nuts};
 
 /// The profile form as posted. Numbers come as text, checkboxes as lists.
 #[derive(Deserialize, Default, Clone)]
@@ -202,6 +202,13 @@ pub(super) fn merge_errors(mut first: Vec<FieldError>, rest: Vec<FieldError>) ->
     first
 }
 
+/// A CPV checkbox, its label marked with the language it is written in.
+fn cpv_option(c: &cpv::Cpv, lang: Lang, selected: bool) -> Value {
+    let mut option = option(&c.code, format!("{} {}", c.full, c.label(lang)), selected);
+    option["lang"] = json!(c.label_lang(lang).code());
+    option
+}
+
 pub(super) fn form_page(
     page: &Page,
     editing: bool,
@@ -214,7 +221,7 @@ pub(super) fn form_page(
         .cpv
         .iter()
         .filter_map(|c| cpv::parse(c).ok())
-        .map(|c| option(&c.code, format!("{} {}", c.full, c.label(lang)), true))
+        .map(|c| cpv_option(c, lang, true))
         .collect();
     let searched = !form.cpv_query.trim().is_empty() && form.intent == "search_cpv";
     let mut found = 0;
@@ -226,11 +233,7 @@ pub(super) fn form_page(
                 .iter()
                 .any(|s| cpv::parse(s).is_ok_and(|p| p.code == c.code))
             {
-                cpv_options.push(option(
-                    &c.code,
-                    format!("{} {}", c.full, c.label(lang)),
-                    false,
-                ));
+                cpv_options.push(cpv_option(c, lang, false));
             }
         }
     }

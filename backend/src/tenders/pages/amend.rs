@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::draft::{EditContext, EditQuery, edit_page};
 use super::draft_form::{apply_form, values_from_form, values_of};
+use super::row_errors::edit_errors;
 use super::{FormPairs, SECTIONS, first, load_owned, unprocessable};
 use crate::app::AppState;
 use crate::auth::Officer;
@@ -68,11 +69,9 @@ pub(super) async fn amend(
         Err(AppError::invalid(form_errors))
     };
     match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/tenders/{id}?notice=tender_amended#changes")).into_response(),
-        ),
+        Ok(()) => Ok(Redirect::to(&format!("/tenders/{id}?notice=tender_amended")).into_response()),
         Err(error) => {
-            let errors = page.errors_of(error, "amend_reason")?;
+            let errors = edit_errors(&page, error, "amend_reason")?;
             let values = values_from_form(&content, &form);
             Ok(unprocessable(edit_page(
                 &page,

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use socialbid_frontend::Lang;
 
 use super::draft_form::{apply_form, values_from_form, values_of};
+use super::row_errors::edit_errors;
 use super::{FormPairs, SECTIONS, first, load_owned, unprocessable};
 use crate::app::AppState;
 use crate::auth::Officer;
@@ -72,6 +73,7 @@ pub(super) fn edit_page(
             cpv_choices.push(json!({
                 "value": code,
                 "label": format!("{} {}", cpv.full, cpv.label),
+                "lang": cpv.lang,
             }));
         }
     };
@@ -89,8 +91,15 @@ pub(super) fn edit_page(
         .unwrap_or(0);
     let lot_count = content.lots.len() + ctx.extra_rows.max(usize::from(content.lots.is_empty()));
     let criteria_count = content.criteria.len().max(3) + ctx.extra_rows;
-    let row = |list: &str, i: usize, blank: Value| {
+    // Each row also carries its values by field id (`lot_title_0`), the
+    // shape the form macros look values and errors up by.
+    let row = |list: &str, i: usize, blank: Value, fields: &[(&str, &str)]| {
         let mut row = values[list].get(i).cloned().unwrap_or(blank);
+        let by_id: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(prefix, key)| (format!("{prefix}_{i}"), row[*key].clone()))
+            .collect();
+        row["values"] = Value::Object(by_id);
         row["index"] = json!(i);
         row["number"] = json!(i + 1);
         row
@@ -101,6 +110,12 @@ pub(super) fn edit_page(
                 "lots",
                 i,
                 json!({"title": "", "description": "", "cpv": "", "value": ""}),
+                &[
+                    ("lot_title", "title"),
+                    ("lot_description", "description"),
+                    ("lot_cpv", "cpv"),
+                    ("lot_value", "value"),
+                ],
             )
         })
         .collect();
@@ -110,6 +125,12 @@ pub(super) fn edit_page(
                 "criteria",
                 i,
                 json!({"name": "", "kind": "", "weight": "", "objectives": [], "description": ""}),
+                &[
+                    ("crit_name", "name"),
+                    ("crit_kind", "kind"),
+                    ("crit_weight", "weight"),
+                    ("crit_description", "description"),
+                ],
             )
         })
         .collect();
@@ -117,6 +138,7 @@ pub(super) fn edit_page(
         "pages/tenders/edit.html",
         json!({
             "id": ctx.id,
+            "tender_title": content.title,
             "mode": ctx.mode,
             "sections": ctx.sections,
             "step": position + 1,
@@ -225,7 +247,7 @@ pub(super) async fn edit_save(
             Ok(Redirect::to(&next).into_response())
         }
         Err(error) => {
-            let errors = page.errors_of(error, "title")?;
+            let errors = edit_errors(&page, error, "title")?;
             let values = values_from_form(&content, &form);
             Ok(unprocessable(edit_page(
                 &page,

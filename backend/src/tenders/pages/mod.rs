@@ -14,6 +14,7 @@ mod following;
 mod public;
 mod publish;
 mod questions;
+mod row_errors;
 
 use axum::Router;
 use axum::http::StatusCode;

@@ -29,9 +29,7 @@ pub(super) async fn ask(
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     match service::ask(&app, &user, id, form.question.clone()).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/tenders/{id}?notice=question_sent#questions")).into_response(),
-        ),
+        Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}?notice=question_sent")).into_response()),
         Err(error) => {
             let errors = page.errors_of(error, "question")?;
             let view = service::get(&app, Some(&user), id).await?;
@@ -60,10 +58,9 @@ pub(super) async fn answer(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     match service::answer(&app, &officer, id, qid, form.answer.clone()).await {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/tenders/{id}?notice=answer_published#questions"))
-                .into_response(),
-        ),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/tenders/{id}?notice=answer_published")).into_response())
+        }
         Err(error) => {
             let field = format!("answer-{qid}");
             let mut errors = page.errors_of(error, &field)?;
