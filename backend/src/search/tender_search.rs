@@ -455,7 +455,7 @@ mod tests {
         let view = snippet_view(socialbid_indexer::Snippet {
             lang: "da".into(),
             text: "Rengøring af skoler og børnehaver".into(),
-            highlights: vec![14..20],
+            highlights: vec![std::ops::Range { start: 14, end: 20 }],
         });
         let parts: Vec<(&str, bool)> = view.parts.iter().map(|p| (&*p.text, p.matched)).collect();
         assert_eq!(
