@@ -19,7 +19,7 @@ use crate::tenders::model::{Content, Status};
 use crate::tenders::service;
 use crate::tenders::{documents, rules};
 use crate::web::page::{FormError, Page};
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::{cpv, eforms, money, nuts, text_language};
 
 pub(super) async fn start_draft(
     State(app): State<AppState>,
@@ -133,7 +133,10 @@ pub(super) fn edit_page(
             "criteria_rows": criteria_rows,
             "natures": options(eforms::contract_natures(), lang),
             "procedures": options(eforms::procedure_types(), lang),
-            "reserved_options": options(eforms::reserved_procurement(), lang),
+            // No reservation is no box ticked: `none` is not offered.
+            "reserved_options": options(eforms::reserved_procurement(), lang).into_iter().filter(|o| o["value"] != "none").collect::<Vec<_>>(),
+            "languages": text_language::ALL.iter().map(|l| json!({"value": l.code, "label": l.name(lang)})).collect::<Vec<_>>(),
+            "currencies": money::CURRENCIES.iter().map(|c| json!({"value": c, "label": c})).collect::<Vec<_>>(),
             "strategic_options": options(eforms::strategic_procurement(), lang),
             "objectives": options(eforms::social_objectives(), lang),
             "regions": nuts::danish_regions().iter().filter(|r| r.level() >= 2).map(|r| json!({

@@ -6,9 +6,8 @@ use axum::response::Html;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use socialbid_frontend::format_money;
 
-use super::display::tender_display;
+use super::display::{tender_display, value_label};
 use super::is_owner;
 use crate::app::AppState;
 use crate::error::AppResult;
@@ -42,7 +41,8 @@ pub(super) async fn list(
                 "status": t.status,
                 "authority": t.authority_name,
                 "cpv": t.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
-                "value": t.estimated_value_dkk.map(|v| format_money(lang, v)),
+                "language": t.language,
+                "value": t.estimated_value.map(|v| value_label(v, &t.currency, lang)),
                 "deadline": t.submission_deadline,
                 "reserved": t.reserved,
                 "social_weight": t.social_weight,
