@@ -85,10 +85,11 @@ mod tests {
     fn converts_through_the_euro_to_kroner() {
         let rates = rates();
         assert_eq!(rates.per_euro("DKK"), Some(7.4529));
-        assert_eq!(rates.to_dkk(100_000_00, "EUR"), Some(745_290));
-        assert_eq!(rates.to_dkk(1_000_000_50, "DKK"), Some(1_000_001));
+        // Amounts in hundredths: 100,000.00 EUR, 1,000,000.50 DKK, 1,000,000.00 SEK.
+        assert_eq!(rates.to_dkk(10_000_000, "EUR"), Some(745_290));
+        assert_eq!(rates.to_dkk(100_000_050, "DKK"), Some(1_000_001));
         // 1,000,000 SEK at 7.4529 / 11.0960 kroner per krona.
-        assert_eq!(rates.to_dkk(1_000_000_00, "SEK"), Some(671_674));
+        assert_eq!(rates.to_dkk(100_000_000, "SEK"), Some(671_674));
         assert_eq!(rates.to_dkk(100, "BWP"), None);
         for currency in CURRENCIES {
             assert!(rates.per_euro(currency).is_some(), "{currency}");

@@ -128,7 +128,7 @@ pub fn money_in(lang: Lang, hundredths: i64, currency: &str) -> String {
     let sign = if hundredths < 0 { "-" } else { "" };
     let abs = hundredths.unsigned_abs();
     let mut number = group_thousands(lang, &(abs / 100).to_string());
-    if abs % 100 != 0 {
+    if !abs.is_multiple_of(100) {
         let point = match lang {
             Lang::Da => ',',
             Lang::En => '.',

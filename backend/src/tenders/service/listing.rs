@@ -124,7 +124,8 @@ impl SummaryRow {
     }
 }
 
-fn summary_columns() -> (
+/// The columns a summary is read from, in `SummaryRow`'s order.
+type SummaryColumns = (
     tenders::id,
     tenders::status,
     tenders::title,
@@ -138,7 +139,9 @@ fn summary_columns() -> (
     tenders::social_weight,
     tenders::published_at,
     tenders::updated_at,
-) {
+);
+
+fn summary_columns() -> SummaryColumns {
     (
         tenders::id,
         tenders::status,
