@@ -260,7 +260,8 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     assert!(text.contains("Offentliggjort"));
     assert!(text.contains("Social værdi vægter 25 %"));
     assert!(text.contains("width=\"25%\""), "the weights drawn");
-    assert!(text.contains("Delaftale 2: Mødeforplejning"));
+    // The lot's title is the tender's text, marked with its language.
+    assert!(text.contains(r#"Delaftale 2: <span lang="da">Mødeforplejning</span>"#));
     assert!(text.contains("Version 1 offentliggjort"));
     assert!(!text.contains("style="), "no inline styles (CSP)");
     // The public list shows it to anyone.

@@ -40,6 +40,8 @@ fn options(list: &eforms::Codelist, lang: Lang) -> Vec<Value> {
 #[serde(default)]
 pub(super) struct EditQuery {
     pub(super) cpv_q: String,
+    /// A search for places abroad: a country's name or a NUTS code's start.
+    pub(super) nuts_q: String,
     #[serde(rename = "return")]
     back: String,
     pub(super) rows: Option<usize>,
@@ -50,6 +52,7 @@ pub(super) struct EditContext<'a> {
     pub(super) sections: Vec<&'a str>,
     pub(super) mode: &'a str,
     pub(super) cpv_q: &'a str,
+    pub(super) nuts_q: &'a str,
     pub(super) extra_rows: usize,
     pub(super) back: &'a str,
 }
@@ -81,6 +84,27 @@ pub(super) fn edit_page(
     let hits = cpv::search(ctx.cpv_q, lang, 30);
     for hit in &hits {
         push(&hit.code, &mut seen);
+    }
+    // Danish regions are offered as boxes; places abroad are the ones
+    // chosen, then what the search found.
+    let chosen_abroad = content
+        .nuts_codes
+        .iter()
+        .filter(|c| !c.starts_with("DK"))
+        .filter_map(|c| nuts::find(c));
+    let found_abroad: Vec<_> = nuts::search(ctx.nuts_q, 60)
+        .into_iter()
+        .filter(|r| !r.code.starts_with("DK"))
+        .collect();
+    let nuts_hits = found_abroad.len();
+    let mut abroad: Vec<Value> = Vec::new();
+    for region in chosen_abroad.chain(found_abroad) {
+        if !abroad.iter().any(|a| a["value"] == region.code.as_str()) {
+            abroad.push(json!({
+                "value": region.code,
+                "label": format!("{} ({})", region.name(lang), region.code),
+            }));
+        }
     }
     let position = ctx
         .sections
@@ -129,6 +153,10 @@ pub(super) fn edit_page(
             "cpv_searched": !ctx.cpv_q.trim().is_empty(),
             "cpv_hits": hits.len(),
             "cpv_choices": cpv_choices,
+            "nuts_q": ctx.nuts_q,
+            "nuts_searched": !ctx.nuts_q.trim().is_empty(),
+            "nuts_hits": nuts_hits,
+            "abroad_regions": abroad,
             "lot_rows": lot_rows,
             "criteria_rows": criteria_rows,
             "natures": options(eforms::contract_natures(), lang),
@@ -172,6 +200,7 @@ pub(super) async fn edit_form(
             sections: vec![section.as_str()],
             mode: "draft",
             cpv_q: &query.cpv_q,
+            nuts_q: &query.nuts_q,
             extra_rows: query.rows.unwrap_or(0).min(10),
             back: &query.back,
         },
@@ -237,6 +266,7 @@ pub(super) async fn edit_save(
                     sections: vec![section.as_str()],
                     mode: "draft",
                     cpv_q: "",
+                    nuts_q: "",
                     extra_rows: query.rows.unwrap_or(0),
                     back: &query.back,
                 },

@@ -10,7 +10,6 @@ use crate::error::FieldError;
 use crate::tenders::model::{Content, Criterion, CriterionKind, Lot};
 use crate::tenders::money::Amount;
 use crate::tenders::rules;
-use socialbid_codes::nuts;
 
 fn local_parts(at: Option<NaiveDateTime>) -> (String, String, String, String) {
     match at {
@@ -42,8 +41,6 @@ pub(super) fn values_of(content: &Content) -> Value {
         "main_cpv": content.main_cpv,
         "additional_cpv": content.additional_cpv,
         "nuts_codes": content.nuts_codes,
-        // Places abroad have no checkbox: they are typed.
-        "nuts_codes_typed": content.nuts_codes.iter().filter(|c| !c.starts_with("DK") || nuts::find(c).is_none_or(|r| r.level() < 2)).cloned().collect::<Vec<_>>().join(" "),
         "submission_deadline": sd, "submission_month": sm, "submission_year": sy, "submission_time": st,
         "question_deadline": qd, "question_month": qm, "question_year": qy, "question_time": qt,
         "reserved": content.reserved,
