@@ -19,7 +19,7 @@ fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
 /// A value as published, and where it is not in kroner, what it is in
 /// kroner at which reference rate: "291.934,60 EUR (ca. 2.175.759 kr. ved
 /// ECB's referencekurs 7,4529 af 2023-12-29)".
-pub(super) fn value_label(value: Amount, currency: &str, lang: Lang) -> String {
+pub(crate) fn value_label(value: Amount, currency: &str, lang: Lang) -> String {
     let published = format_money_in(lang, value.hundredths(), currency);
     match in_kroner(value, currency) {
         Some(converted) if currency != "DKK" => socialbid_frontend::translate_with(

@@ -159,6 +159,20 @@ fn summary_columns() -> SummaryColumns {
     )
 }
 
+/// The summaries of these tenders, in no particular order (a search page
+/// orders them as its hits).
+pub fn summaries_by_id(
+    conn: &mut crate::db::DbConn,
+    ids: &[i64],
+) -> QueryResult<Vec<TenderSummary>> {
+    tenders::table
+        .inner_join(authorities::table)
+        .filter(tenders::id.eq_any(ids))
+        .select(summary_columns())
+        .load::<SummaryRow>(conn)
+        .map(|rows| rows.into_iter().map(SummaryRow::summary).collect())
+}
+
 /// The officer's authority's tenders in every state, latest change first.
 pub async fn list_for_authority(
     app: &AppState,
