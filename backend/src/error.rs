@@ -60,10 +60,12 @@ impl FieldError {
 #[derive(Debug)]
 pub enum AppError {
     /// A refusal with a status and a code (`error.{code}` is its message).
+    /// A body that cannot be read also names the field it stumbled on.
     Refused {
         status: StatusCode,
         code: &'static str,
         params: Vec<(&'static str, String)>,
+        fields: Vec<FieldError>,
     },
     /// Input that breaks rules, one entry per field.
     Invalid {
@@ -86,7 +88,16 @@ impl AppError {
             status,
             code,
             params: Vec::new(),
+            fields: Vec::new(),
         }
+    }
+
+    /// Names the field a refusal is about (`invalid_body` at `lots[0].weight`).
+    pub fn with_field(mut self, field: FieldError) -> AppError {
+        if let AppError::Refused { fields, .. } = &mut self {
+            fields.push(field);
+        }
+        self
     }
 
     pub fn with(mut self, name: &'static str, value: impl ToString) -> AppError {
@@ -166,8 +177,8 @@ impl AppError {
 
     pub fn fields(&self) -> &[FieldError] {
         match self {
-            AppError::Invalid { fields, .. } => fields,
-            _ => &[],
+            AppError::Invalid { fields, .. } | AppError::Refused { fields, .. } => fields,
+            AppError::Internal(_) => &[],
         }
     }
 

@@ -1,9 +1,13 @@
-//! Danish NUTS regions at every level, with Danish and English names. Level
-//! 3 comes from the eForms codelist; levels 0 to 2 are the official names.
+//! NUTS 2021 regions of the EU and EEA at every level. Danish regions have
+//! Danish and English names (level 3 from the eForms codelist, levels 0 to
+//! 2 the official names); the full list of codes (`reference/nuts/`) has no
+//! names, so a region abroad is named by its country (pages show its code
+//! beside it).
 
 use std::sync::OnceLock;
 
 use crate::Lang;
+use crate::country;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
@@ -71,8 +75,101 @@ pub fn danish_regions() -> &'static [Region] {
     })
 }
 
+/// Extra-Regio (`DKZ`, `DKZZ`, `DKZZZ`) is a statistical bucket, not a
+/// place anyone works in.
+fn is_extra_regio(code: &str) -> bool {
+    code.len() > 2 && code[2..].chars().all(|c| c == 'Z')
+}
+
+#[derive(serde::Deserialize)]
+struct Listing {
+    results: Bindings,
+}
+
+#[derive(serde::Deserialize)]
+struct Bindings {
+    bindings: Vec<Binding>,
+}
+
+#[derive(serde::Deserialize)]
+struct Binding {
+    code: Literal,
+}
+
+#[derive(serde::Deserialize)]
+struct Literal {
+    value: String,
+}
+
+/// Every region of the EU and EEA member states at every level, Denmark's
+/// first, each country's ordered by code.
+pub fn all_regions() -> &'static [Region] {
+    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
+    REGIONS.get_or_init(|| {
+        let listing: Listing = serde_json::from_str(include_str!(
+            "../../reference/nuts/nuts_codes_all_levels.ted-rdf-mapping-eforms.json"
+        ))
+        .unwrap_or(Listing {
+            results: Bindings {
+                bindings: Vec::new(),
+            },
+        });
+        let mut abroad: Vec<Region> = listing
+            .results
+            .bindings
+            .into_iter()
+            .map(|b| b.code.value)
+            .filter(|code| !code.starts_with("DK") && !is_extra_regio(code))
+            .filter_map(|code| {
+                let country = country::of_nuts(&code)?;
+                Some(Region {
+                    code,
+                    name_da: country.name_da.to_owned(),
+                    name_en: country.name_en.to_owned(),
+                })
+            })
+            .collect();
+        abroad.sort_by(|a, b| a.code.cmp(&b.code));
+        let mut regions = danish_regions().to_vec();
+        regions.extend(abroad);
+        regions
+    })
+}
+
+/// The region with this code anywhere in the EU and EEA.
 pub fn find(code: &str) -> Option<&'static Region> {
-    danish_regions().iter().find(|r| r.code == code)
+    if code.starts_with("DK") {
+        danish_regions().iter().find(|r| r.code == code)
+    } else {
+        let abroad = &all_regions()[danish_regions().len()..];
+        abroad
+            .binary_search_by(|r| r.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &abroad[i])
+    }
+}
+
+/// Regions abroad whose code starts with `prefix` or whose country's name
+/// contains `words` (case-insensitive), at most `limit`: the search the
+/// pages offer beside the Danish regions.
+pub fn search(words: &str, limit: usize) -> Vec<&'static Region> {
+    let query = words.trim().to_uppercase();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let lower = words.trim().to_lowercase();
+    let countries: Vec<&str> = country::ALL
+        .iter()
+        .filter(|c| {
+            c.name_da.to_lowercase().contains(&lower) || c.name_en.to_lowercase().contains(&lower)
+        })
+        .map(|c| c.prefix)
+        .collect();
+    all_regions()
+        .iter()
+        .filter(|r| r.code.starts_with(&query) || countries.iter().any(|p| r.code.starts_with(p)))
+        .take(limit)
+        .collect()
 }
 
 /// The regions `code` lies in: `DK011` → `DK`, `DK0`, `DK01`.
@@ -96,8 +193,26 @@ mod tests {
         assert_eq!(find("DK011").unwrap().name_da, "Byen København");
         assert_eq!(find("DK050").unwrap().level(), 3);
         assert!(find("DKZZZ").is_none());
-        assert!(find("SE11").is_none());
+        assert!(find("SE1").is_some());
         assert_eq!(authority_regions().count(), 5 + 11);
         assert_eq!(ancestors("DK011"), ["DK", "DK0", "DK01"]);
+    }
+
+    #[test]
+    fn knows_every_level_abroad_by_country_and_code() {
+        assert_eq!(find("DE300").unwrap().name_en, "Germany");
+        assert_eq!(find("DE").unwrap().name_da, "Tyskland");
+        assert!(find("ITI18").is_some());
+        assert!(find("FR101").is_some());
+        assert!(find("PL2").is_some());
+        assert!(find("EL30").is_some());
+        assert!(find("DEZZZ").is_none());
+        // Outside the EU and EEA.
+        assert!(find("UKI").is_none());
+        assert!(find("CH01").is_none());
+        assert!(find("XX1").is_none());
+        assert_eq!(all_regions()[0].code, "DK");
+        assert!(search("DEF", 50).iter().all(|r| r.code.starts_with("DEF")));
+        assert!(search("sverige", 500).iter().any(|r| r.code == "SE224"));
     }
 }

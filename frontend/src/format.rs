@@ -121,6 +121,27 @@ pub fn money(lang: Lang, amount: i64) -> String {
     }
 }
 
+/// An amount in hundredths of `currency`, as published: "291.934,60 EUR"
+/// in Danish, "EUR 291,934.60" in English; kroner as `money` writes them.
+/// Decimals only when the amount has them.
+pub fn money_in(lang: Lang, hundredths: i64, currency: &str) -> String {
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let abs = hundredths.unsigned_abs();
+    let mut number = group_thousands(lang, &(abs / 100).to_string());
+    if !abs.is_multiple_of(100) {
+        let point = match lang {
+            Lang::Da => ',',
+            Lang::En => '.',
+        };
+        number = format!("{number}{point}{:02}", abs % 100);
+    }
+    match (lang, currency) {
+        (Lang::Da, "DKK") => format!("{sign}{number} kr."),
+        (Lang::Da, _) => format!("{sign}{number} {currency}"),
+        (Lang::En, _) => format!("{sign}{currency} {number}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +165,10 @@ mod tests {
         assert_eq!(money(Lang::En, 2_400_000), "DKK 2,400,000");
         assert_eq!(money(Lang::Da, 950), "950 kr.");
         assert_eq!(money(Lang::En, -1_000), "-DKK 1,000");
+        assert_eq!(money_in(Lang::Da, 29_193_460, "EUR"), "291.934,60 EUR");
+        assert_eq!(money_in(Lang::En, 29_193_460, "EUR"), "EUR 291,934.60");
+        assert_eq!(money_in(Lang::Da, 240_000_000, "DKK"), "2.400.000 kr.");
+        assert_eq!(money_in(Lang::En, 50_000_000, "SEK"), "SEK 500,000");
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod templates;
 pub use assets::{Asset, asset};
 pub use format::{
     date as format_date, datetime as format_datetime, decimal as format_decimal,
-    integer as format_integer, money as format_money,
+    integer as format_integer, money as format_money, money_in as format_money_in,
 };
 pub use i18n::{COUNT_PLACEHOLDERS, Lang, translate, translate_with};
 pub use templates::{RenderError, RenderedEmail, render_email, render_page};

@@ -61,10 +61,15 @@ async fn main() {
                                 tenders::nuts_codes.eq("[\"DK042\"]"),
                             ),
                             (
-                                tenders::estimated_value_dkk.eq(1_000_000 + n),
+                                // Hundredths of a krone.
+                                tenders::estimated_value_hundredths.eq((1_000_000 + n) * 100),
                                 tenders::submission_deadline.eq(now + chrono::Duration::days(40)),
                                 tenders::question_deadline.eq(now + chrono::Duration::days(30)),
-                                tenders::reserved.eq(if n % 7 == 0 { "res-ws" } else { "none" }),
+                                tenders::reserved.eq(if n % 7 == 0 {
+                                    "[\"res-ws\"]"
+                                } else {
+                                    "[]"
+                                }),
                                 tenders::strategic.eq("[\"soc-obj\"]"),
                                 tenders::lots.eq("[]"),
                                 tenders::criteria.eq("[]"),

@@ -62,10 +62,11 @@ impl TenderBuilder {
                 "main_cpv": "90911200",
                 "additional_cpv": ["90919200"],
                 "nuts_codes": ["DK042"],
-                "estimated_value_dkk": 2_400_000,
+                "estimated_value": 2_400_000,
+                "currency": "DKK",
                 "submission_deadline": in_days(app, 40),
                 "question_deadline": in_days(app, 30),
-                "reserved": "none",
+                "reserved": [],
                 "strategic": ["soc-obj"],
                 "lots": [],
                 "criteria": [
@@ -87,8 +88,8 @@ impl TenderBuilder {
         self.set(
             "lots",
             json!([
-                {"title": "Delaftale 1: Vest", "description": "6 institutioner", "cpv_codes": ["90911200"], "estimated_value_dkk": 1_200_000},
-                {"title": "Delaftale 2: Syd", "description": "6 institutioner", "cpv_codes": ["90911200"], "estimated_value_dkk": 1_200_000}
+                {"title": "Delaftale 1: Vest", "description": "6 institutioner", "cpv_codes": ["90911200"], "estimated_value": 1_200_000},
+                {"title": "Delaftale 2: Syd", "description": "6 institutioner", "cpv_codes": ["90911200"], "estimated_value": 1_200_000}
             ]),
         )
     }
@@ -97,7 +98,7 @@ impl TenderBuilder {
     pub fn article_77(self) -> TenderBuilder {
         self.set("main_cpv", json!("85311000"))
             .set("additional_cpv", json!([]))
-            .set("reserved", json!("res-pub-ser"))
+            .set("reserved", json!(["res-pub-ser"]))
             .set("title", json!("Bostøtte til unge"))
     }
 

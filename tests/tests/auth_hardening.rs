@@ -653,7 +653,7 @@ async fn a_control_character_in_a_tender_form_stores_nothing(backend: Backend) {
                     ("language", "da"),
                     ("contract_nature", "services"),
                     ("procedure_type", "open"),
-                    ("estimated_value_dkk", "3.200.000"),
+                    ("estimated_value", "3.200.000"),
                 ],
             )
             .await;

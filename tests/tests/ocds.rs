@@ -19,6 +19,7 @@ on_both_databases!(
     releases_carry_reserved_participation_and_social_criteria,
     releases_are_paginated_by_date,
     an_answered_question_is_an_enquiry_from_a_release_of_its_own,
+    foreign_places_languages_and_currencies_pass_libcoveocds,
 );
 
 /// `python3 -m http.server` on a free loopback port, killed on drop.
@@ -499,4 +500,45 @@ async fn tender_releases(app: &TestApp, id: i64) -> Vec<Value> {
         .await;
     assert_eq!(package.status, StatusCode::OK, "{}", package.text());
     package.json()["releases"].as_array().unwrap().clone()
+}
+
+/// A tender as a notice from abroad describes it: written in French, its
+/// value in euro with cents, places in France and Germany, reserved under
+/// Article 20 and Article 77 at once, with a cost criterion.
+async fn foreign_places_languages_and_currencies_pass_libcoveocds(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let aarhus = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let id = TenderBuilder::new(&app)
+        .article_77()
+        .set("language", json!("fr"))
+        .set("title", json!("Accompagnement social des jeunes"))
+        .set("nuts_codes", json!(["FR101", "DE300"]))
+        .set("estimated_value", json!(291934.6))
+        .set("currency", json!("EUR"))
+        .set("reserved", json!(["res-ws", "res-pub-ser"]))
+        .set(
+            "criteria",
+            json!([
+                {"name": "Coût du cycle de vie", "kind": "cost", "weight": 60},
+                {"name": "Insertion", "kind": "social", "weight": 40, "social_objectives": ["opp"]}
+            ]),
+        )
+        .publish(&app, &aarhus)
+        .await;
+    let package = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{id}/ocds"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let release = &package["releases"][0];
+    assert_eq!(release["language"], "fr");
+    assert_eq!(
+        release["tender"]["value"],
+        json!({"amount": 291934.6, "currency": "EUR"})
+    );
+    assert_clean(&cove(&package));
 }

@@ -71,7 +71,7 @@ async fn four_tenders(app: &TestApp) -> (Person, Person, Vec<i64>) {
         .set("main_cpv", json!("55512000"))
         .set("additional_cpv", json!([]))
         .set("nuts_codes", json!(["DK011"]))
-        .set("estimated_value_dkk", json!(900_000))
+        .set("estimated_value", json!(900_000))
         .set("submission_deadline", json!(in_days(app, 60)))
         .set("question_deadline", json!(in_days(app, 50)))
         .set("reserved", json!("res-ws"))
@@ -87,7 +87,7 @@ async fn four_tenders(app: &TestApp) -> (Person, Person, Vec<i64>) {
         .set("main_cpv", json!("85312000"))
         .set("additional_cpv", json!([]))
         .set("procedure_type", json!("restricted"))
-        .set("estimated_value_dkk", json!(5_000_000))
+        .set("estimated_value", json!(5_000_000))
         .publish(app, &kobenhavn)
         .await;
     let housing = TenderBuilder::new(app)

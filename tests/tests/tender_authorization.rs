@@ -96,7 +96,7 @@ async fn every_tender_endpoint_checks_who_calls(backend: Backend) {
     let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
     let amended = builder
         .clone()
-        .set("estimated_value_dkk", json!(2_500_000))
+        .set("estimated_value", json!(2_500_000))
         .body;
 
     // Reading: drafts are invisible (404) to all but the owner; published

@@ -82,16 +82,16 @@ async fn an_officer_publishes_and_amends_and_answers_a_question() {
             "Daglig rengøring af fire plejecentre.\n\n- Faste teams\n- Medarbejdere i fleksjob",
         )
         .await;
-    browser.click("#language").await;
+    browser.choose("language", "da").await;
     browser.click("#contract_nature").await;
     browser.choose("procedure_type", "open").await;
-    browser.fill("estimated_value_dkk", "to millioner").await;
+    browser.fill("estimated_value", "to millioner").await;
     submit(&browser).await;
     browser.wait_for_source("<title>Fejl: ").await;
     browser
         .assert_accessible("draft: basics with an error")
         .await;
-    browser.fill("estimated_value_dkk", "2.400.000").await;
+    browser.fill("estimated_value", "2.400.000").await;
     submit(&browser).await;
 
     browser.wait_for_path_ending("/edit/cpv").await;

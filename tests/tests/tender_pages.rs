@@ -60,7 +60,7 @@ async fn draft_in_pages(browser: &mut PageSession<'_>) -> i64 {
                 ("language", "da"),
                 ("contract_nature", "services"),
                 ("procedure_type", "open"),
-                ("estimated_value_dkk", "3.200.000"),
+                ("estimated_value", "3.200.000"),
             ],
         )
         .await;
@@ -278,7 +278,8 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
         .json();
     assert_eq!(api["lots"].as_array().unwrap().len(), 2);
     assert_eq!(api["nuts_codes"], json!(["DK042", "DK041"]));
-    assert_eq!(api["estimated_value_dkk"], 3_200_000);
+    assert_eq!(api["estimated_value"], 3_200_000);
+    assert_eq!(api["currency"], "DKK");
     assert_eq!(api["criteria"][2]["social_objectives"], json!(["opp"]));
 }
 

@@ -16,8 +16,23 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
     let total = list["total"].as_i64().unwrap();
     assert!(total >= 24, "a few dozen published tenders: {total}");
     let items = list["items"].as_array().unwrap();
-    assert!(items.iter().any(|t| t["reserved"] == "res-ws"));
-    assert!(items.iter().any(|t| t["reserved"] == "res-pub-ser"));
+    let reserved = |code: &str| {
+        items
+            .iter()
+            .any(|t| t["reserved"].as_array().unwrap().iter().any(|r| r == code))
+    };
+    assert!(reserved("res-ws") && reserved("res-pub-ser"));
+    // The tender near the German border: in German and euro, with places in
+    // Germany, reserved under both articles at once.
+    let border = items
+        .iter()
+        .find(|t| t["language"] == "de")
+        .expect("a German tender");
+    assert_eq!(border["currency"], "EUR");
+    assert_eq!(
+        border["reserved"],
+        serde_json::json!(["res-ws", "res-pub-ser"])
+    );
     assert!(
         items
             .iter()

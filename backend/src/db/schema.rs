@@ -101,7 +101,7 @@ diesel::table! {
 diesel::table! {
     organisations (id) {
         id -> BigInt,
-        cvr -> Text,
+        registry_key -> Text,
         draft -> Text,
         approved_facts -> Nullable<Text>,
         review_state -> Text,
@@ -194,7 +194,6 @@ diesel::table! {
         authority_id -> BigInt,
         created_by -> Nullable<BigInt>,
         status -> Text,
-        language -> Text,
         title -> Text,
         description -> Text,
         contract_nature -> Nullable<Text>,
@@ -202,7 +201,7 @@ diesel::table! {
         main_cpv -> Nullable<Text>,
         additional_cpv -> Text,
         nuts_codes -> Text,
-        estimated_value_dkk -> Nullable<BigInt>,
+        estimated_value_hundredths -> Nullable<BigInt>,
         submission_deadline -> Nullable<Timestamp>,
         question_deadline -> Nullable<Timestamp>,
         reserved -> Text,
@@ -217,6 +216,8 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
+        language -> Text,
+        currency -> Text,
     }
 }
 

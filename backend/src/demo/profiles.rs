@@ -1,5 +1,6 @@
-//! Demo social enterprises: invented but believable Danish organisations
-//! with real CPV codes and regions, in every moderation state. Their CVR
+//! Demo social enterprises: invented but believable organisations (Danish,
+//! one from Schleswig-Holstein and one from Skåne) with real CPV codes and regions, in
+//! every moderation state. Their CVR
 //! numbers are generated to pass the modulus-11 check (from seeds in one
 //! range), never copied from real companies.
 
@@ -73,7 +74,7 @@ macro_rules! enterprise {
     };
 }
 
-const ENTERPRISES: [Enterprise; 32] = [
+const ENTERPRISES: [Enterprise; 34] = [
     enterprise!(
         "Café Lyst ApS",
         "aps",
@@ -490,7 +491,74 @@ const ENTERPRISES: [Enterprise; 32] = [
         art77 = true,
         Approved
     ),
+    enterprise!(
+        "Nordlicht Werkstätten",
+        "other",
+        ["85312000", "77310000", "39100000"],
+        ["DEF", "DK032"],
+        ["opp", "acc-all"],
+        "Eine Werkstatt in Flensburg, in der Menschen mit Behinderungen Möbel bauen und Grünanlagen pflegen, auf beiden Seiten der Grenze.",
+        46 / 31,
+        rsv = false,
+        art20 = true,
+        art77 = false,
+        Approved
+    ),
+    enterprise!(
+        "Malmö Omsorgskooperativ",
+        "cooperative",
+        ["85312000", "85311200"],
+        ["SE224", "DK01"],
+        ["acc-all", "opp"],
+        "Ett kooperativ i Malmö där personer med funktionsnedsättning ger daglig verksamhet och stöd i hemmet, också över Öresund.",
+        28 / 17,
+        rsv = false,
+        art20 = false,
+        art77 = true,
+        Approved
+    ),
 ];
+
+/// The demo enterprises registered outside Denmark: (name, country,
+/// national business identifier, VAT number, legal form in words). The
+/// numbers are invented in the countries' formats.
+const ABROAD: [(&str, &str, &str, &str, &str); 2] = [
+    (
+        "Nordlicht Werkstätten",
+        "DE",
+        "HRB 4711 FL",
+        "DE 298 765 431",
+        "gGmbH",
+    ),
+    (
+        "Malmö Omsorgskooperativ",
+        "SE",
+        "769612-3456",
+        "SE769612345601",
+        "",
+    ),
+];
+
+fn abroad(
+    e: &Enterprise,
+) -> Option<&'static (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+)> {
+    ABROAD.iter().find(|a| a.0 == e.name)
+}
+
+/// What makes a demo enterprise one of a kind: its CVR number, or its
+/// country and national identifier abroad.
+fn registry_key(e: &Enterprise, cvr: &str) -> String {
+    match abroad(e) {
+        Some((_, country, id, _, _)) => crate::profiles::model::registry_key(country, "", id),
+        None => cvr.to_owned(),
+    }
+}
 
 fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -501,6 +569,10 @@ fn slug(name: &str) -> String {
             'ø' => out.push_str("oe"),
             'å' => out.push_str("aa"),
             'é' => out.push('e'),
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
             _ if !out.ends_with('-') => out.push('-'),
             _ => {}
         }
@@ -510,10 +582,18 @@ fn slug(name: &str) -> String {
 
 fn input(e: &Enterprise, cvr: &str) -> ProfileInput {
     let slug = slug(e.name);
+    let (country, cvr, national_id, vat_number, legal_form_text) = match abroad(e) {
+        Some((_, country, id, vat, form)) => (*country, "", *id, *vat, *form),
+        None => ("DK", cvr, "", "", ""),
+    };
     ProfileInput {
         organisation_name: e.name.into(),
+        country: country.into(),
         cvr: cvr.into(),
+        national_id: national_id.into(),
+        vat_number: vat_number.into(),
         legal_form: e.legal_form.into(),
+        legal_form_text: legal_form_text.into(),
         rsv_registered: e.rsv,
         rsv_registered_on: e.rsv.then(|| "2019-06-01".into()),
         founded_year: Some(2008 + (e.employees % 15)),
@@ -542,7 +622,7 @@ fn input(e: &Enterprise, cvr: &str) -> ProfileInput {
             1 => "Leverandør til 1 kommune siden 2021".to_owned(),
             n => format!("Leverandør til {n} kommuner siden 2021"),
         }],
-        website: format!("https://{slug}.example.dk"),
+        website: format!("https://{slug}.example.{}", country.to_lowercase()),
         contact_email: format!("kontakt@{slug}.socialbid.demo"),
         contact_phone: String::new(),
     }
@@ -601,8 +681,9 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 let admin = model::find_by_email(conn, ADMIN_EMAIL)?.ok_or_else(AppError::not_found)?;
                 for (i, e) in ENTERPRISES.iter().enumerate() {
                     let cvr = generated_cvr(i as u32 * 37);
+                    let key = registry_key(e, &cvr);
                     let exists: i64 = organisations::table
-                        .filter(organisations::cvr.eq(&cvr))
+                        .filter(organisations::registry_key.eq(&key))
                         .count()
                         .get_result(conn)?;
                     if exists > 0 {
@@ -622,7 +703,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                     let draft = serde_json::to_string(&profile).map_err(AppError::internal)?;
                     let id: i64 = diesel::insert_into(organisations::table)
                         .values((
-                            organisations::cvr.eq(&cvr),
+                            organisations::registry_key.eq(&key),
                             organisations::draft.eq(&draft),
                             organisations::review_state.eq(state::PENDING),
                             organisations::submitted_at.eq(now),

@@ -1,7 +1,8 @@
 //! Demo tenders: a few dozen believable tenders from the demo
 //! municipalities, across real CPV codes and regions, some reserved (Article
 //! 20 and Article 77), some with lots, some amended, one cancelled, a draft
-//! per municipality, and questions answered. Made through the tender
+//! per municipality, and questions answered; and one near the German border,
+//! in German and euro, with places in Germany. Made through the tender
 //! service, so every rule holds; a tender whose title its authority already
 //! has is skipped, so running the demo again adds nothing.
 
@@ -16,6 +17,7 @@ use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
 use crate::error::AppError;
 use crate::tenders::model::{Content, Criterion, CriterionKind, Lot};
+use crate::tenders::money::Amount;
 use crate::tenders::service;
 
 /// One demo tender, before the municipality's name is put in.
@@ -28,9 +30,16 @@ pub struct Spec {
     pub procedure: &'static str,
     pub cpv: &'static str,
     pub additional: &'static [&'static str],
+    /// Whole units of `currency`.
     pub value: i64,
+    pub currency: &'static str,
     pub days: i64,
-    pub reserved: &'static str,
+    /// eForms BT-71 codes.
+    pub reserved: &'static [&'static str],
+    /// Places of performance besides the municipality's own.
+    pub places: &'static [&'static str],
+    /// Published only by a municipality in this NUTS region.
+    pub only_in: Option<&'static str>,
     /// (name, kind, weight, objectives)
     pub criteria: &'static [(&'static str, &'static str, i32, &'static [&'static str])],
     /// (title, cpv, value)
@@ -78,7 +87,10 @@ pub const SPECS: &[Spec] = &[
         additional: &["90919200"],
         value: 4_800_000,
         days: 45,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: PRICE_QUALITY_SOCIAL,
         lots: &[
             ("Institutioner nord", "90911200", 2_400_000),
@@ -99,7 +111,10 @@ pub const SPECS: &[Spec] = &[
         additional: &["55520000"],
         value: 3_200_000,
         days: 40,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: SOCIAL_HEAVY,
         lots: &[],
         question: Some((
@@ -117,7 +132,10 @@ pub const SPECS: &[Spec] = &[
         additional: &["85312300"],
         value: 6_500_000,
         days: 35,
-        reserved: "res-pub-ser",
+        currency: "DKK",
+        reserved: &["res-pub-ser"],
+        places: &[],
+        only_in: None,
         criteria: SOCIAL_HEAVY,
         lots: &[],
         question: None,
@@ -132,7 +150,10 @@ pub const SPECS: &[Spec] = &[
         additional: &["77311000"],
         value: 2_100_000,
         days: 50,
-        reserved: "res-ws",
+        currency: "DKK",
+        reserved: &["res-ws"],
+        places: &[],
+        only_in: None,
         criteria: PRICE_QUALITY_SOCIAL,
         lots: &[],
         question: Some((
@@ -150,7 +171,10 @@ pub const SPECS: &[Spec] = &[
         additional: &[],
         value: 900_000,
         days: 30,
-        reserved: "res-ws",
+        currency: "DKK",
+        reserved: &["res-ws"],
+        places: &[],
+        only_in: None,
         criteria: PRICE_QUALITY_SOCIAL,
         lots: &[],
         question: None,
@@ -165,7 +189,10 @@ pub const SPECS: &[Spec] = &[
         additional: &["55321000"],
         value: 7_400_000,
         days: 55,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: SOCIAL_HEAVY,
         lots: &[
             ("Skoler i midtbyen", "55523100", 3_700_000),
@@ -183,7 +210,10 @@ pub const SPECS: &[Spec] = &[
         additional: &[],
         value: 1_500_000,
         days: 38,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: ENGLISH_CRITERIA,
         lots: &[],
         question: Some((
@@ -201,7 +231,10 @@ pub const SPECS: &[Spec] = &[
         additional: &[],
         value: 600_000,
         days: 42,
-        reserved: "res-pub-ser",
+        currency: "DKK",
+        reserved: &["res-pub-ser"],
+        places: &[],
+        only_in: None,
         criteria: SOCIAL_HEAVY,
         lots: &[],
         question: None,
@@ -216,7 +249,10 @@ pub const SPECS: &[Spec] = &[
         additional: &[],
         value: 5_200_000,
         days: 48,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: ENGLISH_CRITERIA,
         lots: &[
             ("Northern routes", "60130000", 2_600_000),
@@ -234,8 +270,42 @@ pub const SPECS: &[Spec] = &[
         additional: &["45421000"],
         value: 12_000_000,
         days: 60,
-        reserved: "none",
+        currency: "DKK",
+        reserved: &[],
+        places: &[],
+        only_in: None,
         criteria: PRICE_QUALITY_SOCIAL,
+        lots: &[],
+        question: None,
+    },
+    // Near the German border: a joint Danish-German employment project,
+    // written in German, valued in euro, with places on both sides
+    // (Sydjylland; Flensburg and Schleswig-Flensburg), reserved under
+    // Article 20 and Article 77 at once.
+    Spec {
+        lang: "de",
+        title: "Grenzüberschreitende Beschäftigungsbegleitung Sønderjylland–Schleswig",
+        description: "Begleitung von Menschen mit Behinderungen und Langzeitarbeitslosen in Arbeit auf beiden Seiten der deutsch-dänischen Grenze.\n\n- Beratung und Begleitung am Arbeitsplatz\n- Zweisprachige Betreuung auf Deutsch und Dänisch\n- Zusammenarbeit mit Jobcentern und Jobcentre",
+        nature: "services",
+        procedure: "open",
+        cpv: "85312000",
+        additional: &["85312300"],
+        value: 640_000,
+        currency: "EUR",
+        days: 50,
+        reserved: &["res-ws", "res-pub-ser"],
+        places: &["DK032", "DEF01", "DEF0C"],
+        only_in: Some("DK03"),
+        criteria: &[
+            ("Preis", "price", 30, &[]),
+            ("Qualität der Begleitung", "quality", 30, &[]),
+            (
+                "Beschäftigung von Menschen mit Behinderungen",
+                "social",
+                40,
+                &["opp", "acc-all"],
+            ),
+        ],
         lots: &[],
         question: None,
     },
@@ -259,11 +329,15 @@ pub fn content_of(spec: &Spec, town: &str, nuts: &str, now: chrono::NaiveDateTim
         procedure_type: Some(spec.procedure.to_owned()),
         main_cpv: Some(spec.cpv.to_owned()),
         additional_cpv: spec.additional.iter().map(|c| (*c).to_owned()).collect(),
-        nuts_codes: vec![nuts.to_owned()],
-        estimated_value_dkk: Some(spec.value),
+        nuts_codes: std::iter::once(nuts)
+            .chain(spec.places.iter().copied())
+            .map(str::to_owned)
+            .collect(),
+        estimated_value: Some(Amount(spec.value * 100)),
+        currency: spec.currency.to_owned(),
         submission_deadline: Some(deadline),
         question_deadline: Some(deadline - Duration::days(10)),
-        reserved: spec.reserved.to_owned(),
+        reserved: spec.reserved.iter().map(|c| (*c).to_owned()).collect(),
         strategic: vec!["soc-obj".to_owned()],
         lots: spec
             .lots
@@ -272,7 +346,8 @@ pub fn content_of(spec: &Spec, town: &str, nuts: &str, now: chrono::NaiveDateTim
                 title: (*title).to_owned(),
                 description: String::new(),
                 cpv_codes: vec![(*cpv).to_owned()],
-                estimated_value_dkk: Some(*value),
+                estimated_value: Some(Amount(*value * 100)),
+                reserved: Vec::new(),
             })
             .collect(),
         criteria: spec
@@ -321,7 +396,10 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
         // Each municipality publishes most of the specs, in its own order,
         // and keeps one as a draft.
         for (i, spec) in SPECS.iter().enumerate() {
-            if (i + m) % 5 == 4 {
+            if spec.only_in.is_some_and(|region| !nuts.starts_with(region)) {
+                continue;
+            }
+            if spec.only_in.is_none() && (i + m) % 5 == 4 {
                 continue;
             }
             let content = content_of(spec, town(name), nuts, now);
@@ -346,7 +424,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e:?}", content.title))?;
             added += 1;
-            if i == (m + 1) % SPECS.len() {
+            if spec.only_in.is_none() && i == (m + 1) % SPECS.len() {
                 continue; // stays a draft
             }
             service::publish(app, &officer, id)

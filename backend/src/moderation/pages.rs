@@ -110,6 +110,7 @@ async fn review_view(
             "can_suspend": org.approved_facts.is_some() && org.state != "suspended",
             "suspended": org.state == "suspended",
             "changed_facts": org.changed_facts,
+            "identity_checks": org.identity_checks,
             "profile": describe(&org.profile, page.lang),
             "approved": approved,
             "members": review.members,

@@ -470,7 +470,8 @@ pub struct OrganisationFilter {
     /// `pending`, `approved`, `rejected`, `changes_requested` or
     /// `suspended`; empty for all.
     pub state: String,
-    /// An exact CVR number.
+    /// An exact CVR number (or, for an organisation registered abroad,
+    /// `country:national identifier`, as `DE:HRB 12345`).
     pub cvr: String,
     pub page: Option<i64>,
 }
@@ -513,7 +514,13 @@ pub async fn organisations(
     if !state_filter.is_empty() && !STATES.contains(&state_filter.as_str()) {
         return Err(AppError::field("state", "invalid"));
     }
-    let cvr_filter = filter.cvr.split_whitespace().collect::<String>();
+    // A CVR number may be typed with spaces; a national identifier keeps
+    // its own (`DE:HRB 12345`).
+    let cvr_filter = if filter.cvr.contains(':') {
+        filter.cvr.trim().to_owned()
+    } else {
+        filter.cvr.split_whitespace().collect::<String>()
+    };
     app.db
         .run(move |conn| {
             let query = || {
@@ -528,7 +535,7 @@ pub async fn organisations(
                     }
                 }
                 if !cvr_filter.is_empty() {
-                    q = q.filter(organisations::cvr.eq(cvr_filter.clone()));
+                    q = q.filter(organisations::registry_key.eq(cvr_filter.clone()));
                 }
                 q
             };

@@ -23,14 +23,17 @@ pub struct Filter {
     /// A CPV code at any level (`853`, `85311000`): profiles whose codes
     /// lie under it, or above it (a supplier of `853` can deliver `85311000`).
     pub cpv: String,
-    /// A NUTS code at any level (`DK01`, `DK011`): profiles serving a region
-    /// inside it, or a region that contains it.
+    /// A NUTS 2021 code of the EU or EEA at any level (`DK01`, `DE`,
+    /// `SE224`): profiles serving a region inside it, or a region that
+    /// contains it.
     pub nuts: String,
     /// A BT-775 social objective code.
     pub objective: String,
     /// `yes` for RSV-registered enterprises only.
     pub rsv: String,
-    /// `res-ws` (Article 20) or `res-pub-ser` (Article 77).
+    /// `res-ws` (Article 20), `res-pub-ser` (Article 77), or both as
+    /// `res-ws,res-pub-ser`: profiles eligible for at least one, as for a
+    /// tender reserved under both.
     pub reserved: String,
     /// Page number, from 1.
     pub page: Option<i64>,
@@ -78,7 +81,8 @@ struct Checked {
     nuts: Option<(String, Vec<String>)>,
     objective: Option<String>,
     rsv: bool,
-    reserved: Option<String>,
+    /// The reservations a profile must be eligible for at least one of.
+    reserved: Vec<String>,
     page: i64,
 }
 
@@ -112,14 +116,19 @@ fn check(filter: &Filter) -> AppResult<Checked> {
             None
         }
     };
-    let reserved = match filter.reserved.trim() {
-        "" => None,
-        r @ ("res-ws" | "res-pub-ser") => Some(r.to_owned()),
-        _ => {
-            errors.push(FieldError::new("reserved", "invalid"));
-            None
-        }
-    };
+    let reserved: Vec<String> = filter
+        .reserved
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if reserved
+        .iter()
+        .any(|r| !matches!(r.as_str(), "res-ws" | "res-pub-ser"))
+    {
+        errors.push(FieldError::new("reserved", "invalid"));
+    }
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
@@ -192,10 +201,19 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
                 if checked.rsv {
                     q = q.filter(organisations::public_rsv.eq(true));
                 }
-                match checked.reserved.as_deref() {
-                    Some("res-ws") => q = q.filter(organisations::public_res_ws.eq(true)),
-                    Some("res-pub-ser") => q = q.filter(organisations::public_res_pub_ser.eq(true)),
-                    _ => {}
+                let ws = checked.reserved.iter().any(|r| r == "res-ws");
+                let pub_ser = checked.reserved.iter().any(|r| r == "res-pub-ser");
+                match (ws, pub_ser) {
+                    (true, true) => {
+                        q = q.filter(
+                            organisations::public_res_ws
+                                .eq(true)
+                                .or(organisations::public_res_pub_ser.eq(true)),
+                        )
+                    }
+                    (true, false) => q = q.filter(organisations::public_res_ws.eq(true)),
+                    (false, true) => q = q.filter(organisations::public_res_pub_ser.eq(true)),
+                    (false, false) => {}
                 }
                 q
             };

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
-use socialbid_codes::{cpv, cvr, eforms, nuts};
+use socialbid_codes::{country, cpv, cvr, eforms, nuts, vat};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_MISSION: usize = 2000;
@@ -17,30 +17,67 @@ pub const MAX_REFERENCES: usize = 20;
 pub const MAX_CODES: usize = 50;
 pub const MAX_URL: usize = 300;
 pub const MAX_PHONE: usize = 30;
+pub const MAX_NATIONAL_ID: usize = 40;
+pub const MAX_LEGAL_FORM_TEXT: usize = 100;
 
 /// Legal forms of Danish businesses a social enterprise takes.
-pub const LEGAL_FORMS: [&str; 8] = [
-    "aps",
-    "as",
-    "ivs",
-    "amba",
-    "forening",
-    "fond",
-    "enkeltmand",
-    "other",
+pub const DANISH_LEGAL_FORMS: [&str; 7] =
+    ["aps", "as", "ivs", "amba", "forening", "fond", "enkeltmand"];
+
+/// The kinds of legal form every member state knows, and the European
+/// forms (SE, SCE); anything else is `other` with the form in free text.
+pub const EUROPEAN_LEGAL_FORMS: [&str; 8] = [
+    "private_company",
+    "public_company",
+    "cooperative",
+    "association",
+    "foundation",
+    "sole_trader",
+    "sce",
+    "se",
 ];
+
+/// Whether `form` is on either list or is `other`.
+pub fn is_legal_form(form: &str) -> bool {
+    form == "other" || DANISH_LEGAL_FORMS.contains(&form) || EUROPEAN_LEGAL_FORMS.contains(&form)
+}
+
+fn denmark() -> String {
+    "DK".into()
+}
 
 /// A profile as stored: every field checked and normalised. CPV codes are
 /// 8 digits (`853` is stored as `85300000`), NUTS and BT-775 codes as in
 /// their lists.
+///
+/// Profiles stored before organisations from other member states were
+/// taken are Danish: their missing `country` reads as `DK` and the new
+/// identifiers as empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProfileData {
     pub organisation_name: String,
+    /// ISO 3166-1 alpha-2 code of the member state the organisation is
+    /// registered in.
+    #[serde(default = "denmark")]
+    pub country: String,
+    /// The Danish CVR number; empty for an organisation registered abroad.
     pub cvr: String,
+    /// The national business identifier of an organisation registered
+    /// abroad (Handelsregister number, organisationsnummer, SIREN, ...);
+    /// empty for a Danish one, whose identifier is its CVR number.
+    #[serde(default)]
+    pub national_id: String,
+    /// The VAT number with its country prefix (`DE123456789`); optional.
+    #[serde(default)]
+    pub vat_number: String,
     pub legal_form: String,
+    /// The legal form in words when `legal_form` is `other`.
+    #[serde(default)]
+    pub legal_form_text: String,
     pub rsv_registered: bool,
     pub rsv_registered_on: Option<NaiveDate>,
-    pub founded_year: i32,
+    /// Optional: a new enterprise may have none to give.
+    pub founded_year: Option<i32>,
     pub employees: i32,
     pub target_group_employees: i32,
     pub mission: String,
@@ -75,8 +112,16 @@ pub struct ProfileData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VerifiedFacts {
     pub organisation_name: String,
+    #[serde(default = "denmark")]
+    pub country: String,
     pub cvr: String,
+    #[serde(default)]
+    pub national_id: String,
+    #[serde(default)]
+    pub vat_number: String,
     pub legal_form: String,
+    #[serde(default)]
+    pub legal_form_text: String,
     pub rsv_registered: bool,
     pub rsv_registered_on: Option<NaiveDate>,
     pub reserved_res_ws: bool,
@@ -94,8 +139,12 @@ impl ProfileData {
     pub fn facts(&self) -> VerifiedFacts {
         VerifiedFacts {
             organisation_name: self.organisation_name.clone(),
+            country: self.country.clone(),
             cvr: self.cvr.clone(),
+            national_id: self.national_id.clone(),
+            vat_number: self.vat_number.clone(),
             legal_form: self.legal_form.clone(),
+            legal_form_text: self.legal_form_text.clone(),
             rsv_registered: self.rsv_registered,
             rsv_registered_on: self.rsv_registered_on,
             reserved_res_ws: self.reserved_res_ws,
@@ -115,8 +164,12 @@ impl ProfileData {
     pub fn with_facts(&self, facts: &VerifiedFacts) -> ProfileData {
         ProfileData {
             organisation_name: facts.organisation_name.clone(),
+            country: facts.country.clone(),
             cvr: facts.cvr.clone(),
+            national_id: facts.national_id.clone(),
+            vat_number: facts.vat_number.clone(),
             legal_form: facts.legal_form.clone(),
+            legal_form_text: facts.legal_form_text.clone(),
             rsv_registered: facts.rsv_registered,
             rsv_registered_on: facts.rsv_registered_on,
             reserved_res_ws: facts.reserved_res_ws,
@@ -132,6 +185,13 @@ impl ProfileData {
         }
     }
 
+    /// What makes the organisation one of a kind on the platform: its CVR
+    /// number in Denmark, its country and national identifier elsewhere
+    /// (`DE:HRB 12345`).
+    pub fn registry_key(&self) -> String {
+        registry_key(&self.country, &self.cvr, &self.national_id)
+    }
+
     /// Share of employees from the target groups, in whole percent.
     pub fn target_share(&self) -> i32 {
         if self.employees <= 0 {
@@ -142,15 +202,87 @@ impl ProfileData {
     }
 }
 
+pub fn registry_key(country: &str, cvr: &str, national_id: &str) -> String {
+    if country == "DK" {
+        cvr.to_owned()
+    } else {
+        format!("{country}:{national_id}")
+    }
+}
+
+/// One check a reviewer is told about: what it is, and whether the
+/// platform made it or the reviewer must.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct IdentityCheck {
+    /// `cvr_checksum`, `vat_format`, `national_id_register`, `vat_vies`,
+    /// `rsv_register`.
+    pub check: &'static str,
+    /// Made by the platform when the profile was saved (and passed, or the
+    /// profile would not have been saved).
+    pub made: bool,
+}
+
 impl VerifiedFacts {
+    /// What the platform checked about who the organisation is, and what
+    /// it could not: a Danish CVR number's modulus 11 and a VAT number's
+    /// shape are checked; no register (CVR, a national register, VIES,
+    /// RSV) is asked, so those stay with the reviewer.
+    pub fn identity_checks(&self) -> Vec<IdentityCheck> {
+        let mut checks = Vec::new();
+        if self.country == "DK" {
+            checks.push(IdentityCheck {
+                check: "cvr_checksum",
+                made: true,
+            });
+            checks.push(IdentityCheck {
+                check: "cvr_register",
+                made: false,
+            });
+        } else {
+            checks.push(IdentityCheck {
+                check: "national_id_register",
+                made: false,
+            });
+        }
+        if !self.vat_number.is_empty() {
+            let shaped = country::find(&self.country)
+                .and_then(|c| vat::parse(c, &self.vat_number).ok())
+                .is_some_and(|(_, how)| how == vat::VatCheck::Format);
+            checks.push(IdentityCheck {
+                check: "vat_format",
+                made: shaped,
+            });
+            checks.push(IdentityCheck {
+                check: "vat_vies",
+                made: false,
+            });
+        }
+        if self.rsv_registered {
+            checks.push(IdentityCheck {
+                check: "rsv_register",
+                made: false,
+            });
+        }
+        checks
+    }
+
     /// The names of the facts that differ: what the admin must check.
     pub fn changed_fields(&self, other: &VerifiedFacts) -> Vec<&'static str> {
         let mut changed = Vec::new();
         if self.organisation_name != other.organisation_name {
             changed.push("organisation_name");
         }
+        if self.country != other.country {
+            changed.push("country");
+        }
         if self.cvr != other.cvr {
             changed.push("cvr");
+        }
+        if self.national_id != other.national_id {
+            changed.push("national_id");
+        }
+        if self.vat_number != other.vat_number {
+            changed.push("vat_number");
         }
         if self.rsv_registered != other.rsv_registered
             || self.rsv_registered_on != other.rsv_registered_on
@@ -169,6 +301,11 @@ impl VerifiedFacts {
         }
         let texts = [
             ("legal_form", &self.legal_form, &other.legal_form),
+            (
+                "legal_form_text",
+                &self.legal_form_text,
+                &other.legal_form_text,
+            ),
             ("mission", &self.mission, &other.mission),
             ("capabilities", &self.capabilities, &other.capabilities),
             ("website", &self.website, &other.website),
@@ -191,11 +328,27 @@ impl VerifiedFacts {
 pub struct ProfileInput {
     #[schema(example = "Café Lyst ApS")]
     pub organisation_name: String,
-    /// 8 digits with a valid modulus-11 check; one profile per CVR number.
+    /// ISO 3166-1 alpha-2 code of an EU or EEA member state; `DK` when
+    /// left out.
+    #[schema(example = "DK")]
+    pub country: String,
+    /// Danish organisations: 8 digits with a valid modulus-11 check; one
+    /// profile per CVR number.
     #[schema(example = "12345674")]
     pub cvr: String,
-    /// One of `aps`, `as`, `ivs`, `amba`, `forening`, `fond`, `enkeltmand`, `other`.
+    /// Organisations registered abroad: the national business identifier
+    /// (one profile per country and identifier).
+    pub national_id: String,
+    /// Optional; with or without the country prefix, checked against the
+    /// country's format (the Danish one is the CVR number, modulus 11).
+    pub vat_number: String,
+    /// Danish: `aps`, `as`, `ivs`, `amba`, `forening`, `fond`,
+    /// `enkeltmand`; European: `private_company`, `public_company`,
+    /// `cooperative`, `association`, `foundation`, `sole_trader`, `sce`,
+    /// `se`; or `other` with `legal_form_text`.
     pub legal_form: String,
+    /// The legal form in words, when `legal_form` is `other`.
+    pub legal_form_text: String,
     pub rsv_registered: bool,
     /// `YYYY-MM-DD`; required when RSV-registered.
     pub rsv_registered_on: Option<String>,
@@ -207,7 +360,8 @@ pub struct ProfileInput {
     pub capabilities: String,
     /// CPV codes at any level: `853`, `85311000` or `85311000-2`.
     pub cpv: Vec<String>,
-    /// NUTS codes at any level: `DK`, `DK01`, `DK011`.
+    /// NUTS 2021 codes of the EU and EEA at any level: `DK`, `DK01`,
+    /// `DK011`, `DEF`, `SE224`.
     pub nuts: Vec<String>,
     /// eForms BT-775 codes: `acc-all`, `et-eq`, `gen-eq`, `hum-right`, `opp`, `work-cond`, `other`.
     pub social_objectives: Vec<String>,
@@ -246,6 +400,7 @@ fn codes(
     normalise: impl Fn(&str) -> Option<String>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
         match normalise(value) {
             Some(code) => {
@@ -253,13 +408,15 @@ fn codes(
                     out.push(code);
                 }
             }
-            None => {
-                errors.push(FieldError::new(field, "unknown").with("code", value));
-                return out;
-            }
+            None => unknown.push(value),
         }
     }
-    if out.is_empty() {
+    // Every unknown code at once, as the tender checks list them.
+    if !unknown.is_empty() {
+        for value in unknown {
+            errors.push(FieldError::new(field, "unknown").with("code", value));
+        }
+    } else if out.is_empty() {
         errors.push(FieldError::new(field, "required"));
     } else if out.len() > MAX_CODES {
         errors.push(FieldError::new(field, "too_many").with("max", MAX_CODES));
@@ -290,15 +447,74 @@ impl ProfileInput {
             true,
             MAX_NAME,
         );
-        let cvr = check_cvr("cvr", &self.cvr).unwrap_or_else(|e| {
-            errors.push(e);
-            String::new()
-        });
+        let country_code = match self.country.trim() {
+            "" => "DK".to_owned(),
+            typed => typed.to_uppercase(),
+        };
+        let member_state = country::find(&country_code);
+        if member_state.is_none() {
+            errors.push(FieldError::new("country", "unknown").with("code", &country_code));
+        }
+        let danish = country_code == "DK";
+        let (cvr, national_id) = if danish {
+            let cvr = check_cvr("cvr", &self.cvr).unwrap_or_else(|e| {
+                errors.push(e);
+                String::new()
+            });
+            (cvr, String::new())
+        } else {
+            let id = text(
+                &mut errors,
+                "national_id",
+                &self.national_id,
+                true,
+                MAX_NATIONAL_ID,
+            );
+            (String::new(), id)
+        };
+        let vat_number = match (member_state, self.vat_number.trim()) {
+            (_, "") | (None, _) => String::new(),
+            (Some(state), typed) => match vat::parse(state, typed) {
+                Ok((number, _)) => {
+                    // The Danish VAT number is the CVR number.
+                    if danish && !cvr.is_empty() && number[2..] != cvr {
+                        errors.push(FieldError::new("vat_number", "not_cvr"));
+                    }
+                    number
+                }
+                Err(vat::VatProblem::Format) => {
+                    errors.push(
+                        FieldError::new("vat_number", "format").with("country", state.prefix),
+                    );
+                    String::new()
+                }
+                Err(vat::VatProblem::Checksum) => {
+                    errors.push(FieldError::new("vat_number", "checksum"));
+                    String::new()
+                }
+            },
+        };
         let legal_form = self.legal_form.trim().to_owned();
         if legal_form.is_empty() {
             errors.push(FieldError::new("legal_form", "required"));
-        } else if !LEGAL_FORMS.contains(&legal_form.as_str()) {
+        } else if !is_legal_form(&legal_form) {
             errors.push(FieldError::new("legal_form", "invalid"));
+        }
+        let legal_form_text = text(
+            &mut errors,
+            "legal_form_text",
+            &self.legal_form_text,
+            legal_form == "other",
+            MAX_LEGAL_FORM_TEXT,
+        );
+        let legal_form_text = if legal_form == "other" {
+            legal_form_text
+        } else {
+            String::new()
+        };
+        // RSV is the Danish register of social enterprises.
+        if self.rsv_registered && !danish {
+            errors.push(FieldError::new("rsv_registered", "danish_only"));
         }
         let rsv_registered_on = match (self.rsv_registered, self.rsv_registered_on.as_deref()) {
             (false, _) => None,
@@ -324,19 +540,15 @@ impl ProfileInput {
             },
         };
         let founded_year = match self.founded_year {
-            None => {
-                errors.push(FieldError::new("founded_year", "required"));
-                0
-            }
             Some(year) if !(1800..=today.year()).contains(&year) => {
                 errors.push(
                     FieldError::new("founded_year", "range")
                         .with("from", 1800)
                         .with("to", today.year()),
                 );
-                year
+                Some(year)
             }
-            Some(year) => year,
+            year => year,
         };
         let employees = match self.employees {
             None => {
@@ -453,8 +665,12 @@ impl ProfileInput {
         }
         Ok(ProfileData {
             organisation_name: name,
+            country: country_code,
             cvr,
+            national_id,
+            vat_number,
             legal_form,
+            legal_form_text,
             rsv_registered: self.rsv_registered,
             rsv_registered_on,
             founded_year,
@@ -483,11 +699,15 @@ impl From<&ProfileData> for ProfileInput {
     fn from(p: &ProfileData) -> ProfileInput {
         ProfileInput {
             organisation_name: p.organisation_name.clone(),
+            country: p.country.clone(),
             cvr: p.cvr.clone(),
+            national_id: p.national_id.clone(),
+            vat_number: p.vat_number.clone(),
             legal_form: p.legal_form.clone(),
+            legal_form_text: p.legal_form_text.clone(),
             rsv_registered: p.rsv_registered,
             rsv_registered_on: p.rsv_registered_on.map(|d| d.to_string()),
-            founded_year: Some(p.founded_year),
+            founded_year: p.founded_year,
             employees: Some(p.employees),
             target_group_employees: Some(p.target_group_employees),
             mission: p.mission.clone(),

@@ -15,6 +15,7 @@ use crate::db::schema::{organisations, tenders};
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::Organisation;
 use crate::tenders::model::{Status, TenderRow};
+use crate::tenders::money::in_kroner;
 
 /// The documents for these tenders, by id; ids not in the map are deleted.
 pub fn tenders(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, TenderDoc>> {
@@ -80,7 +81,8 @@ pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
         cpv: content.all_cpv(),
         nuts: content.nuts_codes.clone(),
         objectives,
-        reserved: reservations(&content.reserved),
+        // Eligible for any reservation of the tender or of one of its lots.
+        reserved: reservations(&content.all_reserved()),
         status,
         deadline: content
             .submission_deadline
@@ -90,9 +92,11 @@ pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
             .published_at
             .map(|d| d.and_utc().timestamp())
             .unwrap_or_default(),
+        // Compared in kroner at the shipped reference rate.
         value_dkk: content
-            .estimated_value_dkk
-            .and_then(|v| u64::try_from(v).ok()),
+            .estimated_value
+            .and_then(|v| in_kroner(v, &content.currency))
+            .and_then(|v| u64::try_from(v.dkk).ok()),
         procedure: content.procedure_type.clone().unwrap_or_default(),
     })
 }
@@ -131,12 +135,11 @@ pub fn profile_doc(row: &Organisation) -> AppResult<Option<ProfileDoc>> {
     }))
 }
 
-/// The reservations a stored `reserved` value names (`none`, `res-ws`,
-/// `res-pub-ser`, or several separated by commas).
-fn reservations(stored: &str) -> Vec<Reservation> {
-    stored
-        .split(',')
-        .filter_map(|code| Reservation::from_code(code.trim()))
+/// The reservations BT-71 codes name (`res-ws`, `res-pub-ser`).
+fn reservations(codes: &[String]) -> Vec<Reservation> {
+    codes
+        .iter()
+        .filter_map(|code| Reservation::from_code(code))
         .collect()
 }
 
@@ -197,13 +200,13 @@ mod tests {
 
     #[test]
     fn reads_one_or_several_reservations() {
-        assert!(reservations("none").is_empty());
+        assert!(reservations(&[]).is_empty());
         assert_eq!(
-            reservations("res-ws"),
+            reservations(&["res-ws".into()]),
             vec![Reservation::ShelteredWorkshops]
         );
         assert_eq!(
-            reservations("res-ws,res-pub-ser"),
+            reservations(&["res-ws".into(), "res-pub-ser".into()]),
             vec![
                 Reservation::ShelteredWorkshops,
                 Reservation::PublicServiceMission

@@ -14,6 +14,7 @@ use super::tender_search::{self, Facet, SearchParams, SearchResults};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::profiles::pages::{objective_options, region_options};
+use crate::tenders::pages::value_label;
 use crate::web::extract::Query;
 use crate::web::page::{Page, pagination};
 use socialbid_codes::{cpv, eforms, nuts};
@@ -176,7 +177,8 @@ fn results_view(results: &SearchResults, params: &SearchParams, lang: Lang) -> V
                 "status": t.status,
                 "authority": t.authority_name,
                 "cpv": t.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
-                "value": t.estimated_value_dkk.map(|v| format_money(lang, v)),
+                "language": t.language,
+                "value": t.estimated_value.map(|v| value_label(v, &t.currency, lang)),
                 "deadline": t.submission_deadline,
                 "reserved": t.reserved,
                 "social_weight": t.social_weight,

@@ -18,7 +18,8 @@ use crate::app::AppState;
 use crate::auth::{Entrepreneur, MaybeUser, Officer};
 use crate::error::{AppError, AppResult};
 use crate::tenders::documents::{self, DocumentView};
-use crate::tenders::model::{Content, Criterion, Lot, Status};
+use crate::tenders::model::{Content, Criterion, Lot, Status, one_or_many};
+use crate::tenders::money::Amount;
 use crate::tenders::ocds;
 use crate::tenders::rules::Warning;
 use crate::tenders::service::{self, QuestionView, TenderPage, TenderSummary, TenderView};
@@ -57,7 +58,8 @@ pub struct TenderInput {
     pub title: String,
     /// Plain paragraphs; lines starting with `- ` become a list.
     pub description: String,
-    /// `da` or `en`: the language the tender is written in.
+    /// ISO 639-1 code of the language the tender is written in: any
+    /// official language of the EU or EEA (`da`, `de`, `fr`, `sv`, ...).
     pub language: Option<String>,
     /// eForms BT-23: `services`, `supplies`, `works`.
     pub contract_nature: Option<String>,
@@ -69,13 +71,20 @@ pub struct TenderInput {
     /// NUTS codes of the places of performance.
     #[schema(example = json!(["DK042"]))]
     pub nuts_codes: Vec<String>,
-    /// Whole Danish kroner.
-    pub estimated_value_dkk: Option<i64>,
+    /// In `currency`, exact to the hundredth; optional (publishing without
+    /// it warns).
+    #[schema(value_type = Option<f64>, example = 291934.6)]
+    pub estimated_value: Option<Amount>,
+    /// ISO 4217: `DKK` (when left out), `EUR`, `SEK`, `NOK`, `PLN`, ...
+    pub currency: Option<String>,
     pub submission_deadline: Option<DateTime<Utc>>,
     pub question_deadline: Option<DateTime<Utc>>,
-    /// eForms BT-71: `none`, `res-ws` (Article 20) or `res-pub-ser`
-    /// (Article 77, light-regime social services only).
-    pub reserved: Option<String>,
+    /// eForms BT-71 codes: `res-ws` (Article 20), `res-pub-ser` (Article
+    /// 77, light-regime social services only), both, or none (`[]`). One
+    /// code as a string is read as a list of one.
+    #[serde(deserialize_with = "one_or_many")]
+    #[schema(value_type = Vec<String>)]
+    pub reserved: Vec<String>,
     /// eForms BT-06: `soc-obj`, `env-imp`, `inn-pur`.
     pub strategic: Vec<String>,
     pub lots: Vec<Lot>,
@@ -93,10 +102,11 @@ impl TenderInput {
             main_cpv: self.main_cpv,
             additional_cpv: self.additional_cpv,
             nuts_codes: self.nuts_codes,
-            estimated_value_dkk: self.estimated_value_dkk,
+            estimated_value: self.estimated_value,
+            currency: self.currency.unwrap_or_default(),
             submission_deadline: self.submission_deadline.map(|d| d.naive_utc()),
             question_deadline: self.question_deadline.map(|d| d.naive_utc()),
-            reserved: self.reserved.unwrap_or_else(|| "none".into()),
+            reserved: self.reserved,
             strategic: self.strategic,
             lots: self.lots,
             criteria: self.criteria,

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod documents;
 pub mod model;
+pub mod money;
 pub mod ocds;
 pub mod pages;
 pub mod rules;

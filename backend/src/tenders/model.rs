@@ -12,6 +12,7 @@ use diesel::sql_types::Text;
 use crate::db::DbConn;
 use crate::db::schema::{authorities, tender_versions, tenders};
 use crate::db::stored::{JsonText, StoredState, read_state};
+use crate::tenders::money::Amount;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, diesel::FromSqlRow,
@@ -70,35 +71,60 @@ where
     }
 }
 
-/// The kind of an award criterion. eForms knows price, cost and quality
-/// (BT-539); a social-value criterion is a quality criterion tagged with
-/// its social objectives (BT-775), kept apart here so the platform can show
-/// how much weight social value carries.
+/// The kind of an award criterion. eForms knows price, cost (life-cycle
+/// cost, BT-539 `cost`) and quality; a social-value criterion is a quality
+/// criterion tagged with its social objectives (BT-775), kept apart here so
+/// the platform can show how much weight social value carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CriterionKind {
     Price,
+    Cost,
     Quality,
     Social,
 }
 
 impl CriterionKind {
+    pub const ALL: [CriterionKind; 4] = [
+        CriterionKind::Price,
+        CriterionKind::Cost,
+        CriterionKind::Quality,
+        CriterionKind::Social,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CriterionKind::Price => "price",
+            CriterionKind::Cost => "cost",
             CriterionKind::Quality => "quality",
             CriterionKind::Social => "social",
         }
     }
 
     pub fn parse(value: &str) -> Option<CriterionKind> {
-        match value {
-            "price" => Some(CriterionKind::Price),
-            "quality" => Some(CriterionKind::Quality),
-            "social" => Some(CriterionKind::Social),
-            _ => None,
-        }
+        CriterionKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
     }
+}
+
+/// Reads BT-71 reservations as a list, or as the single code tenders held
+/// before a tender could be reserved twice (the versions frozen then, and
+/// clients that still send one code); `none` means no reservation.
+pub fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let codes = match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(code) => vec![code],
+        OneOrMany::Many(codes) => codes,
+    };
+    Ok(codes.into_iter().filter(|c| c.trim() != "none").collect())
 }
 
 /// One award criterion.
@@ -130,33 +156,67 @@ pub struct Lot {
     /// CPV codes (8 digits, optionally with the check digit).
     #[serde(default)]
     pub cpv_codes: Vec<String>,
-    /// Whole Danish kroner.
-    pub estimated_value_dkk: Option<i64>,
+    /// In the tender's currency. Lots stored before currencies came named
+    /// it `estimated_value_dkk` (then always kroner, as the tender was).
+    #[serde(default, alias = "estimated_value_dkk")]
+    pub estimated_value: Option<Amount>,
+    /// eForms BT-71 codes of this lot: `res-ws` (Article 20), `res-pub-ser`
+    /// (Article 77); empty when the lot is not reserved.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub reserved: Vec<String>,
 }
 
 /// What an officer writes: a draft holds it with gaps, a version freezes it.
+/// Versions frozen before currencies and several reservations hold
+/// `estimated_value_dkk` and one `reserved` code; they read as kroner and a
+/// list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Content {
     pub title: String,
     pub description: String,
+    /// ISO 639-1 code of the language the text is written in: any official
+    /// language of the EU or EEA (`socialbid_codes::text_language`).
     pub language: String,
     pub contract_nature: Option<String>,
     pub procedure_type: Option<String>,
     pub main_cpv: Option<String>,
     pub additional_cpv: Vec<String>,
     pub nuts_codes: Vec<String>,
-    pub estimated_value_dkk: Option<i64>,
+    /// In `currency`, as published; optional (eForms BT-27 is).
+    #[serde(default, alias = "estimated_value_dkk")]
+    pub estimated_value: Option<Amount>,
+    /// ISO 4217 code of the tender's values and its lots'.
+    #[serde(default = "kroner")]
+    pub currency: String,
     /// UTC.
     pub submission_deadline: Option<NaiveDateTime>,
     /// UTC.
     pub question_deadline: Option<NaiveDateTime>,
-    pub reserved: String,
+    /// eForms BT-71 codes; empty when the tender is not reserved.
+    #[serde(deserialize_with = "one_or_many")]
+    pub reserved: Vec<String>,
     pub strategic: Vec<String>,
     pub lots: Vec<Lot>,
     pub criteria: Vec<Criterion>,
 }
 
+fn kroner() -> String {
+    "DKK".into()
+}
+
 impl Content {
+    /// Every reservation of the tender and of its lots, each once: an
+    /// organisation eligible for any one of them may take part.
+    pub fn all_reserved(&self) -> Vec<String> {
+        let mut all = self.reserved.clone();
+        for code in self.lots.iter().flat_map(|l| &l.reserved) {
+            if !all.contains(code) {
+                all.push(code.clone());
+            }
+        }
+        all
+    }
+
     /// The total weight of the social-value criteria, in percent.
     pub fn social_weight(&self) -> i32 {
         self.criteria
@@ -185,7 +245,6 @@ pub struct TenderRow {
     pub authority_id: i64,
     pub created_by: Option<i64>,
     pub status: Status,
-    pub language: String,
     pub title: String,
     pub description: String,
     pub contract_nature: Option<String>,
@@ -193,10 +252,10 @@ pub struct TenderRow {
     pub main_cpv: Option<String>,
     pub additional_cpv: JsonText<Vec<String>>,
     pub nuts_codes: JsonText<Vec<String>>,
-    pub estimated_value_dkk: Option<i64>,
+    pub estimated_value_hundredths: Option<i64>,
     pub submission_deadline: Option<NaiveDateTime>,
     pub question_deadline: Option<NaiveDateTime>,
-    pub reserved: String,
+    pub reserved: JsonText<Vec<String>>,
     pub strategic: JsonText<Vec<String>>,
     pub lots: JsonText<Vec<Lot>>,
     pub criteria: JsonText<Vec<Criterion>>,
@@ -208,6 +267,8 @@ pub struct TenderRow {
     pub published_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
+    pub language: String,
+    pub currency: String,
 }
 
 pub fn to_json<T: Serialize>(value: &T) -> String {
@@ -225,10 +286,11 @@ impl TenderRow {
             main_cpv: self.main_cpv.clone(),
             additional_cpv: self.additional_cpv.0.clone(),
             nuts_codes: self.nuts_codes.0.clone(),
-            estimated_value_dkk: self.estimated_value_dkk,
+            estimated_value: self.estimated_value_hundredths.map(Amount),
+            currency: self.currency.clone(),
             submission_deadline: self.submission_deadline,
             question_deadline: self.question_deadline,
-            reserved: self.reserved.clone(),
+            reserved: self.reserved.0.clone(),
             strategic: self.strategic.0.clone(),
             lots: self.lots.0.clone(),
             criteria: self.criteria.0.clone(),

@@ -161,7 +161,9 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     let log = &record.changes;
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
     let party_id = format!("DK-CVR-{}", record.authority_cvr);
-    let lang = Lang::from_code(&content.language).unwrap_or_default();
+    // Code labels in the tender's language where the platform has them;
+    // in English for a tender written in any other language.
+    let lang = Lang::from_code(&content.language).unwrap_or(Lang::En);
     let (tag, status) = match (record.answer, record.kind.as_str()) {
         (Some(_), "cancel") => ("tenderUpdate", "cancelled"),
         (Some(_), _) => ("tenderUpdate", "active"),
@@ -217,21 +219,20 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     }
 
     let mut sustainability = Vec::new();
-    let reserved_label = eforms::reserved_procurement()
-        .find(&content.reserved)
-        .map(|c| c.label(lang).to_owned());
-    match content.reserved.as_str() {
-        "res-ws" => sustainability.push(json!({
-            "goal": "social.disadvantagedEmploymentOpportunities",
+    for code in content.all_reserved() {
+        let goal = match code.as_str() {
+            "res-ws" => "social.disadvantagedEmploymentOpportunities",
+            "res-pub-ser" => "social",
+            _ => continue,
+        };
+        let reserved_label = eforms::reserved_procurement()
+            .find(&code)
+            .map(|c| c.label(lang).to_owned());
+        sustainability.push(json!({
+            "goal": goal,
             "strategies": ["reservedParticipation"],
             "description": reserved_label,
-        })),
-        "res-pub-ser" => sustainability.push(json!({
-            "goal": "social",
-            "strategies": ["reservedParticipation"],
-            "description": reserved_label,
-        })),
-        _ => {}
+        }));
     }
     let mut goals: Vec<&str> = Vec::new();
     for criterion in content
@@ -285,8 +286,8 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     if !sustainability.is_empty() {
         tender["sustainability"] = Value::Array(sustainability);
     }
-    if let Some(value) = content.estimated_value_dkk {
-        tender["value"] = json!({ "amount": value, "currency": "DKK" });
+    if let Some(value) = content.estimated_value {
+        tender["value"] = json!({ "amount": value, "currency": content.currency });
     }
     if let Some(procedure) = &content.procedure_type {
         tender["procurementMethod"] = json!(method_of(procedure));

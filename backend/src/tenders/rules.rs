@@ -8,13 +8,23 @@ use utoipa::ToSchema;
 
 use crate::error::FieldError;
 use crate::tenders::model::{Change, Content, CriterionKind};
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::{cpv, eforms, money, nuts, text_language};
 
-pub const MAX_TITLE: usize = 200;
-pub const MAX_DESCRIPTION: usize = 20_000;
-pub const MAX_LOTS: usize = 50;
-pub const MAX_CRITERIA: usize = 20;
-pub const MAX_CODES: usize = 30;
+// Limits fit real notices. The longest measured in the shared notices
+// (92 eForms SDK examples, 95 Danish TED notices, 2026-12-02): a title of
+// 226 characters (eForms `CEI.xml`), a description of 5,987
+// (`cn-social_25.xml`), a criterion name of 112 (TED 163001-2016), 12
+// additional CPV codes (TED 464969-2016), 100 lots
+// (`cn_24_maximal_100_lots.xml`), 17 places of performance
+// (`can_24_maximal.xml`). A load of 173 TED notices from ten countries
+// found descriptions over 20,000 characters and over 30 additional CPV
+// codes. Each limit leaves head room above the longest seen.
+pub const MAX_TITLE: usize = 500;
+pub const MAX_DESCRIPTION: usize = 60_000;
+pub const MAX_LOTS: usize = 200;
+pub const MAX_CRITERIA: usize = 50;
+pub const MAX_CODES: usize = 150;
+pub const MAX_PLACES: usize = 100;
 pub const MAX_REASON: usize = 2_000;
 pub const MAX_QUESTION: usize = 4_000;
 
@@ -47,21 +57,26 @@ pub fn normalise(content: &mut Content) {
     }
     content.additional_cpv = content.additional_cpv.iter().map(|c| norm(c)).collect();
     content.additional_cpv.dedup();
-    content.nuts_codes = content
-        .nuts_codes
-        .iter()
-        .map(|c| c.trim().to_uppercase())
-        .collect();
-    content.nuts_codes.dedup();
+    let mut places: Vec<String> = Vec::new();
+    for code in content.nuts_codes.iter().map(|c| c.trim().to_uppercase()) {
+        if !places.contains(&code) {
+            places.push(code);
+        }
+    }
+    content.nuts_codes = places;
     for opt in [&mut content.contract_nature, &mut content.procedure_type] {
         if opt.as_deref().is_some_and(|v| v.trim().is_empty()) {
             *opt = None;
         }
     }
-    if content.reserved.trim().is_empty() {
-        content.reserved = "none".into();
+    content.language = content.language.trim().to_lowercase();
+    content.currency = content.currency.trim().to_uppercase();
+    if content.currency.is_empty() {
+        content.currency = "DKK".into();
     }
+    normalise_reserved(&mut content.reserved);
     for lot in &mut content.lots {
+        normalise_reserved(&mut lot.reserved);
         lot.title = lot.title.trim().to_owned();
         lot.description = lot.description.trim().to_owned();
         lot.cpv_codes.retain(|c| !c.trim().is_empty());
@@ -71,6 +86,18 @@ pub fn normalise(content: &mut Content) {
         criterion.name = criterion.name.trim().to_owned();
         criterion.description = criterion.description.trim().to_owned();
     }
+}
+
+/// Trimmed, without `none` (no reservation is an empty list) and each
+/// code once.
+fn normalise_reserved(codes: &mut Vec<String>) {
+    let mut kept: Vec<String> = Vec::new();
+    for code in codes.iter().map(|c| c.trim()) {
+        if !code.is_empty() && code != "none" && !kept.iter().any(|k| k == code) {
+            kept.push(code.to_owned());
+        }
+    }
+    *codes = kept;
 }
 
 fn cpv_problem(field: &'static str, code: &str, errors: &mut Vec<FieldError>) {
@@ -102,8 +129,8 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     if content.description.chars().count() > MAX_DESCRIPTION {
         errors.push(FieldError::new("description", "too_long").with("max", MAX_DESCRIPTION));
     }
-    if !["da", "en"].contains(&content.language.as_str()) {
-        errors.push(FieldError::new("language", "unknown"));
+    if text_language::find(&content.language).is_none() {
+        errors.push(FieldError::new("language", "unknown").with("code", &content.language));
     }
 
     match &content.contract_nature {
@@ -133,18 +160,22 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     }
 
     required(&mut errors, "nuts_codes", content.nuts_codes.is_empty());
+    if content.nuts_codes.len() > MAX_PLACES {
+        errors.push(FieldError::new("nuts_codes", "too_many").with("max", MAX_PLACES));
+    }
     for code in &content.nuts_codes {
         if nuts::find(code).is_none() {
             errors.push(FieldError::new("nuts_codes", "unknown").with("code", code));
         }
     }
 
-    match content.estimated_value_dkk {
-        None => required(&mut errors, "estimated_value_dkk", true),
-        Some(value) if value <= 0 => {
-            errors.push(FieldError::new("estimated_value_dkk", "not_positive"))
-        }
-        Some(_) => {}
+    // The value is optional, as eForms BT-27 is; publishing without one
+    // warns (see `warnings`).
+    if content.estimated_value.is_some_and(|v| v.hundredths() <= 0) {
+        errors.push(FieldError::new("estimated_value", "not_positive"));
+    }
+    if !money::is_currency(&content.currency) {
+        errors.push(FieldError::new("currency", "unknown").with("code", &content.currency));
     }
 
     match content.submission_deadline {
@@ -162,17 +193,35 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
         }
     }
 
-    if !eforms::reserved_procurement().contains(&content.reserved) {
-        errors.push(FieldError::new("reserved", "unknown"));
-    } else if strict && content.reserved == "res-pub-ser" {
+    let reservations = content.all_reserved();
+    let unknown: Vec<&String> = reservations
+        .iter()
+        .filter(|c| !eforms::reserved_procurement().contains(c))
+        .collect();
+    for code in &unknown {
+        errors.push(FieldError::new("reserved", "unknown").with("code", code));
+    }
+    if unknown.is_empty() && strict {
         // Article 77(1) of Directive 2014/24/EU: only the listed health,
         // social and cultural services. A draft may choose the reservation
-        // before its codes; publishing checks them together.
-        let refused: Vec<String> = content
-            .all_cpv()
+        // before its codes; publishing checks them together: every code of
+        // a tender reserved under Article 77, or of a lot that is.
+        let article_77 = |codes: &[String]| codes.iter().any(|c| c == "res-pub-ser");
+        let reserved_codes: Vec<String> = if article_77(&content.reserved) {
+            content.all_cpv()
+        } else {
+            content
+                .lots
+                .iter()
+                .filter(|l| article_77(&l.reserved))
+                .flat_map(|l| l.cpv_codes.iter().cloned())
+                .collect()
+        };
+        let mut refused: Vec<String> = reserved_codes
             .into_iter()
             .filter(|c| cpv::find(c).is_some() && !cpv::allows_article_77(c))
             .collect();
+        refused.dedup();
         if !refused.is_empty() {
             errors.push(
                 FieldError::new("reserved", "article_77_cpv").with("codes", refused.join(", ")),
@@ -216,7 +265,7 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
                 );
             }
         }
-        if lot.estimated_value_dkk.is_some_and(|v| v <= 0) {
+        if lot.estimated_value.is_some_and(|v| v.hundredths() <= 0) {
             errors.push(FieldError::new("lots", "value_not_positive").with("lot", n));
         }
     }
@@ -268,7 +317,8 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
 /// Something the officer should know but may go ahead with.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct Warning {
-    /// `short_period`.
+    /// `short_period` (days and minimum say how short) or
+    /// `no_estimated_value` (both 0).
     pub code: String,
     pub days: i64,
     pub minimum: i64,
@@ -297,6 +347,14 @@ pub fn minimum_days(procedure_type: &str) -> Option<i64> {
 
 pub fn warnings(content: &Content, from: NaiveDateTime) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    // Small enterprises judge by the value whether a tender is for them.
+    if content.estimated_value.is_none() {
+        warnings.push(Warning {
+            code: "no_estimated_value".into(),
+            days: 0,
+            minimum: 0,
+        });
+    }
     if let (Some(procedure), Some(deadline)) =
         (&content.procedure_type, content.submission_deadline)
         && let Some(minimum) = minimum_days(procedure)
@@ -343,6 +401,7 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         after.description.clone(),
     );
     push("language", before.language.clone(), after.language.clone());
+    push("currency", before.currency.clone(), after.currency.clone());
     push(
         "contract_nature",
         before.contract_nature.clone().unwrap_or_default(),
@@ -369,14 +428,14 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         text_of_list(&after.nuts_codes),
     );
     push(
-        "estimated_value_dkk",
+        "estimated_value",
         before
-            .estimated_value_dkk
-            .map(|v| v.to_string())
+            .estimated_value
+            .map(|v| v.to_text())
             .unwrap_or_default(),
         after
-            .estimated_value_dkk
-            .map(|v| v.to_string())
+            .estimated_value
+            .map(|v| v.to_text())
             .unwrap_or_default(),
     );
     push(
@@ -389,7 +448,11 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         text_of_time(before.question_deadline),
         text_of_time(after.question_deadline),
     );
-    push("reserved", before.reserved.clone(), after.reserved.clone());
+    push(
+        "reserved",
+        text_of_list(&before.reserved),
+        text_of_list(&after.reserved),
+    );
     push(
         "strategic",
         text_of_list(&before.strategic),
@@ -399,12 +462,17 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         c.lots
             .iter()
             .map(|l| {
+                let reserved = if l.reserved.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", l.reserved.join(", "))
+                };
                 format!(
-                    "{} ({}; {})",
+                    "{} ({}; {}){reserved}",
                     l.title,
                     l.cpv_codes.join(", "),
-                    l.estimated_value_dkk
-                        .map(|v| format!("{v} DKK"))
+                    l.estimated_value
+                        .map(|v| format!("{} {}", v.to_text(), c.currency))
                         .unwrap_or_default()
                 )
             })

@@ -1,7 +1,7 @@
 //! JSON request bodies with our error shape: a syntax error is 400
 //! `malformed_json`, a body of the wrong shape (not an object, unknown
 //! field, wrong type, missing field) is 422 `invalid_body` naming the
-//! problem, a missing content type is 415, and text with a control
+//! problem and, under `fields`, the field it is in, a missing content type is 415, and text with a control
 //! character (other than tab, line feed, carriage return) is 422 naming the
 //! field by its path.
 
@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::web::control_chars;
 
 pub struct ApiJson<T>(pub T);
@@ -43,10 +43,37 @@ where
         if !refused.is_empty() {
             return Err(AppError::invalid(refused));
         }
-        serde_json::from_value(value).map(ApiJson).map_err(|e| {
-            AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
-                .with("detail", e.to_string())
-        })
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                let field = field_of(&e);
+                let detail = e.inner().to_string();
+                AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                    .with("detail", &detail)
+                    .with_field(
+                        FieldError::at_path(field, "unreadable_value").with("detail", detail),
+                    )
+            })
+    }
+}
+
+/// The path of the field the body stumbled on (`lots[0].weight`). serde
+/// names an unknown or missing field only in its message; it is added to
+/// the path of the object it belongs to.
+fn field_of(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = error.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let message = error.inner().to_string();
+    let named = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|prefix| {
+            let rest = message.strip_prefix(prefix)?;
+            rest.split_once('`').map(|(name, _)| name.to_owned())
+        });
+    match named {
+        Some(name) if path.is_empty() => name,
+        Some(name) if !path.ends_with(&name) => format!("{path}.{name}"),
+        _ => path,
     }
 }
 

@@ -8,11 +8,33 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{COUNT_PLACEHOLDERS, Catalogue, Lang, Message, load};
 
 /// Numbers written as digits on purpose, with the reason.
-const DIGITS_ON_PURPOSE: &[(&str, &str, &str)] = &[(
-    "tenders.cpv.search_hint",
-    "9091",
-    "the start of a CPV code, as a person types it into the search",
-)];
+const DIGITS_ON_PURPOSE: &[(&str, &str, &str)] = &[
+    (
+        "tenders.cpv.search_hint",
+        "9091",
+        "the start of a CPV code, as a person types it into the search",
+    ),
+    (
+        "form.national_id_hint",
+        "12345",
+        "a German register number (HRB 12345), as the register writes it",
+    ),
+    (
+        "form.national_id_hint",
+        "802456",
+        "a Swedish organisation number (802456-1234), as the register writes it",
+    ),
+    (
+        "form.national_id_hint",
+        "1234",
+        "a Swedish organisation number (802456-1234), as the register writes it",
+    ),
+    (
+        "form.vat_hint",
+        "123456789",
+        "a VAT number (DE123456789), written without separators",
+    ),
+];
 
 /// Numbers of four or more digits that are not amounts and are written
 /// without separators in every language: codes and years.

@@ -141,12 +141,22 @@ pub(super) async fn directory_page(
             href: without("rsv"),
         });
     }
-    if matches!(filter.reserved.as_str(), "res-ws" | "res-pub-ser") {
+    let reservations: Vec<&str> = filter
+        .reserved
+        .split(',')
+        .map(str::trim)
+        .filter(|r| matches!(*r, "res-ws" | "res-pub-ser"))
+        .collect();
+    if !reservations.is_empty() {
+        // Eligible for any one of them: "Article 20 / Article 77".
         chips.push(Link {
-            label: socialbid_frontend::translate(
-                lang,
-                &format!("directory.filter.reserved.{}", filter.reserved),
-            ),
+            label: reservations
+                .iter()
+                .map(|r| {
+                    socialbid_frontend::translate(lang, &format!("directory.filter.reserved.{r}"))
+                })
+                .collect::<Vec<_>>()
+                .join(" / "),
             href: without("reserved"),
         });
     }

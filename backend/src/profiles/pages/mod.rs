@@ -19,7 +19,7 @@ use socialbid_frontend::{Lang, format_date, format_money};
 
 use crate::app::AppState;
 use crate::profiles::model::ProfileData;
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::{country, cpv, eforms, nuts};
 
 use directory_page::directory_page;
 pub(crate) use directory_page::{objective_options, region_options};
@@ -68,8 +68,13 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
     let share = p.target_share();
     json!({
         "organisation_name": p.organisation_name,
+        "country": p.country,
+        "country_name": country::find(&p.country).map(|c| c.name(lang)),
         "cvr": p.cvr,
+        "national_id": p.national_id,
+        "vat_number": p.vat_number,
         "legal_form": p.legal_form,
+        "legal_form_text": p.legal_form_text,
         "rsv_registered": p.rsv_registered,
         "rsv_registered_on": p.rsv_registered_on.map(|d| format_date(lang, d)),
         "founded_year": p.founded_year,

@@ -8,17 +8,21 @@ use serde_json::{Value, json};
 
 use super::directory_page::{objective_options, option};
 use crate::error::{AppResult, FieldError};
-use crate::profiles::model::{LEGAL_FORMS, ProfileData, ProfileInput};
+use crate::profiles::model::{DANISH_LEGAL_FORMS, EUROPEAN_LEGAL_FORMS, ProfileData, ProfileInput};
 use crate::web::page::{FormError, Page};
-use socialbid_codes::{Lang, cpv, nuts};
+use socialbid_codes::{Lang, country, cpv, nuts};
 
 /// The profile form as posted. Numbers come as text, checkboxes as lists.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub(super) struct ProfileForm {
     organisation_name: String,
+    country: String,
     cvr: String,
+    national_id: String,
+    vat_number: String,
     legal_form: String,
+    legal_form_text: String,
     rsv_registered: String,
     rsv_day: String,
     rsv_month: String,
@@ -31,6 +35,8 @@ pub(super) struct ProfileForm {
     cpv: Vec<String>,
     cpv_query: String,
     nuts: Vec<String>,
+    /// Regions abroad, typed as NUTS codes.
+    nuts_typed: String,
     social_objectives: Vec<String>,
     max_contract_value: String,
     consortium: String,
@@ -71,19 +77,35 @@ impl ProfileForm {
         let date = p.rsv_registered_on;
         ProfileForm {
             organisation_name: p.organisation_name.clone(),
+            country: p.country.clone(),
             cvr: p.cvr.clone(),
+            national_id: p.national_id.clone(),
+            vat_number: p.vat_number.clone(),
             legal_form: p.legal_form.clone(),
+            legal_form_text: p.legal_form_text.clone(),
             rsv_registered: if p.rsv_registered { "yes" } else { "no" }.into(),
             rsv_day: date.map(|d| d.day().to_string()).unwrap_or_default(),
             rsv_month: date.map(|d| d.month().to_string()).unwrap_or_default(),
             rsv_year: date.map(|d| d.year().to_string()).unwrap_or_default(),
-            founded_year: p.founded_year.to_string(),
+            founded_year: p.founded_year.map(|y| y.to_string()).unwrap_or_default(),
             employees: p.employees.to_string(),
             target_group_employees: p.target_group_employees.to_string(),
             mission: p.mission.clone(),
             capabilities: p.capabilities.clone(),
             cpv: p.cpv.clone(),
-            nuts: p.nuts.clone(),
+            nuts: p
+                .nuts
+                .iter()
+                .filter(|c| c.starts_with("DK"))
+                .cloned()
+                .collect(),
+            nuts_typed: p
+                .nuts
+                .iter()
+                .filter(|c| !c.starts_with("DK"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
             social_objectives: p.social_objectives.clone(),
             max_contract_value: p
                 .max_contract_value
@@ -130,8 +152,12 @@ impl ProfileForm {
         };
         let input = ProfileInput {
             organisation_name: self.organisation_name.clone(),
+            country: self.country.clone(),
             cvr: self.cvr.clone(),
+            national_id: self.national_id.clone(),
+            vat_number: self.vat_number.clone(),
             legal_form: self.legal_form.clone(),
+            legal_form_text: self.legal_form_text.clone(),
             rsv_registered: self.rsv_registered == "yes",
             rsv_registered_on,
             founded_year: number(&mut errors, "founded_year", &self.founded_year),
@@ -144,7 +170,17 @@ impl ProfileForm {
             mission: self.mission.clone(),
             capabilities: self.capabilities.clone(),
             cpv: self.cpv.clone(),
-            nuts: self.nuts.clone(),
+            nuts: self
+                .nuts
+                .iter()
+                .cloned()
+                .chain(
+                    self.nuts_typed
+                        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned),
+                )
+                .collect(),
             social_objectives: self.social_objectives.clone(),
             max_contract_value: number(&mut errors, "max_contract_value", &self.max_contract_value),
             consortium: self.consortium == "yes",
@@ -170,10 +206,15 @@ pub(super) fn merge_errors(mut first: Vec<FieldError>, rest: Vec<FieldError>) ->
             first.push(e);
         }
     }
-    const ORDER: [&str; 21] = [
+    const ORDER: [&str; 26] = [
         "organisation_name",
+        "country",
         "cvr",
+        "national_id",
+        "vat_number",
         "legal_form",
+        "legal_form_text",
+        "rsv_registered",
         "rsv_registered_on",
         "founded_year",
         "employees",
@@ -251,9 +292,15 @@ pub(super) fn form_page(
             })
         })
         .collect();
-    let legal_forms: Vec<Value> = LEGAL_FORMS
+    let legal_forms: Vec<Value> = DANISH_LEGAL_FORMS
         .iter()
+        .chain(EUROPEAN_LEGAL_FORMS.iter())
+        .chain(["other"].iter())
         .map(|f| json!({ "value": f, "label": socialbid_frontend::translate(lang, &format!("legal_form.{f}")) }))
+        .collect();
+    let countries: Vec<Value> = country::ALL
+        .iter()
+        .map(|c| json!({ "value": c.iso, "label": c.name(lang) }))
         .collect();
     page.render(
         "pages/profiles/form.html",
@@ -263,6 +310,9 @@ pub(super) fn form_page(
             "errors": errors,
             "values": {
                 "organisation_name": form.organisation_name, "cvr": form.cvr,
+                "country": if form.country.is_empty() { "DK" } else { form.country.as_str() },
+                "national_id": form.national_id, "vat_number": form.vat_number,
+                "legal_form_text": form.legal_form_text, "nuts_typed": form.nuts_typed,
                 "legal_form": form.legal_form, "rsv_registered": form.rsv_registered,
                 "rsv_day": form.rsv_day, "rsv_month": form.rsv_month, "rsv_year": form.rsv_year,
                 "founded_year": form.founded_year, "employees": form.employees,
@@ -284,6 +334,7 @@ pub(super) fn form_page(
             "nuts_groups": groups,
             "objective_options": objective_options(lang, &form.social_objectives),
             "legal_forms": legal_forms,
+            "countries": countries,
         }),
     )
 }

@@ -13,17 +13,28 @@ use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
-use crate::profiles::model::ProfileInput;
+use crate::profiles::model::{ProfileData, ProfileInput};
 use crate::search;
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(AppError::internal)
 }
 
-/// Refuses a CVR number another organisation already uses (409).
-fn check_cvr_free(conn: &mut DbConn, cvr: &str, except: Option<i64>) -> AppResult<()> {
+/// The field a taken registry key is reported on: the CVR number in
+/// Denmark, the national identifier elsewhere.
+fn key_field(profile: &ProfileData) -> &'static str {
+    if profile.country == "DK" {
+        "cvr"
+    } else {
+        "national_id"
+    }
+}
+
+/// Refuses a CVR number (or a country's national identifier) another
+/// organisation already uses (409).
+fn check_key_free(conn: &mut DbConn, profile: &ProfileData, except: Option<i64>) -> AppResult<()> {
     let mut query = organisations::table
-        .filter(organisations::cvr.eq(cvr))
+        .filter(organisations::registry_key.eq(profile.registry_key()))
         .select(organisations::id)
         .into_boxed();
     if let Some(id) = except {
@@ -31,7 +42,7 @@ fn check_cvr_free(conn: &mut DbConn, cvr: &str, except: Option<i64>) -> AppResul
     }
     let taken: Option<i64> = query.first(conn).optional()?;
     if taken.is_some() {
-        return Err(AppError::conflict("cvr", "taken"));
+        return Err(AppError::conflict(key_field(profile), "taken"));
     }
     Ok(())
 }
@@ -52,10 +63,10 @@ pub async fn create(
                 if of_member(conn, user.id)?.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "already_member"));
                 }
-                check_cvr_free(conn, &profile.cvr, None)?;
+                check_key_free(conn, &profile, None)?;
                 let id: i64 = diesel::insert_into(organisations::table)
                     .values((
-                        organisations::cvr.eq(&profile.cvr),
+                        organisations::registry_key.eq(profile.registry_key()),
                         organisations::draft.eq(to_json(&profile)?),
                         organisations::review_state.eq(state::PENDING),
                         organisations::submitted_at.eq(now),
@@ -64,7 +75,7 @@ pub async fn create(
                     ))
                     .returning(organisations::id)
                     .get_result(conn)
-                    .map_err(cvr_conflict)?;
+                    .map_err(|e| key_conflict(e, key_field(&profile)))?;
                 diesel::insert_into(organisation_members::table)
                     .values((
                         organisation_members::organisation_id.eq(id),
@@ -80,9 +91,9 @@ pub async fn create(
         .await
 }
 
-fn cvr_conflict(error: diesel::result::Error) -> AppError {
+fn key_conflict(error: diesel::result::Error, field: &'static str) -> AppError {
     if crate::db::is_unique_violation(&error) {
-        AppError::conflict("cvr", "taken")
+        AppError::conflict(field, "taken")
     } else {
         error.into()
     }
@@ -104,7 +115,7 @@ pub async fn update(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
-                check_cvr_free(conn, &profile.cvr, Some(org.id))?;
+                check_key_free(conn, &profile, Some(org.id))?;
                 let approved = org.facts()?;
                 let facts_differ = approved.as_ref() != Some(&profile.facts());
                 let needs_review = facts_differ
@@ -142,12 +153,12 @@ pub async fn update(
                 }
                 diesel::update(organisations::table.find(org.id))
                     .set((
-                        organisations::cvr.eq(&profile.cvr),
+                        organisations::registry_key.eq(profile.registry_key()),
                         organisations::draft.eq(to_json(&profile)?),
                         organisations::updated_at.eq(now),
                     ))
                     .execute(conn)
-                    .map_err(cvr_conflict)?;
+                    .map_err(|e| key_conflict(e, key_field(&profile)))?;
                 write_index(conn, org.id, &profile, approved.as_ref())?;
                 search::changes::record_organisation(conn, org.id, now)?;
                 Ok(find(conn, org.id)?)

@@ -10,14 +10,15 @@ use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
 use crate::error::{AppError, AppResult};
-use crate::profiles::model::{ProfileData, VerifiedFacts};
+use crate::profiles::model::{IdentityCheck, ProfileData, VerifiedFacts};
 
 /// An organisation as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
     pub id: i64,
-    pub cvr: String,
+    /// The CVR number, or `country:national identifier` abroad.
+    pub registry_key: String,
     pub draft: String,
     pub approved_facts: Option<String>,
     pub review_state: String,
@@ -89,6 +90,10 @@ pub struct OrganisationView {
     pub approved_facts: Option<VerifiedFacts>,
     /// Verified facts that differ from the approved ones (waiting for review).
     pub changed_facts: Vec<String>,
+    /// What the platform checked about who the organisation is (a CVR
+    /// number's checksum, a VAT number's format) and what the reviewer
+    /// must check in a register.
+    pub identity_checks: Vec<IdentityCheck>,
     #[serde(with = "crate::web::utc")]
     pub submitted_at: NaiveDateTime,
     #[serde(with = "crate::web::utc::option")]
@@ -111,6 +116,7 @@ impl OrganisationView {
                 .collect(),
             None => Vec::new(),
         };
+        let identity_checks = profile.facts().identity_checks();
         let reason = if org.suspended_at.is_some() {
             org.suspension_reason.clone()
         } else {
@@ -124,6 +130,7 @@ impl OrganisationView {
             profile,
             approved_facts,
             changed_facts,
+            identity_checks,
             submitted_at: org.submitted_at,
             reviewed_at: org.reviewed_at,
             created_at: org.created_at,

@@ -3,11 +3,12 @@
 
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
-use socialbid_frontend::{Lang, format_money};
+use socialbid_frontend::{Lang, format_decimal, format_money, format_money_in};
 
 use crate::tenders::model::Criterion;
+use crate::tenders::money::{Amount, in_kroner};
 use crate::tenders::service::TenderView;
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::{cpv, eforms, nuts, text_language};
 
 fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
     list.find(code)
@@ -15,10 +16,45 @@ fn code_label(list: &eforms::Codelist, code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// A value as published, and where it is not in kroner, what it is in
+/// kroner at which reference rate: "291.934,60 EUR (ca. 2.175.759 kr. ved
+/// ECB's referencekurs 7,4529 af 2023-12-29)".
+pub(crate) fn value_label(value: Amount, currency: &str, lang: Lang) -> String {
+    let published = format_money_in(lang, value.hundredths(), currency);
+    match in_kroner(value, currency) {
+        Some(converted) if currency != "DKK" => socialbid_frontend::translate_with(
+            lang,
+            "tenders.value_in_kroner",
+            &[
+                ("value", &published),
+                ("kroner", &format_money(lang, converted.dkk)),
+                (
+                    "rate",
+                    &format_decimal(lang, converted.rate.unwrap_or_default()),
+                ),
+                ("date", converted.rate_date.as_deref().unwrap_or_default()),
+            ],
+        ),
+        _ => published,
+    }
+}
+
+/// The reservations worded, each on its own: "Article 20 ..., Article 77 ...".
+fn reserved_labels(codes: &[String], lang: Lang) -> Vec<String> {
+    codes
+        .iter()
+        .map(|c| code_label(eforms::reserved_procurement(), c, lang))
+        .collect()
+}
+
+/// A Danish region by its name; a region abroad, whose name the code list
+/// lacks, by its country and code: "Tyskland (DE300)".
 fn nuts_label(code: &str, lang: Lang) -> String {
-    nuts::find(code)
-        .map(|r| r.name(lang).to_owned())
-        .unwrap_or_else(|| code.to_owned())
+    match nuts::find(code) {
+        Some(r) if code.starts_with("DK") => r.name(lang).to_owned(),
+        Some(r) => format!("{} ({code})", r.name(lang)),
+        None => code.to_owned(),
+    }
 }
 
 /// A weight as one of 21 fixed widths (0, 5, ..., 100 %), for the bar
@@ -121,22 +157,25 @@ pub(super) fn tender_display(view: &TenderView, lang: Lang) -> Value {
         "title": view.title,
         "description": blocks(&view.description),
         "language": view.language,
+        "language_name": text_language::find(&view.language).map(|l| l.name(lang)),
         "contract_nature": view.contract_nature.as_deref().map(|c| code_label(eforms::contract_natures(), c, lang)),
         "procedure_type": view.procedure_type.as_deref().map(|c| code_label(eforms::procedure_types(), c, lang)),
         "main_cpv": view.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
         "additional_cpv": view.additional_cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
         "nuts": view.nuts_codes.iter().map(|c| nuts_label(c, lang)).collect::<Vec<_>>(),
-        "value": view.estimated_value_dkk.map(|v| format_money(lang, v)),
+        "value": view.estimated_value.map(|v| value_label(v, &view.currency, lang)),
         "submission_deadline": view.submission_deadline,
         "question_deadline": view.question_deadline,
         "reserved": view.reserved,
-        "reserved_label": code_label(eforms::reserved_procurement(), &view.reserved, lang),
+        "reserved_labels": reserved_labels(&view.reserved, lang),
         "strategic": view.strategic.iter().map(|c| code_label(eforms::strategic_procurement(), c, lang)).collect::<Vec<_>>(),
         "lots": view.lots.iter().map(|l| json!({
             "title": l.title,
             "description": blocks(&l.description),
             "cpv": l.cpv_codes.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
-            "value": l.estimated_value_dkk.map(|v| format_money(lang, v)),
+            "value": l.estimated_value.map(|v| value_label(v, &view.currency, lang)),
+            "reserved": l.reserved,
+            "reserved_labels": reserved_labels(&l.reserved, lang),
         })).collect::<Vec<_>>(),
         "criteria": criteria_view(&view.criteria, lang),
         "weight_sum": view.criteria.iter().map(|c| c.weight).sum::<i32>(),
@@ -180,19 +219,24 @@ fn change_text(field: &str, raw: &str, lang: Lang) -> String {
                 .map(|t| socialbid_frontend::format_datetime(lang, t))
                 .unwrap_or_else(|_| raw.to_owned())
         }
-        "estimated_value_dkk" => raw
-            .parse::<i64>()
-            .map(|v| format_money(lang, v))
-            .unwrap_or_else(|_| raw.to_owned()),
+        "estimated_value" => Amount::parse_text(raw)
+            .map(|v| format_money_in(lang, v.hundredths(), "").trim().to_owned())
+            .unwrap_or_else(|| raw.to_owned()),
         "main_cpv" => {
             let cpv = cpv::view(raw, lang);
             format!("{} {}", cpv.full, cpv.label)
         }
-        "reserved" => code_label(eforms::reserved_procurement(), raw, lang),
+        "reserved" => reserved_labels(
+            &raw.split(", ").map(str::to_owned).collect::<Vec<_>>(),
+            lang,
+        )
+        .join(", "),
         "contract_nature" => code_label(eforms::contract_natures(), raw, lang),
         "procedure_type" => code_label(eforms::procedure_types(), raw, lang),
         "status" => socialbid_frontend::translate(lang, &format!("tender_status.{raw}")),
-        "language" => socialbid_frontend::translate(lang, &format!("language.{raw}")),
+        "language" => text_language::find(raw)
+            .map(|l| l.name(lang).to_owned())
+            .unwrap_or_else(|| raw.to_owned()),
         "nuts_codes" => raw
             .split(", ")
             .map(|c| nuts_label(c, lang))

@@ -20,7 +20,7 @@ use crate::tenders::model::{Content, Status};
 use crate::tenders::service;
 use crate::tenders::{documents, rules};
 use crate::web::page::{FormError, Page};
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::{cpv, eforms, money, nuts, text_language};
 
 pub(super) async fn start_draft(
     State(app): State<AppState>,
@@ -41,6 +41,8 @@ fn options(list: &eforms::Codelist, lang: Lang) -> Vec<Value> {
 #[serde(default)]
 pub(super) struct EditQuery {
     pub(super) cpv_q: String,
+    /// A search for places abroad: a country's name or a NUTS code's start.
+    pub(super) nuts_q: String,
     #[serde(rename = "return")]
     back: String,
     pub(super) rows: Option<usize>,
@@ -51,6 +53,7 @@ pub(super) struct EditContext<'a> {
     pub(super) sections: Vec<&'a str>,
     pub(super) mode: &'a str,
     pub(super) cpv_q: &'a str,
+    pub(super) nuts_q: &'a str,
     pub(super) extra_rows: usize,
     pub(super) back: &'a str,
 }
@@ -83,6 +86,27 @@ pub(super) fn edit_page(
     let hits = cpv::search(ctx.cpv_q, lang, 30);
     for hit in &hits {
         push(&hit.code, &mut seen);
+    }
+    // Danish regions are offered as boxes; places abroad are the ones
+    // chosen, then what the search found.
+    let chosen_abroad = content
+        .nuts_codes
+        .iter()
+        .filter(|c| !c.starts_with("DK"))
+        .filter_map(|c| nuts::find(c));
+    let found_abroad: Vec<_> = nuts::search(ctx.nuts_q, 60)
+        .into_iter()
+        .filter(|r| !r.code.starts_with("DK"))
+        .collect();
+    let nuts_hits = found_abroad.len();
+    let mut abroad: Vec<Value> = Vec::new();
+    for region in chosen_abroad.chain(found_abroad) {
+        if !abroad.iter().any(|a| a["value"] == region.code.as_str()) {
+            abroad.push(json!({
+                "value": region.code,
+                "label": format!("{} ({})", region.name(lang), region.code),
+            }));
+        }
     }
     let position = ctx
         .sections
@@ -151,11 +175,18 @@ pub(super) fn edit_page(
             "cpv_searched": !ctx.cpv_q.trim().is_empty(),
             "cpv_hits": hits.len(),
             "cpv_choices": cpv_choices,
+            "nuts_q": ctx.nuts_q,
+            "nuts_searched": !ctx.nuts_q.trim().is_empty(),
+            "nuts_hits": nuts_hits,
+            "abroad_regions": abroad,
             "lot_rows": lot_rows,
             "criteria_rows": criteria_rows,
             "natures": options(eforms::contract_natures(), lang),
             "procedures": options(eforms::procedure_types(), lang),
-            "reserved_options": options(eforms::reserved_procurement(), lang),
+            // No reservation is no box ticked: `none` is not offered.
+            "reserved_options": options(eforms::reserved_procurement(), lang).into_iter().filter(|o| o["value"] != "none").collect::<Vec<_>>(),
+            "languages": text_language::ALL.iter().map(|l| json!({"value": l.code, "label": l.name(lang)})).collect::<Vec<_>>(),
+            "currencies": money::CURRENCIES.iter().map(|c| json!({"value": c, "label": c})).collect::<Vec<_>>(),
             "strategic_options": options(eforms::strategic_procurement(), lang),
             "objectives": options(eforms::social_objectives(), lang),
             "regions": nuts::danish_regions().iter().filter(|r| r.level() >= 2).map(|r| json!({
@@ -191,6 +222,7 @@ pub(super) async fn edit_form(
             sections: vec![section.as_str()],
             mode: "draft",
             cpv_q: &query.cpv_q,
+            nuts_q: &query.nuts_q,
             extra_rows: query.rows.unwrap_or(0).min(10),
             back: &query.back,
         },
@@ -256,6 +288,7 @@ pub(super) async fn edit_save(
                     sections: vec![section.as_str()],
                     mode: "draft",
                     cpv_q: "",
+                    nuts_q: "",
                     extra_rows: query.rows.unwrap_or(0),
                     back: &query.back,
                 },

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::{FormPairs, all, codes_typed, first, has};
 use crate::error::FieldError;
 use crate::tenders::model::{Content, Criterion, CriterionKind, Lot};
+use crate::tenders::money::Amount;
 use crate::tenders::rules;
 
 fn local_parts(at: Option<NaiveDateTime>) -> (String, String, String, String) {
@@ -35,7 +36,8 @@ pub(super) fn values_of(content: &Content) -> Value {
         "language": content.language,
         "contract_nature": content.contract_nature,
         "procedure_type": content.procedure_type,
-        "estimated_value_dkk": content.estimated_value_dkk.map(|v| v.to_string()).unwrap_or_default(),
+        "estimated_value": content.estimated_value.map(|v| v.to_text()).unwrap_or_default(),
+        "currency": content.currency,
         "main_cpv": content.main_cpv,
         "additional_cpv": content.additional_cpv,
         "nuts_codes": content.nuts_codes,
@@ -52,7 +54,8 @@ pub(super) fn values_of(content: &Content) -> Value {
                 "title": l.title,
                 "description": l.description,
                 "cpv": l.cpv_codes.join(" "),
-                "value": l.estimated_value_dkk.map(|v| v.to_string()).unwrap_or_default(),
+                "value": l.estimated_value.map(|v| v.to_text()).unwrap_or_default(),
+                "reserved": l.reserved,
             })
         })
         .collect();
@@ -108,19 +111,17 @@ fn read_date(
     Ok(Some(local.naive_utc()))
 }
 
-fn read_amount(text: &str) -> Result<Option<i64>, ()> {
-    let cleaned: String = text
+/// An amount as typed, with or without a currency or `kr.` around it.
+fn read_amount(text: &str) -> Result<Option<Amount>, ()> {
+    let cleaned = text
         .trim()
         .trim_end_matches("kr.")
         .trim_end_matches("kr")
-        .trim_start_matches("DKK")
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-        .collect();
+        .trim_matches(|c: char| c.is_ascii_uppercase() || c.is_whitespace());
     if cleaned.is_empty() {
         return Ok(None);
     }
-    cleaned.parse::<i64>().map(Some).map_err(|_| ())
+    Amount::parse_text(cleaned).map(Some).ok_or(())
 }
 
 /// Applies the fields of `sections` from the form to `content`; problems
@@ -144,9 +145,13 @@ pub(super) fn apply_form(
                     Some(first(form, "contract_nature")).filter(|v| !v.is_empty());
                 content.procedure_type =
                     Some(first(form, "procedure_type")).filter(|v| !v.is_empty());
-                match read_amount(&first(form, "estimated_value_dkk")) {
-                    Ok(v) => content.estimated_value_dkk = v,
-                    Err(()) => errors.push(FieldError::new("estimated_value_dkk", "invalid")),
+                match read_amount(&first(form, "estimated_value")) {
+                    Ok(v) => content.estimated_value = v,
+                    Err(()) => errors.push(FieldError::new("estimated_value", "invalid")),
+                }
+                let currency = first(form, "currency");
+                if !currency.is_empty() {
+                    content.currency = currency;
                 }
             }
             "cpv" => {
@@ -161,7 +166,15 @@ pub(super) fn apply_form(
                 }
                 content.additional_cpv = additional;
             }
-            "place" => content.nuts_codes = all(form, "nuts_codes"),
+            "place" => {
+                let mut codes = all(form, "nuts_codes");
+                codes.extend(
+                    codes_typed(&first(form, "nuts_codes_typed"))
+                        .into_iter()
+                        .map(|c| c.to_uppercase()),
+                );
+                content.nuts_codes = codes;
+            }
             "dates" => {
                 // The form shows minutes: a time sent back unchanged keeps
                 // its seconds, so it is not logged as a change.
@@ -197,6 +210,7 @@ pub(super) fn apply_form(
                         && description.is_empty()
                         && cpv.is_empty()
                         && value_text.is_empty()
+                        && !has(form, &format!("lot_reserved_{i}"))
                     {
                         continue;
                     }
@@ -214,7 +228,8 @@ pub(super) fn apply_form(
                         title,
                         description,
                         cpv_codes: cpv,
-                        estimated_value_dkk: value,
+                        estimated_value: value,
+                        reserved: all(form, &format!("lot_reserved_{i}")),
                     });
                 }
                 content.lots = lots;
@@ -253,12 +268,7 @@ pub(super) fn apply_form(
                 content.criteria = criteria;
             }
             "reserved" => {
-                let reserved = first(form, "reserved");
-                content.reserved = if reserved.is_empty() {
-                    "none".into()
-                } else {
-                    reserved
-                };
+                content.reserved = all(form, "reserved");
                 content.strategic = all(form, "strategic");
             }
             _ => {}
@@ -274,7 +284,10 @@ pub(super) fn values_from_form(content: &Content, form: &FormPairs) -> Value {
         if key == "csrf_token" {
             continue;
         }
-        if matches!(key.as_str(), "nuts_codes" | "additional_cpv" | "strategic") {
+        if matches!(
+            key.as_str(),
+            "nuts_codes" | "additional_cpv" | "strategic" | "reserved"
+        ) {
             continue;
         }
         if key.starts_with("lot_") || key.starts_with("crit_") {
@@ -291,8 +304,9 @@ mod tests {
 
     #[test]
     fn amounts_as_people_type_them() {
-        assert_eq!(read_amount("2.400.000"), Ok(Some(2_400_000)));
-        assert_eq!(read_amount("2,400,000 kr."), Ok(Some(2_400_000)));
+        assert_eq!(read_amount("2.400.000"), Ok(Some(Amount(240_000_000))));
+        assert_eq!(read_amount("2,400,000 kr."), Ok(Some(Amount(240_000_000))));
+        assert_eq!(read_amount("EUR 291.934,60"), Ok(Some(Amount(29_193_460))));
         assert_eq!(read_amount(""), Ok(None));
         assert!(read_amount("to millioner").is_err());
     }

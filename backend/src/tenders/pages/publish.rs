@@ -17,12 +17,8 @@ use crate::web::page::{FormError, Page};
 /// Which check-page row (and edit section) a field belongs to.
 fn section_of(field: &str) -> &'static str {
     match field {
-        "title"
-        | "description"
-        | "language"
-        | "contract_nature"
-        | "procedure_type"
-        | "estimated_value_dkk" => "basics",
+        "title" | "description" | "language" | "contract_nature" | "procedure_type"
+        | "estimated_value" | "currency" => "basics",
         "main_cpv" | "additional_cpv" => "cpv",
         "nuts_codes" => "place",
         "submission_deadline" | "question_deadline" => "dates",

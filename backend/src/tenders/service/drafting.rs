@@ -46,7 +46,7 @@ pub async fn create_draft(
                             tenders::nuts_codes.eq("[]"),
                         ),
                         (
-                            tenders::reserved.eq("none"),
+                            tenders::reserved.eq("[]"),
                             tenders::strategic.eq("[]"),
                             tenders::lots.eq("[]"),
                             tenders::criteria.eq("[]"),

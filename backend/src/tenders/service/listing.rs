@@ -8,22 +8,31 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::schema::{authorities, tenders};
+use crate::db::stored::JsonText;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::Status;
+use crate::tenders::money::{Amount, InKroner, in_kroner};
 
 /// One line of a list of tenders.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TenderSummary {
     pub id: i64,
     pub status: String,
     pub title: String,
+    /// ISO 639-1 code of the title's language.
+    pub language: String,
     pub authority_name: String,
     pub main_cpv: Option<String>,
-    pub estimated_value_dkk: Option<i64>,
+    /// In `currency`, as published.
+    pub estimated_value: Option<Amount>,
+    pub currency: String,
+    /// The value in kroner, as lists compare it.
+    pub estimated_value_in_kroner: Option<InKroner>,
     /// UTC.
     #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
-    pub reserved: String,
+    /// eForms BT-71 codes of the tender.
+    pub reserved: Vec<String>,
     pub social_weight: i32,
     #[serde(with = "crate::web::utc::option")]
     pub published_at: Option<NaiveDateTime>,
@@ -61,7 +70,10 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
                 .limit(per_page)
                 .offset((page - 1) * per_page)
                 .select(summary_columns())
-                .load(conn)?;
+                .load::<SummaryRow>(conn)?
+                .into_iter()
+                .map(SummaryRow::summary)
+                .collect();
             Ok(TenderPage {
                 items,
                 page,
@@ -73,26 +85,72 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
         .await
 }
 
-fn summary_columns() -> (
+#[derive(Queryable)]
+struct SummaryRow {
+    id: i64,
+    status: String,
+    title: String,
+    language: String,
+    authority_name: String,
+    main_cpv: Option<String>,
+    estimated_value_hundredths: Option<i64>,
+    currency: String,
+    submission_deadline: Option<NaiveDateTime>,
+    reserved: JsonText<Vec<String>>,
+    social_weight: i32,
+    published_at: Option<NaiveDateTime>,
+    updated_at: NaiveDateTime,
+}
+
+impl SummaryRow {
+    fn summary(self) -> TenderSummary {
+        let estimated_value = self.estimated_value_hundredths.map(Amount);
+        TenderSummary {
+            id: self.id,
+            status: self.status,
+            title: self.title,
+            language: self.language,
+            authority_name: self.authority_name,
+            main_cpv: self.main_cpv,
+            estimated_value,
+            estimated_value_in_kroner: estimated_value.and_then(|v| in_kroner(v, &self.currency)),
+            currency: self.currency,
+            submission_deadline: self.submission_deadline,
+            reserved: self.reserved.0,
+            social_weight: self.social_weight,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// The columns a summary is read from, in `SummaryRow`'s order.
+type SummaryColumns = (
     tenders::id,
     tenders::status,
     tenders::title,
+    tenders::language,
     authorities::name,
     tenders::main_cpv,
-    tenders::estimated_value_dkk,
+    tenders::estimated_value_hundredths,
+    tenders::currency,
     tenders::submission_deadline,
     tenders::reserved,
     tenders::social_weight,
     tenders::published_at,
     tenders::updated_at,
-) {
+);
+
+fn summary_columns() -> SummaryColumns {
     (
         tenders::id,
         tenders::status,
         tenders::title,
+        tenders::language,
         authorities::name,
         tenders::main_cpv,
-        tenders::estimated_value_dkk,
+        tenders::estimated_value_hundredths,
+        tenders::currency,
         tenders::submission_deadline,
         tenders::reserved,
         tenders::social_weight,
@@ -111,7 +169,8 @@ pub fn summaries_by_id(
         .inner_join(authorities::table)
         .filter(tenders::id.eq_any(ids))
         .select(summary_columns())
-        .load(conn)
+        .load::<SummaryRow>(conn)
+        .map(|rows| rows.into_iter().map(SummaryRow::summary).collect())
 }
 
 /// The officer's authority's tenders in every state, latest change first.
@@ -136,7 +195,10 @@ pub async fn list_for_authority(
                 .order((tenders::updated_at.desc(), tenders::id.desc()))
                 .limit(1000)
                 .select(summary_columns())
-                .load(conn)?)
+                .load::<SummaryRow>(conn)?
+                .into_iter()
+                .map(SummaryRow::summary)
+                .collect())
         })
         .await
 }

@@ -91,10 +91,12 @@ fn set_content(
                 tenders::nuts_codes.eq(to_json(&content.nuts_codes)),
             ),
             (
-                tenders::estimated_value_dkk.eq(content.estimated_value_dkk),
+                tenders::estimated_value_hundredths
+                    .eq(content.estimated_value.map(|v| v.hundredths())),
+                tenders::currency.eq(&content.currency),
                 tenders::submission_deadline.eq(content.submission_deadline),
                 tenders::question_deadline.eq(content.question_deadline),
-                tenders::reserved.eq(&content.reserved),
+                tenders::reserved.eq(to_json(&content.reserved)),
                 tenders::strategic.eq(to_json(&content.strategic)),
                 tenders::lots.eq(to_json(&content.lots)),
                 tenders::criteria.eq(to_json(&content.criteria)),

@@ -13,6 +13,7 @@ use crate::db::DbConn;
 use crate::db::schema::{tender_followers, tender_questions, users};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{self, Change, Criterion, Lot, Status, TenderRow};
+use crate::tenders::money::{Amount, InKroner, in_kroner};
 use crate::tenders::rules::{self, Warning};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -77,13 +78,21 @@ pub struct TenderView {
     pub main_cpv: Option<String>,
     pub additional_cpv: Vec<String>,
     pub nuts_codes: Vec<String>,
-    pub estimated_value_dkk: Option<i64>,
+    /// In `currency`, as published; optional.
+    pub estimated_value: Option<Amount>,
+    /// ISO 4217 code of the tender's and its lots' values.
+    pub currency: String,
+    /// The value in kroner, as values are compared, with the reference
+    /// rate used (none when published in kroner).
+    pub estimated_value_in_kroner: Option<InKroner>,
     #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
     #[serde(with = "crate::web::utc::option")]
     pub question_deadline: Option<NaiveDateTime>,
-    /// eForms BT-71: `none`, `res-ws` (Article 20), `res-pub-ser` (Article 77).
-    pub reserved: String,
+    /// eForms BT-71 codes: `res-ws` (Article 20), `res-pub-ser` (Article
+    /// 77), or both; empty when the tender is not reserved. Lots may carry
+    /// their own.
+    pub reserved: Vec<String>,
     /// eForms BT-06 codes.
     pub strategic: Vec<String>,
     pub lots: Vec<Lot>,
@@ -242,7 +251,11 @@ pub fn view_of(
         main_cpv: content.main_cpv,
         additional_cpv: content.additional_cpv,
         nuts_codes: content.nuts_codes,
-        estimated_value_dkk: content.estimated_value_dkk,
+        estimated_value: content.estimated_value,
+        estimated_value_in_kroner: content
+            .estimated_value
+            .and_then(|v| in_kroner(v, &content.currency)),
+        currency: content.currency,
         submission_deadline: content.submission_deadline,
         question_deadline: content.question_deadline,
         reserved: content.reserved,
