@@ -226,7 +226,7 @@ async fn invalid_notices_are_refused_and_leave_nothing(backend: Backend) {
             .filter(|n| n.starts_with("INVALID_"))
             .collect();
     files.sort();
-    assert_eq!(files.len(), 11);
+    assert_eq!(files.len(), 12);
     for file in &files {
         let s = import(&app, "eforms-sdk-examples", file).await;
         assert_eq!(s.failed.len(), 1, "{file}: {s:?}");

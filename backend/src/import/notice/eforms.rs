@@ -29,7 +29,13 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
 
     let notice_id = required(child(root, "ID"), "BT-701 notice identifier")?;
     let version = text_of(child(root, "VersionID")).unwrap_or_else(|| "01".into());
-    let procedure = required(child(root, "ContractFolderID"), "BT-04 procedure identifier")?;
+    // The notices for below-threshold procedures (E1, E2) may leave the
+    // procedure identifier out: the notice is then its own procedure. An
+    // element that is there must not be empty.
+    let procedure = match child(root, "ContractFolderID") {
+        Some(node) => required(Some(node), "BT-04 procedure identifier")?,
+        None => notice_id.clone(),
+    };
     let type_node = child(root, "NoticeTypeCode");
     let notice_type = required(type_node, "BT-02 notice type")?;
     let changes = extension.and_then(|e| child(e, "Changes"));

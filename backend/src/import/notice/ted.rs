@@ -15,6 +15,9 @@ use super::xml::{attr, child, children, find, find_all, path, text, text_of};
 
 pub const ROOT: &str = "TED_EXPORT";
 
+/// The NUTS code TED's coded data uses for "not specified".
+const NOT_SPECIFIED: &str = "00";
+
 pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     let root = doc.root_element();
     let doc_id = attr(Some(root), "DOC_ID").ok_or(Problem::Missing {
@@ -100,14 +103,15 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
         .children()
         .filter(|n| matches!(n.tag_name().name(), "PERFORMANCE_NUTS" | "ORIGINAL_NUTS"))
     {
-        if let Some(code) = attr(Some(node), "CODE") {
+        // TED codes a place it was not told as "00".
+        if let Some(code) = attr(Some(node), "CODE").filter(|c| c != NOT_SPECIFIED) {
             nuts.push(codes::nuts(&code, "PERFORMANCE_NUTS")?);
         }
     }
     if let Some(object) = object {
         for description in children(object, "OBJECT_DESCR") {
             for node in children(description, "NUTS") {
-                if let Some(code) = attr(Some(node), "CODE") {
+                if let Some(code) = attr(Some(node), "CODE").filter(|c| c != NOT_SPECIFIED) {
                     nuts.push(codes::nuts(&code, "NUTS")?);
                 }
             }
@@ -318,7 +322,7 @@ fn lots(object: Node, main_cpv: &str) -> Result<(Vec<Lot>, Vec<Criterion>), Prob
         dedup(&mut cpv);
         let mut nuts = Vec::new();
         for node in children(description, "NUTS") {
-            if let Some(code) = attr(Some(node), "CODE") {
+            if let Some(code) = attr(Some(node), "CODE").filter(|c| c != NOT_SPECIFIED) {
                 nuts.push(codes::nuts(&code, "NUTS")?);
             }
         }
@@ -338,12 +342,11 @@ fn lots(object: Node, main_cpv: &str) -> Result<(Vec<Lot>, Vec<Criterion>), Prob
     Ok((lots, Vec::new()))
 }
 
-/// Award criteria (AC): quality and cost criteria with their names, price,
+/// Award criteria: quality and cost criteria with their names, price,
 /// each with its weighting when it is a number.
 fn criteria(description: Node) -> Result<Vec<Criterion>, Problem> {
-    let Some(ac) = child(description, "AC") else {
-        return Ok(Vec::new());
-    };
+    // Calls wrap the criteria in AC; award notices list them bare.
+    let ac = child(description, "AC").unwrap_or(description);
     let weight = |node: Node| {
         text_of(child(node, "AC_WEIGHTING")).and_then(|w| {
             let number: String = w
