@@ -296,6 +296,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    search_changes (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     imported_tenders (tender_id) {
         tender_id -> BigInt,
         procedure_key -> Text,

@@ -10,6 +10,7 @@ use super::authority;
 use super::fold::{self, Folded};
 use super::notice::{Format, Notice, Problem, Stage};
 use crate::db::DbConn;
+use crate::search;
 use crate::db::schema::{imported_notices, imported_tenders, tender_versions, tenders};
 use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
 use crate::tenders::rules;
@@ -82,6 +83,9 @@ pub fn store(conn: &mut DbConn, notice: &Notice, now: NaiveDateTime) -> Result<O
             ))
             .execute(conn)?;
         let changed = rebuild(conn, tender_id, &procedure_key, now)?;
+        if changed {
+            search::changes::record_tender(conn, tender_id, now)?;
+        }
         return Ok(if changed {
             Outcome::Updated { tender_id }
         } else {
@@ -112,6 +116,9 @@ pub fn store(conn: &mut DbConn, notice: &Notice, now: NaiveDateTime) -> Result<O
         ))
         .execute(conn)?;
     let changed = rebuild(conn, tender_id, &procedure_key, now)?;
+    if created || changed {
+        search::changes::record_tender(conn, tender_id, now)?;
+    }
     Ok(if created {
         Outcome::Imported { tender_id }
     } else if changed {
