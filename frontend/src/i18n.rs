@@ -95,8 +95,10 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles", "imports");
-const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles", "imports");
+const DA_FILES: &[(&str, &str)] =
+    catalogue_files!("da": "accounts", "tenders", "profiles", "imports");
+const EN_FILES: &[(&str, &str)] =
+    catalogue_files!("en": "accounts", "tenders", "profiles", "imports");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

@@ -97,14 +97,20 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
     let templates = templates();
-    println!("{} templates, {total} notices per database", templates.len());
+    println!(
+        "{} templates, {total} notices per database",
+        templates.len()
+    );
     if std::env::var_os("PARSE_ONLY").is_some() {
         let started = Instant::now();
         for i in 0..total {
             let bytes = copy(&templates[i % templates.len()], i);
             socialbid::import::notice::parse_bytes(&bytes).expect("parses");
         }
-        println!("parse only: {:.0} notices/s", total as f64 / started.elapsed().as_secs_f64());
+        println!(
+            "parse only: {:.0} notices/s",
+            total as f64 / started.elapsed().as_secs_f64()
+        );
         return;
     }
     for backend in Backend::ALL {
@@ -118,14 +124,21 @@ fn main() {
         let mut memory = Vec::new();
         for i in 0..total {
             let template = &templates[i % templates.len()];
-            batch.push(format!("notice-{i}"), Ok(copy(template, i / templates.len())));
+            batch.push(
+                format!("notice-{i}"),
+                Ok(copy(template, i / templates.len())),
+            );
             if (i + 1) % (total / 10).max(1) == 0 {
                 memory.push(rss_kb("VmRSS:") / 1024);
             }
         }
         let summary = batch.finish();
         let seconds = started.elapsed().as_secs_f64();
-        assert!(summary.failed.is_empty(), "{:?}", &summary.failed[..summary.failed.len().min(3)]);
+        assert!(
+            summary.failed.is_empty(),
+            "{:?}",
+            &summary.failed[..summary.failed.len().min(3)]
+        );
         assert_eq!(summary.total(), total as u64);
         println!(
             "{}: {total} notices in {seconds:.1} s = {:.0} notices/s; {} new tenders, {} updated; \

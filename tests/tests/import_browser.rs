@@ -17,9 +17,18 @@ async fn an_imported_tender_reads_as_the_buyers_with_the_link() {
     let imported = SocialbidProcess::run(
         &[
             "import",
-            notices.join("ted-denmark/020052-2017.xml").to_str().expect("path"),
-            notices.join("eforms-sdk-examples/cn_24_FRA_comments.xml").to_str().expect("path"),
-            notices.join("eforms-sdk-examples/can_24_FRA_comments.xml").to_str().expect("path"),
+            notices
+                .join("ted-denmark/020052-2017.xml")
+                .to_str()
+                .expect("path"),
+            notices
+                .join("eforms-sdk-examples/cn_24_FRA_comments.xml")
+                .to_str()
+                .expect("path"),
+            notices
+                .join("eforms-sdk-examples/can_24_FRA_comments.xml")
+                .to_str()
+                .expect("path"),
         ],
         &[("SOCIALBID_DATA_DIR", data)],
     )
@@ -45,7 +54,9 @@ async fn an_imported_tender_reads_as_the_buyers_with_the_link() {
                 .goto(&server.url(&format!("/lang?to={lang}&back=/tenders")))
                 .await
                 .expect("list");
-            browser.assert_accessible(&format!("tender list with imports ({lang}, {width})")).await;
+            browser
+                .assert_accessible(&format!("tender list with imports ({lang}, {width})"))
+                .await;
             for id in [1, 2] {
                 browser
                     .goto(&server.url(&format!("/tenders/{id}")))
@@ -53,7 +64,10 @@ async fn an_imported_tender_reads_as_the_buyers_with_the_link() {
                     .expect("tender");
                 let text = browser.wait_for_text(heading).await;
                 if id == 1 {
-                    assert!(text.contains("2017/S 013-020052"), "the link names the notice: {text}");
+                    assert!(
+                        text.contains("2017/S 013-020052"),
+                        "the link names the notice: {text}"
+                    );
                 }
                 browser
                     .assert_accessible(&format!("imported tender {id} ({lang}, {width})"))
@@ -69,7 +83,10 @@ async fn an_imported_tender_reads_as_the_buyers_with_the_link() {
         .click_and_wait("form[action='/login'] button[type=submit]")
         .await;
     browser.wait_for_source("action=\"/logout\"").await;
-    browser.goto(&server.url("/admin/imports")).await.expect("imports");
+    browser
+        .goto(&server.url("/admin/imports"))
+        .await
+        .expect("imports");
     browser.assert_accessible("import page (en)").await;
     browser
         .goto(&server.url("/lang?to=da&back=/admin/imports"))

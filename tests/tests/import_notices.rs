@@ -7,7 +7,10 @@ use socialbid::import::notice::{self, Format, Money, Notice, Problem, Stage};
 use socialbid_tests::workspace_root;
 
 fn read(folder: &str, file: &str) -> Result<Notice, Problem> {
-    let path = workspace_root().join("reference/notices").join(folder).join(file);
+    let path = workspace_root()
+        .join("reference/notices")
+        .join(folder)
+        .join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     notice::parse_bytes(&bytes)
 }
@@ -39,25 +42,38 @@ fn a_ted_f21_call_reserved_for_sheltered_workshops() {
     assert_eq!(n.publication_number.as_deref(), Some("2017/S 013-020052"));
     assert_eq!(n.procedure, "2017/S 013-020052");
     assert_eq!(n.refers_to, None);
-    assert_eq!(n.stage, Stage::Competition, "a PIN used as a call for competition");
+    assert_eq!(
+        n.stage,
+        Stage::Competition,
+        "a PIN used as a call for competition"
+    );
     assert_eq!(n.notice_type, "F21_2014");
     assert_eq!(
         n.link.as_deref(),
         Some("https://ted.europa.eu/en/notice/-/detail/020052-2017")
     );
-    assert_eq!(n.issued, NaiveDate::from_ymd_opt(2017, 1, 19).expect("date"));
+    assert_eq!(
+        n.issued,
+        NaiveDate::from_ymd_opt(2017, 1, 19).expect("date")
+    );
     assert_eq!(n.language, "da");
     assert_eq!(
         n.title,
         "Udbud af sygeplejefaglige og pædagogiske vikarer til Specialsektoren."
     );
-    assert!(n.description.starts_with("Region Nordjylland ønsker i foråret 2017"));
+    assert!(
+        n.description
+            .starts_with("Region Nordjylland ønsker i foråret 2017")
+    );
     assert_eq!(n.buyer.name, "Region Nordjylland");
     assert_eq!(n.buyer.national_id.as_deref(), Some("29190941"));
     assert_eq!(n.buyer.country.as_deref(), Some("DK"));
     assert_eq!(n.buyer.nuts.as_deref(), Some("DK05"));
     assert_eq!(n.buyer.town.as_deref(), Some("Aalborg Øst"));
-    assert_eq!(n.buyer.contact.point.as_deref(), Some("Malene Mølgaard Nielsen"));
+    assert_eq!(
+        n.buyer.contact.point.as_deref(),
+        Some("Malene Mølgaard Nielsen")
+    );
     assert_eq!(n.buyer.contact.email.as_deref(), Some("mmn@rn.dk"));
     assert_eq!(n.buyer.contact.phone.as_deref(), Some("+45 22576837"));
     assert_eq!(n.buyer.contact.url.as_deref(), Some("www.rn.dk"));
@@ -83,7 +99,10 @@ fn a_ted_f03_award_with_its_winner_and_weighted_criteria() {
     assert_eq!(n.stage, Stage::Result);
     assert_eq!(n.notice_type, "F03_2014");
     assert_eq!(n.publication_number.as_deref(), Some("2016/S 146-263406"));
-    assert_eq!(n.issued, NaiveDate::from_ymd_opt(2016, 7, 30).expect("date"));
+    assert_eq!(
+        n.issued,
+        NaiveDate::from_ymd_opt(2016, 7, 30).expect("date")
+    );
     assert_eq!(n.title, "JaneLene T122.");
     assert_eq!(n.buyer.name, "Danmarks Tekniske Universitet, DTU");
     assert_eq!(n.buyer.national_id.as_deref(), Some("30060946"));
@@ -92,7 +111,11 @@ fn a_ted_f03_award_with_its_winner_and_weighted_criteria() {
     assert_eq!(n.procedure_type.as_deref(), Some("neg-wo-call"));
     assert_eq!(n.main_cpv.as_deref(), Some("34513000"));
     assert!(n.additional_cpv.is_empty());
-    assert_eq!(n.nuts, ["DK050"], "the place of performance, not the buyer's");
+    assert_eq!(
+        n.nuts,
+        ["DK050"],
+        "the place of performance, not the buyer's"
+    );
     assert_eq!(n.submission_deadline, None);
     assert_eq!(n.estimated_value, None, "only the total awarded is given");
     let criteria: Vec<(&str, &str, Option<f64>)> = n
@@ -102,7 +125,10 @@ fn a_ted_f03_award_with_its_winner_and_weighted_criteria() {
         .collect();
     assert_eq!(
         criteria,
-        [("cost", "Pris", Some(35.0)), ("cost", "Kvalitet", Some(65.0))]
+        [
+            ("cost", "Pris", Some(35.0)),
+            ("cost", "Kvalitet", Some(65.0))
+        ]
     );
     assert_eq!(n.awards.len(), 1);
     let award = &n.awards[0];
@@ -116,7 +142,10 @@ fn a_ted_f03_award_with_its_winner_and_weighted_criteria() {
 fn a_ted_f05_restricted_to_sheltered_employment_programmes() {
     let n = ted("025093-2020.xml");
     assert!(n.reserved_execution, "RESTRICTED_SHELTERED_PROGRAM");
-    assert!(n.reserved.is_empty(), "participation itself is not reserved");
+    assert!(
+        n.reserved.is_empty(),
+        "participation itself is not reserved"
+    );
     assert_eq!(n.reservation(), "none");
     assert_eq!(n.main_cpv.as_deref(), Some("71000000"));
     assert_eq!(n.language, "en");
@@ -132,7 +161,10 @@ fn an_eforms_social_contract_notice() {
     assert_eq!(n.notice_type, "cn-social");
     assert_eq!(n.publication_number, None, "an example never published");
     assert_eq!(n.link, None);
-    assert_eq!(n.issued, NaiveDate::from_ymd_opt(2019, 11, 25).expect("date"));
+    assert_eq!(
+        n.issued,
+        NaiveDate::from_ymd_opt(2019, 11, 25).expect("date")
+    );
     assert_eq!(n.language, "en");
     assert_eq!(n.title, "Secure Care Services");
     assert!(n.description.starts_with("See II.2.4) (below)"));
@@ -147,7 +179,10 @@ fn an_eforms_social_contract_notice() {
     assert_eq!(n.contract_nature.as_deref(), Some("services"));
     assert_eq!(n.procedure_type.as_deref(), Some("oth-single"));
     assert_eq!(n.main_cpv.as_deref(), Some("85311300"));
-    assert_eq!(n.additional_cpv, ["85310000", "85300000", "85000000", "80000000"]);
+    assert_eq!(
+        n.additional_cpv,
+        ["85310000", "85300000", "85000000", "80000000"]
+    );
     assert!(n.nuts.is_empty(), "anywhere in the country: no NUTS code");
     // 6 January 2020 12:00 at UTC+1.
     assert_eq!(n.submission_deadline, Some(utc("2020-01-06 11:00")));
@@ -158,8 +193,15 @@ fn an_eforms_social_contract_notice() {
     assert_eq!(lot.cpv[0], "85311300");
     let kinds: Vec<&str> = lot.criteria.iter().map(|c| c.kind.as_str()).collect();
     assert_eq!(kinds, ["quality", "price"]);
-    assert!(lot.criteria[0].description.starts_with("Quality Stage (60 %)"));
-    assert_eq!(lot.criteria[0].weight, None, "the weight is only in the text");
+    assert!(
+        lot.criteria[0]
+            .description
+            .starts_with("Quality Stage (60 %)")
+    );
+    assert_eq!(
+        lot.criteria[0].weight, None,
+        "the weight is only in the text"
+    );
     assert!(n.reserved.is_empty(), "reserved-procurement none");
     assert!(!n.reserved_execution);
 }
@@ -193,7 +235,11 @@ fn an_eforms_award_notice_names_its_winners() {
         .iter()
         .map(|a| (a.lot.as_deref(), a.winner.as_str()))
         .collect();
-    assert_eq!(winners, [(Some("LOT-0002"), "Kapa")], "only the lot with a winner");
+    assert_eq!(
+        winners,
+        [(Some("LOT-0002"), "Kapa")],
+        "only the lot with a winner"
+    );
     assert_eq!(
         n.awards[0].value,
         Some(Money {
@@ -230,7 +276,15 @@ fn every_danish_ted_notice_agrees_with_the_manifest() {
         };
         assert_eq!(
             (n.reserved.as_slice(), n.reserved_execution),
-            (expected.0.iter().map(|s| s.to_string()).collect::<Vec<_>>().as_slice(), expected.1),
+            (
+                expected
+                    .0
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                expected.1
+            ),
             "{file}: reservations"
         );
         assert!(!n.title.is_empty(), "{file}: title");

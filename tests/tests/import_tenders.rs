@@ -9,13 +9,20 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::Value;
-use socialbid::db::schema::{authorities, external_authorities, imported_notices, tender_versions, tenders};
+use socialbid::db::schema::{
+    authorities, external_authorities, imported_notices, tender_versions, tenders,
+};
 use socialbid::import::run::Summary;
 use socialbid_tests::{Backend, TestApp, on_both_databases, workspace_root};
 
 fn notice_bytes(folder: &str, file: &str) -> Vec<u8> {
-    std::fs::read(workspace_root().join("reference/notices").join(folder).join(file))
-        .unwrap_or_else(|e| panic!("{file}: {e}"))
+    std::fs::read(
+        workspace_root()
+            .join("reference/notices")
+            .join(folder)
+            .join(file),
+    )
+    .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 async fn import(app: &TestApp, folder: &str, file: &str) -> Summary {
@@ -25,11 +32,12 @@ async fn import(app: &TestApp, folder: &str, file: &str) -> Summary {
 }
 
 fn danish_files() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(workspace_root().join("reference/notices/ted-denmark"))
-        .expect("folder")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".xml"))
-        .collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(workspace_root().join("reference/notices/ted-denmark"))
+            .expect("folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".xml"))
+            .collect();
     files.sort();
     files
 }
@@ -82,7 +90,12 @@ async fn every_danish_notice_imports_and_again_changes_nothing(backend: Backend)
     let mut first = Summary::default();
     for file in &files {
         let s = import(&app, "ted-denmark", file).await;
-        assert!(s.failed.is_empty() && s.skipped.is_empty(), "{file}: {:?} {:?}", s.failed, s.skipped);
+        assert!(
+            s.failed.is_empty() && s.skipped.is_empty(),
+            "{file}: {:?} {:?}",
+            s.failed,
+            s.skipped
+        );
         first.imported += s.imported;
         first.updated += s.updated;
         first.unchanged += s.unchanged;
@@ -98,7 +111,11 @@ async fn every_danish_notice_imports_and_again_changes_nothing(backend: Backend)
         assert_eq!((s.imported, s.updated, s.unchanged), (0, 0, 1), "{file}");
     }
     assert_eq!(counts(&app).await, before, "a second import writes nothing");
-    assert_eq!(app.pending_jobs().await, 0, "the old deadlines have passed: nothing to close later");
+    assert_eq!(
+        app.pending_jobs().await,
+        0,
+        "the old deadlines have passed: nothing to close later"
+    );
 }
 
 async fn a_reserved_notice_keeps_its_reservation_and_codes(backend: Backend) {
@@ -117,7 +134,10 @@ async fn a_reserved_notice_keeps_its_reservation_and_codes(backend: Backend) {
     assert_eq!(tender["authority"]["name"], "Region Nordjylland");
     assert_eq!(tender["authority"]["cvr"], "29190941");
     assert_eq!(tender["imported"]["source"], "ted");
-    assert_eq!(tender["imported"]["publication_number"], "2017/S 013-020052");
+    assert_eq!(
+        tender["imported"]["publication_number"],
+        "2017/S 013-020052"
+    );
     assert_eq!(
         tender["imported"]["link"],
         "https://ted.europa.eu/en/notice/-/detail/020052-2017"
@@ -149,7 +169,12 @@ async fn a_change_notice_writes_the_change_log(backend: Backend) {
     // The same change notice again changes nothing.
     let again = import(&app, "eforms-sdk-examples", "change-cn_24_open_dates.xml").await;
     assert_eq!(again.unchanged, 1);
-    assert_eq!(tender_json(&app, id).await["versions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        tender_json(&app, id).await["versions"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 }
 
 async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backend) {
@@ -159,7 +184,9 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
         .expect("date")
         .and_hms_opt(12, 0, 0)
         .expect("time");
-    app.state.clock.advance(Duration::seconds((target - app.now()).num_seconds()));
+    app.state
+        .clock
+        .advance(Duration::seconds((target - app.now()).num_seconds()));
     let call = import(&app, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
     let id = tender_of(&app, &call).await;
     assert_eq!(tender_json(&app, id).await["status"], "published");
@@ -169,7 +196,11 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
     assert_eq!(tender["status"], "closed");
     let winners = tender["imported"]["awards"].as_array().expect("awards");
     assert!(!winners.is_empty(), "{tender}");
-    assert!(winners.iter().all(|w| w["winner"].as_str().is_some_and(|n| !n.is_empty())));
+    assert!(
+        winners
+            .iter()
+            .all(|w| w["winner"].as_str().is_some_and(|n| !n.is_empty()))
+    );
     // The close job the call scheduled finds the tender closed already.
     app.state.clock.advance(Duration::days(30));
     app.run_jobs().await;
@@ -180,9 +211,18 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
 async fn folded_state(app: &TestApp, id: i64) -> Value {
     let t = tender_json(app, id).await;
     serde_json::json!([
-        t["title"], t["description"], t["status"], t["main_cpv"], t["additional_cpv"],
-        t["nuts_codes"], t["submission_deadline"], t["lots"], t["criteria"], t["reserved"],
-        t["imported"]["awards"], t["imported"]["publication_number"],
+        t["title"],
+        t["description"],
+        t["status"],
+        t["main_cpv"],
+        t["additional_cpv"],
+        t["nuts_codes"],
+        t["submission_deadline"],
+        t["lots"],
+        t["criteria"],
+        t["reserved"],
+        t["imported"]["awards"],
+        t["imported"]["publication_number"],
     ])
 }
 
@@ -198,20 +238,41 @@ async fn notices_out_of_order_end_in_the_same_state(backend: Backend) {
     }
     let a = tender_of(&in_order, &Summary::default()).await;
     let b = tender_of(&reversed, &Summary::default()).await;
-    assert_eq!(folded_state(&in_order, a).await, folded_state(&reversed, b).await);
+    assert_eq!(
+        folded_state(&in_order, a).await,
+        folded_state(&reversed, b).await
+    );
 
     // An award before its call, in TED XML: the call that arrives later
     // joins the award's procedure, and the tender stays closed.
     let award_first = TestApp::new(backend).await;
-    let award = import(&award_first, "eforms-sdk-examples", "can_24_FRA_comments.xml").await;
-    let call = import(&award_first, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
+    let award = import(
+        &award_first,
+        "eforms-sdk-examples",
+        "can_24_FRA_comments.xml",
+    )
+    .await;
+    let call = import(
+        &award_first,
+        "eforms-sdk-examples",
+        "cn_24_FRA_comments.xml",
+    )
+    .await;
     assert_eq!((award.imported, call.imported), (1, 0));
     let call_first = TestApp::new(backend).await;
     import(&call_first, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
-    import(&call_first, "eforms-sdk-examples", "can_24_FRA_comments.xml").await;
+    import(
+        &call_first,
+        "eforms-sdk-examples",
+        "can_24_FRA_comments.xml",
+    )
+    .await;
     let a = tender_of(&award_first, &Summary::default()).await;
     let b = tender_of(&call_first, &Summary::default()).await;
-    assert_eq!(folded_state(&award_first, a).await, folded_state(&call_first, b).await);
+    assert_eq!(
+        folded_state(&award_first, a).await,
+        folded_state(&call_first, b).await
+    );
 }
 
 async fn invalid_notices_are_refused_and_leave_nothing(backend: Backend) {
@@ -232,7 +293,12 @@ async fn invalid_notices_are_refused_and_leave_nothing(backend: Backend) {
         assert_eq!(s.failed.len(), 1, "{file}: {s:?}");
         assert!(!s.failed[0].reason.is_empty());
     }
-    let change = import(&app, "eforms-sdk-examples", "INVALID_change-cn_24_FRA_comments.xml").await;
+    let change = import(
+        &app,
+        "eforms-sdk-examples",
+        "INVALID_change-cn_24_FRA_comments.xml",
+    )
+    .await;
     assert_eq!(change.failed[0].code, "procedure_mismatch", "{change:?}");
     assert_eq!(counts(&app).await, before, "nothing of them is stored");
 }
@@ -300,7 +366,10 @@ async fn the_tender_page_points_to_the_original(backend: Backend) {
         let html = page.text();
         assert!(html.contains(text), "{lang}");
         // minijinja escapes the slashes of the link.
-        assert!(html.contains("ted.europa.eu&#x2f;en&#x2f;notice&#x2f;-&#x2f;detail&#x2f;020052-2017"), "{html}");
+        assert!(
+            html.contains("ted.europa.eu&#x2f;en&#x2f;notice&#x2f;-&#x2f;detail&#x2f;020052-2017"),
+            "{html}"
+        );
         assert!(!html.contains("/questions\""), "no question form");
     }
 }

@@ -13,7 +13,9 @@ use socialbid_tests::{
 };
 
 fn danish(file: &str) -> std::path::PathBuf {
-    workspace_root().join("reference/notices/ted-denmark").join(file)
+    workspace_root()
+        .join("reference/notices/ted-denmark")
+        .join(file)
 }
 
 const PACKAGE_FILES: [&str; 4] = [
@@ -53,14 +55,22 @@ async fn the_binary_imports_a_ted_package(backend: Backend) {
     let db = TestDb::new(backend);
     let env = [("DATABASE_URL", db.url())];
     let migrated = SocialbidProcess::run(&["migrate"], &env).await;
-    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
     let dir = tempfile::tempdir().expect("folder");
     let archive = package(dir.path());
     let archive = archive.to_str().expect("path");
 
     let first = SocialbidProcess::run(&["import", archive], &env).await;
     let out = stdout(&first);
-    assert_eq!(first.status.code(), Some(1), "a failed file fails the run: {out}");
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "a failed file fails the run: {out}"
+    );
     assert!(
         out.contains("5 notices: 4 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed"),
         "{out}"
@@ -73,7 +83,8 @@ async fn the_binary_imports_a_ted_package(backend: Backend) {
     // Again: nothing changes, and the broken file still fails.
     let again = SocialbidProcess::run(&["import", archive], &env).await;
     assert!(
-        stdout(&again).contains("5 notices: 0 imported, 0 updated, 4 unchanged, 0 skipped, 1 failed"),
+        stdout(&again)
+            .contains("5 notices: 0 imported, 0 updated, 4 unchanged, 0 skipped, 1 failed"),
         "{}",
         stdout(&again)
     );
@@ -86,10 +97,19 @@ async fn the_binary_imports_a_ted_package(backend: Backend) {
     }
     let good = SocialbidProcess::run(&["import", folder.to_str().expect("path")], &env).await;
     assert!(good.status.success(), "{}", stdout(&good));
-    assert!(stdout(&good).contains("2 notices: 2 imported"), "{}", stdout(&good));
+    assert!(
+        stdout(&good).contains("2 notices: 2 imported"),
+        "{}",
+        stdout(&good)
+    );
 }
 
-async fn post_notice(app: &TestApp, token: Option<&str>, name: &str, body: Vec<u8>) -> socialbid_tests::TestResponse {
+async fn post_notice(
+    app: &TestApp,
+    token: Option<&str>,
+    name: &str,
+    body: Vec<u8>,
+) -> socialbid_tests::TestResponse {
     let mut request = Request::builder()
         .method(Method::POST)
         .uri(format!("/api/v1/admin/imports?name={name}"))
@@ -98,7 +118,8 @@ async fn post_notice(app: &TestApp, token: Option<&str>, name: &str, body: Vec<u
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
-    app.send(request.body(Body::from(body)).expect("request")).await
+    app.send(request.body(Body::from(body)).expect("request"))
+        .await
 }
 
 async fn only_admins_import_through_the_api(backend: Backend) {
@@ -108,7 +129,13 @@ async fn only_admins_import_through_the_api(backend: Backend) {
     let anonymous = post_notice(&app, None, "n.xml", notice.clone()).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let entrepreneur = app.entrepreneur("anna@cafe.test").await;
-    let refused = post_notice(&app, Some(&entrepreneur.access_token), "n.xml", notice.clone()).await;
+    let refused = post_notice(
+        &app,
+        Some(&entrepreneur.access_token),
+        "n.xml",
+        notice.clone(),
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let officer = app.officer("mette@aarhus.test", AARHUS_CVR).await;
     let refused = post_notice(&app, Some(&officer.access_token), "n.xml", notice.clone()).await;
@@ -116,16 +143,33 @@ async fn only_admins_import_through_the_api(backend: Backend) {
 
     let admin = app.admin("admin@socialbid.test").await;
     let empty = post_notice(&app, Some(&admin.access_token), "n.xml", Vec::new()).await;
-    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.text());
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.text()
+    );
     assert!(empty.text().contains("file"), "{}", empty.text());
 
-    let imported = post_notice(&app, Some(&admin.access_token), "020052-2017.xml", notice.clone()).await;
+    let imported = post_notice(
+        &app,
+        Some(&admin.access_token),
+        "020052-2017.xml",
+        notice.clone(),
+    )
+    .await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.text());
     let summary = imported.json();
     assert_eq!(summary["imported"], 1, "{summary}");
     assert_eq!(summary["failed"], serde_json::json!([]));
 
-    let broken = post_notice(&app, Some(&admin.access_token), "broken.xml", b"<x".to_vec()).await;
+    let broken = post_notice(
+        &app,
+        Some(&admin.access_token),
+        "broken.xml",
+        b"<x".to_vec(),
+    )
+    .await;
     assert_eq!(broken.status, StatusCode::OK);
     let failed = &broken.json()["failed"][0];
     assert_eq!(failed["file"], "broken.xml");
@@ -148,8 +192,10 @@ fn multipart(token: &str, file: &str, data: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----socialbidimport7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n")
-            .as_bytes(),
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+        )
+        .as_bytes(),
     );
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file}\"\r\nContent-Type: application/xml\r\n\r\n")
@@ -166,7 +212,10 @@ async fn admins_upload_on_the_import_page(backend: Backend) {
     app.entrepreneur("anna@cafe.test").await;
 
     let mut anna = PageSession::logged_in(&app, "anna@cafe.test").await;
-    assert_eq!(anna.get("/admin/imports").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        anna.get("/admin/imports").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let mut admin = PageSession::logged_in(&app, "admin@socialbid.test").await;
     let form = admin.get("/admin/imports").await;
@@ -185,24 +234,48 @@ async fn admins_upload_on_the_import_page(backend: Backend) {
     };
     let notice = std::fs::read(danish("020052-2017.xml")).expect("notice");
     let done = app
-        .send(send(admin.jar.csrf(), admin.jar.header(), "020052-2017.xml", &notice))
+        .send(send(
+            admin.jar.csrf(),
+            admin.jar.header(),
+            "020052-2017.xml",
+            &notice,
+        ))
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     assert!(done.text().contains("1 nyt udbud"), "{}", done.text());
 
     let broken = app
-        .send(send(admin.jar.csrf(), admin.jar.header(), "broken.xml", b"<x"))
+        .send(send(
+            admin.jar.csrf(),
+            admin.jar.header(),
+            "broken.xml",
+            b"<x",
+        ))
         .await;
-    assert!(broken.text().contains("Filen er ikke gyldig XML"), "{}", broken.text());
+    assert!(
+        broken.text().contains("Filen er ikke gyldig XML"),
+        "{}",
+        broken.text()
+    );
 
     // A forged form (no valid token) is refused before the file is read.
     let forged = app
-        .send(send("forged".into(), admin.jar.header(), "020052-2017.xml", &notice))
+        .send(send(
+            "forged".into(),
+            admin.jar.header(),
+            "020052-2017.xml",
+            &notice,
+        ))
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     // An entrepreneur's upload is refused for the role.
     let refused = app
-        .send(send(anna.jar.csrf(), anna.jar.header(), "020052-2017.xml", &notice))
+        .send(send(
+            anna.jar.csrf(),
+            anna.jar.header(),
+            "020052-2017.xml",
+            &notice,
+        ))
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

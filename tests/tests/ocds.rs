@@ -534,12 +534,15 @@ async fn imported_tenders_keep_their_original_identifiers(backend: Backend) {
         .expect("the TED notice keeps its publication number as the tender id");
     let notice = &reserved["tender"]["documents"][0];
     assert_eq!(notice["documentType"], "tenderNotice");
-    assert_eq!(notice["url"], "https://ted.europa.eu/en/notice/-/detail/020052-2017");
+    assert_eq!(
+        notice["url"],
+        "https://ted.europa.eu/en/notice/-/detail/020052-2017"
+    );
     assert!(
-        releases
-            .iter()
-            .any(|r| r["tender"]["id"] == "31f258b6-5eb2-4875-8997-affa3cdce27c"
-                && r["tag"] == json!(["tenderAmendment"])),
+        releases.iter().any(
+            |r| r["tender"]["id"] == "31f258b6-5eb2-4875-8997-affa3cdce27c"
+                && r["tag"] == json!(["tenderAmendment"])
+        ),
         "the eForms procedure identifier, amended by its change notice"
     );
     assert_clean(&cove(&package));

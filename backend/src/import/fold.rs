@@ -48,9 +48,7 @@ pub struct Folded<'a> {
 /// Publication order: by date, then by stage (a call before its change
 /// before its award), then by identifier.
 pub fn sort(notices: &mut [Notice]) {
-    notices.sort_by(|a, b| {
-        (a.issued, a.stage, &a.id).cmp(&(b.issued, b.stage, &b.id))
-    });
+    notices.sort_by(|a, b| (a.issued, a.stage, &a.id).cmp(&(b.issued, b.stage, &b.id)));
 }
 
 /// Folds notices already in publication order; `None` for none.
@@ -86,7 +84,11 @@ pub fn fold(notices: &[Notice], now: NaiveDateTime) -> Option<Folded<'_>> {
 /// language is kept with the import.
 fn content(notice: &Notice) -> Content {
     let criteria_source = if notice.criteria.is_empty() {
-        notice.lots.first().map(|l| l.criteria.as_slice()).unwrap_or_default()
+        notice
+            .lots
+            .first()
+            .map(|l| l.criteria.as_slice())
+            .unwrap_or_default()
     } else {
         notice.criteria.as_slice()
     };

@@ -48,21 +48,26 @@ pub struct ImportedFrom {
 }
 
 pub fn imported_from(conn: &mut DbConn, tender_id: i64) -> QueryResult<Option<ImportedFrom>> {
-    let row: Option<(String, Option<String>, Option<String>, String, String, NaiveDateTime)> =
-        imported_tenders::table
-            .find(tender_id)
-            .select((
-                imported_tenders::source,
-                imported_tenders::publication_number,
-                imported_tenders::link,
-                imported_tenders::notice_language,
-                imported_tenders::awards,
-                imported_tenders::created_at,
-            ))
-            .first(conn)
-            .optional()?;
-    let Some((source, publication_number, link, notice_language, awards, imported_at)) = row
-    else {
+    let row: Option<(
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        NaiveDateTime,
+    )> = imported_tenders::table
+        .find(tender_id)
+        .select((
+            imported_tenders::source,
+            imported_tenders::publication_number,
+            imported_tenders::link,
+            imported_tenders::notice_language,
+            imported_tenders::awards,
+            imported_tenders::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((source, publication_number, link, notice_language, awards, imported_at)) = row else {
         return Ok(None);
     };
     let awards = serde_json::from_str(&awards)

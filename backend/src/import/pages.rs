@@ -27,11 +27,17 @@ pub fn routes() -> Router<AppState> {
         UPLOAD_FORM,
         get(form)
             .post(receive)
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+            .layer(axum::extract::DefaultBodyLimit::max(
+                MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
     )
 }
 
-fn imports_page(page: &Page, summary: Option<&Summary>, errors: Vec<FormError>) -> AppResult<Html<String>> {
+fn imports_page(
+    page: &Page,
+    summary: Option<&Summary>,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
     let summary = summary.map(|s| {
         let refusals = |list: &[super::run::Refusal]| -> Vec<serde_json::Value> {
             list.iter()
@@ -66,12 +72,23 @@ fn problem_message(page: &Page, refusal: &super::run::Refusal) -> String {
         .map(|object| {
             object
                 .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    socialbid_frontend::translate_with(page.lang, &format!("import.problem.{}", refusal.code), &args)
+    socialbid_frontend::translate_with(
+        page.lang,
+        &format!("import.problem.{}", refusal.code),
+        &args,
+    )
 }
 
 async fn form(page: Page, _admin: Admin) -> AppResult<Html<String>> {

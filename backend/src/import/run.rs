@@ -53,7 +53,10 @@ impl Summary {
     }
 
     pub fn total(&self) -> u64 {
-        self.imported + self.updated + self.unchanged + self.skipped.len() as u64
+        self.imported
+            + self.updated
+            + self.unchanged
+            + self.skipped.len() as u64
             + self.failed.len() as u64
     }
 }

@@ -54,7 +54,10 @@ fn walk(dir: &Path, sources: &mut Vec<Source>) -> std::io::Result<()> {
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if path.is_dir() {
             walk(&path, sources)?;
         } else if is_package(&name) {
@@ -104,10 +107,13 @@ pub fn read(source: &Source, each: &mut dyn FnMut(String, Result<Vec<u8>, Proble
             let name = path.display().to_string();
             match File::open(path) {
                 Ok(file) => read_package(&name, BufReader::new(file), each),
-                Err(e) => each(name, Err(Problem::Unreadable {
-                    field: "file",
-                    value: e.to_string(),
-                })),
+                Err(e) => each(
+                    name,
+                    Err(Problem::Unreadable {
+                        field: "file",
+                        value: e.to_string(),
+                    }),
+                ),
             }
         }
     }
@@ -147,10 +153,13 @@ pub fn read_package(
     let entries = match archive.entries() {
         Ok(entries) => entries,
         Err(e) => {
-            return each(package.to_owned(), Err(Problem::Unreadable {
-                field: "package",
-                value: e.to_string(),
-            }));
+            return each(
+                package.to_owned(),
+                Err(Problem::Unreadable {
+                    field: "package",
+                    value: e.to_string(),
+                }),
+            );
         }
     };
     for entry in entries {
@@ -158,10 +167,13 @@ pub fn read_package(
             Ok(entry) => entry,
             Err(e) => {
                 // A broken archive cannot be read past the break.
-                return each(package.to_owned(), Err(Problem::Unreadable {
-                    field: "package",
-                    value: e.to_string(),
-                }));
+                return each(
+                    package.to_owned(),
+                    Err(Problem::Unreadable {
+                        field: "package",
+                        value: e.to_string(),
+                    }),
+                );
             }
         };
         if !entry.header().entry_type().is_file() {

@@ -10,8 +10,8 @@ use super::authority;
 use super::fold::{self, Folded};
 use super::notice::{Format, Notice, Problem, Stage};
 use crate::db::DbConn;
-use crate::search;
 use crate::db::schema::{imported_notices, imported_tenders, tender_versions, tenders};
+use crate::search;
 use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
 use crate::tenders::rules;
 use crate::tenders::service::{schedule_close, set_content};
@@ -20,12 +20,18 @@ use crate::tenders::service::{schedule_close, set_content};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A new tender.
-    Imported { tender_id: i64 },
+    Imported {
+        tender_id: i64,
+    },
     /// A tender changed: a new notice of a known procedure, or a notice
     /// read again with other content.
-    Updated { tender_id: i64 },
+    Updated {
+        tender_id: i64,
+    },
     /// Read before, or changed nothing.
-    Unchanged { tender_id: i64 },
+    Unchanged {
+        tender_id: i64,
+    },
     Skipped(Problem),
     Failed(Problem),
 }
@@ -49,7 +55,11 @@ fn notice_key(notice: &Notice) -> String {
 
 /// Stores a notice and rebuilds its tender. Runs inside the caller's
 /// transaction.
-pub fn store(conn: &mut DbConn, notice: &Notice, now: NaiveDateTime) -> Result<Outcome, StoreError> {
+pub fn store(
+    conn: &mut DbConn,
+    notice: &Notice,
+    now: NaiveDateTime,
+) -> Result<Outcome, StoreError> {
     let json = serde_json::to_string(notice).map_err(|e| {
         StoreError::Refused(Problem::Unreadable {
             field: "notice",
@@ -261,7 +271,15 @@ fn rebuild(
             reason: Some(reason(&folded)),
             changes,
         };
-        insert_version(conn, tender_id, version, "amend", &folded.content, &log, now)?;
+        insert_version(
+            conn,
+            tender_id,
+            version,
+            "amend",
+            &folded.content,
+            &log,
+            now,
+        )?;
         changed = true;
     }
 
@@ -308,7 +326,11 @@ fn rebuild(
                 imported_tenders::details.eq(details),
                 imported_tenders::awards.eq(awards),
                 imported_tenders::publication_number.eq(&publication_number),
-                imported_tenders::link.eq(folded.source.link.clone().or_else(|| folded.latest.link.clone())),
+                imported_tenders::link.eq(folded
+                    .source
+                    .link
+                    .clone()
+                    .or_else(|| folded.latest.link.clone())),
                 imported_tenders::notice_language.eq(&folded.source.language),
                 imported_tenders::updated_at.eq(now),
             ))

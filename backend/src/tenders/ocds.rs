@@ -188,8 +188,8 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
     // A buyer known only from a foreign notice has no CVR number: its
     // party is named by the key the import matched it by.
-    let has_cvr = record.authority_cvr.len() == 8
-        && record.authority_cvr.chars().all(|c| c.is_ascii_digit());
+    let has_cvr =
+        record.authority_cvr.len() == 8 && record.authority_cvr.chars().all(|c| c.is_ascii_digit());
     let party_id = if has_cvr {
         format!("DK-CVR-{}", record.authority_cvr)
     } else {
@@ -358,7 +358,9 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     // An imported tender keeps the identifiers it has on TED: the
     // procedure's as the tender's id, the original notice as a document.
     if let Some((procedure, number, link)) = &record.imported {
-        let original = procedure.split_once(':').map_or(procedure.as_str(), |(_, id)| id);
+        let original = procedure
+            .split_once(':')
+            .map_or(procedure.as_str(), |(_, id)| id);
         tender["id"] = json!(original);
         if let Some(link) = link {
             let notice = json!({

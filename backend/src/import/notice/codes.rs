@@ -168,7 +168,11 @@ pub fn nuts(value: &str, field: &'static str) -> Result<String, Problem> {
 
 /// An amount written `12000000.00`, `80 000 000` or `1.234,50`, rounded to
 /// whole units.
-pub fn amount(value: &str, currency: Option<String>, field: &'static str) -> Result<Money, Problem> {
+pub fn amount(
+    value: &str,
+    currency: Option<String>,
+    field: &'static str,
+) -> Result<Money, Problem> {
     let unreadable = || Problem::Unreadable {
         field,
         value: value.trim().to_owned(),
@@ -189,9 +193,7 @@ pub fn amount(value: &str, currency: Option<String>, field: &'static str) -> Res
     let currency = currency
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
-        .ok_or(Problem::Missing {
-            field: "currency",
-        })?;
+        .ok_or(Problem::Missing { field: "currency" })?;
     Ok(Money {
         amount: number.round() as i64,
         currency,
@@ -202,7 +204,11 @@ pub fn amount(value: &str, currency: Option<String>, field: &'static str) -> Res
 /// no number.
 pub fn national_id(value: Option<String>) -> Option<String> {
     let compact: String = value?.chars().filter(|c| !c.is_whitespace()).collect();
-    let meaningful = compact.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 3;
+    let meaningful = compact
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .count()
+        >= 3;
     meaningful.then_some(compact)
 }
 

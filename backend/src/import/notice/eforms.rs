@@ -23,7 +23,12 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     let root = doc.root_element();
     let extension = path(
         root,
-        &["UBLExtensions", "UBLExtension", "ExtensionContent", "EformsExtension"],
+        &[
+            "UBLExtensions",
+            "UBLExtension",
+            "ExtensionContent",
+            "EformsExtension",
+        ],
     );
     let organisations = organisations(extension);
 
@@ -62,7 +67,9 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     let lot_nodes: Vec<Node> = children(root, "ProcurementProjectLot")
         .filter(|l| attr(child(*l, "ID"), "schemeName").as_deref() != Some("LotsGroup"))
         .collect();
-    let first_lot_project = lot_nodes.first().and_then(|l| child(*l, "ProcurementProject"));
+    let first_lot_project = lot_nodes
+        .first()
+        .and_then(|l| child(*l, "ProcurementProject"));
     let title = text_of(project.and_then(|p| child(p, "Name")))
         .or_else(|| text_of(first_lot_project.and_then(|p| child(p, "Name"))))
         .ok_or(Problem::Missing {
@@ -88,9 +95,11 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
         })?;
 
     let contract_nature = match project.or(first_lot_project) {
-        Some(p) => code(child(p, "ProcurementTypeCode"), "BT-23 contract nature", |c| {
-            socialbid_codes::eforms::contract_natures().contains(c)
-        })?,
+        Some(p) => code(
+            child(p, "ProcurementTypeCode"),
+            "BT-23 contract nature",
+            |c| socialbid_codes::eforms::contract_natures().contains(c),
+        )?,
         None => None,
     };
     let procedure_type = code(
@@ -119,13 +128,16 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     let mut social_objectives = Vec::new();
     let mut deadlines = Vec::new();
     for node in &lot_nodes {
-        let lot = read_lot(*node, &mut LotTerms {
-            reserved: &mut reserved,
-            reserved_execution: &mut reserved_execution,
-            strategic: &mut strategic,
-            social_objectives: &mut social_objectives,
-            deadlines: &mut deadlines,
-        })?;
+        let lot = read_lot(
+            *node,
+            &mut LotTerms {
+                reserved: &mut reserved,
+                reserved_execution: &mut reserved_execution,
+                strategic: &mut strategic,
+                social_objectives: &mut social_objectives,
+                deadlines: &mut deadlines,
+            },
+        )?;
         nuts.extend(lot.nuts.iter().cloned());
         lots.push(lot);
     }
@@ -142,16 +154,16 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     dedup(&mut strategic);
     dedup(&mut social_objectives);
 
-    let publication_number = text_of(extension.and_then(|e| path(e, &["Publication", "NoticePublicationID"])));
+    let publication_number =
+        text_of(extension.and_then(|e| path(e, &["Publication", "NoticePublicationID"])));
     let link = publication_number
         .as_ref()
         .map(|n| format!("https://ted.europa.eu/en/notice/-/detail/{n}"));
     let (refers_to, change_reason) = match changes {
         Some(changes) => (
             text_of(child(changes, "ChangedNoticeIdentifier")),
-            text_of(path(changes, &["ChangeReason", "ReasonDescription"])).or_else(|| {
-                text_of(path(changes, &["Change", "ChangeDescription"]))
-            }),
+            text_of(path(changes, &["ChangeReason", "ReasonDescription"]))
+                .or_else(|| text_of(path(changes, &["Change", "ChangeDescription"]))),
         ),
         None => (None, None),
     };
@@ -269,13 +281,25 @@ fn organisations(extension: Option<Node>) -> HashMap<String, Buyer> {
 
 /// Main (BT-262) and additional (BT-263) CPV codes of a project.
 fn classification(project: Node) -> Result<(Option<String>, Vec<String>), Problem> {
-    let main = match text_of(path(project, &["MainCommodityClassification", "ItemClassificationCode"])) {
+    let main = match text_of(path(
+        project,
+        &["MainCommodityClassification", "ItemClassificationCode"],
+    )) {
         Some(value) => Some(codes::cpv(&value, "BT-262 main classification code")?),
         None => None,
     };
     let mut additional = Vec::new();
-    for node in all(project, &["AdditionalCommodityClassification", "ItemClassificationCode"]) {
-        if attr(Some(node), "listName").as_deref().is_some_and(|l| l != "cpv") {
+    for node in all(
+        project,
+        &[
+            "AdditionalCommodityClassification",
+            "ItemClassificationCode",
+        ],
+    ) {
+        if attr(Some(node), "listName")
+            .as_deref()
+            .is_some_and(|l| l != "cpv")
+        {
             continue;
         }
         if let Some(value) = text_of(Some(node)) {
@@ -287,18 +311,26 @@ fn classification(project: Node) -> Result<(Option<String>, Vec<String>), Proble
 
 /// NUTS codes of the place of performance (BT-5071).
 fn places(project: Node) -> Result<Vec<String>, Problem> {
-    all(project, &["RealizedLocation", "Address", "CountrySubentityCode"])
-        .into_iter()
-        .filter_map(|n| text_of(Some(n)))
-        .map(|v| codes::nuts(&v, "BT-5071 place performance country subdivision"))
-        .collect()
+    all(
+        project,
+        &["RealizedLocation", "Address", "CountrySubentityCode"],
+    )
+    .into_iter()
+    .filter_map(|n| text_of(Some(n)))
+    .map(|v| codes::nuts(&v, "BT-5071 place performance country subdivision"))
+    .collect()
 }
 
 /// The estimated value (BT-27).
 fn estimated(project: Node) -> Result<Option<Money>, Problem> {
-    let node = path(project, &["RequestedTenderTotal", "EstimatedOverallContractAmount"]);
+    let node = path(
+        project,
+        &["RequestedTenderTotal", "EstimatedOverallContractAmount"],
+    );
     match text_of(node) {
-        Some(value) => codes::amount(&value, attr(node, "currencyID"), "BT-27 estimated value").map(Some),
+        Some(value) => {
+            codes::amount(&value, attr(node, "currencyID"), "BT-27 estimated value").map(Some)
+        }
         None => Ok(None),
     }
 }
@@ -328,7 +360,9 @@ fn read_lot(node: Node, terms: &mut LotTerms) -> Result<Lot, Problem> {
     if let Some(p) = project {
         for kind in all(p, &["ProcurementAdditionalType", "ProcurementTypeCode"]) {
             let list = attr(Some(kind), "listName");
-            let Some(value) = text_of(Some(kind)) else { continue };
+            let Some(value) = text_of(Some(kind)) else {
+                continue;
+            };
             match list.as_deref() {
                 Some("strategic-procurement") if value != "none" => {
                     if !socialbid_codes::eforms::strategic_procurement().contains(&value) {
@@ -380,14 +414,27 @@ fn read_lot(node: Node, terms: &mut LotTerms) -> Result<Lot, Problem> {
                 *terms.reserved_execution = true;
             }
         }
-        for sub in all(t, &["AwardingTerms", "AwardingCriterion", "SubordinateAwardingCriterion"]) {
+        for sub in all(
+            t,
+            &[
+                "AwardingTerms",
+                "AwardingCriterion",
+                "SubordinateAwardingCriterion",
+            ],
+        ) {
             criteria.push(criterion(sub)?);
         }
     }
 
-    if let Some(deadline) = path(node, &["TenderingProcess", "TenderSubmissionDeadlinePeriod"]) {
+    if let Some(deadline) = path(
+        node,
+        &["TenderingProcess", "TenderSubmissionDeadlinePeriod"],
+    ) {
         if let Some(day) = text_of(child(deadline, "EndDate")) {
-            terms.deadlines.push(date_time(&day, text_of(child(deadline, "EndTime")).as_deref())?);
+            terms.deadlines.push(date_time(
+                &day,
+                text_of(child(deadline, "EndTime")).as_deref(),
+            )?);
         }
     }
 
@@ -426,8 +473,10 @@ fn criterion(node: Node) -> Result<Criterion, Problem> {
         if attr(child(parameter, "ParameterCode"), "listName").as_deref() != Some("number-weight") {
             continue;
         }
-        if matches!(code.as_deref(), Some("per-exa") | Some("poi-exa") | Some("dec-exa"))
-            && let Some(value) = text_of(child(parameter, "ParameterNumeric"))
+        if matches!(
+            code.as_deref(),
+            Some("per-exa") | Some("poi-exa") | Some("dec-exa")
+        ) && let Some(value) = text_of(child(parameter, "ParameterNumeric"))
         {
             weight = Some(value.parse::<f64>().map_err(|_| Problem::Unreadable {
                 field: "BT-541 award criterion number",
@@ -491,10 +540,16 @@ fn awards(result: Node, organisations: &HashMap<String, Buyer>) -> Result<Vec<Aw
         .collect();
     let mut tenders = HashMap::new();
     for tender in children(result, "LotTender") {
-        let Some(id) = text_of(child(tender, "ID")) else { continue };
+        let Some(id) = text_of(child(tender, "ID")) else {
+            continue;
+        };
         let amount = path(tender, &["LegalMonetaryTotal", "PayableAmount"]);
         let value = match text_of(amount) {
-            Some(v) => Some(codes::amount(&v, attr(amount, "currencyID"), "BT-720 tender value")?),
+            Some(v) => Some(codes::amount(
+                &v,
+                attr(amount, "currencyID"),
+                "BT-720 tender value",
+            )?),
             None => None,
         };
         let party = text_of(path(tender, &["TenderingParty", "ID"]));
@@ -507,7 +562,8 @@ fn awards(result: Node, organisations: &HashMap<String, Buyer>) -> Result<Vec<Aw
         }
         let lot = text_of(path(lot_result, &["TenderLot", "ID"]));
         for tender_ref in children(lot_result, "LotTender") {
-            let Some((party, value)) = text_of(child(tender_ref, "ID")).and_then(|id| tenders.get(&id))
+            let Some((party, value)) =
+                text_of(child(tender_ref, "ID")).and_then(|id| tenders.get(&id))
             else {
                 continue;
             };

@@ -36,7 +36,7 @@ pub fn parse(xml: &str) -> Result<Notice, Problem> {
 
 /// Reads one notice from bytes, which must be UTF-8 (both schemas are).
 pub fn parse_bytes(bytes: &[u8]) -> Result<Notice, Problem> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Problem::NotXml(format!("not UTF-8: {e}")))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| Problem::NotXml(format!("not UTF-8: {e}")))?;
     parse(text.strip_prefix('\u{feff}').unwrap_or(text))
 }

@@ -15,15 +15,9 @@ pub enum Problem {
     /// A field every notice of this kind has is missing or empty.
     Missing { field: &'static str },
     /// A code that is not in its list.
-    UnknownCode {
-        field: &'static str,
-        value: String,
-    },
+    UnknownCode { field: &'static str, value: String },
     /// A value that cannot be read (a date, an amount).
-    Unreadable {
-        field: &'static str,
-        value: String,
-    },
+    Unreadable { field: &'static str, value: String },
     /// A change notice whose procedure is not the one of the notice it
     /// changes.
     ProcedureMismatch {
@@ -80,7 +74,10 @@ impl fmt::Display for Problem {
         match self {
             Problem::NotXml(detail) => write!(f, "not well-formed XML: {detail}"),
             Problem::UnknownSchema(root) => {
-                write!(f, "neither an eForms nor a TED XML notice (root element {root})")
+                write!(
+                    f,
+                    "neither an eForms nor a TED XML notice (root element {root})"
+                )
             }
             Problem::NotProcurement(kind) => {
                 write!(f, "not a procurement notice ({kind}): nothing to import")

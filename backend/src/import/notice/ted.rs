@@ -20,9 +20,7 @@ const NOT_SPECIFIED: &str = "00";
 
 pub fn parse(doc: &Document) -> Result<Notice, Problem> {
     let root = doc.root_element();
-    let doc_id = attr(Some(root), "DOC_ID").ok_or(Problem::Missing {
-        field: "DOC_ID",
-    })?;
+    let doc_id = attr(Some(root), "DOC_ID").ok_or(Problem::Missing { field: "DOC_ID" })?;
     let coded = child(root, "CODED_DATA_SECTION").ok_or(Problem::Missing {
         field: "CODED_DATA_SECTION",
     })?;
@@ -80,7 +78,12 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
 
     let main_cpv = match object
         .and_then(|o| attr(path(o, &["CPV_MAIN", "CPV_CODE"]), "CODE"))
-        .or_else(|| attr(find(form, "CPV_MAIN").and_then(|c| child(c, "CPV_CODE")), "CODE"))
+        .or_else(|| {
+            attr(
+                find(form, "CPV_MAIN").and_then(|c| child(c, "CPV_CODE")),
+                "CODE",
+            )
+        })
         .or_else(|| attr(child(data, "ORIGINAL_CPV"), "CODE"))
     {
         Some(code) => codes::cpv(&code, "CPV_MAIN")?,
@@ -238,7 +241,12 @@ fn buyer(form: Node, root: Node, data: Node) -> Result<Buyer, Problem> {
         }
     });
     let name = text_of(name_node)
-        .or_else(|| text_of(path(root, &["TRANSLATION_SECTION", "ML_AA_NAMES", "AA_NAME"])))
+        .or_else(|| {
+            text_of(path(
+                root,
+                &["TRANSLATION_SECTION", "ML_AA_NAMES", "AA_NAME"],
+            ))
+        })
         .ok_or(Problem::Missing {
             field: "OFFICIALNAME buyer name",
         })?;
@@ -267,7 +275,10 @@ fn buyer(form: Node, root: Node, data: Node) -> Result<Buyer, Problem> {
 fn translated_title(root: Node, language: &str) -> Option<String> {
     let titles = path(root, &["TRANSLATION_SECTION", "ML_TITLES"])?;
     children(titles, "ML_TI_DOC")
-        .find(|t| t.attribute("LG").is_some_and(|lg| lg.eq_ignore_ascii_case(language)))
+        .find(|t| {
+            t.attribute("LG")
+                .is_some_and(|lg| lg.eq_ignore_ascii_case(language))
+        })
         .and_then(|t| text_of(child(t, "TI_TEXT")))
 }
 
@@ -357,7 +368,11 @@ fn criteria(description: Node) -> Result<Vec<Criterion>, Problem> {
         })
     };
     let mut criteria = Vec::new();
-    for (element, kind) in [("AC_QUALITY", "quality"), ("AC_COST", "cost"), ("AC_PRICE", "price")] {
+    for (element, kind) in [
+        ("AC_QUALITY", "quality"),
+        ("AC_COST", "cost"),
+        ("AC_PRICE", "price"),
+    ] {
         for node in children(ac, element) {
             criteria.push(Criterion {
                 kind: kind.into(),

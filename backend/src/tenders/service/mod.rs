@@ -14,8 +14,8 @@ mod reading;
 
 pub use amending::amend;
 pub use cancelling::cancel;
-pub use closing::{CloseTender, close_if_due};
 pub(crate) use closing::schedule_close;
+pub use closing::{CloseTender, close_if_due};
 pub use drafting::{create_draft, delete_draft, update_draft};
 pub use following::{follow, followed_by};
 pub use listing::{
