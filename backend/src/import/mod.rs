@@ -47,15 +47,18 @@ pub struct ImportedFrom {
     pub imported_at: NaiveDateTime,
 }
 
+/// (source, publication number, link, language, awards JSON, imported at)
+type ImportedRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    NaiveDateTime,
+);
+
 pub fn imported_from(conn: &mut DbConn, tender_id: i64) -> QueryResult<Option<ImportedFrom>> {
-    let row: Option<(
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        NaiveDateTime,
-    )> = imported_tenders::table
+    let row: Option<ImportedRow> = imported_tenders::table
         .find(tender_id)
         .select((
             imported_tenders::source,

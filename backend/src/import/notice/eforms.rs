@@ -429,13 +429,12 @@ fn read_lot(node: Node, terms: &mut LotTerms) -> Result<Lot, Problem> {
     if let Some(deadline) = path(
         node,
         &["TenderingProcess", "TenderSubmissionDeadlinePeriod"],
-    ) {
-        if let Some(day) = text_of(child(deadline, "EndDate")) {
-            terms.deadlines.push(date_time(
-                &day,
-                text_of(child(deadline, "EndTime")).as_deref(),
-            )?);
-        }
+    ) && let Some(day) = text_of(child(deadline, "EndDate"))
+    {
+        terms.deadlines.push(date_time(
+            &day,
+            text_of(child(deadline, "EndTime")).as_deref(),
+        )?);
     }
 
     Ok(Lot {
