@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod moderation;

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, moderation, profiles, search, tenders};
+use crate::{accounts, admin, import, moderation, profiles, search, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -59,6 +59,10 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every form that sends a file; their handlers check the CSRF token
+/// themselves (see `web::upload_forms`).
+const UPLOAD_FORMS: &[&str] = &[tenders::pages::UPLOAD_FORMS[0], import::pages::UPLOAD_FORM];
+
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api_parts().1
 }
@@ -75,6 +79,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::api::routes())
         .merge(admin::api::routes())
+        .merge(import::api::routes())
         .merge(tenders::api::routes())
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())
@@ -91,6 +96,7 @@ pub fn router(app: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
         .merge(accounts::pages::routes())
         .merge(admin::pages::routes())
+        .merge(import::pages::routes())
         .merge(tenders::pages::routes())
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
@@ -107,7 +113,7 @@ pub fn router(app: AppState) -> Router {
         // worded after everything else has spoken.
         .layer(from_fn(errors::remember_request))
         .layer(from_fn_with_state(
-            UploadForms(tenders::pages::UPLOAD_FORMS),
+            UploadForms(UPLOAD_FORMS),
             upload_forms::refuse_elsewhere,
         ))
         .layer(from_fn_with_state(app.clone(), csrf::protect))

@@ -98,9 +98,9 @@ macro_rules! catalogue_files {
 }
 
 const DA_FILES: &[(&str, &str)] =
-    catalogue_files!("da": "accounts", "tenders", "profiles", "search");
+    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports");
 const EN_FILES: &[(&str, &str)] =
-    catalogue_files!("en": "accounts", "tenders", "profiles", "search");
+    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

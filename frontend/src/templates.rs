@@ -59,6 +59,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/account.html",
     "pages/account_deleted.html",
     "pages/admin_officers.html",
+    "pages/admin_imports.html",
     "pages/accessibility.html",
     "pages/error.html",
     "pages/search/tenders.html",

@@ -20,6 +20,7 @@ on_both_databases!(
     releases_are_paginated_by_date,
     an_answered_question_is_an_enquiry_from_a_release_of_its_own,
     foreign_places_languages_and_currencies_pass_libcoveocds,
+    imported_tenders_keep_their_original_identifiers,
 );
 
 /// `python3 -m http.server` on a free loopback port, killed on drop.
@@ -539,6 +540,52 @@ async fn foreign_places_languages_and_currencies_pass_libcoveocds(backend: Backe
     assert_eq!(
         release["tender"]["value"],
         json!({"amount": 291934.6, "currency": "EUR"})
+    );
+    assert_clean(&cove(&package));
+}
+
+/// Tenders imported from TED (Danish TED XML notices, a foreign eForms call
+/// and its award, a change notice) are in the packages with the
+/// identifiers they have on TED, and the packages still pass.
+async fn imported_tenders_keep_their_original_identifiers(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let notices = workspace_root().join("reference/notices");
+    for file in [
+        "ted-denmark/020052-2017.xml",
+        "ted-denmark/263406-2016.xml",
+        "ted-denmark/025093-2020.xml",
+        "eforms-sdk-examples/cn_24_open.xml",
+        "eforms-sdk-examples/change-cn_24_open_dates.xml",
+        "eforms-sdk-examples/cn-social_24.xml",
+    ] {
+        let bytes = std::fs::read(notices.join(file)).unwrap();
+        let summary = socialbid::import::upload::import(&app.state, file.to_owned(), bytes)
+            .await
+            .unwrap();
+        assert!(summary.failed.is_empty(), "{file}: {summary:?}");
+    }
+    let package = app
+        .api(Method::GET, "/api/v1/ocds/releases", None, None)
+        .await
+        .json();
+    let releases = package["releases"].as_array().unwrap();
+    assert_eq!(releases.len(), 6, "five tenders, one of them changed");
+    let reserved = releases
+        .iter()
+        .find(|r| r["tender"]["id"] == "2017/S 013-020052")
+        .expect("the TED notice keeps its publication number as the tender id");
+    let notice = &reserved["tender"]["documents"][0];
+    assert_eq!(notice["documentType"], "tenderNotice");
+    assert_eq!(
+        notice["url"],
+        "https://ted.europa.eu/en/notice/-/detail/020052-2017"
+    );
+    assert!(
+        releases.iter().any(
+            |r| r["tender"]["id"] == "31f258b6-5eb2-4875-8997-affa3cdce27c"
+                && r["tag"] == json!(["tenderAmendment"])
+        ),
+        "the eForms procedure identifier, amended by its change notice"
     );
     assert_clean(&cove(&package));
 }

@@ -64,6 +64,13 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Import notices published on TED (eForms or TED XML R2.0.8/R2.0.9)
+    /// as read-only tenders: files, folders and TED's daily `.tar.gz`
+    /// packages. Importing a notice again changes nothing; the exit status
+    /// is 1 when any file failed, and one bad file never stops the rest.
+    ///
+    /// Reads DATABASE_URL and SOCIALBID_DATA_DIR.
+    Import(crate::import::cli::ImportArgs),
     /// Rebuild this machine's search indexes from the database, with a
     /// progress bar. Index folders that a running `serve` or `worker` holds
     /// are left to it (it follows every change by itself).
@@ -83,6 +90,20 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    // Importing is blocking work from start to end: no runtime.
+    let command = match cli.command {
+        Command::Import(args) => {
+            return match crate::import::cli::run(args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(error) => {
+                    eprintln!("socialbid: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        command => command,
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -91,13 +112,15 @@ pub fn main() -> ExitCode {
         }
     };
     let outcome = runtime.block_on(async {
-        match cli.command {
+        match command {
             Command::Serve(args) => serve::serve(args).await,
             Command::Worker { settings } => serve::worker(settings).await,
             Command::Migrate { settings } => serve::migrate(settings),
             Command::Demo { settings } => serve::demo(settings).await,
             Command::Reindex { settings } => reindex::reindex(settings).await,
             Command::Admin { task } => admin::run(task).await,
+            // Returned above, before the runtime started.
+            Command::Import(_) => Ok(()),
         }
     });
     match outcome {

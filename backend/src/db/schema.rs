@@ -305,3 +305,53 @@ diesel::table! {
         tx_id -> BigInt,
     }
 }
+
+diesel::table! {
+    imported_tenders (tender_id) {
+        tender_id -> BigInt,
+        procedure_key -> Text,
+        source -> Text,
+        publication_number -> Nullable<Text>,
+        link -> Nullable<Text>,
+        notice_language -> Text,
+        details -> Text,
+        awards -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    imported_notices (id) {
+        id -> BigInt,
+        notice_key -> Text,
+        procedure_key -> Text,
+        tender_id -> BigInt,
+        publication_number -> Nullable<Text>,
+        stage -> Text,
+        sha256 -> Text,
+        notice -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    external_authorities (authority_id) {
+        authority_id -> BigInt,
+        national_id -> Nullable<Text>,
+        country -> Nullable<Text>,
+        contact -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(imported_tenders -> tenders (tender_id));
+diesel::joinable!(imported_notices -> tenders (tender_id));
+diesel::joinable!(external_authorities -> authorities (authority_id));
+
+diesel::allow_tables_to_appear_in_same_query!(imported_tenders, imported_notices);
+diesel::allow_tables_to_appear_in_same_query!(imported_tenders, tenders);
+diesel::allow_tables_to_appear_in_same_query!(imported_tenders, authorities);
+diesel::allow_tables_to_appear_in_same_query!(imported_notices, tenders);
+diesel::allow_tables_to_appear_in_same_query!(external_authorities, authorities);
+diesel::allow_tables_to_appear_in_same_query!(external_authorities, tenders);

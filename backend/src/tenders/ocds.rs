@@ -81,6 +81,9 @@ struct VersionRecord {
     has_enquiries: bool,
     /// The documents attached when this version was released.
     documents: Vec<DocumentRow>,
+    /// For a tender imported from TED: its procedure identifier, publication
+    /// number and the link to the original notice.
+    imported: Option<(String, Option<String>, Option<String>)>,
 }
 
 /// A published answer: (question id, tender id, answered at).
@@ -125,7 +128,30 @@ fn complete(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> Quer
             .iter()
             .any(|(_, tender, at)| *tender == record.tender_id && *at <= record.released_at);
     }
-    with_documents(conn, records)
+    with_documents(conn, records)?;
+    with_imports(conn, records)
+}
+
+/// Attaches to each imported tender's records its original identifiers.
+fn with_imports(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
+    use crate::db::schema::imported_tenders;
+    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
+    let all: Vec<(i64, String, Option<String>, Option<String>)> = imported_tenders::table
+        .filter(imported_tenders::tender_id.eq_any(ids))
+        .select((
+            imported_tenders::tender_id,
+            imported_tenders::procedure_key,
+            imported_tenders::publication_number,
+            imported_tenders::link,
+        ))
+        .load(conn)?;
+    for record in records.iter_mut() {
+        record.imported = all
+            .iter()
+            .find(|i| i.0 == record.tender_id)
+            .map(|i| (i.1.clone(), i.2.clone(), i.3.clone()));
+    }
+    Ok(())
 }
 
 /// (id, file name, content type, attached at)
@@ -160,7 +186,15 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     let content = &record.snapshot;
     let log = &record.changes;
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
-    let party_id = format!("DK-CVR-{}", record.authority_cvr);
+    // A buyer known only from a foreign notice has no CVR number: its
+    // party is named by the key the import matched it by.
+    let has_cvr =
+        record.authority_cvr.len() == 8 && record.authority_cvr.chars().all(|c| c.is_ascii_digit());
+    let party_id = if has_cvr {
+        format!("DK-CVR-{}", record.authority_cvr)
+    } else {
+        format!("authority-{}", record.authority_cvr)
+    };
     // Code labels in the tender's language where the platform has them;
     // in English for a tender written in any other language.
     let lang = Lang::from_code(&content.language).unwrap_or(Lang::En);
@@ -322,6 +356,26 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
                 .collect(),
         );
     }
+    // An imported tender keeps the identifiers it has on TED: the
+    // procedure's as the tender's id, the original notice as a document.
+    if let Some((procedure, number, link)) = &record.imported {
+        let original = procedure
+            .split_once(':')
+            .map_or(procedure.as_str(), |(_, id)| id);
+        tender["id"] = json!(original);
+        if let Some(link) = link {
+            let notice = json!({
+                "id": number.clone().unwrap_or_else(|| original.to_owned()),
+                "documentType": "tenderNotice",
+                "title": number.clone().unwrap_or_else(|| original.to_owned()),
+                "url": link,
+            });
+            match tender["documents"].as_array_mut() {
+                Some(documents) => documents.push(notice),
+                None => tender["documents"] = json!([notice]),
+            }
+        }
+    }
     if record.kind != "publish" {
         tender["amendments"] = json!([{
             "id": format!("{}", record.version),
@@ -334,6 +388,15 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
     if lang == Lang::En {
         region["countryName"] = json!("Denmark");
     }
+    let mut party = json!({
+        "id": party_id,
+        "name": record.authority_name,
+        "address": region,
+        "roles": ["buyer", "procuringEntity"],
+    });
+    if has_cvr {
+        party["identifier"] = json!({ "scheme": "DK-CVR", "id": record.authority_cvr, "legalName": record.authority_name });
+    }
     json!({
         "ocid": ocid,
         "id": release_id,
@@ -341,13 +404,7 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
         "tag": [tag],
         "initiationType": "tender",
         "language": content.language,
-        "parties": [{
-            "id": party_id,
-            "name": record.authority_name,
-            "identifier": { "scheme": "DK-CVR", "id": record.authority_cvr, "legalName": record.authority_name },
-            "address": region,
-            "roles": ["buyer", "procuringEntity"],
-        }],
+        "parties": [party],
         "buyer": { "id": party_id, "name": record.authority_name },
         "tender": tender,
         "links_hint": format!("{public_url}/tenders/{}", record.tender_id),
@@ -413,6 +470,7 @@ fn record_of(row: Row) -> VersionRecord {
         answer: None,
         has_enquiries: false,
         documents: Vec::new(),
+        imported: None,
     }
 }
 

@@ -22,7 +22,8 @@ pub(super) fn show_page(
     values: Value,
     now: NaiveDateTime,
 ) -> AppResult<Html<String>> {
-    let owner = is_owner(page, view);
+    // An imported tender is the buyer's on TED: nobody amends it here.
+    let owner = is_owner(page, view) && view.imported.is_none();
     let role = page.user.as_ref().map(|u| u.role.as_str());
     let can_ask = role == Some("entrepreneur")
         && view.status == Status::Published
@@ -32,6 +33,7 @@ pub(super) fn show_page(
         "pages/tenders/show.html",
         json!({
             "tender": tender_display(view, page.lang),
+            "imported": view.imported,
             "owner": owner,
             "role": role,
             "can_ask": can_ask,

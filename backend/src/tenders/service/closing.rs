@@ -32,7 +32,7 @@ impl BackgroundJob for CloseTender {
     }
 }
 
-pub(super) fn schedule_close(
+pub(crate) fn schedule_close(
     conn: &mut DbConn,
     id: i64,
     deadline: NaiveDateTime,

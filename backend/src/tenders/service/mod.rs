@@ -14,6 +14,7 @@ mod reading;
 
 pub use amending::amend;
 pub use cancelling::cancel;
+pub(crate) use closing::schedule_close;
 pub use closing::{CloseTender, close_if_due};
 pub use drafting::{create_draft, delete_draft, update_draft};
 pub use following::{follow, followed_by};
@@ -25,6 +26,7 @@ pub use publishing::{draft_warnings, publish};
 pub use questions::{AskedQuestion, answer, ask, questions, questions_asked_by};
 pub use reading::{AskerView, AuthorityRef, QuestionView, TenderView, VersionView, get, view_of};
 
+use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -69,10 +71,13 @@ fn owned(conn: &mut DbConn, user: &AuthUser, id: i64) -> AppResult<TenderRow> {
     if !viewer.owns(&row) {
         return Err(AppError::forbidden("tender_not_yours"));
     }
+    if crate::import::is_imported(conn, id)? {
+        return Err(AppError::refused(StatusCode::CONFLICT, "tender_imported"));
+    }
     Ok(row)
 }
 
-fn set_content(
+pub(crate) fn set_content(
     conn: &mut DbConn,
     id: i64,
     content: &Content,

@@ -51,6 +51,10 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                     }
                     Status::Draft => return Err(AppError::not_found()),
                 }
+                // Questions on an imported notice go to the buyer's own system.
+                if crate::import::is_imported(conn, id)? {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_imported"));
+                }
                 // The worker may not have closed it yet: the deadline rules.
                 if row.submission_deadline.is_some_and(|d| d <= now) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_closed"));

@@ -121,6 +121,10 @@ pub struct TenderView {
     pub warnings: Vec<Warning>,
     /// Whether the caller follows the tender.
     pub following: bool,
+    /// Present when the tender was imported from a notice on TED: then it
+    /// is read-only here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::import::ImportedFrom>,
 }
 
 pub(super) fn questions_for(
@@ -274,6 +278,7 @@ pub fn view_of(
         documents,
         warnings,
         following,
+        imported: crate::import::imported_from(conn, row.id)?,
     })
 }
 

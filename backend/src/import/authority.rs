@@ -1,0 +1,66 @@
+//! The buyer of an imported notice: an authority already on the platform
+//! when its national id matches, otherwise a new external authority
+//! without accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::notice::Buyer;
+use crate::db::DbConn;
+use crate::db::schema::{authorities, external_authorities};
+use crate::tenders::model::to_json;
+
+/// The key an authority is found by (`authorities.cvr`): the 8-digit CVR
+/// number of a Danish buyer, the national id of a foreign one prefixed by
+/// its country, and the name when the notice gives no id.
+pub fn key(buyer: &Buyer) -> String {
+    let country = buyer.country.as_deref().unwrap_or("DK");
+    match &buyer.national_id {
+        Some(id) => {
+            let digits = id.trim_start_matches("DK").trim_start_matches("dk");
+            if country == "DK" && digits.len() == 8 && digits.chars().all(|c| c.is_ascii_digit()) {
+                digits.to_owned()
+            } else {
+                format!("{country}:{}", id.to_uppercase())
+            }
+        }
+        None => format!("{country}:name:{}", buyer.name.trim().to_lowercase()),
+    }
+}
+
+/// The authority's id, created (with its external record) when new.
+pub fn find_or_create(conn: &mut DbConn, buyer: &Buyer, now: NaiveDateTime) -> QueryResult<i64> {
+    let key = key(buyer);
+    if let Some(id) = authorities::table
+        .filter(authorities::cvr.eq(&key))
+        .select(authorities::id)
+        .first::<i64>(conn)
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let nuts = buyer
+        .nuts
+        .clone()
+        .or_else(|| buyer.country.clone())
+        .unwrap_or_default();
+    let id: i64 = diesel::insert_into(authorities::table)
+        .values((
+            authorities::name.eq(&buyer.name),
+            authorities::cvr.eq(&key),
+            authorities::nuts_code.eq(nuts),
+            authorities::created_at.eq(now),
+        ))
+        .returning(authorities::id)
+        .get_result(conn)?;
+    diesel::insert_into(external_authorities::table)
+        .values((
+            external_authorities::authority_id.eq(id),
+            external_authorities::national_id.eq(&buyer.national_id),
+            external_authorities::country.eq(&buyer.country),
+            external_authorities::contact.eq(to_json(&buyer.contact)),
+            external_authorities::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}

@@ -1,0 +1,376 @@
+//! Writing one parsed notice: kept as read, then its procedure's tender
+//! rebuilt from all of the procedure's notices. One transaction per notice
+//! (a savepoint inside a batch), so a notice is stored whole or not at all.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::authority;
+use super::fold::{self, Folded};
+use super::notice::{Format, Notice, Problem, Stage};
+use crate::db::DbConn;
+use crate::db::schema::{imported_notices, imported_tenders, tender_versions, tenders};
+use crate::search;
+use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
+use crate::tenders::rules;
+use crate::tenders::service::{schedule_close, set_content};
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new tender.
+    Imported {
+        tender_id: i64,
+    },
+    /// A tender changed: a new notice of a known procedure, or a notice
+    /// read again with other content.
+    Updated {
+        tender_id: i64,
+    },
+    /// Read before, or changed nothing.
+    Unchanged {
+        tender_id: i64,
+    },
+    Skipped(Problem),
+    Failed(Problem),
+}
+
+/// Why a notice's transaction was rolled back.
+#[derive(Debug)]
+pub enum StoreError {
+    Refused(Problem),
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> StoreError {
+        StoreError::Database(error)
+    }
+}
+
+fn notice_key(notice: &Notice) -> String {
+    format!("{}:{}", notice.format.as_str(), notice.id)
+}
+
+/// Stores a notice and rebuilds its tender. Runs inside the caller's
+/// transaction.
+pub fn store(
+    conn: &mut DbConn,
+    notice: &Notice,
+    now: NaiveDateTime,
+) -> Result<Outcome, StoreError> {
+    let json = serde_json::to_string(notice).map_err(|e| {
+        StoreError::Refused(Problem::Unreadable {
+            field: "notice",
+            value: e.to_string(),
+        })
+    })?;
+    let sha256 = hex::encode(Sha256::digest(json.as_bytes()));
+    let key = notice_key(notice);
+
+    let existing: Option<(i64, String, i64, String)> = imported_notices::table
+        .filter(imported_notices::notice_key.eq(&key))
+        .select((
+            imported_notices::id,
+            imported_notices::sha256,
+            imported_notices::tender_id,
+            imported_notices::procedure_key,
+        ))
+        .first(conn)
+        .optional()?;
+    if let Some((id, stored_sha, tender_id, procedure_key)) = existing {
+        if stored_sha == sha256 {
+            return Ok(Outcome::Unchanged { tender_id });
+        }
+        diesel::update(imported_notices::table.find(id))
+            .set((
+                imported_notices::sha256.eq(&sha256),
+                imported_notices::notice.eq(&json),
+                imported_notices::stage.eq(notice.stage.as_str()),
+                imported_notices::publication_number.eq(&notice.publication_number),
+                imported_notices::imported_at.eq(now),
+            ))
+            .execute(conn)?;
+        let changed = rebuild(conn, tender_id, &procedure_key, now)?;
+        if changed {
+            search::changes::record_tender(conn, tender_id, now)?;
+        }
+        return Ok(if changed {
+            Outcome::Updated { tender_id }
+        } else {
+            Outcome::Unchanged { tender_id }
+        });
+    }
+
+    let procedure_key = procedure_key(conn, notice)?;
+    let tender_id: Option<i64> = imported_tenders::table
+        .filter(imported_tenders::procedure_key.eq(&procedure_key))
+        .select(imported_tenders::tender_id)
+        .first(conn)
+        .optional()?;
+    let (tender_id, created) = match tender_id {
+        Some(id) => (id, false),
+        None => (create(conn, notice, &procedure_key, now)?, true),
+    };
+    diesel::insert_into(imported_notices::table)
+        .values((
+            imported_notices::notice_key.eq(&key),
+            imported_notices::procedure_key.eq(&procedure_key),
+            imported_notices::tender_id.eq(tender_id),
+            imported_notices::publication_number.eq(&notice.publication_number),
+            imported_notices::stage.eq(notice.stage.as_str()),
+            imported_notices::sha256.eq(&sha256),
+            imported_notices::notice.eq(&json),
+            imported_notices::imported_at.eq(now),
+        ))
+        .execute(conn)?;
+    let changed = rebuild(conn, tender_id, &procedure_key, now)?;
+    if created || changed {
+        search::changes::record_tender(conn, tender_id, now)?;
+    }
+    Ok(if created {
+        Outcome::Imported { tender_id }
+    } else if changed {
+        Outcome::Updated { tender_id }
+    } else {
+        Outcome::Unchanged { tender_id }
+    })
+}
+
+/// The procedure a notice belongs to. A TED notice that refers to an
+/// earlier one joins that one's procedure; an eForms change notice must
+/// name the procedure of the notice it changes.
+fn procedure_key(conn: &mut DbConn, notice: &Notice) -> Result<String, StoreError> {
+    let own = format!("{}:{}", notice.format.as_str(), notice.procedure);
+    let Some(earlier) = &notice.refers_to else {
+        return Ok(own);
+    };
+    let known: Option<String> = match notice.format {
+        Format::Ted => imported_notices::table
+            .filter(imported_notices::publication_number.eq(earlier))
+            .select(imported_notices::procedure_key)
+            .first(conn)
+            .optional()?,
+        Format::Eforms => imported_notices::table
+            .filter(imported_notices::notice_key.eq(format!("eforms:{earlier}")))
+            .select(imported_notices::procedure_key)
+            .first(conn)
+            .optional()?,
+    };
+    match (notice.format, known) {
+        (Format::Eforms, Some(theirs)) if theirs != own && notice.stage == Stage::Change => {
+            Err(StoreError::Refused(Problem::ProcedureMismatch {
+                changed: earlier.clone(),
+                expected: theirs.trim_start_matches("eforms:").to_owned(),
+                found: notice.procedure.clone(),
+            }))
+        }
+        (Format::Ted, Some(theirs)) => Ok(theirs),
+        _ => Ok(own),
+    }
+}
+
+/// A new tender for a new procedure, first written from this notice alone
+/// (the rebuild that follows writes the state of all its notices).
+fn create(
+    conn: &mut DbConn,
+    notice: &Notice,
+    procedure_key: &str,
+    now: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    let authority_id = authority::find_or_create(conn, &notice.buyer, now)?;
+    let notices = [notice.clone()];
+    let Some(folded) = fold::fold(&notices, now) else {
+        unreachable!("one notice folds")
+    };
+    let content = &folded.content;
+    let published_at = notice.issued.and_hms_opt(0, 0, 0).unwrap_or(now);
+    let id: i64 = diesel::insert_into(tenders::table)
+        .values((
+            (
+                tenders::authority_id.eq(authority_id),
+                tenders::status.eq(Status::Published.as_str()),
+                tenders::language.eq(&content.language),
+                tenders::title.eq(&content.title),
+                tenders::description.eq(&content.description),
+                tenders::additional_cpv.eq("[]"),
+                tenders::nuts_codes.eq("[]"),
+                tenders::reserved.eq("none"),
+                tenders::strategic.eq("[]"),
+                tenders::lots.eq("[]"),
+                tenders::criteria.eq("[]"),
+            ),
+            (
+                tenders::social_weight.eq(0),
+                tenders::version.eq(1),
+                tenders::created_at.eq(now),
+                tenders::updated_at.eq(now),
+                tenders::published_at.eq(published_at),
+            ),
+        ))
+        .returning(tenders::id)
+        .get_result(conn)?;
+    set_content(conn, id, content, now)?;
+    insert_version(conn, id, 1, "publish", content, &ChangeLog::default(), now)?;
+    diesel::insert_into(imported_tenders::table)
+        .values((
+            imported_tenders::tender_id.eq(id),
+            imported_tenders::procedure_key.eq(procedure_key),
+            imported_tenders::source.eq(notice.format.as_str()),
+            imported_tenders::publication_number.eq(&notice.publication_number),
+            imported_tenders::link.eq(&notice.link),
+            imported_tenders::notice_language.eq(&notice.language),
+            imported_tenders::details.eq("{}"),
+            imported_tenders::awards.eq("[]"),
+            imported_tenders::created_at.eq(now),
+            imported_tenders::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Writes the state all of the procedure's notices fold into: a content
+/// change is a new version with its change log, like an amendment; an
+/// award closes the tender. Returns whether anything changed.
+fn rebuild(
+    conn: &mut DbConn,
+    tender_id: i64,
+    procedure_key: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let stored: Vec<String> = imported_notices::table
+        .filter(imported_notices::procedure_key.eq(procedure_key))
+        .select(imported_notices::notice)
+        .load(conn)?;
+    let mut notices = Vec::with_capacity(stored.len());
+    for json in stored {
+        notices.push(serde_json::from_str::<Notice>(&json).map_err(|e| {
+            StoreError::Refused(Problem::Unreadable {
+                field: "stored notice",
+                value: e.to_string(),
+            })
+        })?);
+    }
+    fold::sort(&mut notices);
+    let Some(folded) = fold::fold(&notices, now) else {
+        return Ok(false);
+    };
+    let row = model::find(conn, tender_id)?;
+    let before = row.content();
+    let mut changed = false;
+
+    let changes = rules::diff(&before, &folded.content);
+    if !changes.is_empty() {
+        let version = row.version + 1;
+        set_content(conn, tender_id, &folded.content, now)?;
+        diesel::update(tenders::table.find(tender_id))
+            .set(tenders::version.eq(version))
+            .execute(conn)?;
+        let log = ChangeLog {
+            reason: Some(reason(&folded)),
+            changes,
+        };
+        insert_version(
+            conn,
+            tender_id,
+            version,
+            "amend",
+            &folded.content,
+            &log,
+            now,
+        )?;
+        changed = true;
+    }
+
+    let status = if folded.closed {
+        Status::Closed
+    } else {
+        Status::Published
+    };
+    if row.status != status && row.status != Status::Cancelled {
+        diesel::update(tenders::table.find(tender_id))
+            .set((
+                tenders::status.eq(status.as_str()),
+                tenders::closed_at.eq((status == Status::Closed).then_some(now)),
+                tenders::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        changed = true;
+    }
+    if status == Status::Published
+        && let Some(deadline) = folded.content.submission_deadline
+        && (changed || before.submission_deadline != Some(deadline))
+    {
+        schedule_close(conn, tender_id, deadline, now)?;
+    }
+
+    let details = to_json(&folded.details);
+    let awards = to_json(&folded.awards);
+    let current: (String, String, Option<String>) = imported_tenders::table
+        .find(tender_id)
+        .select((
+            imported_tenders::details,
+            imported_tenders::awards,
+            imported_tenders::publication_number,
+        ))
+        .first(conn)?;
+    let publication_number = folded
+        .source
+        .publication_number
+        .clone()
+        .or_else(|| folded.latest.publication_number.clone());
+    if current != (details.clone(), awards.clone(), publication_number.clone()) {
+        diesel::update(imported_tenders::table.find(tender_id))
+            .set((
+                imported_tenders::details.eq(details),
+                imported_tenders::awards.eq(awards),
+                imported_tenders::publication_number.eq(&publication_number),
+                imported_tenders::link.eq(folded
+                    .source
+                    .link
+                    .clone()
+                    .or_else(|| folded.latest.link.clone())),
+                imported_tenders::notice_language.eq(&folded.source.language),
+                imported_tenders::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// The change log's reason: the change notice's own, else which notice
+/// brought the change.
+fn reason(folded: &Folded) -> String {
+    folded.source.change_reason.clone().unwrap_or_else(|| {
+        let number = folded
+            .source
+            .publication_number
+            .clone()
+            .unwrap_or_else(|| folded.source.id.clone());
+        format!("TED notice {number}")
+    })
+}
+
+fn insert_version(
+    conn: &mut DbConn,
+    tender_id: i64,
+    version: i32,
+    kind: &str,
+    content: &Content,
+    log: &ChangeLog,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(tender_versions::table)
+        .values((
+            tender_versions::tender_id.eq(tender_id),
+            tender_versions::version.eq(version),
+            tender_versions::kind.eq(kind),
+            tender_versions::snapshot.eq(to_json(content)),
+            tender_versions::changes.eq(to_json(log)),
+            tender_versions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

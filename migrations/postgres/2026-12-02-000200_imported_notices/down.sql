@@ -1,0 +1,3 @@
+DROP TABLE external_authorities;
+DROP TABLE imported_notices;
+DROP TABLE imported_tenders;
