@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod matching;
 pub mod moderation;
 pub mod profiles;
 pub mod retention;

@@ -303,3 +303,17 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    matches (tender_id, organisation_id) {
+        tender_id -> BigInt,
+        organisation_id -> BigInt,
+        score -> Float8,
+        reasons -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(matches -> tenders (tender_id));
+diesel::joinable!(matches -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(matches, tenders, organisations);

@@ -52,6 +52,8 @@ pub(super) struct EditContext<'a> {
     pub(super) cpv_q: &'a str,
     pub(super) extra_rows: usize,
     pub(super) back: &'a str,
+    /// The reach estimate of the choices so far (drafts only).
+    pub(super) reach: Option<Value>,
 }
 
 pub(super) fn edit_page(
@@ -123,6 +125,7 @@ pub(super) fn edit_page(
             "steps": SECTIONS.len(),
             "status": status,
             "back": ctx.back,
+            "reach": ctx.reach,
             "errors": errors,
             "values": values,
             "cpv_q": ctx.cpv_q,
@@ -162,6 +165,7 @@ pub(super) async fn edit_form(
     }
     let content = row.content();
     let values = values_of(&content);
+    let reach = crate::matching::pages::draft_reach(&app, &content, page.lang).await;
     Ok(edit_page(
         &page,
         EditContext {
@@ -171,6 +175,7 @@ pub(super) async fn edit_form(
             cpv_q: &query.cpv_q,
             extra_rows: query.rows.unwrap_or(0).min(10),
             back: &query.back,
+            reach,
         },
         &content,
         values,
@@ -236,6 +241,7 @@ pub(super) async fn edit_save(
                     cpv_q: "",
                     extra_rows: query.rows.unwrap_or(0),
                     back: &query.back,
+                    reach: None,
                 },
                 &content,
                 values,
