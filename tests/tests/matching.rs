@@ -385,6 +385,15 @@ async fn suspended_profiles_and_cancelled_tenders_lose_their_matches(backend: Ba
     );
 }
 
+/// A call, who makes it (`None`: anonymous) and the status it must get.
+type Case<'a> = (
+    Method,
+    &'a str,
+    Option<Value>,
+    Option<&'a Person>,
+    StatusCode,
+);
+
 async fn every_matching_endpoint_checks_who_calls(backend: Backend) {
     let w = world(backend).await;
     let (member, organisation) = w
@@ -405,7 +414,7 @@ async fn every_matching_endpoint_checks_who_calls(backend: Backend) {
     let draft_path = format!("/api/v1/tenders/{draft}/matches");
     let organisation_path = format!("/api/v1/organisations/{organisation}/matches");
     let reach = json!({"cpv": ["85311000"]});
-    let cases: Vec<(Method, &str, Option<Value>, Option<&Person>, StatusCode)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Method::GET,
             &tender_path,
