@@ -7,8 +7,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, KOBENHAVN_CVR, Person, TenderBuilder, TestApp, cvr, on_both_databases,
-    profile_body,
+    AARHUS_CVR, Backend, KOBENHAVN_CVR, PageSession, Person, TenderBuilder, TestApp, cvr,
+    on_both_databases, profile_body,
 };
 
 on_both_databases!(
@@ -18,6 +18,7 @@ on_both_databases!(
     every_matching_endpoint_checks_who_calls,
     reach_counts_the_fitting_profiles_and_the_strongest_change,
     bad_input_is_refused_naming_the_field,
+    the_pages_show_matches_only_to_whom_they_belong,
 );
 
 /// A tender for supported housing in Copenhagen, coded at class level.
@@ -784,5 +785,91 @@ async fn bad_input_is_refused_naming_the_field(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
         wrong_type.text()
+    );
+}
+
+/// "Tenders for you" for the members of the organisation, "Who could bid"
+/// for the tender's officers, the reach on a draft page; nobody else sees
+/// them, and the pages word the reasons.
+async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
+    let w = world(backend).await;
+    w.enterprise("anna@cafe-lyst.dk", social_enterprise("Café Lyst", 1, true))
+        .await;
+    let (_, no_match) = w.enterprise("bo@rent.dk", cleaner("Rent Arbejde", 2)).await;
+    let tender = w
+        .publish(social_work(&w.app).set("reserved", json!("res-ws")))
+        .await;
+    w.app.officer("indkoeber@aarhus.dk", AARHUS_CVR).await;
+
+    let anonymous = w
+        .app
+        .page(Method::GET, "/organisation/matches", "", None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.header("location").unwrap().starts_with("/login"));
+
+    let mut anna = PageSession::logged_in(&w.app, "anna@cafe-lyst.dk").await;
+    let page = anna.get("/organisation/matches").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("Bostøtte til unge i Københavns Kommune"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "CPV 85311000 Sociale foranstaltninger med institutionsophold: I tilbyder 853 \
+             (Sociale foranstaltninger og hermed beslægtet virksomhed)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Byen København: I dækker DK01"), "{text}");
+    assert!(
+        text.contains("Forbeholdt efter artikel 20: jeres organisation opfylder betingelserne"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("reservation"),
+        "udbudsloven's words in Danish"
+    );
+    assert!(!text.contains("style="), "no inline styles (CSP)");
+    let shown = anna.get(&format!("/tenders/{tender}")).await.text();
+    assert!(
+        !shown.contains("who-could-bid-heading"),
+        "not for an entrepreneur"
+    );
+
+    let mut bo = PageSession::logged_in(&w.app, "bo@rent.dk").await;
+    let theirs = bo.get("/organisation/matches").await.text();
+    assert!(!theirs.contains("Bostøtte til unge"), "{theirs}");
+    assert!(theirs.contains("Ingen åbne udbud passer"), "{theirs}");
+    assert_eq!(w.organisation_matches(no_match).await["total"], 0);
+
+    let mut officer = PageSession::logged_in(&w.app, "indkoeber@kk.dk").await;
+    let wrong_role = officer.get("/organisation/matches").await;
+    assert_eq!(wrong_role.status, StatusCode::FORBIDDEN);
+    let own = officer.get(&format!("/tenders/{tender}")).await.text();
+    assert!(own.contains("Hvem kan byde"), "{own}");
+    assert!(own.contains("Café Lyst"), "{own}");
+    assert!(
+        own.contains("Forbeholdt efter artikel 20: organisationen opfylder betingelserne"),
+        "{own}"
+    );
+    let draft = social_work(&w.app).draft(&w.app, &w.officer).await;
+    let step = officer
+        .get(&format!("/tenders/{draft}/edit/place"))
+        .await
+        .text();
+    assert!(step.contains("Hvem kan byde indtil nu"), "{step}");
+    assert!(
+        step.contains("1 af 2 godkendte socialøkonomiske virksomheder passer"),
+        "{step}"
+    );
+
+    let mut other = PageSession::logged_in(&w.app, "indkoeber@aarhus.dk").await;
+    let theirs = other.get(&format!("/tenders/{tender}")).await.text();
+    assert!(
+        !theirs.contains("who-could-bid-heading"),
+        "another authority's tender"
     );
 }

@@ -111,6 +111,7 @@ async fn matches_and_reach_read_well_in_the_browser() {
     assert_accessible_at_both_widths(&browser, "who could bid (da)").await;
 
     // A new draft shows its reach after each step.
+    browser.goto(&server.url("/officer/tenders")).await.unwrap();
     browser
         .click_and_wait("form[action='/officer/tenders'] button")
         .await;
@@ -123,7 +124,8 @@ async fn matches_and_reach_read_well_in_the_browser() {
         .click_and_wait("main form[method=post] button.button:not(.button--secondary)")
         .await;
     browser.wait_for_path_ending("/edit/cpv").await;
-    browser.fill("main_cpv_typed", "85311000").await;
+    // With no code chosen or searched yet, the typed code is the only field.
+    browser.fill("main_cpv", "85311000").await;
     browser
         .click_and_wait("main form[method=post] button.button:not(.button--secondary)")
         .await;
