@@ -96,9 +96,9 @@ macro_rules! catalogue_files {
 }
 
 const DA_FILES: &[(&str, &str)] =
-    catalogue_files!("da": "accounts", "tenders", "profiles", "matching");
+    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "matching");
 const EN_FILES: &[(&str, &str)] =
-    catalogue_files!("en": "accounts", "tenders", "profiles", "matching");
+    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "matching");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

@@ -301,6 +301,7 @@ diesel::table! {
         entity -> Text,
         entity_id -> BigInt,
         created_at -> Timestamp,
+        tx_id -> BigInt,
     }
 }
 
