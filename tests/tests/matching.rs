@@ -599,6 +599,9 @@ async fn reach_counts_the_fitting_profiles_and_the_strongest_change(backend: Bac
         .organisation_with(&waiting, social_enterprise("Venter", 5, true))
         .await;
 
+    // Every approval applied to this process's index, as a running
+    // process's follower applies it within a second.
+    w.app.index().await;
     let reach = |body: Value, lang: &'static str| {
         let app = &w.app;
         let token = w.officer.access_token.clone();
@@ -856,6 +859,7 @@ async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
         "{own}"
     );
     let draft = social_work(&w.app).draft(&w.app, &w.officer).await;
+    w.app.index().await;
     let step = officer
         .get(&format!("/tenders/{draft}/edit/place"))
         .await

@@ -3,6 +3,9 @@
 //! one tender or organisation queues one job; the job gives its key back
 //! when it starts, so a change written while it computes queues the next.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +17,7 @@ use crate::db::schema::jobs as jobs_table;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult};
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
-use crate::search::{self, documents};
+use crate::search::{self, SearchIndexes, documents};
 use socialbid_indexer::TenderStatus;
 
 /// How many matches are stored per tender or organisation: more than a
@@ -59,8 +62,8 @@ impl BackgroundJob for ComputeMatches {
     }
 }
 
-/// Frees the job's dedupe key, applies the change feed to this process's
-/// indexes (so they hold the cause), computes and replaces the entity's
+/// Frees the job's dedupe key, waits until this process's indexes hold the
+/// cause, computes and replaces the entity's
 /// matches in one transaction. Returns how many were stored.
 async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<usize> {
     app.db
@@ -71,8 +74,11 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
                 .map_err(AppError::from)
         })
         .await?;
-    search::apply_pending(app).await?;
-    let indexes = search::indexes(app).await?;
+    let cause = app
+        .db
+        .run(|conn| search::changes::latest(conn).map_err(AppError::from))
+        .await?;
+    let indexes = indexes_holding(app, cause).await?;
     let now = app.clock.now();
     app.db
         .run(move |conn| match job {
@@ -120,6 +126,33 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
             }
         })
         .await
+}
+
+/// How long a job waits for this process's indexes to hold its cause; after
+/// that it fails and the worker tries it again later.
+const INDEX_WAIT: Duration = Duration::from_secs(10);
+
+/// This process's indexes once they hold change `cause` (the newest change
+/// when the job started, so the one that queued it too). On PostgreSQL a
+/// committed change becomes readable only once every older transaction on
+/// the server has ended (see `search::changes::after`), so it may take a
+/// moment.
+async fn indexes_holding(app: &AppState, cause: i64) -> AppResult<Arc<SearchIndexes>> {
+    let started = Instant::now();
+    loop {
+        search::apply_pending(app).await?;
+        let indexes = search::indexes(app).await?;
+        if indexes.applied() >= cause {
+            return Ok(indexes);
+        }
+        if started.elapsed() > INDEX_WAIT {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "the search indexes hold change {} of {cause}",
+                indexes.applied()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 fn signed(id: u64) -> i64 {
