@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::jobs::{Registry, worker};
-use crate::{mail, retention, tenders};
+use crate::{mail, matching, retention, tenders};
 
 /// Every kind of job, with the code that runs it.
 pub fn registry() -> Registry {
@@ -13,6 +13,7 @@ pub fn registry() -> Registry {
         .register::<mail::SendEmail>()
         .register::<tenders::service::CloseTender>()
         .register::<retention::Retention>()
+        .register::<matching::ComputeMatches>()
 }
 
 /// Runs the worker until `shutdown`, after making sure today's clean-up is

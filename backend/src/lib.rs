@@ -18,6 +18,7 @@ pub mod error;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod matching;
 pub mod moderation;
 pub mod profiles;
 pub mod retention;

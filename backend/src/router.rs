@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, import, moderation, profiles, search, tenders};
+use crate::{accounts, admin, import, matching, moderation, profiles, search, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +37,7 @@ use crate::{accounts, admin, import, moderation, profiles, search, tenders};
         (name = "ocds", description = "Open data: published tenders as OCDS 1.1 release packages"),
         (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "search", description = "Tender search with filters and facets"),
+        (name = "matching", description = "Matches between tenders and profiles, with reasons; reach estimates for drafts"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -84,6 +85,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())
         .merge(search::api::routes())
+        .merge(matching::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -101,6 +103,7 @@ pub fn router(app: AppState) -> Router {
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())
+        .merge(matching::pages::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

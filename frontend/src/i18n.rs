@@ -98,9 +98,9 @@ macro_rules! catalogue_files {
 }
 
 const DA_FILES: &[(&str, &str)] =
-    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports");
+    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports", "matching");
 const EN_FILES: &[(&str, &str)] =
-    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports");
+    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports", "matching");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

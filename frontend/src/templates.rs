@@ -79,6 +79,11 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/moderation/queue.html",
     "pages/moderation/review.html",
     "pages/moderation/audit_log.html",
+    "matching/_macros.html",
+    "matching/_tenders_for_you.html",
+    "matching/_who_could_bid.html",
+    "matching/_reach.html",
+    "pages/matching/tenders_for_you.html",
     "emails/layout.html",
     "emails/verify_email.txt",
     "emails/verify_email.html",
@@ -513,7 +518,13 @@ mod tests {
                         "facets": [{"heading": "CPV", "values": [{"label": "90 Kloak", "count": 3, "href": "/tenders?cpv=90"}]}],
                         "pagination": {"page": 1, "pages": 2, "previous": null, "next": "/tenders?page=2",
                                        "items": [{"number": 1, "href": "/tenders", "current": true}]}},
-            "max_title": 200, "max_description": 20000, "max_mb": 20
+            "max_title": 200, "max_description": 20000, "max_mb": 20,
+            "who_could_bid": {"total": 1, "items": [{"id": 3, "name": "Café Lyst", "percent": 72, "reasons": [
+                {"kind": "cpv", "text": "CPV 85311000", "percent": 32}, {"kind": "reserved", "text": "Artikel 20", "percent": 0}]}]},
+            "reach": {"summary": "2 af 4", "fitting": 2, "total": 4, "changes": ["Uden DK011 kommer 2 til"]},
+            "tenders_for_you": {"organisation": 3, "public": true, "total": 1, "items": [{"id": 7, "title": "Rengøring",
+                "authority": "Aarhus Kommune", "deadline": "2026-12-28T11:00:00", "reserved": "res-ws", "percent": 72,
+                "reasons": [{"kind": "region", "text": "Region Hovedstaden", "percent": 15}]}]}
         }"##;
 
     fn tender_sample() -> serde_json::Value {

@@ -116,7 +116,8 @@ impl TenderBuilder {
         response.json()["id"].as_i64().expect("id")
     }
 
-    /// Creates and publishes; returns the id.
+    /// Creates and publishes, and runs the jobs publishing queued (the
+    /// tender's matching); returns the id.
     pub async fn publish(&self, app: &TestApp, officer: &Person) -> i64 {
         let id = self.draft(app, officer).await;
         let response = app
@@ -128,6 +129,7 @@ impl TenderBuilder {
             )
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        app.run_jobs().await;
         id
     }
 }

@@ -417,6 +417,8 @@ async fn an_answered_question_is_an_enquiry_from_a_release_of_its_own(backend: B
         .await;
     assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
     let amended_at = (amending, app.now());
+    // The amendment queued the tender's matching.
+    assert_eq!(app.run_jobs().await, 1);
 
     let releases = tender_releases(&app, id).await;
     let summary: Vec<(&str, bool)> = releases

@@ -228,7 +228,18 @@ async fn readyz_and_metrics_say_how_far_the_index_lags(backend: Backend) {
 
     app.index().await;
     let officer = app.officer("indkoeber@aarhus.dk", AARHUS_CVR).await;
-    TenderBuilder::new(&app).publish(&app, &officer).await;
+    // Published without running the matching job it queues, which would
+    // apply the feed first.
+    let id = TenderBuilder::new(&app).draft(&app, &officer).await;
+    let published = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{id}/publish"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text());
     let ready = app.raw(Method::GET, "/readyz", None, "").await;
     assert_eq!(ready.status, StatusCode::OK);
     assert!(
@@ -258,4 +269,5 @@ async fn readyz_and_metrics_say_how_far_the_index_lags(backend: Backend) {
         metrics.contains("socialbid_search_documents{index=\"tenders\"} 1"),
         "{metrics}"
     );
+    assert_eq!(app.run_jobs().await, 1, "the tender's matching");
 }

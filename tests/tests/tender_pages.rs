@@ -281,6 +281,8 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     assert_eq!(api["estimated_value"], 3_200_000);
     assert_eq!(api["currency"], "DKK");
     assert_eq!(api["criteria"][2]["social_objectives"], json!(["opp"]));
+    // Publishing queued the tender's matching.
+    app.run_jobs().await;
 }
 
 async fn publishing_an_incomplete_draft_lists_every_problem(backend: Backend) {
@@ -470,6 +472,8 @@ async fn amending_and_cancelling_in_pages(backend: Backend) {
         .await;
     assert!(page.text().contains("Opgaven løses internt"));
     assert!(page.text().contains("Aflyst"));
+    // Publishing queued the tender's matching.
+    app.run_jobs().await;
 }
 
 /// Every named field of every form on a page with its current value, as a

@@ -433,6 +433,8 @@ async fn a_short_period_warns_but_publishes(backend: Backend) {
     assert_eq!(published.json()["warnings"][0]["code"], "short_period");
     // The public does not see the officer's warnings.
     assert_eq!(get(&app, None, id).await.json()["warnings"], json!([]));
+    // Publishing queued the tender's matching.
+    app.run_jobs().await;
 }
 
 async fn a_published_version_cannot_be_edited_only_amended(backend: Backend) {
@@ -913,6 +915,8 @@ async fn documents_are_checked_by_content_and_served_safely(backend: Backend) {
         tender["versions"][1]["changes"][0]["after"],
         "tegninger.pdf, udbudsbetingelser.pdf, bilag.pdf"
     );
+    // Publishing queued the tender's matching.
+    app.run_jobs().await;
 }
 
 async fn a_person_export_holds_their_questions(backend: Backend) {

@@ -355,3 +355,17 @@ diesel::allow_tables_to_appear_in_same_query!(imported_tenders, authorities);
 diesel::allow_tables_to_appear_in_same_query!(imported_notices, tenders);
 diesel::allow_tables_to_appear_in_same_query!(external_authorities, authorities);
 diesel::allow_tables_to_appear_in_same_query!(external_authorities, tenders);
+
+diesel::table! {
+    matches (tender_id, organisation_id) {
+        tender_id -> BigInt,
+        organisation_id -> BigInt,
+        score -> Float8,
+        reasons -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(matches -> tenders (tender_id));
+diesel::joinable!(matches -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(matches, tenders, organisations);

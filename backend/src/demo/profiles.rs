@@ -732,6 +732,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                             .execute(conn)?;
                         audit(conn, &admin, "profile.approve", id, None, now)?;
                         crate::search::changes::record_organisation(conn, id, now)?;
+                        crate::matching::organisation_changed(conn, id, now)?;
                         Ok(())
                     };
                     let mut draft_profile = profile.clone();

@@ -23,7 +23,7 @@ use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::profiles::service::{self as profiles, Organisation, OrganisationView, state};
-use crate::search;
+use crate::{matching, search};
 
 pub const MAX_REASON: usize = 1000;
 pub const AUDIT_PER_PAGE: i64 = 50;
@@ -169,6 +169,7 @@ pub async fn decide(
                     now,
                 )?;
                 search::changes::record_organisation(conn, org.id, now)?;
+                matching::organisation_changed(conn, org.id, now)?;
                 let name = org.draft()?.organisation_name;
                 let members: Vec<accounts::User> = organisation_members::table
                     .inner_join(users::table)

@@ -14,7 +14,7 @@ use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::profiles::model::{ProfileData, ProfileInput};
-use crate::search;
+use crate::{matching, search};
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(AppError::internal)
@@ -161,6 +161,7 @@ pub async fn update(
                     .map_err(|e| key_conflict(e, key_field(&profile)))?;
                 write_index(conn, org.id, &profile, approved.as_ref())?;
                 search::changes::record_organisation(conn, org.id, now)?;
+                matching::organisation_changed(conn, org.id, now)?;
                 Ok(find(conn, org.id)?)
             })
         })

@@ -56,6 +56,8 @@ pub(super) struct EditContext<'a> {
     pub(super) nuts_q: &'a str,
     pub(super) extra_rows: usize,
     pub(super) back: &'a str,
+    /// The reach estimate of the choices so far (drafts only).
+    pub(super) reach: Option<Value>,
 }
 
 pub(super) fn edit_page(
@@ -169,6 +171,7 @@ pub(super) fn edit_page(
             "steps": SECTIONS.len(),
             "status": status,
             "back": ctx.back,
+            "reach": ctx.reach,
             "errors": errors,
             "values": values,
             "cpv_q": ctx.cpv_q,
@@ -215,6 +218,7 @@ pub(super) async fn edit_form(
     }
     let content = row.content();
     let values = values_of(&content);
+    let reach = crate::matching::pages::draft_reach(&app, &content, page.lang).await;
     Ok(edit_page(
         &page,
         EditContext {
@@ -225,6 +229,7 @@ pub(super) async fn edit_form(
             nuts_q: &query.nuts_q,
             extra_rows: query.rows.unwrap_or(0).min(10),
             back: &query.back,
+            reach,
         },
         &content,
         values,
@@ -291,6 +296,7 @@ pub(super) async fn edit_save(
                     nuts_q: "",
                     extra_rows: query.rows.unwrap_or(0),
                     back: &query.back,
+                    reach: None,
                 },
                 &content,
                 values,

@@ -21,6 +21,7 @@ pub(super) fn show_page(
     errors: Vec<FormError>,
     values: Value,
     now: NaiveDateTime,
+    who_could_bid: Option<Value>,
 ) -> AppResult<Html<String>> {
     // An imported tender is the buyer's on TED: nobody amends it here.
     let owner = is_owner(page, view) && view.imported.is_none();
@@ -41,6 +42,7 @@ pub(super) fn show_page(
             "errors": errors,
             "values": values,
             "max_question": rules::MAX_QUESTION,
+            "who_could_bid": who_could_bid,
         }),
     )
 }
@@ -51,5 +53,14 @@ pub(super) async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let view = service::get(&app, page.user.as_ref(), id).await?;
-    show_page(&page, &view, Vec::new(), json!({}), app.clock.now())
+    let who_could_bid =
+        crate::matching::pages::who_could_bid(&app, page.user.as_ref(), id, page.lang).await?;
+    show_page(
+        &page,
+        &view,
+        Vec::new(),
+        json!({}),
+        app.clock.now(),
+        who_could_bid,
+    )
 }

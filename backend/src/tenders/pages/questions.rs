@@ -33,12 +33,15 @@ pub(super) async fn ask(
         Err(error) => {
             let errors = page.errors_of(error, "question")?;
             let view = service::get(&app, Some(&user), id).await?;
+            let who_could_bid =
+                crate::matching::pages::who_could_bid(&app, Some(&user), id, page.lang).await?;
             Ok(unprocessable(show_page(
                 &page,
                 &view,
                 errors,
                 json!({"question": form.question}),
                 app.clock.now(),
+                who_could_bid,
             )?))
         }
     }
@@ -68,12 +71,15 @@ pub(super) async fn answer(
                 e.retarget(&field);
             }
             let view = service::get(&app, Some(&officer), id).await?;
+            let who_could_bid =
+                crate::matching::pages::who_could_bid(&app, Some(&officer), id, page.lang).await?;
             Ok(unprocessable(show_page(
                 &page,
                 &view,
                 errors,
                 json!({ field: form.answer }),
                 app.clock.now(),
+                who_could_bid,
             )?))
         }
     }

@@ -13,9 +13,9 @@ use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
-use crate::search;
 use crate::tenders::model::{ChangeLog, Content, Status};
 use crate::tenders::rules::{self, Strictness};
+use crate::{matching, search};
 
 /// Amends a published tender: a new version with a change log shown to
 /// everyone; followers are told. Extending a deadline is an amendment.
@@ -69,6 +69,7 @@ pub async fn amend(
                 };
                 insert_version(conn, id, version, "amend", &content, &log, officer.id, now)?;
                 search::changes::record_tender(conn, id, now)?;
+                matching::tender_changed(conn, id, now)?;
                 if let Some(deadline) = content.submission_deadline
                     && before.submission_deadline != content.submission_deadline
                 {

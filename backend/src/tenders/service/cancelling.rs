@@ -11,9 +11,9 @@ use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
-use crate::search;
 use crate::tenders::model::{Change, ChangeLog, Status};
 use crate::tenders::rules;
+use crate::{matching, search};
 
 /// Cancels a published or closed tender, with a reason shown to everyone.
 pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String) -> AppResult<()> {
@@ -56,6 +56,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     ))
                     .execute(conn)?;
                 search::changes::record_tender(conn, id, now)?;
+                matching::tender_withdrawn(conn, id)?;
                 let log = ChangeLog {
                     reason: Some(reason.clone()),
                     changes: vec![Change {

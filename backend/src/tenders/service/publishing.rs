@@ -11,9 +11,9 @@ use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
-use crate::search;
 use crate::tenders::model::{ChangeLog, Status, TenderRow};
 use crate::tenders::rules::{self, Strictness, Warning};
+use crate::{matching, search};
 
 /// Publishes a draft: every rule is checked and every problem listed at
 /// once; the content is frozen as version 1 and closing is scheduled.
@@ -51,6 +51,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                     schedule_close(conn, id, deadline, now)?;
                 }
                 search::changes::record_tender(conn, id, now)?;
+                matching::tender_changed(conn, id, now)?;
                 Ok(rules::warnings(&content, now))
             })
         })
