@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, moderation, profiles, tenders};
+use crate::{accounts, admin, moderation, profiles, start, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -92,6 +92,7 @@ pub fn router(app: AppState) -> Router {
         .merge(tenders::pages::routes())
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
+        .merge(start::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

@@ -359,7 +359,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 let qid = service::ask(app, &asker, id, question.to_owned())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                service::answer(app, &officer, id, qid, answer.to_owned())
+                service::answer(app, &officer, id, qid, answer.to_owned(), None)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
