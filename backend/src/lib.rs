@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod profiles;
 pub mod retention;
 pub mod router;
+pub mod search;
 pub mod start;
 pub mod tenders;
 pub mod web;

@@ -221,6 +221,17 @@ impl TestApp {
             .expect("jobs run")
     }
 
+    /// This app's search indexes with every change of the feed applied, as
+    /// the follower of a running process applies them within a second.
+    pub async fn index(&self) -> std::sync::Arc<socialbid::search::SearchIndexes> {
+        socialbid::search::apply_pending(&self.state)
+            .await
+            .expect("the change feed applies");
+        socialbid::search::indexes(&self.state)
+            .await
+            .expect("the search indexes open")
+    }
+
     /// Jobs neither finished nor given up.
     pub async fn pending_jobs(&self) -> i64 {
         self.state

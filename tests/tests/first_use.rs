@@ -187,7 +187,11 @@ async fn the_start_page_is_for_logged_in_people(backend: Backend) {
     );
     let page = officer.get(&location(&response)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.text().contains("notification--success"), "{}", page.text());
+    assert!(
+        !page.text().contains("notification--success"),
+        "{}",
+        page.text()
+    );
 }
 
 async fn local_mail_files_are_named_by_time_and_subject_with_a_text_twin(backend: Backend) {

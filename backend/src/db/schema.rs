@@ -297,3 +297,12 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    search_changes (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}

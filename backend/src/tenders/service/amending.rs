@@ -14,6 +14,7 @@ use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
+use crate::search;
 use crate::tenders::model::{ChangeLog, Content, Status};
 use crate::tenders::rules::{self, Strictness};
 
@@ -77,6 +78,7 @@ pub async fn amend(
                     Some(&reason),
                     now,
                 )?;
+                search::changes::record_tender(conn, id, now)?;
                 if let Some(deadline) = content.submission_deadline
                     && before.submission_deadline != content.submission_deadline
                 {
