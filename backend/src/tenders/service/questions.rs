@@ -275,16 +275,17 @@ fn open_question(conn: &mut DbConn, id: i64, question_id: i64) -> AppResult<Open
     Ok(OpenQuestion { question, asked_by })
 }
 
-/// The question, if nobody has answered or declined it meanwhile.
-fn still_open(
-    question_id: i64,
-) -> diesel::dsl::Filter<
+/// A question not yet answered nor declined.
+type StillOpen = diesel::dsl::Filter<
     diesel::dsl::Filter<
         diesel::dsl::Find<tender_questions::table, i64>,
         diesel::dsl::IsNull<tender_questions::answered_at>,
     >,
     diesel::dsl::IsNull<tender_questions::declined_at>,
-> {
+>;
+
+/// The question, if nobody has answered or declined it meanwhile.
+fn still_open(question_id: i64) -> StillOpen {
     tender_questions::table
         .find(question_id)
         .filter(tender_questions::answered_at.is_null())
