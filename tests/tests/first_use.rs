@@ -15,6 +15,7 @@ on_both_databases!(
     the_start_page_lists_only_my_followed_tenders,
     the_start_page_is_for_logged_in_people,
     local_mail_files_are_named_by_time_and_subject_with_a_text_twin,
+    the_header_and_the_not_found_page_read_right,
 );
 
 fn location(response: &TestResponse) -> String {
@@ -234,4 +235,22 @@ async fn local_mail_files_are_named_by_time_and_subject_with_a_text_twin(backend
     // The .eml is the same mail as sent.
     let mail = &app.mails_to("anna@cafe-lyst.dk")[0];
     assert!(mail.text.contains(link.trim()), "{}", mail.text);
+}
+
+async fn the_header_and_the_not_found_page_read_right(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut anonymous = PageSession::new(&app);
+    // Socialbid runs this one: the header does not say so twice.
+    let home = anonymous.get("/").await.text();
+    assert!(home.contains("class=\"header__service\""), "{home}");
+    assert!(!home.contains("Drives af"), "{home}");
+    let missing = anonymous.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .text()
+            .contains("<p>Vi kunne ikke finde det, du leder efter.</p>"),
+        "{}",
+        missing.text()
+    );
 }

@@ -2,7 +2,9 @@
 //! with no SMTP server (mail lands as files, as on a laptop): register,
 //! verify with the link from the mail file, log in, land on the role's own
 //! start, and take the first step from there. Walked at 1280 px in Danish
-//! and at 375 px in English; axe-core checks every page on the way.
+//! and at 375 px in English; axe-core checks every page on the way, and at
+//! 375 px the header stays under 120 px and the dashboard does not scroll
+//! sideways.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -97,6 +99,43 @@ async fn set_width(browser: &Browser, width: u32) {
     );
 }
 
+/// The header's height in CSS pixels.
+async fn header_height(browser: &Browser) -> f64 {
+    browser
+        .client()
+        .execute(
+            "return document.querySelector('header.header').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+/// On a phone the header leaves the screen to the page: under 120 px.
+async fn assert_compact_header(browser: &Browser, visit: &Visit, label: &str) {
+    if visit.width <= 375 {
+        let height = header_height(browser).await;
+        assert!(height < 120.0, "{label}: the header is {height} px high");
+    }
+}
+
+/// Nothing on the page makes it, or a table in it, scroll sideways.
+async fn assert_no_sideways_scrolling(browser: &Browser, label: &str) {
+    let overflow = browser
+        .client()
+        .execute(
+            "const wide = [document.documentElement, ...document.querySelectorAll('.table-wrapper')]\
+               .filter(e => e.scrollWidth > e.clientWidth + 1);\
+             return wide.map(e => e.className || e.tagName);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::json!([]), "{label}: scrolls sideways");
+}
+
 async fn choose_language(browser: &Browser, server: &SocialbidProcess, lang: &str) {
     browser
         .goto(&server.url(&format!("/lang?to={lang}&back=/")))
@@ -125,6 +164,7 @@ async fn log_out(browser: &Browser) {
 /// Opens the registration form and fills in the person's own fields.
 async fn register(browser: &Browser, server: &SocialbidProcess, name: &str, email: &str) {
     browser.goto(&server.url("/register")).await.unwrap();
+    browser.wait_for("form[action='/register']").await;
     browser.fill("name", name).await;
     browser.fill("email", email).await;
     browser.fill("password", PASSWORD).await;
@@ -187,6 +227,7 @@ async fn each_roles_first_visit_at_1280_and_375_px() {
         log_in(&browser, &server, visit.entrepreneur, "/start").await;
         browser.wait_for("main a[href='/organisation/new']").await;
         browser.wait_for("#tenders-for-you").await;
+        assert_compact_header(&browser, &visit, &label("entrepreneur: start page")).await;
         browser
             .assert_accessible(&label("entrepreneur: start page"))
             .await;
@@ -227,6 +268,7 @@ async fn each_roles_first_visit_at_1280_and_375_px() {
         browser
             .assert_accessible(&label("admin: review queue"))
             .await;
+        assert_compact_header(&browser, &visit, &label("admin: review queue")).await;
         browser.click_and_wait("a[href='/admin/officers']").await;
         browser.wait_for_path("/admin/officers").await;
         browser.assert_accessible(&label("admin: officers")).await;
@@ -250,6 +292,14 @@ async fn each_roles_first_visit_at_1280_and_375_px() {
         browser.wait_for_path_ending("/edit/basics").await;
         browser
             .assert_accessible(&label("officer: a new draft"))
+            .await;
+        // Back on the dashboard, the draft's row fits the screen.
+        browser.goto(&server.url("/officer/tenders")).await.unwrap();
+        browser.wait_for("table.table--reflow").await;
+        assert_compact_header(&browser, &visit, &label("officer: dashboard")).await;
+        assert_no_sideways_scrolling(&browser, &label("officer: dashboard")).await;
+        browser
+            .assert_accessible(&label("officer: dashboard with a draft"))
             .await;
         log_out(&browser).await;
     }

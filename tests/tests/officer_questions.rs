@@ -67,9 +67,12 @@ fn row_of(html: &str, title: &str) -> String {
 }
 
 fn numbers_in(row: &str) -> Vec<String> {
-    row.split("table__cell--numeric\">")
+    row.split("<td class=\"table__cell--numeric\"")
         .skip(1)
-        .map(|cell| cell[..cell.find('<').unwrap()].trim().to_owned())
+        .map(|cell| {
+            let text = &cell[cell.find('>').unwrap() + 1..];
+            text[..text.find('<').unwrap()].trim().to_owned()
+        })
         .collect()
 }
 
