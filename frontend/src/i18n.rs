@@ -96,9 +96,9 @@ macro_rules! catalogue_files {
 }
 
 const DA_FILES: &[(&str, &str)] =
-    catalogue_files!("da": "accounts", "tenders", "profiles", "start");
+    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "start");
 const EN_FILES: &[(&str, &str)] =
-    catalogue_files!("en": "accounts", "tenders", "profiles", "start");
+    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "start");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

@@ -304,5 +304,6 @@ diesel::table! {
         entity -> Text,
         entity_id -> BigInt,
         created_at -> Timestamp,
+        tx_id -> BigInt,
     }
 }

@@ -56,15 +56,6 @@ pub fn record_organisation(
 }
 
 fn record(conn: &mut DbConn, entity: Entity, id: i64, now: NaiveDateTime) -> QueryResult<i64> {
-    if let DbConn::Postgres(_) = conn {
-        // A follower reads rows by increasing id and remembers the last one.
-        // PostgreSQL hands out sequence values at insert but makes rows
-        // visible at commit, so a transaction that took id 10 could commit
-        // after one that took 11, and a follower that had read 11 would
-        // never see 10. Holding this lock until commit makes writers of the
-        // feed commit in id order. (SQLite has one writer anyway.)
-        diesel::sql_query("LOCK TABLE search_changes IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
-    }
     diesel::insert_into(search_changes::table)
         .values((
             search_changes::entity.eq(entity.code()),
@@ -75,10 +66,28 @@ fn record(conn: &mut DbConn, entity: Entity, id: i64, now: NaiveDateTime) -> Que
         .get_result(conn)
 }
 
-/// Up to `limit` changes after `last`, oldest first.
+/// Up to `limit` changes after `last`, oldest first, and only those no
+/// older change can still join.
+///
+/// A follower remembers the last id it applied, so it must never pass an id
+/// that a later commit could fill in below. PostgreSQL hands out sequence
+/// values at insert but shows rows at commit: a transaction that took id 10
+/// may commit after one that took 11. So a row is read only once every
+/// transaction that started before its own has ended (its transaction id
+/// lies below the oldest one still running); until then the follower waits
+/// for it, and for every row after it. (SQLite has one writer at a time, so
+/// its ids commit in order.) A transaction left open for long holds indexing
+/// back, which `/readyz` and `/metrics` show as lag.
 pub fn after(conn: &mut DbConn, last: i64, limit: i64) -> QueryResult<Vec<Change>> {
-    let rows: Vec<(i64, String, i64)> = search_changes::table
+    let mut query = search_changes::table
         .filter(search_changes::id.gt(last))
+        .into_boxed();
+    if let DbConn::Postgres(_) = conn {
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "tx_id < txid_snapshot_xmin(txid_current_snapshot())",
+        ));
+    }
+    let rows: Vec<(i64, String, i64)> = query
         .order(search_changes::id)
         .limit(limit)
         .select((

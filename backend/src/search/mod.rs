@@ -2,6 +2,7 @@
 //! (with `api` and `pages`) tender search and the profile directory over
 //! them. The ranking itself lives in the `indexer` crate.
 
+pub mod api;
 pub mod changes;
 /// The index library, for callers that read its documents.
 pub use socialbid_indexer as indexer;
@@ -9,7 +10,9 @@ pub use socialbid_indexer as indexer;
 pub mod documents;
 mod follower;
 mod indexes;
+pub mod pages;
 mod rebuild;
+pub mod tender_search;
 
 pub use follower::{apply_pending, follow, indexes, lag, start};
 pub use indexes::{Opened, SearchIndexes};

@@ -6,7 +6,10 @@ CREATE TABLE search_changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     entity TEXT NOT NULL CHECK (entity IN ('tender', 'organisation')),
     entity_id BIGINT NOT NULL,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    -- The writing transaction (PostgreSQL): a follower reads a row only once
+    -- every transaction older than it has ended (search/changes.rs). Always 0 here: SQLite commits one writer at a time.
+    tx_id BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX search_changes_created_at ON search_changes (created_at);
 
