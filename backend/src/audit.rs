@@ -1,5 +1,6 @@
 //! The audit log's one writer. Every decision worth answering for
-//! (moderation, officer approval, deletions) is recorded here, in the
+//! (moderation, officer approval, deletions, publishing, amending and
+//! cancelling a tender) is recorded here, in the
 //! transaction of the decision itself; a trigger on both databases refuses
 //! to change or delete an entry afterwards (except clearing `actor_id`
 //! when the actor's account is deleted: the address stays).

@@ -24,5 +24,6 @@ pub mod profiles;
 pub mod retention;
 pub mod router;
 pub mod search;
+pub mod start;
 pub mod tenders;
 pub mod web;

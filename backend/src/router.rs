@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, import, matching, moderation, profiles, search, tenders};
+use crate::{accounts, admin, import, matching, moderation, profiles, search, start, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -104,6 +104,7 @@ pub fn router(app: AppState) -> Router {
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())
         .merge(matching::pages::routes())
+        .merge(start::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

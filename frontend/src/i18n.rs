@@ -97,10 +97,8 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] =
-    catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports", "matching");
-const EN_FILES: &[(&str, &str)] =
-    catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports", "matching");
+const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports", "matching", "start");
+const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports", "matching", "start");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

@@ -115,7 +115,7 @@ async fn logging_in_never_leads_off_the_site() {
         assert_eq!(response.status, StatusCode::SEE_OTHER, "next={next:?}");
         assert_eq!(
             response.header("location").as_deref(),
-            Some("/account?notice=logged_in"),
+            Some("/start?notice=logged_in"),
             "next={next:?}"
         );
     }

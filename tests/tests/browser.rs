@@ -86,7 +86,9 @@ async fn register_verify_log_in_and_switch_language() {
     browser
         .click_and_wait("form[action='/login'] button[type=submit]")
         .await;
-    // Logged in and sent to the account page.
+    // Logged in and sent to the start page; the account page is a link away.
+    browser.wait_for_path("/start").await;
+    browser.click_and_wait("a[href='/account']").await;
     browser.wait_for_path("/account").await;
     assert!(browser.source().await.unwrap().contains("Anna Jensen"));
     browser.assert_accessible("my account (da)").await;

@@ -174,8 +174,13 @@ async fn admin_create_user_never_echoes_the_password() {
     assert!(
         String::from_utf8_lossy(&linked.stdout).contains("A link to set the password was written")
     );
-    let mails = std::fs::read_dir(data.path().join("mail")).unwrap().count();
-    assert_eq!(mails, 1);
+    let files: Vec<String> = std::fs::read_dir(data.path().join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let count = |extension: &str| files.iter().filter(|n| n.ends_with(extension)).count();
+    assert_eq!(count(".eml"), 1, "{files:?}");
+    assert_eq!(count(".txt"), 1, "the mail's plain-text twin: {files:?}");
 
     let server = SocialbidProcess::start(&[("SOCIALBID_DATA_DIR", data_dir)]).await;
     let login = reqwest::Client::new()

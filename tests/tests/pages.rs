@@ -363,7 +363,14 @@ async fn the_admin_page_is_for_admins(backend: Backend) {
     let after = admin
         .visit(&app, "/admin/officers?notice=officer_approved")
         .await;
-    assert!(!after.text().contains("dorte@kk.dk"));
+    // She leaves the waiting list for the approved one.
+    let after = after.text();
+    assert!(
+        !after.contains(&format!("/admin/officers/{}/approve", officer.id)),
+        "{after}"
+    );
+    let approved = &after[after.find("id=\"approved\"").expect("approved")..];
+    assert!(approved.contains("dorte@kk.dk"), "{after}");
     // The mail these decisions and questions queued goes out.
     app.run_jobs().await;
 }

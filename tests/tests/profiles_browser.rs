@@ -17,14 +17,15 @@ const PASSWORD: &str = "en lang nok adgangskode";
 const ADMIN: &str = "admin@socialbid.dk";
 const ANNA: &str = "anna@cafe-lyst.dk";
 
-async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str) {
+/// Logs in with the form and waits for the page the person's role lands on.
+async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str, landing: &str) {
     browser.goto(&server.url("/login")).await.unwrap();
     browser.fill("email", email).await;
     browser.fill("password", PASSWORD).await;
     browser
         .click_and_wait("form[action='/login'] button[type=submit]")
         .await;
-    browser.wait_for_path("/account").await;
+    browser.wait_for_path(landing).await;
 }
 
 async fn log_out(browser: &Browser) {
@@ -71,7 +72,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .goto(&server.url("/lang?to=da&back=/"))
         .await
         .unwrap();
-    log_in(&browser, &server, ANNA).await;
+    log_in(&browser, &server, ANNA, "/start").await;
     browser.click_and_wait("a[href='/organisation']").await;
     browser
         .assert_accessible("your organisation, none yet (da)")
@@ -143,7 +144,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
     assert!(!browser.main_text().await.contains("Café Lyst"));
 
     // The admin rejects it with a reason.
-    log_in(&browser, &server, ADMIN).await;
+    log_in(&browser, &server, ADMIN, "/admin/profiles").await;
     browser.click_and_wait("a[href='/admin/profiles']").await;
     browser.assert_accessible("profiles to review (da)").await;
     browser
@@ -188,7 +189,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
 
     // In English: Anna reads the reason and fixes the profile.
     browser.click_and_wait("a[hreflang='en']").await;
-    log_in(&browser, &server, ANNA).await;
+    log_in(&browser, &server, ANNA, "/start").await;
     browser.click_and_wait("a[href='/organisation']").await;
     let page = browser.wait_for_text("Rejected").await;
     assert!(page.contains("Tilføj jeres RSV-registrering"), "{page}");
@@ -241,7 +242,7 @@ async fn register_reject_fix_approve_and_find_in_the_directory() {
         .await;
 
     // The admin approves it.
-    log_in(&browser, &server, ADMIN).await;
+    log_in(&browser, &server, ADMIN, "/admin/profiles").await;
     browser.goto(&server.url("/admin/profiles")).await.unwrap();
     browser.assert_accessible("profiles to review (en)").await;
     browser

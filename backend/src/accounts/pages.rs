@@ -253,7 +253,8 @@ async fn login(
             let target = if is_local_path(&form.next) && !form.next.starts_with("/login") {
                 form.next.clone()
             } else {
-                "/account?notice=logged_in".to_owned()
+                // Each role has its own place to start; `/start` knows it.
+                "/start?notice=logged_in".to_owned()
             };
             Ok((session_cookies(&app, &tokens), Redirect::to(&target)).into_response())
         }

@@ -46,6 +46,11 @@ pub struct OfficerView {
     pub authority_nuts: String,
     #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
+    /// When an admin approved or rejected the account (UTC).
+    #[serde(with = "crate::web::utc::option")]
+    pub decided_at: Option<NaiveDateTime>,
+    /// The admin's reason for a rejection.
+    pub reason: Option<String>,
 }
 
 pub async fn list(app: &AppState, state: ApprovalState) -> AppResult<Vec<OfficerView>> {
@@ -55,7 +60,7 @@ pub async fn list(app: &AppState, state: ApprovalState) -> AppResult<Vec<Officer
                 .inner_join(authorities::table)
                 .filter(users::role.eq("officer"))
                 .filter(users::approval_state.eq(state.as_str()))
-                .order(users::created_at)
+                .order((users::approval_decided_at.desc(), users::created_at))
                 .select((
                     users::id,
                     users::name,
@@ -65,6 +70,8 @@ pub async fn list(app: &AppState, state: ApprovalState) -> AppResult<Vec<Officer
                     authorities::cvr,
                     authorities::nuts_code,
                     users::created_at,
+                    users::approval_decided_at,
+                    users::approval_reason,
                 ))
                 .load(conn)?)
         })

@@ -1,4 +1,5 @@
-//! The admin's page for approving officer accounts.
+//! The admin's page for approving officer accounts, with the officers
+//! already approved or rejected below the ones waiting.
 
 use crate::web::extract::Path;
 use axum::Form;
@@ -28,25 +29,33 @@ async fn officers_page(
     page: &Page,
     errors: Vec<FormError>,
 ) -> AppResult<Html<String>> {
-    let pending = officers::list(app, ApprovalState::Pending).await?;
-    let rows: Vec<serde_json::Value> = pending
-        .into_iter()
-        .map(|o| {
-            serde_json::json!({
-                "id": o.id,
-                "name": o.name,
-                "email": o.email,
-                "state": o.state,
-                "authority_name": o.authority_name,
-                "authority_cvr": o.authority_cvr,
-                "authority_nuts": nuts::find(&o.authority_nuts).map(|r| r.name(page.lang).to_owned()).unwrap_or(o.authority_nuts),
-                "created_at": o.created_at,
+    let rows = |list: Vec<officers::OfficerView>| -> Vec<serde_json::Value> {
+        list.into_iter()
+            .map(|o| {
+                serde_json::json!({
+                    "id": o.id,
+                    "name": o.name,
+                    "email": o.email,
+                    "state": o.state,
+                    "authority_name": o.authority_name,
+                    "authority_cvr": o.authority_cvr,
+                    "authority_nuts": nuts::find(&o.authority_nuts).map(|r| r.name(page.lang).to_owned()).unwrap_or(o.authority_nuts),
+                    "created_at": o.created_at,
+                    "decided_at": o.decided_at,
+                    "reason": o.reason,
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let pending = rows(officers::list(app, ApprovalState::Pending).await?);
+    let approved = rows(officers::list(app, ApprovalState::Approved).await?);
+    let rejected = rows(officers::list(app, ApprovalState::Rejected).await?);
     page.render(
         "pages/admin_officers.html",
-        serde_json::json!({ "officers": rows, "errors": errors, "values": {} }),
+        serde_json::json!({
+            "officers": pending, "approved": approved, "rejected": rejected,
+            "errors": errors, "values": {},
+        }),
     )
 }
 

@@ -244,6 +244,8 @@ diesel::table! {
         answered_by -> Nullable<BigInt>,
         asked_at -> Timestamp,
         answered_at -> Nullable<Timestamp>,
+        declined_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
     }
 }
 
@@ -268,6 +270,7 @@ diesel::table! {
         uploaded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
+        title -> Nullable<Text>,
     }
 }
 

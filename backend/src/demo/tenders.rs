@@ -65,11 +65,11 @@ const SOCIAL_HEAVY: &[(&str, &str, i32, &[&str])] = &[
     ("Social inklusion", "social", 40, &["opp", "acc-all"]),
 ];
 
-const ENGLISH_CRITERIA: &[(&str, &str, i32, &[&str])] = &[
-    ("Price", "price", 40, &[]),
-    ("Quality of delivery", "quality", 35, &[]),
+const FAIR_WORK: &[(&str, &str, i32, &[&str])] = &[
+    ("Pris", "price", 40, &[]),
+    ("Kvalitet i leverancen", "quality", 35, &[]),
     (
-        "Fair working conditions",
+        "Ordentlige arbejdsvilkår",
         "social",
         25,
         &["work-cond", "gen-eq"],
@@ -201,9 +201,9 @@ pub const SPECS: &[Spec] = &[
         question: None,
     },
     Spec {
-        lang: "en",
-        title: "Interpreting and translation for refugees in {town}",
-        description: "Interpreting at municipal meetings and translation of letters into Arabic, Tigrinya, Dari and Ukrainian.",
+        lang: "da",
+        title: "Tolkning og oversættelse for flygtninge i {town}",
+        description: "Tolkning ved kommunens møder med borgere og oversættelse af breve til arabisk, tigrinya, dari og ukrainsk.",
         nature: "services",
         procedure: "open",
         cpv: "79530000",
@@ -214,11 +214,11 @@ pub const SPECS: &[Spec] = &[
         reserved: &[],
         places: &[],
         only_in: None,
-        criteria: ENGLISH_CRITERIA,
+        criteria: FAIR_WORK,
         lots: &[],
         question: Some((
-            "Is remote interpreting by video accepted?",
-            "Yes, for meetings shorter than one hour, when the citizen agrees.",
+            "Kan tolkningen foregå over video?",
+            "Ja, ved møder under en time, når borgeren siger ja til det.",
         )),
     },
     Spec {
@@ -240,9 +240,9 @@ pub const SPECS: &[Spec] = &[
         question: None,
     },
     Spec {
-        lang: "en",
-        title: "Accessible transport to day centres in {town}",
-        description: "Daily transport of elderly citizens to day centres in wheelchair-accessible vehicles.",
+        lang: "da",
+        title: "Kørsel til daghjem i {town}",
+        description: "Daglig kørsel af ældre borgere til og fra kommunens daghjem i biler med plads til kørestol.",
         nature: "services",
         procedure: "open",
         cpv: "60130000",
@@ -253,10 +253,10 @@ pub const SPECS: &[Spec] = &[
         reserved: &[],
         places: &[],
         only_in: None,
-        criteria: ENGLISH_CRITERIA,
+        criteria: FAIR_WORK,
         lots: &[
-            ("Northern routes", "60130000", 2_600_000),
-            ("Southern routes", "60130000", 2_600_000),
+            ("Ruter i den nordlige del", "60130000", 2_600_000),
+            ("Ruter i den sydlige del", "60130000", 2_600_000),
         ],
         question: None,
     },
@@ -311,9 +311,14 @@ pub const SPECS: &[Spec] = &[
     },
 ];
 
-/// The town a municipality is named after: "Aarhus Kommune" → "Aarhus".
+/// The town a municipality is named after: "Aarhus Kommune" → "Aarhus";
+/// Copenhagen's municipality carries the genitive ("Københavns Kommune"),
+/// the town does not ("i København").
 fn town(municipality: &str) -> &str {
-    municipality.trim_end_matches(" Kommune")
+    match municipality {
+        "Københavns Kommune" => "København",
+        other => other.trim_end_matches(" Kommune"),
+    }
 }
 
 pub fn content_of(spec: &Spec, town: &str, nuts: &str, now: chrono::NaiveDateTime) -> Content {
@@ -437,7 +442,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 let qid = service::ask(app, &asker, id, question.to_owned())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                service::answer(app, &officer, id, qid, answer.to_owned())
+                service::answer(app, &officer, id, qid, answer.to_owned(), None)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }

@@ -1,12 +1,16 @@
 //! Outgoing mail. Every mail is a `send_email` job queued in the
 //! transaction that caused it; the worker renders it from the templates in
 //! the `frontend` crate, in the recipient's language, and sends it over
-//! SMTP, or writes it as an `.eml` file when no SMTP server is configured.
+//! SMTP, or writes it to files when no SMTP server is configured: an `.eml`
+//! and a plain `.txt` twin, named by time and subject, so that a person
+//! trying the platform on a laptop finds the mail and copies a link whole.
+
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use socialbid_frontend::{Lang, render_email};
@@ -18,7 +22,8 @@ use crate::jobs::{self, BackgroundJob, Job, JobContext};
 
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// The folder the mail files go to.
+    Files(PathBuf),
 }
 
 impl Mailer {
@@ -35,23 +40,48 @@ impl Mailer {
             None => {
                 let dir = config.mail_dir();
                 std::fs::create_dir_all(&dir)?;
-                tracing::info!(folder = %dir.display(), "no SMTP server configured: mail is written as .eml files");
-                Ok(Mailer::Files(AsyncFileTransport::new(dir)))
+                tracing::info!(folder = %dir.display(), "no SMTP server configured: mail is written as .eml and .txt files");
+                Ok(Mailer::Files(dir))
             }
         }
     }
+}
 
-    async fn send(&self, message: Message) -> anyhow::Result<()> {
-        match self {
-            Mailer::Smtp(transport) => {
-                transport.send(message).await?;
-            }
-            Mailer::Files(transport) => {
-                transport.send(message).await?;
-            }
+/// `20261202-141503-bekraeft-din-e-mailadresse-17`: the time (UTC) and the
+/// subject, then the job, so names sort by time and never collide.
+fn file_stem(at: NaiveDateTime, subject: &str, job_id: i64) -> String {
+    let mut slug = String::new();
+    for c in subject.to_lowercase().chars() {
+        match c {
+            'æ' => slug.push_str("ae"),
+            'ø' => slug.push_str("oe"),
+            'å' => slug.push_str("aa"),
+            c if c.is_ascii_alphanumeric() => slug.push(c),
+            _ if !slug.is_empty() && !slug.ends_with('-') => slug.push('-'),
+            _ => {}
         }
-        Ok(())
     }
+    let slug: String = slug.chars().take(60).collect();
+    let mut stem = at.format("%Y%m%d-%H%M%S").to_string();
+    for part in [slug.trim_end_matches('-'), &job_id.to_string()] {
+        if !part.is_empty() {
+            stem.push('-');
+            stem.push_str(part);
+        }
+    }
+    stem
+}
+
+/// Writes each file under a temporary name first and renames it, so
+/// whoever watches the folder never reads half a mail.
+async fn write_files(dir: &Path, stem: &str, eml: &[u8], text: &str) -> anyhow::Result<()> {
+    for (extension, content) in [("txt", text.as_bytes()), ("eml", eml)] {
+        let target = dir.join(format!("{stem}.{extension}"));
+        let partial = dir.join(format!(".{stem}.{extension}.partial"));
+        tokio::fs::write(&partial, content).await?;
+        tokio::fs::rename(&partial, &target).await?;
+    }
+    Ok(())
 }
 
 /// One mail to one person, as queued.
@@ -120,12 +150,24 @@ pub async fn deliver(app: &AppState, email: &SendEmail, job_id: i64) -> anyhow::
         .message_id(Some(message_id(&app.config.public_url, job_id, email)))
         .from(from)
         .to(to)
-        .subject(rendered.subject)
+        .subject(&rendered.subject)
         .multipart(MultiPart::alternative_plain_html(
-            rendered.text,
+            rendered.text.clone(),
             rendered.html,
         ))?;
-    app.mailer.send(message).await?;
+    match &app.mailer {
+        Mailer::Smtp(transport) => {
+            transport.send(message).await?;
+        }
+        Mailer::Files(dir) => {
+            let stem = file_stem(app.clock.now(), &rendered.subject, job_id);
+            let text = format!(
+                "To: {}\nSubject: {}\n\n{}",
+                email.to, rendered.subject, rendered.text
+            );
+            write_files(dir, &stem, &message.formatted(), &text).await?;
+        }
+    }
     tracing::info!(to = %mask(&email.to), template = %email.template, "mail sent");
     Ok(())
 }
@@ -175,6 +217,19 @@ pub fn mask(address: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mail_files_are_named_by_time_and_subject() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(14, 15, 3)
+            .unwrap();
+        assert_eq!(
+            super::file_stem(at, "Bekræft din e-mailadresse – Socialbid", 17),
+            "20261202-141503-bekraeft-din-e-mailadresse-socialbid-17"
+        );
+        assert_eq!(super::file_stem(at, "–", 3), "20261202-141503-3");
+    }
+
     #[test]
     fn masks_the_local_part() {
         assert_eq!(super::mask("anna@example.dk"), "a***@example.dk");

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use socialbid_frontend::Lang;
 
 use crate::app::AppState;
 use crate::auth::Admin;
@@ -234,6 +235,27 @@ struct AuditForm {
     page: Option<i64>,
 }
 
+/// An action in words (`Profil godkendt`); one the log does not know stays
+/// as typed.
+fn action_label(lang: Lang, action: &str) -> String {
+    if ACTIONS.contains(&action) {
+        socialbid_frontend::translate(lang, &format!("audit.action.{action}"))
+    } else {
+        action.to_owned()
+    }
+}
+
+fn subject_label(lang: Lang, subject: &str) -> String {
+    if SUBJECTS.contains(&subject) {
+        socialbid_frontend::translate(lang, &format!("audit.subject.{subject}"))
+    } else {
+        subject.to_owned()
+    }
+}
+
+/// The kinds of subject the audit log holds, for the filter's choices.
+const SUBJECTS: [&str; 4] = ["organisation", "user", "flag", "tender"];
+
 async fn audit_page(
     State(app): State<AppState>,
     page: Page,
@@ -278,7 +300,7 @@ async fn audit_page(
     };
     if !filter.action.trim().is_empty() {
         chip(
-            filter.action.clone(),
+            action_label(page.lang, filter.action.trim()),
             AuditFilter {
                 action: String::new(),
                 ..filter.clone()
@@ -287,7 +309,7 @@ async fn audit_page(
     }
     if !filter.subject_type.trim().is_empty() {
         chip(
-            filter.subject_type.clone(),
+            subject_label(page.lang, filter.subject_type.trim()),
             AuditFilter {
                 subject_type: String::new(),
                 ..filter.clone()
@@ -330,19 +352,29 @@ async fn audit_page(
             },
         );
     }
+    let names = match &result {
+        Some(r) => service::subject_names(&app, &r.entries).await?,
+        None => Default::default(),
+    };
     let (entries, total, pager) = match &result {
         Some(r) => (
-            serde_json::to_value(&r.entries).unwrap_or_default(),
+            r.entries
+                .iter()
+                .map(|e| {
+                    let mut entry = serde_json::to_value(e).unwrap_or_default();
+                    entry["subject_name"] =
+                        json!(names.get(&(e.subject_type.clone(), e.subject_id)));
+                    entry
+                })
+                .collect(),
             r.total,
             pagination(r.page, r.pages, |n| link(audit_query(&filter, Some(n)))),
         ),
         None => (json!([]), 0, pagination(1, 1, |_| link(String::new()))),
     };
-    let subject_options: Vec<Value> = ["organisation", "user", "flag"]
+    let subject_options: Vec<Value> = SUBJECTS
         .iter()
-        .map(|s| {
-            json!({ "value": s, "label": socialbid_frontend::translate(page.lang, &format!("audit.subject.{s}")) })
-        })
+        .map(|s| json!({ "value": s, "label": subject_label(page.lang, s) }))
         .collect();
     let html = page.render(
         "pages/moderation/audit_log.html",
@@ -352,7 +384,7 @@ async fn audit_page(
                 "action": form.action, "subject_type": form.subject_type, "subject_id": form.subject_id,
                 "actor": form.actor, "from": form.from, "to": form.to,
             },
-            "action_options": ACTIONS.iter().map(|a| json!({ "value": a, "label": a })).collect::<Vec<_>>(),
+            "action_options": ACTIONS.iter().map(|a| json!({ "value": a, "label": action_label(page.lang, a) })).collect::<Vec<_>>(),
             "subject_options": subject_options,
             "chips": chips,
             "entries": entries,

@@ -8,6 +8,8 @@
 //! ```
 //! While a change waits, the last approved facts stay public.
 
+use std::collections::HashMap;
+
 use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -18,7 +20,9 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::schema::{audit_log, organisation_members, organisations, profile_flags, users};
+use crate::db::schema::{
+    audit_log, organisation_members, organisations, profile_flags, tenders, users,
+};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
@@ -360,7 +364,7 @@ pub async fn resolve_flag(
 pub struct AuditFilter {
     /// Exact action, e.g. `profile.reject`.
     pub action: String,
-    /// `organisation`, `user` or `flag`.
+    /// `organisation`, `user`, `flag` or `tender`.
     pub subject_type: String,
     pub subject_id: Option<i64>,
     /// Part of the actor's email address.
@@ -461,6 +465,87 @@ pub async fn audit_log(app: &AppState, filter: AuditFilter) -> AppResult<AuditPa
             })
         })
         .await
+}
+
+/// What the subjects of audit entries are called now, by (subject type,
+/// id): an organisation's public name (before its first approval, the
+/// name its members gave), the flagged organisation's name for a flag, a
+/// tender's title, a person's name. A deleted subject has no name.
+pub async fn subject_names(
+    app: &AppState,
+    entries: &[AuditEntry],
+) -> AppResult<HashMap<(String, i64), String>> {
+    let ids = |kind: &str| -> Vec<i64> {
+        entries
+            .iter()
+            .filter(|e| e.subject_type == kind)
+            .map(|e| e.subject_id)
+            .collect()
+    };
+    let (organisation_ids, flag_ids, tender_ids, user_ids) =
+        (ids("organisation"), ids("flag"), ids("tender"), ids("user"));
+    app.db
+        .run(move |conn| {
+            let mut names = HashMap::new();
+            let organisations: Vec<(i64, Option<String>, String)> = organisations::table
+                .filter(organisations::id.eq_any(&organisation_ids))
+                .select((
+                    organisations::id,
+                    organisations::public_name,
+                    organisations::draft,
+                ))
+                .load(conn)?;
+            let mut organisation_names = HashMap::new();
+            for (id, public_name, draft) in organisations {
+                let name = organisation_name(public_name, &draft);
+                if let Some(name) = name {
+                    organisation_names.insert(id, name);
+                }
+            }
+            let flagged: Vec<(i64, Option<String>, String)> = profile_flags::table
+                .inner_join(organisations::table)
+                .filter(profile_flags::id.eq_any(&flag_ids))
+                .select((
+                    profile_flags::id,
+                    organisations::public_name,
+                    organisations::draft,
+                ))
+                .load(conn)?;
+            for (id, public_name, draft) in flagged {
+                let name = organisation_name(public_name, &draft);
+                if let Some(name) = name {
+                    names.insert(("flag".to_owned(), id), name);
+                }
+            }
+            for (id, name) in organisation_names {
+                names.insert(("organisation".to_owned(), id), name);
+            }
+            let tenders: Vec<(i64, String)> = tenders::table
+                .filter(tenders::id.eq_any(&tender_ids))
+                .select((tenders::id, tenders::title))
+                .load(conn)?;
+            for (id, title) in tenders {
+                names.insert(("tender".to_owned(), id), title);
+            }
+            let people: Vec<(i64, String)> = users::table
+                .filter(users::id.eq_any(&user_ids))
+                .select((users::id, users::name))
+                .load(conn)?;
+            for (id, name) in people {
+                names.insert(("user".to_owned(), id), name);
+            }
+            Ok(names)
+        })
+        .await
+}
+
+/// The approved name, or else the one in the members' draft.
+fn organisation_name(public_name: Option<String>, draft: &str) -> Option<String> {
+    public_name.or_else(|| {
+        serde_json::from_str::<serde_json::Value>(draft)
+            .ok()
+            .and_then(|d| d["organisation_name"].as_str().map(str::to_owned))
+    })
 }
 
 /// Which organisations an admin lists: by state, or one CVR number.
@@ -573,7 +658,7 @@ pub async fn organisations(
 }
 
 /// The actions the audit log holds, for the filter's choices.
-pub const ACTIONS: [&str; 11] = [
+pub const ACTIONS: [&str; 14] = [
     "profile.submit",
     "profile.approve",
     "profile.reject",
@@ -585,4 +670,7 @@ pub const ACTIONS: [&str; 11] = [
     "flag.resolve",
     "officer.approve",
     "officer.reject",
+    "tender.publish",
+    "tender.amend",
+    "tender.cancel",
 ];

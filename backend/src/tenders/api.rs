@@ -345,6 +345,10 @@ async fn ask_question(
 #[serde(deny_unknown_fields)]
 pub struct AnswerRequest {
     answer: String,
+    /// The question reworded before it is published with the answer, to
+    /// leave out what would tell others who asked; as asked when absent.
+    #[serde(default)]
+    question: Option<String>,
 }
 
 /// Answer a question: published for everyone; the asker and followers are
@@ -360,7 +364,7 @@ async fn answer_question(
     Path((id, question_id)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<AnswerRequest>,
 ) -> AppResult<StatusCode> {
-    service::answer(&app, &officer, id, question_id, body.answer).await?;
+    service::answer(&app, &officer, id, question_id, body.answer, body.question).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -395,6 +399,10 @@ async fn unfollow_tender(
 pub struct UploadQuery {
     /// The file name to show, e.g. `udbudsbetingelser.pdf`.
     name: String,
+    /// What the document is, shown instead of the file name, e.g.
+    /// `Udbudsbetingelser`; at most 200 characters.
+    #[serde(default)]
+    title: Option<String>,
 }
 
 /// Attach a document: the raw file as the body (PDF, Word, Excel,
@@ -424,6 +432,7 @@ async fn upload_document(
         ));
     }
     let name = documents::checked_name(&query.name)?;
+    let title = documents::checked_title(query.title.as_deref())?;
     documents::check_can_upload(&app, &officer, id).await?;
     let mut receiving = documents::receive(&app).await?;
     let mut body = body;
@@ -434,7 +443,7 @@ async fn upload_document(
         }
     }
     let received = receiving.finish().await?;
-    let view = documents::store(&app, &officer, id, name, received).await?;
+    let view = documents::store(&app, &officer, id, name, title, received).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -154,29 +154,49 @@ fn with_imports(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> 
     Ok(())
 }
 
-/// (id, file name, content type, attached at)
+/// (id, title or else file name, content type, attached at)
 type DocumentRow = (i64, String, String, NaiveDateTime);
 
 /// Attaches to each record the documents its tender had at its date.
 fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
     let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
-    let all: Vec<(i64, i64, String, String, NaiveDateTime)> = tender_documents::table
+    type Stored = (
+        i64,
+        i64,
+        String,
+        Option<String>,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
+    let all: Vec<Stored> = tender_documents::table
         .filter(tender_documents::tender_id.eq_any(ids))
-        .filter(tender_documents::removed_at.is_null())
         .order(tender_documents::id)
         .select((
             tender_documents::tender_id,
             tender_documents::id,
             tender_documents::file_name,
+            tender_documents::title,
             tender_documents::content_type,
             tender_documents::created_at,
+            tender_documents::removed_at,
         ))
         .load(conn)?;
     for record in records.iter_mut() {
+        // A release lists the documents attached at its date and not yet
+        // removed then: a later removal does not rewrite what was released.
         record.documents = all
             .iter()
-            .filter(|d| d.0 == record.tender_id && d.4 <= record.released_at)
-            .map(|d| (d.1, d.2.clone(), d.3.clone(), d.4))
+            .filter(|d| d.0 == record.tender_id && d.5 <= record.released_at)
+            .filter(|d| d.6.is_none_or(|removed| removed > record.released_at))
+            .map(|d| {
+                (
+                    d.1,
+                    d.3.clone().unwrap_or_else(|| d.2.clone()),
+                    d.4.clone(),
+                    d.5,
+                )
+            })
             .collect();
     }
     Ok(())

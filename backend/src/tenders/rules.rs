@@ -28,6 +28,22 @@ pub const MAX_PLACES: usize = 100;
 pub const MAX_REASON: usize = 2_000;
 pub const MAX_QUESTION: usize = 4_000;
 
+/// The eForms procedure types (BT-105) a Danish municipality or region can
+/// use under Directive 2014/24/EU and the light regime for social services
+/// (`oth-single`, `oth-mult`). `comp-tend` and `exp-int-rail` belong to
+/// Regulation 1370/2007 on public passenger transport, which Danish
+/// municipalities leave to the regional transport companies.
+pub const MUNICIPAL_PROCEDURES: [&str; 8] = [
+    "open",
+    "restricted",
+    "neg-w-call",
+    "neg-wo-call",
+    "comp-dial",
+    "innovation",
+    "oth-single",
+    "oth-mult",
+];
+
 /// How strictly to check: a draft may have gaps, a published version not.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
@@ -145,6 +161,9 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
         Some(code) if !eforms::procedure_types().contains(code) => {
             errors.push(FieldError::new("procedure_type", "unknown"))
         }
+        Some(code) if !MUNICIPAL_PROCEDURES.contains(&code.as_str()) => {
+            errors.push(FieldError::new("procedure_type", "not_for_authorities"))
+        }
         Some(_) => {}
     }
 
@@ -233,6 +252,11 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
             errors.push(FieldError::new("strategic", "unknown").with("code", code));
         }
     }
+    // eForms BT-06 `none` says there is no strategic aim: it cannot stand
+    // beside one.
+    if content.strategic.iter().any(|c| c == "none") && content.strategic.len() > 1 {
+        errors.push(FieldError::new("strategic", "none_with_others"));
+    }
 
     if content.lots.len() > MAX_LOTS {
         errors.push(FieldError::new("lots", "too_many").with("max", MAX_LOTS));
@@ -268,6 +292,21 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
         if lot.estimated_value.is_some_and(|v| v.hundredths() <= 0) {
             errors.push(FieldError::new("lots", "value_not_positive").with("lot", n));
         }
+    }
+
+    // Lots are valued in the tender's currency, so the sums compare as they
+    // stand.
+    let lot_values: i64 = content
+        .lots
+        .iter()
+        .filter_map(|l| l.estimated_value.map(|v| v.hundredths()))
+        .filter(|v| *v > 0)
+        .fold(0, i64::saturating_add);
+    if content
+        .estimated_value
+        .is_some_and(|estimate| estimate.hundredths() > 0 && lot_values > estimate.hundredths())
+    {
+        errors.push(FieldError::new("lots", "values_above_estimate"));
     }
 
     if strict && content.criteria.is_empty() {

@@ -75,9 +75,11 @@ const NOTICES: &[&str] = &[
     "draft_deleted",
     "question_sent",
     "answer_published",
+    "question_declined",
     "following",
     "not_following",
     "document_added",
+    "document_removed",
     // Profiles and moderation.
     "profile_submitted",
     "profile_saved",
@@ -159,6 +161,11 @@ pub struct FormError {
 }
 
 impl FormError {
+    /// The field id the error points at.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
     /// Points the error at another field id (a form repeated on one page).
     pub fn retarget(&mut self, field: &str) {
         self.field = field.to_owned();

@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::schema::{tender_documents, tenders};
 use crate::db::write_transaction;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, Change, ChangeLog, Status};
 use crate::tenders::service::{Viewer, insert_version};
 
@@ -47,6 +47,29 @@ pub struct DocumentView {
     pub sha256: String,
     #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
+    /// What the document is, shown instead of the file name when given.
+    pub title: Option<String>,
+}
+
+impl DocumentView {
+    /// The title, or else the file name.
+    pub fn label(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.file_name)
+    }
+}
+
+/// The longest document title.
+pub const MAX_TITLE: usize = crate::tenders::rules::MAX_TITLE;
+
+/// A title as typed: trimmed, `None` when empty, refused when too long.
+pub fn checked_title(title: Option<&str>) -> AppResult<Option<String>> {
+    let title = title.map(str::trim).unwrap_or_default();
+    if title.chars().count() > MAX_TITLE {
+        return Err(AppError::invalid(vec![
+            FieldError::new("title", "too_long").with("max", MAX_TITLE),
+        ]));
+    }
+    Ok(Some(title.to_owned()).filter(|t| !t.is_empty()))
 }
 
 fn storage_dir(app: &AppState) -> PathBuf {
@@ -65,6 +88,7 @@ pub fn list(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<DocumentView>>
             tender_documents::size_bytes,
             tender_documents::sha256,
             tender_documents::created_at,
+            tender_documents::title,
         ))
         .load(conn)
 }
@@ -105,6 +129,7 @@ pub async fn store(
     officer: &AuthUser,
     tender_id: i64,
     file_name: String,
+    title: Option<String>,
     received: Received,
 ) -> AppResult<DocumentView> {
     let Received {
@@ -137,10 +162,7 @@ pub async fn store(
                 if !matches!(row.status, Status::Draft | Status::Published) {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
                 }
-                let before: Vec<String> = list(conn, tender_id)?
-                    .into_iter()
-                    .map(|d| d.file_name)
-                    .collect();
+                let before = labels(conn, tender_id)?;
                 let id: i64 = diesel::insert_into(tender_documents::table)
                     .values((
                         tender_documents::tender_id.eq(tender_id),
@@ -151,36 +173,15 @@ pub async fn store(
                         tender_documents::storage_key.eq(&storage_key),
                         tender_documents::uploaded_by.eq(officer.id),
                         tender_documents::created_at.eq(now),
+                        tender_documents::title.eq(&title),
                     ))
                     .returning(tender_documents::id)
                     .get_result(conn)?;
                 // A document added after publication is a change everyone can
                 // see: a new version with the documents before and after.
                 if row.status == Status::Published {
-                    let mut after = before.clone();
-                    after.push(file_name.clone());
-                    let version = row.version + 1;
-                    diesel::update(tenders::table.find(tender_id))
-                        .set((tenders::version.eq(version), tenders::updated_at.eq(now)))
-                        .execute(conn)?;
-                    let log = ChangeLog {
-                        reason: None,
-                        changes: vec![Change {
-                            field: "documents".into(),
-                            before: before.join(", "),
-                            after: after.join(", "),
-                        }],
-                    };
-                    insert_version(
-                        conn,
-                        tender_id,
-                        version,
-                        "amend",
-                        &row.content(),
-                        &log,
-                        officer.id,
-                        now,
-                    )?;
+                    let after = labels(conn, tender_id)?;
+                    record_change(conn, &row, &before, &after, officer.id, now)?;
                 }
                 Ok::<_, AppError>(DocumentView {
                     id,
@@ -189,6 +190,7 @@ pub async fn store(
                     size_bytes: size,
                     sha256,
                     created_at: now,
+                    title,
                 })
             })
         })
@@ -197,6 +199,95 @@ pub async fn store(
         let _ = tokio::fs::remove_file(&path).await;
     }
     result
+}
+
+/// The owning officer removes a document from a draft or a published
+/// tender. On a published tender that is a change everyone sees, as adding
+/// one is; the file is kept, as earlier versions listed it.
+pub async fn remove(
+    app: &AppState,
+    officer: &AuthUser,
+    tender_id: i64,
+    document_id: i64,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    let officer = officer.clone();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let row = model::find(conn, tender_id)?;
+                let viewer = Viewer(Some(&officer));
+                if !viewer.can_see(&row) {
+                    return Err(AppError::not_found());
+                }
+                if !viewer.owns(&row) {
+                    return Err(AppError::forbidden("tender_not_yours"));
+                }
+                if !matches!(row.status, Status::Draft | Status::Published) {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
+                }
+                let before = labels(conn, tender_id)?;
+                let removed = diesel::update(
+                    tender_documents::table
+                        .find(document_id)
+                        .filter(tender_documents::tender_id.eq(tender_id))
+                        .filter(tender_documents::removed_at.is_null()),
+                )
+                .set(tender_documents::removed_at.eq(now))
+                .execute(conn)?;
+                if removed == 0 {
+                    return Err(AppError::not_found());
+                }
+                if row.status == Status::Published {
+                    let after = labels(conn, tender_id)?;
+                    record_change(conn, &row, &before, &after, officer.id, now)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// The names the change log shows for a tender's documents.
+fn labels(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<String>> {
+    Ok(list(conn, tender_id)?
+        .iter()
+        .map(|d| d.label().to_owned())
+        .collect())
+}
+
+/// A change to a published tender's documents is a new version with the
+/// documents before and after.
+fn record_change(
+    conn: &mut DbConn,
+    row: &model::TenderRow,
+    before: &[String],
+    after: &[String],
+    officer_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let version = row.version + 1;
+    diesel::update(tenders::table.find(row.id))
+        .set((tenders::version.eq(version), tenders::updated_at.eq(now)))
+        .execute(conn)?;
+    let log = ChangeLog {
+        reason: None,
+        changes: vec![Change {
+            field: "documents".into(),
+            before: before.join(", "),
+            after: after.join(", "),
+        }],
+    };
+    insert_version(
+        conn,
+        row.id,
+        version,
+        "amend",
+        &row.content(),
+        &log,
+        officer_id,
+        now,
+    )
 }
 
 /// A stored document on its way to the reader.

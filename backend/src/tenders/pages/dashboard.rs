@@ -1,4 +1,5 @@
-//! The officer's dashboard: the authority's tenders grouped by state.
+//! The officer's dashboard: the authority's tenders grouped by state, each
+//! with its open questions and followers.
 
 use axum::extract::State;
 use axum::response::Html;
@@ -17,6 +18,8 @@ pub(super) async fn dashboard(
     Officer(officer): Officer,
 ) -> AppResult<Html<String>> {
     let all = service::list_for_authority(&app, &officer, None).await?;
+    let activity = service::activity_for_authority(&app, &officer).await?;
+    let open_questions: i64 = activity.values().map(|a| a.open_questions).sum();
     let lang = page.lang;
     let groups: Vec<Value> = Status::ALL
         .iter()
@@ -25,17 +28,23 @@ pub(super) async fn dashboard(
                 .iter()
                 .filter(|t| t.status == status.as_str())
                 .map(|t| {
+                    let activity = activity.get(&t.id).copied().unwrap_or_default();
                     json!({
                         "id": t.id,
                         "title": if t.title.is_empty() { socialbid_frontend::translate(lang, "tenders.untitled") } else { t.title.clone() },
                         "deadline": t.submission_deadline,
                         "updated_at": t.updated_at,
                         "social_weight": t.social_weight,
+                        "open_questions": activity.open_questions,
+                        "followers": activity.followers,
                     })
                 })
                 .collect();
             json!({"status": status.as_str(), "tenders": items})
         })
         .collect();
-    page.render("pages/tenders/dashboard.html", json!({ "groups": groups }))
+    page.render(
+        "pages/tenders/dashboard.html",
+        json!({ "groups": groups, "open_questions": open_questions }),
+    )
 }

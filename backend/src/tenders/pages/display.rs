@@ -79,9 +79,12 @@ fn criteria_view(criteria: &[Criterion], lang: Lang) -> Vec<Value> {
         .collect()
 }
 
-/// Paragraphs and lists from plain text: a line starting with "- " is a
-/// list item; a blank line ends a paragraph. The template escapes the text.
+/// Paragraphs and lists from plain text: a blank line ends a paragraph,
+/// and a run of lines starting with "- " is a list, right under a
+/// paragraph's line too (people type it so). A paragraph keeps its line
+/// breaks. The template escapes the text.
 fn blocks(text: &str) -> Vec<Value> {
+    let is_item = |l: &&str| l.starts_with("- ") || l.starts_with("* ");
     let mut blocks = Vec::new();
     for chunk in text.split("\n\n") {
         let lines: Vec<&str> = chunk
@@ -89,16 +92,12 @@ fn blocks(text: &str) -> Vec<Value> {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        if lines.is_empty() {
-            continue;
-        }
-        if lines
-            .iter()
-            .all(|l| l.starts_with("- ") || l.starts_with("* "))
-        {
-            blocks.push(json!({"list": lines.iter().map(|l| l[2..].trim()).collect::<Vec<_>>()}));
-        } else {
-            blocks.push(json!({"paragraph": lines.join("\n")}));
+        for run in lines.chunk_by(|a, b| is_item(a) == is_item(b)) {
+            if is_item(&run[0]) {
+                blocks.push(json!({"list": run.iter().map(|l| l[2..].trim()).collect::<Vec<_>>()}));
+            } else {
+                blocks.push(json!({"paragraph": run.join("\n")}));
+            }
         }
     }
     blocks
@@ -199,6 +198,7 @@ pub(super) fn tender_display(view: &TenderView, lang: Lang) -> Value {
         "documents": view.documents.iter().map(|d| json!({
             "id": d.id,
             "file_name": d.file_name,
+            "label": d.label(),
             "kind": doc_kind(&d.content_type),
             "size": size_label(d.size_bytes, lang),
         })).collect::<Vec<_>>(),
@@ -255,6 +255,19 @@ mod tests {
         let b = blocks("Første afsnit.\n\n- et\n- to\n\nSidste.");
         assert_eq!(b.len(), 3);
         assert_eq!(b[1]["list"][1], "to");
+    }
+
+    #[test]
+    fn a_list_right_under_a_line_is_a_list_and_lines_stay_apart() {
+        let b = blocks("Vi har brug for:\n- 200 kuverter\n- økologi\nTak.\nMed venlig hilsen");
+        assert_eq!(
+            b,
+            [
+                json!({"paragraph": "Vi har brug for:"}),
+                json!({"list": ["200 kuverter", "økologi"]}),
+                json!({"paragraph": "Tak.\nMed venlig hilsen"}),
+            ]
+        );
     }
 
     #[test]

@@ -37,6 +37,44 @@ fn options(list: &eforms::Codelist, lang: Lang) -> Vec<Value> {
         .collect()
 }
 
+/// The procedures an authority here can use, in the codelist's order.
+fn procedure_options(lang: Lang) -> Vec<Value> {
+    eforms::procedure_types()
+        .codes()
+        .iter()
+        .filter(|c| rules::MUNICIPAL_PROCEDURES.contains(&c.code.as_str()))
+        .map(|c| json!({"value": c.code, "label": c.label(lang)}))
+        .collect()
+}
+
+/// The reserved-participation choices named by their article, as the
+/// badges name them, with the eForms wording as the hint.
+fn reserved_options(lang: Lang) -> Vec<Value> {
+    eforms::reserved_procurement()
+        .codes()
+        .iter()
+        .map(|c| match c.code.as_str() {
+            "none" => json!({"value": c.code, "label": c.label(lang)}),
+            code => json!({
+                "value": code,
+                "label": socialbid_frontend::translate(lang, &format!("tenders.reserved_tag.{code}")),
+                "hint": c.label(lang),
+            }),
+        })
+        .collect()
+}
+
+/// The sum of the weights typed so far (unreadable ones count as 0).
+fn weights_total(rows: &[Value]) -> i64 {
+    rows.iter()
+        .filter_map(|r| match &r["weight"] {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().trim_end_matches('%').trim().parse().ok(),
+            _ => None,
+        })
+        .sum()
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct EditQuery {
@@ -185,11 +223,12 @@ pub(super) fn edit_page(
             "lot_rows": lot_rows,
             "criteria_rows": criteria_rows,
             "natures": options(eforms::contract_natures(), lang),
-            "procedures": options(eforms::procedure_types(), lang),
+            "procedures": procedure_options(lang),
             // No reservation is no box ticked: `none` is not offered.
-            "reserved_options": options(eforms::reserved_procurement(), lang).into_iter().filter(|o| o["value"] != "none").collect::<Vec<_>>(),
+            "reserved_options": reserved_options(lang).into_iter().filter(|o| o["value"] != "none").collect::<Vec<_>>(),
             "languages": text_language::ALL.iter().map(|l| json!({"value": l.code, "label": l.name(lang)})).collect::<Vec<_>>(),
             "currencies": money::CURRENCIES.iter().map(|c| json!({"value": c, "label": c})).collect::<Vec<_>>(),
+            "criteria_total": weights_total(&criteria_rows),
             "strategic_options": options(eforms::strategic_procurement(), lang),
             "objectives": options(eforms::social_objectives(), lang),
             "regions": nuts::danish_regions().iter().filter(|r| r.level() >= 2).map(|r| json!({

@@ -1,5 +1,5 @@
 //! A tender's documents: downloading one, and the officer's page that
-//! lists and uploads them.
+//! lists them, uploads them with a title and removes them.
 
 use crate::web::extract::Path;
 use axum::Extension;
@@ -31,14 +31,16 @@ fn documents_page(
     page: &Page,
     view: &TenderView,
     errors: Vec<FormError>,
+    values: serde_json::Value,
 ) -> AppResult<Html<String>> {
     page.render(
         "pages/tenders/documents.html",
         json!({
             "tender": tender_display(view, page.lang),
             "errors": errors,
-            "values": {},
+            "values": values,
             "max_mb": documents::MAX_BYTES / 1024 / 1024,
+            "max_title": documents::MAX_TITLE,
         }),
     )
 }
@@ -51,7 +53,7 @@ pub(super) async fn documents_form(
 ) -> AppResult<Html<String>> {
     load_owned(&app, &officer, id).await?;
     let view = service::get(&app, Some(&officer), id).await?;
-    documents_page(&page, &view, Vec::new())
+    documents_page(&page, &view, Vec::new(), json!({}))
 }
 
 /// The upload form's body is read only after the officer is known (the
@@ -69,16 +71,33 @@ pub(super) async fn upload_document(
     let mut multipart = multipart.map_err(|_| AppError::forbidden("csrf_failed"))?;
     check_csrf_part(&mut multipart, &expected).await?;
     load_owned(&app, &officer, id).await?;
-    match receive_file(&app, &officer, id, &mut multipart).await {
+    let mut title = None;
+    match receive_file(&app, &officer, id, &mut multipart, &mut title).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/tenders/{id}/documents?notice=document_added")).into_response(),
         ),
         Err(error) => {
             let errors = page.errors_of(error, "file")?;
             let view = service::get(&app, Some(&officer), id).await?;
-            Ok(unprocessable(documents_page(&page, &view, errors)?))
+            Ok(unprocessable(documents_page(
+                &page,
+                &view,
+                errors,
+                json!({ "title": title }),
+            )?))
         }
     }
+}
+
+pub(super) async fn remove_document(
+    State(app): State<AppState>,
+    Officer(officer): Officer,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> AppResult<Redirect> {
+    documents::remove(&app, &officer, id, doc).await?;
+    Ok(Redirect::to(&format!(
+        "/tenders/{id}/documents?notice=document_removed"
+    )))
 }
 
 /// The longest token read from the form; real ones are far shorter.
@@ -105,17 +124,38 @@ async fn check_csrf_part(multipart: &mut Multipart, expected: &str) -> AppResult
     Ok(())
 }
 
-/// Streams the `file` part into the documents folder and stores it.
+/// The longest title part read from the form: the title's limit in the
+/// widest UTF-8 characters.
+const MAX_TITLE_BYTES: usize = documents::MAX_TITLE * 4;
+
+/// Reads the `title` part (kept in `title` for the form to show again),
+/// then streams the `file` part into the documents folder and stores it.
 async fn receive_file(
     app: &AppState,
     officer: &AuthUser,
     id: i64,
     multipart: &mut Multipart,
+    title: &mut Option<String>,
 ) -> AppResult<()> {
-    let mut field = multipart
-        .next_field()
-        .await
-        .map_err(read_failed)?
+    let mut next = multipart.next_field().await.map_err(read_failed)?;
+    if let Some(mut part) = next.take_if(|f| f.name() == Some("title")) {
+        let mut typed = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(read_failed)? {
+            typed.extend_from_slice(&chunk);
+            if typed.len() > MAX_TITLE_BYTES {
+                return Err(AppError::invalid(vec![
+                    crate::error::FieldError::new("title", "too_long")
+                        .with("max", documents::MAX_TITLE),
+                ]));
+            }
+        }
+        *title = Some(String::from_utf8_lossy(&typed).into_owned());
+        // The next part can be read only once this one is let go.
+        drop(part);
+        next = multipart.next_field().await.map_err(read_failed)?;
+    }
+    let title = documents::checked_title(title.as_deref())?;
+    let mut field = next
         .filter(|f| f.name() == Some("file") && f.file_name().is_some_and(|n| !n.is_empty()))
         .ok_or_else(|| AppError::field("file", "required"))?;
     let name = documents::checked_name(field.file_name().unwrap_or_default())?;
@@ -124,7 +164,7 @@ async fn receive_file(
         receiving.push(&chunk).await?;
     }
     let received = receiving.finish().await?;
-    documents::store(app, officer, id, name, received).await?;
+    documents::store(app, officer, id, name, title, received).await?;
     Ok(())
 }
 

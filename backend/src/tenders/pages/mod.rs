@@ -33,11 +33,11 @@ use amend::{amend, amend_form};
 use cancel::{cancel, cancel_form};
 use dashboard::dashboard;
 use draft::{delete, edit_form, edit_save, start_draft};
-use files::{documents_form, download, upload_document};
+use files::{documents_form, download, remove_document, upload_document};
 use following::{follow, unfollow};
 use public::show;
 use publish::{check, publish};
-use questions::{answer, ask};
+use questions::{answer, ask, decline, open_questions};
 
 /// The forms that send a file: their handlers check the CSRF token, the
 /// first part of the body, themselves (see `web::upload_forms`).
@@ -48,9 +48,15 @@ pub fn routes() -> Router<AppState> {
         .route("/tenders/{id}", get(show))
         .route("/tenders/{id}/questions", post(ask))
         .route("/tenders/{id}/questions/{qid}/answer", post(answer))
+        .route("/tenders/{id}/questions/{qid}/decline", post(decline))
+        .route("/officer/questions", get(open_questions))
         .route("/tenders/{id}/follow", post(follow))
         .route("/tenders/{id}/unfollow", post(unfollow))
         .route("/tenders/{id}/documents/{doc}", get(download))
+        .route(
+            "/tenders/{id}/documents/{doc}/remove",
+            post(remove_document),
+        )
         .route("/officer/tenders", get(dashboard).post(start_draft))
         .route(
             "/tenders/{id}/edit/{section}",

@@ -8,6 +8,7 @@ use socialbid_frontend::Lang;
 use super::closing::schedule_close;
 use super::{insert_version, mail_followers, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
@@ -68,6 +69,15 @@ pub async fn amend(
                     changes,
                 };
                 insert_version(conn, id, version, "amend", &content, &log, officer.id, now)?;
+                audit::record(
+                    conn,
+                    &officer,
+                    "tender.amend",
+                    "tender",
+                    id,
+                    Some(&reason),
+                    now,
+                )?;
                 search::changes::record_tender(conn, id, now)?;
                 matching::tender_changed(conn, id, now)?;
                 if let Some(deadline) = content.submission_deadline

@@ -6,6 +6,7 @@ use socialbid_frontend::Lang;
 
 use super::{insert_version, mail_followers, owned};
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
@@ -73,6 +74,15 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     &row.content(),
                     &log,
                     officer.id,
+                    now,
+                )?;
+                audit::record(
+                    conn,
+                    &officer,
+                    "tender.cancel",
+                    "tender",
+                    id,
+                    Some(&reason),
                     now,
                 )?;
                 for (user_id, email, locale) in mail_followers(conn, id, None)? {

@@ -1,13 +1,15 @@
 //! Following a published tender to be mailed about it, and the tenders a
-//! person follows, for their data export.
+//! person follows, for their start page and their data export.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::Serialize;
 
 use super::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::schema::tender_followers;
+use crate::db::schema::{authorities, tender_followers, tenders};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{self, Status};
@@ -51,4 +53,46 @@ pub fn followed_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
         .order(tender_followers::id)
         .select(tender_followers::tender_id)
         .load(conn)
+}
+
+/// A tender someone follows, as their start page lists it.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct FollowedTender {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub authority_name: String,
+    /// UTC.
+    #[serde(with = "crate::web::utc::option")]
+    pub submission_deadline: Option<NaiveDateTime>,
+}
+
+/// The tenders a person follows: those still open first, the nearest
+/// deadline first, then the closed and cancelled ones.
+pub async fn followed_tenders(app: &AppState, user_id: i64) -> AppResult<Vec<FollowedTender>> {
+    let mut followed: Vec<FollowedTender> = app
+        .db
+        .run(move |conn| {
+            tender_followers::table
+                .inner_join(tenders::table.inner_join(authorities::table))
+                .filter(tender_followers::user_id.eq(user_id))
+                .select((
+                    tenders::id,
+                    tenders::title,
+                    tenders::status,
+                    authorities::name,
+                    tenders::submission_deadline,
+                ))
+                .load(conn)
+                .map_err(AppError::from)
+        })
+        .await?;
+    followed.sort_by_key(|t| {
+        (
+            t.status != Status::Published.as_str(),
+            t.submission_deadline,
+            t.id,
+        )
+    });
+    Ok(followed)
 }

@@ -2,6 +2,7 @@
 //! drafting, publishing, amending, cancelling, closing at the deadline,
 //! reading (drafts only by their authority), questions and followers.
 
+mod activity;
 mod amending;
 mod cancelling;
 mod closing;
@@ -12,18 +13,19 @@ mod publishing;
 mod questions;
 mod reading;
 
+pub use activity::{Activity, WaitingQuestion, activity_for_authority, waiting_questions};
 pub use amending::amend;
 pub use cancelling::cancel;
 pub(crate) use closing::schedule_close;
 pub use closing::{CloseTender, close_if_due};
 pub use drafting::{create_draft, delete_draft, update_draft};
-pub use following::{follow, followed_by};
+pub use following::{FollowedTender, follow, followed_by, followed_tenders};
 pub use listing::{
     MAX_PER_PAGE, PER_PAGE, TenderPage, TenderSummary, list_for_authority, list_public,
     summaries_by_id,
 };
 pub use publishing::{draft_warnings, publish};
-pub use questions::{AskedQuestion, answer, ask, questions, questions_asked_by};
+pub use questions::{AskedQuestion, answer, ask, decline, questions, questions_asked_by};
 pub use reading::{AskerView, AuthorityRef, QuestionView, TenderView, VersionView, get, view_of};
 
 use axum::http::StatusCode;

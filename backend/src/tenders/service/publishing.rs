@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::closing::schedule_close;
 use super::{insert_version, owned, refuse_if_invalid};
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
@@ -47,6 +48,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                     officer.id,
                     now,
                 )?;
+                audit::record(conn, &officer, "tender.publish", "tender", id, None, now)?;
                 if let Some(deadline) = content.submission_deadline {
                     schedule_close(conn, id, deadline, now)?;
                 }

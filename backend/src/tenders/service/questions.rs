@@ -1,5 +1,7 @@
 //! Questions on a published tender: entrepreneurs ask, the owning officer
-//! answers for everyone; and the questions a person asked, for their export.
+//! answers for everyone (rewording the question first if it gives away who
+//! asked) or declines one that is not a request for clarification; and the
+//! questions a person asked, for their export.
 
 use axum::http::StatusCode;
 use chrono::NaiveDateTime;
@@ -105,21 +107,26 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
 
 /// The owning officer answers; the answer is published for everyone,
 /// without the asker, and the asker and followers are mailed.
+///
+/// `wording`, when given, replaces the question as asked: an officer
+/// removes what would tell others who asked before it is published.
 pub async fn answer(
     app: &AppState,
     officer: &AuthUser,
     id: i64,
     question_id: i64,
     answer: String,
+    wording: Option<String>,
 ) -> AppResult<()> {
     let answer = answer.trim().to_owned();
-    if answer.is_empty() {
-        return Err(AppError::field("answer", "required"));
+    let wording = wording.map(|w| w.trim().to_owned());
+    let mut errors = Vec::new();
+    check_text(&mut errors, "answer", &answer);
+    if let Some(wording) = &wording {
+        check_text(&mut errors, "question", wording);
     }
-    if answer.chars().count() > rules::MAX_QUESTION {
-        return Err(AppError::invalid(vec![
-            FieldError::new("answer", "too_long").with("max", rules::MAX_QUESTION),
-        ]));
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
     }
     let now = app.clock.now();
     let public_url = app.config.public_url.clone();
@@ -131,38 +138,22 @@ pub async fn answer(
                 if row.status == Status::Cancelled {
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_cancelled"));
                 }
-                let (question, asked_by, answered_at): (
-                    String,
-                    Option<i64>,
-                    Option<NaiveDateTime>,
-                ) = tender_questions::table
-                    .find(question_id)
-                    .filter(tender_questions::tender_id.eq(id))
-                    .select((
-                        tender_questions::question,
-                        tender_questions::asked_by,
-                        tender_questions::answered_at,
+                let open = open_question(conn, id, question_id)?;
+                let question = wording.unwrap_or(open.question);
+                // Conditional, so that of two parallel decisions only one
+                // finds the question still open under READ COMMITTED.
+                let answered = diesel::update(still_open(question_id))
+                    .set((
+                        tender_questions::question.eq(&question),
+                        tender_questions::answer.eq(&answer),
+                        tender_questions::answered_by.eq(officer.id),
+                        tender_questions::answered_at.eq(now),
                     ))
-                    .first(conn)?;
-                if answered_at.is_some() {
-                    return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
-                }
-                // Conditional, so that of two parallel answers only one finds
-                // the question still open under READ COMMITTED.
-                let answered = diesel::update(
-                    tender_questions::table
-                        .find(question_id)
-                        .filter(tender_questions::answered_at.is_null()),
-                )
-                .set((
-                    tender_questions::answer.eq(&answer),
-                    tender_questions::answered_by.eq(officer.id),
-                    tender_questions::answered_at.eq(now),
-                ))
-                .execute(conn)?;
+                    .execute(conn)?;
                 if answered == 0 {
                     return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
                 }
+                let asked_by = open.asked_by;
                 for (user_id, email, locale) in mail_followers(conn, id, asked_by)? {
                     mail::queue(
                         conn,
@@ -183,6 +174,126 @@ pub async fn answer(
             })
         })
         .await
+}
+
+/// The owning officer declines to publish a question that is not a request
+/// for clarification; the asker is mailed the reason in the same
+/// transaction, and nobody else ever sees the question.
+pub async fn decline(
+    app: &AppState,
+    officer: &AuthUser,
+    id: i64,
+    question_id: i64,
+    reason: String,
+) -> AppResult<()> {
+    let reason = reason.trim().to_owned();
+    let mut errors = Vec::new();
+    check_text(&mut errors, "reason", &reason);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
+    let officer = officer.clone();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let row = owned(conn, &officer, id)?;
+                let open = open_question(conn, id, question_id)?;
+                let declined = diesel::update(still_open(question_id))
+                    .set((
+                        tender_questions::declined_at.eq(now),
+                        tender_questions::decline_reason.eq(&reason),
+                    ))
+                    .execute(conn)?;
+                if declined == 0 {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
+                }
+                let asker: Option<(String, String)> = match open.asked_by {
+                    Some(asker) => users::table
+                        .find(asker)
+                        .select((users::email, users::locale))
+                        .first(conn)
+                        .optional()?,
+                    None => None,
+                };
+                if let Some((email, locale)) = asker {
+                    mail::queue(
+                        conn,
+                        &email,
+                        Lang::from_code(&locale).unwrap_or_default(),
+                        "question_declined",
+                        serde_json::json!({
+                            "title": row.title,
+                            "question": open.question,
+                            "reason": reason,
+                            "link": format!("{public_url}/tenders/{id}#questions"),
+                        }),
+                        format!("question_declined:{question_id}"),
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+fn check_text(errors: &mut Vec<FieldError>, field: &'static str, text: &str) {
+    if text.is_empty() {
+        errors.push(FieldError::new(field, "required"));
+    } else if text.chars().count() > rules::MAX_QUESTION {
+        errors.push(FieldError::new(field, "too_long").with("max", rules::MAX_QUESTION));
+    }
+}
+
+struct OpenQuestion {
+    question: String,
+    asked_by: Option<i64>,
+}
+
+/// A question of tender `id` that is neither answered nor declined: 404 if
+/// the tender has no such question, 409 if it has been decided.
+fn open_question(conn: &mut DbConn, id: i64, question_id: i64) -> AppResult<OpenQuestion> {
+    let (question, asked_by, answered_at, declined_at): (
+        String,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    ) = tender_questions::table
+        .find(question_id)
+        .filter(tender_questions::tender_id.eq(id))
+        .select((
+            tender_questions::question,
+            tender_questions::asked_by,
+            tender_questions::answered_at,
+            tender_questions::declined_at,
+        ))
+        .first(conn)?;
+    if answered_at.is_some() {
+        return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
+    }
+    if declined_at.is_some() {
+        return Err(AppError::refused(StatusCode::CONFLICT, "question_declined"));
+    }
+    Ok(OpenQuestion { question, asked_by })
+}
+
+/// A question not yet answered nor declined.
+type StillOpen = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Find<tender_questions::table, i64>,
+        diesel::dsl::IsNull<tender_questions::answered_at>,
+    >,
+    diesel::dsl::IsNull<tender_questions::declined_at>,
+>;
+
+/// The question, if nobody has answered or declined it meanwhile.
+fn still_open(question_id: i64) -> StillOpen {
+    tender_questions::table
+        .find(question_id)
+        .filter(tender_questions::answered_at.is_null())
+        .filter(tender_questions::declined_at.is_null())
 }
 
 /// Questions as the viewer may see them.

@@ -53,6 +53,16 @@ pub struct QuestionView {
     pub asked_at: NaiveDateTime,
     #[serde(with = "crate::web::utc::option")]
     pub answered_at: Option<NaiveDateTime>,
+    /// Set when the owning officer declined to publish the question; only
+    /// its asker and admins see such a question.
+    #[serde(
+        with = "crate::web::utc::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub declined_at: Option<NaiveDateTime>,
+    /// Why it was declined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_reason: Option<String>,
     /// Admins only: who asked. Nobody else ever learns it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_by: Option<AskerView>,
@@ -136,9 +146,11 @@ pub(super) fn questions_for(
         .left_join(users::table.on(users::id.nullable().eq(tender_questions::asked_by)))
         .filter(tender_questions::tender_id.eq(row.id))
         .into_boxed();
-    let everything = viewer.owns(row) || viewer.is_admin();
     let me = viewer.0.map(|u| u.id);
-    if !everything {
+    if viewer.owns(row) && !viewer.is_admin() {
+        // A declined question is decided: only its asker is told why.
+        query = query.filter(tender_questions::declined_at.is_null());
+    } else if !viewer.is_admin() {
         match me {
             Some(me) => {
                 query = query.filter(
@@ -159,6 +171,8 @@ pub(super) fn questions_for(
         Option<i64>,
         Option<String>,
         Option<String>,
+        Option<NaiveDateTime>,
+        Option<String>,
     );
     let rows: Vec<Q> = query
         .order((tender_questions::asked_at, tender_questions::id))
@@ -171,18 +185,33 @@ pub(super) fn questions_for(
             tender_questions::asked_by,
             users::name.nullable(),
             users::email.nullable(),
+            tender_questions::declined_at,
+            tender_questions::decline_reason,
         ))
         .load(conn)?;
     let admin = viewer.is_admin();
     Ok(rows
         .into_iter()
         .map(
-            |(id, question, answer, asked_at, answered_at, asked_by, name, email)| QuestionView {
+            |(
                 id,
                 question,
                 answer,
                 asked_at,
                 answered_at,
+                asked_by,
+                name,
+                email,
+                declined_at,
+                decline_reason,
+            )| QuestionView {
+                id,
+                question,
+                answer,
+                asked_at,
+                answered_at,
+                declined_at,
+                decline_reason,
                 mine: me.is_some() && asked_by == me,
                 asked_by: match (admin, asked_by, name, email) {
                     (true, Some(id), Some(name), Some(email)) => {

@@ -1,0 +1,1 @@
+ALTER TABLE tender_documents DROP COLUMN title;
