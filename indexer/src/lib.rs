@@ -75,6 +75,8 @@ pub mod ranking;
 pub mod reach;
 pub mod schema;
 pub mod search;
+#[cfg(feature = "bench")]
+pub mod synthetic;
 pub mod tree;
 
 #[cfg(test)]
