@@ -69,6 +69,7 @@ pub mod analysis;
 pub mod docs;
 pub mod index;
 pub mod matching;
+mod page_collector;
 pub mod quality;
 mod query;
 pub mod ranking;
