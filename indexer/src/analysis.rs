@@ -160,7 +160,11 @@ mod tests {
             .into_iter()
             .map(|(_, word)| &text[word])
             .collect();
-        assert_eq!(words, ["Rengøring", "Skolerne", "daglig"], "af is a stop word");
+        assert_eq!(
+            words,
+            ["Rengøring", "Skolerne", "daglig"],
+            "af is a stop word"
+        );
     }
 
     #[test]

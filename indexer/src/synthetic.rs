@@ -418,4 +418,3 @@ fn vocabulary<'a>(common: &[&str], labels: impl Iterator<Item = &'a str>) -> Vec
     }
     words
 }
-
