@@ -11,6 +11,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::search::SearchIndexes;
 use crate::web::metrics::Metrics;
 
 pub struct App {
@@ -20,6 +21,9 @@ pub struct App {
     pub tokens: TokenKeys,
     pub mailer: Mailer,
     pub metrics: Metrics,
+    /// This process's search indexes, opened at start by `serve` and
+    /// `worker` (or on first use): see `search::indexes`.
+    pub search: tokio::sync::OnceCell<Arc<SearchIndexes>>,
 }
 
 #[derive(Clone)]
@@ -47,6 +51,7 @@ impl AppState {
             tokens,
             mailer,
             metrics: Metrics::default(),
+            search: tokio::sync::OnceCell::new(),
         })))
     }
 }

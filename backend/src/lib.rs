@@ -21,5 +21,6 @@ pub mod moderation;
 pub mod profiles;
 pub mod retention;
 pub mod router;
+pub mod search;
 pub mod tenders;
 pub mod web;

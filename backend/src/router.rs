@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, moderation, profiles, tenders};
+use crate::{accounts, admin, moderation, profiles, search, tenders};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,7 @@ use crate::{accounts, admin, moderation, profiles, tenders};
         (name = "tenders", description = "Tenders: drafting, publishing, amending, questions, documents"),
         (name = "ocds", description = "Open data: published tenders as OCDS 1.1 release packages"),
         (name = "profiles", description = "Social-enterprise profiles and the public directory"),
+        (name = "search", description = "Tender search with filters and facets"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -77,6 +78,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(tenders::api::routes())
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())
+        .merge(search::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -92,6 +94,7 @@ pub fn router(app: AppState) -> Router {
         .merge(tenders::pages::routes())
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
+        .merge(search::pages::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))
         .fallback(|| async { AppError::not_found() })

@@ -95,8 +95,10 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles");
-const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles");
+const DA_FILES: &[(&str, &str)] =
+    catalogue_files!("da": "accounts", "tenders", "profiles", "search");
+const EN_FILES: &[(&str, &str)] =
+    catalogue_files!("en": "accounts", "tenders", "profiles", "search");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

@@ -61,7 +61,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/admin_officers.html",
     "pages/accessibility.html",
     "pages/error.html",
-    "pages/tenders/list.html",
+    "pages/search/tenders.html",
     "pages/tenders/show.html",
     "pages/tenders/dashboard.html",
     "pages/tenders/edit.html",
@@ -503,6 +503,15 @@ mod tests {
             "strategic_options": [{"value": "soc-obj", "label": "Sociale mål"}],
             "objectives": [{"value": "opp", "label": "Beskæftigelse"}],
             "regions": [{"value": "DK042", "label": "Østjylland", "level": 3}],
+            "query": "q=reng%C3%B8ring", "can_save": true, "clear_href": "/tenders",
+            "procedure_options": [{"value": "open", "label": "Offentligt udbud"}],
+            "results": {"total": 21, "items": [{"id": 7, "title": "Rengøring", "status": "published",
+                         "authority": "Aarhus Kommune", "cpv": {"code": "90911200", "full": "90911200-8", "label": "Bygningsrengøring"},
+                         "value": "2.400.000 kr.", "deadline": "2026-12-28T11:00:00", "reserved": "res-ws", "social_weight": 30,
+                         "snippet": {"lang": "da", "parts": [{"text": "Daglig ", "matched": false}, {"text": "rengøring", "matched": true}]}}],
+                        "facets": [{"heading": "CPV", "values": [{"label": "90 Kloak", "count": 3, "href": "/tenders?cpv=90"}]}],
+                        "pagination": {"page": 1, "pages": 2, "previous": null, "next": "/tenders?page=2",
+                                       "items": [{"number": 1, "href": "/tenders", "current": true}]}},
             "max_title": 200, "max_description": 20000, "max_mb": 20
         }"##;
 

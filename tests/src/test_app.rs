@@ -221,6 +221,35 @@ impl TestApp {
             .expect("jobs run")
     }
 
+    /// This app's search indexes with every change of the feed applied, as
+    /// the follower of a running process applies them within a second. On
+    /// PostgreSQL a change waits while an older transaction anywhere on the
+    /// server still runs (search/changes.rs), so this applies until none is
+    /// left, for at most ten seconds.
+    pub async fn index(&self) -> std::sync::Arc<socialbid::search::SearchIndexes> {
+        let started = std::time::Instant::now();
+        loop {
+            socialbid::search::apply_pending(&self.state)
+                .await
+                .expect("the change feed applies");
+            let (behind, _) = socialbid::search::lag(&self.state)
+                .await
+                .expect("the feed reads")
+                .expect("the indexes are open");
+            if behind == 0 {
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{behind} changes never became readable"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        socialbid::search::indexes(&self.state)
+            .await
+            .expect("the search indexes open")
+    }
+
     /// Jobs neither finished nor given up.
     pub async fn pending_jobs(&self) -> i64 {
         self.state

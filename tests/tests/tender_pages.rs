@@ -263,7 +263,8 @@ async fn an_officer_drafts_checks_and_publishes_in_pages(backend: Backend) {
     assert!(text.contains("Delaftale 2: Mødeforplejning"));
     assert!(text.contains("Version 1 offentliggjort"));
     assert!(!text.contains("style="), "no inline styles (CSP)");
-    // The public list shows it to anyone.
+    // The search page shows it to anyone.
+    app.index().await;
     let list = app.page(Method::GET, "/tenders", "", None).await;
     assert!(list.text().contains("Kantinedrift på rådhuset"));
     assert!(list.text().contains("Forbeholdt (artikel 20)"));

@@ -816,7 +816,8 @@ async fn the_public_list_is_newest_first_and_paginated(backend: Backend) {
         .await
         .json();
     assert_eq!(last["items"][0]["id"], ids[0]);
-    // The page lists them too, with the page in the title.
+    // The search page lists them too.
+    app.index().await;
     let page = app.page(Method::GET, "/tenders?page=1", "", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Udbud 4"), "{}", page.text());

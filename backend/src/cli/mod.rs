@@ -1,6 +1,8 @@
-//! The `socialbid` command: `serve`, `worker`, `migrate`, `admin`.
+//! The `socialbid` command: `serve`, `worker`, `migrate`, `reindex`, `demo`,
+//! `admin`.
 
 mod admin;
+mod reindex;
 mod serve;
 
 use std::process::ExitCode;
@@ -37,7 +39,8 @@ enum Command {
     /// SOCIALBID_EMBEDDED_WORKER, SOCIALBID_TRUST_FORWARDED_FOR,
     /// SOCIALBID_OCID_PREFIX and RUST_LOG.
     Serve(serve::ServeArgs),
-    /// Run the job worker alone (mail now; indexing and matching later).
+    /// Run the job worker alone, with its own search index following the
+    /// change feed.
     /// Several workers may share one PostgreSQL database.
     ///
     /// Reads the same variables as `serve`.
@@ -58,6 +61,15 @@ enum Command {
     ///
     /// Reads the same variables as `serve`.
     Demo {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Rebuild this machine's search indexes from the database, with a
+    /// progress bar. Index folders that a running `serve` or `worker` holds
+    /// are left to it (it follows every change by itself).
+    ///
+    /// Reads DATABASE_URL and SOCIALBID_DATA_DIR.
+    Reindex {
         #[command(flatten)]
         settings: Settings,
     },
@@ -84,6 +96,7 @@ pub fn main() -> ExitCode {
             Command::Worker { settings } => serve::worker(settings).await,
             Command::Migrate { settings } => serve::migrate(settings),
             Command::Demo { settings } => serve::demo(settings).await,
+            Command::Reindex { settings } => reindex::reindex(settings).await,
             Command::Admin { task } => admin::run(task).await,
         }
     });

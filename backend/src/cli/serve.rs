@@ -8,6 +8,7 @@ use crate::background;
 use crate::config::{Config, Settings};
 use crate::db::Backend;
 use crate::router::router;
+use crate::search;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -31,11 +32,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         print_demo(&app).await?;
     }
+    search::start(&app).await?;
     let listener = TcpListener::bind(app.config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", app.config.addr))?;
     tracing::info!(addr = %app.config.addr, url = %app.config.public_url, "serving");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let follower = spawn_follower(&app, stop_rx.clone());
     let worker_task = args.embedded_worker.then(|| {
         let app = app.clone();
         let mut stop = stop_rx.clone();
@@ -54,6 +57,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(task) = worker_task {
         let _ = task.await;
     }
+    let _ = follower.await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -107,9 +111,29 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     if app.db.has_pending_migrations()? {
         bail!("the database has pending migrations: run `socialbid migrate` first");
     }
+    search::start(&app).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let follower = spawn_follower(&app, stop_rx);
     tracing::info!("job worker running");
     background::run_worker(app, shutdown_signal()).await;
+    let _ = stop_tx.send(true);
+    let _ = follower.await;
     Ok(())
+}
+
+/// Keeps this process's search indexes following the change feed until
+/// `stop` turns true.
+fn spawn_follower(
+    app: &AppState,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let app = app.clone();
+    tokio::spawn(async move {
+        search::follow(app, async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        })
+        .await;
+    })
 }
 
 pub fn migrate(settings: Settings) -> anyhow::Result<()> {

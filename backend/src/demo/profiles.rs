@@ -650,6 +650,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                             ))
                             .execute(conn)?;
                         audit(conn, &admin, "profile.approve", id, None, now)?;
+                        crate::search::changes::record_organisation(conn, id, now)?;
                         Ok(())
                     };
                     let mut draft_profile = profile.clone();

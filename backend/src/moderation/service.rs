@@ -23,6 +23,7 @@ use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::profiles::service::{self as profiles, Organisation, OrganisationView, state};
+use crate::search;
 
 pub const MAX_REASON: usize = 1000;
 pub const AUDIT_PER_PAGE: i64 = 50;
@@ -167,6 +168,7 @@ pub async fn decide(
                     reason.as_deref(),
                     now,
                 )?;
+                search::changes::record_organisation(conn, org.id, now)?;
                 let name = org.draft()?.organisation_name;
                 let members: Vec<accounts::User> = organisation_members::table
                     .inner_join(users::table)

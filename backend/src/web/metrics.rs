@@ -16,6 +16,15 @@ pub struct Metrics {
     jobs_succeeded: AtomicU64,
     jobs_failed: AtomicU64,
     password_hashes: AtomicU64,
+    search_errors: AtomicU64,
+}
+
+/// Where this process's search indexes stand, for `/metrics`.
+pub struct SearchGauges {
+    pub behind: i64,
+    pub applied: i64,
+    pub tenders: u64,
+    pub profiles: u64,
 }
 
 impl Metrics {
@@ -38,6 +47,11 @@ impl Metrics {
         self.password_hashes.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts a failed attempt to apply the search change feed.
+    pub fn count_search_error(&self) {
+        self.search_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn password_hashes(&self) -> u64 {
         self.password_hashes.load(Ordering::Relaxed)
     }
@@ -47,6 +61,7 @@ impl Metrics {
         pending_jobs: Option<i64>,
         pool_connections: u32,
         pool_idle: u32,
+        search: Option<SearchGauges>,
     ) -> String {
         let mut out = String::new();
         out.push_str("# HELP socialbid_http_responses_total HTTP responses by status class.\n");
@@ -95,7 +110,43 @@ impl Metrics {
             out,
             "socialbid_db_pool_connections{{state=\"idle\"}} {pool_idle}"
         );
+        self.render_search(&mut out, search);
         out
+    }
+
+    fn render_search(&self, out: &mut String, search: Option<SearchGauges>) {
+        out.push_str(
+            "# HELP socialbid_search_errors_total Failed attempts to apply the search change feed.\n",
+        );
+        out.push_str("# TYPE socialbid_search_errors_total counter\n");
+        let _ = writeln!(
+            out,
+            "socialbid_search_errors_total {}",
+            self.search_errors.load(Ordering::Relaxed)
+        );
+        let Some(search) = search else { return };
+        out.push_str(
+            "# HELP socialbid_search_changes_behind Changes in the database this process's search index does not hold yet.\n",
+        );
+        out.push_str("# TYPE socialbid_search_changes_behind gauge\n");
+        let _ = writeln!(out, "socialbid_search_changes_behind {}", search.behind);
+        out.push_str(
+            "# HELP socialbid_search_last_change The last change of the feed the search index holds.\n",
+        );
+        out.push_str("# TYPE socialbid_search_last_change gauge\n");
+        let _ = writeln!(out, "socialbid_search_last_change {}", search.applied);
+        out.push_str("# HELP socialbid_search_documents Searchable documents, by index.\n");
+        out.push_str("# TYPE socialbid_search_documents gauge\n");
+        let _ = writeln!(
+            out,
+            "socialbid_search_documents{{index=\"tenders\"}} {}",
+            search.tenders
+        );
+        let _ = writeln!(
+            out,
+            "socialbid_search_documents{{index=\"profiles\"}} {}",
+            search.profiles
+        );
     }
 }
 

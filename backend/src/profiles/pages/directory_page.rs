@@ -63,7 +63,7 @@ pub(super) fn option(value: &str, label: String, selected: bool) -> Value {
     json!({ "value": value, "label": label, "checked": selected })
 }
 
-pub(super) fn objective_options(lang: Lang, selected: &[String]) -> Vec<Value> {
+pub(crate) fn objective_options(lang: Lang, selected: &[String]) -> Vec<Value> {
     eforms::social_objectives()
         .codes()
         .iter()
@@ -77,7 +77,7 @@ pub(super) fn objective_options(lang: Lang, selected: &[String]) -> Vec<Value> {
         .collect()
 }
 
-fn region_options(lang: Lang) -> Vec<Value> {
+pub(crate) fn region_options(lang: Lang) -> Vec<Value> {
     nuts::danish_regions()
         .iter()
         .filter(|r| r.code != "DK0")

@@ -22,6 +22,7 @@ use crate::profiles::model::ProfileData;
 use socialbid_codes::{cpv, eforms, nuts};
 
 use directory_page::directory_page;
+pub(crate) use directory_page::{objective_options, region_options};
 use editing::{create, edit_form, new_form, update};
 use invitation::{accept, invitation_page};
 use members::{invite, leave, members_page, revoke};

@@ -12,6 +12,7 @@ use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::AppResult;
+use crate::search;
 
 /// Deletes the organisation: gone from the directory at once, and from the
 /// database but for the audit log's entries about it.
@@ -23,6 +24,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
                 diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+                search::changes::record_organisation(conn, org.id, now)?;
                 audit::record(
                     conn,
                     &user,
@@ -48,6 +50,7 @@ pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -
             .get_result(conn)?;
         if members <= 1 {
             diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+            search::changes::record_organisation(conn, org.id, now)?;
             let user = accounts::find(conn, user_id)?;
             audit::record(
                 conn,

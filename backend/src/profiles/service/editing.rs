@@ -14,6 +14,7 @@ use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::profiles::model::ProfileInput;
+use crate::search;
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(AppError::internal)
@@ -148,6 +149,7 @@ pub async fn update(
                     .execute(conn)
                     .map_err(cvr_conflict)?;
                 write_index(conn, org.id, &profile, approved.as_ref())?;
+                search::changes::record_organisation(conn, org.id, now)?;
                 Ok(find(conn, org.id)?)
             })
         })

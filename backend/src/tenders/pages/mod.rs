@@ -33,7 +33,7 @@ use dashboard::dashboard;
 use draft::{delete, edit_form, edit_save, start_draft};
 use files::{documents_form, download, upload_document};
 use following::{follow, unfollow};
-use public::{list, show};
+use public::show;
 use publish::{check, publish};
 use questions::{answer, ask};
 
@@ -43,7 +43,6 @@ pub const UPLOAD_FORMS: &[&str] = &["/tenders/{id}/documents"];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/tenders", get(list))
         .route("/tenders/{id}", get(show))
         .route("/tenders/{id}/questions", post(ask))
         .route("/tenders/{id}/questions/{qid}/answer", post(answer))

@@ -1,12 +1,10 @@
-//! The public tender pages: the list of tenders and one tender's page.
+//! The public tender page (the list is the search page, `search::pages`).
 
-use crate::web::extract::{Path, Query};
+use crate::web::extract::Path;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDateTime;
-use serde::Deserialize;
 use serde_json::{Value, json};
-use socialbid_frontend::format_money;
 
 use super::display::tender_display;
 use super::is_owner;
@@ -15,52 +13,7 @@ use crate::error::AppResult;
 use crate::tenders::model::Status;
 use crate::tenders::rules;
 use crate::tenders::service::{self, TenderView};
-use crate::web::page::{FormError, Page, pagination};
-use socialbid_codes::cpv;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct ListQuery {
-    page: Option<i64>,
-}
-
-pub(super) async fn list(
-    State(app): State<AppState>,
-    page: Page,
-    Query(query): Query<ListQuery>,
-) -> AppResult<Html<String>> {
-    let number = query.page.unwrap_or(1).max(1);
-    let result = service::list_public(&app, number, service::PER_PAGE).await?;
-    let lang = page.lang;
-    let items: Vec<Value> = result
-        .items
-        .iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "title": t.title,
-                "status": t.status,
-                "authority": t.authority_name,
-                "cpv": t.main_cpv.as_deref().map(|c| cpv::view(c, lang)),
-                "value": t.estimated_value_dkk.map(|v| format_money(lang, v)),
-                "deadline": t.submission_deadline,
-                "reserved": t.reserved,
-                "social_weight": t.social_weight,
-                "published_at": t.published_at,
-            })
-        })
-        .collect();
-    page.render(
-        "pages/tenders/list.html",
-        json!({
-            "tenders": items,
-            "total": result.total,
-            "page_number": result.page,
-            "pages": result.pages,
-            "pagination": pagination(result.page, result.pages, |n| format!("/tenders?page={n}")),
-        }),
-    )
-}
+use crate::web::page::{FormError, Page};
 
 pub(super) fn show_page(
     page: &Page,

@@ -13,6 +13,7 @@ use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
+use crate::search;
 use crate::tenders::model::{ChangeLog, Content, Status};
 use crate::tenders::rules::{self, Strictness};
 
@@ -67,6 +68,7 @@ pub async fn amend(
                     changes,
                 };
                 insert_version(conn, id, version, "amend", &content, &log, officer.id, now)?;
+                search::changes::record_tender(conn, id, now)?;
                 if let Some(deadline) = content.submission_deadline
                     && before.submission_deadline != content.submission_deadline
                 {

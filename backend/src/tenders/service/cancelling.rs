@@ -11,6 +11,7 @@ use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
+use crate::search;
 use crate::tenders::model::{Change, ChangeLog, Status};
 use crate::tenders::rules;
 
@@ -54,6 +55,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                         tenders::updated_at.eq(now),
                     ))
                     .execute(conn)?;
+                search::changes::record_tender(conn, id, now)?;
                 let log = ChangeLog {
                     reason: Some(reason.clone()),
                     changes: vec![Change {

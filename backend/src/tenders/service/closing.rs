@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::db::DbConn;
 use crate::db::schema::tenders;
+use crate::db::{DbConn, write_transaction};
 use crate::error::AppResult;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
+use crate::search;
 use crate::tenders::model::Status;
 
 /// Closes the tender at its submission deadline, by itself.
@@ -57,19 +58,24 @@ pub async fn close_if_due(app: &AppState, job: &CloseTender) -> AppResult<bool> 
     let id = job.tender_id;
     app.db
         .run(move |conn| {
-            let closed = diesel::update(
-                tenders::table
-                    .find(id)
-                    .filter(tenders::status.eq(Status::Published.as_str()))
-                    .filter(tenders::submission_deadline.le(now)),
-            )
-            .set((
-                tenders::status.eq(Status::Closed.as_str()),
-                tenders::closed_at.eq(now),
-                tenders::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-            Ok(closed > 0)
+            write_transaction(conn, |conn| {
+                let closed = diesel::update(
+                    tenders::table
+                        .find(id)
+                        .filter(tenders::status.eq(Status::Published.as_str()))
+                        .filter(tenders::submission_deadline.le(now)),
+                )
+                .set((
+                    tenders::status.eq(Status::Closed.as_str()),
+                    tenders::closed_at.eq(now),
+                    tenders::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+                if closed > 0 {
+                    search::changes::record_tender(conn, id, now)?;
+                }
+                Ok(closed > 0)
+            })
         })
         .await
 }

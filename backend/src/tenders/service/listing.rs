@@ -101,6 +101,19 @@ fn summary_columns() -> (
     )
 }
 
+/// The summaries of these tenders, in no particular order (a search page
+/// orders them as its hits).
+pub fn summaries_by_id(
+    conn: &mut crate::db::DbConn,
+    ids: &[i64],
+) -> QueryResult<Vec<TenderSummary>> {
+    tenders::table
+        .inner_join(authorities::table)
+        .filter(tenders::id.eq_any(ids))
+        .select(summary_columns())
+        .load(conn)
+}
+
 /// The officer's authority's tenders in every state, latest change first.
 pub async fn list_for_authority(
     app: &AppState,

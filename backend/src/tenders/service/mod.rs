@@ -19,6 +19,7 @@ pub use drafting::{create_draft, delete_draft, update_draft};
 pub use following::{follow, followed_by};
 pub use listing::{
     MAX_PER_PAGE, PER_PAGE, TenderPage, TenderSummary, list_for_authority, list_public,
+    summaries_by_id,
 };
 pub use publishing::{draft_warnings, publish};
 pub use questions::{AskedQuestion, answer, ask, questions, questions_asked_by};

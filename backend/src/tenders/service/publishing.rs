@@ -11,6 +11,7 @@ use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
+use crate::search;
 use crate::tenders::model::{ChangeLog, Status, TenderRow};
 use crate::tenders::rules::{self, Strictness, Warning};
 
@@ -49,6 +50,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                 if let Some(deadline) = content.submission_deadline {
                     schedule_close(conn, id, deadline, now)?;
                 }
+                search::changes::record_tender(conn, id, now)?;
                 Ok(rules::warnings(&content, now))
             })
         })

@@ -1,0 +1,213 @@
+//! What the index is told about a tender or an organisation: the plain
+//! documents of the `indexer` crate, built from the rows as they are now.
+//! `None` means the thing must not be searchable (a draft, a profile never
+//! approved or suspended, a row deleted): the follower deletes it.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use socialbid_indexer::{
+    ProfileDoc, ProfileText, Reservation, TenderDoc, TenderStatus, TenderText,
+};
+
+use crate::db::DbConn;
+use crate::db::schema::{organisations, tenders};
+use crate::error::{AppError, AppResult};
+use crate::profiles::service::Organisation;
+use crate::tenders::model::{Status, TenderRow};
+
+/// The documents for these tenders, by id; ids not in the map are deleted.
+pub fn tenders(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, TenderDoc>> {
+    let rows: Vec<TenderRow> = tenders::table
+        .filter(tenders::id.eq_any(ids))
+        .select(TenderRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| tender_doc(row).map(|doc| (row.id, doc)))
+        .collect())
+}
+
+/// The documents for these organisations, by id; ids not in the map are
+/// deleted.
+pub fn profiles(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, ProfileDoc>> {
+    let rows: Vec<Organisation> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select(Organisation::as_select())
+        .load(conn)?;
+    let mut docs = HashMap::new();
+    for row in &rows {
+        if let Some(doc) = profile_doc(row)? {
+            docs.insert(row.id, doc);
+        }
+    }
+    Ok(docs)
+}
+
+/// The index's view of a tender; drafts are not searchable.
+pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
+    let status = match row.status {
+        Status::Draft => return None,
+        Status::Published => TenderStatus::Published,
+        Status::Closed => TenderStatus::Closed,
+        Status::Cancelled => TenderStatus::Cancelled,
+    };
+    let content = row.content();
+    // The lots' own titles and descriptions are part of what the tender is
+    // about, so they are searched with it.
+    let mut description = content.description.clone();
+    for lot in &content.lots {
+        description.push_str("\n\n");
+        description.push_str(&lot.title);
+        description.push('\n');
+        description.push_str(&lot.description);
+    }
+    let mut objectives: Vec<String> = content
+        .criteria
+        .iter()
+        .flat_map(|c| c.social_objectives.iter().cloned())
+        .collect();
+    objectives.sort();
+    objectives.dedup();
+    Some(TenderDoc {
+        id: unsigned(row.id),
+        authority_id: unsigned(row.authority_id),
+        texts: vec![TenderText {
+            lang: content.language.clone(),
+            title: content.title.clone(),
+            description,
+        }],
+        cpv: content.all_cpv(),
+        nuts: content.nuts_codes.clone(),
+        objectives,
+        reserved: reservations(&content.reserved),
+        status,
+        deadline: content
+            .submission_deadline
+            .map(|d| d.and_utc().timestamp())
+            .unwrap_or_default(),
+        published: row
+            .published_at
+            .map(|d| d.and_utc().timestamp())
+            .unwrap_or_default(),
+        value_dkk: content
+            .estimated_value_dkk
+            .and_then(|v| u64::try_from(v).ok()),
+        procedure: content.procedure_type.clone().unwrap_or_default(),
+    })
+}
+
+/// The index's view of an organisation: its public profile (the last
+/// approved facts), or nothing while it is not public.
+pub fn profile_doc(row: &Organisation) -> AppResult<Option<ProfileDoc>> {
+    let Some(profile) = row.public_profile()? else {
+        return Ok(None);
+    };
+    let mut eligible = Vec::new();
+    if profile.reserved_res_ws {
+        eligible.push(Reservation::ShelteredWorkshops);
+    }
+    if profile.reserved_res_pub_ser {
+        eligible.push(Reservation::PublicServiceMission);
+    }
+    let lang = guess_language(&format!("{} {}", profile.mission, profile.capabilities));
+    Ok(Some(ProfileDoc {
+        id: unsigned(row.id),
+        organisation_id: unsigned(row.id),
+        name: profile.organisation_name.clone(),
+        texts: vec![ProfileText {
+            lang: lang.to_owned(),
+            mission: profile.mission.clone(),
+            capabilities: profile.capabilities.clone(),
+        }],
+        cpv: profile.cpv.clone(),
+        nuts: profile.nuts.clone(),
+        objectives: profile.social_objectives.clone(),
+        eligible,
+        capacity_dkk: profile
+            .max_contract_value
+            .and_then(|v| u64::try_from(v).ok()),
+        rsv: profile.rsv_registered,
+    }))
+}
+
+/// The reservations a stored `reserved` value names (`none`, `res-ws`,
+/// `res-pub-ser`, or several separated by commas).
+fn reservations(stored: &str) -> Vec<Reservation> {
+    stored
+        .split(',')
+        .filter_map(|code| Reservation::from_code(code.trim()))
+        .collect()
+}
+
+/// Profiles carry no language of their own: members write in Danish or
+/// English. The analyser must still be the right one ("skolerne" must find
+/// "skole"), so the language is told by its commonest words.
+pub fn guess_language(text: &str) -> &'static str {
+    const DANISH: [&str; 16] = [
+        "og", "at", "til", "med", "af", "det", "en", "vi", "på", "ikke", "som", "er", "de", "for",
+        "i", "unge",
+    ];
+    const ENGLISH: [&str; 16] = [
+        "the", "and", "to", "of", "with", "we", "for", "in", "is", "our", "a", "on", "as", "are",
+        "people", "young",
+    ];
+    let mut danish = 0;
+    let mut english = 0;
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        danish += usize::from(DANISH.contains(&word.as_str()));
+        english += usize::from(ENGLISH.contains(&word.as_str()));
+        if "æøå".chars().any(|c| word.contains(c)) {
+            danish += 1;
+        }
+    }
+    if english > danish { "en" } else { "da" }
+}
+
+/// Ids are positive in both databases; the index keys documents by `u64`.
+pub fn unsigned(id: i64) -> u64 {
+    u64::try_from(id).unwrap_or_default()
+}
+
+impl From<socialbid_indexer::IndexError> for AppError {
+    fn from(error: socialbid_indexer::IndexError) -> AppError {
+        AppError::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_danish_from_english() {
+        assert_eq!(
+            guess_language("Vi driver en café, hvor unge ledige lærer at lave mad"),
+            "da"
+        );
+        assert_eq!(
+            guess_language("We run a café where young people out of work learn to cook"),
+            "en"
+        );
+    }
+
+    #[test]
+    fn reads_one_or_several_reservations() {
+        assert!(reservations("none").is_empty());
+        assert_eq!(
+            reservations("res-ws"),
+            vec![Reservation::ShelteredWorkshops]
+        );
+        assert_eq!(
+            reservations("res-ws,res-pub-ser"),
+            vec![
+                Reservation::ShelteredWorkshops,
+                Reservation::PublicServiceMission
+            ]
+        );
+    }
+}
