@@ -3,6 +3,7 @@
 //! any other language falls back to a plain lower-casing analyser, so its
 //! words are still found in their exact form.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::{
@@ -105,11 +106,21 @@ impl Analyser {
 
     /// The terms this analyser makes of `text`, in order.
     pub fn terms(self, text: &str) -> Vec<String> {
+        self.terms_with_offsets(text)
+            .into_iter()
+            .map(|(term, _)| term)
+            .collect()
+    }
+
+    /// The terms of `text` in order, each with the byte range of the word
+    /// it was made from.
+    pub(crate) fn terms_with_offsets(self, text: &str) -> Vec<(String, Range<usize>)> {
         let mut analyzer = self.text_analyzer();
         let mut stream = analyzer.token_stream(text);
         let mut terms = Vec::new();
         while stream.advance() {
-            terms.push(stream.token().text.clone());
+            let token = stream.token();
+            terms.push((token.text.clone(), token.offset_from..token.offset_to));
         }
         terms
     }
@@ -138,6 +149,22 @@ mod tests {
         let en = Analyser::for_language("EN");
         assert_eq!(en.terms("employment"), en.terms("employ"));
         assert_eq!(en.terms("the"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn terms_point_back_at_the_words_they_came_from() {
+        let text = "Rengøring af Skolerne, daglig";
+        let da = Analyser::for_language("da");
+        let words: Vec<&str> = da
+            .terms_with_offsets(text)
+            .into_iter()
+            .map(|(_, word)| &text[word])
+            .collect();
+        assert_eq!(
+            words,
+            ["Rengøring", "Skolerne", "daglig"],
+            "af is a stop word"
+        );
     }
 
     #[test]

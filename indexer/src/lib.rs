@@ -69,12 +69,15 @@ pub mod analysis;
 pub mod docs;
 pub mod index;
 pub mod matching;
+mod page_collector;
 pub mod quality;
 mod query;
 pub mod ranking;
 pub mod reach;
 pub mod schema;
 pub mod search;
+#[cfg(feature = "bench")]
+pub mod synthetic;
 pub mod tree;
 
 #[cfg(test)]

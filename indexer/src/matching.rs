@@ -8,7 +8,7 @@
 //! candidates are then loaded, their reasons worked out from both
 //! documents, and the text part capped at its weight.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::Searcher;
@@ -188,43 +188,39 @@ fn text_clause<'t>(
     Ok((Some(text), salient))
 }
 
-/// The words of `texts` (as written) whose terms are among `terms`.
-fn words_with_terms<'t>(
-    texts: impl Iterator<Item = (&'t str, String)>,
-    terms: &HashSet<(Analyser, String)>,
-) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for (lang, text) in texts {
-        let analyser = Analyser::for_language(lang);
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let hit = analyser
-                .terms(word)
-                .into_iter()
-                .any(|t| terms.contains(&(analyser, t)));
-            let word = word.to_lowercase();
-            if hit && !words.contains(&word) {
-                words.push(word);
+/// The terms of a side's texts, each with the word it came from (lower
+/// case): analysed once per text, however many matches name its words.
+struct AnalysedText(Vec<(Analyser, String, String)>);
+
+impl AnalysedText {
+    fn new<'t>(texts: impl Iterator<Item = (&'t str, String)>) -> AnalysedText {
+        let mut tokens = Vec::new();
+        for (lang, text) in texts {
+            let analyser = Analyser::for_language(lang);
+            for (term, word) in analyser.terms_with_offsets(&text) {
+                tokens.push((analyser, term, text[word].to_lowercase()));
             }
         }
+        AnalysedText(tokens)
     }
-    words
-}
 
-/// The salient terms of the asking side that the other side's text holds.
-fn shared_terms<'t>(
-    salient: &[Salient],
-    other: impl Iterator<Item = (&'t str, String)>,
-) -> HashSet<(Analyser, String)> {
-    let mut found: HashSet<(Analyser, String)> = HashSet::new();
-    for (lang, text) in other {
-        let analyser = Analyser::for_language(lang);
-        found.extend(analyser.terms(&text).into_iter().map(|t| (analyser, t)));
+    fn holds(&self, analyser: Analyser, term: &str) -> bool {
+        self.0.iter().any(|(a, t, _)| *a == analyser && t == term)
     }
-    salient
-        .iter()
-        .map(|s| (s.analyser, s.term.clone()))
-        .filter(|k| found.contains(k))
-        .collect()
+
+    /// The words (once each, in order) whose terms are among `terms`.
+    fn words_with(&self, terms: &[&Salient]) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for (analyser, term, word) in &self.0 {
+            let hit = terms
+                .iter()
+                .any(|s| s.analyser == *analyser && s.term == *term);
+            if hit && !words.contains(word) {
+                words.push(word.clone());
+            }
+        }
+        words
+    }
 }
 
 /// Scores one candidate: its structured reasons and the text part (what
@@ -254,23 +250,27 @@ fn explain(
 }
 
 /// Names, in the text reason, the words (as written on each side) behind
-/// the salient terms both texts hold.
+/// the salient terms of the asking side that both texts hold.
 fn name_shared_words(
     reasons: &mut [Reason],
-    tender: &TenderDoc,
-    profile: &ProfileDoc,
+    asking_text: &AnalysedText,
+    other_text: &AnalysedText,
     asking: Asking,
     salient: &[Salient],
 ) {
     let Some(reason) = reasons.iter_mut().find(|r| r.kind == ReasonKind::Text) else {
         return;
     };
-    let shared = match asking {
-        Asking::Tender => shared_terms(salient, profile.text_by_language()),
-        Asking::Profile => shared_terms(salient, tender.text_by_language()),
+    let shared: Vec<&Salient> = salient
+        .iter()
+        .filter(|s| other_text.holds(s.analyser, &s.term))
+        .collect();
+    let (tender, profile) = match asking {
+        Asking::Tender => (asking_text, other_text),
+        Asking::Profile => (other_text, asking_text),
     };
-    reason.tender = words_with_terms(tender.text_by_language(), &shared);
-    reason.profile = words_with_terms(profile.text_by_language(), &shared);
+    reason.tender = tender.words_with(&shared);
+    reason.profile = profile.words_with(&shared);
 }
 
 /// How many candidates to load and rank exactly: a few more than asked,
@@ -328,8 +328,16 @@ impl ProfileIndex {
                 .then(a.profile.id.cmp(&b.profile.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
+        let tender_text = AnalysedText::new(tender.text_by_language());
         for m in &mut matches {
-            name_shared_words(&mut m.reasons, tender, &m.profile, Asking::Tender, &salient);
+            let profile_text = AnalysedText::new(m.profile.text_by_language());
+            name_shared_words(
+                &mut m.reasons,
+                &tender_text,
+                &profile_text,
+                Asking::Tender,
+                &salient,
+            );
         }
         Ok(matches)
     }
@@ -419,11 +427,13 @@ impl TenderIndex {
                 .then(a.tender.id.cmp(&b.tender.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
+        let profile_text = AnalysedText::new(profile.text_by_language());
         for m in &mut matches {
+            let tender_text = AnalysedText::new(m.tender.text_by_language());
             name_shared_words(
                 &mut m.reasons,
-                &m.tender,
-                profile,
+                &profile_text,
+                &tender_text,
                 Asking::Profile,
                 &salient,
             );

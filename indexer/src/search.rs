@@ -2,11 +2,10 @@
 //! along the CPV and NUTS trees, facet counts, sorting and pages, and
 //! highlighted snippets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 use tantivy::schema::{Facet, Field};
 use tantivy::snippet::SnippetGenerator;
@@ -15,6 +14,7 @@ use tantivy::{DocAddress, Order, Searcher};
 use crate::analysis::Analyser;
 use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
+use crate::page_collector::{FacetLevel, PageCollector, PageOrder};
 use crate::query::{self, Q};
 use crate::schema::{NONE, TreeFields, rsv_code};
 use crate::tree::{cpv_key, facet, nuts_key};
@@ -178,29 +178,22 @@ impl FacetRequest {
         FacetRequest { parents }
     }
 
-    /// One collector per parent: tantivy counts one level per collector,
-    /// and refuses a parent beneath another in the same collector.
-    fn collectors(&self, schema: &tantivy::schema::Schema) -> Vec<FacetCollector> {
+    fn levels(&self, schema: &tantivy::schema::Schema) -> Vec<FacetLevel> {
         self.parents
             .iter()
-            .map(|(field, parent)| {
-                let mut collector = FacetCollector::for_field(schema.get_field_name(*field));
-                collector.add_facet(parent.clone());
-                collector
+            .map(|(field, parent)| FacetLevel {
+                field: schema.get_field_name(*field).to_owned(),
+                parent: parent.clone(),
             })
             .collect()
     }
 
-    fn read(&self, counts: Vec<FacetCounts>) -> Vec<FacetCount> {
+    /// The children of every level, the levels in order and each level's
+    /// children by code, each code once; "nothing here" is no facet.
+    fn read(counts: impl Iterator<Item = BTreeMap<String, u64>>) -> Vec<FacetCount> {
         let mut out: Vec<FacetCount> = Vec::new();
-        for ((_, parent), counts) in self.parents.iter().zip(&counts) {
-            for (facet, count) in counts.get(parent.clone()) {
-                let code = facet
-                    .to_path()
-                    .last()
-                    .copied()
-                    .unwrap_or_default()
-                    .to_owned();
+        for counts in counts {
+            for (code, count) in counts {
                 if code != NONE && !out.iter().any(|c| c.code == code) {
                     out.push(FacetCount { code, count });
                 }
@@ -238,62 +231,33 @@ struct Collected {
 fn collect(
     searcher: &Searcher,
     query: &dyn tantivy::query::Query,
-    page: TopDocs,
-    order: Option<(&str, Order)>,
+    (offset, limit): (usize, usize),
+    order: PageOrder,
     facets: &[FacetRequest],
 ) -> Result<Collected, IndexError> {
     let schema = searcher.schema();
-    let mut multi = MultiCollector::new();
-    let count = multi.add_collector(Count);
-    let facet_handles: Vec<Vec<_>> = facets
-        .iter()
-        .map(|f| {
-            f.collectors(schema)
-                .into_iter()
-                .map(|c| multi.add_collector(c))
-                .collect()
-        })
-        .collect();
-    let (page, mut fruit) = match order {
-        None => {
-            let handle = multi.add_collector(page.order_by_score());
-            let mut fruit = searcher.search(query, &multi)?;
-            let page = handle
-                .extract(&mut fruit)
-                .into_iter()
-                .map(|(score, address)| (Some(score), address))
-                .collect();
-            (page, fruit)
-        }
-        Some((field, order)) => {
-            let handle = multi.add_collector(page.order_by_fast_field::<i64>(field, order));
-            let mut fruit = searcher.search(query, &multi)?;
-            let page = handle
-                .extract(&mut fruit)
-                .into_iter()
-                .map(|(_, address)| (None, address))
-                .collect();
-            (page, fruit)
-        }
+    let collector = PageCollector {
+        order,
+        keep: offset + limit,
+        facets: facets.iter().flat_map(|f| f.levels(schema)).collect(),
     };
-    let total = count.extract(&mut fruit) as u64;
-    let facets = facet_handles
-        .into_iter()
-        .zip(facets)
-        .map(|(handles, request)| {
-            let counts = handles.into_iter().map(|h| h.extract(&mut fruit)).collect();
-            request.read(counts)
-        })
+    let page = searcher.search(query, &collector)?;
+    let mut counts = page.facets.into_iter();
+    let facets = facets
+        .iter()
+        .map(|request| FacetRequest::read(counts.by_ref().take(request.parents.len())))
         .collect();
     Ok(Collected {
-        page,
-        total,
+        page: page.hits.into_iter().skip(offset).collect(),
+        total: page.total,
         facets,
     })
 }
 
-fn page(offset: usize, limit: usize) -> TopDocs {
-    TopDocs::with_limit(limit.clamp(1, MAX_PAGE)).and_offset(offset.min(MAX_OFFSET))
+/// The page's offset and length, within bounds (tantivy keeps every hit
+/// up to the page's end in memory).
+fn page(offset: usize, limit: usize) -> (usize, usize) {
+    (offset.min(MAX_OFFSET), limit.clamp(1, MAX_PAGE))
 }
 
 /// Makes snippets from the texts of whichever language the words matched.
@@ -411,9 +375,9 @@ impl TenderIndex {
         }
         let full = BooleanQuery::new(clauses);
         let order = match q.sort {
-            TenderSort::Relevance => None,
-            TenderSort::Deadline => Some(("deadline", Order::Asc)),
-            TenderSort::Newest => Some(("published", Order::Desc)),
+            TenderSort::Relevance => PageOrder::Relevance,
+            TenderSort::Deadline => PageOrder::Field("deadline", Order::Asc),
+            TenderSort::Newest => PageOrder::Field("published", Order::Desc),
         };
         let facets = [
             FacetRequest::tree(f.cpv, cpv_parents(&q.cpv)),
@@ -530,7 +494,13 @@ impl ProfileIndex {
             FacetRequest::new(f.rsv, flat_root()),
         ];
         let searcher = self.searcher();
-        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), None, &facets)?;
+        let mut collected = collect(
+            &searcher,
+            &full,
+            page(q.offset, q.limit),
+            PageOrder::Relevance,
+            &facets,
+        )?;
         if q.offset > MAX_OFFSET {
             collected.page.clear();
         }
