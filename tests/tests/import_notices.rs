@@ -88,7 +88,7 @@ fn a_ted_f21_call_reserved_for_sheltered_workshops() {
     assert!(n.lots.is_empty(), "NO_LOT_DIVISION");
     assert!(n.criteria.is_empty());
     assert_eq!(n.reserved, ["res-ws"]);
-    assert_eq!(n.reservation(), "res-ws");
+    assert_eq!(n.reservations(), ["res-ws"]);
     assert!(!n.reserved_execution);
     assert!(n.awards.is_empty());
 }
@@ -146,7 +146,7 @@ fn a_ted_f05_restricted_to_sheltered_employment_programmes() {
         n.reserved.is_empty(),
         "participation itself is not reserved"
     );
-    assert_eq!(n.reservation(), "none");
+    assert!(n.reservations().is_empty());
     assert_eq!(n.main_cpv.as_deref(), Some("71000000"));
     assert_eq!(n.language, "en");
 }

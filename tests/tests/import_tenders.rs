@@ -124,10 +124,11 @@ async fn a_reserved_notice_keeps_its_reservation_and_codes(backend: Backend) {
     assert_eq!(summary.imported, 1);
     let id = tender_of(&app, &summary).await;
     let tender = tender_json(&app, id).await;
-    assert_eq!(tender["reserved"], "res-ws");
+    assert_eq!(tender["reserved"], serde_json::json!(["res-ws"]));
     assert_eq!(tender["main_cpv"], "79624000");
     assert_eq!(tender["additional_cpv"], serde_json::json!(["79625000"]));
-    assert_eq!(tender["estimated_value_dkk"], 12_000_000);
+    assert_eq!(tender["estimated_value"], 12_000_000);
+    assert_eq!(tender["currency"], "DKK");
     assert_eq!(tender["language"], "da");
     assert_eq!(tender["status"], "closed", "its deadline passed in 2017");
     assert_eq!(tender["submission_deadline"], "2017-01-31T11:00:00Z");
