@@ -32,7 +32,7 @@ fn social_work(app: &TestApp) -> TenderBuilder {
         .set("main_cpv", json!("85311000"))
         .set("additional_cpv", json!([]))
         .set("nuts_codes", json!(["DK011"]))
-        .set("estimated_value_dkk", json!(1_500_000))
+        .set("estimated_value", json!(1_500_000))
 }
 
 /// A profile offering social work (853) in Region Hovedstaden, eligible
@@ -247,10 +247,10 @@ async fn an_ineligible_profile_is_never_listed_nor_counted_for_a_reserved_tender
         .enterprise("carl@bo.dk", social_enterprise("Bo Godt", 3, false))
         .await;
     let article_20 = w
-        .publish(social_work(&w.app).set("reserved", json!("res-ws")))
+        .publish(social_work(&w.app).set("reserved", json!(["res-ws"])))
         .await;
     let article_77 = w
-        .publish(social_work(&w.app).set("reserved", json!("res-pub-ser")))
+        .publish(social_work(&w.app).set("reserved", json!(["res-pub-ser"])))
         .await;
     let open = w.publish(social_work(&w.app)).await;
 
@@ -768,7 +768,7 @@ async fn bad_input_is_refused_naming_the_field(backend: Backend) {
         unknown[0]["message"],
         "The CPV code 12345678 does not exist. Search with words, or enter a code like 853 or 85311000"
     );
-    let region = refused(json!({"nuts": ["FR101"]})).await;
+    let region = refused(json!({"nuts": ["UKI"]})).await;
     assert_eq!(region[0]["field"], "nuts");
     let reservation = refused(json!({"reserved": ["article-20"]})).await;
     assert_eq!(reservation[0]["field"], "reserved");
@@ -800,7 +800,7 @@ async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
         .await;
     let (_, no_match) = w.enterprise("bo@rent.dk", cleaner("Rent Arbejde", 2)).await;
     let tender = w
-        .publish(social_work(&w.app).set("reserved", json!("res-ws")))
+        .publish(social_work(&w.app).set("reserved", json!(["res-ws"])))
         .await;
     w.app.officer("indkoeber@aarhus.dk", AARHUS_CVR).await;
 
