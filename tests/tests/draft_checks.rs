@@ -59,12 +59,12 @@ async fn contradictions_and_impossible_values_are_refused(backend: Backend) {
 
     // 1,500,000 + 1,200,000 is more than the 2,400,000 estimated.
     let mut lots = TenderBuilder::new(&app).with_lots();
-    lots.body["lots"][0]["estimated_value_dkk"] = json!(1_500_000);
+    lots.body["lots"][0]["estimated_value"] = json!(1_500_000);
     let above = create(lots.body.clone()).await;
     assert_eq!(above.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&above), [pair("lots", "values_above_estimate")]);
     // Exactly the estimate is fine.
-    lots.body["lots"][0]["estimated_value_dkk"] = json!(1_200_000);
+    lots.body["lots"][0]["estimated_value"] = json!(1_200_000);
     assert_eq!(create(lots.body).await.status, StatusCode::CREATED);
 
     for procedure in ["comp-tend", "exp-int-rail"] {
