@@ -229,7 +229,7 @@ async fn an_officer_declines_a_question_and_the_asker_is_told_why(backend: Backe
         refused.text()
     );
     assert!(
-        refused.text().contains("Skriv en begrundelse"),
+        refused.text().contains("Indtast en begrundelse"),
         "{}",
         refused.text()
     );
