@@ -116,16 +116,16 @@ async fn the_draft_pages_name_articles_limit_procedures_and_total_weights(backen
         .await
         .text();
     assert!(
-        reserved.contains("Forbeholdt (artikel 20)</label>"),
-        "{reserved}"
+        reserved.contains("beskyttede værksteder m.fl., direktivets art. 20</label>"),
+        "each reservation names its article: {reserved}"
     );
     assert!(
-        reserved.contains("Forbeholdt (artikel 77)</label>"),
-        "{reserved}"
+        reserved.contains("offentlig tjenesteydelsesopgave, direktivets art. 77</label>"),
+        "each reservation names its article: {reserved}"
     );
     assert!(
-        reserved.contains("beskyttede værksteder"),
-        "the eForms wording stays as the hint"
+        reserved.contains("kun bruges til visse sociale, sundheds- og kulturelle"),
+        "the hint says where article 77 applies: {reserved}"
     );
 
     let basics = mette
