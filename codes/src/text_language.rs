@@ -80,9 +80,50 @@ pub fn from_eforms(code: &str) -> Option<&'static TextLanguage> {
         .find(|l| l.eforms.eq_ignore_ascii_case(code.trim()))
 }
 
+/// Text that carries no language of its own (a profile, a question, an
+/// answer) is written by members in Danish or English. The analyser and the
+/// page's `lang` marks must still be right ("skolerne" must find "skole"),
+/// so the language is told by its commonest words.
+pub fn guess_da_or_en(text: &str) -> &'static str {
+    const DANISH: [&str; 16] = [
+        "og", "at", "til", "med", "af", "det", "en", "vi", "på", "ikke", "som", "er", "de", "for",
+        "i", "unge",
+    ];
+    const ENGLISH: [&str; 16] = [
+        "the", "and", "to", "of", "with", "we", "for", "in", "is", "our", "a", "on", "as", "are",
+        "people", "young",
+    ];
+    let mut danish = 0;
+    let mut english = 0;
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        danish += usize::from(DANISH.contains(&word.as_str()));
+        english += usize::from(ENGLISH.contains(&word.as_str()));
+        if "æøå".chars().any(|c| word.contains(c)) {
+            danish += 1;
+        }
+    }
+    if english > danish { "en" } else { "da" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_danish_from_english() {
+        assert_eq!(
+            guess_da_or_en("Vi driver en café, hvor unge ledige lærer at lave mad"),
+            "da"
+        );
+        assert_eq!(
+            guess_da_or_en("We run a café where young people out of work learn to cook"),
+            "en"
+        );
+    }
 
     #[test]
     fn knows_every_official_language_by_both_codes() {

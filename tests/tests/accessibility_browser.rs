@@ -129,29 +129,35 @@ async fn press_enter_in(browser: &Browser, id: &str) {
 async fn text_in_another_language_than_the_page_says_which() {
     let (server, browser) = demo(&[]).await;
 
-    // An English tender on the Danish interface: its own words are marked
-    // English, the interface's stay Danish.
-    let english = tender_where(&server, "title", "Interpreting").await;
-    goto(&browser, &server, &format!("/tenders/{english}")).await;
+    // A German tender on the Danish interface: its own words are marked
+    // German, the interface's stay Danish.
+    let german = tender_where(&server, "title", "Grenzüberschreitende").await;
+    goto(&browser, &server, &format!("/tenders/{german}")).await;
     assert_eq!(browser.html_lang().await, "da");
     let title = browser
-        .find(Locator::Css("h1 span[lang='en']"))
+        .find(Locator::Css("h1 span[lang='de']"))
         .await
-        .expect("the English title is marked English");
-    assert!(title.text().await.unwrap().starts_with("Interpreting"));
+        .expect("the German title is marked German");
+    assert!(
+        title
+            .text()
+            .await
+            .unwrap()
+            .starts_with("Grenzüberschreitende")
+    );
     let description = browser
-        .find(Locator::Css("h2 + div[lang='en']"))
+        .find(Locator::Css("h2 + div[lang='de']"))
         .await
-        .expect("the description is marked English");
+        .expect("the description is marked German");
     assert!(!description.text().await.unwrap().is_empty());
     assert!(
         browser
-            .find(Locator::Css(".weights__label strong[lang='en']"))
+            .find(Locator::Css(".weights__label strong[lang='de']"))
             .await
             .is_ok(),
         "the criteria's names are marked"
     );
-    browser.assert_accessible("English tender (da)").await;
+    browser.assert_accessible("German tender (da)").await;
 
     // A CPV label that exists only in English is marked English; a
     // social-service code has a Danish label and is marked Danish.
@@ -183,7 +189,29 @@ async fn text_in_another_language_than_the_page_says_which() {
             .is_ok(),
         "the Danish title is marked Danish"
     );
+    let question = browser
+        .find(Locator::Css(".questions__item p[lang='da']"))
+        .await
+        .expect("a question asked in Danish is marked Danish");
+    assert!(question.text().await.unwrap().contains("delaftale"));
     browser.assert_accessible("Danish tender (en)").await;
+
+    // A profile written in Danish, on the English interface.
+    goto(&browser, &server, "/profiles").await;
+    let first = script(
+        &browser,
+        "return document.querySelector('main a[href^=\"/profiles/\"]').getAttribute('href');",
+        vec![],
+    )
+    .await;
+    goto(&browser, &server, first.as_str().unwrap()).await;
+    assert!(
+        browser
+            .find(Locator::Css("p.lead[lang='da']"))
+            .await
+            .is_ok(),
+        "the Danish mission is marked Danish"
+    );
 
     // The CPV search promises only what it does: digits or English words,
     // and the English labels it finds are marked on a Danish page.
@@ -212,6 +240,32 @@ async fn text_in_another_language_than_the_page_says_which() {
     browser
         .assert_accessible("CPV search with English labels")
         .await;
+
+    // The check page marks the tender's own words, here Danish on the
+    // English interface.
+    goto(&browser, &server, &format!("/tenders/{id}/edit/basics")).await;
+    browser.fill("title", "Vinduespolering på rådhuset").await;
+    browser.click_and_wait(".button-group button").await;
+    browser.wait_for_path_ending("/edit/cpv").await;
+    switch_language(&browser, &server, "en").await;
+    goto(&browser, &server, &format!("/tenders/{id}/check")).await;
+    let title = browser
+        .find(Locator::Css("dd.summary-list__value[lang='da']"))
+        .await
+        .expect("the Danish title is marked on the check page");
+    assert_eq!(title.text().await.unwrap(), "Vinduespolering på rådhuset");
+
+    // A filter chip with an English CPV label on the Danish interface, in
+    // the directory and in tender search alike.
+    switch_language(&browser, &server, "da").await;
+    for path in ["/profiles?cpv=90911200", "/tenders?cpv=90911200"] {
+        goto(&browser, &server, path).await;
+        let chip = browser
+            .find(Locator::Css(".filter-chip span[lang='en']"))
+            .await
+            .unwrap_or_else(|_| panic!("{path}: the English CPV label in the chip is marked"));
+        assert!(chip.text().await.unwrap().to_lowercase().contains("clean"));
+    }
 }
 
 /// The field `id` is marked invalid, described by its own message, and

@@ -15,7 +15,7 @@ use crate::accounts::service;
 use crate::accounts::validate::Registration;
 use crate::app::AppState;
 use crate::auth::refresh::{self, TokenPair};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{ApprovalState, AuthUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::web::client::ClientInfo;
 use crate::web::errors::ErrorBody;
@@ -85,8 +85,8 @@ pub struct AccountView {
     locale: String,
     #[serde(with = "crate::web::utc::option")]
     email_verified_at: Option<NaiveDateTime>,
-    /// Officers only: `pending`, `approved` or `rejected`.
-    approval_state: Option<String>,
+    /// Officers only.
+    approval_state: Option<ApprovalState>,
     approval_reason: Option<String>,
     authority: Option<Authority>,
     #[serde(with = "crate::web::utc")]
@@ -96,7 +96,7 @@ pub struct AccountView {
 impl AccountView {
     fn new(user: model::User, authority: Option<Authority>) -> AccountView {
         AccountView {
-            role: user.role(),
+            role: user.role,
             id: user.id,
             email: user.email,
             name: user.name,
@@ -120,7 +120,7 @@ pub struct RegistrationView {
     role: Role,
     locale: String,
     /// Officers only: always `pending` until an admin decides.
-    approval_state: Option<String>,
+    approval_state: Option<ApprovalState>,
     authority: Option<AuthorityView>,
 }
 
@@ -138,7 +138,10 @@ impl From<service::Registered> for RegistrationView {
             name: registered.name,
             role: registered.role,
             locale: registered.locale.to_owned(),
-            approval_state: registered.authority.as_ref().map(|_| "pending".to_owned()),
+            approval_state: registered
+                .authority
+                .as_ref()
+                .map(|_| ApprovalState::Pending),
             authority: registered.authority.map(|a| AuthorityView {
                 name: a.name,
                 cvr: a.cvr,

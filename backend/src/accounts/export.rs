@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::accounts::model::{self, Authority};
 use crate::app::AppState;
+use crate::auth::{ApprovalState, Role};
 use crate::db::schema::{audit_log, email_tokens, login_attempts, sessions};
 use crate::error::{AppError, AppResult};
 
@@ -43,11 +44,11 @@ struct Account {
     id: i64,
     email: String,
     name: String,
-    role: String,
+    role: Role,
     locale: String,
     #[serde(with = "crate::web::utc::option")]
     email_verified_at: Option<NaiveDateTime>,
-    approval_state: Option<String>,
+    approval_state: Option<ApprovalState>,
     approval_reason: Option<String>,
     #[serde(with = "crate::web::utc::option")]
     approval_decided_at: Option<NaiveDateTime>,

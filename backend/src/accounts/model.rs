@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use socialbid_frontend::Lang;
 
-use crate::auth::Role;
+use crate::auth::{ApprovalState, Role};
 use crate::db::DbConn;
 use crate::db::schema::{authorities, users};
 
@@ -16,11 +16,11 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub locale: String,
     pub email_verified_at: Option<NaiveDateTime>,
     pub authority_id: Option<i64>,
-    pub approval_state: Option<String>,
+    pub approval_state: Option<ApprovalState>,
     pub approval_reason: Option<String>,
     pub approved_by: Option<i64>,
     pub approval_decided_at: Option<NaiveDateTime>,
@@ -29,10 +29,6 @@ pub struct User {
 }
 
 impl User {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Entrepreneur)
-    }
-
     pub fn lang(&self) -> Lang {
         Lang::from_code(&self.locale).unwrap_or_default()
     }

@@ -11,7 +11,7 @@ use crate::accounts::validate::{Registration, ValidAuthority, ValidRegistration}
 use crate::app::AppState;
 use crate::auth::refresh::TokenPair;
 use crate::auth::tokens::{hash_token, random_token};
-use crate::auth::{AuthUser, Role, password, rate_limit, sessions};
+use crate::auth::{ApprovalState, AuthUser, Role, password, rate_limit, sessions};
 use crate::db::DbConn;
 use crate::db::schema::{authorities, email_tokens, login_attempts, users};
 use crate::db::write_transaction;
@@ -95,7 +95,8 @@ async fn register_once(
                         users::role.eq(valid.role.as_str()),
                         users::locale.eq(lang.code()),
                         users::authority_id.eq(authority_id),
-                        users::approval_state.eq(authority_id.map(|_| "pending")),
+                        users::approval_state
+                            .eq(authority_id.map(|_| ApprovalState::Pending.as_str())),
                         users::created_at.eq(now),
                         users::updated_at.eq(now),
                     ))

@@ -3,13 +3,14 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::accounts::model;
 use crate::app::AppState;
 use crate::audit;
-use crate::auth::{AuthUser, sessions};
+pub use crate::auth::ApprovalState;
+use crate::auth::{AuthUser, Role, sessions};
 use crate::db::schema::{authorities, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -17,30 +18,12 @@ use crate::mail;
 
 pub const MAX_REASON: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ApprovalState {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl ApprovalState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApprovalState::Pending => "pending",
-            ApprovalState::Approved => "approved",
-            ApprovalState::Rejected => "rejected",
-        }
-    }
-}
-
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct OfficerView {
     pub id: i64,
     pub name: String,
     pub email: String,
-    pub state: String,
+    pub state: ApprovalState,
     pub authority_name: String,
     pub authority_cvr: String,
     pub authority_nuts: String,
@@ -115,10 +98,10 @@ pub async fn decide(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let officer = model::find(conn, officer_id)?;
-                if officer.role != "officer" {
+                if officer.role != Role::Officer {
                     return Err(AppError::not_found());
                 }
-                if officer.approval_state.as_deref() == Some(new_state.as_str()) {
+                if officer.approval_state == Some(new_state) {
                     return Err(AppError::refused(
                         axum::http::StatusCode::CONFLICT,
                         "already_decided",

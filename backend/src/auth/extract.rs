@@ -14,10 +14,21 @@ use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
 use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::db::stored::{StoredState, read_state};
 use crate::error::AppError;
+use diesel::deserialize::FromSql;
+use diesel::sql_types::Text;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    diesel::FromSqlRow,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -45,6 +56,80 @@ impl Role {
     }
 }
 
+impl StoredState for Role {
+    const WHAT: &'static str = "role";
+
+    fn parse(value: &str) -> Option<Role> {
+        Role::parse(value)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for Role
+where
+    DB: diesel::backend::Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Role> {
+        read_state::<Role, DB>(bytes)
+    }
+}
+
+/// Where an officer's account stands: it works only once an admin has
+/// approved it. Other roles have none.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    utoipa::ToSchema,
+    diesel::FromSqlRow,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ApprovalState {
+    pub const ALL: [ApprovalState; 3] = [
+        ApprovalState::Pending,
+        ApprovalState::Approved,
+        ApprovalState::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalState::Pending => "pending",
+            ApprovalState::Approved => "approved",
+            ApprovalState::Rejected => "rejected",
+        }
+    }
+}
+
+impl StoredState for ApprovalState {
+    const WHAT: &'static str = "officer approval state";
+
+    fn parse(value: &str) -> Option<ApprovalState> {
+        ApprovalState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == value)
+    }
+}
+
+impl<DB> FromSql<Text, DB> for ApprovalState
+where
+    DB: diesel::backend::Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<ApprovalState> {
+        read_state::<ApprovalState, DB>(bytes)
+    }
+}
+
 /// The caller, checked against the database on every request.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -55,7 +140,15 @@ pub struct AuthUser {
     pub role: Role,
     pub lang: Lang,
     pub authority_id: Option<i64>,
-    pub approval_state: Option<String>,
+    pub approval_state: Option<ApprovalState>,
+}
+
+impl AuthUser {
+    /// An officer an admin has approved: the only one who may act for an
+    /// authority.
+    pub fn is_approved_officer(&self) -> bool {
+        self.role == Role::Officer && self.approval_state == Some(ApprovalState::Approved)
+    }
 }
 
 /// An access token the browser-session middleware has just issued from the
@@ -101,10 +194,10 @@ struct Caller {
     id: i64,
     email: String,
     name: String,
-    role: String,
+    role: Role,
     locale: String,
     authority_id: Option<i64>,
-    approval_state: Option<String>,
+    approval_state: Option<ApprovalState>,
 }
 
 fn caller(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Caller>> {
@@ -137,13 +230,10 @@ async fn load(app: &AppState, token: &str) -> Result<AuthUser, AppError> {
             }
             let user = caller(conn, user_id)?
                 .ok_or_else(|| AppError::unauthenticated("session_revoked"))?;
-            let role = Role::parse(&user.role).ok_or_else(|| {
-                AppError::internal(anyhow::anyhow!("user {} has no known role", user.id))
-            })?;
             Ok(AuthUser {
                 id: user.id,
                 session_id,
-                role,
+                role: user.role,
                 lang: Lang::from_code(&user.locale).unwrap_or_default(),
                 email: user.email,
                 name: user.name,
@@ -222,9 +312,9 @@ role_extractor!(
 role_extractor!(
     /// A procurement officer whose account an admin has approved.
     Officer,
-    |user| match (user.role, user.approval_state.as_deref()) {
-        (Role::Officer, Some("approved")) => Ok(()),
-        (Role::Officer, Some("rejected")) => Err(AppError::forbidden("officer_rejected")),
+    |user| match (user.role, user.approval_state) {
+        (Role::Officer, Some(ApprovalState::Approved)) => Ok(()),
+        (Role::Officer, Some(ApprovalState::Rejected)) => Err(AppError::forbidden("officer_rejected")),
         (Role::Officer, _) => Err(AppError::forbidden("officer_not_approved")),
         _ => Err(AppError::forbidden("wrong_role")),
     }

@@ -11,7 +11,7 @@ pub mod refresh;
 pub mod sessions;
 pub mod tokens;
 
-pub use extract::{Admin, AuthUser, Entrepreneur, MaybeUser, Officer, Role};
+pub use extract::{Admin, ApprovalState, AuthUser, Entrepreneur, MaybeUser, Officer, Role};
 
 /// The browser keeps its access token here (HttpOnly, SameSite=Lax); over
 /// HTTPS the name has the `__Host-` prefix (`Config::cookie_name`).

@@ -8,7 +8,7 @@ use crate::accounts::model;
 use crate::accounts::service::find_or_create_authority;
 use crate::accounts::validate::ValidAuthority;
 use crate::app::AppState;
-use crate::auth::password;
+use crate::auth::{ApprovalState, password};
 use crate::db::DbConn;
 use crate::db::schema::users;
 use crate::db::write_transaction;
@@ -126,7 +126,7 @@ fn ensure_user(
             users::locale.eq("da"),
             users::email_verified_at.eq(now),
             users::authority_id.eq(authority_id),
-            users::approval_state.eq(authority_id.map(|_| "approved")),
+            users::approval_state.eq(authority_id.map(|_| ApprovalState::Approved.as_str())),
             users::approval_decided_at.eq(authority_id.map(|_| now)),
             users::created_at.eq(now),
             users::updated_at.eq(now),

@@ -15,7 +15,7 @@ use crate::db::write_transaction;
 use crate::demo::people::{ADMIN_EMAIL, ENTREPRENEURS};
 use crate::error::AppError;
 use crate::profiles::model::ProfileInput;
-use crate::profiles::service::{state, write_index};
+use crate::profiles::service::{ReviewState, write_index};
 
 /// A valid CVR number from a seed: the 8th digit completes the modulus-11
 /// check; seeds whose check digit would be 10 are skipped.
@@ -705,7 +705,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                         .values((
                             organisations::registry_key.eq(&key),
                             organisations::draft.eq(&draft),
-                            organisations::review_state.eq(state::PENDING),
+                            organisations::review_state.eq(ReviewState::Pending.as_str()),
                             organisations::submitted_at.eq(now),
                             organisations::created_at.eq(now),
                             organisations::updated_at.eq(now),
@@ -724,7 +724,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                     let approve = |conn: &mut DbConn| -> Result<(), AppError> {
                         diesel::update(organisations::table.find(id))
                             .set((
-                                organisations::review_state.eq(state::APPROVED),
+                                organisations::review_state.eq(ReviewState::Approved.as_str()),
                                 organisations::approved_facts.eq(serde_json::to_string(&facts).map_err(AppError::internal)?),
                                 organisations::reviewed_by.eq(admin.id),
                                 organisations::reviewed_at.eq(now),
@@ -741,13 +741,13 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                         Demo::Approved => approve(conn)?,
                         Demo::Rejected | Demo::ChangesRequested => {
                             let (new_state, action, reason) = if matches!(e.demo, Demo::Rejected) {
-                                (state::REJECTED, "profile.reject", "CVR-nummeret hører til en anden virksomhed i CVR-registret.")
+                                (ReviewState::Rejected, "profile.reject", "CVR-nummeret hører til en anden virksomhed i CVR-registret.")
                             } else {
-                                (state::CHANGES_REQUESTED, "profile.request_changes", "Tilføj en begrundelse for, at over 30 % af medarbejderne er dårligt stillede.")
+                                (ReviewState::ChangesRequested, "profile.request_changes", "Tilføj en begrundelse for, at over 30 % af medarbejderne er dårligt stillede.")
                             };
                             diesel::update(organisations::table.find(id))
                                 .set((
-                                    organisations::review_state.eq(new_state),
+                                    organisations::review_state.eq(new_state.as_str()),
                                     organisations::review_reason.eq(reason),
                                     organisations::reviewed_by.eq(admin.id),
                                     organisations::reviewed_at.eq(now),
@@ -768,7 +768,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                             draft_profile.organisation_name = format!("{} ApS", e.name);
                             diesel::update(organisations::table.find(id))
                                 .set((
-                                    organisations::review_state.eq(state::PENDING),
+                                    organisations::review_state.eq(ReviewState::Pending.as_str()),
                                     organisations::draft.eq(serde_json::to_string(&draft_profile).map_err(AppError::internal)?),
                                 ))
                                 .execute(conn)?;

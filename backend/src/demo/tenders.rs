@@ -379,7 +379,7 @@ async fn person(app: &AppState, email: &str) -> anyhow::Result<AuthUser> {
     Ok(AuthUser {
         id: user.id,
         session_id: 0,
-        role: user.role(),
+        role: user.role,
         lang: user.lang(),
         email: user.email,
         name: user.name,

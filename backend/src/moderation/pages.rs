@@ -15,9 +15,7 @@ use socialbid_frontend::Lang;
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::AppResult;
-use crate::moderation::service::{
-    self, ACTIONS, AuditFilter, Decision, OrganisationFilter, STATES,
-};
+use crate::moderation::service::{self, ACTIONS, AuditFilter, Decision, OrganisationFilter};
 use crate::profiles::pages::describe;
 use crate::web::page::{FormError, Page, pagination};
 
@@ -67,8 +65,7 @@ async fn queue_page(
         ),
         None => (json!([]), 0, pagination(1, 1, link)),
     };
-    let state_options: Vec<Value> = STATES
-        .iter()
+    let state_options: Vec<Value> = crate::profiles::service::display_states()
         .map(|s| json!({ "value": s, "label": socialbid_frontend::translate(page.lang, &format!("profile_state.{s}")) }))
         .collect();
     let status = if errors.is_empty() {

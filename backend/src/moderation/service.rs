@@ -26,7 +26,7 @@ use crate::db::schema::{
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::mail;
-use crate::profiles::service::{self as profiles, Organisation, OrganisationView, state};
+use crate::profiles::service::{self as profiles, Organisation, OrganisationView, ReviewState};
 use crate::{matching, search};
 
 pub const MAX_REASON: usize = 1000;
@@ -76,7 +76,7 @@ impl Decision {
     fn allowed(self, org: &Organisation) -> bool {
         match self {
             Decision::Approve | Decision::Reject | Decision::RequestChanges => {
-                org.review_state == state::PENDING
+                org.review_state == ReviewState::Pending
             }
             Decision::Suspend => org.approved_facts.is_some() && org.suspended_at.is_none(),
             Decision::Unsuspend => org.suspended_at.is_some(),
@@ -120,7 +120,7 @@ pub async fn decide(
                         let facts = draft.facts();
                         target
                             .set((
-                                organisations::review_state.eq(state::APPROVED),
+                                organisations::review_state.eq(ReviewState::Approved.as_str()),
                                 organisations::review_reason.eq(None::<String>),
                                 organisations::approved_facts
                                     .eq(serde_json::to_string(&facts)
@@ -133,13 +133,13 @@ pub async fn decide(
                     }
                     Decision::Reject | Decision::RequestChanges => {
                         let new_state = if decision == Decision::Reject {
-                            state::REJECTED
+                            ReviewState::Rejected
                         } else {
-                            state::CHANGES_REQUESTED
+                            ReviewState::ChangesRequested
                         };
                         target
                             .set((
-                                organisations::review_state.eq(new_state),
+                                organisations::review_state.eq(new_state.as_str()),
                                 organisations::review_reason.eq(&reason),
                                 organisations::reviewed_by.eq(admin.id),
                                 organisations::reviewed_at.eq(now),
@@ -240,7 +240,7 @@ pub async fn queue(app: &AppState) -> AppResult<Queue> {
     app.db
         .run(move |conn| {
             let rows: Vec<Organisation> = organisations::table
-                .filter(organisations::review_state.eq(state::PENDING))
+                .filter(organisations::review_state.eq(ReviewState::Pending.as_str()))
                 .order((organisations::submitted_at, organisations::id))
                 .select(Organisation::as_select())
                 .load(conn)?;
@@ -582,14 +582,6 @@ pub struct OrganisationPage {
     pub items: Vec<OrganisationRow>,
 }
 
-pub const STATES: [&str; 5] = [
-    "pending",
-    "approved",
-    "rejected",
-    "changes_requested",
-    "suspended",
-];
-
 /// Every organisation (any state), for an admin to find one to suspend or
 /// to look at again; newest first.
 pub async fn organisations(
@@ -597,7 +589,7 @@ pub async fn organisations(
     filter: OrganisationFilter,
 ) -> AppResult<OrganisationPage> {
     let state_filter = filter.state.trim().to_owned();
-    if !state_filter.is_empty() && !STATES.contains(&state_filter.as_str()) {
+    if !state_filter.is_empty() && !profiles::display_states().any(|s| s == state_filter) {
         return Err(AppError::field("state", "invalid"));
     }
     // A CVR number may be typed with spaces; a national identifier keeps

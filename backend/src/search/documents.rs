@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use socialbid_codes::text_language;
 use socialbid_indexer::{
     ProfileDoc, ProfileText, Reservation, TenderDoc, TenderStatus, TenderText,
 };
@@ -114,7 +115,8 @@ pub fn profile_doc(row: &Organisation) -> AppResult<Option<ProfileDoc>> {
     if profile.reserved_res_pub_ser {
         eligible.push(Reservation::PublicServiceMission);
     }
-    let lang = guess_language(&format!("{} {}", profile.mission, profile.capabilities));
+    let lang =
+        text_language::guess_da_or_en(&format!("{} {}", profile.mission, profile.capabilities));
     Ok(Some(ProfileDoc {
         id: unsigned(row.id),
         organisation_id: unsigned(row.id),
@@ -143,34 +145,6 @@ fn reservations(codes: &[String]) -> Vec<Reservation> {
         .collect()
 }
 
-/// Profiles carry no language of their own: members write in Danish or
-/// English. The analyser must still be the right one ("skolerne" must find
-/// "skole"), so the language is told by its commonest words.
-pub fn guess_language(text: &str) -> &'static str {
-    const DANISH: [&str; 16] = [
-        "og", "at", "til", "med", "af", "det", "en", "vi", "på", "ikke", "som", "er", "de", "for",
-        "i", "unge",
-    ];
-    const ENGLISH: [&str; 16] = [
-        "the", "and", "to", "of", "with", "we", "for", "in", "is", "our", "a", "on", "as", "are",
-        "people", "young",
-    ];
-    let mut danish = 0;
-    let mut english = 0;
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word = word.to_lowercase();
-        danish += usize::from(DANISH.contains(&word.as_str()));
-        english += usize::from(ENGLISH.contains(&word.as_str()));
-        if "æøå".chars().any(|c| word.contains(c)) {
-            danish += 1;
-        }
-    }
-    if english > danish { "en" } else { "da" }
-}
-
 /// Ids are positive in both databases; the index keys documents by `u64`.
 pub fn unsigned(id: i64) -> u64 {
     u64::try_from(id).unwrap_or_default()
@@ -185,18 +159,6 @@ impl From<socialbid_indexer::IndexError> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tells_danish_from_english() {
-        assert_eq!(
-            guess_language("Vi driver en café, hvor unge ledige lærer at lave mad"),
-            "da"
-        );
-        assert_eq!(
-            guess_language("We run a café where young people out of work learn to cook"),
-            "en"
-        );
-    }
 
     #[test]
     fn reads_one_or_several_reservations() {

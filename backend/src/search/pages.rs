@@ -92,30 +92,41 @@ fn objective_label(code: &str, lang: Lang) -> String {
 /// The filters in force, each a link to the same search without it.
 fn chips(params: &SearchParams, lang: Lang) -> Vec<Value> {
     let mut chips = Vec::new();
-    let mut chip = |field: &str, label: String| {
-        chips.push(json!({ "label": label, "href": href(&params.without(field)) }));
+    // `lang` marks a label in another language than the page: CPV labels
+    // exist only in English (WCAG 3.1.2).
+    let mut chip = |field: &str, label: String, label_lang: Option<&str>| {
+        let href = href(&params.without(field));
+        chips.push(json!({ "label": label, "href": href, "lang": label_lang }));
     };
     let t = |key: &str| translate(lang, key);
     if !params.q.trim().is_empty() {
-        chip("q", format!("»{}«", params.q.trim()));
+        chip("q", format!("»{}«", params.q.trim()), None);
     }
     if let Ok(c) = cpv::parse(params.cpv.trim()) {
-        chip("cpv", format!("{} {}", cpv::prefix(&c.code), c.label(lang)));
+        chip(
+            "cpv",
+            format!("{} {}", cpv::prefix(&c.code), c.label(lang)),
+            Some(c.label_lang(lang).code()),
+        );
     }
     if let Some(r) = nuts::find(&params.nuts.trim().to_uppercase()) {
-        chip("nuts", r.name(lang).to_owned());
+        chip("nuts", r.name(lang).to_owned(), None);
     }
     if let Some(o) = eforms::social_objectives().find(params.objective.trim()) {
-        chip("objective", o.label(lang).to_owned());
+        chip("objective", o.label(lang).to_owned(), None);
     }
     if let Some(p) = eforms::procedure_types().find(params.procedure.trim()) {
-        chip("procedure", p.label(lang).to_owned());
+        chip("procedure", p.label(lang).to_owned(), None);
     }
     if params.reserved == "yes" {
-        chip("reserved", t("search.chip.reserved"));
+        chip("reserved", t("search.chip.reserved"), None);
     }
     if let Some(a) = params.authority {
-        chip("authority", format!("{} {a}", t("search.chip.authority")));
+        chip(
+            "authority",
+            format!("{} {a}", t("search.chip.authority")),
+            None,
+        );
     }
     if !params.deadline_from.trim().is_empty() {
         chip(
@@ -125,6 +136,7 @@ fn chips(params: &SearchParams, lang: Lang) -> Vec<Value> {
                 t("search.chip.deadline_from"),
                 params.deadline_from.trim()
             ),
+            None,
         );
     }
     if !params.deadline_to.trim().is_empty() {
@@ -135,6 +147,7 @@ fn chips(params: &SearchParams, lang: Lang) -> Vec<Value> {
                 t("search.chip.deadline_to"),
                 params.deadline_to.trim()
             ),
+            None,
         );
     }
     if let Some(min) = params.value_min {
@@ -145,6 +158,7 @@ fn chips(params: &SearchParams, lang: Lang) -> Vec<Value> {
                 t("search.chip.value_min"),
                 format_money(lang, i64::try_from(min).unwrap_or(i64::MAX))
             ),
+            None,
         );
     }
     if let Some(max) = params.value_max {
@@ -155,11 +169,12 @@ fn chips(params: &SearchParams, lang: Lang) -> Vec<Value> {
                 t("search.chip.value_max"),
                 format_money(lang, i64::try_from(max).unwrap_or(i64::MAX))
             ),
+            None,
         );
     }
     match params.status.trim() {
-        "closed" => chip("status", t("search.status.closed")),
-        "all" => chip("status", t("search.status.all")),
+        "closed" => chip("status", t("search.status.closed"), None),
+        "all" => chip("status", t("search.status.all"), None),
         _ => {}
     }
     chips

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, Role};
+use crate::auth::{ApprovalState, AuthUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::{self as profiles, OrganisationView};
 use crate::tenders::service as tenders;
@@ -26,9 +26,9 @@ pub fn routes() -> Router<AppState> {
 /// The page each role starts from; `None` for an entrepreneur, whose start
 /// page is this one.
 fn landing(user: &AuthUser) -> Option<&'static str> {
-    match (user.role, user.approval_state.as_deref()) {
+    match (user.role, user.approval_state) {
         (Role::Entrepreneur, _) => None,
-        (Role::Officer, Some("approved")) => Some("/officer/tenders"),
+        (Role::Officer, Some(ApprovalState::Approved)) => Some("/officer/tenders"),
         (Role::Officer, _) => Some("/account"),
         (Role::Admin, _) => Some("/admin/profiles"),
     }

@@ -26,10 +26,13 @@ fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
+/// A filter in force, as a link that removes it. `lang` marks a label in
+/// another language than the page (CPV labels exist only in English).
 #[derive(Serialize)]
-struct Link {
+struct Chip {
     label: String,
     href: String,
+    lang: Option<&'static str>,
 }
 
 fn query_string(filter: &Filter, page: Option<i64>) -> String {
@@ -118,27 +121,31 @@ pub(super) async fn directory_page(
         .ok()
         .filter(|_| !filter.cpv.trim().is_empty())
     {
-        chips.push(Link {
+        chips.push(Chip {
             label: format!("{} {}", c.code, c.label(lang)),
             href: without("cpv"),
+            lang: Some(c.label_lang(lang).code()),
         });
     }
     if let Some(r) = nuts::find(&filter.nuts.trim().to_uppercase()) {
-        chips.push(Link {
+        chips.push(Chip {
             label: r.name(lang).to_owned(),
             href: without("nuts"),
+            lang: None,
         });
     }
     if let Some(o) = eforms::social_objectives().find(filter.objective.trim()) {
-        chips.push(Link {
+        chips.push(Chip {
             label: o.label(lang).to_owned(),
             href: without("objective"),
+            lang: None,
         });
     }
     if filter.rsv == "yes" {
-        chips.push(Link {
+        chips.push(Chip {
             label: socialbid_frontend::translate(lang, "directory.filter.rsv_chip"),
             href: without("rsv"),
+            lang: None,
         });
     }
     let reservations: Vec<&str> = filter
@@ -149,7 +156,7 @@ pub(super) async fn directory_page(
         .collect();
     if !reservations.is_empty() {
         // Eligible for any one of them: "Article 20 / Article 77".
-        chips.push(Link {
+        chips.push(Chip {
             label: reservations
                 .iter()
                 .map(|r| {
@@ -158,6 +165,7 @@ pub(super) async fn directory_page(
                 .collect::<Vec<_>>()
                 .join(" / "),
             href: without("reserved"),
+            lang: None,
         });
     }
     let (items, total, pager) = match &result {

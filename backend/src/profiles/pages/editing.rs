@@ -9,7 +9,7 @@ use super::profile_form::{ProfileForm, form_page, merge_errors};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur};
 use crate::error::{AppError, AppResult};
-use crate::profiles::service;
+use crate::profiles::service::{self, ReviewState};
 use crate::web::page::Page;
 
 pub(super) async fn new_form(
@@ -61,7 +61,7 @@ async fn save(
     };
     match result {
         Ok(org) => {
-            let notice = if org.review_state == service::state::PENDING {
+            let notice = if org.review_state == ReviewState::Pending {
                 "profile_submitted"
             } else {
                 "profile_saved"

@@ -19,7 +19,7 @@ use socialbid_frontend::{Lang, format_date, format_money};
 
 use crate::app::AppState;
 use crate::profiles::model::ProfileData;
-use socialbid_codes::{country, cpv, eforms, nuts};
+use socialbid_codes::{country, cpv, eforms, nuts, text_language};
 
 use directory_page::directory_page;
 pub(crate) use directory_page::{objective_options, region_options};
@@ -84,6 +84,9 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
         "bar_class": format!("bar__fill--w{}", (share.clamp(0, 100) + 5) / 10 * 10),
         "mission": p.mission,
         "capabilities": p.capabilities,
+        // Members write in Danish or English whatever the interface
+        // language; the page marks which (WCAG 3.1.2), as the index does.
+        "text_lang": text_language::guess_da_or_en(&format!("{} {}", p.mission, p.capabilities)),
         "cpv": p.cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
         "nuts": p.nuts.iter().map(|c| json!({ "code": c, "name": nuts_name(c, lang) })).collect::<Vec<_>>(),
         "objectives": p.social_objectives.iter().map(|c| json!({ "code": c, "label": objective_label(c, lang) })).collect::<Vec<_>>(),

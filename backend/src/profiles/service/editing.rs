@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{Organisation, as_member, find, of_member, state, write_index};
+use super::{Organisation, ReviewState, as_member, find, of_member, write_index};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
@@ -68,7 +68,7 @@ pub async fn create(
                     .values((
                         organisations::registry_key.eq(profile.registry_key()),
                         organisations::draft.eq(to_json(&profile)?),
-                        organisations::review_state.eq(state::PENDING),
+                        organisations::review_state.eq(ReviewState::Pending.as_str()),
                         organisations::submitted_at.eq(now),
                         organisations::created_at.eq(now),
                         organisations::updated_at.eq(now),
@@ -120,20 +120,20 @@ pub async fn update(
                 let facts_differ = approved.as_ref() != Some(&profile.facts());
                 let needs_review = facts_differ
                     || matches!(
-                        org.review_state.as_str(),
-                        state::REJECTED | state::CHANGES_REQUESTED
+                        org.review_state,
+                        ReviewState::Rejected | ReviewState::ChangesRequested
                     );
                 let old_draft = org.draft()?;
                 if needs_review {
                     diesel::update(organisations::table.find(org.id))
                         .set((
-                            organisations::review_state.eq(state::PENDING),
+                            organisations::review_state.eq(ReviewState::Pending.as_str()),
                             organisations::review_reason.eq(None::<String>),
                             organisations::submitted_at.eq(now),
                         ))
                         .execute(conn)?;
-                    let was_waiting =
-                        org.review_state == state::PENDING && old_draft.facts() == profile.facts();
+                    let was_waiting = org.review_state == ReviewState::Pending
+                        && old_draft.facts() == profile.facts();
                     if !was_waiting {
                         audit::record(
                             conn,
@@ -145,10 +145,10 @@ pub async fn update(
                             now,
                         )?;
                     }
-                } else if org.review_state == state::PENDING {
+                } else if org.review_state == ReviewState::Pending {
                     // The facts are back to those approved: nothing to review.
                     diesel::update(organisations::table.find(org.id))
-                        .set(organisations::review_state.eq(state::APPROVED))
+                        .set(organisations::review_state.eq(ReviewState::Approved.as_str()))
                         .execute(conn)?;
                 }
                 diesel::update(organisations::table.find(org.id))

@@ -18,7 +18,12 @@ pub use invitations::{
     revoke_invitation,
 };
 pub use members::{InvitationView, MemberView, Members, leave, members};
-pub use organisation::{Organisation, OrganisationView, as_member, find, is_member, of_member};
+mod review_state;
+
+pub use organisation::{
+    Organisation, OrganisationView, as_member, display_states, find, is_member, of_member,
+};
+pub use review_state::ReviewState;
 
 use diesel::prelude::*;
 
@@ -26,14 +31,6 @@ use crate::db::DbConn;
 use crate::db::schema::{organisation_codes, organisations};
 use crate::error::AppResult;
 use crate::profiles::model::{ProfileData, VerifiedFacts};
-
-/// Where a profile's review stands.
-pub mod state {
-    pub const PENDING: &str = "pending";
-    pub const APPROVED: &str = "approved";
-    pub const REJECTED: &str = "rejected";
-    pub const CHANGES_REQUESTED: &str = "changes_requested";
-}
 
 /// Rewrites what the directory filters on: the codes of the profile and the
 /// verified facts last approved.

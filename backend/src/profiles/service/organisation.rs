@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::db::schema::{organisation_members, organisations};
 use crate::error::{AppError, AppResult};
 use crate::profiles::model::{IdentityCheck, ProfileData, VerifiedFacts};
+use crate::profiles::service::ReviewState;
 
 /// An organisation as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -21,7 +22,7 @@ pub struct Organisation {
     pub registry_key: String,
     pub draft: String,
     pub approved_facts: Option<String>,
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub review_reason: Option<String>,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<NaiveDateTime>,
@@ -65,13 +66,22 @@ impl Organisation {
     }
 
     /// The state to show: suspended before anything else.
-    pub fn display_state(&self) -> &str {
+    pub fn display_state(&self) -> &'static str {
         if self.suspended_at.is_some() {
             "suspended"
         } else {
-            &self.review_state
+            self.review_state.as_str()
         }
     }
+}
+
+/// Every state `display_state` can answer, in the order filters offer them:
+/// suspension is shown as a state of its own though it is stored apart.
+pub fn display_states() -> impl Iterator<Item = &'static str> {
+    ReviewState::ALL
+        .into_iter()
+        .map(ReviewState::as_str)
+        .chain(["suspended"])
 }
 
 /// The organisation as its members (and admins) see it.

@@ -194,7 +194,14 @@ pub(super) fn tender_display(view: &TenderView, lang: Lang) -> Value {
                 "after": change_text(&c.field, &c.after, lang),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "questions": view.questions,
+        // Askers and officers write in Danish or English whatever the
+        // tender's language; each text is marked with its own (WCAG 3.1.2).
+        "questions": view.questions.iter().map(|q| {
+            let mut shown = json!(q);
+            shown["question_lang"] = json!(text_language::guess_da_or_en(&q.question));
+            shown["answer_lang"] = json!(q.answer.as_deref().map(text_language::guess_da_or_en));
+            shown
+        }).collect::<Vec<_>>(),
         "documents": view.documents.iter().map(|d| json!({
             "id": d.id,
             "file_name": d.file_name,

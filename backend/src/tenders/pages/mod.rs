@@ -23,7 +23,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, Role};
+use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model;
 use crate::tenders::service::{self, TenderView};
@@ -115,11 +115,9 @@ fn unprocessable(html: Html<String>) -> Response {
 }
 
 fn is_owner(page: &Page, view: &TenderView) -> bool {
-    page.user.as_ref().is_some_and(|u| {
-        u.role == Role::Officer
-            && u.approval_state.as_deref() == Some("approved")
-            && u.authority_id == Some(view.authority.id)
-    })
+    page.user
+        .as_ref()
+        .is_some_and(|u| u.is_approved_officer() && u.authority_id == Some(view.authority.id))
 }
 
 async fn load_owned(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<model::TenderRow> {

@@ -45,11 +45,8 @@ pub struct Viewer<'a>(pub Option<&'a AuthUser>);
 impl Viewer<'_> {
     /// An approved officer of the authority that owns the tender.
     pub fn owns(&self, row: &TenderRow) -> bool {
-        self.0.is_some_and(|u| {
-            u.role == Role::Officer
-                && u.approval_state.as_deref() == Some("approved")
-                && u.authority_id == Some(row.authority_id)
-        })
+        self.0
+            .is_some_and(|u| u.is_approved_officer() && u.authority_id == Some(row.authority_id))
     }
 
     pub fn is_admin(&self) -> bool {

@@ -11,7 +11,7 @@ use socialbid_frontend::Lang;
 use super::reading::questions_for;
 use super::{QuestionView, Viewer, mail_followers, owned};
 use crate::app::AppState;
-use crate::auth::AuthUser;
+use crate::auth::{ApprovalState, AuthUser};
 use crate::db::DbConn;
 use crate::db::schema::{tender_questions, users};
 use crate::db::write_transaction;
@@ -81,7 +81,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                 let officers: Vec<(i64, String, String)> = users::table
                     .filter(users::authority_id.eq(row.authority_id))
                     .filter(users::role.eq("officer"))
-                    .filter(users::approval_state.eq("approved"))
+                    .filter(users::approval_state.eq(ApprovalState::Approved.as_str()))
                     .select((users::id, users::email, users::locale))
                     .load(conn)?;
                 for (officer_id, email, locale) in officers {
