@@ -4,6 +4,8 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -16,7 +18,9 @@ use crate::auth::{browser, csrf};
 use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
-use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
+use crate::web::{
+    compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
+};
 use crate::{accounts, admin, import, matching, moderation, profiles, search, start, tenders};
 
 #[derive(OpenApi)]
@@ -134,6 +138,15 @@ pub fn router(app: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(trace::span))
         .layer(from_fn_with_state(app.clone(), metrics::count))
+        // ETags are a hash of the body as rendered, before compression;
+        // the cache headers they set are left alone by `secure`.
+        .layer(from_fn(conditional::respond))
         .layer(from_fn_with_state(app.clone(), headers::secure))
+        // Text is sent gzip- or brotli-compressed when the client takes it.
+        .layer(
+            CompressionLayer::new()
+                .quality(compression::QUALITY)
+                .compress_when(DefaultPredicate::new().and(compression::is_text)),
+        )
         .with_state(app)
 }

@@ -12,7 +12,7 @@ mod i18n;
 mod stylesheet_check;
 mod templates;
 
-pub use assets::{Asset, asset};
+pub use assets::{Asset, asset, asset_path};
 pub use format::{
     date as format_date, datetime as format_datetime, decimal as format_decimal,
     integer as format_integer, money as format_money, money_in as format_money_in,

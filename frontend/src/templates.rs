@@ -120,6 +120,7 @@ fn environment() -> &'static Environment<'static> {
                 .unwrap_or_else(|e| panic!("template {name} does not compile: {e:#}"));
         }
         env.add_function("t", t);
+        env.add_function("asset", asset);
         env.add_filter("datetime", datetime);
         env.add_filter("number", number);
         env
@@ -171,6 +172,21 @@ fn template_arg<'a>(value: &Value, text: &'a str) -> Arg<'a> {
     }
 }
 
+/// `asset("style.css")`: the content-hashed path of an embedded static
+/// file, which browsers may cache for good. Marked safe: the path is ours
+/// (letters, digits, dots and slashes), and escaping would write each slash
+/// as `&#x2f;`.
+fn asset(name: &str) -> Result<Value, minijinja::Error> {
+    crate::asset_path(name)
+        .map(Value::from_safe_string)
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("no static file {name}"),
+            )
+        })
+}
+
 /// `{{ n | number }}`: a number outside a message, with the language's
 /// separators ("2.000.000", "2,000,000").
 fn number(state: &State, value: Value) -> Result<String, minijinja::Error> {
@@ -189,9 +205,11 @@ fn number(state: &State, value: Value) -> Result<String, minijinja::Error> {
 /// page's language. Takes RFC 3339 (as the API writes it, `...Z`) or a time
 /// without a zone, which is UTC.
 fn datetime(state: &State, value: String) -> Result<String, minijinja::Error> {
-    let parsed = chrono::DateTime::parse_from_rfc3339(&value)
-        .map(|t| t.naive_utc())
-        .or_else(|_| NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S%.f"))
+    // Views carry zone-less times, so that parse comes first; `FromStr`
+    // reads ISO 8601 without interpreting a format string on every call.
+    let parsed = value
+        .parse::<NaiveDateTime>()
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(&value).map(|t| t.naive_utc()))
         .map_err(|e| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -205,8 +223,21 @@ fn datetime(state: &State, value: String) -> Result<String, minijinja::Error> {
 /// `lang` with the view `ctx`.
 pub fn render_page<S: Serialize>(name: &str, lang: Lang, ctx: S) -> Result<String, RenderError> {
     let template = environment().get_template(name)?;
-    let ctx = Value::from(Serde(&ctx));
-    Ok(template.render(context! { lang => lang.code(), ..ctx })?)
+    // One map with `lang` in it, rather than a merged context that every
+    // variable lookup of the template would search twice.
+    Ok(template.render(Value::from(Serde(WithLang {
+        ctx,
+        lang: lang.code(),
+    })))?)
+}
+
+/// A view with the page's language beside its fields; `lang` comes last,
+/// so it wins over a field of the view with that name.
+#[derive(Serialize)]
+struct WithLang<S> {
+    #[serde(flatten)]
+    ctx: S,
+    lang: &'static str,
 }
 
 /// Renders the mail `name` (`verify_email`, `reset_password`, ...) in `lang`:

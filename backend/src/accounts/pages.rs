@@ -21,6 +21,7 @@ use crate::auth::browser::{clear_session_cookies, session_cookies};
 use crate::auth::{AuthUser, MaybeUser};
 use crate::error::{AppError, AppResult};
 use crate::web::client::ClientInfo;
+use crate::web::conditional;
 use crate::web::lang::is_local_path;
 use crate::web::page::{FormError, Page};
 use socialbid_codes::nuts;
@@ -46,8 +47,9 @@ fn unprocessable(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
-async fn home(page: Page) -> AppResult<Html<String>> {
-    page.render("pages/home.html", serde_json::json!({}))
+async fn home(page: Page) -> AppResult<Response> {
+    let html = page.render("pages/home.html", serde_json::json!({}))?;
+    Ok(conditional::page(&page, html))
 }
 
 /// Where Digitaliseringsstyrelsen, the supervisory authority under the web

@@ -96,7 +96,10 @@ pub async fn protect(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path().starts_with("/api/") {
+    // Static files carry no forms, and a cookie on them would keep shared
+    // caches from storing them.
+    let path = request.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/static/") {
         return next.run(request).await;
     }
     let (nonce, new_cookie) = match jar

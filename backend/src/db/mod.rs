@@ -55,9 +55,15 @@ impl Db {
             Backend::Sqlite => Some(1),
             Backend::Postgres => None,
         };
+        // A connection to a PostgreSQL server can break while it waits in
+        // the pool (a restart, a proxy's timeout), so it is tested when
+        // taken; a connection to a local SQLite file cannot, and testing it
+        // cost a statement parse on every request.
+        let test_on_check_out = backend == Backend::Postgres;
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(min_idle)
+            .test_on_check_out(test_on_check_out)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         Ok(Db { pool, backend })

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Value, json};
 use socialbid_frontend::{Lang, format_money, translate};
@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::error::AppResult;
 use crate::profiles::pages::{objective_options, region_options};
 use crate::tenders::pages::value_label;
+use crate::web::conditional;
 use crate::web::extract::Query;
 use crate::web::page::{Page, pagination};
 use socialbid_codes::{cpv, eforms, nuts};
@@ -58,7 +59,11 @@ async fn search_page(
         "can_save": page.user.as_ref().is_some_and(|u| u.role == crate::auth::Role::Entrepreneur),
     });
     let html = page.render("pages/search/tenders.html", view)?;
-    Ok((status, html).into_response())
+    // Only a 200 gets an ETag (`web::conditional`); a refused filter keeps
+    // its 422.
+    let mut response = conditional::page(&page, html);
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 fn procedure_options(lang: Lang) -> Vec<Value> {

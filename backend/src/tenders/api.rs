@@ -6,7 +6,7 @@ use axum::Json;
 use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,7 @@ use crate::tenders::money::Amount;
 use crate::tenders::ocds;
 use crate::tenders::rules::Warning;
 use crate::tenders::service::{self, QuestionView, TenderPage, TenderSummary, TenderView};
+use crate::web::conditional;
 use crate::web::errors::ErrorBody;
 use crate::web::json::ApiJson;
 use crate::web::lang::UserLang;
@@ -130,15 +131,14 @@ pub struct PageQuery {
 async fn list_tenders(
     State(app): State<AppState>,
     Query(query): Query<PageQuery>,
-) -> AppResult<Json<TenderPage>> {
-    Ok(Json(
-        service::list_public(
-            &app,
-            query.page.unwrap_or(1),
-            query.per_page.unwrap_or(service::PER_PAGE),
-        )
-        .await?,
-    ))
+) -> AppResult<Response> {
+    let page = service::list_public(
+        &app,
+        query.page.unwrap_or(1),
+        query.per_page.unwrap_or(service::PER_PAGE),
+    )
+    .await?;
+    Ok(conditional::public(Json(page)))
 }
 
 /// Start a draft for the officer's authority (gaps allowed).
@@ -466,11 +466,10 @@ async fn download_document(
     (status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"),
     (status = 404, body = ErrorBody),
 ))]
-async fn tender_ocds(
-    State(app): State<AppState>,
-    Path(id): Path<i64>,
-) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(ocds::tender_package(&app, id).await?))
+async fn tender_ocds(State(app): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+    Ok(conditional::public(Json(
+        ocds::tender_package(&app, id).await?,
+    )))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -490,15 +489,14 @@ pub struct ReleasesQuery {
 async fn ocds_releases(
     State(app): State<AppState>,
     Query(query): Query<ReleasesQuery>,
-) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(
-        ocds::releases_package(
-            &app,
-            query.since.map(|s| s.naive_utc()),
-            query.page.unwrap_or(1),
-        )
-        .await?,
-    ))
+) -> AppResult<Response> {
+    let package = ocds::releases_package(
+        &app,
+        query.since.map(|s| s.naive_utc()),
+        query.page.unwrap_or(1),
+    )
+    .await?;
+    Ok(conditional::public(Json(package)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,8 +1,10 @@
 //! HTTP plumbing shared by every feature: language, error rendering, path,
-//! query and JSON input, security headers, health and metrics, static
-//! files, page context.
+//! query and JSON input, security headers, conditional GET, health and
+//! metrics, static files, page context.
 
 pub mod client;
+pub mod compression;
+pub mod conditional;
 pub mod control_chars;
 pub mod errors;
 pub mod extract;

@@ -154,6 +154,16 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
+/// A page's view with `page` beside its own fields, serialised straight
+/// into the template's values (no JSON copy on the way). `page` comes
+/// last, so it wins over a field of the view with that name.
+#[derive(Serialize)]
+struct WithPage<'a, V> {
+    #[serde(flatten)]
+    view: V,
+    page: &'a PageMeta,
+}
+
 #[derive(Serialize)]
 pub struct FormError {
     field: String,
@@ -175,16 +185,16 @@ impl FormError {
 impl Page {
     /// Renders `template` with `view`, adding `page`.
     pub fn render<V: Serialize>(&self, template: &str, view: V) -> AppResult<Html<String>> {
-        let mut ctx = serde_json::to_value(view).map_err(AppError::internal)?;
-        if let Some(object) = ctx.as_object_mut() {
-            object.insert(
-                "page".into(),
-                serde_json::to_value(&self.meta).map_err(AppError::internal)?,
-            );
-        }
-        render_page(template, self.lang, ctx)
-            .map(Html)
-            .map_err(AppError::internal)
+        render_page(
+            template,
+            self.lang,
+            WithPage {
+                view,
+                page: &self.meta,
+            },
+        )
+        .map(Html)
+        .map_err(AppError::internal)
     }
 
     /// The errors of a refused form, worded for this page: each broken rule

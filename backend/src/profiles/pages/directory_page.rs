@@ -4,7 +4,7 @@
 use crate::web::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Value, json};
 use socialbid_frontend::Lang;
@@ -13,6 +13,7 @@ use super::{nuts_name, objective_label};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::profiles::directory::{self, Filter};
+use crate::web::conditional;
 use crate::web::page::{Page, pagination};
 use socialbid_codes::{cpv, eforms, nuts};
 
@@ -215,5 +216,9 @@ pub(super) async fn directory_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, html).into_response())
+    // Only a 200 gets an ETag (`web::conditional`); a refused filter keeps
+    // its 422.
+    let mut response = conditional::page(&page, html);
+    *response.status_mut() = status;
+    Ok(response)
 }

@@ -13,6 +13,7 @@ use crate::auth::AuthUser;
 use crate::error::AppResult;
 use crate::profiles::directory;
 use crate::profiles::service;
+use crate::web::conditional;
 use crate::web::page::{FormError, Page};
 
 async fn profile_page_with(
@@ -38,8 +39,9 @@ pub(super) async fn profile_page(
     State(app): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
-) -> AppResult<Html<String>> {
-    profile_page_with(&app, &page, id, Vec::new(), "").await
+) -> AppResult<Response> {
+    let html = profile_page_with(&app, &page, id, Vec::new(), "").await?;
+    Ok(conditional::page(&page, html))
 }
 
 #[derive(Deserialize, Default)]

@@ -2,7 +2,7 @@
 
 use crate::web::extract::Path;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::{Html, Response};
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 
@@ -13,6 +13,7 @@ use crate::error::AppResult;
 use crate::tenders::model::Status;
 use crate::tenders::rules;
 use crate::tenders::service::{self, TenderView};
+use crate::web::conditional;
 use crate::web::page::{FormError, Page};
 
 pub(super) fn show_page(
@@ -51,16 +52,17 @@ pub(super) async fn show(
     State(app): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     let view = service::get(&app, page.user.as_ref(), id).await?;
     let who_could_bid =
         crate::matching::pages::who_could_bid(&app, page.user.as_ref(), id, page.lang).await?;
-    show_page(
+    let html = show_page(
         &page,
         &view,
         Vec::new(),
         json!({}),
         app.clock.now(),
         who_could_bid,
-    )
+    )?;
+    Ok(conditional::page(&page, html))
 }
