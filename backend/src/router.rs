@@ -17,7 +17,9 @@ use crate::error::AppError;
 use crate::web::openapi::SharedRejections;
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{errors, headers, health, lang, metrics, static_files, trace};
-use crate::{accounts, admin, import, matching, moderation, profiles, search, start, tenders};
+use crate::{
+    accounts, admin, import, matching, moderation, notify, profiles, search, start, tenders,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,6 +40,7 @@ use crate::{accounts, admin, import, matching, moderation, profiles, search, sta
         (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "search", description = "Tender search with filters and facets"),
         (name = "matching", description = "Matches between tenders and profiles, with reasons; reach estimates for drafts"),
+        (name = "notifications", description = "Each person's choices about mail: how often per kind, the weakest match worth a mail, the digest hour, the language"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -86,6 +89,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(moderation::api::routes())
         .merge(search::api::routes())
         .merge(matching::api::routes())
+        .merge(notify::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -104,6 +108,8 @@ pub fn router(app: AppState) -> Router {
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())
         .merge(matching::pages::routes())
+        .merge(notify::pages::routes())
+        .merge(notify::failed::routes())
         .merge(start::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))

@@ -31,6 +31,8 @@ use crate::web::control_chars;
 /// `__Host-` prefix (`Config::cookie_name`).
 pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
+/// The address a mail's unsubscribe token is posted to (`notify`).
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/notifications/unsubscribe";
 /// Forms here are small. Uploads (multipart) are not read here at all.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 /// The anonymous cookie holds a random value of this many characters or
@@ -96,7 +98,11 @@ pub async fn protect(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path().starts_with("/api/") {
+    // The one-click unsubscribe (RFC 8058) comes from a mail client without
+    // cookies; its signed token is all the authority it needs or has.
+    if request.uri().path().starts_with("/api/")
+        || (request.uri().path() == ONE_CLICK_UNSUBSCRIBE && request.method() == Method::POST)
+    {
         return next.run(request).await;
     }
     let (nonce, new_cookie) = match jar
