@@ -56,14 +56,7 @@ type JobRow = (
 const KINDS: [&str; 2] = [NotifyMail::KIND, SendDigest::KIND];
 
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<FailedMail>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        Option<NaiveDateTime>,
-        Option<String>,
-        i32,
-    )> = jobs::table
+    let rows: Vec<JobRow> = jobs::table
         .filter(jobs::kind.eq_any(KINDS.to_vec()))
         .filter(jobs::failed_at.is_not_null())
         .order((jobs::failed_at.desc(), jobs::id.desc()))
