@@ -5,7 +5,7 @@
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::jobs::{Registry, worker};
-use crate::{mail, matching, retention, tenders};
+use crate::{mail, matching, notify, retention, tenders};
 
 /// Every kind of job, with the code that runs it.
 pub fn registry() -> Registry {
@@ -14,6 +14,8 @@ pub fn registry() -> Registry {
         .register::<tenders::service::CloseTender>()
         .register::<retention::Retention>()
         .register::<matching::ComputeMatches>()
+        .register::<notify::NotifyMail>()
+        .register::<notify::SendDigest>()
 }
 
 /// Runs the worker until `shutdown`, after making sure today's clean-up is

@@ -90,6 +90,13 @@ pub struct Settings {
     /// own with the Open Contracting Partnership.
     #[arg(long, env = "SOCIALBID_OCID_PREFIX", default_value = "ocds-socialbid")]
     pub ocid_prefix: String,
+    /// At most this many mails a second leave each process (a provider's
+    /// quota); unset or 0: as fast as the SMTP server takes them.
+    #[arg(long, env = "SOCIALBID_MAIL_RATE")]
+    pub mail_rate: Option<u32>,
+    /// SMTP connections each process keeps open and reuses.
+    #[arg(long, env = "SOCIALBID_SMTP_CONNECTIONS", default_value_t = 4)]
+    pub smtp_connections: u32,
 }
 
 #[derive(Clone)]
@@ -110,6 +117,8 @@ pub struct Config {
     pub db_pool_size: u32,
     pub trust_forwarded_for: bool,
     pub ocid_prefix: String,
+    pub mail_rate: Option<u32>,
+    pub smtp_connections: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -192,6 +201,8 @@ impl Config {
             db_pool_size: settings.db_pool_size.max(1),
             trust_forwarded_for: settings.trust_forwarded_for,
             ocid_prefix: settings.ocid_prefix,
+            mail_rate: settings.mail_rate.filter(|r| *r > 0),
+            smtp_connections: settings.smtp_connections.max(1),
         })
     }
 

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
+pub mod notify;
 pub mod profiles;
 pub mod retention;
 pub mod router;

@@ -21,7 +21,9 @@ use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{
     compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
 };
-use crate::{accounts, admin, import, matching, moderation, profiles, search, start, tenders};
+use crate::{
+    accounts, admin, import, matching, moderation, notify, profiles, search, start, tenders,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,6 +44,7 @@ use crate::{accounts, admin, import, matching, moderation, profiles, search, sta
         (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "search", description = "Tender search with filters and facets"),
         (name = "matching", description = "Matches between tenders and profiles, with reasons; reach estimates for drafts"),
+        (name = "notifications", description = "Each person's choices about mail: how often per kind, the weakest match worth a mail, the digest hour, the language"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -90,6 +93,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(moderation::api::routes())
         .merge(search::api::routes())
         .merge(matching::api::routes())
+        .merge(notify::api::routes())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
@@ -108,6 +112,8 @@ pub fn router(app: AppState) -> Router {
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())
         .merge(matching::pages::routes())
+        .merge(notify::pages::routes())
+        .merge(notify::failed::routes())
         .merge(start::routes())
         .route("/lang", get(lang::switch))
         .route("/static/{file}", get(static_files::serve))

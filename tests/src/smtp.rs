@@ -16,13 +16,45 @@ use tempfile::TempDir;
 use crate::process::{Spawned, accepts_tcp, start_server};
 
 /// An aiosmtpd process on 127.0.0.1, killed on drop.
+///
+/// It stores every message it accepts; list mail to an address starting
+/// with `bounce` it refuses permanently (`550 5.1.1`), as a real server
+/// refuses a mailbox it will not deliver to.
 pub struct SmtpServer {
     url: String,
     port: u16,
     maildir: PathBuf,
+    log: PathBuf,
+    dir_path: PathBuf,
     // Dropped in this order: the process first, then its folder.
-    process: Spawned,
+    process: Option<Spawned>,
     _dir: TempDir,
+}
+
+/// The handler: aiosmtpd's Maildir handler, refusing list mail (a message
+/// with `List-Unsubscribe`) to `bounce*` recipients with a 550 after DATA.
+/// Their account mail still arrives, so such a person can register.
+const HANDLER: &str = "\
+from aiosmtpd.handlers import Mailbox
+
+
+class Handler(Mailbox):
+    async def handle_DATA(self, server, session, envelope):
+        bouncing = [r for r in envelope.rcpt_tos if r.lower().startswith('bounce')]
+        if bouncing and b'List-Unsubscribe' in envelope.original_content:
+            return '550 5.1.1 <%s>: Recipient address rejected: User unknown' % bouncing[0]
+        return await super().handle_DATA(server, session, envelope)
+";
+
+fn aiosmtpd(dir: &Path, maildir: &Path, port: u16) -> Command {
+    let mut command = Command::new("python3");
+    command
+        .env("PYTHONPATH", dir)
+        .args(["-m", "aiosmtpd", "-n", "--smtputf8"])
+        .args(["-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "socialbid_smtp_handler.Handler"])
+        .arg(maildir);
+    command
 }
 
 /// One received message, decoded.
@@ -41,6 +73,10 @@ pub struct ReceivedMail {
     pub text: String,
     /// The text/html parts that are not attachments, joined.
     pub html: String,
+    /// The `List-Unsubscribe` header (`<https://…>`), empty when absent.
+    pub list_unsubscribe: String,
+    /// The `List-Unsubscribe-Post` header (RFC 8058), empty when absent.
+    pub list_unsubscribe_post: String,
 }
 
 impl SmtpServer {
@@ -55,17 +91,12 @@ impl SmtpServer {
             .prefix("socialbid-smtp-")
             .tempdir()
             .expect("cannot create a temporary folder");
+        std::fs::write(dir.path().join("socialbid_smtp_handler.py"), HANDLER)
+            .expect("cannot write the SMTP handler");
         let maildir = dir.path().join("maildir");
         let log = dir.path().join("aiosmtpd.log");
-        let command = |port: u16| {
-            let mut command = Command::new("python3");
-            command
-                .args(["-m", "aiosmtpd", "-n", "--smtputf8"])
-                .args(["-l", &format!("127.0.0.1:{port}")])
-                .args(["-c", "aiosmtpd.handlers.Mailbox"])
-                .arg(&maildir);
-            command
-        };
+        let dir_path = dir.path().to_owned();
+        let command = |port: u16| aiosmtpd(&dir_path, &maildir, port);
         let (process, port) = start_server(
             "aiosmtpd",
             &log,
@@ -78,9 +109,38 @@ impl SmtpServer {
             url: format!("smtp://127.0.0.1:{port}"),
             port,
             maildir,
-            process,
+            log,
+            dir_path,
+            process: Some(process),
             _dir: dir,
         }
+    }
+
+    /// Stops the server: connections are refused until [`SmtpServer::restart`].
+    /// What it received stays.
+    pub fn stop(&mut self) {
+        self.process = None;
+    }
+
+    /// Starts the server again on the same port and waits until it accepts
+    /// connections.
+    pub async fn restart(&mut self) {
+        self.process = None;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let process = Spawned::spawn(
+            "aiosmtpd",
+            aiosmtpd(&self.dir_path, &self.maildir, self.port),
+            &self.log,
+        );
+        while !accepts_tcp(self.port).await {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start again:\n{}",
+                process.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.process = Some(process);
     }
 
     /// `smtp://127.0.0.1:<port>`, as `SOCIALBID_SMTP_URL` takes it.
@@ -96,23 +156,19 @@ impl SmtpServer {
     ///
     /// Panics on a message that cannot be parsed: that is a bug worth seeing.
     pub fn messages(&self) -> Vec<ReceivedMail> {
-        let mut files: Vec<(MaildirOrder, PathBuf)> = ["new", "cur"]
-            .iter()
-            .filter_map(|sub| std::fs::read_dir(self.maildir.join(sub)).ok())
-            .flatten()
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .map(|path| (MaildirOrder::of(&path), path))
-            .collect();
-        files.sort();
-        files
+        read_maildir(&self.maildir)
+    }
+
+    /// The Maildir the server stores messages in.
+    pub fn maildir(&self) -> &Path {
+        &self.maildir
+    }
+
+    /// The messages to `address`, oldest first.
+    pub fn messages_to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.messages()
             .into_iter()
-            .map(|(_, path)| {
-                let raw = std::fs::read(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                ReceivedMail::parse(&raw)
-                    .unwrap_or_else(|e| panic!("cannot parse mail {}: {e}", path.display()))
-            })
+            .filter(|m| m.to.contains(address))
             .collect()
     }
 
@@ -138,7 +194,7 @@ impl SmtpServer {
                     "no matching mail arrived within {timeout:?}; {} message(s) did:{list}\n\
                      aiosmtpd output:\n{}",
                     messages.len(),
-                    self.process.logs()
+                    self.logs()
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -147,8 +203,30 @@ impl SmtpServer {
 
     /// What aiosmtpd printed (errors, mostly).
     pub fn logs(&self) -> String {
-        self.process.logs()
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+}
+
+/// Every message in the Maildir at `maildir`, oldest first.
+pub(crate) fn read_maildir(maildir: &Path) -> Vec<ReceivedMail> {
+    let mut files: Vec<(MaildirOrder, PathBuf)> = ["new", "cur"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(maildir.join(sub)).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .map(|path| (MaildirOrder::of(&path), path))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|(_, path)| {
+            let raw = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            ReceivedMail::parse(&raw)
+                .unwrap_or_else(|e| panic!("cannot parse mail {}: {e}", path.display()))
+        })
+        .collect()
 }
 
 impl ReceivedMail {
@@ -170,6 +248,8 @@ impl ReceivedMail {
             message_id: header("Message-ID"),
             text: text.join("\n"),
             html: html.join("\n"),
+            list_unsubscribe: header("List-Unsubscribe"),
+            list_unsubscribe_post: header("List-Unsubscribe-Post"),
         })
     }
 }

@@ -13,11 +13,13 @@ use socialbid::config::Config;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use crate::{Backend, ReceivedMail, TestDb};
+use crate::{Backend, ReceivedMail, SmtpServer, TestDb};
 
 pub struct TestApp {
     pub state: AppState,
     router: Router,
+    /// With a real SMTP server: the Maildir it stores what it accepts in.
+    smtp_maildir: Option<std::path::PathBuf>,
     _db: TestDb,
     dir: TempDir,
 }
@@ -79,13 +81,26 @@ impl TestApp {
     /// Like [`TestApp::new`], as reached at `public_url` (for example
     /// [`TEST_HTTPS_PUBLIC_URL`]).
     pub async fn with_public_url(backend: Backend, public_url: &str) -> TestApp {
+        TestApp::build(backend, public_url, None).await
+    }
+
+    /// Like [`TestApp::new`], mailing `smtp` (a real SMTP server in its own
+    /// process) instead of writing files; [`TestApp::mails`] reads what the
+    /// server accepted.
+    pub async fn with_smtp(backend: Backend, smtp: &SmtpServer) -> TestApp {
+        let mut app = TestApp::build(backend, TEST_PUBLIC_URL, Some(smtp.url())).await;
+        app.smtp_maildir = Some(smtp.maildir().to_owned());
+        app
+    }
+
+    async fn build(backend: Backend, public_url: &str, smtp_url: Option<&str>) -> TestApp {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temporary folder");
         let config = Config {
             addr: "127.0.0.1:0".parse().expect("address"),
             data_dir: dir.path().to_path_buf(),
             database_url: db.url().to_owned(),
-            smtp_url: None,
+            smtp_url: smtp_url.map(|url| SecretString::from(url.to_owned())),
             jwt_secret: SecretString::from("a test signing key that is long enough".to_owned()),
             public_url: public_url.into(),
             mail_from: "Socialbid <noreply@socialbid.test>".into(),
@@ -98,6 +113,8 @@ impl TestApp {
             db_pool_size: 4,
             trust_forwarded_for: true,
             ocid_prefix: "ocds-socialbid".into(),
+            mail_rate: None,
+            smtp_connections: 4,
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");
@@ -105,6 +122,7 @@ impl TestApp {
         TestApp {
             state,
             router,
+            smtp_maildir: None,
             _db: db,
             dir,
         }
@@ -268,8 +286,12 @@ impl TestApp {
         self.dir.path().join("mail")
     }
 
-    /// Every mail written so far, oldest first.
+    /// Every mail written (or accepted by the SMTP server) so far, oldest
+    /// first.
     pub fn mails(&self) -> Vec<ReceivedMail> {
+        if let Some(maildir) = &self.smtp_maildir {
+            return crate::smtp::read_maildir(maildir);
+        }
         let mut files: Vec<_> = std::fs::read_dir(self.mail_dir())
             .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();

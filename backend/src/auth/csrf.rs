@@ -31,6 +31,8 @@ use crate::web::control_chars;
 /// `__Host-` prefix (`Config::cookie_name`).
 pub const CSRF_COOKIE: &str = "sb_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
+/// The address a mail's unsubscribe token is posted to (`notify`).
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/notifications/unsubscribe";
 /// Forms here are small. Uploads (multipart) are not read here at all.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 /// The anonymous cookie holds a random value of this many characters or
@@ -97,9 +99,14 @@ pub async fn protect(
     next: Next,
 ) -> Response {
     // Static files carry no forms, and a cookie on them would keep shared
-    // caches from storing them.
+    // caches from storing them. The one-click unsubscribe (RFC 8058) comes
+    // from a mail client without cookies; its signed token is all the
+    // authority it needs or has.
     let path = request.uri().path();
-    if path.starts_with("/api/") || path.starts_with("/static/") {
+    if path.starts_with("/api/")
+        || path.starts_with("/static/")
+        || (path == ONE_CLICK_UNSUBSCRIBE && request.method() == Method::POST)
+    {
         return next.run(request).await;
     }
     let (nonce, new_cookie) = match jar

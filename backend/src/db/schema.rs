@@ -372,3 +372,40 @@ diesel::table! {
 diesel::joinable!(matches -> tenders (tender_id));
 diesel::joinable!(matches -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(matches, tenders, organisations);
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> BigInt,
+        match_cadence -> Text,
+        amendment_cadence -> Text,
+        answer_cadence -> Text,
+        cancellation_cadence -> Text,
+        min_match_percent -> Integer,
+        digest_hour -> Integer,
+        digest_weekday -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        event_key -> Text,
+        tender_id -> Nullable<BigInt>,
+        cadence -> Text,
+        vars -> Text,
+        created_at -> Timestamp,
+        digest_key -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(notification_settings -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(notifications -> tenders (tender_id));
+diesel::allow_tables_to_appear_in_same_query!(notifications, notification_settings);
+diesel::allow_tables_to_appear_in_same_query!(notifications, users);
+diesel::allow_tables_to_appear_in_same_query!(notification_settings, users);
+diesel::allow_tables_to_appear_in_same_query!(notifications, tenders);

@@ -13,3 +13,17 @@ pub use queue::{
     give_up, mark_started, pending_count,
 };
 pub use registry::{BackgroundJob, JobContext, Registry};
+
+/// A failure that trying again cannot mend (an SMTP server's permanent
+/// refusal, 5xx): a job that returns it is given up at once, keeping the
+/// reason for whoever looks at failed jobs.
+#[derive(Debug)]
+pub struct Permanent(pub String);
+
+impl std::fmt::Display for Permanent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Permanent {}

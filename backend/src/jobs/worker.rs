@@ -102,10 +102,17 @@ async fn run_next(app: &AppState, registry: &Registry) -> anyhow::Result<bool> {
             tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, error = %message, "job failed");
             app.metrics.job_failed();
             let redacted = registry.redact(&job.kind, &job.payload);
-            db(app, move |conn| {
-                jobs::fail(conn, &job, &message, redacted, now)
-            })
-            .await?;
+            if error.downcast_ref::<jobs::Permanent>().is_some() {
+                db(app, move |conn| {
+                    jobs::give_up(conn, id, &message, redacted, now)
+                })
+                .await?;
+            } else {
+                db(app, move |conn| {
+                    jobs::fail(conn, &job, &message, redacted, now)
+                })
+                .await?;
+            }
         }
     }
     Ok(true)

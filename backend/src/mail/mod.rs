@@ -9,11 +9,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
+use std::num::NonZeroU32;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use socialbid_frontend::{Lang, render_email};
+use socialbid_frontend::{Lang, RenderedEmail, render_email};
 
 use crate::app::AppState;
 use crate::config::Config;
@@ -21,7 +26,14 @@ use crate::db::DbConn;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp {
+        /// lettre's pooled transport: a burst of mail reuses a few open
+        /// connections instead of opening one per message.
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// `SOCIALBID_MAIL_RATE`: at most this many mails a second leave
+        /// this process, to stay within a provider's quota.
+        rate: Option<DefaultDirectRateLimiter>,
+    },
     /// The folder the mail files go to.
     Files(PathBuf),
 }
@@ -34,8 +46,13 @@ impl Mailer {
                     .map_err(|e| {
                         anyhow::anyhow!("SOCIALBID_SMTP_URL is not a usable SMTP address: {e}")
                     })?
+                    .pool_config(PoolConfig::new().max_size(config.smtp_connections.max(1)))
                     .build();
-                Ok(Mailer::Smtp(transport))
+                let rate = config
+                    .mail_rate
+                    .and_then(NonZeroU32::new)
+                    .map(|per_second| RateLimiter::direct(Quota::per_second(per_second)));
+                Ok(Mailer::Smtp { transport, rate })
             }
             None => {
                 let dir = config.mail_dir();
@@ -49,7 +66,7 @@ impl Mailer {
 
 /// `20261202-141503-bekraeft-din-e-mailadresse-17`: the time (UTC) and the
 /// subject, then the job, so names sort by time and never collide.
-fn file_stem(at: NaiveDateTime, subject: &str, job_id: i64) -> String {
+fn file_stem(at: NaiveDateTime, subject: &str, id: &str) -> String {
     let mut slug = String::new();
     for c in subject.to_lowercase().chars() {
         match c {
@@ -63,7 +80,7 @@ fn file_stem(at: NaiveDateTime, subject: &str, job_id: i64) -> String {
     }
     let slug: String = slug.chars().take(60).collect();
     let mut stem = at.format("%Y%m%d-%H%M%S").to_string();
-    for part in [slug.trim_end_matches('-'), &job_id.to_string()] {
+    for part in [slug.trim_end_matches('-'), id] {
         if !part.is_empty() {
             stem.push('-');
             stem.push_str(part);
@@ -144,31 +161,70 @@ pub fn queue(
 /// and a repeat is recognisable as a repeat (by people and by mail servers).
 pub async fn deliver(app: &AppState, email: &SendEmail, job_id: i64) -> anyhow::Result<()> {
     let rendered = render_email(&email.template, email.lang, &email.vars)?;
+    send(
+        app,
+        Outgoing {
+            to: email.to.clone(),
+            message_id: message_id(&app.config.public_url, job_id, email),
+            rendered,
+            headers: Vec::new(),
+            file_id: job_id.to_string(),
+        },
+    )
+    .await?;
+    tracing::info!(to = %mask(&email.to), template = %email.template, "mail sent");
+    Ok(())
+}
+
+/// A rendered mail ready to hand to the mailer.
+pub struct Outgoing {
+    pub to: String,
+    /// The same for every attempt at the same mail.
+    pub message_id: String,
+    pub rendered: RenderedEmail,
+    /// Headers beyond the usual ones (`List-Unsubscribe`).
+    pub headers: Vec<(&'static str, String)>,
+    /// Ends the file's name when mail goes to files.
+    pub file_id: String,
+}
+
+/// Hands one mail to the SMTP server (or writes it to files). An SMTP
+/// refusal comes back as [`lettre::transport::smtp::Error`] inside the
+/// error, so a caller can tell a permanent one (5xx) from the rest.
+pub async fn send(app: &AppState, mail: Outgoing) -> anyhow::Result<()> {
     let from: Mailbox = app.config.mail_from.parse()?;
-    let to: Mailbox = email.to.parse()?;
-    let message = Message::builder()
-        .message_id(Some(message_id(&app.config.public_url, job_id, email)))
+    let to: Mailbox = mail.to.parse()?;
+    let mut builder = Message::builder()
+        .message_id(Some(mail.message_id))
         .from(from)
         .to(to)
-        .subject(&rendered.subject)
-        .multipart(MultiPart::alternative_plain_html(
-            rendered.text.clone(),
-            rendered.html,
-        ))?;
+        .subject(&mail.rendered.subject);
+    for (name, value) in mail.headers {
+        builder = builder.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str(name),
+            value,
+        ));
+    }
+    let message = builder.multipart(MultiPart::alternative_plain_html(
+        mail.rendered.text.clone(),
+        mail.rendered.html,
+    ))?;
     match &app.mailer {
-        Mailer::Smtp(transport) => {
+        Mailer::Smtp { transport, rate } => {
+            if let Some(rate) = rate {
+                rate.until_ready().await;
+            }
             transport.send(message).await?;
         }
         Mailer::Files(dir) => {
-            let stem = file_stem(app.clock.now(), &rendered.subject, job_id);
+            let stem = file_stem(app.clock.now(), &mail.rendered.subject, &mail.file_id);
             let text = format!(
                 "To: {}\nSubject: {}\n\n{}",
-                email.to, rendered.subject, rendered.text
+                mail.to, mail.rendered.subject, mail.rendered.text
             );
             write_files(dir, &stem, &message.formatted(), &text).await?;
         }
     }
-    tracing::info!(to = %mask(&email.to), template = %email.template, "mail sent");
     Ok(())
 }
 
@@ -224,10 +280,10 @@ mod tests {
             .and_hms_opt(14, 15, 3)
             .unwrap();
         assert_eq!(
-            super::file_stem(at, "Bekræft din e-mailadresse – Socialbid", 17),
+            super::file_stem(at, "Bekræft din e-mailadresse – Socialbid", "17"),
             "20261202-141503-bekraeft-din-e-mailadresse-socialbid-17"
         );
-        assert_eq!(super::file_stem(at, "–", 3), "20261202-141503-3");
+        assert_eq!(super::file_stem(at, "–", "3"), "20261202-141503-3");
     }
 
     #[test]

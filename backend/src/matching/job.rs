@@ -80,6 +80,7 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
         .await?;
     let indexes = indexes_holding(app, cause).await?;
     let now = app.clock.now();
+    let public_url = app.config.public_url.clone();
     app.db
         .run(move |conn| match job {
             ComputeMatches::Tender { tender_id } => {
@@ -100,8 +101,12 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
                         .collect(),
                     None => Vec::new(),
                 };
+                // The members of every organisation that matches are told
+                // in the transaction that stores the matches.
                 write_transaction(conn, |conn| {
-                    store::replace_for_tender(conn, tender_id, &found, now)
+                    let stored = store::replace_for_tender(conn, tender_id, &found, now)?;
+                    crate::notify::tender_matched(conn, tender_id, &public_url, now)?;
+                    Ok(stored)
                 })
             }
             ComputeMatches::Organisation { organisation_id } => {

@@ -16,8 +16,9 @@ mod store;
 
 pub use job::ComputeMatches;
 pub use queueing::{organisation_changed, tender_changed, tender_withdrawn};
+pub(crate) use reading::tender_matches;
 pub use reading::{
     MAX_LIMIT, OrganisationMatches, ProfileMatchView, TenderMatchView, TenderMatches,
     for_organisation, for_tender,
 };
-pub use reasons::ReasonView;
+pub use reasons::{Reader, ReasonView, WordedReason, word_all};

@@ -105,7 +105,11 @@ pub async fn for_tender(
         .await
 }
 
-fn tender_matches(conn: &mut DbConn, row: &TenderRow, limit: usize) -> AppResult<TenderMatches> {
+pub(crate) fn tender_matches(
+    conn: &mut DbConn,
+    row: &TenderRow,
+    limit: usize,
+) -> AppResult<TenderMatches> {
     let Some(tender) = documents::tender_doc(row) else {
         return Ok(TenderMatches {
             tender_id: row.id,

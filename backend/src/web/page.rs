@@ -95,6 +95,9 @@ const NOTICES: &[&str] = &[
     "profile_suspended",
     "profile_unsuspended",
     "flag_resolved",
+    // The notifier.
+    "notifications_saved",
+    "mail_retried",
 ];
 
 pub struct Page {

@@ -3,17 +3,16 @@
 
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use socialbid_frontend::Lang;
 
 use super::closing::schedule_close;
-use super::{insert_version, mail_followers, owned, refuse_if_invalid, set_content};
+use super::{followers, insert_version, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail;
+use crate::notify;
 use crate::tenders::model::{ChangeLog, Content, Status};
 use crate::tenders::rules::{self, Strictness};
 use crate::{matching, search};
@@ -85,22 +84,20 @@ pub async fn amend(
                 {
                     schedule_close(conn, id, deadline, now)?;
                 }
-                for (user_id, email, locale) in mail_followers(conn, id, None)? {
-                    mail::queue(
-                        conn,
-                        &email,
-                        Lang::from_code(&locale).unwrap_or_default(),
-                        "tender_amended",
-                        serde_json::json!({
-                            "title": content.title,
-                            "reason": reason,
-                            "version": version,
-                            "link": format!("{public_url}/tenders/{id}#changes"),
-                        }),
-                        format!("tender_amended:{id}:{version}:{user_id}"),
-                        now,
-                    )?;
-                }
+                let event = notify::Event {
+                    kind: notify::Kind::Amendment,
+                    key: format!("amendment:tender:{id}:v{version}"),
+                    tender_id: Some(id),
+                    vars: serde_json::json!({
+                        "title": content.title,
+                        "reason": reason,
+                        "version": version,
+                        "link": format!("{public_url}/tenders/{id}#changes"),
+                    }),
+                    strength: None,
+                };
+                let told = followers(conn, id, None)?;
+                notify::notify_all(conn, told, &event, now)?;
                 Ok(version)
             })
         })

@@ -2,16 +2,15 @@
 
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use socialbid_frontend::Lang;
 
-use super::{insert_version, mail_followers, owned};
+use super::{followers, insert_version, owned};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail;
+use crate::notify;
 use crate::tenders::model::{Change, ChangeLog, Status};
 use crate::tenders::rules;
 use crate::{matching, search};
@@ -85,21 +84,19 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     Some(&reason),
                     now,
                 )?;
-                for (user_id, email, locale) in mail_followers(conn, id, None)? {
-                    mail::queue(
-                        conn,
-                        &email,
-                        Lang::from_code(&locale).unwrap_or_default(),
-                        "tender_cancelled",
-                        serde_json::json!({
-                            "title": row.title,
-                            "reason": reason,
-                            "link": format!("{public_url}/tenders/{id}"),
-                        }),
-                        format!("tender_cancelled:{id}:{user_id}"),
-                        now,
-                    )?;
-                }
+                let event = notify::Event {
+                    kind: notify::Kind::Cancellation,
+                    key: format!("cancellation:tender:{id}"),
+                    tender_id: Some(id),
+                    vars: serde_json::json!({
+                        "title": row.title,
+                        "reason": reason,
+                        "link": format!("{public_url}/tenders/{id}"),
+                    }),
+                    strength: None,
+                };
+                let told = followers(conn, id, None)?;
+                notify::notify_all(conn, told, &event, now)?;
                 Ok(())
             })
         })

@@ -34,7 +34,7 @@ use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
-use crate::db::schema::{tender_followers, tender_versions, tenders, users};
+use crate::db::schema::{tender_followers, tender_versions, tenders};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, ChangeLog, Content, Status, TenderRow, to_json};
 
@@ -145,11 +145,9 @@ pub(crate) fn insert_version(
     Ok(())
 }
 
-fn mail_followers(
-    conn: &mut DbConn,
-    tender_id: i64,
-    extra: Option<i64>,
-) -> QueryResult<Vec<(i64, String, String)>> {
+/// Who is told about a tender's amendments, answers and cancellation: its
+/// followers, and `extra` (the asker of an answered question).
+fn followers(conn: &mut DbConn, tender_id: i64, extra: Option<i64>) -> QueryResult<Vec<i64>> {
     let mut ids: Vec<i64> = tender_followers::table
         .filter(tender_followers::tender_id.eq(tender_id))
         .select(tender_followers::user_id)
@@ -159,8 +157,5 @@ fn mail_followers(
     {
         ids.push(extra);
     }
-    users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::email, users::locale))
-        .load(conn)
+    Ok(ids)
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use socialbid_frontend::Lang;
 
 use super::reading::questions_for;
-use super::{QuestionView, Viewer, mail_followers, owned};
+use super::{QuestionView, Viewer, followers, owned};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, AuthUser};
 use crate::db::DbConn;
@@ -17,6 +17,7 @@ use crate::db::schema::{tender_questions, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
+use crate::notify;
 use crate::tenders::model::{self, Status};
 use crate::tenders::rules;
 
@@ -154,22 +155,20 @@ pub async fn answer(
                     return Err(AppError::refused(StatusCode::CONFLICT, "question_answered"));
                 }
                 let asked_by = open.asked_by;
-                for (user_id, email, locale) in mail_followers(conn, id, asked_by)? {
-                    mail::queue(
-                        conn,
-                        &email,
-                        Lang::from_code(&locale).unwrap_or_default(),
-                        "question_answered",
-                        serde_json::json!({
-                            "title": row.title,
-                            "question": question,
-                            "answer": answer,
-                            "link": format!("{public_url}/tenders/{id}#questions"),
-                        }),
-                        format!("question_answered:{question_id}:{user_id}"),
-                        now,
-                    )?;
-                }
+                let event = notify::Event {
+                    kind: notify::Kind::Answer,
+                    key: format!("answer:question:{question_id}"),
+                    tender_id: Some(id),
+                    vars: serde_json::json!({
+                        "title": row.title,
+                        "question": question,
+                        "answer": answer,
+                        "link": format!("{public_url}/tenders/{id}#questions"),
+                    }),
+                    strength: None,
+                };
+                let told = followers(conn, id, asked_by)?;
+                notify::notify_all(conn, told, &event, now)?;
                 Ok(())
             })
         })

@@ -1,0 +1,280 @@
+//! The two mail jobs: one notification at once, or a person's digest. Each
+//! carries only ids, renders at send time in the person's language, and
+//! records the send on the notifications it carried, so a job that runs
+//! again after a send (a retry, a second worker) finds nothing left to
+//! send. The worker's `started_at` mark covers the moment between the SMTP
+//! server's acceptance and that record (see `jobs::worker`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use socialbid_frontend::{Lang, render_email};
+
+use super::kinds::{Cadence, Kind};
+use super::unsubscribe;
+use crate::app::AppState;
+use crate::db::DbConn;
+use crate::db::schema::{jobs as jobs_table, notifications, users};
+use crate::error::AppError;
+use crate::jobs::{self, BackgroundJob, Job, JobContext, Permanent};
+use crate::mail::{self, Outgoing};
+use crate::matching::{Reader, ReasonView, word_all};
+
+/// With the queue's back-off (doubling from 20 s, at most an hour between
+/// tries), 30 attempts keep a temporarily refused mail trying for about a
+/// day before it is given up and shown to admins.
+const ATTEMPTS_FOR_A_DAY: i32 = 30;
+
+/// One notification, mailed at once.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct NotifyMail {
+    pub notification_id: i64,
+}
+
+impl Job for NotifyMail {
+    const KIND: &'static str = "notify_mail";
+    const MAX_ATTEMPTS: i32 = ATTEMPTS_FOR_A_DAY;
+}
+
+impl NotifyMail {
+    pub(super) fn enqueue(
+        conn: &mut DbConn,
+        notification_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        let job = NotifyMail { notification_id };
+        jobs::enqueue(
+            conn,
+            &job,
+            Some(format!("notify_mail:{notification_id}")),
+            now,
+        )
+    }
+}
+
+/// Everything a person has been notified of in one cadence since their
+/// last digest, due at their hour.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct SendDigest {
+    pub user_id: i64,
+    pub cadence: Cadence,
+    pub due: NaiveDateTime,
+}
+
+impl Job for SendDigest {
+    const KIND: &'static str = "notify_digest";
+    const MAX_ATTEMPTS: i32 = ATTEMPTS_FOR_A_DAY;
+}
+
+impl SendDigest {
+    /// Queued when a notification for the digest is recorded; every
+    /// notification of one person, cadence and hour queues the same job.
+    pub(super) fn enqueue(self, conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
+        let key = format!(
+            "notify_digest:{}:{}:{}",
+            self.user_id,
+            self.cadence.as_str(),
+            self.due.format("%Y-%m-%dT%H:%M")
+        );
+        jobs::enqueue_at(conn, &self, Some(key), self.due, now)
+    }
+}
+
+impl BackgroundJob for NotifyMail {
+    const LEAVES_THE_DATABASE: bool = true;
+
+    async fn run(self, app: AppState, _context: JobContext) -> anyhow::Result<String> {
+        let id = self.notification_id;
+        let found = db(&app, move |conn| {
+            let row = notifications::table
+                .inner_join(users::table)
+                .filter(notifications::id.eq(id))
+                .filter(notifications::sent_at.is_null())
+                .select((Stored::as_select(), users::email, users::locale))
+                .first::<(Stored, String, String)>(conn)
+                .optional()?;
+            Ok(row)
+        })
+        .await?;
+        // Sent already (a second run), or the person is gone.
+        let Some((stored, email, locale)) = found else {
+            return Ok(kept(&self, 0));
+        };
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        let kind = Kind::parse(&stored.kind).unwrap_or(Kind::Amendment);
+        let mut vars = for_template(&stored, lang)?;
+        let links = unsubscribe::links(&app, stored.user_id, &[kind]);
+        links.add_to(&mut vars);
+        let rendered = render_email(kind.template(), lang, &vars)?;
+        let outgoing = Outgoing {
+            to: email.clone(),
+            message_id: message_id(&app, &format!("notification-{id}")),
+            rendered,
+            headers: links.headers(),
+            file_id: format!("n{id}"),
+        };
+        send(&app, outgoing).await?;
+        let now = app.clock.now();
+        db(&app, move |conn| {
+            diesel::update(notifications::table.find(id))
+                .set(notifications::sent_at.eq(now))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+        tracing::info!(to = %mail::mask(&email), kind = kind.as_str(), "notification mailed");
+        Ok(kept(&self, 1))
+    }
+}
+
+impl BackgroundJob for SendDigest {
+    const LEAVES_THE_DATABASE: bool = true;
+
+    async fn run(self, app: AppState, context: JobContext) -> anyhow::Result<String> {
+        let now = app.clock.now();
+        let digest_key = format!("digest:{}", context.id);
+        let job = self;
+        let (items, recipient) = db(&app, move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                // A notification recorded from now on queues a new digest
+                // rather than being dropped as a duplicate of this one.
+                diesel::update(jobs_table::table.find(context.id))
+                    .set(jobs_table::dedupe_key.eq(None::<String>))
+                    .execute(conn)?;
+                diesel::update(
+                    notifications::table
+                        .filter(notifications::user_id.eq(job.user_id))
+                        .filter(notifications::cadence.eq(job.cadence.as_str()))
+                        .filter(notifications::digest_key.is_null())
+                        .filter(notifications::sent_at.is_null())
+                        .filter(notifications::created_at.le(now)),
+                )
+                .set(notifications::digest_key.eq(&digest_key))
+                .execute(conn)?;
+                let items: Vec<Stored> = notifications::table
+                    .filter(notifications::digest_key.eq(&digest_key))
+                    .filter(notifications::sent_at.is_null())
+                    .order(notifications::id)
+                    .select(Stored::as_select())
+                    .load(conn)?;
+                let recipient: Option<(String, String)> = users::table
+                    .find(job.user_id)
+                    .select((users::email, users::locale))
+                    .first(conn)
+                    .optional()?;
+                Ok::<_, AppError>((items, recipient))
+            })
+        })
+        .await?;
+        let Some((email, locale)) = recipient.filter(|_| !items.is_empty()) else {
+            return Ok(kept(&self, 0));
+        };
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        let mut kinds: Vec<Kind> = Vec::new();
+        let mut entries = Vec::new();
+        for item in &items {
+            let kind = Kind::parse(&item.kind).unwrap_or(Kind::Amendment);
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            let mut vars = for_template(item, lang)?;
+            vars["kind"] = kind.as_str().into();
+            entries.push(vars);
+        }
+        let links = unsubscribe::links(&app, self.user_id, &kinds);
+        let mut vars = serde_json::json!({
+            "cadence": self.cadence.as_str(),
+            "count": entries.len(),
+            "items": entries,
+        });
+        links.add_to(&mut vars);
+        let rendered = render_email("notify_digest", lang, &vars)?;
+        let outgoing = Outgoing {
+            to: email.clone(),
+            message_id: message_id(&app, &format!("digest-{}", context.id)),
+            rendered,
+            headers: links.headers(),
+            file_id: format!("d{}", context.id),
+        };
+        send(&app, outgoing).await?;
+        let now = app.clock.now();
+        let digest_key = format!("digest:{}", context.id);
+        db(&app, move |conn| {
+            diesel::update(notifications::table.filter(notifications::digest_key.eq(&digest_key)))
+                .set(notifications::sent_at.eq(now))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+        tracing::info!(to = %mail::mask(&email), items = items.len(), "digest mailed");
+        Ok(kept(&self, items.len()))
+    }
+}
+
+/// A notification as the mail jobs read it.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = notifications)]
+struct Stored {
+    user_id: i64,
+    kind: String,
+    vars: String,
+}
+
+/// The stored variables with what depends on the reader's language added:
+/// a match's reasons in words.
+fn for_template(stored: &Stored, lang: Lang) -> anyhow::Result<serde_json::Value> {
+    let mut vars: serde_json::Value = serde_json::from_str(&stored.vars)?;
+    if let Some(reasons) = vars.get("reasons") {
+        let reasons: Vec<ReasonView> = serde_json::from_value(reasons.clone())?;
+        let worded: Vec<String> = word_all(&reasons, Reader::Entrepreneur, lang)
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        vars["worded_reasons"] = worded.into();
+    }
+    Ok(vars)
+}
+
+/// What the finished job keeps: its ids and how many notifications it
+/// mailed (0 when there was nothing left to send).
+fn kept<J: Serialize>(job: &J, mailed: usize) -> String {
+    let mut kept = serde_json::to_value(job).unwrap_or_default();
+    kept["mailed"] = mailed.into();
+    kept.to_string()
+}
+
+/// Stable per notification or digest, so every attempt carries the same.
+fn message_id(app: &AppState, local: &str) -> String {
+    let host = url::Url::parse(&app.config.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "socialbid.localhost".into());
+    format!("<{local}@{host}>")
+}
+
+/// Sends, telling a permanent refusal (5xx: given up at once, shown to
+/// admins) from a temporary one (4xx, a refused connection, a timeout:
+/// tried again later).
+async fn send(app: &AppState, outgoing: Outgoing) -> anyhow::Result<()> {
+    match mail::send(app, outgoing).await {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let permanent = error
+                .downcast_ref::<lettre::transport::smtp::Error>()
+                .is_some_and(lettre::transport::smtp::Error::is_permanent);
+            let message = mail::mask_addresses(&format!("{error:#}"));
+            if permanent {
+                Err(Permanent(message).into())
+            } else {
+                Err(anyhow::anyhow!(message))
+            }
+        }
+    }
+}
+
+async fn db<T: Send + 'static>(
+    app: &AppState,
+    f: impl FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+) -> anyhow::Result<T> {
+    app.db.run(f).await.map_err(|e| anyhow::anyhow!("{e:?}"))
+}

@@ -1,0 +1,85 @@
+//! The kinds of mail a person chooses about, and how often.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a mail is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A new or amended tender that matches the person's organisation.
+    Match,
+    /// A followed tender was amended.
+    Amendment,
+    /// A question on a followed tender was answered.
+    Answer,
+    /// A followed tender was cancelled.
+    Cancellation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Match,
+        Kind::Amendment,
+        Kind::Answer,
+        Kind::Cancellation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Match => "match",
+            Kind::Amendment => "amendment",
+            Kind::Answer => "answer",
+            Kind::Cancellation => "cancellation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The template of a mail about one event of this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Match => "notify_match",
+            Kind::Amendment => "tender_amended",
+            Kind::Answer => "question_answered",
+            Kind::Cancellation => "tender_cancelled",
+        }
+    }
+}
+
+/// How often a person wants a kind of mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    /// A mail per event, as soon as it happens.
+    Now,
+    /// One mail a day gathering everything since the last one.
+    Daily,
+    /// One mail a week.
+    Weekly,
+    Never,
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 4] = [
+        Cadence::Now,
+        Cadence::Daily,
+        Cadence::Weekly,
+        Cadence::Never,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Now => "now",
+            Cadence::Daily => "daily",
+            Cadence::Weekly => "weekly",
+            Cadence::Never => "never",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cadence> {
+        Cadence::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}

@@ -1,0 +1,30 @@
+//! The notifier: who is told what, when, and how often they want it.
+//!
+//! A cause (a tender matched, amended, cancelled, a question answered)
+//! records one [`notifications`](record) row per recipient in its own
+//! transaction, under a unique key per (recipient, event), so however often
+//! the cause is replayed nobody is told twice. Depending on the person's
+//! choice for that kind of mail (`preferences`) the same transaction queues
+//! a mail at once or the digest that will gather it at the person's local
+//! hour (`schedule`, Europe/Copenhagen). The mail jobs (`deliver`) carry
+//! only the notification or the person, render from the templates in the
+//! person's language at send time with one-click unsubscribe headers
+//! (`unsubscribe`), and record the send.
+
+pub mod api;
+mod deliver;
+pub mod failed;
+mod kinds;
+mod matched;
+pub mod pages;
+mod preferences;
+mod record;
+mod schedule;
+pub mod unsubscribe;
+
+pub use deliver::{NotifyMail, SendDigest};
+pub use kinds::{Cadence, Kind};
+pub use matched::tender_matched;
+pub use preferences::{Settings, load as settings_of};
+pub use record::{Event, notify, notify_all};
+pub use schedule::next_digest;

@@ -1,0 +1,221 @@
+//! The preferences page (`/account/notifications`) and the page a mail's
+//! unsubscribe link opens; the same address takes the mail client's
+//! one-click POST (RFC 8058), which needs no session: the signed token is
+//! the authority, and the CSRF check leaves that one address alone.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use socialbid_frontend::{Lang, translate};
+
+use super::kinds::{Cadence, Kind};
+use super::preferences::{self, Input, View};
+use super::unsubscribe;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult};
+use crate::web::extract::Query;
+use crate::web::page::{FormError, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/notifications", get(show).post(save))
+        .route(unsubscribe::PATH, get(unsubscribe_page).post(one_click))
+}
+
+/// The form's fields as strings, so a wrong value comes back as typed.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+struct PreferencesForm {
+    #[serde(rename = "match")]
+    match_cadence: String,
+    amendment: String,
+    answer: String,
+    cancellation: String,
+    min_match_percent: String,
+    digest_hour: String,
+    digest_weekday: String,
+    language: String,
+}
+
+impl PreferencesForm {
+    fn of(view: &View) -> PreferencesForm {
+        let s = &view.settings;
+        PreferencesForm {
+            match_cadence: s.match_cadence.as_str().into(),
+            amendment: s.amendment.as_str().into(),
+            answer: s.answer.as_str().into(),
+            cancellation: s.cancellation.as_str().into(),
+            min_match_percent: s.min_match_percent.to_string(),
+            digest_hour: s.digest_hour.to_string(),
+            digest_weekday: s.digest_weekday.to_string(),
+            language: view.language.clone(),
+        }
+    }
+
+    /// A number that does not parse is kept out of range, so the check
+    /// names the field.
+    fn input(&self) -> Input {
+        let number = |s: &str| s.trim().parse::<i64>().unwrap_or(i64::MIN);
+        Input {
+            match_cadence: self.match_cadence.clone(),
+            amendment: self.amendment.clone(),
+            answer: self.answer.clone(),
+            cancellation: self.cancellation.clone(),
+            min_match_percent: number(&self.min_match_percent),
+            digest_hour: number(&self.digest_hour),
+            digest_weekday: number(&self.digest_weekday),
+            language: self.language.clone(),
+        }
+    }
+
+    fn values(&self) -> serde_json::Value {
+        serde_json::json!({
+            "match": self.match_cadence,
+            "amendment": self.amendment,
+            "answer": self.answer,
+            "cancellation": self.cancellation,
+            "min_match_percent": self.min_match_percent,
+            "digest_hour": self.digest_hour,
+            "digest_weekday": self.digest_weekday,
+            "language": self.language,
+        })
+    }
+}
+
+fn option(value: &str, label: String) -> serde_json::Value {
+    serde_json::json!({ "value": value, "label": label })
+}
+
+fn form_page(
+    page: &Page,
+    form: &PreferencesForm,
+    errors: Vec<FormError>,
+) -> AppResult<Html<String>> {
+    let lang = page.lang;
+    let cadences: Vec<_> = Cadence::ALL
+        .iter()
+        .map(|c| {
+            option(
+                c.as_str(),
+                translate(lang, &format!("notify.cadence.{}", c.as_str())),
+            )
+        })
+        .collect();
+    let kinds: Vec<_> = Kind::ALL
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "name": k.as_str(),
+                "legend": translate(lang, &format!("notify.kind.{}", k.as_str())),
+            })
+        })
+        .collect();
+    let hours: Vec<_> = (0..24)
+        .map(|h| option(&h.to_string(), format!("{h:02}.00")))
+        .collect();
+    let weekdays: Vec<_> = (1..=7)
+        .map(|d| {
+            option(
+                &d.to_string(),
+                translate(lang, &format!("notify.weekday.{d}")),
+            )
+        })
+        .collect();
+    let languages: Vec<_> = Lang::ALL
+        .iter()
+        .map(|l| serde_json::json!({ "value": l.code(), "label": l.endonym(), "lang": l.code() }))
+        .collect();
+    page.render(
+        "pages/notify/preferences.html",
+        serde_json::json!({
+            "errors": errors,
+            "values": form.values(),
+            "cadences": cadences,
+            "kinds": kinds,
+            "hours": hours,
+            "weekdays": weekdays,
+            "languages": languages,
+        }),
+    )
+}
+
+async fn show(State(app): State<AppState>, page: Page, user: AuthUser) -> AppResult<Html<String>> {
+    let view = preferences::get(&app, user.id).await?;
+    form_page(&page, &PreferencesForm::of(&view), Vec::new())
+}
+
+async fn save(
+    State(app): State<AppState>,
+    page: Page,
+    user: AuthUser,
+    Form(form): Form<PreferencesForm>,
+) -> AppResult<Response> {
+    match preferences::update(&app, user.id, form.input()).await {
+        Ok(_) => {
+            Ok(Redirect::to("/account/notifications?notice=notifications_saved").into_response())
+        }
+        Err(error) => {
+            let errors = page.errors_of(error, "match")?;
+            let html = form_page(&page, &form, errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenQuery {
+    token: String,
+}
+
+/// Switches off what the token names; 404 for a token this server did not
+/// sign or a person who no longer has an account.
+async fn switch_off(app: &AppState, token: &str) -> AppResult<Vec<Kind>> {
+    let (user_id, kinds) = unsubscribe::verify(app, token).ok_or_else(AppError::not_found)?;
+    let now = app.clock.now();
+    let switched = kinds.clone();
+    let done = app
+        .db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                unsubscribe::switch_off(conn, user_id, &switched, now).map_err(AppError::from)
+            })
+        })
+        .await?;
+    if !done {
+        return Err(AppError::not_found());
+    }
+    Ok(kinds)
+}
+
+/// The link in a mail: switches that kind of mail off and says so, with
+/// the way to the preferences.
+async fn unsubscribe_page(
+    State(app): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> AppResult<Html<String>> {
+    let kinds = switch_off(&app, &query.token).await?;
+    let names: Vec<String> = kinds
+        .iter()
+        .map(|k| translate(page.lang, &format!("notify.kind.{}", k.as_str())))
+        .collect();
+    page.render(
+        "pages/notify/unsubscribed.html",
+        serde_json::json!({ "kinds": names }),
+    )
+}
+
+/// RFC 8058: the mail client posts `List-Unsubscribe=One-Click` to the
+/// address in `List-Unsubscribe`, without cookies.
+async fn one_click(
+    State(app): State<AppState>,
+    Query(query): Query<TokenQuery>,
+) -> AppResult<StatusCode> {
+    switch_off(&app, &query.token).await?;
+    Ok(StatusCode::OK)
+}

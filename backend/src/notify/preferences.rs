@@ -1,0 +1,239 @@
+//! Each person's choices. No stored row means the defaults: matches in a
+//! daily digest at 8 in the morning, everything about a followed tender at
+//! once, every match however weak. The language is the account's own
+//! (`users.locale`), so pages and mail always agree.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::kinds::{Cadence, Kind};
+use crate::db::DbConn;
+use crate::db::schema::notification_settings as settings;
+use crate::error::{AppError, AppResult, FieldError};
+
+/// A person's choices about mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Settings {
+    /// New tenders that match the person's organisation.
+    #[serde(rename = "match")]
+    pub match_cadence: Cadence,
+    /// Amendments of followed tenders.
+    pub amendment: Cadence,
+    /// Answers to questions on followed tenders.
+    pub answer: Cadence,
+    /// Cancellations of followed tenders.
+    pub cancellation: Cadence,
+    /// Matches weaker than this (0 to 100, the match's score in percent)
+    /// are not mailed.
+    pub min_match_percent: i32,
+    /// The local hour (Europe/Copenhagen, 0 to 23) digests are sent at.
+    pub digest_hour: i32,
+    /// The day weekly digests are sent on: 1 Monday to 7 Sunday.
+    pub digest_weekday: i32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            match_cadence: Cadence::Daily,
+            amendment: Cadence::Now,
+            answer: Cadence::Now,
+            cancellation: Cadence::Now,
+            min_match_percent: 0,
+            digest_hour: 8,
+            digest_weekday: 1,
+        }
+    }
+}
+
+impl Settings {
+    pub fn cadence(&self, kind: Kind) -> Cadence {
+        match kind {
+            Kind::Match => self.match_cadence,
+            Kind::Amendment => self.amendment,
+            Kind::Answer => self.answer,
+            Kind::Cancellation => self.cancellation,
+        }
+    }
+
+    pub fn set_cadence(&mut self, kind: Kind, cadence: Cadence) {
+        match kind {
+            Kind::Match => self.match_cadence = cadence,
+            Kind::Amendment => self.amendment = cadence,
+            Kind::Answer => self.answer = cadence,
+            Kind::Cancellation => self.cancellation = cadence,
+        }
+    }
+}
+
+type Row = (String, String, String, String, i32, i32, i32);
+
+/// The person's settings, or the defaults.
+pub fn load(conn: &mut DbConn, user_id: i64) -> QueryResult<Settings> {
+    let row: Option<Row> = settings::table
+        .find(user_id)
+        .select((
+            settings::match_cadence,
+            settings::amendment_cadence,
+            settings::answer_cadence,
+            settings::cancellation_cadence,
+            settings::min_match_percent,
+            settings::digest_hour,
+            settings::digest_weekday,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((m, a, q, c, min, hour, weekday)) = row else {
+        return Ok(Settings::default());
+    };
+    let defaults = Settings::default();
+    // A value this version does not know falls back to the default rather
+    // than silencing mail.
+    let cadence = |s: &str, default: Cadence| Cadence::parse(s).unwrap_or(default);
+    Ok(Settings {
+        match_cadence: cadence(&m, defaults.match_cadence),
+        amendment: cadence(&a, defaults.amendment),
+        answer: cadence(&q, defaults.answer),
+        cancellation: cadence(&c, defaults.cancellation),
+        min_match_percent: min,
+        digest_hour: hour,
+        digest_weekday: weekday,
+    })
+}
+
+/// Stores the person's settings (checked by the caller).
+pub fn save(conn: &mut DbConn, user_id: i64, s: &Settings, now: NaiveDateTime) -> QueryResult<()> {
+    let values = (
+        settings::match_cadence.eq(s.match_cadence.as_str()),
+        settings::amendment_cadence.eq(s.amendment.as_str()),
+        settings::answer_cadence.eq(s.answer.as_str()),
+        settings::cancellation_cadence.eq(s.cancellation.as_str()),
+        settings::min_match_percent.eq(s.min_match_percent),
+        settings::digest_hour.eq(s.digest_hour),
+        settings::digest_weekday.eq(s.digest_weekday),
+        settings::updated_at.eq(now),
+    );
+    let updated = diesel::update(settings::table.find(user_id))
+        .set(values)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(settings::table)
+            .values((settings::user_id.eq(user_id), values))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The choices as a form or a JSON body sends them, before checking.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// `now`, `daily`, `weekly` or `never`.
+    #[serde(rename = "match")]
+    pub match_cadence: String,
+    pub amendment: String,
+    pub answer: String,
+    pub cancellation: String,
+    pub min_match_percent: i64,
+    pub digest_hour: i64,
+    pub digest_weekday: i64,
+    /// `da` or `en`: mail and pages.
+    pub language: String,
+}
+
+/// Checks every field at once, naming each broken one.
+pub fn check(input: &Input) -> Result<(Settings, socialbid_frontend::Lang), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut cadence = |field: &'static str, value: &str| {
+        Cadence::parse(value).unwrap_or_else(|| {
+            errors.push(FieldError::new(field, "unknown_cadence"));
+            Cadence::Never
+        })
+    };
+    let settings = Settings {
+        match_cadence: cadence("match", &input.match_cadence),
+        amendment: cadence("amendment", &input.amendment),
+        answer: cadence("answer", &input.answer),
+        cancellation: cadence("cancellation", &input.cancellation),
+        min_match_percent: in_range(
+            &mut errors,
+            "min_match_percent",
+            input.min_match_percent,
+            0,
+            100,
+        ),
+        digest_hour: in_range(&mut errors, "digest_hour", input.digest_hour, 0, 23),
+        digest_weekday: in_range(&mut errors, "digest_weekday", input.digest_weekday, 1, 7),
+    };
+    let lang = socialbid_frontend::Lang::from_code(&input.language);
+    if lang.is_none() {
+        errors.push(FieldError::new("language", "not_offered"));
+    }
+    match lang {
+        Some(lang) if errors.is_empty() => Ok((settings, lang)),
+        _ => Err(errors),
+    }
+}
+
+fn in_range(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    value: i64,
+    low: i64,
+    high: i64,
+) -> i32 {
+    if (low..=high).contains(&value) {
+        value as i32
+    } else {
+        errors.push(FieldError::new(field, "out_of_range"));
+        low as i32
+    }
+}
+
+/// The person's choices with their language, as the API and the page
+/// show them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct View {
+    #[serde(flatten)]
+    pub settings: Settings,
+    /// `da` or `en`.
+    pub language: String,
+}
+
+pub fn view(conn: &mut DbConn, user_id: i64) -> QueryResult<View> {
+    use crate::db::schema::users;
+    let language: String = users::table
+        .find(user_id)
+        .select(users::locale)
+        .first(conn)?;
+    Ok(View {
+        settings: load(conn, user_id)?,
+        language,
+    })
+}
+
+/// Checks and stores the person's choices and language in one transaction.
+pub async fn update(app: &crate::app::AppState, user_id: i64, input: Input) -> AppResult<View> {
+    let (settings, lang) = check(&input).map_err(AppError::invalid)?;
+    let now = app.clock.now();
+    app.db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                use crate::db::schema::users;
+                diesel::update(users::table.find(user_id))
+                    .set(users::locale.eq(lang.code()))
+                    .execute(conn)?;
+                save(conn, user_id, &settings, now)?;
+                Ok::<_, AppError>(view(conn, user_id)?)
+            })
+        })
+        .await
+}
+
+pub async fn get(app: &crate::app::AppState, user_id: i64) -> AppResult<View> {
+    app.db
+        .run(move |conn| view(conn, user_id).map_err(AppError::from))
+        .await
+}

@@ -1,0 +1,720 @@
+//! The notifier against a real SMTP server in its own process (aiosmtpd),
+//! on both databases: a published tender mails every matched member once
+//! and no one else, reserved tenders only reach eligible organisations,
+//! digests gather at the person's hour (the application clock moves, no
+//! sleeping), one-click unsubscribe works without a session and stops one
+//! kind only, a stopped SMTP server loses nothing and duplicates nothing, a
+//! permanent refusal is recorded, not retried and shown to admins, and the
+//! preferences API checks what it is given.
+
+use axum::http::{Method, StatusCode};
+use chrono::{Duration, NaiveDateTime, TimeZone};
+use serde_json::{Value, json};
+use socialbid_tests::{
+    Backend, KOBENHAVN_CVR, PageSession, Person, ReceivedMail, SmtpServer, TenderBuilder, TestApp,
+    cvr, on_both_databases, profile_body,
+};
+
+on_both_databases!(
+    publishing_mails_every_matched_member_once_and_no_one_else,
+    a_reserved_tender_never_mails_an_ineligible_organisation,
+    a_digest_gathers_several_events_into_one_mail_at_its_hour,
+    one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only,
+    a_stopped_smtp_server_loses_nothing_and_sends_nothing_twice,
+    a_permanent_refusal_is_recorded_not_retried_and_shown_to_admins,
+    preferences_are_read_and_checked_through_the_api,
+    the_mails_read_as_reviewed_in_both_languages,
+);
+
+const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
+
+/// A tender for supported housing in Copenhagen.
+fn social_work(app: &TestApp, title: &str) -> TenderBuilder {
+    TenderBuilder::new(app)
+        .set("title", json!(title))
+        .set(
+            "description",
+            json!("Socialpædagogisk bostøtte til unge mellem 18 og 25 år i egen bolig."),
+        )
+        .set("main_cpv", json!("85311000"))
+        .set("additional_cpv", json!([]))
+        .set("nuts_codes", json!(["DK011"]))
+        .set("estimated_value", json!(1_500_000))
+}
+
+/// A profile offering social work (853) in Region Hovedstaden.
+fn social_enterprise(name: &str, n: u32, article_20: bool) -> Value {
+    let mut body = profile_body(name, &cvr(n));
+    body["reserved_res_ws"] = json!(article_20);
+    if !article_20 {
+        body["res_ws_justification"] = json!("");
+    }
+    body
+}
+
+/// A cleaning company in Central Jutland: matches none of these tenders.
+fn cleaner(name: &str, n: u32) -> Value {
+    let mut body = social_enterprise(name, n, false);
+    body["cpv"] = json!(["90911200"]);
+    body["nuts"] = json!(["DK04"]);
+    body["mission"] = json!("Vi giver ledige et job med rengøring.");
+    body["capabilities"] = json!("Rengøring af kontorer og institutioner.");
+    body
+}
+
+struct World {
+    smtp: SmtpServer,
+    app: TestApp,
+    admin: Person,
+    officer: Person,
+}
+
+async fn world(backend: Backend) -> World {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_smtp(backend, &smtp).await;
+    let admin = app.admin("admin@socialbid.test").await;
+    let officer = app.officer("indkoeber@kk.dk", KOBENHAVN_CVR).await;
+    World {
+        smtp,
+        app,
+        admin,
+        officer,
+    }
+}
+
+fn preferences(changes: Value) -> Value {
+    let mut body = json!({
+        "match": "daily", "amendment": "now", "answer": "now", "cancellation": "now",
+        "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
+    });
+    for (key, value) in changes.as_object().expect("an object") {
+        body[key] = value.clone();
+    }
+    body
+}
+
+impl World {
+    /// An entrepreneur with an approved organisation and the given mail
+    /// choices (changes to the defaults).
+    async fn enterprise(&self, email: &str, body: Value, choices: Value) -> (Person, i64) {
+        let member = self.app.entrepreneur(email).await;
+        self.choose(&member, choices).await;
+        let id = self
+            .app
+            .approved_organisation(&member, &self.admin, body)
+            .await;
+        (member, id)
+    }
+
+    async fn choose(&self, person: &Person, choices: Value) {
+        let response = self
+            .app
+            .api(
+                Method::PUT,
+                "/api/v1/me/notifications",
+                Some(&person.access_token),
+                Some(preferences(choices)),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    }
+
+    async fn publish(&self, tender: TenderBuilder) -> i64 {
+        let id = tender.publish(&self.app, &self.officer).await;
+        self.app.run_jobs().await;
+        id
+    }
+
+    async fn follow(&self, person: &Person, tender: i64) {
+        let response = self
+            .app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/tenders/{tender}/follow"),
+                Some(&person.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            response.text()
+        );
+    }
+
+    async fn amend(&self, tender: i64, builder: TenderBuilder, reason: &str) {
+        let body = json!({ "tender": builder.body, "reason": reason });
+        let response = self
+            .app
+            .api(
+                Method::POST,
+                &format!("/api/v1/tenders/{tender}/amend"),
+                Some(&self.officer.access_token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        self.app.run_jobs().await;
+    }
+
+    fn mails_to(&self, address: &str, subject: &str) -> Vec<ReceivedMail> {
+        self.smtp
+            .messages_to(address)
+            .into_iter()
+            .filter(|m| m.subject == subject)
+            .collect()
+    }
+
+    /// Moves the application clock to the next `hour` o'clock in
+    /// Copenhagen (and a minute), as the days pass for a running server.
+    fn move_clock_to_local_hour(&self, hour: u32) -> NaiveDateTime {
+        let now = self.app.state.clock.now();
+        let due = socialbid::notify::next_digest(now, socialbid::notify::Cadence::Daily, hour, 1)
+            .expect("a daily digest is due some time");
+        self.app
+            .state
+            .clock
+            .advance(due - now + Duration::minutes(1));
+        due
+    }
+}
+
+async fn publishing_mails_every_matched_member_once_and_no_one_else(backend: Backend) {
+    let w = world(backend).await;
+    let at_once = json!({ "match": "now" });
+    let (anna, _) = w
+        .enterprise(
+            "anna@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            at_once.clone(),
+        )
+        .await;
+    let (carl, _) = w
+        .enterprise(
+            "carl@bo.dk",
+            social_enterprise("Bo Godt", 3, false),
+            at_once.clone(),
+        )
+        .await;
+    let (bo, _) = w
+        .enterprise("bo@rent.dk", cleaner("Rent Arbejde", 2), at_once)
+        .await;
+    let tender = w
+        .publish(social_work(
+            &w.app,
+            "Bostøtte til unge i Københavns Kommune",
+        ))
+        .await;
+
+    for member in [&anna, &carl] {
+        let mails = w.mails_to(&member.email, MATCH_SUBJECT);
+        assert_eq!(mails.len(), 1, "{mails:#?}");
+        let mail = &mails[0];
+        assert!(
+            mail.text.contains("Bostøtte til unge i Københavns Kommune"),
+            "{}",
+            mail.text
+        );
+        let link = format!("http://socialbid.test/tenders/{tender}");
+        // The HTML part writes the slashes as entities; a mail client reads
+        // them as slashes.
+        assert!(mail.text.contains(&link), "{}", mail.text);
+        assert!(
+            mail.html.contains(&link.replace('/', "&#x2f;")),
+            "{}",
+            mail.html
+        );
+        // The reasons, worded for the reader.
+        assert!(mail.text.contains("CPV 85311000"), "{}", mail.text);
+        assert!(mail.html.contains("CPV 85311000"), "{}", mail.html);
+        assert!(
+            mail.list_unsubscribe
+                .starts_with("<http://socialbid.test/notifications/unsubscribe?token="),
+            "{}",
+            mail.list_unsubscribe
+        );
+        assert_eq!(mail.list_unsubscribe_post, "List-Unsubscribe=One-Click");
+        assert!(
+            mail.message_id.contains("@socialbid.test"),
+            "{}",
+            mail.message_id
+        );
+    }
+    assert!(w.mails_to(&bo.email, MATCH_SUBJECT).is_empty());
+    assert!(w.mails_to(&w.officer.email, MATCH_SUBJECT).is_empty());
+
+    // The matches computed again (an amendment, a retry): nobody is told twice.
+    w.amend(
+        tender,
+        social_work(&w.app, "Bostøtte til unge i Københavns Kommune")
+            .set("estimated_value", json!(1_800_000)),
+        "Ny anslået værdi",
+    )
+    .await;
+    for member in [&anna, &carl] {
+        assert_eq!(w.mails_to(&member.email, MATCH_SUBJECT).len(), 1);
+    }
+}
+
+async fn a_reserved_tender_never_mails_an_ineligible_organisation(backend: Backend) {
+    let w = world(backend).await;
+    let at_once = json!({ "match": "now" });
+    let (eligible, _) = w
+        .enterprise(
+            "anna@vaerkstedet.dk",
+            social_enterprise("Værkstedet", 1, true),
+            at_once.clone(),
+        )
+        .await;
+    let (ineligible, _) = w
+        .enterprise(
+            "carl@bo.dk",
+            social_enterprise("Bo Godt", 3, false),
+            at_once,
+        )
+        .await;
+    w.publish(social_work(&w.app, "Beskyttet beskæftigelse").set("reserved", json!(["res-ws"])))
+        .await;
+    assert_eq!(w.mails_to(&eligible.email, MATCH_SUBJECT).len(), 1);
+    assert!(w.mails_to(&ineligible.email, MATCH_SUBJECT).is_empty());
+}
+
+async fn a_digest_gathers_several_events_into_one_mail_at_its_hour(backend: Backend) {
+    let w = world(backend).await;
+    // The defaults: matches in a daily digest at 8 in Copenhagen.
+    let (anna, _) = w
+        .enterprise(
+            "anna@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            json!({}),
+        )
+        .await;
+    let first = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    let second = w.publish(social_work(&w.app, "Bostøtte på Amager")).await;
+    assert!(
+        w.smtp
+            .messages_to(&anna.email)
+            .iter()
+            .all(|m| !m.text.contains("Bostøtte"))
+    );
+
+    let due = w.move_clock_to_local_hour(8);
+    let local = chrono_tz::Europe::Copenhagen.from_utc_datetime(&due);
+    assert_eq!(local.format("%H:%M").to_string(), "08:00");
+    w.app.run_jobs().await;
+    let digests = w.mails_to(&anna.email, "Nyt om udbud på Socialbid");
+    assert_eq!(digests.len(), 1, "{digests:#?}");
+    let digest = &digests[0];
+    for (title, id) in [("Bostøtte i Valby", first), ("Bostøtte på Amager", second)] {
+        assert!(digest.text.contains(title), "{}", digest.text);
+        assert!(
+            digest
+                .text
+                .contains(&format!("http://socialbid.test/tenders/{id}"))
+        );
+    }
+    assert!(
+        digest.text.contains("Her er 2 nyheder siden sidst"),
+        "{}",
+        digest.text
+    );
+    assert!(!digest.list_unsubscribe.is_empty());
+
+    // A day later with nothing new: no mail.
+    w.move_clock_to_local_hour(8);
+    w.app.run_jobs().await;
+    assert_eq!(
+        w.mails_to(&anna.email, "Nyt om udbud på Socialbid").len(),
+        1
+    );
+}
+
+async fn one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only(backend: Backend) {
+    let w = world(backend).await;
+    let bo = w.app.entrepreneur("bo@rent.dk").await;
+    let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    w.follow(&bo, tender).await;
+    w.amend(
+        tender,
+        social_work(&w.app, "Bostøtte i Valby").set("estimated_value", json!(1_700_000)),
+        "Ny anslået værdi",
+    )
+    .await;
+    let amended = w.mails_to(&bo.email, "Et udbud, du følger, er ændret");
+    assert_eq!(amended.len(), 1);
+    let link = amended[0]
+        .list_unsubscribe
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned();
+    let path = link.trim_start_matches("http://socialbid.test");
+    assert!(
+        path.starts_with("/notifications/unsubscribe?token="),
+        "{path}"
+    );
+
+    // The mail client's POST: no cookie, no CSRF token.
+    let posted = w
+        .app
+        .raw(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text());
+    // A token changed by one character is refused.
+    let forged = w
+        .app
+        .raw(
+            Method::POST,
+            &format!("{path}x"),
+            Some("application/x-www-form-urlencoded"),
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::NOT_FOUND);
+
+    let choices = w
+        .app
+        .api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&bo.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(choices["amendment"], "never");
+    assert_eq!(choices["answer"], "now");
+
+    // Another amendment: no mail. An answer: mailed.
+    w.amend(
+        tender,
+        social_work(&w.app, "Bostøtte i Valby").set("estimated_value", json!(1_900_000)),
+        "Igen ny værdi",
+    )
+    .await;
+    assert_eq!(
+        w.mails_to(&bo.email, "Et udbud, du følger, er ændret")
+            .len(),
+        1
+    );
+    let anna = w.app.entrepreneur("anna@cafe.dk").await;
+    let asked = w
+        .app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/questions"),
+            Some(&anna.access_token),
+            Some(json!({ "question": "Hvor mange borgere?" })),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text());
+    let question = asked.json()["id"].as_i64().expect("id");
+    let answered = w
+        .app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/questions/{question}/answer"),
+            Some(&w.officer.access_token),
+            Some(json!({ "answer": "Omkring 40." })),
+        )
+        .await;
+    assert!(answered.status.is_success(), "{}", answered.text());
+    w.app.run_jobs().await;
+    let answers: Vec<_> = w
+        .smtp
+        .messages_to(&bo.email)
+        .into_iter()
+        .filter(|m| m.text.contains("Omkring 40."))
+        .collect();
+    assert_eq!(answers.len(), 1);
+
+    // The link opened in a browser says what was switched off.
+    let page = w.app.page(Method::GET, path, "", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text().contains("Ændringer i udbud, du følger"),
+        "{}",
+        page.text()
+    );
+}
+
+async fn a_stopped_smtp_server_loses_nothing_and_sends_nothing_twice(backend: Backend) {
+    let mut w = world(backend).await;
+    let mut members = Vec::new();
+    for (n, email) in ["anna@a.dk", "bo@b.dk", "carl@c.dk"].iter().enumerate() {
+        let (member, _) = w
+            .enterprise(
+                email,
+                social_enterprise(&format!("Værksted {n}"), n as u32 + 1, false),
+                json!({ "match": "now" }),
+            )
+            .await;
+        members.push(member);
+    }
+    w.smtp.stop();
+    let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    // Refused connections: the mails wait with back-off.
+    assert!(w.app.pending_jobs().await >= 3);
+    w.app.run_jobs().await;
+    w.smtp.restart().await;
+    // Long enough for every back-off so far.
+    w.app.state.clock.advance(Duration::hours(1));
+    w.app.run_jobs().await;
+    w.app.state.clock.advance(Duration::hours(1));
+    w.app.run_jobs().await;
+    for member in &members {
+        let mails = w.mails_to(&member.email, MATCH_SUBJECT);
+        assert_eq!(mails.len(), 1, "{}: {mails:#?}", member.email);
+        assert!(mails[0].text.contains(&format!("/tenders/{tender}")));
+    }
+}
+
+async fn a_permanent_refusal_is_recorded_not_retried_and_shown_to_admins(backend: Backend) {
+    let w = world(backend).await;
+    // The SMTP server refuses list mail to addresses starting with "bounce" (550).
+    let (bounce, _) = w
+        .enterprise(
+            "bounce@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            json!({ "match": "now" }),
+        )
+        .await;
+    w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    assert!(
+        w.smtp
+            .messages_to(&bounce.email)
+            .iter()
+            .all(|m| m.subject != MATCH_SUBJECT)
+    );
+    // Given up at once: nothing is due however far the clock moves.
+    w.app.state.clock.advance(Duration::hours(2));
+    assert_eq!(w.app.run_jobs().await, 0);
+
+    let mut session = PageSession::logged_in(&w.app, &w.admin.email).await;
+    let page = session.get("/admin/mail").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("b***@cafe-lyst.dk"), "{html}");
+    assert!(html.contains("550"), "{html}");
+    assert!(
+        !html.contains("bounce@cafe-lyst.dk"),
+        "addresses are masked: {html}"
+    );
+
+    // Neither an entrepreneur nor a stranger sees it.
+    let mut entrepreneur = PageSession::logged_in(&w.app, &bounce.email).await;
+    assert_eq!(
+        entrepreneur.get("/admin/mail").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let stranger = w.app.page(Method::GET, "/admin/mail", "", None).await;
+    assert!(stranger.status.is_redirection(), "{}", stranger.status);
+
+    let job = html
+        .split("/admin/mail/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a retry form")
+        .to_owned();
+    let denied = entrepreneur
+        .post(&format!("/admin/mail/{job}/retry"), &[])
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    // The retry button queues it again; the server refuses again, and it is
+    // listed again.
+    let retried = session.post(&format!("/admin/mail/{job}/retry"), &[]).await;
+    assert!(retried.status.is_redirection(), "{}", retried.text());
+    assert_eq!(w.app.run_jobs().await, 1);
+    assert!(
+        session
+            .get("/admin/mail")
+            .await
+            .text()
+            .contains("b***@cafe-lyst.dk")
+    );
+    // Only a given-up mail can be retried.
+    let again = session
+        .post(
+            &format!(
+                "/admin/mail/{}/retry",
+                job.parse::<i64>().unwrap() + 100_000
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
+    let w = world(backend).await;
+    let anna = w.app.entrepreneur("anna@cafe-lyst.dk").await;
+    let path = "/api/v1/me/notifications";
+    let defaults = w
+        .app
+        .api(Method::GET, path, Some(&anna.access_token), None)
+        .await;
+    assert_eq!(defaults.status, StatusCode::OK);
+    assert_eq!(
+        defaults.json(),
+        json!({
+            "match": "daily", "amendment": "now", "answer": "now", "cancellation": "now",
+            "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
+        })
+    );
+    let saved = w
+        .app
+        .api(
+            Method::PUT,
+            path,
+            Some(&anna.access_token),
+            Some(preferences(
+                json!({ "match": "weekly", "digest_hour": 17, "language": "en" }),
+            )),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    assert_eq!(saved.json()["match"], "weekly");
+    assert_eq!(saved.json()["language"], "en");
+
+    let refused = w
+        .app
+        .api_in(
+            Method::PUT,
+            path,
+            Some(&anna.access_token),
+            Some(preferences(json!({ "match": "hourly", "min_match_percent": 101, "digest_hour": 24, "language": "fr" }))),
+            "en",
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let body = refused.json();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        fields,
+        ["match", "min_match_percent", "digest_hour", "language"],
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("from 0 to 100"),
+        "{body}"
+    );
+    // Nothing half-written.
+    let now = w
+        .app
+        .api(Method::GET, path, Some(&anna.access_token), None)
+        .await
+        .json();
+    assert_eq!(now["match"], "weekly");
+
+    // Without a token: 401.
+    assert_eq!(
+        w.app.api(Method::GET, path, None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.app
+            .api(Method::PUT, path, None, Some(preferences(json!({}))))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The document lists both.
+    let openapi = w
+        .app
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let operations = &openapi["paths"][path];
+    assert!(
+        operations["get"].is_object() && operations["put"].is_object(),
+        "{operations}"
+    );
+}
+
+/// The parts of a mail a reader reads, with tokens, ids and dates masked.
+fn mail_snapshot(mail: &ReceivedMail) -> String {
+    format!(
+        "To: {}\nSubject: {}\nList-Unsubscribe: {}\nList-Unsubscribe-Post: {}\n\n{}\n----- html -----\n{}",
+        mail.to,
+        mail.subject,
+        mail.list_unsubscribe,
+        mail.list_unsubscribe_post,
+        mail.text,
+        mail.html
+    )
+}
+
+fn mail_filters() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"token=[A-Za-z0-9_.\-]+", "token=[token]");
+    settings.add_filter(r"/tenders/\d+", "/tenders/[id]");
+    settings.add_filter(
+        r"\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) \d{4}",
+        "[dato]",
+    );
+    settings.add_filter(
+        r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}",
+        "[date]",
+    );
+    settings.add_filter(r"kl\. \d{2}\.\d{2}", "kl. [tid]");
+    settings.add_filter(r"\b\d{1,2}:\d{2}\b", "[time]");
+    settings
+}
+
+async fn the_mails_read_as_reviewed_in_both_languages(backend: Backend) {
+    let w = world(backend).await;
+    let (anna, _) = w
+        .enterprise(
+            "anna@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            json!({ "match": "now" }),
+        )
+        .await;
+    let (carl, _) = w
+        .enterprise(
+            "carl@bo.dk",
+            social_enterprise("Bo Godt", 3, false),
+            json!({ "language": "en", "amendment": "daily" }),
+        )
+        .await;
+    let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    w.follow(&carl, tender).await;
+    w.amend(
+        tender,
+        social_work(&w.app, "Bostøtte i Valby").set("estimated_value", json!(1_700_000)),
+        "Ny anslået værdi",
+    )
+    .await;
+    w.move_clock_to_local_hour(8);
+    w.app.run_jobs().await;
+    let match_da = w.mails_to(&anna.email, MATCH_SUBJECT);
+    let digest_en = w.mails_to(&carl.email, "News about tenders on Socialbid");
+    assert_eq!(
+        (match_da.len(), digest_en.len()),
+        (1, 1),
+        "{:#?}",
+        w.smtp.messages()
+    );
+    mail_filters().bind(|| {
+        insta::assert_snapshot!("mail_match_da", mail_snapshot(&match_da[0]));
+        insta::assert_snapshot!("mail_digest_en", mail_snapshot(&digest_en[0]));
+    });
+}
