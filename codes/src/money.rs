@@ -57,7 +57,9 @@ impl Rates {
 
 const TABLE: &str = include_str!("../../reference/ecb/eurofxref-2023-12-29.csv");
 
-/// The shipped reference rates (ECB, 29 December 2023).
+/// The shipped reference rates (ECB, 29 December 2023). They were typed
+/// in, not downloaded, and only two are checked: `reference/SOURCES.md`
+/// says how to replace them with the ECB's own file.
 pub fn rates() -> &'static Rates {
     static RATES: OnceLock<Rates> = OnceLock::new();
     RATES.get_or_init(|| {

@@ -1,7 +1,9 @@
 //! NUTS 2021 regions of the EU and EEA at every level. Danish regions have
 //! Danish and English names (level 3 from the eForms codelist, levels 0 to
-//! 2 the official names); the full list of codes (`reference/nuts/`) has no
-//! names, so a region abroad is named by its country (pages show its code
+//! 2 the official names). A region abroad is named as the NUTS list names
+//! it, in its own language (`Schleswig-Holstein`, `Skåne län`), followed by
+//! its country in the reader's language; a code of an older NUTS version,
+//! which that list does not name, by its country alone (pages show the code
 //! beside it).
 
 use std::sync::OnceLock;
@@ -101,6 +103,19 @@ struct Literal {
     value: String,
 }
 
+/// The NUTS 2021 names by code, as the eForms codelist gives them.
+fn names() -> std::collections::HashMap<&'static str, String> {
+    include_str!("../../reference/nuts/nuts-2021_names.eforms-sdk.csv")
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (code, _) = line.split_once(',')?;
+            let name = crate::csv::fields(line).into_iter().nth(1)?;
+            Some((code, name))
+        })
+        .collect()
+}
+
 /// Every region of the EU and EEA member states at every level, Denmark's
 /// first, each country's ordered by code.
 pub fn all_regions() -> &'static [Region] {
@@ -114,6 +129,7 @@ pub fn all_regions() -> &'static [Region] {
                 bindings: Vec::new(),
             },
         });
+        let names = names();
         let mut abroad: Vec<Region> = listing
             .results
             .bindings
@@ -122,10 +138,18 @@ pub fn all_regions() -> &'static [Region] {
             .filter(|code| !code.starts_with("DK") && !is_extra_regio(code))
             .filter_map(|code| {
                 let country = country::of_nuts(&code)?;
+                let name = names.get(code.as_str()).filter(|_| code.len() > 2);
+                let (name_da, name_en) = match name {
+                    Some(name) => (
+                        format!("{name}, {}", country.name_da),
+                        format!("{name}, {}", country.name_en),
+                    ),
+                    None => (country.name_da.to_owned(), country.name_en.to_owned()),
+                };
                 Some(Region {
                     code,
-                    name_da: country.name_da.to_owned(),
-                    name_en: country.name_en.to_owned(),
+                    name_da,
+                    name_en,
                 })
             })
             .collect();
@@ -149,9 +173,9 @@ pub fn find(code: &str) -> Option<&'static Region> {
     }
 }
 
-/// Regions abroad whose code starts with `prefix` or whose country's name
-/// contains `words` (case-insensitive), at most `limit`: the search the
-/// pages offer beside the Danish regions.
+/// Regions abroad whose code starts with `words`, or whose name or whose
+/// country's name contains them (case-insensitive), at most `limit`: the
+/// search the pages offer beside the Danish regions.
 pub fn search(words: &str, limit: usize) -> Vec<&'static Region> {
     let query = words.trim().to_uppercase();
     if query.is_empty() {
@@ -167,7 +191,11 @@ pub fn search(words: &str, limit: usize) -> Vec<&'static Region> {
         .collect();
     all_regions()
         .iter()
-        .filter(|r| r.code.starts_with(&query) || countries.iter().any(|p| r.code.starts_with(p)))
+        .filter(|r| {
+            r.code.starts_with(&query)
+                || countries.iter().any(|p| r.code.starts_with(p))
+                || !r.code.starts_with("DK") && r.name_en.to_lowercase().contains(&lower)
+        })
         .take(limit)
         .collect()
 }
@@ -199,9 +227,14 @@ mod tests {
     }
 
     #[test]
-    fn knows_every_level_abroad_by_country_and_code() {
-        assert_eq!(find("DE300").unwrap().name_en, "Germany");
+    fn knows_every_level_abroad_by_name_country_and_code() {
+        assert_eq!(find("DE300").unwrap().name_en, "Berlin, Germany");
+        assert_eq!(find("DEF").unwrap().name_da, "Schleswig-Holstein, Tyskland");
+        assert_eq!(find("SE224").unwrap().name_da, "Skåne län, Sverige");
+        assert_eq!(find("FR101").unwrap().name_en, "Paris, France");
         assert_eq!(find("DE").unwrap().name_da, "Tyskland");
+        // A code of NUTS 2016, which the 2021 names leave out.
+        assert_eq!(find("DE80A").unwrap().name_en, "Germany");
         assert!(find("ITI18").is_some());
         assert!(find("FR101").is_some());
         assert!(find("PL2").is_some());
@@ -214,5 +247,12 @@ mod tests {
         assert_eq!(all_regions()[0].code, "DK");
         assert!(search("DEF", 50).iter().all(|r| r.code.starts_with("DEF")));
         assert!(search("sverige", 500).iter().any(|r| r.code == "SE224"));
+        // The town and the district named after it.
+        let flensburg: Vec<&str> = search("flensburg", 10)
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect();
+        assert_eq!(flensburg, ["DEF01", "DEF0C"]);
+        assert!(search("skåne", 10).iter().any(|r| r.code == "SE224"));
     }
 }

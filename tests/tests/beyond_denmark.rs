@@ -14,6 +14,7 @@ use socialbid_tests::{
 on_both_databases!(
     places_abroad_are_stored_shown_and_returned,
     tender_text_in_any_official_language_is_marked_with_its_language,
+    a_french_tender_is_found_by_a_french_word_form,
     values_keep_their_currency_and_the_page_names_the_rate,
     publishing_without_an_estimated_value_warns,
     a_cost_criterion_is_taken,
@@ -21,6 +22,7 @@ on_both_databases!(
     limits_fit_real_notices,
     organisations_from_other_member_states_register_and_are_moderated,
     vat_numbers_are_checked_per_country,
+    a_capacity_in_another_currency_is_compared_in_kroner,
     the_directory_filters_across_countries,
     the_profile_api_lists_every_unknown_code_at_once,
     a_body_that_fails_to_parse_names_its_field,
@@ -169,6 +171,59 @@ async fn tender_text_in_any_official_language_is_marked_with_its_language(backen
         )
         .await;
     assert_eq!(fields(&refused), [("language".into(), "unknown".into())]);
+}
+
+/// The search API's titles for `q`.
+async fn found(app: &TestApp, q: &str) -> Vec<String> {
+    let response = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/search/tenders?q={q}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{q}: {}", response.text());
+    response.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["title"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A French tender is indexed with the French stemmer: another form of a
+/// word finds it, as "skole" finds "skolerne" in Danish.
+async fn a_french_tender_is_found_by_a_french_word_form(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = officer(&app).await;
+    let title = "Nettoyage des crèches municipales de Lille";
+    TenderBuilder::new(&app)
+        .set("language", json!("fr"))
+        .set("title", json!(title))
+        .set(
+            "description",
+            json!("Entretien quotidien de douze établissements d'accueil."),
+        )
+        .set("nuts_codes", json!(["FR411"]))
+        .publish(&app, &officer)
+        .await;
+    TenderBuilder::new(&app)
+        .set("title", json!("Rengøring af kommunens vuggestuer"))
+        .publish(&app, &officer)
+        .await;
+    app.index().await;
+    // Singular for plural, masculine for feminine, feminine plural for
+    // masculine singular: none of these forms is written in the tender.
+    for q in [
+        "cr%C3%A8che",
+        "municipal",
+        "quotidiennes",
+        "%C3%A9tablissement",
+    ] {
+        assert_eq!(found(&app, q).await, [title], "q={q}");
+    }
+    assert!(found(&app, "vuggestue").await.iter().all(|t| t != title));
 }
 
 async fn values_keep_their_currency_and_the_page_names_the_rate(backend: Backend) {
@@ -627,6 +682,99 @@ async fn vat_numbers_are_checked_per_country(backend: Backend) {
     assert_eq!(
         stored["identity_checks"][0],
         json!({"check": "cvr_checksum", "made": true})
+    );
+}
+
+/// A capacity given in euro is kept in euro, shown with its kroner, and
+/// compared with tender values in kroner at the reference rate.
+async fn a_capacity_in_another_currency_is_compared_in_kroner(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let admin = app.admin("admin@socialbid.dk").await;
+    let anna = app.entrepreneur("anna@nordlicht.de").await;
+    let mut body = german_profile("Nordlicht Werkstätten", "HRB 4711 FL");
+    body["cpv"] = json!(["853"]);
+    body["max_contract_value"] = json!(400_000);
+    body["max_contract_currency"] = json!("EUR");
+    let org = app.approved_organisation(&anna, &admin, body).await;
+    let mine = app
+        .api(
+            Method::GET,
+            "/api/v1/profiles/mine",
+            Some(&anna.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(mine["profile"]["max_contract_value"], 400_000);
+    assert_eq!(mine["profile"]["max_contract_currency"], "EUR");
+    // 400,000 EUR at 7.4529 kroner per euro.
+    let html = page(&app, &format!("/profiles/{org}"), "da").await;
+    assert!(
+        html.contains(
+            "EUR (ca. 2.981.160 kr. efter ECB&#x27;s referencekurs 7,4529 kr. af 2023-12-29)"
+        ),
+        "{html}"
+    );
+
+    let officer = officer(&app).await;
+    let tender = |value: i64| {
+        TenderBuilder::new(&app)
+            .set("main_cpv", json!("85311000"))
+            .set("additional_cpv", json!([]))
+            .set("nuts_codes", json!(["DEF01"]))
+            .set("estimated_value", json!(value))
+    };
+    let fits = tender(2_500_000).publish(&app, &officer).await;
+    let too_big = tender(3_500_000).publish(&app, &officer).await;
+    app.run_jobs().await;
+    let capacity = |matches: &Value| -> Option<Value> {
+        matches["items"][0]["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .find(|r| r["kind"] == "capacity")
+            .cloned()
+    };
+    let get_matches = |id: i64| {
+        let app = &app;
+        let officer = &officer;
+        async move {
+            let response = app
+                .api(
+                    Method::GET,
+                    &format!("/api/v1/tenders/{id}/matches"),
+                    Some(&officer.access_token),
+                    None,
+                )
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+            response.json()
+        }
+    };
+    let matches = get_matches(fits).await;
+    assert_eq!(matches["items"][0]["organisation_id"], org, "{matches}");
+    let reason = capacity(&matches).expect("a capacity reason");
+    assert_eq!(reason["profile"], json!(["2981160"]), "{reason}");
+    assert_eq!(reason["tender"], json!(["2500000"]));
+    let matches = get_matches(too_big).await;
+    assert_eq!(matches["items"][0]["organisation_id"], org, "{matches}");
+    assert!(capacity(&matches).is_none(), "{matches}");
+
+    // A currency without a reference rate is refused, naming the field.
+    let mut body = german_profile("Zweite Werkstatt", "HRB 4712 FL");
+    body["max_contract_currency"] = json!("XYZ");
+    let refused = app
+        .api(
+            Method::POST,
+            "/api/v1/profiles",
+            Some(&app.entrepreneur("bo@zweite.de").await.access_token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&refused),
+        [("max_contract_currency".into(), "unknown".into())]
     );
 }
 

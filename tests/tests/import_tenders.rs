@@ -8,12 +8,14 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
 use diesel::prelude::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use socialbid::db::schema::{
     authorities, external_authorities, imported_notices, tender_versions, tenders,
 };
 use socialbid::import::run::Summary;
-use socialbid_tests::{Backend, TestApp, on_both_databases, workspace_root};
+use socialbid_tests::{
+    Backend, Person, TestApp, cvr, on_both_databases, profile_body, workspace_root,
+};
 
 fn notice_bytes(folder: &str, file: &str) -> Vec<u8> {
     std::fs::read(
@@ -111,6 +113,8 @@ async fn every_danish_notice_imports_and_again_changes_nothing(backend: Backend)
         assert_eq!((s.imported, s.updated, s.unchanged), (0, 0, 1), "{file}");
     }
     assert_eq!(counts(&app).await, before, "a second import writes nothing");
+    // The notices without a deadline stay open: their matching was queued.
+    app.run_jobs().await;
     assert_eq!(
         app.pending_jobs().await,
         0,
@@ -178,6 +182,82 @@ async fn a_change_notice_writes_the_change_log(backend: Backend) {
     );
 }
 
+/// The corrigendum written for the tests (TED form F14) of 020052-2017.
+const CORRIGENDUM: &str = "corrigendum-020052-2017.xml";
+
+async fn import_corrigendum(app: &TestApp) -> Summary {
+    let bytes = std::fs::read(workspace_root().join("tests/notices").join(CORRIGENDUM))
+        .expect("corrigendum");
+    socialbid::import::upload::import(&app.state, CORRIGENDUM.to_owned(), bytes)
+        .await
+        .expect("import runs")
+}
+
+async fn a_ted_corrigendum_corrects_its_tender_and_writes_the_change_log(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let call = import(&app, "ted-denmark", "020052-2017.xml").await;
+    let id = tender_of(&app, &call).await;
+    let corrigendum = import_corrigendum(&app).await;
+    assert_eq!(
+        (
+            corrigendum.imported,
+            corrigendum.updated,
+            corrigendum.skipped.len()
+        ),
+        (0, 1, 0),
+        "{corrigendum:?}"
+    );
+    let tender = tender_json(&app, id).await;
+    // 14 February 2017 12:00 in Copenhagen, as UTC.
+    assert_eq!(tender["submission_deadline"], "2017-02-14T11:00:00Z");
+    assert_eq!(
+        tender["title"],
+        "Udbud af sygeplejefaglige og pædagogiske vikarer til Specialsektoren 2017-2019."
+    );
+    // What the corrigendum leaves alone stays as the call has it.
+    assert_eq!(tender["main_cpv"], "79624000");
+    assert_eq!(tender["reserved"], serde_json::json!(["res-ws"]));
+    assert_eq!(tender["estimated_value"], 12_000_000);
+    assert_eq!(
+        tender["imported"]["publication_number"], "2017/S 013-020052",
+        "the tender is still known by its call"
+    );
+    let versions = tender["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[1]["reason"],
+        "Fristen forlænges, da udbudsmaterialet er blevet opdateret."
+    );
+    let mut fields: Vec<&str> = versions[1]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["submission_deadline", "title"]);
+
+    let again = import_corrigendum(&app).await;
+    assert_eq!(again.unchanged, 1, "{again:?}");
+    assert_eq!(
+        tender_json(&app, id).await["versions"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // The corrigendum before its call ends in the same state.
+    let reversed = TestApp::new(backend).await;
+    import_corrigendum(&reversed).await;
+    import(&reversed, "ted-denmark", "020052-2017.xml").await;
+    let other = tender_of(&reversed, &Summary::default()).await;
+    assert_eq!(counts(&reversed).await.0, 1, "one tender for the procedure");
+    assert_eq!(
+        folded_state(&app, id).await,
+        folded_state(&reversed, other).await
+    );
+}
+
 async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backend) {
     let app = TestApp::new(backend).await;
     // Back to 1 June 2019, before the call's deadline of 24 June 2019.
@@ -206,6 +286,117 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
     app.state.clock.advance(Duration::days(30));
     app.run_jobs().await;
     assert_eq!(tender_json(&app, id).await["status"], "closed");
+}
+
+/// A profile supplying nursing staff (CPV 796) in North Jutland, eligible
+/// for Article 20, Article 77 or neither.
+fn staffing_enterprise(name: &str, n: u32, article_20: bool, article_77: bool) -> Value {
+    let mut body = profile_body(name, &cvr(n));
+    body["cpv"] = json!(["796"]);
+    body["nuts"] = json!(["DK05"]);
+    body["mission"] = json!("Vi giver mennesker med handicap arbejde som vikarer i plejen.");
+    body["capabilities"] = json!("Vikarer med sygeplejefaglig og pædagogisk baggrund.");
+    // Registered before the notice's days in 2017, where the test's clock is.
+    body["rsv_registered_on"] = json!("2015-03-15");
+    body["reserved_res_ws"] = json!(article_20);
+    if !article_20 {
+        body["res_ws_justification"] = json!("");
+    }
+    body["reserved_res_pub_ser"] = json!(article_77);
+    if article_77 {
+        body["res_pub_ser_justification"] =
+            json!("Vi har en public service-mission og geninvesterer overskuddet.");
+    }
+    body
+}
+
+async fn get_json(app: &TestApp, path: &str, who: &Person) -> Value {
+    let response = app
+        .api(Method::GET, path, Some(&who.access_token), None)
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::OK,
+        "{path}: {}",
+        response.text()
+    );
+    response.json()
+}
+
+fn listed(list: &Value, key: &str) -> Vec<i64> {
+    list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m[key].as_i64())
+        .collect()
+}
+
+/// The real notice 020052-2017 is reserved for sheltered workshops
+/// (Article 20): imported while open, it reaches only the organisation
+/// eligible for that, with its reasons, and never the others.
+async fn an_imported_reserved_tender_reaches_only_eligible_organisations(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    // Back to 20 January 2017, before the notice's deadline of 31 January.
+    let target = chrono::NaiveDate::from_ymd_opt(2017, 1, 20)
+        .expect("date")
+        .and_hms_opt(9, 0, 0)
+        .expect("time");
+    app.state
+        .clock
+        .advance(Duration::seconds((target - app.now()).num_seconds()));
+    let admin = app.admin("admin@socialbid.test").await;
+    let mut organisations = Vec::new();
+    for (n, (email, name, article_20, article_77)) in [
+        ("anna@vaerkstedet.dk", "Værkstedet", true, false),
+        ("bo@faelles.dk", "Fællesskabet", false, true),
+        ("carl@vikar.dk", "Vikarhuset", false, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let member = app.entrepreneur(email).await;
+        let body = staffing_enterprise(name, n as u32 + 1, article_20, article_77);
+        organisations.push(app.approved_organisation(&member, &admin, body).await);
+    }
+    let [workshop, article_77, neither] = organisations[..] else {
+        unreachable!("three organisations")
+    };
+    app.run_jobs().await;
+
+    let summary = import(&app, "ted-denmark", "020052-2017.xml").await;
+    let id = tender_of(&app, &summary).await;
+    assert_eq!(tender_json(&app, id).await["status"], "published");
+    app.run_jobs().await;
+
+    let matches = get_json(&app, &format!("/api/v1/tenders/{id}/matches"), &admin).await;
+    assert_eq!(listed(&matches, "organisation_id"), [workshop], "{matches}");
+    assert_eq!(matches["total"], 1);
+    let reasons = matches["items"][0]["reasons"].as_array().expect("reasons");
+    let kinds: Vec<&str> = reasons.iter().filter_map(|r| r["kind"].as_str()).collect();
+    for kind in ["cpv", "region", "reserved"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let cpv = reasons.iter().find(|r| r["kind"] == "cpv").expect("cpv");
+    assert_eq!(cpv["tender"], json!(["79624000"]), "{cpv}");
+    assert_eq!(cpv["profile"], json!(["79600000"]), "{cpv}");
+
+    let theirs = get_json(
+        &app,
+        &format!("/api/v1/organisations/{workshop}/matches"),
+        &admin,
+    )
+    .await;
+    assert_eq!(listed(&theirs, "tender_id"), [id], "{theirs}");
+    for organisation in [article_77, neither] {
+        let theirs = get_json(
+            &app,
+            &format!("/api/v1/organisations/{organisation}/matches"),
+            &admin,
+        )
+        .await;
+        assert!(!listed(&theirs, "tender_id").contains(&id), "{theirs}");
+    }
 }
 
 /// The state a procedure's notices fold into, in a form to compare.
@@ -379,9 +570,11 @@ on_both_databases!(
     every_danish_notice_imports_and_again_changes_nothing,
     a_reserved_notice_keeps_its_reservation_and_codes,
     a_change_notice_writes_the_change_log,
+    a_ted_corrigendum_corrects_its_tender_and_writes_the_change_log,
     an_award_notice_closes_the_tender_and_records_the_winner,
     notices_out_of_order_end_in_the_same_state,
     invalid_notices_are_refused_and_leave_nothing,
     buyers_are_matched_by_national_id_or_created_without_accounts,
+    an_imported_reserved_tender_reaches_only_eligible_organisations,
     the_tender_page_points_to_the_original,
 );

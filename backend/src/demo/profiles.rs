@@ -604,7 +604,21 @@ fn input(e: &Enterprise, cvr: &str) -> ProfileInput {
         cpv: e.cpv.iter().map(|c| (*c).into()).collect(),
         nuts: e.nuts.iter().map(|c| (*c).into()).collect(),
         social_objectives: e.objectives.iter().map(|c| (*c).into()).collect(),
-        max_contract_value: Some(i64::from(e.employees) * 150_000),
+        // Each in its own currency, about 150,000 kroner per employee.
+        max_contract_value: Some(
+            i64::from(e.employees)
+                * match country {
+                    "SE" => 200_000,
+                    "DK" => 150_000,
+                    _ => 20_000,
+                },
+        ),
+        max_contract_currency: match country {
+            "SE" => "SEK",
+            "DK" => "DKK",
+            _ => "EUR",
+        }
+        .into(),
         consortium: e.employees < 20,
         reserved_res_ws: e.art20,
         res_ws_justification: if e.art20 {

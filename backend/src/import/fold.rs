@@ -1,12 +1,14 @@
 //! A procedure's notices folded into one tender, in publication order
 //! whatever order they arrived in: the latest call for competition (or its
-//! latest change) gives the content, every award notice adds its awards
-//! and closes the tender.
+//! latest change) gives the content, the TED corrigenda published after it
+//! correct it, every award notice adds its awards and closes the tender.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::notice::{Award, Buyer, Criterion as NoticeCriterion, Money, Notice, Stage};
+use super::notice::{
+    Award, Buyer, Correction, Criterion as NoticeCriterion, Money, NewValue, Notice, Stage,
+};
 use crate::tenders::model::{Content, Criterion, CriterionKind, Lot};
 use crate::tenders::money::Amount;
 
@@ -39,6 +41,9 @@ pub struct Folded<'a> {
     pub source: &'a Notice,
     /// The most recent notice of the procedure.
     pub latest: &'a Notice,
+    /// The notice the content last changed by: the source, or the
+    /// corrigendum applied last.
+    pub changed_by: &'a Notice,
     pub content: Content,
     pub details: Details,
     pub awards: Vec<Award>,
@@ -55,11 +60,25 @@ pub fn sort(notices: &mut [Notice]) {
 /// Folds notices already in publication order; `None` for none.
 pub fn fold(notices: &[Notice], now: NaiveDateTime) -> Option<Folded<'_>> {
     let latest = notices.last()?;
-    let source = notices
+    // A corrigendum states only its corrections, so the content comes from
+    // the latest notice that states the whole call. Until that one has
+    // arrived, the first corrigendum's summary of the call stands in.
+    let whole = notices
         .iter()
-        .rev()
-        .find(|n| n.stage != Stage::Result)
-        .unwrap_or(latest);
+        .rposition(|n| n.stage != Stage::Result && n.corrections.is_none())
+        .or_else(|| notices.iter().position(|n| n.stage != Stage::Result));
+    let (source, later) = match whole {
+        Some(i) => (&notices[i], &notices[i..]),
+        None => (latest, &notices[notices.len()..]),
+    };
+    let mut content = content(source);
+    let mut changed_by = source;
+    for notice in later {
+        if let Some(corrections) = &notice.corrections {
+            correct(&mut content, source, corrections);
+            changed_by = notice;
+        }
+    }
     let mut awards: Vec<Award> = Vec::new();
     for notice in notices.iter().filter(|n| n.stage == Stage::Result) {
         for award in &notice.awards {
@@ -68,11 +87,11 @@ pub fn fold(notices: &[Notice], now: NaiveDateTime) -> Option<Folded<'_>> {
         }
     }
     let awarded = notices.iter().any(|n| n.stage == Stage::Result);
-    let content = content(source);
     let closed = awarded || content.submission_deadline.is_some_and(|d| d <= now);
     Some(Folded {
         source,
         latest,
+        changed_by,
         details: details(source),
         content,
         awards,
@@ -149,6 +168,55 @@ fn content(notice: &Notice) -> Content {
             })
             .collect(),
         criteria: criteria_source.iter().map(criterion).collect(),
+    }
+}
+
+/// Applies a corrigendum's corrections to the content of the call it
+/// corrects, by the standard forms' section numbers. Corrections of what
+/// the tender model does not hold (a value written as text, a place
+/// described in words) stay with the stored notice only.
+fn correct(content: &mut Content, call: &Notice, corrections: &[Correction]) {
+    for correction in corrections {
+        let main_cpv = content.main_cpv.clone();
+        let lot = correction
+            .lot
+            .as_ref()
+            .and_then(|id| call.lots.iter().position(|l| &l.id == id));
+        match (correction.section.as_str(), &correction.new_value, lot) {
+            ("II.1.1", NewValue::Text(title), _) => content.title = title.clone(),
+            ("II.1.2", NewValue::MainCpv(code), _) => {
+                content.additional_cpv.retain(|c| c != code);
+                content.main_cpv = Some(code.clone());
+            }
+            ("II.1.4", NewValue::Text(text), _) => content.description = text.clone(),
+            ("II.2.1", NewValue::Text(title), Some(i)) => {
+                if let Some(lot) = content.lots.get_mut(i) {
+                    lot.title = title.clone();
+                }
+            }
+            ("II.2.2", NewValue::AdditionalCpv(codes), Some(i)) => {
+                if let Some(lot) = content.lots.get_mut(i) {
+                    lot.cpv_codes = main_cpv.iter().chain(codes).cloned().collect();
+                    lot.cpv_codes.dedup();
+                }
+            }
+            ("II.2.2", NewValue::AdditionalCpv(codes), None) => {
+                content.additional_cpv = codes
+                    .iter()
+                    .filter(|c| Some(*c) != main_cpv.as_ref())
+                    .cloned()
+                    .collect();
+            }
+            ("II.2.4", NewValue::Text(text), Some(i)) => {
+                if let Some(lot) = content.lots.get_mut(i) {
+                    lot.description = text.clone();
+                }
+            }
+            ("IV.2.2", NewValue::Date(deadline), _) => {
+                content.submission_deadline = Some(*deadline);
+            }
+            _ => {}
+        }
     }
 }
 

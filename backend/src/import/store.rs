@@ -11,6 +11,7 @@ use super::fold::{self, Folded};
 use super::notice::{Format, Notice, Problem, Stage};
 use crate::db::DbConn;
 use crate::db::schema::{imported_notices, imported_tenders, tender_versions, tenders};
+use crate::matching;
 use crate::search;
 use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
 use crate::tenders::rules;
@@ -93,10 +94,10 @@ pub fn store(
             ))
             .execute(conn)?;
         let changed = rebuild(conn, tender_id, &procedure_key, now)?;
-        if changed {
-            search::changes::record_tender(conn, tender_id, now)?;
+        if let Some(status) = changed {
+            announce(conn, tender_id, status, now)?;
         }
-        return Ok(if changed {
+        return Ok(if changed.is_some() {
             Outcome::Updated { tender_id }
         } else {
             Outcome::Unchanged { tender_id }
@@ -126,16 +127,34 @@ pub fn store(
         ))
         .execute(conn)?;
     let changed = rebuild(conn, tender_id, &procedure_key, now)?;
-    if created || changed {
-        search::changes::record_tender(conn, tender_id, now)?;
+    if created || changed.is_some() {
+        // A new tender the rebuild left alone is still the open one
+        // `create` wrote.
+        announce(conn, tender_id, changed.unwrap_or(Status::Published), now)?;
     }
     Ok(if created {
         Outcome::Imported { tender_id }
-    } else if changed {
+    } else if changed.is_some() {
         Outcome::Updated { tender_id }
     } else {
         Outcome::Unchanged { tender_id }
     })
+}
+
+/// Tells search that the tender changed and, while it is open, queues its
+/// matching, both in the import's transaction as a publication does. A
+/// closed tender is offered to nobody, so it needs no matching.
+fn announce(
+    conn: &mut DbConn,
+    tender_id: i64,
+    status: Status,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    search::changes::record_tender(conn, tender_id, now)?;
+    if status == Status::Published {
+        matching::tender_changed(conn, tender_id, now)?;
+    }
+    Ok(())
 }
 
 /// The procedure a notice belongs to. A TED notice that refers to an
@@ -232,13 +251,14 @@ fn create(
 
 /// Writes the state all of the procedure's notices fold into: a content
 /// change is a new version with its change log, like an amendment; an
-/// award closes the tender. Returns whether anything changed.
+/// award closes the tender. Returns the tender's status when anything
+/// changed.
 fn rebuild(
     conn: &mut DbConn,
     tender_id: i64,
     procedure_key: &str,
     now: NaiveDateTime,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Status>, StoreError> {
     let stored: Vec<String> = imported_notices::table
         .filter(imported_notices::procedure_key.eq(procedure_key))
         .select(imported_notices::notice)
@@ -254,7 +274,7 @@ fn rebuild(
     }
     fold::sort(&mut notices);
     let Some(folded) = fold::fold(&notices, now) else {
-        return Ok(false);
+        return Ok(None);
     };
     let row = model::find(conn, tender_id)?;
     let before = row.content();
@@ -337,18 +357,22 @@ fn rebuild(
             .execute(conn)?;
         changed = true;
     }
-    Ok(changed)
+    Ok(changed.then_some(if row.status == Status::Cancelled {
+        Status::Cancelled
+    } else {
+        status
+    }))
 }
 
 /// The change log's reason: the change notice's own, else which notice
 /// brought the change.
 fn reason(folded: &Folded) -> String {
-    folded.source.change_reason.clone().unwrap_or_else(|| {
-        let number = folded
-            .source
+    let notice = folded.changed_by;
+    notice.change_reason.clone().unwrap_or_else(|| {
+        let number = notice
             .publication_number
             .clone()
-            .unwrap_or_else(|| folded.source.id.clone());
+            .unwrap_or_else(|| notice.id.clone());
         format!("TED notice {number}")
     })
 }

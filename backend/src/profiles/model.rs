@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
-use socialbid_codes::{country, cpv, cvr, eforms, nuts, vat};
+use socialbid_codes::{country, cpv, cvr, eforms, money, nuts, vat};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_MISSION: usize = 2000;
@@ -44,6 +44,10 @@ pub fn is_legal_form(form: &str) -> bool {
 
 fn denmark() -> String {
     "DK".into()
+}
+
+fn kroner() -> String {
+    "DKK".into()
 }
 
 /// A profile as stored: every field checked and normalised. CPV codes are
@@ -85,8 +89,13 @@ pub struct ProfileData {
     pub cpv: Vec<String>,
     pub nuts: Vec<String>,
     pub social_objectives: Vec<String>,
-    /// The largest contract value (DKK) the organisation can take on.
+    /// The largest contract value the organisation can take on, in whole
+    /// units of `max_contract_currency`.
     pub max_contract_value: Option<i64>,
+    /// ISO 4217, one of the currencies with a reference rate; profiles
+    /// stored before other currencies were taken are in kroner.
+    #[serde(default = "kroner")]
+    pub max_contract_currency: String,
     /// Will bid as a partner or subcontractor in a consortium.
     pub consortium: bool,
     /// Article 20 (`res-ws`): integration of disabled or disadvantaged persons.
@@ -365,7 +374,12 @@ pub struct ProfileInput {
     pub nuts: Vec<String>,
     /// eForms BT-775 codes: `acc-all`, `et-eq`, `gen-eq`, `hum-right`, `opp`, `work-cond`, `other`.
     pub social_objectives: Vec<String>,
+    /// Whole units of `max_contract_currency`.
     pub max_contract_value: Option<i64>,
+    /// ISO 4217 (`DKK`, `EUR`, `SEK`, ...); `DKK` when left out. Compared
+    /// with tender values in kroner at the ECB reference rate.
+    #[schema(example = "DKK")]
+    pub max_contract_currency: String,
     pub consortium: bool,
     pub reserved_res_ws: bool,
     pub res_ws_justification: String,
@@ -604,6 +618,14 @@ impl ProfileInput {
         {
             errors.push(FieldError::new("max_contract_value", "negative"));
         }
+        let max_contract_currency = match self.max_contract_currency.trim() {
+            "" => kroner(),
+            code if money::is_currency(&code.to_ascii_uppercase()) => code.to_ascii_uppercase(),
+            code => {
+                errors.push(FieldError::new("max_contract_currency", "unknown").with("code", code));
+                kroner()
+            }
+        };
         let justification = |errors: &mut Vec<FieldError>, field, claimed: bool, value: &str| {
             let value = text(errors, field, value, claimed, MAX_JUSTIFICATION);
             if claimed { value } else { String::new() }
@@ -682,6 +704,7 @@ impl ProfileInput {
             nuts,
             social_objectives,
             max_contract_value: self.max_contract_value,
+            max_contract_currency,
             consortium: self.consortium,
             reserved_res_ws: self.reserved_res_ws,
             res_ws_justification,
@@ -716,6 +739,7 @@ impl From<&ProfileData> for ProfileInput {
             nuts: p.nuts.clone(),
             social_objectives: p.social_objectives.clone(),
             max_contract_value: p.max_contract_value,
+            max_contract_currency: p.max_contract_currency.clone(),
             consortium: p.consortium,
             reserved_res_ws: p.reserved_res_ws,
             res_ws_justification: p.res_ws_justification.clone(),

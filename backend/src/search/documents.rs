@@ -16,7 +16,7 @@ use crate::db::schema::{organisations, tenders};
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::Organisation;
 use crate::tenders::model::{Status, TenderRow};
-use crate::tenders::money::in_kroner;
+use crate::tenders::money::{Amount, in_kroner};
 
 /// The documents for these tenders, by id; ids not in the map are deleted.
 pub fn tenders(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, TenderDoc>> {
@@ -130,9 +130,16 @@ pub fn profile_doc(row: &Organisation) -> AppResult<Option<ProfileDoc>> {
         nuts: profile.nuts.clone(),
         objectives: profile.social_objectives.clone(),
         eligible,
+        // Compared with tender values in kroner, whatever it is given in.
         capacity_dkk: profile
             .max_contract_value
-            .and_then(|v| u64::try_from(v).ok()),
+            .and_then(|v| {
+                in_kroner(
+                    Amount(v.saturating_mul(100)),
+                    &profile.max_contract_currency,
+                )
+            })
+            .and_then(|k| u64::try_from(k.dkk).ok()),
         rsv: profile.rsv_registered,
     }))
 }

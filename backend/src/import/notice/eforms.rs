@@ -201,6 +201,7 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
         social_objectives,
         awards,
         change_reason,
+        corrections: None,
     })
 }
 

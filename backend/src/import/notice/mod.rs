@@ -9,7 +9,9 @@ mod problem;
 mod ted;
 mod xml;
 
-pub use model::{Award, Buyer, Contact, Criterion, Format, Lot, Money, Notice, Stage};
+pub use model::{
+    Award, Buyer, Contact, Correction, Criterion, Format, Lot, Money, NewValue, Notice, Stage,
+};
 pub use problem::Problem;
 
 /// Reads one notice from its XML text.

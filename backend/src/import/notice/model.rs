@@ -107,6 +107,30 @@ pub struct Lot {
     pub criteria: Vec<Criterion>,
 }
 
+/// What a TED corrigendum (F14) corrects: the section of the corrected
+/// notice, as the form numbers it, and the value it is to read now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// `II.1.1`, `IV.2.2`: the numbering of the standard forms.
+    pub section: String,
+    /// The lot the correction is about, when it is about one lot.
+    pub lot: Option<String>,
+    pub new_value: NewValue,
+}
+
+/// A corrigendum's new value, in the kinds the form allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum NewValue {
+    Text(String),
+    /// A date, with its time when given, as UTC.
+    Date(NaiveDateTime),
+    MainCpv(String),
+    AdditionalCpv(Vec<String>),
+    /// The corrected text is removed and nothing replaces it.
+    Nothing,
+}
+
 /// A contract awarded to a winner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Award {
@@ -172,11 +196,15 @@ pub struct Notice {
     pub awards: Vec<Award>,
     /// Why a change notice changes its notice (BT-762).
     pub change_reason: Option<String>,
+    /// A TED corrigendum lists only what it corrects, unlike an eForms
+    /// change notice, which republishes the whole notice; `None` for every
+    /// other notice. Left out of the stored JSON when `None`, so notices
+    /// stored before corrigenda were read keep their checksum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<Vec<Correction>>,
 }
 
 impl Notice {
-    /// The BT-71 reservation the tender model holds: Article 20 before
-    /// Article 77 when a notice names both.
     /// The notice's reservations as eForms BT-71 codes (both articles may
     /// apply at once).
     pub fn reservations(&self) -> Vec<String> {

@@ -9,7 +9,9 @@ use chrono::{NaiveDate, NaiveTime};
 use roxmltree::{Document, Node};
 
 use super::codes::{self, dedup};
-use super::model::{Award, Buyer, Contact, Criterion, Format, Lot, Money, Notice, Stage};
+use super::model::{
+    Award, Buyer, Contact, Correction, Criterion, Format, Lot, Money, NewValue, Notice, Stage,
+};
 use super::problem::Problem;
 use super::xml::{attr, child, children, find, find_all, path, text, text_of};
 
@@ -34,17 +36,17 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
         field: "FORM_SECTION",
     })?;
     let form_name = form.tag_name().name().to_owned();
-    if form_name == "F14_2014" {
-        return Err(Problem::NotProcurement(
-            "F14 corrigendum: its changes are not applied by this importer".into(),
-        ));
-    }
+    let is_corrigendum = form_name == CORRIGENDUM;
 
     let publication_number = text_of(child(data, "NO_DOC_OJS")).ok_or(Problem::Missing {
         field: "NO_DOC_OJS publication number",
     })?;
     let document_type = attr(child(codif, "TD_DOCUMENT_TYPE"), "CODE").unwrap_or_default();
-    let stage = stage(&document_type);
+    let stage = if is_corrigendum {
+        Stage::Change
+    } else {
+        stage(&document_type)
+    };
     let refers_to = text_of(path(data, &["REF_NOTICE", "NO_DOC_OJS"]))
         .or_else(|| text_of(find(form, "NOTICE_NUMBER_OJ")));
     let procedure = match (&refers_to, stage) {
@@ -179,8 +181,77 @@ pub fn parse(doc: &Document) -> Result<Notice, Problem> {
         strategic: Vec::new(),
         social_objectives: Vec::new(),
         awards: awards(form)?,
-        change_reason: None,
+        // A corrigendum's further information usually says why.
+        change_reason: is_corrigendum
+            .then(|| text_of(path(form, &["CHANGES", "INFO_ADD"])))
+            .flatten(),
+        corrections: if is_corrigendum {
+            Some(corrections(form, zone)?)
+        } else {
+            None
+        },
     })
+}
+
+/// The corrigendum form, which lists changes to an earlier notice.
+const CORRIGENDUM: &str = "F14_2014";
+
+/// A corrigendum's changes (CHANGES/CHANGE): where, and the new value.
+/// Dates are the buyer's local time, read as UTC like the deadline.
+fn corrections(form: Node, zone: chrono_tz::Tz) -> Result<Vec<Correction>, Problem> {
+    let mut corrections = Vec::new();
+    for change in find_all(form, "CHANGE") {
+        let place = child(change, "WHERE");
+        let Some(section) = text_of(place.and_then(|w| child(w, "SECTION"))) else {
+            continue;
+        };
+        let Some(new) = child(change, "NEW_VALUE") else {
+            continue;
+        };
+        corrections.push(Correction {
+            section: section.trim_end_matches(')').trim().to_owned(),
+            lot: text_of(place.and_then(|w| child(w, "LOT_NO"))),
+            new_value: new_value(new, zone)?,
+        });
+    }
+    Ok(corrections)
+}
+
+fn new_value(node: Node, zone: chrono_tz::Tz) -> Result<NewValue, Problem> {
+    if let Some(code) = attr(path(node, &["CPV_MAIN", "CPV_CODE"]), "CODE") {
+        return Ok(NewValue::MainCpv(codes::cpv(&code, "NEW_VALUE CPV_MAIN")?));
+    }
+    let additional: Vec<Node> = children(node, "CPV_ADDITIONAL").collect();
+    if !additional.is_empty() {
+        let mut cpv = Vec::new();
+        for code in additional
+            .into_iter()
+            .filter_map(|n| attr(child(n, "CPV_CODE"), "CODE"))
+        {
+            cpv.push(codes::cpv(&code, "NEW_VALUE CPV_ADDITIONAL")?);
+        }
+        return Ok(NewValue::AdditionalCpv(cpv));
+    }
+    if let Some(date) = text_of(child(node, "DATE")) {
+        let field = "NEW_VALUE DATE";
+        let day =
+            NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| Problem::Unreadable {
+                field,
+                value: date.clone(),
+            })?;
+        let time = match text_of(child(node, "TIME")) {
+            Some(t) => NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| Problem::Unreadable {
+                field: "NEW_VALUE TIME",
+                value: t.clone(),
+            })?,
+            None => NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default(),
+        };
+        return Ok(NewValue::Date(codes::local_to_utc(day, time, zone)));
+    }
+    if let Some(text) = text_of(child(node, "TEXT")) {
+        return Ok(NewValue::Text(text));
+    }
+    Ok(NewValue::Nothing)
 }
 
 /// The form as the buyer wrote it; TED may add translations beside it.

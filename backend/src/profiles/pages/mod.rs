@@ -15,10 +15,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use socialbid_frontend::{Lang, format_date, format_money};
+use socialbid_frontend::{Lang, format_date};
 
 use crate::app::AppState;
 use crate::profiles::model::ProfileData;
+use crate::tenders::money::Amount;
+use crate::tenders::pages::value_label;
 use socialbid_codes::{country, cpv, eforms, nuts, text_language};
 
 use directory_page::directory_page;
@@ -90,7 +92,10 @@ pub fn describe(p: &ProfileData, lang: Lang) -> Value {
         "cpv": p.cpv.iter().map(|c| cpv::view(c, lang)).collect::<Vec<_>>(),
         "nuts": p.nuts.iter().map(|c| json!({ "code": c, "name": nuts_name(c, lang) })).collect::<Vec<_>>(),
         "objectives": p.social_objectives.iter().map(|c| json!({ "code": c, "label": objective_label(c, lang) })).collect::<Vec<_>>(),
-        "max_contract_value": p.max_contract_value.map(|v| format_money(lang, v)),
+        // In its own currency, with the kroner it is compared in.
+        "max_contract_value": p.max_contract_value.map(|v| {
+            value_label(Amount(v.saturating_mul(100)), &p.max_contract_currency, lang)
+        }),
         "consortium": p.consortium,
         "reserved_res_ws": p.reserved_res_ws,
         "res_ws_justification": p.res_ws_justification,

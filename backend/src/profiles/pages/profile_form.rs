@@ -10,7 +10,7 @@ use super::directory_page::{objective_options, option};
 use crate::error::{AppResult, FieldError};
 use crate::profiles::model::{DANISH_LEGAL_FORMS, EUROPEAN_LEGAL_FORMS, ProfileData, ProfileInput};
 use crate::web::page::{FormError, Page};
-use socialbid_codes::{Lang, country, cpv, nuts};
+use socialbid_codes::{Lang, country, cpv, money, nuts};
 
 /// The profile form as posted. Numbers come as text, checkboxes as lists.
 #[derive(Deserialize, Default, Clone)]
@@ -39,6 +39,7 @@ pub(super) struct ProfileForm {
     nuts_typed: String,
     social_objectives: Vec<String>,
     max_contract_value: String,
+    max_contract_currency: String,
     consortium: String,
     reserved_res_ws: String,
     res_ws_justification: String,
@@ -111,6 +112,7 @@ impl ProfileForm {
                 .max_contract_value
                 .map(|v| v.to_string())
                 .unwrap_or_default(),
+            max_contract_currency: p.max_contract_currency.clone(),
             consortium: if p.consortium {
                 "yes".into()
             } else {
@@ -183,6 +185,7 @@ impl ProfileForm {
                 .collect(),
             social_objectives: self.social_objectives.clone(),
             max_contract_value: number(&mut errors, "max_contract_value", &self.max_contract_value),
+            max_contract_currency: self.max_contract_currency.clone(),
             consortium: self.consortium == "yes",
             reserved_res_ws: self.reserved_res_ws == "yes",
             res_ws_justification: self.res_ws_justification.clone(),
@@ -206,7 +209,7 @@ pub(super) fn merge_errors(mut first: Vec<FieldError>, rest: Vec<FieldError>) ->
             first.push(e);
         }
     }
-    const ORDER: [&str; 26] = [
+    const ORDER: [&str; 27] = [
         "organisation_name",
         "country",
         "cvr",
@@ -225,6 +228,7 @@ pub(super) fn merge_errors(mut first: Vec<FieldError>, rest: Vec<FieldError>) ->
         "nuts",
         "social_objectives",
         "max_contract_value",
+        "max_contract_currency",
         "res_ws_justification",
         "res_pub_ser_justification",
         "references",
@@ -319,6 +323,7 @@ pub(super) fn form_page(
                 "target_group_employees": form.target_group_employees,
                 "mission": form.mission, "capabilities": form.capabilities,
                 "cpv_query": form.cpv_query, "max_contract_value": form.max_contract_value,
+                "max_contract_currency": if form.max_contract_currency.is_empty() { "DKK" } else { form.max_contract_currency.as_str() },
                 "consortium": form.consortium == "yes",
                 "reserved_res_ws": form.reserved_res_ws == "yes",
                 "res_ws_justification": form.res_ws_justification,
@@ -335,6 +340,7 @@ pub(super) fn form_page(
             "objective_options": objective_options(lang, &form.social_objectives),
             "legal_forms": legal_forms,
             "countries": countries,
+            "currencies": money::CURRENCIES.iter().map(|c| json!({"value": c, "label": c})).collect::<Vec<_>>(),
         }),
     )
 }
