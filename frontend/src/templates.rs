@@ -86,6 +86,13 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "matching/_who_could_bid.html",
     "matching/_reach.html",
     "pages/matching/tenders_for_you.html",
+    "pages/bids/form.html",
+    "pages/bids/show.html",
+    "pages/bids/receipt.html",
+    "pages/bids/mine.html",
+    "pages/evaluation/sealed.html",
+    "pages/evaluation/overview.html",
+    "pages/evaluation/score.html",
     "emails/layout.html",
     "emails/verify_email.txt",
     "emails/verify_email.html",
@@ -109,6 +116,10 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/profile_decision.html",
     "emails/organisation_invitation.txt",
     "emails/organisation_invitation.html",
+    "emails/bid_receipt.txt",
+    "emails/bid_receipt.html",
+    "emails/bid_result.txt",
+    "emails/bid_result.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

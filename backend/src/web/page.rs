@@ -95,6 +95,9 @@ const NOTICES: &[&str] = &[
     "profile_suspended",
     "profile_unsuspended",
     "flag_resolved",
+    // Bids.
+    "bid_saved",
+    "bid_withdrawn",
 ];
 
 pub struct Page {
