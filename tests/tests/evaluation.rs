@@ -104,6 +104,7 @@ async fn a_lot_is_scored_ranked_awarded_and_signed_after_the_standstill(backend:
     let officer = app.relogin(&officer).await;
     let stranger = app.relogin(&stranger).await;
     let admin = app.relogin(&admin).await;
+    let beta_member = app.relogin(&bidders[1]).await;
     let early = app
         .api(Method::GET, &evaluation, Some(&officer.access_token), None)
         .await;
@@ -192,7 +193,7 @@ async fn a_lot_is_scored_ranked_awarded_and_signed_after_the_standstill(backend:
     for (who, status, code) in [
         (Some(&stranger), StatusCode::FORBIDDEN, "tender_not_yours"),
         (Some(&admin), StatusCode::FORBIDDEN, "wrong_role"),
-        (Some(&bidders[1]), StatusCode::FORBIDDEN, "wrong_role"),
+        (Some(&beta_member), StatusCode::FORBIDDEN, "wrong_role"),
         (None, StatusCode::UNAUTHORIZED, "unauthenticated"),
     ] {
         let token = who.map(|p| p.access_token.as_str());
