@@ -283,7 +283,7 @@ fn refuse_unless_eligible(org: &Organisation, tender: &TenderRow, lot: i32) -> A
     if eligible {
         Ok(())
     } else {
-        Err(AppError::forbidden("bid_not_eligible").with("reserved", codes.join(", ")))
+        Err(AppError::forbidden("bid_not_eligible").with("codes", codes.join(", ")))
     }
 }
 
