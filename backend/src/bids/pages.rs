@@ -220,15 +220,14 @@ async fn bid_form(
     Query(query): Query<LotQuery>,
 ) -> AppResult<Response> {
     let tender = load_tender(&app, tender_id).await?;
-    if let Some(bid) = existing(&app, &user, tender_id, query.lot).await?
+    let bid = existing(&app, &user, tender_id, query.lot).await?;
+    // A submitted bid is changed only after a withdrawal: show it instead.
+    if let Some(bid) = &bid
         && bid.state == super::model::BidState::Submitted
     {
         return Ok(Redirect::to(&format!("/bids/{}", bid.id)).into_response());
     }
-    let content = existing(&app, &user, tender_id, query.lot)
-        .await?
-        .map(|b| b.content)
-        .unwrap_or_default();
+    let content = bid.map(|b| b.content).unwrap_or_default();
     Ok(render_form(
         &page,
         &tender,

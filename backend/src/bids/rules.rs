@@ -199,7 +199,7 @@ mod tests {
 
     fn complete() -> BidContent {
         BidContent {
-            price: Some(Amount(100_000_00)),
+            price: Some(Amount(10_000_000)),
             answers: vec![Answer {
                 criterion: 1,
                 text: "Faste hold".into(),
