@@ -87,6 +87,7 @@ fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
         ocid_prefix: "ocds-socialbid".into(),
         mail_rate: None,
         smtp_connections: connections,
+        bid_key: None,
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use chrono::NaiveDateTime;
 
 use crate::auth::tokens::TokenKeys;
+use crate::bids::seal::BidSeal;
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
@@ -20,6 +21,8 @@ pub struct App {
     pub clock: Clock,
     pub tokens: TokenKeys,
     pub mailer: Mailer,
+    /// Seals and opens bid content (`bids::seal`).
+    pub seal: BidSeal,
     pub metrics: Metrics,
     /// This process's search indexes, opened at start by `serve` and
     /// `worker` (or on first use): see `search::indexes`.
@@ -44,12 +47,17 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_pool_size)?;
         let mailer = Mailer::from_config(&config)?;
         let tokens = TokenKeys::new(config.jwt_secret_bytes());
+        let seal = match &config.bid_key {
+            Some(key) => BidSeal::from_hex(key)?,
+            None => BidSeal::from_data_dir(&config.data_dir)?,
+        };
         Ok(AppState(Arc::new(App {
             config,
             db,
             clock: Clock::default(),
             tokens,
             mailer,
+            seal,
             metrics: Metrics::default(),
             search: tokio::sync::OnceCell::new(),
         })))

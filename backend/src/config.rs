@@ -35,6 +35,11 @@ pub struct Settings {
     /// PostgreSQL; with SQLite one is generated in the data folder.
     #[arg(long, env = "SOCIALBID_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// Key that seals bid content at rest (64 hex digits, 32 bytes).
+    /// Required with PostgreSQL; with SQLite one is generated in the data
+    /// folder. Losing it loses every bid sealed with it.
+    #[arg(long, env = "SOCIALBID_BID_KEY", hide_env_values = true)]
+    pub bid_key: Option<String>,
     /// The address people reach the service at, for links in mail.
     #[arg(long, env = "SOCIALBID_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -106,6 +111,8 @@ pub struct Config {
     pub database_url: String,
     pub smtp_url: Option<SecretString>,
     pub jwt_secret: SecretString,
+    /// `None`: the key file in the data folder (the embedded default).
+    pub bid_key: Option<SecretString>,
     pub public_url: String,
     pub mail_from: String,
     pub accessibility_url: String,
@@ -168,6 +175,13 @@ impl Config {
             ),
             None => load_or_create_secret(&data_dir)?,
         };
+        let bid_key = settings.bid_key.filter(|k| !k.trim().is_empty());
+        if bid_key.is_none() && backend == Backend::Postgres {
+            bail!(
+                "SOCIALBID_BID_KEY is required with PostgreSQL: every replica must open the \
+                 bids the others sealed (64 hex digits, e.g. `openssl rand -hex 32`)"
+            )
+        }
         let prepared_on = settings.accessibility_prepared_on;
         let reviewed_on = settings.accessibility_reviewed_on.unwrap_or(prepared_on);
         if reviewed_on < prepared_on {
@@ -190,6 +204,7 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .map(SecretString::from),
             jwt_secret,
+            bid_key: bid_key.map(SecretString::from),
             public_url,
             mail_from: settings.mail_from,
             accessibility_url: settings.accessibility_url,

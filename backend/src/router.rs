@@ -22,7 +22,8 @@ use crate::web::{
     compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
 };
 use crate::{
-    accounts, admin, import, matching, moderation, notify, profiles, search, start, tenders,
+    accounts, admin, bids, evaluation, import, matching, moderation, notify, profiles, search,
+    start, tenders,
 };
 
 #[derive(OpenApi)]
@@ -40,6 +41,7 @@ use crate::{
         (name = "auth", description = "Log in, refresh, log out"),
         (name = "admin", description = "Admins only"),
         (name = "tenders", description = "Tenders: drafting, publishing, amending, questions, documents"),
+        (name = "bids", description = "Bids: drafts, submission, withdrawal, receipts; sealed until opened after the deadline"),
         (name = "ocds", description = "Open data: published tenders as OCDS 1.1 release packages"),
         (name = "profiles", description = "Social-enterprise profiles and the public directory"),
         (name = "search", description = "Tender search with filters and facets"),
@@ -89,6 +91,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(admin::api::routes())
         .merge(import::api::routes())
         .merge(tenders::api::routes())
+        .merge(bids::api::routes())
+        .merge(evaluation::api::routes())
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())
         .merge(search::api::routes())
@@ -108,6 +112,8 @@ pub fn router(app: AppState) -> Router {
         .merge(admin::pages::routes())
         .merge(import::pages::routes())
         .merge(tenders::pages::routes())
+        .merge(bids::pages::routes())
+        .merge(evaluation::pages::routes())
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())

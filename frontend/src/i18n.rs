@@ -97,8 +97,8 @@ macro_rules! catalogue_files {
     };
 }
 
-const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports", "matching", "start", "notify");
-const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports", "matching", "start", "notify");
+const DA_FILES: &[(&str, &str)] = catalogue_files!("da": "accounts", "tenders", "profiles", "search", "imports", "matching", "start", "notify", "bids");
+const EN_FILES: &[(&str, &str)] = catalogue_files!("en": "accounts", "tenders", "profiles", "search", "imports", "matching", "start", "notify", "bids");
 
 fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {

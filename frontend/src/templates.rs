@@ -89,6 +89,13 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/notify/preferences.html",
     "pages/notify/unsubscribed.html",
     "pages/notify/failed.html",
+    "pages/bids/form.html",
+    "pages/bids/show.html",
+    "pages/bids/receipt.html",
+    "pages/bids/mine.html",
+    "pages/evaluation/sealed.html",
+    "pages/evaluation/overview.html",
+    "pages/evaluation/score.html",
     "emails/layout.html",
     "emails/layout.txt",
     "emails/notify_match.txt",
@@ -117,6 +124,10 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/profile_decision.html",
     "emails/organisation_invitation.txt",
     "emails/organisation_invitation.html",
+    "emails/bid_receipt.txt",
+    "emails/bid_receipt.html",
+    "emails/bid_result.txt",
+    "emails/bid_result.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -488,6 +499,11 @@ mod tests {
                     {
                         ctx.extend(more);
                     }
+                    if let (Some(ctx), serde_json::Value::Object(more)) =
+                        (ctx.as_object_mut(), bids_sample())
+                    {
+                        ctx.extend(more);
+                    }
                     let html = render_page(name, lang, &ctx).unwrap_or_else(|e| {
                         panic!("{name} ({}) does not render: {e}", lang.code())
                     });
@@ -570,6 +586,56 @@ mod tests {
                 "reasons": [{"kind": "region", "text": "Region Hovedstaden", "percent": 15}]}]}
         }"##;
 
+    /// What the bid and evaluation pages show: a bid with its check page,
+    /// a receipt, the ranking of a lot with its award, and a score form.
+    fn bids_sample() -> serde_json::Value {
+        let bid = json!({
+            "id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0, "lot_title": null,
+            "organisation_id": 3, "organisation_name": "Café Lyst ApS", "state": "submitted",
+            "currency": "DKK", "declarations_asked": ["no_exclusion_grounds"],
+            "content": {"price": 1950000, "answers": [{"criterion": 1, "text": "Faste hold"}],
+                        "commitments": [{"criterion": 2, "what": "Job", "how_many": 4,
+                                         "for_whom": "Ledige", "months": 12}],
+                        "declarations": ["no_exclusion_grounds"]},
+            "content_sha256": "ab".repeat(32), "submitted_at": "2026-11-28T16:30:00Z",
+            "withdrawn_at": null, "submission_deadline": "2026-12-28T11:00:00Z",
+            "updated_at": "2026-11-28T16:30:00Z",
+        });
+        let criteria = json!([
+            {"criterion": 0, "name": "Pris", "kind": "price", "weight": 60, "score": null, "reason": null, "points": 60.0},
+            {"criterion": 1, "name": "Kvalitet", "kind": "quality", "weight": 20, "score": 8, "reason": "God plan", "points": 16.0},
+            {"criterion": 2, "name": "Ledige", "kind": "social", "weight": 20, "score": 6, "reason": "Konkret", "points": 12.0}
+        ]);
+        let scored = json!({"bid_id": 7, "organisation_id": 3, "organisation_name": "Café Lyst ApS",
+                            "price": 1950000, "criteria": criteria, "total": 88.0, "rank": 1});
+        let award = json!({"lot": 0, "bid_id": 7, "organisation_id": 3, "organisation_name": "Café Lyst ApS",
+                           "price": 1950000, "commitments": [], "awarded_at": "2026-12-01T10:00:00Z",
+                           "standstill_ends_at": "2026-12-11T23:00:00Z", "signed_at": null});
+        let form_tender = json!({"id": 1, "title": "Rengøring", "currency": "DKK", "lot": 0, "lot_title": null,
+            "asks_price": true, "max_answer": 10000, "submission_deadline": "2026-12-28T11:00:00Z",
+            "criteria": [{"index": 0, "name": "Pris", "kind": "price", "weight": 60, "description": ""},
+                         {"index": 1, "name": "Kvalitet", "kind": "quality", "weight": 20, "description": ""},
+                         {"index": 2, "name": "Ledige", "kind": "social", "weight": 20, "description": ""}],
+            "declarations": [{"value": "no_exclusion_grounds", "label_key": "bids.declaration.no_exclusion_grounds"}]});
+        json!({
+            "view": {"bid": bid, "tender": form_tender, "open": true},
+            "receipt": {"bid_id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0, "lot_title": null,
+                        "organisation_name": "Café Lyst ApS", "submitted_at": "2026-11-28T16:30:00Z",
+                        "content_sha256": "ab".repeat(32)},
+            "bids": [bid],
+            "bid": bid,
+            "declared": [],
+            "tender_id": 1,
+            "scored": scored,
+            "scale_max": 10,
+            "may_open": true,
+            "evaluation": {"tender_id": 1, "currency": "DKK", "opened_at": "2026-12-01T09:00:00Z", "scale_max": 10,
+                           "lots": [{"lot": 0, "title": null, "bids": [scored], "award": null},
+                                    {"lot": 1, "title": "Vest", "bids": [scored], "award": award}]},
+            "awards": [award],
+        })
+    }
+
     fn tender_sample() -> serde_json::Value {
         serde_json::from_str(TENDER_SAMPLE).expect("sample JSON")
     }
@@ -588,6 +654,8 @@ mod tests {
             "tender_cancelled",
             "profile_decision",
             "organisation_invitation",
+            "bid_receipt",
+            "bid_result",
         ] {
             for lang in Lang::ALL {
                 let mail = render_email(
@@ -597,7 +665,11 @@ mod tests {
                            "expires_minutes": 60, "approved": false, "reason": "Forkert CVR",
                            "title": "Rengøring", "question": "Hvor mange?", "answer": "Tre.", "version": 2,
                            "organisation": "Café Lyst ApS", "decision": "rejected", "inviter": "Anna",
-                           "expires_days": 7, "login_link": "http://socialbid.test/login"}),
+                           "expires_days": 7, "login_link": "http://socialbid.test/login",
+                           "sha256": "ab", "submitted_at": "2026-11-28T16:30:00Z", "lot": "Vest",
+                           "won": false, "criteria": [{"name": "Kvalitet", "points": 16.0, "weight": 20, "reason": "God"}],
+                           "total": 88.0, "rank": 2, "winner": "Beta", "winner_total": 90.0,
+                           "standstill_ends_at": "2026-12-11T23:00:00Z"}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");

@@ -14,6 +14,7 @@
 //! `scripts/test` installs and starts what these need (PostgreSQL, aiosmtpd,
 //! Chromium and ChromeDriver, axe-core) and runs the suite.
 
+mod bid_fixtures;
 mod browser;
 mod browser_session;
 mod db;
@@ -26,6 +27,7 @@ mod smtp;
 mod tender_fixtures;
 mod test_app;
 
+pub use bid_fixtures::complete_bid;
 pub use browser::{AXE_TAGS, Browser};
 pub use browser_session::{CSRF_COOKIE, Jar, PageSession, form_token};
 pub use db::{Backend, TestDb};

@@ -102,6 +102,7 @@ impl TestApp {
             database_url: db.url().to_owned(),
             smtp_url: smtp_url.map(|url| SecretString::from(url.to_owned())),
             jwt_secret: SecretString::from("a test signing key that is long enough".to_owned()),
+            bid_key: None,
             public_url: public_url.into(),
             mail_from: "Socialbid <noreply@socialbid.test>".into(),
             accessibility_url: "/accessibility".into(),

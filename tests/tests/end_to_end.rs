@@ -9,6 +9,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use socialbid_tests::{SmtpServer, SocialbidProcess, TestDb, first_link, socialbid_binary};
 
+/// The bid sealing key every replica of the PostgreSQL tests shares.
+const BID_KEY: &str = "5f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
 const PASSWORD: &str = "en lang nok adgangskode";
 
 async fn register_verify_and_log_in(server: &SocialbidProcess, smtp: &SmtpServer, email: &str) {
@@ -114,6 +117,7 @@ async fn postgresql_needs_migrate_then_serves_the_same() {
     let server = SocialbidProcess::start(&[
         ("DATABASE_URL", db.url()),
         ("SOCIALBID_JWT_SECRET", secret),
+        ("SOCIALBID_BID_KEY", BID_KEY),
         ("SOCIALBID_SMTP_URL", smtp.url()),
     ])
     .await;
@@ -237,6 +241,7 @@ async fn a_separate_worker_process_sends_what_replicas_queue() {
     let envs = [
         ("DATABASE_URL", db.url()),
         ("SOCIALBID_JWT_SECRET", secret),
+        ("SOCIALBID_BID_KEY", BID_KEY),
         ("SOCIALBID_SMTP_URL", smtp.url()),
         ("SOCIALBID_EMBEDDED_WORKER", "false"),
     ];

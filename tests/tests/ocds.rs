@@ -21,6 +21,7 @@ on_both_databases!(
     an_answered_question_is_an_enquiry_from_a_release_of_its_own,
     foreign_places_languages_and_currencies_pass_libcoveocds,
     imported_tenders_keep_their_original_identifiers,
+    an_award_and_its_contract_pass_libcoveocds,
 );
 
 /// `python3 -m http.server` on a free loopback port, killed on drop.
@@ -588,6 +589,78 @@ async fn imported_tenders_keep_their_original_identifiers(backend: Backend) {
                 && r["tag"] == json!(["tenderAmendment"])
         ),
         "the eForms procedure identifier, amended by its change notice"
+    );
+    assert_clean(&cove(&package));
+}
+
+/// An award (the winner a supplier party, the price its value, the number
+/// of bids on the tender) and, after the standstill period, the signed
+/// contract, each a release of its own, pass the checker; nothing of the
+/// losing bid is published.
+async fn an_award_and_its_contract_pass_libcoveocds(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let admin = app.admin("admin@socialbid.test").await;
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    app.approved_organisation(
+        &anna,
+        &admin,
+        socialbid_tests::profile_body("Café Lyst ApS", &socialbid_tests::cvr(1)),
+    )
+    .await;
+    let bo = app.entrepreneur("bo@groen.dk").await;
+    app.approved_organisation(
+        &bo,
+        &admin,
+        socialbid_tests::profile_body("Grøn Rengøring", &socialbid_tests::cvr(2)),
+    )
+    .await;
+    let (tender, _, officer) = app
+        .awarded_tender(&officer, &[(&anna, 1_900_000), (&bo, 2_300_000)])
+        .await;
+    app.state.clock.advance(chrono::Duration::days(12));
+    let officer = app.relogin(&officer).await;
+    let signed = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/evaluation/lots/0/contract"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.text());
+
+    let package = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{tender}/ocds"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let releases = package["releases"].as_array().unwrap();
+    let award = releases
+        .iter()
+        .find(|r| r["tag"] == json!(["award"]))
+        .expect("an award release");
+    assert_eq!(award["awards"][0]["suppliers"][0]["name"], "Café Lyst ApS");
+    assert_eq!(
+        award["awards"][0]["value"],
+        json!({"amount": 1_900_000, "currency": "DKK"})
+    );
+    assert_eq!(award["tender"]["numberOfTenderers"], 2);
+    let contract = releases
+        .iter()
+        .find(|r| r["tag"] == json!(["contract"]))
+        .expect("a contract release");
+    assert_eq!(
+        contract["contracts"][0]["awardID"],
+        award["awards"][0]["id"]
+    );
+    assert!(
+        !package.to_string().contains("2300000"),
+        "the losing price is published"
     );
     assert_clean(&cove(&package));
 }

@@ -14,6 +14,8 @@ use socialbid::search::{Opened, SearchIndexes, changes, documents};
 use socialbid_tests::{SocialbidProcess, TestDb};
 
 const SECRET: &str = "a signing key for the search process tests";
+/// The bid sealing key the processes share.
+const BID_KEY: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 /// Waits until the process's index holds every change of the feed, as its
 /// `/readyz` reports (at most a minute, then fails with its logs).
@@ -154,7 +156,12 @@ async fn two_processes_on_one_postgresql_converge() {
         "{}",
         String::from_utf8_lossy(&migrated.stderr)
     );
-    demo(&[("DATABASE_URL", url), ("SOCIALBID_JWT_SECRET", SECRET)]).await;
+    demo(&[
+        ("DATABASE_URL", url),
+        ("SOCIALBID_JWT_SECRET", SECRET),
+        ("SOCIALBID_BID_KEY", BID_KEY),
+    ])
+    .await;
     let first_data = tempfile::tempdir().unwrap();
     let second_data = tempfile::tempdir().unwrap();
     let start = |data: &Path, worker: &'static str| {
@@ -163,6 +170,7 @@ async fn two_processes_on_one_postgresql_converge() {
             SocialbidProcess::start(&[
                 ("DATABASE_URL", url),
                 ("SOCIALBID_JWT_SECRET", SECRET),
+                ("SOCIALBID_BID_KEY", BID_KEY),
                 ("SOCIALBID_DATA_DIR", &data),
                 ("SOCIALBID_EMBEDDED_WORKER", worker),
             ])

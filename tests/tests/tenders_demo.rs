@@ -76,4 +76,43 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
     assert_eq!(again["total"].as_i64().unwrap(), total, "idempotent");
     // The mail these decisions and questions queued goes out.
     app.run_jobs().await;
+
+    // Two tenders past their deadline have bids: one is awarded, its
+    // standstill period running, the other waits to be opened.
+    let closed = app
+        .api(Method::GET, "/api/v1/tenders?per_page=100", None, None)
+        .await
+        .json();
+    let id_of = |title: &str| {
+        closed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == title)
+            .and_then(|t| t["id"].as_i64())
+            .unwrap_or_else(|| panic!("no tender {title}"))
+    };
+    let awarded = id_of("Frokostordning i Københavns daginstitutioner");
+    let awards = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{awarded}/awards"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(awards.as_array().unwrap().len(), 1, "{awards}");
+    assert!(awards[0]["signed_at"].is_null());
+    let waiting = id_of("Vedligehold af grønne arealer ved Københavns skoler");
+    let none = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{waiting}/awards"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(none, serde_json::json!([]));
 }

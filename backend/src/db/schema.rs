@@ -388,6 +388,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    bids (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        lot -> Integer,
+        organisation_id -> BigInt,
+        state -> Text,
+        sealed -> Text,
+        content_sha256 -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        submitted_by -> Nullable<BigInt>,
+        withdrawn_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -409,3 +426,52 @@ diesel::allow_tables_to_appear_in_same_query!(notifications, notification_settin
 diesel::allow_tables_to_appear_in_same_query!(notifications, users);
 diesel::allow_tables_to_appear_in_same_query!(notification_settings, users);
 diesel::allow_tables_to_appear_in_same_query!(notifications, tenders);
+
+diesel::joinable!(bids -> tenders (tender_id));
+diesel::joinable!(bids -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(bids, tenders);
+diesel::allow_tables_to_appear_in_same_query!(bids, organisations);
+diesel::allow_tables_to_appear_in_same_query!(bids, users);
+
+diesel::table! {
+    bid_openings (tender_id) {
+        tender_id -> BigInt,
+        opened_by -> Nullable<BigInt>,
+        opened_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bid_openings -> tenders (tender_id));
+diesel::allow_tables_to_appear_in_same_query!(bid_openings, tenders);
+diesel::allow_tables_to_appear_in_same_query!(bid_openings, bids);
+
+diesel::table! {
+    bid_scores (bid_id, criterion) {
+        bid_id -> BigInt,
+        criterion -> Integer,
+        score -> Integer,
+        reason -> Text,
+        scored_by -> Nullable<BigInt>,
+        scored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    awards (id) {
+        id -> BigInt,
+        tender_id -> BigInt,
+        lot -> Integer,
+        bid_id -> BigInt,
+        awarded_by -> Nullable<BigInt>,
+        awarded_at -> Timestamp,
+        standstill_ends_at -> Timestamp,
+        signed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(bid_scores -> bids (bid_id));
+diesel::joinable!(awards -> bids (bid_id));
+diesel::joinable!(awards -> tenders (tender_id));
+diesel::allow_tables_to_appear_in_same_query!(bid_scores, bids);
+diesel::allow_tables_to_appear_in_same_query!(awards, bids);
+diesel::allow_tables_to_appear_in_same_query!(awards, tenders);

@@ -2,6 +2,7 @@
 //! picture and prints a login for each role. Running it again changes
 //! nothing: every piece checks whether it is already there.
 
+mod bids;
 mod people;
 pub mod profiles;
 mod tenders;
@@ -31,5 +32,8 @@ pub async fn run(app: &AppState) -> anyhow::Result<Vec<Login>> {
             "{enterprises} social enterprises in every moderation state; see /profiles and /admin/profiles"
         ),
     });
+    // After the profiles: only approved organisations bid.
+    let closed = bids::seed(app).await?;
+    tracing::info!(closed, "demo tenders past their deadline, with bids");
     Ok(logins)
 }

@@ -48,7 +48,7 @@ pub struct Spec {
     pub question: Option<(&'static str, &'static str)>,
 }
 
-const PRICE_QUALITY_SOCIAL: &[(&str, &str, i32, &[&str])] = &[
+pub(super) const PRICE_QUALITY_SOCIAL: &[(&str, &str, i32, &[&str])] = &[
     ("Pris", "price", 50, &[]),
     ("Kvalitet og organisering", "quality", 25, &[]),
     (
@@ -314,7 +314,7 @@ pub const SPECS: &[Spec] = &[
 /// The town a municipality is named after: "Aarhus Kommune" → "Aarhus";
 /// Copenhagen's municipality carries the genitive ("Københavns Kommune"),
 /// the town does not ("i København").
-fn town(municipality: &str) -> &str {
+pub(super) fn town(municipality: &str) -> &str {
     match municipality {
         "Københavns Kommune" => "København",
         other => other.trim_end_matches(" Kommune"),
@@ -369,7 +369,7 @@ pub fn content_of(spec: &Spec, town: &str, nuts: &str, now: chrono::NaiveDateTim
     }
 }
 
-async fn person(app: &AppState, email: &str) -> anyhow::Result<AuthUser> {
+pub(super) async fn person(app: &AppState, email: &str) -> anyhow::Result<AuthUser> {
     let email = email.to_owned();
     let user = app
         .db

@@ -518,6 +518,7 @@ macro_rules! version_query {
 
 /// Every release of one tender; 404 for a tender never published.
 pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
+    let state = app.clone();
     let public_url = app.config.public_url.clone();
     let ocid_prefix = app.config.ocid_prefix.clone();
     let now = app.clock.now();
@@ -539,10 +540,15 @@ pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
             records.extend(updates);
             records.sort_by_key(|r| (r.released_at, r.answer.is_some(), r.version));
             complete(conn, &mut records)?;
-            let releases = records
+            let mut releases: Vec<Value> = records
                 .iter()
                 .map(|r| release(r, &public_url, &ocid_prefix))
                 .collect();
+            // Awards and signed contracts come after every tender release.
+            let ocid = format!("{ocid_prefix}-{id}");
+            releases.extend(crate::evaluation::ocds::award_releases(
+                &state, conn, id, &ocid,
+            )?);
             Ok(package(
                 releases,
                 format!("{public_url}/api/v1/tenders/{id}/ocds"),

@@ -98,6 +98,9 @@ const NOTICES: &[&str] = &[
     // The notifier.
     "notifications_saved",
     "mail_retried",
+    // Bids.
+    "bid_saved",
+    "bid_withdrawn",
 ];
 
 pub struct Page {

@@ -50,6 +50,8 @@ pub(super) async fn ask(
                 json!({"question": form.question}),
                 app.clock.now(),
                 who_could_bid,
+                // Questions are asked and answered before any award.
+                &[],
             )?))
         }
     }
@@ -114,6 +116,8 @@ pub(super) async fn answer(
                 json!({ field: form.answer }),
                 app.clock.now(),
                 who_could_bid,
+                // Questions are asked and answered before any award.
+                &[],
             )?))
         }
     }

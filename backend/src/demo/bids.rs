@@ -1,0 +1,192 @@
+//! Demo bids: two tenders of the first demo municipality whose deadline
+//! has passed, with bids from the demo enterprises that are approved; one
+//! opened, scored and awarded (its standstill period running), one waiting
+//! to be opened. Made through the bid and evaluation services on a clock
+//! set back while the tenders were open, so every rule holds; a tender
+//! whose title exists already is skipped.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::bids::model::{Answer, BidContent, Commitment, DECLARATIONS};
+use crate::bids::{opening, writing};
+use crate::db::schema::tenders;
+use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
+use crate::demo::tenders::{PRICE_QUALITY_SOCIAL, Spec, content_of, person, town};
+use crate::error::AppError;
+use crate::evaluation::{award, scoring};
+use crate::profiles::service as profiles;
+use crate::tenders::money::Amount;
+use crate::tenders::service;
+
+const CLOSED: [Spec; 2] = [
+    Spec {
+        lang: "da",
+        title: "Frokostordning i {town}s daginstitutioner",
+        description: "Økologisk frokost til 14 daginstitutioner, lavet fra bunden.",
+        nature: "services",
+        procedure: "open",
+        cpv: "55523100",
+        additional: &[],
+        value: 2_000_000,
+        currency: "DKK",
+        days: 30,
+        reserved: &[],
+        places: &[],
+        only_in: None,
+        criteria: PRICE_QUALITY_SOCIAL,
+        lots: &[],
+        question: None,
+    },
+    Spec {
+        lang: "da",
+        title: "Vedligehold af grønne arealer ved {town}s skoler",
+        description: "Græsslåning, beskæring og renholdelse ved 9 skoler.",
+        nature: "services",
+        procedure: "open",
+        cpv: "77310000",
+        additional: &[],
+        value: 1_400_000,
+        currency: "DKK",
+        days: 30,
+        reserved: &[],
+        places: &[],
+        only_in: None,
+        criteria: PRICE_QUALITY_SOCIAL,
+        lots: &[],
+        question: None,
+    },
+];
+
+fn fail(e: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e:?}")
+}
+
+/// The demo entrepreneurs whose organisations are approved.
+async fn bidders(app: &AppState) -> anyhow::Result<Vec<AuthUser>> {
+    let mut found = Vec::new();
+    for (_, email) in ENTREPRENEURS {
+        let user = person(app, email).await?;
+        let id = user.id;
+        let public = app
+            .db
+            .run(move |conn| {
+                Ok::<_, AppError>(profiles::of_member(conn, id)?.is_some_and(|o| o.is_public()))
+            })
+            .await
+            .map_err(fail)?;
+        if public {
+            found.push(user);
+        }
+    }
+    Ok(found)
+}
+
+fn bid(n: usize) -> BidContent {
+    BidContent {
+        price: Some(Amount((1_600_000 + 150_000 * n as i64) * 100)),
+        answers: vec![Answer {
+            criterion: 1,
+            text: "Faste teams med en fast kontaktperson pr. institution.".into(),
+        }],
+        commitments: vec![Commitment {
+            criterion: 2,
+            what: "Job".into(),
+            how_many: 2 + n as i32,
+            for_whom: "Personer, der har været ledige i over et år".into(),
+            months: 12,
+        }],
+        declarations: DECLARATIONS.iter().map(|d| (*d).to_owned()).collect(),
+    }
+}
+
+/// Seeds what is missing; returns how many tenders were added.
+pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
+    let (name, _, nuts, _, email) = MUNICIPALITIES[0];
+    let officer = person(app, email).await?;
+    let authority = officer.authority_id.unwrap_or_default();
+    let bidders = bidders(app).await?;
+    let mut added = 0;
+    for (i, spec) in CLOSED.iter().enumerate() {
+        let title = spec.title.replace("{town}", town(name));
+        let exists: i64 = app
+            .db
+            .run(move |conn| {
+                Ok::<_, AppError>(
+                    tenders::table
+                        .filter(tenders::authority_id.eq(authority))
+                        .filter(tenders::title.eq(title))
+                        .count()
+                        .get_result(conn)?,
+                )
+            })
+            .await
+            .map_err(fail)?;
+        if exists > 0 {
+            continue;
+        }
+        // Back to when the tender was open: published 40 days ago, its
+        // deadline 10 days ago.
+        let back = Duration::days(40);
+        app.clock.advance(-back);
+        let opened = open_period(app, &officer, spec, name, nuts, &bidders).await;
+        app.clock.advance(back);
+        let (id, bids) = opened?;
+        added += 1;
+        if i == 0 && !bids.is_empty() {
+            opening::open_bids(app, &officer, id).await.map_err(fail)?;
+            for (n, bid_id) in bids.iter().enumerate() {
+                let scores = vec![
+                    scoring::ScoreInput {
+                        criterion: 1,
+                        score: 8 - n as i32,
+                        reason: "Klar plan for bemanding og kvalitetskontrol.".into(),
+                    },
+                    scoring::ScoreInput {
+                        criterion: 2,
+                        score: 6 + n as i32,
+                        reason: "Konkrete tilsagn om job til ledige.".into(),
+                    },
+                ];
+                scoring::score(app, &officer, id, *bid_id, scores)
+                    .await
+                    .map_err(fail)?;
+            }
+            let evaluation = scoring::evaluation(app, &officer, id).await.map_err(fail)?;
+            if let Some(first) = evaluation.lots[0].bids.iter().find(|b| b.rank == Some(1)) {
+                award::award(app, &officer, id, 0, first.bid_id)
+                    .await
+                    .map_err(fail)?;
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// Publishes `spec` and submits a bid from each of `bidders`, on the
+/// clock as it was then.
+async fn open_period(
+    app: &AppState,
+    officer: &AuthUser,
+    spec: &Spec,
+    name: &str,
+    nuts: &str,
+    bidders: &[AuthUser],
+) -> anyhow::Result<(i64, Vec<i64>)> {
+    let content = content_of(spec, town(name), nuts, app.clock.now());
+    let id = service::create_draft(app, officer, content)
+        .await
+        .map_err(fail)?;
+    service::publish(app, officer, id).await.map_err(fail)?;
+    let mut bids = Vec::new();
+    for (n, bidder) in bidders.iter().enumerate() {
+        let bid_id = writing::create(app, bidder, id, 0, bid(n))
+            .await
+            .map_err(fail)?;
+        writing::submit(app, bidder, bid_id).await.map_err(fail)?;
+        bids.push(bid_id);
+    }
+    Ok((id, bids))
+}

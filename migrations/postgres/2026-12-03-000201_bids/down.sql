@@ -1,0 +1,2 @@
+DROP TABLE bid_openings;
+DROP TABLE bids;

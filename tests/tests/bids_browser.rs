@@ -1,0 +1,212 @@
+//! In headless Chromium against the real binary and a real SMTP server: an
+//! officer publishes a tender (through the API); an entrepreneur of an
+//! approved organisation fills in a bid with a mistake, corrects it, checks
+//! it and submits it; the receipt shows and arrives by mail with the same
+//! checksum; the officer finds the bids sealed. axe-core checks every page
+//! at 1280 and 375 px.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use socialbid_tests::{Browser, SmtpServer, SocialbidProcess};
+
+const DEMO_PASSWORD: &str = "socialbid-demo-2026";
+const OFFICER: &str = "mette.kjaer@kk.socialbid.demo";
+const ENTREPRENEUR: &str = "anna@cafe-lyst.socialbid.demo";
+
+async fn log_in(browser: &Browser, server: &SocialbidProcess, email: &str) {
+    browser.goto(&server.url("/login")).await.unwrap();
+    browser.fill("email", email).await;
+    browser.fill("password", DEMO_PASSWORD).await;
+    browser
+        .click_and_wait("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for_source("action=\"/logout\"").await;
+}
+
+async fn log_out(browser: &Browser) {
+    browser
+        .click_and_wait("form[action='/logout'] button[type=submit]")
+        .await;
+    browser.wait_for_path_ending("/login").await;
+}
+
+/// Publishes a plain tender (price 60, quality 20, social value 20) as the
+/// demo officer, through the API; returns its id.
+async fn publish_tender(server: &SocialbidProcess) -> i64 {
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"email": OFFICER, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().expect("a token").to_owned();
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(40))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let questions = (chrono::Utc::now() + chrono::Duration::days(30))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created: Value = http
+        .post(server.url("/api/v1/tenders"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "title": "Kantinedrift på Amager Rådhus",
+            "description": "Frokost til 120 medarbejdere alle hverdage.",
+            "language": "da", "contract_nature": "services", "procedure_type": "open",
+            "main_cpv": "55512000", "nuts_codes": ["DK011"], "estimated_value": 1_800_000,
+            "submission_deadline": deadline, "question_deadline": questions,
+            "reserved": [], "strategic": ["soc-obj"], "lots": [],
+            "criteria": [
+                {"name": "Pris", "kind": "price", "weight": 60},
+                {"name": "Kvalitet", "kind": "quality", "weight": 20},
+                {"name": "Beskæftigelse af ledige", "kind": "social", "weight": 20, "social_objectives": ["opp"]}
+            ]
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{created}"));
+    let published = http
+        .post(server.url(&format!("/api/v1/tenders/{id}/publish")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        published.status().is_success(),
+        "{}",
+        published.text().await.unwrap()
+    );
+    id
+}
+
+async fn check_both_widths(browser: &Browser, label: &str) {
+    for (width, height) in [(1280, 900), (375, 740)] {
+        browser.set_window_size(width, height).await.unwrap();
+        browser
+            .assert_accessible(&format!("{label} at {width} px"))
+            .await;
+    }
+    browser.set_window_size(1280, 900).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entrepreneur_bids_and_gets_a_receipt() {
+    let smtp = SmtpServer::start().await;
+    let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
+    let data = server.dir().join("data");
+    let demo =
+        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let tender = publish_tender(&server).await;
+    let browser = Browser::start().await;
+    browser
+        .goto(&server.url("/lang?to=da&back=/"))
+        .await
+        .unwrap();
+
+    log_in(&browser, &server, ENTREPRENEUR).await;
+    browser
+        .goto(&server.url(&format!("/tenders/{tender}")))
+        .await
+        .unwrap();
+    browser
+        .click_and_wait(&format!("a[href='/tenders/{tender}/bid?lot=0']"))
+        .await;
+    browser.wait_for_source("Jeres tilbud").await;
+    check_both_widths(&browser, "bid form").await;
+
+    // A price in words: the form comes back with the error and the text.
+    browser.fill("price", "en million").await;
+    browser
+        .fill("answer_1", "Økologisk frokost, lavet fra bunden hver dag.")
+        .await;
+    browser
+        .click_and_wait("main form[method=post] button[value=continue]")
+        .await;
+    browser.wait_for_error_title().await;
+    let page = browser.page_source().await;
+    assert!(page.contains("Prisen skal være et beløb over 0"), "{page}");
+    assert!(page.contains("Økologisk frokost"));
+    check_both_widths(&browser, "bid form with an error").await;
+
+    browser.fill("price", "1.650.000").await;
+    browser.fill("commitment_2_what", "Job i køkkenet").await;
+    browser.fill("commitment_2_how_many", "3").await;
+    browser
+        .fill("commitment_2_for_whom", "Unge uden uddannelse")
+        .await;
+    browser.fill("commitment_2_months", "24").await;
+    for declaration in [
+        "#declarations",
+        "#declarations-conditions_accepted",
+        "#declarations-information_true",
+    ] {
+        browser.click(declaration).await;
+    }
+    browser
+        .click_and_wait("main form[method=post] button[value=continue]")
+        .await;
+    browser.wait_for_source("Tjek jeres tilbud").await;
+    let page = browser.page_source().await;
+    assert!(
+        page.contains("Job i køkkenet: 3 for Unge uden uddannelse i 24 måneder"),
+        "{page}"
+    );
+    check_both_widths(&browser, "check your bid").await;
+
+    browser
+        .click_and_wait("form[action$='/submit'] button")
+        .await;
+    browser.wait_for_source("Tilbuddet er afgivet").await;
+    check_both_widths(&browser, "receipt").await;
+    let page = browser.page_source().await;
+    let hash = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("a checksum on the receipt")
+        .to_owned();
+    assert_eq!(hash.len(), 64);
+    let mail = smtp
+        .wait_for(
+            // The demo's own bids were receipted too: this tender's receipt.
+            |m| {
+                m.to.contains(ENTREPRENEUR)
+                    && m.subject == "Kvittering for jeres tilbud"
+                    && m.text.contains("Kantinedrift på Amager Rådhus")
+            },
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(mail.text.contains(&hash), "{}", mail.text);
+
+    browser.goto(&server.url("/bids")).await.unwrap();
+    browser
+        .wait_for_source("Kantinedrift på Amager Rådhus")
+        .await;
+    check_both_widths(&browser, "your bids").await;
+
+    // The officer sees neither the bid nor how many there are.
+    log_out(&browser).await;
+    log_in(&browser, &server, OFFICER).await;
+    browser
+        .goto(&server.url(&format!("/tenders/{tender}/evaluation")))
+        .await
+        .unwrap();
+    let page = browser.wait_for_source("forseglede").await;
+    assert!(!page.contains("Økologisk frokost") && !page.contains("1.650.000"));
+    check_both_widths(&browser, "sealed bids").await;
+}
