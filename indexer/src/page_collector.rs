@@ -9,6 +9,11 @@
 //! children of a level are found by a range of the (sorted) dictionary,
 //! every hit is counted by one call, and a page sorted by deadline or
 //! publication reads one fast field and computes no score at all.
+//!
+//! Equal keys are ordered by the document's own `id` field, never by where
+//! the document happens to lie: two replicas (or one index before and after
+//! a merge) hold the same documents in different segments, and a page must
+//! not depend on that.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
@@ -50,11 +55,12 @@ pub(crate) struct Page {
     pub facets: Vec<BTreeMap<String, u64>>,
 }
 
-/// A hit with its sort key (higher is better); among equal keys the
-/// earlier document wins, as with tantivy's own top-docs collector.
+/// A hit with its sort key (higher is better) and its tie-break (higher is
+/// better too: see `tie_break`).
 #[derive(Clone, Copy)]
 struct Ranked {
     key: f64,
+    tie: i128,
     score: Option<Score>,
     address: DocAddress,
 }
@@ -63,7 +69,16 @@ impl Ranked {
     fn cmp_rank(&self, other: &Ranked) -> Ordering {
         self.key
             .total_cmp(&other.key)
+            .then_with(|| self.tie.cmp(&other.tie))
             .then_with(|| other.address.cmp(&self.address))
+    }
+}
+
+impl PageOrder<'_> {
+    /// Among equal keys: a descending order (newest first) puts the later
+    /// record, the higher id, first; every other order the earlier one.
+    fn ties_descending(self) -> bool {
+        matches!(self, PageOrder::Field(_, Order::Desc))
     }
 }
 
@@ -199,6 +214,8 @@ impl SegmentFacet {
 pub(crate) struct SegmentPage {
     segment: SegmentOrdinal,
     sort: Option<(Column<i64>, Order)>,
+    ids: Column<u64>,
+    ties_descending: bool,
     best: Best,
     total: u64,
     facets: Vec<SegmentFacet>,
@@ -226,8 +243,10 @@ impl SegmentCollector for SegmentPage {
                 (key, None)
             }
         };
+        let id = i128::from(self.ids.first(doc).unwrap_or(u64::MAX));
         self.best.offer(Ranked {
             key,
+            tie: if self.ties_descending { id } else { -id },
             score,
             address: DocAddress::new(self.segment, doc),
         });
@@ -261,6 +280,8 @@ impl Collector for PageCollector<'_> {
         Ok(SegmentPage {
             segment,
             sort,
+            ids: reader.fast_fields().u64("id")?,
+            ties_descending: self.order.ties_descending(),
             best: Best::new(self.keep),
             total: 0,
             facets: self
@@ -309,6 +330,7 @@ mod tests {
     fn ranked(key: f64, doc: DocId) -> Ranked {
         Ranked {
             key,
+            tie: 0,
             score: None,
             address: DocAddress::new(0, doc),
         }

@@ -750,6 +750,49 @@ mod tests {
     }
 
     #[test]
+    fn equal_keys_page_by_id_whatever_the_segments() {
+        // One index gets the tenders in one commit, the other one by one in
+        // reverse, as two replicas following the same changes might.
+        let docs: Vec<TenderDoc> = (1..=12)
+            .map(|id| tender(id, "en", "Catering", ""))
+            .collect();
+        let together = tenders(docs.clone());
+        let apart = TenderIndex::in_ram().unwrap();
+        for (n, doc) in docs.iter().rev().enumerate() {
+            apart.upsert(doc).unwrap();
+            apart.commit_with_payload(Some(n as i64 + 1)).unwrap();
+        }
+        for sort in [
+            TenderSort::Newest,
+            TenderSort::Deadline,
+            TenderSort::Relevance,
+        ] {
+            let page = |index: &TenderIndex| {
+                let q = TenderQuery {
+                    words: "catering".into(),
+                    limit: 5,
+                    sort,
+                    now: NOW,
+                    ..Default::default()
+                };
+                index
+                    .search(&q)
+                    .unwrap()
+                    .hits
+                    .iter()
+                    .map(|h| h.tender.id)
+                    .collect::<Vec<_>>()
+            };
+            let expected: Vec<u64> = match sort {
+                TenderSort::Newest => vec![12, 11, 10, 9, 8],
+                _ => vec![1, 2, 3, 4, 5],
+            };
+            assert_eq!(page(&together), expected, "{sort:?} in one segment");
+            assert_eq!(page(&apart), expected, "{sort:?} in twelve segments");
+        }
+    }
+
+    #[test]
     fn pages_count_the_whole_result() {
         let index = tenders(
             (1..=25)
