@@ -14,10 +14,8 @@ use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
 use crate::db::DbConn;
 use crate::db::schema::users;
-use crate::db::stored::{StoredState, read_state};
+use crate::db::stored::{StoredState, read_from_text};
 use crate::error::AppError;
-use diesel::deserialize::FromSql;
-use diesel::sql_types::Text;
 
 #[derive(
     Debug,
@@ -64,15 +62,7 @@ impl StoredState for Role {
     }
 }
 
-impl<DB> FromSql<Text, DB> for Role
-where
-    DB: diesel::backend::Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Role> {
-        read_state::<Role, DB>(bytes)
-    }
-}
+read_from_text!(Role);
 
 /// Where an officer's account stands: it works only once an admin has
 /// approved it. Other roles have none.
@@ -120,15 +110,7 @@ impl StoredState for ApprovalState {
     }
 }
 
-impl<DB> FromSql<Text, DB> for ApprovalState
-where
-    DB: diesel::backend::Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<ApprovalState> {
-        read_state::<ApprovalState, DB>(bytes)
-    }
-}
+read_from_text!(ApprovalState);
 
 /// The caller, checked against the database on every request.
 #[derive(Debug, Clone)]

@@ -2,15 +2,13 @@
 //! (sealed in `bids.sealed`), and the declarations a tender asks for.
 
 use chrono::NaiveDateTime;
-use diesel::deserialize::FromSql;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
 use crate::db::schema::bids;
-use crate::db::stored::{StoredState, read_state};
+use crate::db::stored::{StoredState, read_from_text};
 use crate::tenders::model::Content;
 use crate::tenders::money::Amount;
 
@@ -47,15 +45,7 @@ impl StoredState for BidState {
     }
 }
 
-impl<DB> FromSql<Text, DB> for BidState
-where
-    DB: diesel::backend::Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<BidState> {
-        read_state::<BidState, DB>(bytes)
-    }
-}
+read_from_text!(BidState);
 
 /// The answer to one quality criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -44,3 +44,21 @@ where
     let text = String::from_sql(bytes)?;
     S::parse(&text).ok_or_else(|| format!("unknown {} {text:?} in the database", S::WHAT).into())
 }
+
+/// Implements diesel's `FromSql<Text>` on every backend for stored states,
+/// reading each through `read_state` (a foreign trait cannot be implemented
+/// for every `StoredState` at once, hence the macro).
+macro_rules! read_from_text {
+    ($($state:ty),+ $(,)?) => {$(
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $state
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                $crate::db::stored::read_state::<Self, DB>(bytes)
+            }
+        }
+    )+};
+}
+pub(crate) use read_from_text;

@@ -6,12 +6,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use diesel::deserialize::FromSql;
-use diesel::sql_types::Text;
-
 use crate::db::DbConn;
 use crate::db::schema::{authorities, tender_versions, tenders};
-use crate::db::stored::{JsonText, StoredState, read_state};
+use crate::db::stored::{JsonText, StoredState, read_from_text};
 use crate::tenders::money::Amount;
 
 #[derive(
@@ -61,15 +58,7 @@ impl StoredState for Status {
     }
 }
 
-impl<DB> FromSql<Text, DB> for Status
-where
-    DB: diesel::backend::Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Status> {
-        read_state::<Status, DB>(bytes)
-    }
-}
+read_from_text!(Status);
 
 /// The kind of an award criterion. eForms knows price, cost (life-cycle
 /// cost, BT-539 `cost`) and quality; a social-value criterion is a quality

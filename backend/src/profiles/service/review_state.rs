@@ -2,11 +2,9 @@
 //! Suspension is kept apart (`suspended_at`), because a suspended profile
 //! keeps the review state it had and returns to it when reinstated.
 
-use diesel::deserialize::FromSql;
-use diesel::sql_types::Text;
 use serde::Serialize;
 
-use crate::db::stored::{StoredState, read_state};
+use crate::db::stored::{StoredState, read_from_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, diesel::FromSqlRow)]
 #[serde(rename_all = "snake_case")]
@@ -51,15 +49,7 @@ impl StoredState for ReviewState {
     }
 }
 
-impl<DB> FromSql<Text, DB> for ReviewState
-where
-    DB: diesel::backend::Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<ReviewState> {
-        read_state::<ReviewState, DB>(bytes)
-    }
-}
+read_from_text!(ReviewState);
 
 #[cfg(test)]
 mod tests {
