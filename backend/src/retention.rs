@@ -9,6 +9,7 @@
 //! | e-mail links (verification, reset) | 7 days after they were used or expired |
 //! | failed login attempts | 1 day (the limits look back 15 minutes) |
 //! | rate-limit counters | until their window has passed |
+//! | uploads a crash interrupted (`*.part` files) | 1 day after their last write |
 //!
 //! The audit log is never deleted: accountability outlives everything else.
 
@@ -27,6 +28,8 @@ pub const FAILED_JOBS_DAYS: i64 = 90;
 pub const SESSIONS_DAYS: i64 = 30;
 pub const EMAIL_LINKS_DAYS: i64 = 7;
 pub const LOGIN_ATTEMPTS_DAYS: i64 = 1;
+/// Far longer than any upload takes, so one in progress is never touched.
+pub const PARTIAL_UPLOADS_DAYS: i64 = 1;
 
 /// The clean-up of one day; the next day's is queued when it runs.
 #[derive(Debug, Serialize, Deserialize)]
@@ -42,7 +45,7 @@ impl BackgroundJob for Retention {
     async fn run(self, app: AppState, _: JobContext) -> anyhow::Result<String> {
         let now = app.clock.now();
         let next = self.day.succ_opt().unwrap_or(self.day);
-        let deleted = app
+        let mut deleted = app
             .db
             .run(move |conn| {
                 write_transaction(conn, |conn| {
@@ -53,7 +56,18 @@ impl BackgroundJob for Retention {
             })
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        tracing::info!(?deleted, "retention: expired rows deleted");
+        let cutoff = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(
+                u64::try_from(
+                    (now - Duration::days(PARTIAL_UPLOADS_DAYS))
+                        .and_utc()
+                        .timestamp(),
+                )
+                .unwrap_or(0),
+            );
+        deleted.partial_uploads =
+            crate::tenders::documents::sweep_interrupted_uploads(&app, cutoff).await?;
+        tracing::info!(?deleted, "retention: expired rows and files deleted");
         Ok(serde_json::to_string(&deleted)?)
     }
 }
@@ -67,6 +81,7 @@ pub struct Deleted {
     pub email_links: usize,
     pub login_attempts: usize,
     pub rate_limits: usize,
+    pub partial_uploads: usize,
 }
 
 pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Deleted> {
@@ -101,6 +116,7 @@ pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Dele
         .execute(conn)?,
         rate_limits: diesel::delete(rate_limits::table.filter(rate_limits::expires_at.le(now)))
             .execute(conn)?,
+        partial_uploads: 0,
     })
 }
 

@@ -204,6 +204,22 @@ async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(ba
         })
         .await
         .unwrap();
+    // What a crash mid-upload leaves, beside a stored document as old.
+    let documents = app.state.config.data_dir.join("documents");
+    std::fs::create_dir_all(&documents).unwrap();
+    let written_at = |age: Duration| {
+        std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs((now - age).and_utc().timestamp() as u64)
+    };
+    let leftover = |name: &str, age: Duration| {
+        let path = documents.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified(written_at(age)).unwrap();
+        path
+    };
+    let interrupted = leftover("0a1b2c.part", Duration::days(2));
+    let in_progress = leftover("3d4e5f.part", Duration::hours(1));
+    let stored = leftover("7-plan.pdf", Duration::days(2));
     app.state
         .db
         .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
@@ -252,4 +268,7 @@ async fn the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next(ba
         "the old reset request left a spent window"
     );
     assert_eq!(next_due.date(), now.date() + Duration::days(1));
+    assert!(!interrupted.exists(), "an interrupted upload is swept");
+    assert!(in_progress.exists(), "an upload in progress is left alone");
+    assert!(stored.exists(), "a stored document is never swept");
 }

@@ -115,6 +115,18 @@ pub async fn check_can_upload(app: &AppState, officer: &AuthUser, tender_id: i64
         .await
 }
 
+/// Removes uploads that a crash interrupted before `cutoff` (see
+/// `retention`); an upload in progress is always younger.
+pub async fn sweep_interrupted_uploads(
+    app: &AppState,
+    cutoff: std::time::SystemTime,
+) -> std::io::Result<usize> {
+    let dir = storage_dir(app);
+    tokio::task::spawn_blocking(move || receive::sweep_partial(&dir, cutoff))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 /// A new upload, streamed into the documents folder.
 pub async fn receive(app: &AppState) -> AppResult<Receiving> {
     Receiving::start(&storage_dir(app)).await

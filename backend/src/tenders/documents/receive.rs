@@ -17,6 +17,36 @@ use crate::error::{AppError, AppResult, FieldError};
 /// than it saves.
 const WRITE_BATCH: usize = 256 * 1024;
 
+/// The extension of an upload still arriving.
+const PARTIAL: &str = "part";
+
+/// Removes the partial uploads in `dir` last written before `cutoff`: a
+/// finished or refused upload removes its own, so these are what a crash
+/// or a kill left behind. Returns how many went.
+pub fn sweep_partial(dir: &Path, cutoff: std::time::SystemTime) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        entries => entries?,
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(PARTIAL) {
+            continue;
+        }
+        let meta = std::fs::metadata(&path)?;
+        if meta.is_file() && meta.modified()? < cutoff {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                // Finished or swept by someone else meanwhile.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(removed)
+}
+
 pub fn too_large() -> AppError {
     AppError::invalid(vec![
         FieldError::new("file", "too_large").with("max_mb", MAX_BYTES / 1024 / 1024),
@@ -79,7 +109,10 @@ impl Receiving {
             .await
             .map_err(AppError::internal)?;
         let temp = TempFile {
-            path: dir.join(format!("{}.part", hex::encode(rand::random::<[u8; 16]>()))),
+            path: dir.join(format!(
+                "{}.{PARTIAL}",
+                hex::encode(rand::random::<[u8; 16]>())
+            )),
             kept: false,
         };
         let file = tokio::fs::File::create_new(&temp.path)
