@@ -13,6 +13,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
 use socialbid::bids::seal::BidSeal;
+use socialbid::db::ids::{OrganisationId, TenderId};
 use socialbid_tests::{
     AARHUS_CVR, Backend, KOBENHAVN_CVR, PageSession, Person, TenderBuilder, TestApp, cvr, in_days,
     on_both_databases, profile_body,
@@ -312,7 +313,8 @@ async fn the_stored_bid_holds_no_plaintext(backend: Backend) {
         );
     }
     let (tender_id, organisation_id, lot) = place;
-    let place = socialbid::bids::model::place(tender_id, organisation_id, lot);
+    let place =
+        socialbid::bids::model::place(TenderId(tender_id), OrganisationId(organisation_id), lot);
     let opened = cast.app.state.seal.open(&place, &sealed).unwrap();
     assert!(String::from_utf8(opened).unwrap().contains(ANNA_ANSWER));
     let other_key = BidSeal::from_hex(&secrecy::SecretString::from("ab".repeat(32))).unwrap();
@@ -321,7 +323,11 @@ async fn the_stored_bid_holds_no_plaintext(backend: Backend) {
         "opens without the key"
     );
     // Copied into another organisation's row, the same text does not open.
-    let elsewhere = socialbid::bids::model::place(tender_id, organisation_id + 1, lot);
+    let elsewhere = socialbid::bids::model::place(
+        TenderId(tender_id),
+        OrganisationId(organisation_id + 1),
+        lot,
+    );
     assert!(cast.app.state.seal.open(&elsewhere, &sealed).is_err());
 }
 

@@ -13,6 +13,7 @@ use socialbid_frontend::Lang;
 use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
 use crate::db::DbConn;
+use crate::db::ids::{SessionId, UserId};
 use crate::db::schema::users;
 use crate::db::stored::{StoredState, read_from_text};
 use crate::error::AppError;
@@ -207,7 +208,7 @@ async fn load(app: &AppState, token: &str) -> Result<AuthUser, AppError> {
     let session_id = claims.sid;
     app.db
         .run(move |conn| {
-            if !sessions::is_active(conn, session_id, user_id, now)? {
+            if !sessions::is_active(conn, SessionId(session_id), UserId(user_id), now)? {
                 return Err(AppError::unauthenticated("session_revoked"));
             }
             let user = caller(conn, user_id)?

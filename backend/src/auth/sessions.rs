@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConn;
+use crate::db::ids::{SessionId, UserId};
 use crate::db::schema::sessions;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -221,8 +222,8 @@ pub fn revoke_all_for_user(
 /// expired: checked on every request, so logout takes effect at once.
 pub fn is_active(
     conn: &mut DbConn,
-    session_id: i64,
-    user_id: i64,
+    session_id: SessionId,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let found: Option<i64> = sessions::table

@@ -10,6 +10,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::ids::{SessionId, UserId};
 use crate::error::AppError;
 
 pub const ISSUER: &str = "socialbid";
@@ -49,14 +50,14 @@ impl TokenKeys {
 
     pub fn issue(
         &self,
-        user_id: i64,
-        session_id: i64,
+        user_id: UserId,
+        session_id: SessionId,
         now: NaiveDateTime,
     ) -> anyhow::Result<String> {
         let iat = now.and_utc().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
-            sid: session_id,
+            sid: session_id.0,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat,
@@ -111,7 +112,7 @@ mod tests {
     #[test]
     fn a_token_round_trips_until_it_expires() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
-        let token = keys.issue(7, 3, now()).unwrap();
+        let token = keys.issue(UserId(7), SessionId(3), now()).unwrap();
         let claims = keys.decode(&token, now()).unwrap();
         assert_eq!((claims.user_id(), claims.sid), (Some(7), 3));
         let later = now() + chrono::Duration::minutes(ACCESS_TOKEN_MINUTES + 1);
@@ -125,12 +126,12 @@ mod tests {
     fn a_tampered_or_foreign_token_is_refused() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let other = TokenKeys::new(b"another key that is long enough!!");
-        let token = other.issue(7, 3, now()).unwrap();
+        let token = other.issue(UserId(7), SessionId(3), now()).unwrap();
         assert_eq!(
             keys.decode(&token, now()).unwrap_err().code(),
             "token_invalid"
         );
-        let mut tampered = keys.issue(7, 3, now()).unwrap();
+        let mut tampered = keys.issue(UserId(7), SessionId(3), now()).unwrap();
         tampered.insert(tampered.len() / 2, 'x');
         assert_eq!(
             keys.decode(&tampered, now()).unwrap_err().code(),

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::bid_openings;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
@@ -57,7 +58,9 @@ pub fn readable(
     tender: &TenderRow,
     now: NaiveDateTime,
 ) -> AppResult<Reader> {
-    if user.role == Role::Entrepreneur && profiles::is_member(conn, bid.organisation_id, user.id)? {
+    if user.role == Role::Entrepreneur
+        && profiles::is_member(conn, bid.organisation_id, UserId(user.id))?
+    {
         return Ok(Reader::Bidder);
     }
     if bid.state == BidState::Submitted && officer_may_read(conn, user, tender, now)? {

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur, Officer};
+use crate::db::ids::BidId;
 use crate::error::AppResult;
 use crate::tenders::money::Amount;
 use crate::web::errors::ErrorBody;
@@ -84,7 +85,7 @@ async fn my_bids(
 async fn get_bid(
     State(app): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Json<BidView>> {
     Ok(Json(reading::get(&app, &user, id).await?))
 }
@@ -99,7 +100,7 @@ async fn get_bid(
 async fn save_bid(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
     ApiJson(content): ApiJson<BidContent>,
 ) -> AppResult<Json<BidView>> {
     writing::save(&app, &user, id, content).await?;
@@ -118,7 +119,7 @@ async fn save_bid(
 async fn submit_bid(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Json<Receipt>> {
     Ok(Json(writing::submit(&app, &user, id).await?))
 }
@@ -132,7 +133,7 @@ async fn submit_bid(
 async fn withdraw_bid(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<StatusCode> {
     writing::withdraw(&app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -146,7 +147,7 @@ async fn withdraw_bid(
 async fn bid_receipt(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Json<Receipt>> {
     Ok(Json(reading::receipt(&app, &user, id).await?))
 }

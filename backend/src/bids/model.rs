@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
+use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
 use crate::db::schema::bids;
 use crate::db::stored::{StoredState, read_from_text};
 use crate::tenders::model::Content;
@@ -140,16 +141,16 @@ pub fn reservations(tender: &Content, lot: i32) -> Vec<String> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bids)]
 pub struct BidRow {
-    pub id: i64,
-    pub tender_id: i64,
+    pub id: BidId,
+    pub tender_id: TenderId,
     /// 0 for a tender without lots, else the lot's number from 1.
     pub lot: i32,
-    pub organisation_id: i64,
+    pub organisation_id: OrganisationId,
     pub state: BidState,
     pub sealed: String,
     pub content_sha256: Option<String>,
     pub submitted_at: Option<NaiveDateTime>,
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
     pub withdrawn_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -163,15 +164,18 @@ impl BidRow {
 }
 
 /// `tender:organisation:lot`, bound to the sealed text.
-pub fn place(tender_id: i64, organisation_id: i64, lot: i32) -> String {
+pub fn place(tender_id: TenderId, organisation_id: OrganisationId, lot: i32) -> String {
     format!("bid:{tender_id}:{organisation_id}:{lot}")
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<BidRow> {
+pub fn find(conn: &mut DbConn, id: BidId) -> QueryResult<BidRow> {
     bids::table.find(id).select(BidRow::as_select()).first(conn)
 }
 
-pub fn of_organisation(conn: &mut DbConn, organisation_id: i64) -> QueryResult<Vec<BidRow>> {
+pub fn of_organisation(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+) -> QueryResult<Vec<BidRow>> {
     bids::table
         .filter(bids::organisation_id.eq(organisation_id))
         .order(bids::id.desc())
@@ -179,7 +183,7 @@ pub fn of_organisation(conn: &mut DbConn, organisation_id: i64) -> QueryResult<V
         .load(conn)
 }
 
-pub fn submitted_for_tender(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<BidRow>> {
+pub fn submitted_for_tender(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<BidRow>> {
     bids::table
         .filter(bids::tender_id.eq(tender_id))
         .filter(bids::state.eq(BidState::Submitted.as_str()))

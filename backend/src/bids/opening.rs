@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::TenderId;
 use crate::db::schema::bid_openings;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -69,7 +70,7 @@ pub async fn open_bids(app: &AppState, officer: &AuthUser, tender_id: i64) -> Ap
                 Ok(Opening {
                     tender_id,
                     opened_at: now,
-                    bids: submitted_for_tender(conn, tender_id)?.len(),
+                    bids: submitted_for_tender(conn, TenderId(tender_id))?.len(),
                 })
             })
         })

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::auth::Entrepreneur;
+use crate::db::ids::BidId;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{CriterionKind, TenderRow};
 use crate::tenders::money::Amount;
@@ -251,9 +252,12 @@ async fn save_form(
     let (content, parse_errors) = content_of(&tender, &form);
     let outcome = if parse_errors.is_empty() {
         match existing(&app, &user, tender_id, query.lot).await? {
-            Some(bid) => writing::save(&app, &user, bid.id, content.clone())
-                .await
-                .map(|()| bid.id),
+            Some(bid) => {
+                let id = BidId(bid.id);
+                writing::save(&app, &user, id, content.clone())
+                    .await
+                    .map(|()| id)
+            }
             None => writing::create(&app, &user, tender_id, query.lot, content.clone()).await,
         }
     } else {
@@ -291,7 +295,7 @@ async fn show(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Html<String>> {
     let bid = reading::get(&app, &user, id).await?;
     let tender = load_tender(&app, bid.tender_id).await?;
@@ -306,7 +310,7 @@ async fn submit(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Response> {
     match writing::submit(&app, &user, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/bids/{id}/receipt")).into_response()),
@@ -328,7 +332,7 @@ async fn withdraw(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Response> {
     match writing::withdraw(&app, &user, id).await {
         Ok(()) => Ok(Redirect::to(&format!("/bids/{id}?notice=bid_withdrawn")).into_response()),
@@ -350,7 +354,7 @@ async fn receipt(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<BidId>,
 ) -> AppResult<Html<String>> {
     let receipt = reading::receipt(&app, &user, id).await?;
     page.render("pages/bids/receipt.html", json!({"receipt": receipt}))

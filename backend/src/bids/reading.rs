@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::{BidId, OrganisationId, TenderId};
 use crate::db::schema::bids;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
@@ -89,12 +90,12 @@ pub(super) fn receipt_of(
         return Err(AppError::not_found());
     };
     Ok(Receipt {
-        bid_id: bid.id,
+        bid_id: bid.id.0,
         tender_id: tender.id,
         tender_title: tender.title.clone(),
         lot: bid.lot,
         lot_title: lot_title(tender, bid.lot),
-        organisation_name: organisation_name(conn, bid.organisation_id)?,
+        organisation_name: organisation_name(conn, bid.organisation_id.0)?,
         submitted_at,
         content_sha256: sha256,
     })
@@ -108,13 +109,13 @@ fn view_of(
 ) -> AppResult<BidView> {
     let content = open(&app.seal, bid)?;
     Ok(BidView {
-        id: bid.id,
+        id: bid.id.0,
         tender_id: tender.id,
         tender_title: tender.title.clone(),
         lot: bid.lot,
         lot_title: lot_title(tender, bid.lot),
-        organisation_id: bid.organisation_id,
-        organisation_name: organisation_name(conn, bid.organisation_id)?,
+        organisation_id: bid.organisation_id.0,
+        organisation_name: organisation_name(conn, bid.organisation_id.0)?,
         state: bid.state,
         currency: tender.currency.clone(),
         content,
@@ -131,14 +132,14 @@ fn view_of(
 }
 
 /// One bid, if the caller may read it (404 otherwise).
-pub async fn get(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<BidView> {
+pub async fn get(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<BidView> {
     let now = app.clock.now();
     let user = user.clone();
     let state = app.clone();
     app.db
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
-            let tender = tenders::find(conn, bid.tender_id)?;
+            let tender = tenders::find(conn, bid.tender_id.0)?;
             access::readable(conn, &user, &bid, &tender, now)?;
             view_of(&state, conn, &bid, &tender)
         })
@@ -146,13 +147,13 @@ pub async fn get(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<BidV
 }
 
 /// The receipt of a submitted bid, for its organisation's members.
-pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<Receipt> {
+pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Receipt> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
-            let tender = tenders::find(conn, bid.tender_id)?;
+            let tender = tenders::find(conn, bid.tender_id.0)?;
             if access::readable(conn, &user, &bid, &tender, now)? != Reader::Bidder {
                 return Err(AppError::not_found());
             }
@@ -171,8 +172,8 @@ pub async fn mine(app: &AppState, user: &AuthUser) -> AppResult<Vec<BidView>> {
                 return Ok(Vec::new());
             };
             let mut views = Vec::new();
-            for bid in model::of_organisation(conn, org.id)? {
-                let tender = tenders::find(conn, bid.tender_id)?;
+            for bid in model::of_organisation(conn, OrganisationId(org.id))? {
+                let tender = tenders::find(conn, bid.tender_id.0)?;
                 views.push(view_of(&state, conn, &bid, &tender)?);
             }
             Ok(views)
@@ -203,7 +204,7 @@ pub async fn for_tender(
                 if !access::officer_may_read(conn, &user, &tender, now)? {
                     return Err(AppError::forbidden("bids_sealed"));
                 }
-                model::submitted_for_tender(conn, tender_id)?
+                model::submitted_for_tender(conn, TenderId(tender_id))?
             } else if let Some(org) = profiles::of_member(conn, user.id)? {
                 bids::table
                     .filter(bids::tender_id.eq(tender_id))

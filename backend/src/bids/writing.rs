@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
 use crate::db::schema::bids;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
@@ -32,7 +33,7 @@ pub async fn create(
     tender_id: i64,
     lot: i32,
     content: BidContent,
-) -> AppResult<i64> {
+) -> AppResult<BidId> {
     let now = app.clock.now();
     let user = user.clone();
     let state = app.clone();
@@ -54,7 +55,13 @@ pub async fn create(
                 if exists > 0 {
                     return Err(AppError::refused(StatusCode::CONFLICT, "bid_exists"));
                 }
-                let sealed = seal(&state.seal, tender_id, org.id, lot, &content)?;
+                let sealed = seal(
+                    &state.seal,
+                    TenderId(tender_id),
+                    OrganisationId(org.id),
+                    lot,
+                    &content,
+                )?;
                 let id = diesel::insert_into(bids::table)
                     .values((
                         bids::tender_id.eq(tender_id),
@@ -78,7 +85,7 @@ pub async fn create(
 pub async fn save(
     app: &AppState,
     user: &AuthUser,
-    bid_id: i64,
+    bid_id: BidId,
     content: BidContent,
 ) -> AppResult<()> {
     let now = app.clock.now();
@@ -115,7 +122,7 @@ pub async fn save(
 
 /// Submits a complete bid: hashes what was sent, records the time on the
 /// server's clock, and mails the receipt to the submitter.
-pub async fn submit(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<Receipt> {
+pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Receipt> {
     let now = app.clock.now();
     let user = user.clone();
     let state = app.clone();
@@ -129,7 +136,7 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<R
                 }
                 // The organisation may have been suspended, or its
                 // eligibility withdrawn, since the draft was started.
-                let org = profiles::find(conn, bid.organisation_id)?;
+                let org = profiles::find(conn, bid.organisation_id.0)?;
                 if !org.is_public() {
                     return Err(AppError::forbidden("organisation_not_approved"));
                 }
@@ -182,7 +189,7 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<R
 
 /// Withdraws a submitted bid before the deadline; it can be changed and
 /// submitted again.
-pub async fn withdraw(app: &AppState, user: &AuthUser, bid_id: i64) -> AppResult<()> {
+pub async fn withdraw(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<()> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -227,12 +234,12 @@ fn visible_tender(conn: &mut DbConn, tender_id: i64) -> AppResult<TenderRow> {
 
 /// A bid of the caller's organisation with its tender; 404 for anyone
 /// else, so a bid's existence never leaks.
-fn own_bid(conn: &mut DbConn, user: &AuthUser, bid_id: i64) -> AppResult<(BidRow, TenderRow)> {
+fn own_bid(conn: &mut DbConn, user: &AuthUser, bid_id: BidId) -> AppResult<(BidRow, TenderRow)> {
     let bid = model::find(conn, bid_id)?;
-    if !profiles::is_member(conn, bid.organisation_id, user.id)? {
+    if !profiles::is_member(conn, bid.organisation_id, UserId(user.id))? {
         return Err(AppError::not_found());
     }
-    let tender = tenders::find(conn, bid.tender_id)?;
+    let tender = tenders::find(conn, bid.tender_id.0)?;
     Ok((bid, tender))
 }
 
@@ -297,8 +304,8 @@ fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {
 
 fn seal(
     seal: &BidSeal,
-    tender_id: i64,
-    organisation_id: i64,
+    tender_id: TenderId,
+    organisation_id: OrganisationId,
     lot: i32,
     content: &BidContent,
 ) -> AppResult<String> {

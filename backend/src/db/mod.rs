@@ -3,6 +3,7 @@
 //! diesel code on tokio's blocking pool.
 
 mod connection;
+pub mod ids;
 pub mod schema;
 pub mod stored;
 

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::bids::model::{Answer, BidContent, Commitment, DECLARATIONS};
 use crate::bids::{opening, writing};
+use crate::db::ids::BidId;
 use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
 use crate::demo::tenders::{PRICE_QUALITY_SOCIAL, Spec, content_of, person, town};
@@ -156,7 +157,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
             }
             let evaluation = scoring::evaluation(app, &officer, id).await.map_err(fail)?;
             if let Some(first) = evaluation.lots[0].bids.iter().find(|b| b.rank == Some(1)) {
-                award::award(app, &officer, id, 0, first.bid_id)
+                award::award(app, &officer, id, 0, BidId(first.bid_id))
                     .await
                     .map_err(fail)?;
             }
@@ -174,7 +175,7 @@ async fn open_period(
     name: &str,
     nuts: &str,
     bidders: &[AuthUser],
-) -> anyhow::Result<(i64, Vec<i64>)> {
+) -> anyhow::Result<(i64, Vec<BidId>)> {
     let content = content_of(spec, town(name), nuts, app.clock.now());
     let id = service::create_draft(app, officer, content)
         .await

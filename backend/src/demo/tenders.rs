@@ -13,6 +13,7 @@ use socialbid_frontend::Lang;
 use crate::accounts::model;
 use crate::app::AppState;
 use crate::auth::{AuthUser, Role};
+use crate::db::ids::QuestionId;
 use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
 use crate::error::AppError;
@@ -442,7 +443,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 let qid = service::ask(app, &asker, id, question.to_owned())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                service::answer(app, &officer, id, qid, answer.to_owned(), None)
+                service::answer(app, &officer, id, QuestionId(qid), answer.to_owned(), None)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }

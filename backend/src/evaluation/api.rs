@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::Officer;
+use crate::db::ids::BidId;
 use crate::error::AppResult;
 use crate::web::errors::ErrorBody;
 use crate::web::extract::Path;
@@ -60,7 +61,7 @@ pub struct ScoresRequest {
 async fn score_bid(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, i64)>,
+    Path((id, bid_id)): Path<(i64, BidId)>,
     ApiJson(body): ApiJson<ScoresRequest>,
 ) -> AppResult<Json<Evaluation>> {
     scoring::score(&app, &officer, id, bid_id, body.scores).await?;
@@ -88,7 +89,7 @@ async fn award_lot(
     Path((id, lot)): Path<(i64, i32)>,
     ApiJson(body): ApiJson<AwardRequest>,
 ) -> AppResult<(StatusCode, Json<AwardView>)> {
-    let view = award::award(&app, &officer, id, lot, body.bid_id).await?;
+    let view = award::award(&app, &officer, id, lot, BidId(body.bid_id)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

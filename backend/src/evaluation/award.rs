@@ -16,6 +16,7 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::bids::model::{self as bid_model, Commitment};
 use crate::bids::writing::open;
+use crate::db::ids::BidId;
 use crate::db::schema::{awards, organisation_members, users};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -51,7 +52,7 @@ pub struct AwardView {
 #[derive(Queryable)]
 struct AwardRow {
     lot: i32,
-    bid_id: i64,
+    bid_id: BidId,
     awarded_at: NaiveDateTime,
     standstill_ends_at: NaiveDateTime,
     signed_at: Option<NaiveDateTime>,
@@ -74,15 +75,15 @@ fn award_rows(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<AwardRow>> {
 fn view_of(app: &AppState, conn: &mut DbConn, row: AwardRow) -> AppResult<AwardView> {
     let bid = bid_model::find(conn, row.bid_id)?;
     let content = open(&app.seal, &bid)?;
-    let org = profiles::find(conn, bid.organisation_id)?;
+    let org = profiles::find(conn, bid.organisation_id.0)?;
     let organisation_name = match org.public_profile()? {
         Some(p) => p.organisation_name,
         None => org.draft()?.organisation_name,
     };
     Ok(AwardView {
         lot: row.lot,
-        bid_id: row.bid_id,
-        organisation_id: bid.organisation_id,
+        bid_id: row.bid_id.0,
+        organisation_id: bid.organisation_id.0,
         organisation_name,
         price: content.price,
         commitments: content.commitments,
@@ -147,7 +148,7 @@ pub async fn award(
     officer: &AuthUser,
     tender_id: i64,
     lot: i32,
-    bid_id: i64,
+    bid_id: BidId,
 ) -> AppResult<AwardView> {
     let now = app.clock.now();
     let officer = officer.clone();
@@ -161,7 +162,7 @@ pub async fn award(
                 if evaluated.award.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "lot_awarded"));
                 }
-                let Some(winner) = evaluated.bids.iter().find(|b| b.bid_id == bid_id) else {
+                let Some(winner) = evaluated.bids.iter().find(|b| BidId(b.bid_id) == bid_id) else {
                     return Err(AppError::not_found());
                 };
                 if evaluated.bids.iter().any(|b| b.rank.is_none()) {
@@ -184,7 +185,7 @@ pub async fn award(
                         awards::standstill_ends_at.eq(ends),
                     ))
                     .execute(conn)?;
-                audit::record(conn, &officer, "award", "bid", bid_id, None, now)?;
+                audit::record(conn, &officer, "award", "bid", bid_id.0, None, now)?;
                 for bid in &evaluated.bids {
                     mail_result(&state, conn, &tender.title, bid, winner, ends, now)?;
                 }
@@ -290,7 +291,7 @@ pub async fn sign_contract(
                     &officer,
                     "contract_signed",
                     "bid",
-                    row.bid_id,
+                    row.bid_id.0,
                     None,
                     now,
                 )?;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::bids::model::submitted_for_tender;
 use crate::db::DbConn;
+use crate::db::ids::TenderId;
 use crate::error::AppResult;
 use crate::profiles::service as profiles;
 use crate::tenders::model as tenders;
@@ -53,9 +54,9 @@ pub fn award_releases(
     } else {
         format!("authority-{buyer_cvr}")
     };
-    let mut tenderers: Vec<i64> = submitted_for_tender(conn, tender_id)?
+    let mut tenderers: Vec<i64> = submitted_for_tender(conn, TenderId(tender_id))?
         .iter()
-        .map(|b| b.organisation_id)
+        .map(|b| b.organisation_id.0)
         .collect();
     tenderers.sort_unstable();
     tenderers.dedup();

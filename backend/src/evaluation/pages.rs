@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::Officer;
 use crate::bids::{access, opening, reading};
+use crate::db::ids::BidId;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::CriterionKind;
 use crate::tenders::service::Viewer;
@@ -121,7 +122,7 @@ async fn score_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, i64)>,
+    Path((id, bid_id)): Path<(i64, BidId)>,
 ) -> AppResult<Html<String>> {
     render_score_form(&app, &page, &officer, id, bid_id, None, Vec::new()).await
 }
@@ -131,7 +132,7 @@ async fn render_score_form(
     page: &Page,
     officer: &crate::auth::AuthUser,
     id: i64,
-    bid_id: i64,
+    bid_id: BidId,
     typed: Option<serde_json::Value>,
     errors: Vec<FormError>,
 ) -> AppResult<Html<String>> {
@@ -144,7 +145,7 @@ async fn render_score_form(
         .lots
         .iter()
         .flat_map(|l| &l.bids)
-        .find(|b| b.bid_id == bid_id)
+        .find(|b| BidId(b.bid_id) == bid_id)
         .cloned()
         .ok_or_else(AppError::not_found)?;
     let values = typed.unwrap_or_else(|| {
@@ -170,7 +171,7 @@ async fn score(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, i64)>,
+    Path((id, bid_id)): Path<(i64, BidId)>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
     let tender = app
@@ -220,7 +221,7 @@ async fn award_lot(
     Path((id, lot)): Path<(i64, i32)>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
-    let bid_id = first(&form, "bid_id").parse::<i64>().unwrap_or_default();
+    let bid_id = BidId(first(&form, "bid_id").parse().unwrap_or_default());
     match award::award(&app, &officer, id, lot, bid_id).await {
         Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}/evaluation")).into_response()),
         Err(error) => {

@@ -17,6 +17,7 @@ use crate::auth::AuthUser;
 use crate::bids::access::{deadline_passed, opened_at};
 use crate::bids::model::{self as bid_model, BidRow, BidState};
 use crate::bids::writing::open;
+use crate::db::ids::{BidId, TenderId};
 use crate::db::schema::bid_scores;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
@@ -118,7 +119,7 @@ pub async fn score(
     app: &AppState,
     officer: &AuthUser,
     tender_id: i64,
-    bid_id: i64,
+    bid_id: BidId,
     scores: Vec<ScoreInput>,
 ) -> AppResult<()> {
     let now = app.clock.now();
@@ -128,7 +129,7 @@ pub async fn score(
             write_transaction(conn, |conn| {
                 let (tender, _) = evaluable(conn, &officer, tender_id, now)?;
                 let bid = bid_model::find(conn, bid_id)?;
-                if bid.tender_id != tender_id || bid.state != BidState::Submitted {
+                if bid.tender_id != TenderId(tender_id) || bid.state != BidState::Submitted {
                     return Err(AppError::not_found());
                 }
                 if is_lot_awarded(conn, tender_id, bid.lot)? {
@@ -152,7 +153,7 @@ pub async fn score(
                         ))
                         .execute(conn)?;
                 }
-                audit::record(conn, &officer, "score_bid", "bid", bid_id, None, now)?;
+                audit::record(conn, &officer, "score_bid", "bid", bid_id.0, None, now)?;
                 Ok(())
             })
         })
@@ -227,7 +228,7 @@ pub(super) fn evaluate_lots(
     conn: &mut DbConn,
     tender: &TenderRow,
 ) -> AppResult<Vec<LotEvaluation>> {
-    let all = bid_model::submitted_for_tender(conn, tender.id)?;
+    let all = bid_model::submitted_for_tender(conn, TenderId(tender.id))?;
     let lots: Vec<(i32, Option<String>)> = if tender.lots.0.is_empty() {
         vec![(0, None)]
     } else {
@@ -272,7 +273,7 @@ fn evaluate_bids(
             why.insert(index, reason);
         }
         inputs.push(BidScores {
-            bid_id: bid.id,
+            bid_id: bid.id.0,
             price: content.price,
             scores,
         });
@@ -281,14 +282,14 @@ fn evaluate_bids(
     let evaluated = arithmetic::evaluate(criteria, &inputs);
     let mut views = Vec::new();
     for (((bid, input), why), result) in rows.iter().zip(&inputs).zip(&reasons).zip(evaluated) {
-        let org = profiles::find(conn, bid.organisation_id)?;
+        let org = profiles::find(conn, bid.organisation_id.0)?;
         let name = match org.public_profile()? {
             Some(p) => p.organisation_name,
             None => org.draft()?.organisation_name,
         };
         views.push(EvaluatedBid {
-            bid_id: bid.id,
-            organisation_id: bid.organisation_id,
+            bid_id: bid.id.0,
+            organisation_id: bid.organisation_id.0,
             organisation_name: name,
             price: input.price,
             criteria: criteria

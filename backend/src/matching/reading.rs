@@ -16,6 +16,7 @@ use super::store::{self, StoredMatch};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{organisations, tenders};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::service::{self as profiles, Organisation};
@@ -167,7 +168,9 @@ pub async fn for_organisation(
     app.db
         .run(move |conn| {
             let org = profiles::find(conn, organisation_id)?;
-            if user.role != Role::Admin && !profiles::is_member(conn, org.id, user.id)? {
+            if user.role != Role::Admin
+                && !profiles::is_member(conn, OrganisationId(org.id), UserId(user.id))?
+            {
                 return Err(AppError::forbidden("not_member"));
             }
             organisation_matches(conn, &org, now, limit)

@@ -1,6 +1,7 @@
 //! Profiles as JSON under `/api/v1/profiles`: the public directory, and an
 //! organisation's own profile, members and invitations.
 
+use crate::db::ids::{InvitationId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -159,7 +160,7 @@ async fn invite_member(
 async fn revoke_invitation(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path((id, invitation_id)): Path<(i64, i64)>,
+    Path((id, invitation_id)): Path<(OrganisationId, InvitationId)>,
 ) -> AppResult<StatusCode> {
     service::revoke_invitation(&app, &user, id, invitation_id).await?;
     Ok(StatusCode::NO_CONTENT)

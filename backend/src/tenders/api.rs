@@ -1,6 +1,7 @@
 //! Tenders as JSON under `/api/v1/tenders`, and the OCDS release packages
 //! under `/api/v1/ocds`.
 
+use crate::db::ids::{DocumentId, QuestionId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::body::{Body, HttpBody};
@@ -361,7 +362,7 @@ pub struct AnswerRequest {
 async fn answer_question(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, question_id)): Path<(i64, i64)>,
+    Path((id, question_id)): Path<(i64, QuestionId)>,
     ApiJson(body): ApiJson<AnswerRequest>,
 ) -> AppResult<StatusCode> {
     service::answer(&app, &officer, id, question_id, body.answer, body.question).await?;
@@ -455,7 +456,7 @@ async fn upload_document(
 async fn download_document(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    Path((id, document_id)): Path<(i64, i64)>,
+    Path((id, document_id)): Path<(i64, DocumentId)>,
 ) -> AppResult<documents::Download> {
     documents::download(&app, user.as_ref(), id, document_id).await
 }

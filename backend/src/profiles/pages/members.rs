@@ -1,6 +1,7 @@
 //! The members page: members and open invitations, inviting, withdrawing
 //! an invitation, leaving.
 
+use crate::db::ids::{InvitationId, OrganisationId};
 use crate::web::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -90,7 +91,7 @@ pub(super) async fn revoke(
     let Some(org) = mine(&app, user.id).await? else {
         return Err(AppError::not_found());
     };
-    service::revoke_invitation(&app, &user, org.id, id).await?;
+    service::revoke_invitation(&app, &user, OrganisationId(org.id), InvitationId(id)).await?;
     Ok(Redirect::to("/organisation/members?notice=invitation_revoked").into_response())
 }
 

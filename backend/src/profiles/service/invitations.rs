@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConn;
+use crate::db::ids::{InvitationId, OrganisationId};
 use crate::db::schema::{organisation_invitations, organisation_members, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -81,14 +82,14 @@ pub async fn invite(
 pub async fn revoke_invitation(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
-    invitation_id: i64,
+    organisation_id: OrganisationId,
+    invitation_id: InvitationId,
 ) -> AppResult<()> {
     let user = user.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let org = as_member(conn, organisation_id, &user)?;
+                let org = as_member(conn, organisation_id.0, &user)?;
                 let accepted: Option<NaiveDateTime> = organisation_invitations::table
                     .filter(organisation_invitations::id.eq(invitation_id))
                     .filter(organisation_invitations::organisation_id.eq(org.id))

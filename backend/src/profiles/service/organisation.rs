@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{organisation_members, organisations};
 use crate::error::{AppError, AppResult};
 use crate::profiles::model::{IdentityCheck, ProfileData, VerifiedFacts};
@@ -166,7 +167,11 @@ pub fn of_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Organisa
         .optional()
 }
 
-pub fn is_member(conn: &mut DbConn, organisation_id: i64, user_id: i64) -> QueryResult<bool> {
+pub fn is_member(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    user_id: UserId,
+) -> QueryResult<bool> {
     let n: i64 = organisation_members::table
         .filter(organisation_members::organisation_id.eq(organisation_id))
         .filter(organisation_members::user_id.eq(user_id))
@@ -183,7 +188,7 @@ pub fn as_member(
     user: &AuthUser,
 ) -> AppResult<Organisation> {
     let org = find(conn, organisation_id)?;
-    if !is_member(conn, organisation_id, user.id)? {
+    if !is_member(conn, OrganisationId(organisation_id), UserId(user.id))? {
         return Err(AppError::forbidden("not_member"));
     }
     Ok(org)

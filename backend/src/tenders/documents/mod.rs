@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::{DocumentId, UserId};
 use crate::db::schema::{tender_documents, tenders};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -220,7 +221,7 @@ pub async fn remove(
     app: &AppState,
     officer: &AuthUser,
     tender_id: i64,
-    document_id: i64,
+    document_id: DocumentId,
 ) -> AppResult<()> {
     let now = app.clock.now();
     let officer = officer.clone();
@@ -297,7 +298,7 @@ fn record_change(
         "amend",
         &row.content(),
         &log,
-        officer_id,
+        UserId(officer_id),
         now,
     )
 }
@@ -315,7 +316,7 @@ pub async fn download(
     app: &AppState,
     viewer: Option<&AuthUser>,
     tender_id: i64,
-    document_id: i64,
+    document_id: DocumentId,
 ) -> AppResult<Download> {
     let viewer = viewer.cloned();
     let (name, content_type, key) = app

@@ -1,6 +1,7 @@
 //! A tender's documents: downloading one, and the officer's page that
 //! lists them, uploads them with a title and removes them.
 
+use crate::db::ids::DocumentId;
 use crate::web::extract::Path;
 use axum::Extension;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -22,7 +23,7 @@ use crate::web::page::{FormError, Page};
 pub(super) async fn download(
     State(app): State<AppState>,
     page: Page,
-    Path((id, doc)): Path<(i64, i64)>,
+    Path((id, doc)): Path<(i64, DocumentId)>,
 ) -> AppResult<documents::Download> {
     documents::download(&app, page.user.as_ref(), id, doc).await
 }
@@ -92,7 +93,7 @@ pub(super) async fn upload_document(
 pub(super) async fn remove_document(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, doc)): Path<(i64, i64)>,
+    Path((id, doc)): Path<(i64, DocumentId)>,
 ) -> AppResult<Redirect> {
     documents::remove(&app, &officer, id, doc).await?;
     Ok(Redirect::to(&format!(

@@ -3,6 +3,7 @@
 //! questions across the authority's tenders, where the officer may also
 //! reword the question before it is published or decline it.
 
+use crate::db::ids::QuestionId;
 use crate::web::extract::Path;
 use axum::Form;
 use axum::extract::State;
@@ -70,7 +71,7 @@ pub(super) async fn answer(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, qid)): Path<(i64, i64)>,
+    Path((id, qid)): Path<(i64, QuestionId)>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let from_open_questions = form.from == OPEN_QUESTIONS;
@@ -133,7 +134,7 @@ pub(super) async fn decline(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, qid)): Path<(i64, i64)>,
+    Path((id, qid)): Path<(i64, QuestionId)>,
     Form(form): Form<DeclineForm>,
 ) -> AppResult<Response> {
     match service::decline(&app, &officer, id, qid, form.reason.clone()).await {
@@ -190,7 +191,12 @@ async fn open_questions_page(
 /// (`answer-7`); a conflict (decided meanwhile) points at `field`. A
 /// question or tender that is not the officer's is no form error: it keeps
 /// its own status and page.
-fn errors_for(page: &Page, error: AppError, qid: i64, field: &str) -> AppResult<Vec<FormError>> {
+fn errors_for(
+    page: &Page,
+    error: AppError,
+    qid: QuestionId,
+    field: &str,
+) -> AppResult<Vec<FormError>> {
     let about_the_form =
         matches!(error, AppError::Invalid { .. }) || error.status() == StatusCode::CONFLICT;
     if !about_the_form {

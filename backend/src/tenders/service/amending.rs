@@ -9,6 +9,7 @@ use super::{followers, insert_version, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::UserId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -67,7 +68,16 @@ pub async fn amend(
                     reason: Some(reason.clone()),
                     changes,
                 };
-                insert_version(conn, id, version, "amend", &content, &log, officer.id, now)?;
+                insert_version(
+                    conn,
+                    id,
+                    version,
+                    "amend",
+                    &content,
+                    &log,
+                    UserId(officer.id),
+                    now,
+                )?;
                 audit::record(
                     conn,
                     &officer,

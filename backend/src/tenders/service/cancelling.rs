@@ -7,6 +7,7 @@ use super::{followers, insert_version, owned};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::UserId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -72,7 +73,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     "cancel",
                     &row.content(),
                     &log,
-                    officer.id,
+                    UserId(officer.id),
                     now,
                 )?;
                 audit::record(

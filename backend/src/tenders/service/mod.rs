@@ -34,6 +34,7 @@ use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::{tender_followers, tender_versions, tenders};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, ChangeLog, Content, Status, TenderRow, to_json};
@@ -128,7 +129,7 @@ pub(crate) fn insert_version(
     kind: &str,
     content: &Content,
     log: &ChangeLog,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(tender_versions::table)

@@ -9,6 +9,7 @@ use super::{insert_version, owned, refuse_if_invalid};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::UserId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -45,7 +46,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                     "publish",
                     &content,
                     &ChangeLog::default(),
-                    officer.id,
+                    UserId(officer.id),
                     now,
                 )?;
                 audit::record(conn, &officer, "tender.publish", "tender", id, None, now)?;

@@ -13,6 +13,7 @@ use super::{QuestionView, Viewer, followers, owned};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, AuthUser};
 use crate::db::DbConn;
+use crate::db::ids::QuestionId;
 use crate::db::schema::{tender_questions, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -115,7 +116,7 @@ pub async fn answer(
     app: &AppState,
     officer: &AuthUser,
     id: i64,
-    question_id: i64,
+    question_id: QuestionId,
     answer: String,
     wording: Option<String>,
 ) -> AppResult<()> {
@@ -182,7 +183,7 @@ pub async fn decline(
     app: &AppState,
     officer: &AuthUser,
     id: i64,
-    question_id: i64,
+    question_id: QuestionId,
     reason: String,
 ) -> AppResult<()> {
     let reason = reason.trim().to_owned();
@@ -253,7 +254,7 @@ struct OpenQuestion {
 
 /// A question of tender `id` that is neither answered nor declined: 404 if
 /// the tender has no such question, 409 if it has been decided.
-fn open_question(conn: &mut DbConn, id: i64, question_id: i64) -> AppResult<OpenQuestion> {
+fn open_question(conn: &mut DbConn, id: i64, question_id: QuestionId) -> AppResult<OpenQuestion> {
     let (question, asked_by, answered_at, declined_at): (
         String,
         Option<i64>,
@@ -281,14 +282,14 @@ fn open_question(conn: &mut DbConn, id: i64, question_id: i64) -> AppResult<Open
 /// A question not yet answered nor declined.
 type StillOpen = diesel::dsl::Filter<
     diesel::dsl::Filter<
-        diesel::dsl::Find<tender_questions::table, i64>,
+        diesel::dsl::Find<tender_questions::table, QuestionId>,
         diesel::dsl::IsNull<tender_questions::answered_at>,
     >,
     diesel::dsl::IsNull<tender_questions::declined_at>,
 >;
 
 /// The question, if nobody has answered or declined it meanwhile.
-fn still_open(question_id: i64) -> StillOpen {
+fn still_open(question_id: QuestionId) -> StillOpen {
     tender_questions::table
         .find(question_id)
         .filter(tender_questions::answered_at.is_null())
