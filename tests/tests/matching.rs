@@ -106,16 +106,34 @@ impl World {
     }
 
     async fn tender_matches(&self, tender: i64) -> Value {
-        self.get(&format!("/api/v1/tenders/{tender}/matches"), &self.officer)
-            .await
+        let matches = self
+            .get(&format!("/api/v1/tenders/{tender}/matches"), &self.officer)
+            .await;
+        times_are_utc(&matches);
+        matches
     }
 
     async fn organisation_matches(&self, organisation: i64) -> Value {
-        self.get(
-            &format!("/api/v1/organisations/{organisation}/matches"),
-            &self.admin,
-        )
-        .await
+        let matches = self
+            .get(
+                &format!("/api/v1/organisations/{organisation}/matches"),
+                &self.admin,
+            )
+            .await;
+        times_are_utc(&matches);
+        matches
+    }
+}
+
+/// The OpenAPI document says `date-time`, which carries its offset.
+fn times_are_utc(matches: &Value) {
+    for item in matches["items"].as_array().expect("items") {
+        for key in ["computed_at", "submission_deadline"] {
+            if let Some(at) = item.get(key).filter(|at| !at.is_null()) {
+                let at = at.as_str().expect("a timestamp");
+                assert!(at.ends_with('Z'), "{key} without its offset: {at}");
+            }
+        }
     }
 }
 

@@ -21,6 +21,7 @@ on_both_databases!(
     error_pages_keep_who_is_logged_in,
     a_json_body_that_is_not_an_object_is_refused,
     a_response_axum_cannot_build_is_our_error_page,
+    a_page_far_past_the_end_is_empty,
 );
 
 fn assert_json_error(response: &TestResponse, status: StatusCode, code: &str) {
@@ -97,6 +98,32 @@ async fn a_bad_query_parameter_is_named_in_json(backend: Backend) {
             format!("“{value}” is not a valid value for {name}")
         );
     }
+}
+
+/// The largest page numbers a client can send read as pages past the end,
+/// never as an arithmetic overflow.
+async fn a_page_far_past_the_end_is_empty(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("indkob@kk.dk", KOBENHAVN_CVR).await;
+    TenderBuilder::new(&app).publish(&app, &officer).await;
+    for (path, list) in [
+        ("/api/v1/tenders?page=9223372036854775807", "items"),
+        ("/api/v1/ocds/releases?page=9223372036854775807", "releases"),
+        ("/api/v1/ocds/releases?page=92233720368547759", "releases"),
+    ] {
+        let response = app.api(Method::GET, path, None, None).await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{path}: {}",
+            response.text()
+        );
+        assert_eq!(response.json()[list], json!([]), "{path}");
+    }
+    let first = app
+        .api(Method::GET, "/api/v1/tenders?page=1", None, None)
+        .await;
+    assert_eq!(first.json()["items"].as_array().map(Vec::len), Some(1));
 }
 
 async fn a_bad_path_id_on_a_page_is_the_not_found_page(backend: Backend) {
@@ -186,6 +213,24 @@ async fn unknown_methods_are_not_allowed(backend: Backend) {
         "da",
         "Den handling er ikke mulig på denne adresse",
     );
+    // Probes and scrapers are not pages: a wrong method is a 405, not a
+    // missing CSRF token.
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        for method in [Method::PUT, Method::POST, Method::DELETE] {
+            let request = Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .body(Body::empty())
+                .unwrap();
+            let response = app.send(request).await;
+            assert_eq!(
+                response.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}: {}",
+                response.text()
+            );
+        }
+    }
     let made_up = Request::builder()
         .method(Method::from_bytes(b"BREW").unwrap())
         .uri("/api/v1/tenders")

@@ -101,10 +101,11 @@ pub async fn protect(
     // Static files carry no forms, and a cookie on them would keep shared
     // caches from storing them. The one-click unsubscribe (RFC 8058) comes
     // from a mail client without cookies; its signed token is all the
-    // authority it needs or has.
+    // authority it needs or has. Probes and scrapers have no forms either.
     let path = request.uri().path();
     if path.starts_with("/api/")
         || path.starts_with("/static/")
+        || crate::web::health::PATHS.contains(&path)
         || (path == ONE_CLICK_UNSUBSCRIBE && request.method() == Method::POST)
     {
         return next.run(request).await;

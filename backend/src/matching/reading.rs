@@ -37,6 +37,7 @@ pub struct ProfileMatchView {
     /// 0 to 1: the sum of the reasons' contributions.
     pub score: f64,
     pub reasons: Vec<ReasonView>,
+    #[serde(with = "crate::web::utc")]
     pub computed_at: NaiveDateTime,
 }
 
@@ -54,11 +55,13 @@ pub struct TenderMatchView {
     pub tender_id: i64,
     pub title: String,
     pub authority_id: i64,
+    #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
     /// eForms BT-71 codes (`res-ws`, `res-pub-ser`); empty when open to all.
     pub reserved: Vec<String>,
     pub score: f64,
     pub reasons: Vec<ReasonView>,
+    #[serde(with = "crate::web::utc")]
     pub computed_at: NaiveDateTime,
 }
 

@@ -444,7 +444,7 @@ pub async fn audit_log(app: &AppState, filter: AuditFilter) -> AppResult<AuditPa
             let entries = query()
                 .order(audit_log::id.desc())
                 .limit(AUDIT_PER_PAGE)
-                .offset((page - 1) * AUDIT_PER_PAGE)
+                .offset((page - 1).saturating_mul(AUDIT_PER_PAGE))
                 .select((
                     audit_log::id,
                     audit_log::actor_id,
@@ -623,7 +623,7 @@ pub async fn organisations(
             let rows: Vec<Organisation> = query()
                 .order(organisations::id.desc())
                 .limit(AUDIT_PER_PAGE)
-                .offset((page - 1) * AUDIT_PER_PAGE)
+                .offset((page - 1).saturating_mul(AUDIT_PER_PAGE))
                 .select(Organisation::as_select())
                 .load(conn)?;
             let mut items = Vec::with_capacity(rows.len());

@@ -223,7 +223,7 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
             let rows: Vec<Organisation> = query()
                 .order((organisations::public_name, organisations::id))
                 .limit(PER_PAGE)
-                .offset((page - 1) * PER_PAGE)
+                .offset((page - 1).saturating_mul(PER_PAGE))
                 .select(Organisation::as_select())
                 .load(conn)?;
             let mut items = Vec::with_capacity(rows.len());

@@ -585,7 +585,7 @@ fn release_keys(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ReleaseKey>> {
-    let reach = offset + limit;
+    let reach = offset.saturating_add(limit);
     let mut versions = tender_versions::table
         .select((tender_versions::created_at, tender_versions::id))
         .order((tender_versions::created_at, tender_versions::id))
@@ -709,7 +709,7 @@ pub async fn releases_package(
             let keys = release_keys(
                 conn,
                 since,
-                (page - 1) * RELEASES_PER_PAGE,
+                (page - 1).saturating_mul(RELEASES_PER_PAGE),
                 RELEASES_PER_PAGE + 1,
             )?;
             let more = keys.len() as i64 > RELEASES_PER_PAGE;

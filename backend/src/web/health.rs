@@ -12,6 +12,11 @@ use crate::jobs;
 use crate::search;
 use crate::web::metrics::SearchGauges;
 
+/// The operations endpoints: read by probes and scrapers, never by a
+/// browser with a form, so no CSRF check stands before them (and a wrong
+/// method gets its 405).
+pub const PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is alive")))]
 pub async fn healthz() -> &'static str {
     "ok"

@@ -68,7 +68,7 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
                 .filter(tenders::status.eq_any(visible))
                 .order((tenders::published_at.desc(), tenders::id.desc()))
                 .limit(per_page)
-                .offset((page - 1) * per_page)
+                .offset((page - 1).saturating_mul(per_page))
                 .select(summary_columns())
                 .load::<SummaryRow>(conn)?
                 .into_iter()
