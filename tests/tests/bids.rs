@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, Timelike};
 use serde_json::{Value, json};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, Person, TenderBuilder, TestApp, cvr, in_days, on_both_databases,
+    AARHUS_CVR, Backend, PASSWORD, Person, TenderBuilder, TestApp, cvr, in_days, on_both_databases,
     profile_body,
 };
 
@@ -19,6 +19,7 @@ on_both_databases!(
     a_reserved_tender_takes_bids_only_from_eligible_organisations,
     a_tender_with_lots_is_bid_on_lot_by_lot,
     a_submitted_bid_must_be_complete,
+    an_organisation_that_has_bid_stays_on_record,
 );
 
 /// A complete bid on the default tender (price, quality, social value).
@@ -624,4 +625,84 @@ async fn a_submitted_bid_must_be_complete(backend: Backend) {
         "{}",
         unknown.text()
     );
+}
+
+/// Its submitted bid belongs to the buyer's records: the organisation
+/// cannot be deleted (409, in the member's language), and its last member
+/// may still delete their own account, which leaves the organisation and
+/// the bid in place.
+async fn an_organisation_that_has_bid_stays_on_record(backend: Backend) {
+    let Scene {
+        app,
+        officer,
+        bidder,
+        ..
+    } = scene(backend).await;
+    let tender = TenderBuilder::new(&app)
+        .set("submission_deadline", json!(in_days(&app, 2)))
+        .set("question_deadline", json!(in_days(&app, 1)))
+        .publish(&app, &officer)
+        .await;
+    let (status, draft) = start(&app, &bidder, tender, complete_bid()).await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    let bid = draft["id"].as_i64().unwrap();
+    let organisation = draft["organisation_id"].as_i64().unwrap();
+    let (status, receipt) = post(&app, &bidder, &format!("/api/v1/bids/{bid}/submit")).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+
+    let path = format!("/api/v1/profiles/{organisation}");
+    for (lang, words) in [
+        ("da", "ordregivernes dokumentation"),
+        ("en", "procurement records"),
+    ] {
+        let refused = app
+            .api_in(
+                Method::DELETE,
+                &path,
+                Some(&bidder.access_token),
+                None,
+                lang,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+        assert_eq!(refused.error_code(), "organisation_on_record");
+        let message = refused.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains(words), "{lang}: {message}");
+    }
+
+    let deleted = app
+        .api(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&bidder.access_token),
+            Some(json!({ "password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text());
+    let bids = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{tender}/bids"),
+            Some(&officer.access_token),
+            None,
+        )
+        .await;
+    // Sealed until the deadline: the officer is refused, not told "none".
+    assert_eq!(bids.status, StatusCode::FORBIDDEN, "{}", bids.text());
+    app.state
+        .clock
+        .advance(Duration::days(2) + Duration::seconds(1));
+    let officer = app.login("mette@aarhus.dk", PASSWORD).await;
+    let opened = post(
+        &app,
+        &officer,
+        &format!("/api/v1/tenders/{tender}/evaluation/opening"),
+    )
+    .await;
+    assert_eq!(opened.0, StatusCode::OK, "{}", opened.1);
+    assert_eq!(opened.1["bids"], 1, "the bid outlived its author's account");
+    app.run_jobs().await;
 }

@@ -105,8 +105,11 @@ async fn update_profile(
 }
 
 /// Delete the organisation (members only): it leaves the directory at once.
+/// One that has submitted a bid stays on the buyers' records: 409
+/// `organisation_on_record`.
 #[utoipa::path(delete, path = "/api/v1/profiles/{id}", tag = "profiles", params(("id" = i64, Path)), security(("bearer" = [])), responses(
     (status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody, description = "The organisation has submitted a bid and stays on the buyers' records"),
 ))]
 async fn delete_profile(
     State(app): State<AppState>,

@@ -1,5 +1,11 @@
 //! Deleting an organisation, by a member or with the last member's account.
+//!
+//! An organisation that has bid stays: its submitted bids and any award
+//! belong to the buyers' procurement records (which the procurement
+//! directive obliges them to keep), and deleting it would rewrite an
+//! evaluation after the fact. A member may still delete their own account.
 
+use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -8,10 +14,11 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::bids::model::BidState;
 use crate::db::DbConn;
-use crate::db::schema::{organisation_members, organisations};
+use crate::db::schema::{bids, organisation_members, organisations};
 use crate::db::write_transaction;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::search;
 
 /// Deletes the organisation: gone from the directory at once, and from the
@@ -23,6 +30,12 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
+                if has_bid(conn, org.id)? {
+                    return Err(AppError::refused(
+                        StatusCode::CONFLICT,
+                        "organisation_on_record",
+                    ));
+                }
                 diesel::delete(organisations::table.find(org.id)).execute(conn)?;
                 search::changes::record_organisation(conn, org.id, now)?;
                 audit::record(
@@ -40,15 +53,26 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
         .await
 }
 
+/// Whether the organisation has a submitted bid (and so perhaps an award).
+fn has_bid(conn: &mut DbConn, organisation_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        bids::table
+            .filter(bids::organisation_id.eq(organisation_id))
+            .filter(bids::state.eq(BidState::Submitted.as_str())),
+    ))
+    .get_result(conn)
+}
+
 /// An account being deleted takes with it the organisations it is the last
-/// member of (called inside the deletion's transaction).
+/// member of, unless they have bid (called inside the deletion's
+/// transaction).
 pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
     if let Some(org) = of_member(conn, user_id)? {
         let members: i64 = organisation_members::table
             .filter(organisation_members::organisation_id.eq(org.id))
             .count()
             .get_result(conn)?;
-        if members <= 1 {
+        if members <= 1 && !has_bid(conn, org.id)? {
             diesel::delete(organisations::table.find(org.id)).execute(conn)?;
             search::changes::record_organisation(conn, org.id, now)?;
             let user = accounts::find(conn, user_id)?;
