@@ -469,6 +469,54 @@ fn text_of_time(at: Option<NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
+/// The lots briefly, for the change log: title, codes, value and
+/// reservations of each.
+fn text_of_lots(content: &Content) -> String {
+    content
+        .lots
+        .iter()
+        .map(|l| {
+            let reserved = if l.reserved.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", l.reserved.join(", "))
+            };
+            format!(
+                "{} ({}; {}){reserved}",
+                l.title,
+                l.cpv_codes.join(", "),
+                l.estimated_value
+                    .map(|v| format!("{} {}", v.to_text(), content.currency))
+                    .unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The criteria briefly, for the change log: name, weight, kind and
+/// objectives of each.
+fn text_of_criteria(content: &Content) -> String {
+    content
+        .criteria
+        .iter()
+        .map(|k| {
+            let objectives = if k.social_objectives.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", k.social_objectives.join(", "))
+            };
+            format!(
+                "{} {} % ({}){objectives}",
+                k.name,
+                k.weight,
+                k.kind.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 /// What changed from `before` to `after`, field by field, in the order the
 /// tender page shows them. Lots and criteria are compared as wholes and
 /// described briefly.
@@ -547,47 +595,11 @@ pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
         text_of_list(&before.strategic),
         text_of_list(&after.strategic),
     );
-    let lots = |c: &Content| {
-        c.lots
-            .iter()
-            .map(|l| {
-                let reserved = if l.reserved.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", l.reserved.join(", "))
-                };
-                format!(
-                    "{} ({}; {}){reserved}",
-                    l.title,
-                    l.cpv_codes.join(", "),
-                    l.estimated_value
-                        .map(|v| format!("{} {}", v.to_text(), c.currency))
-                        .unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    push("lots", lots(before), lots(after));
-    let criteria = |c: &Content| {
-        c.criteria
-            .iter()
-            .map(|k| {
-                let objectives = if k.social_objectives.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", k.social_objectives.join(", "))
-                };
-                format!(
-                    "{} {} % ({}){objectives}",
-                    k.name,
-                    k.weight,
-                    k.kind.as_str()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    push("criteria", criteria(before), criteria(after));
+    push("lots", text_of_lots(before), text_of_lots(after));
+    push(
+        "criteria",
+        text_of_criteria(before),
+        text_of_criteria(after),
+    );
     changes
 }
