@@ -517,89 +517,48 @@ fn text_of_criteria(content: &Content) -> String {
         .join(" | ")
 }
 
+/// How a field of the content reads in the change log.
+type TextOf = fn(&Content) -> String;
+
 /// What changed from `before` to `after`, field by field, in the order the
 /// tender page shows them. Lots and criteria are compared as wholes and
 /// described briefly.
 pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut push = |field: &str, a: String, b: String| {
-        if a != b {
-            changes.push(Change {
+    let fields: [(&str, TextOf); 16] = [
+        ("title", |c| c.title.clone()),
+        ("description", |c| c.description.clone()),
+        ("language", |c| c.language.clone()),
+        ("currency", |c| c.currency.clone()),
+        ("contract_nature", |c| {
+            c.contract_nature.clone().unwrap_or_default()
+        }),
+        ("procedure_type", |c| {
+            c.procedure_type.clone().unwrap_or_default()
+        }),
+        ("main_cpv", |c| c.main_cpv.clone().unwrap_or_default()),
+        ("additional_cpv", |c| text_of_list(&c.additional_cpv)),
+        ("nuts_codes", |c| text_of_list(&c.nuts_codes)),
+        ("estimated_value", |c| {
+            c.estimated_value.map(|v| v.to_text()).unwrap_or_default()
+        }),
+        ("submission_deadline", |c| {
+            text_of_time(c.submission_deadline)
+        }),
+        ("question_deadline", |c| text_of_time(c.question_deadline)),
+        ("reserved", |c| text_of_list(&c.reserved)),
+        ("strategic", |c| text_of_list(&c.strategic)),
+        ("lots", text_of_lots),
+        ("criteria", text_of_criteria),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let (before, after) = (text(before), text(after));
+            (before != after).then(|| Change {
                 field: field.into(),
-                before: a,
-                after: b,
-            });
-        }
-    };
-    push("title", before.title.clone(), after.title.clone());
-    push(
-        "description",
-        before.description.clone(),
-        after.description.clone(),
-    );
-    push("language", before.language.clone(), after.language.clone());
-    push("currency", before.currency.clone(), after.currency.clone());
-    push(
-        "contract_nature",
-        before.contract_nature.clone().unwrap_or_default(),
-        after.contract_nature.clone().unwrap_or_default(),
-    );
-    push(
-        "procedure_type",
-        before.procedure_type.clone().unwrap_or_default(),
-        after.procedure_type.clone().unwrap_or_default(),
-    );
-    push(
-        "main_cpv",
-        before.main_cpv.clone().unwrap_or_default(),
-        after.main_cpv.clone().unwrap_or_default(),
-    );
-    push(
-        "additional_cpv",
-        text_of_list(&before.additional_cpv),
-        text_of_list(&after.additional_cpv),
-    );
-    push(
-        "nuts_codes",
-        text_of_list(&before.nuts_codes),
-        text_of_list(&after.nuts_codes),
-    );
-    push(
-        "estimated_value",
-        before
-            .estimated_value
-            .map(|v| v.to_text())
-            .unwrap_or_default(),
-        after
-            .estimated_value
-            .map(|v| v.to_text())
-            .unwrap_or_default(),
-    );
-    push(
-        "submission_deadline",
-        text_of_time(before.submission_deadline),
-        text_of_time(after.submission_deadline),
-    );
-    push(
-        "question_deadline",
-        text_of_time(before.question_deadline),
-        text_of_time(after.question_deadline),
-    );
-    push(
-        "reserved",
-        text_of_list(&before.reserved),
-        text_of_list(&after.reserved),
-    );
-    push(
-        "strategic",
-        text_of_list(&before.strategic),
-        text_of_list(&after.strategic),
-    );
-    push("lots", text_of_lots(before), text_of_lots(after));
-    push(
-        "criteria",
-        text_of_criteria(before),
-        text_of_criteria(after),
-    );
-    changes
+                before,
+                after,
+            })
+        })
+        .collect()
 }
