@@ -454,8 +454,63 @@ impl ProfileInput {
     /// Checks every field and returns the profile, or every broken rule.
     pub fn validate(&self, today: NaiveDate) -> Result<ProfileData, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = text(
+        let identity = self.check_identity(&mut errors);
+        let (legal_form, legal_form_text) = self.check_legal_form(&mut errors);
+        let rsv_registered_on = self.check_rsv(&mut errors, identity.country == "DK", today);
+        let founded_year = self.check_founded_year(&mut errors, today);
+        let (employees, target_group_employees) = self.check_workforce(&mut errors);
+        let mission = text(&mut errors, "mission", &self.mission, true, MAX_MISSION);
+        let capabilities = text(
             &mut errors,
+            "capabilities",
+            &self.capabilities,
+            false,
+            MAX_CAPABILITIES,
+        );
+        let codes = self.check_codes(&mut errors);
+        let max_contract_currency = self.check_capacity(&mut errors);
+        let (res_ws_justification, res_pub_ser_justification) =
+            self.check_reservations(&mut errors);
+        let references = self.check_references(&mut errors);
+        let contact = self.check_contact(&mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ProfileData {
+            organisation_name: identity.organisation_name,
+            country: identity.country,
+            cvr: identity.cvr,
+            national_id: identity.national_id,
+            vat_number: identity.vat_number,
+            legal_form,
+            legal_form_text,
+            rsv_registered: self.rsv_registered,
+            rsv_registered_on,
+            founded_year,
+            employees,
+            target_group_employees,
+            mission,
+            capabilities,
+            cpv: codes.cpv,
+            nuts: codes.nuts,
+            social_objectives: codes.social_objectives,
+            max_contract_value: self.max_contract_value,
+            max_contract_currency,
+            consortium: self.consortium,
+            reserved_res_ws: self.reserved_res_ws,
+            res_ws_justification,
+            reserved_res_pub_ser: self.reserved_res_pub_ser,
+            res_pub_ser_justification,
+            references,
+            website: contact.website,
+            contact_email: contact.email,
+            contact_phone: contact.phone,
+        })
+    }
+
+    fn check_identity(&self, errors: &mut Vec<FieldError>) -> Identity {
+        let organisation_name = text(
+            errors,
             "organisation_name",
             &self.organisation_name,
             true,
@@ -478,7 +533,7 @@ impl ProfileInput {
             (cvr, String::new())
         } else {
             let id = text(
-                &mut errors,
+                errors,
                 "national_id",
                 &self.national_id,
                 true,
@@ -486,28 +541,17 @@ impl ProfileInput {
             );
             (String::new(), id)
         };
-        let vat_number = match (member_state, self.vat_number.trim()) {
-            (_, "") | (None, _) => String::new(),
-            (Some(state), typed) => match vat::parse(state, typed) {
-                Ok((number, _)) => {
-                    // The Danish VAT number is the CVR number.
-                    if danish && !cvr.is_empty() && number[2..] != cvr {
-                        errors.push(FieldError::new("vat_number", "not_cvr"));
-                    }
-                    number
-                }
-                Err(vat::VatProblem::Format) => {
-                    errors.push(
-                        FieldError::new("vat_number", "format").with("country", state.prefix),
-                    );
-                    String::new()
-                }
-                Err(vat::VatProblem::Checksum) => {
-                    errors.push(FieldError::new("vat_number", "checksum"));
-                    String::new()
-                }
-            },
-        };
+        let vat_number = check_vat_number(errors, member_state, &self.vat_number, danish, &cvr);
+        Identity {
+            organisation_name,
+            country: country_code,
+            cvr,
+            national_id,
+            vat_number,
+        }
+    }
+
+    fn check_legal_form(&self, errors: &mut Vec<FieldError>) -> (String, String) {
         let legal_form = self.legal_form.trim().to_owned();
         if legal_form.is_empty() {
             errors.push(FieldError::new("legal_form", "required"));
@@ -515,7 +559,7 @@ impl ProfileInput {
             errors.push(FieldError::new("legal_form", "invalid"));
         }
         let legal_form_text = text(
-            &mut errors,
+            errors,
             "legal_form_text",
             &self.legal_form_text,
             legal_form == "other",
@@ -526,11 +570,20 @@ impl ProfileInput {
         } else {
             String::new()
         };
+        (legal_form, legal_form_text)
+    }
+
+    fn check_rsv(
+        &self,
+        errors: &mut Vec<FieldError>,
+        danish: bool,
+        today: NaiveDate,
+    ) -> Option<NaiveDate> {
         // RSV is the Danish register of social enterprises.
         if self.rsv_registered && !danish {
             errors.push(FieldError::new("rsv_registered", "danish_only"));
         }
-        let rsv_registered_on = match (self.rsv_registered, self.rsv_registered_on.as_deref()) {
+        match (self.rsv_registered, self.rsv_registered_on.as_deref()) {
             (false, _) => None,
             (true, None) | (true, Some("")) => {
                 errors.push(FieldError::new("rsv_registered_on", "required"));
@@ -552,8 +605,11 @@ impl ProfileInput {
                     None
                 }
             },
-        };
-        let founded_year = match self.founded_year {
+        }
+    }
+
+    fn check_founded_year(&self, errors: &mut Vec<FieldError>, today: NaiveDate) -> Option<i32> {
+        match self.founded_year {
             Some(year) if !(1800..=today.year()).contains(&year) => {
                 errors.push(
                     FieldError::new("founded_year", "range")
@@ -563,7 +619,12 @@ impl ProfileInput {
                 Some(year)
             }
             year => year,
-        };
+        }
+    }
+
+    /// The number of employees and how many of them come from the target
+    /// groups.
+    fn check_workforce(&self, errors: &mut Vec<FieldError>) -> (i32, i32) {
         let employees = match self.employees {
             None => {
                 errors.push(FieldError::new("employees", "required"));
@@ -593,55 +654,61 @@ impl ProfileInput {
             }
             Some(n) => n,
         };
-        let mission = text(&mut errors, "mission", &self.mission, true, MAX_MISSION);
-        let capabilities = text(
-            &mut errors,
-            "capabilities",
-            &self.capabilities,
-            false,
-            MAX_CAPABILITIES,
-        );
-        let cpv = codes(&mut errors, "cpv", &self.cpv, |c| {
+        (employees, target_group_employees)
+    }
+
+    fn check_codes(&self, errors: &mut Vec<FieldError>) -> Codes {
+        let cpv = codes(errors, "cpv", &self.cpv, |c| {
             cpv::parse(c).ok().map(|c| c.code.clone())
         });
-        let nuts = codes(&mut errors, "nuts", &self.nuts, |c| {
+        let nuts = codes(errors, "nuts", &self.nuts, |c| {
             nuts::find(&c.to_uppercase()).map(|r| r.code.clone())
         });
-        let social_objectives = codes(
-            &mut errors,
-            "social_objectives",
-            &self.social_objectives,
-            |c| eforms::social_objectives().find(c).map(|o| o.code.clone()),
-        );
+        let social_objectives = codes(errors, "social_objectives", &self.social_objectives, |c| {
+            eforms::social_objectives().find(c).map(|o| o.code.clone())
+        });
+        Codes {
+            cpv,
+            nuts,
+            social_objectives,
+        }
+    }
+
+    /// Checks the largest contract value and returns its currency.
+    fn check_capacity(&self, errors: &mut Vec<FieldError>) -> String {
         if let Some(value) = self.max_contract_value
             && value < 0
         {
             errors.push(FieldError::new("max_contract_value", "negative"));
         }
-        let max_contract_currency = match self.max_contract_currency.trim() {
+        match self.max_contract_currency.trim() {
             "" => kroner(),
             code if money::is_currency(&code.to_ascii_uppercase()) => code.to_ascii_uppercase(),
             code => {
                 errors.push(FieldError::new("max_contract_currency", "unknown").with("code", code));
                 kroner()
             }
-        };
-        let justification = |errors: &mut Vec<FieldError>, field, claimed: bool, value: &str| {
-            let value = text(errors, field, value, claimed, MAX_JUSTIFICATION);
-            if claimed { value } else { String::new() }
-        };
+        }
+    }
+
+    /// The justifications of the `res-ws` and `res-pub-ser` reservations.
+    fn check_reservations(&self, errors: &mut Vec<FieldError>) -> (String, String) {
         let res_ws_justification = justification(
-            &mut errors,
+            errors,
             "res_ws_justification",
             self.reserved_res_ws,
             &self.res_ws_justification,
         );
         let res_pub_ser_justification = justification(
-            &mut errors,
+            errors,
             "res_pub_ser_justification",
             self.reserved_res_pub_ser,
             &self.res_pub_ser_justification,
         );
+        (res_ws_justification, res_pub_ser_justification)
+    }
+
+    fn check_references(&self, errors: &mut Vec<FieldError>) -> Vec<String> {
         let references: Vec<String> = self
             .references
             .iter()
@@ -653,14 +720,18 @@ impl ProfileInput {
         } else if references.iter().any(|r| r.chars().count() > MAX_REFERENCE) {
             errors.push(FieldError::new("references", "too_long").with("max", MAX_REFERENCE));
         }
-        let website = text(&mut errors, "website", &self.website, false, MAX_URL);
+        references
+    }
+
+    fn check_contact(&self, errors: &mut Vec<FieldError>) -> Contact {
+        let website = text(errors, "website", &self.website, false, MAX_URL);
         if !website.is_empty()
             && !(url::Url::parse(&website)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()))
         {
             errors.push(FieldError::new("website", "invalid"));
         }
-        let contact_email =
+        let email =
             match crate::accounts::validate::check_email("contact_email", &self.contact_email) {
                 Ok(email) => email,
                 Err(e) => {
@@ -668,54 +739,90 @@ impl ProfileInput {
                     String::new()
                 }
             };
-        let contact_phone = text(
-            &mut errors,
+        let phone = text(
+            errors,
             "contact_phone",
             &self.contact_phone,
             false,
             MAX_PHONE,
         );
-        if !contact_phone.is_empty()
-            && !contact_phone
+        if !phone.is_empty()
+            && !phone
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-'))
         {
             errors.push(FieldError::new("contact_phone", "invalid"));
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(ProfileData {
-            organisation_name: name,
-            country: country_code,
-            cvr,
-            national_id,
-            vat_number,
-            legal_form,
-            legal_form_text,
-            rsv_registered: self.rsv_registered,
-            rsv_registered_on,
-            founded_year,
-            employees,
-            target_group_employees,
-            mission,
-            capabilities,
-            cpv,
-            nuts,
-            social_objectives,
-            max_contract_value: self.max_contract_value,
-            max_contract_currency,
-            consortium: self.consortium,
-            reserved_res_ws: self.reserved_res_ws,
-            res_ws_justification,
-            reserved_res_pub_ser: self.reserved_res_pub_ser,
-            res_pub_ser_justification,
-            references,
+        Contact {
             website,
-            contact_email,
-            contact_phone,
-        })
+            email,
+            phone,
+        }
     }
+}
+
+/// Who the organisation is, as checked.
+struct Identity {
+    organisation_name: String,
+    country: String,
+    cvr: String,
+    national_id: String,
+    vat_number: String,
+}
+
+/// The CPV, NUTS and BT-775 codes, as checked.
+struct Codes {
+    cpv: Vec<String>,
+    nuts: Vec<String>,
+    social_objectives: Vec<String>,
+}
+
+/// The public contact routes, as checked.
+struct Contact {
+    website: String,
+    email: String,
+    phone: String,
+}
+
+fn check_vat_number(
+    errors: &mut Vec<FieldError>,
+    member_state: Option<&country::Country>,
+    typed: &str,
+    danish: bool,
+    cvr: &str,
+) -> String {
+    match (member_state, typed.trim()) {
+        (_, "") | (None, _) => String::new(),
+        (Some(state), typed) => match vat::parse(state, typed) {
+            Ok((number, _)) => {
+                // The Danish VAT number is the CVR number.
+                if danish && !cvr.is_empty() && number[2..] != *cvr {
+                    errors.push(FieldError::new("vat_number", "not_cvr"));
+                }
+                number
+            }
+            Err(vat::VatProblem::Format) => {
+                errors.push(FieldError::new("vat_number", "format").with("country", state.prefix));
+                String::new()
+            }
+            Err(vat::VatProblem::Checksum) => {
+                errors.push(FieldError::new("vat_number", "checksum"));
+                String::new()
+            }
+        },
+    }
+}
+
+/// A reservation's justification: required when the reservation is
+/// claimed, dropped when it is not.
+fn justification(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    claimed: bool,
+    value: &str,
+) -> String {
+    let value = text(errors, field, value, claimed, MAX_JUSTIFICATION);
+    if claimed { value } else { String::new() }
 }
 
 impl From<&ProfileData> for ProfileInput {

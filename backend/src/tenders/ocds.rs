@@ -204,17 +204,8 @@ fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -
 
 fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value {
     let content = &record.snapshot;
-    let log = &record.changes;
     let ocid = format!("{ocid_prefix}-{}", record.tender_id);
-    // A buyer known only from a foreign notice has no CVR number: its
-    // party is named by the key the import matched it by.
-    let has_cvr =
-        record.authority_cvr.len() == 8 && record.authority_cvr.chars().all(|c| c.is_ascii_digit());
-    let party_id = if has_cvr {
-        format!("DK-CVR-{}", record.authority_cvr)
-    } else {
-        format!("authority-{}", record.authority_cvr)
-    };
+    let party_id = party_id_of(record);
     // Code labels in the tender's language where the platform has them;
     // in English for a tender written in any other language.
     let lang = Lang::from_code(&content.language).unwrap_or(Lang::En);
@@ -229,29 +220,144 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
         Some(question) => format!("{ocid}-v{}-answer-{question}", record.version),
         None => format!("{ocid}-v{}", record.version),
     };
-    let started = record.published_at.unwrap_or(record.created_at);
+    let mut release = json!({
+        "ocid": ocid,
+        "id": release_id,
+        "date": time(record.released_at),
+        "tag": [tag],
+        "initiationType": "tender",
+        "language": content.language,
+        "buyer": { "id": party_id, "name": record.authority_name },
+        "links_hint": format!("{public_url}/tenders/{}", record.tender_id),
+    });
+    release["parties"] = Value::Array(vec![party_of(record, &party_id, lang)]);
+    release["tender"] = tender_of(record, public_url, &party_id, status, lang);
+    release
+}
 
-    let classification = |code: &str| {
-        let found = cpv::find(code);
-        json!({
-            "scheme": "CPV",
-            "id": code,
-            "description": found.map(|c| c.label(lang).to_owned()).unwrap_or_default(),
-        })
-    };
+fn has_cvr(record: &VersionRecord) -> bool {
+    record.authority_cvr.len() == 8 && record.authority_cvr.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A buyer known only from a foreign notice has no CVR number: its party
+/// is named by the key the import matched it by.
+fn party_id_of(record: &VersionRecord) -> String {
+    if has_cvr(record) {
+        format!("DK-CVR-{}", record.authority_cvr)
+    } else {
+        format!("authority-{}", record.authority_cvr)
+    }
+}
+
+/// The buyer, the release's one party.
+fn party_of(record: &VersionRecord, party_id: &str, lang: Lang) -> Value {
+    let mut region = json!({ "region": record.authority_nuts, "countryName": "Danmark" });
+    if lang == Lang::En {
+        region["countryName"] = json!("Denmark");
+    }
+    let mut party = json!({
+        "id": party_id,
+        "name": record.authority_name,
+        "address": region,
+        "roles": ["buyer", "procuringEntity"],
+    });
+    if has_cvr(record) {
+        party["identifier"] = json!({ "scheme": "DK-CVR", "id": record.authority_cvr, "legalName": record.authority_name });
+    }
+    party
+}
+
+fn tender_of(
+    record: &VersionRecord,
+    public_url: &str,
+    party_id: &str,
+    status: &str,
+    lang: Lang,
+) -> Value {
+    let content = &record.snapshot;
+    let started = record.published_at.unwrap_or(record.created_at);
+    let sustainability = sustainability_of(content, lang);
+    let criteria_text = content
+        .criteria
+        .iter()
+        .map(|c| format!("{}: {} %", c.name, c.weight))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut tender = json!({
+        "id": record.tender_id.to_string(),
+        "title": content.title,
+        "description": content.description,
+        "status": status,
+        "procuringEntity": { "id": party_id, "name": record.authority_name },
+        "hasEnquiries": record.has_enquiries,
+        "awardCriteria": if content.criteria.iter().all(|c| c.kind == CriterionKind::Price) { "priceOnly" } else { "ratedCriteria" },
+        "awardCriteriaDetails": criteria_text,
+        "submissionMethod": ["electronicSubmission"],
+        "hasSustainability": !sustainability.is_empty(),
+    });
+    // Moved in, not through `json!`, which would copy them: a page of
+    // releases is built a hundred times a request.
+    tender["items"] = Value::Array(items_of(content, lang));
+    if !sustainability.is_empty() {
+        tender["sustainability"] = Value::Array(sustainability);
+    }
+    if let Some(value) = content.estimated_value {
+        tender["value"] = json!({ "amount": value, "currency": content.currency });
+    }
+    if let Some(procedure) = &content.procedure_type {
+        tender["procurementMethod"] = json!(method_of(procedure));
+        if let Some(code) = eforms::procedure_types().find(procedure) {
+            tender["procurementMethodDetails"] = json!(code.label(lang));
+        }
+    }
+    if let Some(nature) = &content.contract_nature {
+        tender["mainProcurementCategory"] = json!(category_of(nature));
+    }
+    if let Some(deadline) = content.submission_deadline {
+        tender["tenderPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
+    }
+    if let Some(deadline) = content.question_deadline {
+        tender["enquiryPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
+    }
+    add_documents(&mut tender, record, public_url);
+    add_ted_identifiers(&mut tender, record);
+    if record.kind != "publish" {
+        let log = &record.changes;
+        tender["amendments"] = json!([{
+            "id": format!("{}", record.version),
+            "date": time(record.created_at),
+            "rationale": log.reason.clone().unwrap_or_default(),
+            "description": log.changes.iter().map(|c| c.field.clone()).collect::<Vec<_>>().join(", "),
+        }]);
+    }
+    tender
+}
+
+fn classification(code: &str, lang: Lang) -> Value {
+    let found = cpv::find(code);
+    json!({
+        "scheme": "CPV",
+        "id": code,
+        "description": found.map(|c| c.label(lang).to_owned()).unwrap_or_default(),
+    })
+}
+
+/// One item for the tender's main CPV code, and one for each lot that has
+/// codes.
+fn items_of(content: &Content, lang: Lang) -> Vec<Value> {
     let mut items = Vec::new();
     if let Some(main) = &content.main_cpv {
         let mut item = json!({
             "id": "1",
             "description": content.title,
-            "classification": classification(main),
+            "classification": classification(main, lang),
         });
         if !content.additional_cpv.is_empty() {
             item["additionalClassifications"] = Value::Array(
                 content
                     .additional_cpv
                     .iter()
-                    .map(|c| classification(c))
+                    .map(|c| classification(c, lang))
                     .collect(),
             );
         }
@@ -262,16 +368,21 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
             let mut item = json!({
                 "id": format!("lot-{}", i + 1),
                 "description": lot.title,
-                "classification": classification(first),
+                "classification": classification(first, lang),
             });
             if !rest.is_empty() {
                 item["additionalClassifications"] =
-                    Value::Array(rest.iter().map(|c| classification(c)).collect());
+                    Value::Array(rest.iter().map(|c| classification(c, lang)).collect());
             }
             items.push(item);
         }
     }
+    items
+}
 
+/// The reserved participation first, then one entry per goal of the
+/// social award criteria.
+fn sustainability_of(content: &Content, lang: Lang) -> Vec<Value> {
     let mut sustainability = Vec::new();
     for code in content.all_reserved() {
         let goal = match code.as_str() {
@@ -317,121 +428,53 @@ fn release(record: &VersionRecord, public_url: &str, ocid_prefix: &str) -> Value
             "description": described.join("; "),
         }));
     }
+    sustainability
+}
 
-    let criteria_text = content
-        .criteria
-        .iter()
-        .map(|c| format!("{}: {} %", c.name, c.weight))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut tender = json!({
-        "id": record.tender_id.to_string(),
-        "title": content.title,
-        "description": content.description,
-        "status": status,
-        "procuringEntity": { "id": party_id, "name": record.authority_name },
-        "hasEnquiries": record.has_enquiries,
-        "awardCriteria": if content.criteria.iter().all(|c| c.kind == CriterionKind::Price) { "priceOnly" } else { "ratedCriteria" },
-        "awardCriteriaDetails": criteria_text,
-        "submissionMethod": ["electronicSubmission"],
-        "hasSustainability": !sustainability.is_empty(),
-    });
-    // Moved in, not through `json!`, which would copy them: a page of
-    // releases is built a hundred times a request.
-    tender["items"] = Value::Array(items);
-    if !sustainability.is_empty() {
-        tender["sustainability"] = Value::Array(sustainability);
+fn add_documents(tender: &mut Value, record: &VersionRecord, public_url: &str) {
+    if record.documents.is_empty() {
+        return;
     }
-    if let Some(value) = content.estimated_value {
-        tender["value"] = json!({ "amount": value, "currency": content.currency });
-    }
-    if let Some(procedure) = &content.procedure_type {
-        tender["procurementMethod"] = json!(method_of(procedure));
-        if let Some(code) = eforms::procedure_types().find(procedure) {
-            tender["procurementMethodDetails"] = json!(code.label(lang));
-        }
-    }
-    if let Some(nature) = &content.contract_nature {
-        tender["mainProcurementCategory"] = json!(category_of(nature));
-    }
-    if let Some(deadline) = content.submission_deadline {
-        tender["tenderPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
-    }
-    if let Some(deadline) = content.question_deadline {
-        tender["enquiryPeriod"] = json!({ "startDate": time(started), "endDate": time(deadline) });
-    }
-    if !record.documents.is_empty() {
-        tender["documents"] = Value::Array(
-            record
-                .documents
-                .iter()
-                .map(|(id, name, content_type, at)| {
-                    json!({
-                        "id": id.to_string(),
-                        "documentType": "biddingDocuments",
-                        "title": name,
-                        "url": format!("{public_url}/api/v1/tenders/{}/documents/{id}", record.tender_id),
-                        "format": content_type,
-                        "datePublished": time(*at),
-                    })
+    tender["documents"] = Value::Array(
+        record
+            .documents
+            .iter()
+            .map(|(id, name, content_type, at)| {
+                json!({
+                    "id": id.to_string(),
+                    "documentType": "biddingDocuments",
+                    "title": name,
+                    "url": format!("{public_url}/api/v1/tenders/{}/documents/{id}", record.tender_id),
+                    "format": content_type,
+                    "datePublished": time(*at),
                 })
-                .collect(),
-        );
-    }
-    // An imported tender keeps the identifiers it has on TED: the
-    // procedure's as the tender's id, the original notice as a document.
-    if let Some((procedure, number, link)) = &record.imported {
-        let original = procedure
-            .split_once(':')
-            .map_or(procedure.as_str(), |(_, id)| id);
-        tender["id"] = json!(original);
-        if let Some(link) = link {
-            let notice = json!({
-                "id": number.clone().unwrap_or_else(|| original.to_owned()),
-                "documentType": "tenderNotice",
-                "title": number.clone().unwrap_or_else(|| original.to_owned()),
-                "url": link,
-            });
-            match tender["documents"].as_array_mut() {
-                Some(documents) => documents.push(notice),
-                None => tender["documents"] = json!([notice]),
-            }
+            })
+            .collect(),
+    );
+}
+
+/// An imported tender keeps the identifiers it has on TED: the
+/// procedure's as the tender's id, the original notice as a document.
+fn add_ted_identifiers(tender: &mut Value, record: &VersionRecord) {
+    let Some((procedure, number, link)) = &record.imported else {
+        return;
+    };
+    let original = procedure
+        .split_once(':')
+        .map_or(procedure.as_str(), |(_, id)| id);
+    tender["id"] = json!(original);
+    if let Some(link) = link {
+        let notice = json!({
+            "id": number.clone().unwrap_or_else(|| original.to_owned()),
+            "documentType": "tenderNotice",
+            "title": number.clone().unwrap_or_else(|| original.to_owned()),
+            "url": link,
+        });
+        match tender["documents"].as_array_mut() {
+            Some(documents) => documents.push(notice),
+            None => tender["documents"] = json!([notice]),
         }
     }
-    if record.kind != "publish" {
-        tender["amendments"] = json!([{
-            "id": format!("{}", record.version),
-            "date": time(record.created_at),
-            "rationale": log.reason.clone().unwrap_or_default(),
-            "description": log.changes.iter().map(|c| c.field.clone()).collect::<Vec<_>>().join(", "),
-        }]);
-    }
-    let mut region = json!({ "region": record.authority_nuts, "countryName": "Danmark" });
-    if lang == Lang::En {
-        region["countryName"] = json!("Denmark");
-    }
-    let mut party = json!({
-        "id": party_id,
-        "name": record.authority_name,
-        "address": region,
-        "roles": ["buyer", "procuringEntity"],
-    });
-    if has_cvr {
-        party["identifier"] = json!({ "scheme": "DK-CVR", "id": record.authority_cvr, "legalName": record.authority_name });
-    }
-    let mut release = json!({
-        "ocid": ocid,
-        "id": release_id,
-        "date": time(record.released_at),
-        "tag": [tag],
-        "initiationType": "tender",
-        "language": content.language,
-        "buyer": { "id": party_id, "name": record.authority_name },
-        "links_hint": format!("{public_url}/tenders/{}", record.tender_id),
-    });
-    release["parties"] = Value::Array(vec![party]);
-    release["tender"] = tender;
-    release
 }
 
 fn package(

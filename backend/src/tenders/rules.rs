@@ -131,33 +131,55 @@ fn cpv_problem(field: &'static str, code: &str, errors: &mut Vec<FieldError>) {
 pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> Vec<FieldError> {
     let strict = strictness == Strictness::Publish;
     let mut errors = Vec::new();
-    let required = |errors: &mut Vec<FieldError>, field: &'static str, missing: bool| {
-        if strict && missing {
-            errors.push(FieldError::new(field, "required"));
-        }
-    };
+    check_texts(content, strict, &mut errors);
+    check_procedure(content, strict, &mut errors);
+    check_codes(content, strict, &mut errors);
+    check_value(content, &mut errors);
+    check_deadlines(content, now, strict, &mut errors);
+    check_reserved(content, strict, &mut errors);
+    check_strategic(content, &mut errors);
+    check_lots(content, strict, &mut errors);
+    check_lot_values(content, &mut errors);
+    check_criteria(content, strict, &mut errors);
+    errors
+}
 
-    required(&mut errors, "title", content.title.is_empty());
+/// A draft may leave a field empty; publishing may not.
+fn required(field: &'static str, missing: bool, strict: bool, errors: &mut Vec<FieldError>) {
+    if strict && missing {
+        errors.push(FieldError::new(field, "required"));
+    }
+}
+
+fn check_texts(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
+    required("title", content.title.is_empty(), strict, errors);
     if content.title.chars().count() > MAX_TITLE {
         errors.push(FieldError::new("title", "too_long").with("max", MAX_TITLE));
     }
-    required(&mut errors, "description", content.description.is_empty());
+    required(
+        "description",
+        content.description.is_empty(),
+        strict,
+        errors,
+    );
     if content.description.chars().count() > MAX_DESCRIPTION {
         errors.push(FieldError::new("description", "too_long").with("max", MAX_DESCRIPTION));
     }
     if text_language::find(&content.language).is_none() {
         errors.push(FieldError::new("language", "unknown").with("code", &content.language));
     }
+}
 
+fn check_procedure(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
     match &content.contract_nature {
-        None => required(&mut errors, "contract_nature", true),
+        None => required("contract_nature", true, strict, errors),
         Some(code) if !eforms::contract_natures().contains(code) => {
             errors.push(FieldError::new("contract_nature", "unknown"))
         }
         Some(_) => {}
     }
     match &content.procedure_type {
-        None => required(&mut errors, "procedure_type", true),
+        None => required("procedure_type", true, strict, errors),
         Some(code) if !eforms::procedure_types().contains(code) => {
             errors.push(FieldError::new("procedure_type", "unknown"))
         }
@@ -166,19 +188,22 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
         }
         Some(_) => {}
     }
+}
 
+/// The CPV codes of the tender itself and its places of performance.
+fn check_codes(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
     match &content.main_cpv {
-        None => required(&mut errors, "main_cpv", true),
-        Some(code) => cpv_problem("main_cpv", code, &mut errors),
+        None => required("main_cpv", true, strict, errors),
+        Some(code) => cpv_problem("main_cpv", code, errors),
     }
     if content.additional_cpv.len() > MAX_CODES {
         errors.push(FieldError::new("additional_cpv", "too_many").with("max", MAX_CODES));
     }
     for code in &content.additional_cpv {
-        cpv_problem("additional_cpv", code, &mut errors);
+        cpv_problem("additional_cpv", code, errors);
     }
 
-    required(&mut errors, "nuts_codes", content.nuts_codes.is_empty());
+    required("nuts_codes", content.nuts_codes.is_empty(), strict, errors);
     if content.nuts_codes.len() > MAX_PLACES {
         errors.push(FieldError::new("nuts_codes", "too_many").with("max", MAX_PLACES));
     }
@@ -187,7 +212,9 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
             errors.push(FieldError::new("nuts_codes", "unknown").with("code", code));
         }
     }
+}
 
+fn check_value(content: &Content, errors: &mut Vec<FieldError>) {
     // The value is optional, as eForms BT-27 is; publishing without one
     // warns (see `warnings`).
     if content.estimated_value.is_some_and(|v| v.hundredths() <= 0) {
@@ -196,14 +223,21 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     if !money::is_currency(&content.currency) {
         errors.push(FieldError::new("currency", "unknown").with("code", &content.currency));
     }
+}
 
+fn check_deadlines(
+    content: &Content,
+    now: NaiveDateTime,
+    strict: bool,
+    errors: &mut Vec<FieldError>,
+) {
     match content.submission_deadline {
-        None => required(&mut errors, "submission_deadline", true),
+        None => required("submission_deadline", true, strict, errors),
         Some(at) if at <= now => errors.push(FieldError::new("submission_deadline", "in_past")),
         Some(_) => {}
     }
     match content.question_deadline {
-        None => required(&mut errors, "question_deadline", true),
+        None => required("question_deadline", true, strict, errors),
         Some(at) if at <= now => errors.push(FieldError::new("question_deadline", "in_past")),
         Some(at) => {
             if content.submission_deadline.is_some_and(|s| at >= s) {
@@ -211,7 +245,10 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
             }
         }
     }
+}
 
+/// The reservations of the tender and its lots.
+fn check_reserved(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
     let reservations = content.all_reserved();
     let unknown: Vec<&String> = reservations
         .iter()
@@ -220,33 +257,40 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     for code in &unknown {
         errors.push(FieldError::new("reserved", "unknown").with("code", code));
     }
+    // A draft may choose the reservation before its codes; publishing
+    // checks them together.
     if unknown.is_empty() && strict {
-        // Article 77(1) of Directive 2014/24/EU: only the listed health,
-        // social and cultural services. A draft may choose the reservation
-        // before its codes; publishing checks them together: every code of
-        // a tender reserved under Article 77, or of a lot that is.
-        let article_77 = |codes: &[String]| codes.iter().any(|c| c == "res-pub-ser");
-        let reserved_codes: Vec<String> = if article_77(&content.reserved) {
-            content.all_cpv()
-        } else {
-            content
-                .lots
-                .iter()
-                .filter(|l| article_77(&l.reserved))
-                .flat_map(|l| l.cpv_codes.iter().cloned())
-                .collect()
-        };
-        let mut refused: Vec<String> = reserved_codes
-            .into_iter()
-            .filter(|c| cpv::find(c).is_some() && !cpv::allows_article_77(c))
-            .collect();
-        refused.dedup();
-        if !refused.is_empty() {
-            errors.push(
-                FieldError::new("reserved", "article_77_cpv").with("codes", refused.join(", ")),
-            );
-        }
+        check_article_77(content, errors);
     }
+}
+
+/// Article 77(1) of Directive 2014/24/EU: only the listed health, social
+/// and cultural services, for every code of a tender reserved under
+/// Article 77, or of a lot that is.
+fn check_article_77(content: &Content, errors: &mut Vec<FieldError>) {
+    let article_77 = |codes: &[String]| codes.iter().any(|c| c == "res-pub-ser");
+    let reserved_codes: Vec<String> = if article_77(&content.reserved) {
+        content.all_cpv()
+    } else {
+        content
+            .lots
+            .iter()
+            .filter(|l| article_77(&l.reserved))
+            .flat_map(|l| l.cpv_codes.iter().cloned())
+            .collect()
+    };
+    let mut refused: Vec<String> = reserved_codes
+        .into_iter()
+        .filter(|c| cpv::find(c).is_some() && !cpv::allows_article_77(c))
+        .collect();
+    refused.dedup();
+    if !refused.is_empty() {
+        errors
+            .push(FieldError::new("reserved", "article_77_cpv").with("codes", refused.join(", ")));
+    }
+}
+
+fn check_strategic(content: &Content, errors: &mut Vec<FieldError>) {
     for code in &content.strategic {
         if !eforms::strategic_procurement().contains(code) {
             errors.push(FieldError::new("strategic", "unknown").with("code", code));
@@ -257,7 +301,9 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     if content.strategic.iter().any(|c| c == "none") && content.strategic.len() > 1 {
         errors.push(FieldError::new("strategic", "none_with_others"));
     }
+}
 
+fn check_lots(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
     if content.lots.len() > MAX_LOTS {
         errors.push(FieldError::new("lots", "too_many").with("max", MAX_LOTS));
     }
@@ -293,7 +339,10 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
             errors.push(FieldError::new("lots", "value_not_positive").with("lot", n));
         }
     }
+}
 
+/// The lots' values together may not exceed the tender's estimate.
+fn check_lot_values(content: &Content, errors: &mut Vec<FieldError>) {
     // Lots are valued in the tender's currency, so the sums compare as they
     // stand.
     let lot_values: i64 = content
@@ -308,7 +357,9 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     {
         errors.push(FieldError::new("lots", "values_above_estimate"));
     }
+}
 
+fn check_criteria(content: &Content, strict: bool, errors: &mut Vec<FieldError>) {
     if strict && content.criteria.is_empty() {
         errors.push(FieldError::new("criteria", "none"));
     }
@@ -350,7 +401,6 @@ pub fn check(content: &Content, now: NaiveDateTime, strictness: Strictness) -> V
     if strict && !content.criteria.is_empty() && sum != 100 {
         errors.push(FieldError::new("criteria", "weights_sum").with("sum", sum));
     }
-    errors
 }
 
 /// Something the officer should know but may go ahead with.
@@ -419,125 +469,96 @@ fn text_of_time(at: Option<NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
+/// The lots briefly, for the change log: title, codes, value and
+/// reservations of each.
+fn text_of_lots(content: &Content) -> String {
+    content
+        .lots
+        .iter()
+        .map(|l| {
+            let reserved = if l.reserved.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", l.reserved.join(", "))
+            };
+            format!(
+                "{} ({}; {}){reserved}",
+                l.title,
+                l.cpv_codes.join(", "),
+                l.estimated_value
+                    .map(|v| format!("{} {}", v.to_text(), content.currency))
+                    .unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The criteria briefly, for the change log: name, weight, kind and
+/// objectives of each.
+fn text_of_criteria(content: &Content) -> String {
+    content
+        .criteria
+        .iter()
+        .map(|k| {
+            let objectives = if k.social_objectives.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", k.social_objectives.join(", "))
+            };
+            format!(
+                "{} {} % ({}){objectives}",
+                k.name,
+                k.weight,
+                k.kind.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// How a field of the content reads in the change log.
+type TextOf = fn(&Content) -> String;
+
 /// What changed from `before` to `after`, field by field, in the order the
 /// tender page shows them. Lots and criteria are compared as wholes and
 /// described briefly.
 pub fn diff(before: &Content, after: &Content) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut push = |field: &str, a: String, b: String| {
-        if a != b {
-            changes.push(Change {
+    let fields: [(&str, TextOf); 16] = [
+        ("title", |c| c.title.clone()),
+        ("description", |c| c.description.clone()),
+        ("language", |c| c.language.clone()),
+        ("currency", |c| c.currency.clone()),
+        ("contract_nature", |c| {
+            c.contract_nature.clone().unwrap_or_default()
+        }),
+        ("procedure_type", |c| {
+            c.procedure_type.clone().unwrap_or_default()
+        }),
+        ("main_cpv", |c| c.main_cpv.clone().unwrap_or_default()),
+        ("additional_cpv", |c| text_of_list(&c.additional_cpv)),
+        ("nuts_codes", |c| text_of_list(&c.nuts_codes)),
+        ("estimated_value", |c| {
+            c.estimated_value.map(|v| v.to_text()).unwrap_or_default()
+        }),
+        ("submission_deadline", |c| {
+            text_of_time(c.submission_deadline)
+        }),
+        ("question_deadline", |c| text_of_time(c.question_deadline)),
+        ("reserved", |c| text_of_list(&c.reserved)),
+        ("strategic", |c| text_of_list(&c.strategic)),
+        ("lots", text_of_lots),
+        ("criteria", text_of_criteria),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let (before, after) = (text(before), text(after));
+            (before != after).then(|| Change {
                 field: field.into(),
-                before: a,
-                after: b,
-            });
-        }
-    };
-    push("title", before.title.clone(), after.title.clone());
-    push(
-        "description",
-        before.description.clone(),
-        after.description.clone(),
-    );
-    push("language", before.language.clone(), after.language.clone());
-    push("currency", before.currency.clone(), after.currency.clone());
-    push(
-        "contract_nature",
-        before.contract_nature.clone().unwrap_or_default(),
-        after.contract_nature.clone().unwrap_or_default(),
-    );
-    push(
-        "procedure_type",
-        before.procedure_type.clone().unwrap_or_default(),
-        after.procedure_type.clone().unwrap_or_default(),
-    );
-    push(
-        "main_cpv",
-        before.main_cpv.clone().unwrap_or_default(),
-        after.main_cpv.clone().unwrap_or_default(),
-    );
-    push(
-        "additional_cpv",
-        text_of_list(&before.additional_cpv),
-        text_of_list(&after.additional_cpv),
-    );
-    push(
-        "nuts_codes",
-        text_of_list(&before.nuts_codes),
-        text_of_list(&after.nuts_codes),
-    );
-    push(
-        "estimated_value",
-        before
-            .estimated_value
-            .map(|v| v.to_text())
-            .unwrap_or_default(),
-        after
-            .estimated_value
-            .map(|v| v.to_text())
-            .unwrap_or_default(),
-    );
-    push(
-        "submission_deadline",
-        text_of_time(before.submission_deadline),
-        text_of_time(after.submission_deadline),
-    );
-    push(
-        "question_deadline",
-        text_of_time(before.question_deadline),
-        text_of_time(after.question_deadline),
-    );
-    push(
-        "reserved",
-        text_of_list(&before.reserved),
-        text_of_list(&after.reserved),
-    );
-    push(
-        "strategic",
-        text_of_list(&before.strategic),
-        text_of_list(&after.strategic),
-    );
-    let lots = |c: &Content| {
-        c.lots
-            .iter()
-            .map(|l| {
-                let reserved = if l.reserved.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", l.reserved.join(", "))
-                };
-                format!(
-                    "{} ({}; {}){reserved}",
-                    l.title,
-                    l.cpv_codes.join(", "),
-                    l.estimated_value
-                        .map(|v| format!("{} {}", v.to_text(), c.currency))
-                        .unwrap_or_default()
-                )
+                before,
+                after,
             })
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    push("lots", lots(before), lots(after));
-    let criteria = |c: &Content| {
-        c.criteria
-            .iter()
-            .map(|k| {
-                let objectives = if k.social_objectives.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", k.social_objectives.join(", "))
-                };
-                format!(
-                    "{} {} % ({}){objectives}",
-                    k.name,
-                    k.weight,
-                    k.kind.as_str()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    push("criteria", criteria(before), criteria(after));
-    changes
+        })
+        .collect()
 }

@@ -134,139 +134,12 @@ pub(super) fn apply_form(
     let mut errors = Vec::new();
     for section in sections {
         match *section {
-            "basics" => {
-                content.title = first(form, "title");
-                content.description = first(form, "description");
-                let language = first(form, "language");
-                if !language.is_empty() {
-                    content.language = language;
-                }
-                content.contract_nature =
-                    Some(first(form, "contract_nature")).filter(|v| !v.is_empty());
-                content.procedure_type =
-                    Some(first(form, "procedure_type")).filter(|v| !v.is_empty());
-                match read_amount(&first(form, "estimated_value")) {
-                    Ok(v) => content.estimated_value = v,
-                    Err(()) => errors.push(FieldError::new("estimated_value", "invalid")),
-                }
-                let currency = first(form, "currency");
-                if !currency.is_empty() {
-                    content.currency = currency;
-                }
-            }
-            "cpv" => {
-                let typed = first(form, "main_cpv_typed");
-                let chosen = first(form, "main_cpv");
-                content.main_cpv =
-                    Some(if typed.is_empty() { chosen } else { typed }).filter(|v| !v.is_empty());
-                let mut additional = all(form, "additional_cpv");
-                additional.extend(codes_typed(&first(form, "additional_cpv_typed")));
-                if let Some(main) = &content.main_cpv {
-                    additional.retain(|c| c != main);
-                }
-                content.additional_cpv = additional;
-            }
-            "place" => {
-                let mut codes = all(form, "nuts_codes");
-                codes.extend(
-                    codes_typed(&first(form, "nuts_codes_typed"))
-                        .into_iter()
-                        .map(|c| c.to_uppercase()),
-                );
-                content.nuts_codes = codes;
-            }
-            "dates" => {
-                // The form shows minutes: a time sent back unchanged keeps
-                // its seconds, so it is not logged as a change.
-                let keep =
-                    |typed: Option<NaiveDateTime>, old: Option<NaiveDateTime>| match (typed, old) {
-                        (Some(t), Some(o))
-                            if o.with_second(0).and_then(|o| o.with_nanosecond(0)) == Some(t) =>
-                        {
-                            Some(o)
-                        }
-                        _ => typed,
-                    };
-                match read_date(form, "submission", "submission_deadline") {
-                    Ok(v) => content.submission_deadline = keep(v, content.submission_deadline),
-                    Err(e) => errors.push(e),
-                }
-                match read_date(form, "question", "question_deadline") {
-                    Ok(v) => content.question_deadline = keep(v, content.question_deadline),
-                    Err(e) => errors.push(e),
-                }
-            }
-            "lots" => {
-                let mut lots = Vec::new();
-                for i in 0..rules::MAX_LOTS + 10 {
-                    if !has(form, &format!("lot_title_{i}")) {
-                        break;
-                    }
-                    let title = first(form, &format!("lot_title_{i}"));
-                    let description = first(form, &format!("lot_description_{i}"));
-                    let cpv = codes_typed(&first(form, &format!("lot_cpv_{i}")));
-                    let value_text = first(form, &format!("lot_value_{i}"));
-                    if title.is_empty()
-                        && description.is_empty()
-                        && cpv.is_empty()
-                        && value_text.is_empty()
-                        && !has(form, &format!("lot_reserved_{i}"))
-                    {
-                        continue;
-                    }
-                    let value = match read_amount(&value_text) {
-                        Ok(v) => v,
-                        Err(()) => {
-                            errors.push(
-                                FieldError::new("lots", "value_not_positive")
-                                    .with("lot", lots.len() + 1),
-                            );
-                            None
-                        }
-                    };
-                    lots.push(Lot {
-                        title,
-                        description,
-                        cpv_codes: cpv,
-                        estimated_value: value,
-                        reserved: all(form, &format!("lot_reserved_{i}")),
-                    });
-                }
-                content.lots = lots;
-            }
-            "criteria" => {
-                let mut criteria = Vec::new();
-                for i in 0..rules::MAX_CRITERIA + 10 {
-                    if !has(form, &format!("crit_name_{i}")) {
-                        break;
-                    }
-                    let name = first(form, &format!("crit_name_{i}"));
-                    let weight_text = first(form, &format!("crit_weight_{i}"));
-                    let objectives = all(form, &format!("crit_obj_{i}"));
-                    if name.is_empty() && weight_text.is_empty() && objectives.is_empty() {
-                        continue;
-                    }
-                    let kind = CriterionKind::parse(&first(form, &format!("crit_kind_{i}")))
-                        .unwrap_or(if objectives.is_empty() {
-                            CriterionKind::Quality
-                        } else {
-                            CriterionKind::Social
-                        });
-                    let weight = weight_text
-                        .trim_end_matches('%')
-                        .trim()
-                        .parse::<i32>()
-                        .unwrap_or(0);
-                    criteria.push(Criterion {
-                        name,
-                        kind,
-                        weight,
-                        social_objectives: objectives,
-                        description: first(form, &format!("crit_description_{i}")),
-                    });
-                }
-                content.criteria = criteria;
-            }
+            "basics" => apply_basics(content, form, &mut errors),
+            "cpv" => apply_cpv(content, form),
+            "place" => apply_place(content, form),
+            "dates" => apply_dates(content, form, &mut errors),
+            "lots" => apply_lots(content, form, &mut errors),
+            "criteria" => apply_criteria(content, form),
             "reserved" => {
                 content.reserved = all(form, "reserved");
                 content.strategic = all(form, "strategic");
@@ -275,6 +148,146 @@ pub(super) fn apply_form(
         }
     }
     errors
+}
+
+fn apply_basics(content: &mut Content, form: &FormPairs, errors: &mut Vec<FieldError>) {
+    content.title = first(form, "title");
+    content.description = first(form, "description");
+    let language = first(form, "language");
+    if !language.is_empty() {
+        content.language = language;
+    }
+    content.contract_nature = Some(first(form, "contract_nature")).filter(|v| !v.is_empty());
+    content.procedure_type = Some(first(form, "procedure_type")).filter(|v| !v.is_empty());
+    match read_amount(&first(form, "estimated_value")) {
+        Ok(v) => content.estimated_value = v,
+        Err(()) => errors.push(FieldError::new("estimated_value", "invalid")),
+    }
+    let currency = first(form, "currency");
+    if !currency.is_empty() {
+        content.currency = currency;
+    }
+}
+
+fn apply_cpv(content: &mut Content, form: &FormPairs) {
+    let typed = first(form, "main_cpv_typed");
+    let chosen = first(form, "main_cpv");
+    content.main_cpv =
+        Some(if typed.is_empty() { chosen } else { typed }).filter(|v| !v.is_empty());
+    let mut additional = all(form, "additional_cpv");
+    additional.extend(codes_typed(&first(form, "additional_cpv_typed")));
+    if let Some(main) = &content.main_cpv {
+        additional.retain(|c| c != main);
+    }
+    content.additional_cpv = additional;
+}
+
+fn apply_place(content: &mut Content, form: &FormPairs) {
+    let mut codes = all(form, "nuts_codes");
+    codes.extend(
+        codes_typed(&first(form, "nuts_codes_typed"))
+            .into_iter()
+            .map(|c| c.to_uppercase()),
+    );
+    content.nuts_codes = codes;
+}
+
+fn apply_dates(content: &mut Content, form: &FormPairs, errors: &mut Vec<FieldError>) {
+    match read_date(form, "submission", "submission_deadline") {
+        Ok(v) => content.submission_deadline = keep_seconds(v, content.submission_deadline),
+        Err(e) => errors.push(e),
+    }
+    match read_date(form, "question", "question_deadline") {
+        Ok(v) => content.question_deadline = keep_seconds(v, content.question_deadline),
+        Err(e) => errors.push(e),
+    }
+}
+
+/// The form shows minutes: a time sent back unchanged keeps its seconds,
+/// so it is not logged as a change.
+fn keep_seconds(typed: Option<NaiveDateTime>, old: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+    match (typed, old) {
+        (Some(t), Some(o)) if o.with_second(0).and_then(|o| o.with_nanosecond(0)) == Some(t) => {
+            Some(o)
+        }
+        _ => typed,
+    }
+}
+
+/// The lots as numbered in the form; rows left wholly empty are dropped.
+fn apply_lots(content: &mut Content, form: &FormPairs, errors: &mut Vec<FieldError>) {
+    let mut lots = Vec::new();
+    for i in 0..rules::MAX_LOTS + 10 {
+        if !has(form, &format!("lot_title_{i}")) {
+            break;
+        }
+        let title = first(form, &format!("lot_title_{i}"));
+        let description = first(form, &format!("lot_description_{i}"));
+        let cpv = codes_typed(&first(form, &format!("lot_cpv_{i}")));
+        let value_text = first(form, &format!("lot_value_{i}"));
+        if title.is_empty()
+            && description.is_empty()
+            && cpv.is_empty()
+            && value_text.is_empty()
+            && !has(form, &format!("lot_reserved_{i}"))
+        {
+            continue;
+        }
+        let value = match read_amount(&value_text) {
+            Ok(v) => v,
+            Err(()) => {
+                errors.push(
+                    FieldError::new("lots", "value_not_positive").with("lot", lots.len() + 1),
+                );
+                None
+            }
+        };
+        lots.push(Lot {
+            title,
+            description,
+            cpv_codes: cpv,
+            estimated_value: value,
+            reserved: all(form, &format!("lot_reserved_{i}")),
+        });
+    }
+    content.lots = lots;
+}
+
+/// The criteria as numbered in the form; rows left wholly empty are
+/// dropped.
+fn apply_criteria(content: &mut Content, form: &FormPairs) {
+    let mut criteria = Vec::new();
+    for i in 0..rules::MAX_CRITERIA + 10 {
+        if !has(form, &format!("crit_name_{i}")) {
+            break;
+        }
+        let name = first(form, &format!("crit_name_{i}"));
+        let weight_text = first(form, &format!("crit_weight_{i}"));
+        let objectives = all(form, &format!("crit_obj_{i}"));
+        if name.is_empty() && weight_text.is_empty() && objectives.is_empty() {
+            continue;
+        }
+        let kind = CriterionKind::parse(&first(form, &format!("crit_kind_{i}"))).unwrap_or(
+            if objectives.is_empty() {
+                CriterionKind::Quality
+            } else {
+                CriterionKind::Social
+            },
+        );
+        let weight = weight_text
+            .trim_end_matches('%')
+            .trim()
+            .parse::<i32>()
+            .unwrap_or(0);
+        criteria.push(Criterion {
+            name,
+            kind,
+            weight,
+            social_objectives: objectives,
+            description: first(form, &format!("crit_description_{i}")),
+        });
+    }
+    content.criteria = criteria;
 }
 
 /// The typed values to show again when a form is refused.
