@@ -177,6 +177,24 @@ async fn a_tender_lives_from_draft_to_closed(backend: Backend) {
         .await
         .json();
     assert_eq!(mine.as_array().unwrap().len(), 1);
+    // A state that does not exist is a parameter the document does not
+    // allow: 400, named.
+    let unknown = app
+        .api(
+            Method::GET,
+            "/api/v1/tenders/mine?status=active",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        unknown.text()
+    );
+    assert_eq!(unknown.error_code(), "invalid_parameter");
+    assert_eq!(unknown.json()["error"]["fields"][0]["field"], "status");
 }
 
 async fn a_draft_saves_with_gaps_and_publishing_lists_every_problem(backend: Backend) {

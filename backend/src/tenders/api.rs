@@ -161,8 +161,8 @@ async fn create_tender(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusQuery {
-    /// `draft`, `published`, `closed` or `cancelled`.
-    status: Option<String>,
+    /// Only the tenders in this state; every state when left out.
+    status: Option<Status>,
 }
 
 /// The officer's authority's tenders in every state (the dashboard).
@@ -175,12 +175,8 @@ async fn my_tenders(
     Officer(officer): Officer,
     Query(query): Query<StatusQuery>,
 ) -> AppResult<Json<Vec<TenderSummary>>> {
-    let status = match query.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| AppError::field("status", "unknown"))?),
-    };
     Ok(Json(
-        service::list_for_authority(&app, &officer, status).await?,
+        service::list_for_authority(&app, &officer, query.status).await?,
     ))
 }
 
