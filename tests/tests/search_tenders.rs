@@ -362,6 +362,14 @@ async fn bad_input_names_the_parameter(backend: Backend) {
     .await;
     refused("page=0".into(), StatusCode::UNPROCESSABLE_ENTITY, "page").await;
     refused("page=2".into(), StatusCode::UNPROCESSABLE_ENTITY, "page").await;
+    // Beyond any amount a tender may state (and beyond what the document
+    // allows).
+    refused(
+        "value_min=9223372036854775808".into(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "value_min",
+    )
+    .await;
     refused(
         "value_min=9&value_max=1".into(),
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -49,8 +49,10 @@ pub struct SearchParams {
     /// Deadline on or before this day (`YYYY-MM-DD`).
     pub deadline_to: String,
     /// Estimated value at least this many DKK.
+    #[param(maximum = 100_000_000_000_000_u64)]
     pub value_min: Option<u64>,
     /// Estimated value at most this many DKK.
+    #[param(maximum = 100_000_000_000_000_u64)]
     pub value_max: Option<u64>,
     /// `open` (the default), `closed` or `all`.
     pub status: String,
@@ -60,6 +62,10 @@ pub struct SearchParams {
     /// Page number, from 1.
     pub page: Option<u64>,
 }
+
+/// The largest value filter taken, in DKK: as large as any amount a tender
+/// may state (`tenders::money`).
+const MAX_VALUE: u64 = 100_000_000_000_000;
 
 /// One tender in the results.
 #[derive(Debug, Serialize, ToSchema)]
@@ -243,6 +249,11 @@ impl SearchParams {
             && from > to
         {
             errors.push(FieldError::new("deadline_to", "before_from"));
+        }
+        for (name, value) in [("value_min", self.value_min), ("value_max", self.value_max)] {
+            if value.is_some_and(|v| v > MAX_VALUE) {
+                errors.push(FieldError::new(name, "out_of_range"));
+            }
         }
         query.value_min = self.value_min;
         query.value_max = self.value_max;
