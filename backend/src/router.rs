@@ -16,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::auth::{browser, csrf};
 use crate::error::AppError;
-use crate::web::openapi::SharedRejections;
+use crate::web::openapi::{NoControlCharacters, SharedRejections};
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{
     compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
@@ -82,6 +82,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, mut openapi) = api_routes().split_for_parts();
     SharedRejections.modify(&mut openapi);
+    NoControlCharacters.modify(&mut openapi);
     (api, openapi)
 }
 

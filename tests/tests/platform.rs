@@ -13,6 +13,7 @@ on_both_databases!(
     openapi_document_lists_every_endpoint,
     api_timestamps_are_utc_with_z,
     openapi_lists_the_statuses_of_shared_rejections,
+    openapi_says_request_text_takes_no_control_characters,
     a_failed_mail_is_retried_later_and_not_lost,
     migrations_are_reversible,
 );
@@ -318,6 +319,37 @@ async fn api_timestamps_are_utc_with_z(backend: Backend) {
         .json();
     let published = &doc["components"]["schemas"]["TenderView"]["properties"]["published_at"];
     assert!(published.to_string().contains("date-time"), "{published}");
+}
+
+/// Every free-text string a request body holds, however deeply, carries the
+/// pattern that refuses control characters (as the server does), and no
+/// string of an answer or with a fixed list of values does.
+async fn openapi_says_request_text_takes_no_control_characters(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let doc = app
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let schemas = &doc["components"]["schemas"];
+    let pattern = |schema: &str, property: &str| {
+        schemas[schema]["properties"][property]["pattern"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let expected =
+        Some("^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$".to_owned());
+    assert_eq!(pattern("LoginRequest", "email"), expected);
+    assert_eq!(pattern("TenderInput", "title"), expected);
+    // A lot, reached through the tender's `lots` array.
+    let lot = doc["components"]["schemas"]["TenderInput"]["properties"]["lots"]["items"]["$ref"]
+        .as_str()
+        .expect("lots refer to a schema")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(pattern(&lot, "title"), expected, "{lot}");
+    assert_eq!(pattern("TenderView", "title"), None, "an answer");
 }
 
 /// Statuses the shared extractors give are in the document, as the server

@@ -8,9 +8,13 @@
 //!   (`web::json`).
 //!
 //! A response a handler already documents keeps its own description.
+//!
+//! And one rule the shared JSON reader applies to every body: no control
+//! characters in text (`NoControlCharacters`).
 
 use utoipa::Modify;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, ResponseBuilder};
 
 pub struct SharedRejections;
@@ -95,4 +99,89 @@ fn add(operation: &mut Operation, status: &str, description: &str) {
                     .build(),
             )
         });
+}
+
+/// The server refuses control characters other than tab, line feed and
+/// carriage return in every string of a JSON body (`web::control_chars`);
+/// the document says so with a pattern on each string a request body
+/// holds, found by following the bodies' schemas and the components they
+/// name.
+pub struct NoControlCharacters;
+
+/// Every character but those `web::control_chars::is_refused` refuses:
+/// Unicode's Cc category except U+0009, U+000A and U+000D.
+const NO_CONTROL_CHARACTERS: &str =
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+impl Modify for NoControlCharacters {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let mut named = Vec::new();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if let Some(RefOr::T(body)) = &mut operation.request_body
+                    && let Some(RefOr::T(json)) = body.content.get_mut("application/json")
+                    && let Some(schema) = &mut json.schema
+                {
+                    add_pattern(schema, &mut named);
+                }
+            }
+        }
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let mut done = std::collections::BTreeSet::new();
+        while let Some(name) = named.pop() {
+            if !done.insert(name.clone()) {
+                continue;
+            }
+            if let Some(schema) = components.schemas.get_mut(&name) {
+                add_pattern(schema, &mut named);
+            }
+        }
+    }
+}
+
+/// Puts the pattern on every free-text string in `schema` (not on one with
+/// a list of values, nor on one that has a pattern of its own), and adds
+/// the components it names to `named`.
+fn add_pattern(schema: &mut RefOr<Schema>, named: &mut Vec<String>) {
+    let schema = match schema {
+        RefOr::Ref(reference) => {
+            if let Some(name) = reference.ref_location.rsplit('/').next() {
+                named.push(name.to_owned());
+            }
+            return;
+        }
+        RefOr::T(schema) => schema,
+    };
+    match schema {
+        Schema::Object(object) => {
+            let is_text = match &object.schema_type {
+                SchemaType::Type(Type::String) => true,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                _ => false,
+            };
+            if is_text && object.enum_values.is_none() && object.pattern.is_none() {
+                object.pattern = Some(NO_CONTROL_CHARACTERS.to_owned());
+            }
+            for property in object.properties.values_mut() {
+                add_pattern(property, named);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                add_pattern(items, named);
+            }
+        }
+        Schema::OneOf(choice) => choice.items.iter_mut().for_each(|s| add_pattern(s, named)),
+        Schema::AllOf(all) => all.items.iter_mut().for_each(|s| add_pattern(s, named)),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(|s| add_pattern(s, named)),
+        _ => {}
+    }
 }
