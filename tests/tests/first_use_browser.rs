@@ -121,6 +121,26 @@ async fn assert_compact_header(browser: &Browser, visit: &Visit, label: &str) {
     }
 }
 
+/// A visitor sees every link of the header on a phone, none past the edge
+/// (the way in, "Log ind" and "Opret konto", above all).
+async fn assert_visitor_header_in_sight(browser: &Browser, visit: &Visit, label: &str) {
+    if visit.width > 375 {
+        return;
+    }
+    let hidden = browser
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('header.header a')]\
+               .filter(e => { const r = e.getBoundingClientRect();\
+                              return r.left < 0 || r.right > window.innerWidth; })\
+               .map(e => e.textContent.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, serde_json::json!([]), "{label}: past the edge");
+}
+
 /// Nothing on the page makes it, or a table in it, scroll sideways.
 async fn assert_no_sideways_scrolling(browser: &Browser, label: &str) {
     let overflow = browser
@@ -211,6 +231,7 @@ async fn each_roles_first_visit_at_1280_and_375_px() {
         let label = |what: &str| format!("{what} ({} px, {})", visit.width, visit.lang);
         set_width(&browser, visit.width).await;
         choose_language(&browser, &server, visit.lang).await;
+        assert_visitor_header_in_sight(&browser, &visit, &label("visitor")).await;
 
         // An entrepreneur lands on the start page, whose first step is to
         // register the organisation.
