@@ -57,6 +57,15 @@ async fn scene(backend: Backend) -> Scene {
     }
 }
 
+/// A published tender whose deadline is two days away (questions one).
+async fn closing_in_two_days(app: &TestApp, officer: &Person) -> i64 {
+    TenderBuilder::new(app)
+        .set("submission_deadline", json!(in_days(app, 2)))
+        .set("question_deadline", json!(in_days(app, 1)))
+        .publish(app, officer)
+        .await
+}
+
 async fn start(app: &TestApp, who: &Person, tender: i64, body: Value) -> (StatusCode, Value) {
     let response = app
         .api(
@@ -262,11 +271,7 @@ async fn the_deadline_holds_to_the_second(backend: Backend) {
         bidder,
         ..
     } = scene(backend).await;
-    let tender = TenderBuilder::new(&app)
-        .set("submission_deadline", json!(in_days(&app, 2)))
-        .set("question_deadline", json!(in_days(&app, 1)))
-        .publish(&app, &officer)
-        .await;
+    let tender = closing_in_two_days(&app, &officer).await;
     let deadline: NaiveDateTime = app
         .api(
             Method::GET,
@@ -638,11 +643,7 @@ async fn an_organisation_that_has_bid_stays_on_record(backend: Backend) {
         bidder,
         ..
     } = scene(backend).await;
-    let tender = TenderBuilder::new(&app)
-        .set("submission_deadline", json!(in_days(&app, 2)))
-        .set("question_deadline", json!(in_days(&app, 1)))
-        .publish(&app, &officer)
-        .await;
+    let tender = closing_in_two_days(&app, &officer).await;
     let (status, draft) = start(&app, &bidder, tender, complete_bid()).await;
     assert_eq!(status, StatusCode::CREATED, "{draft}");
     let bid = draft["id"].as_i64().unwrap();
