@@ -20,6 +20,7 @@ on_both_databases!(
     a_tender_with_lots_is_bid_on_lot_by_lot,
     a_submitted_bid_must_be_complete,
     an_organisation_that_has_bid_stays_on_record,
+    a_bid_submitted_while_its_organisation_is_deleted_is_never_lost,
 );
 
 /// A complete bid on the default tender (price, quality, social value).
@@ -705,5 +706,62 @@ async fn an_organisation_that_has_bid_stays_on_record(backend: Backend) {
     .await;
     assert_eq!(opened.0, StatusCode::OK, "{}", opened.1);
     assert_eq!(opened.1["bids"], 1, "the bid outlived its author's account");
+    app.run_jobs().await;
+}
+
+/// A member deletes the organisation while another submits its bid, both
+/// at once: either the bid is in and the organisation stays (409), or the
+/// organisation is gone and the submission was refused. Never a receipt for
+/// a bid that the deletion took with it.
+async fn a_bid_submitted_while_its_organisation_is_deleted_is_never_lost(backend: Backend) {
+    let Scene {
+        app,
+        officer,
+        admin,
+        ..
+    } = scene(backend).await;
+    let tender = closing_in_two_days(&app, &officer).await;
+    for round in 0..6 {
+        let bidder = app.entrepreneur(&format!("bidder{round}@example.dk")).await;
+        let organisation = app
+            .approved_organisation(
+                &bidder,
+                &admin,
+                profile_body(&format!("Værksted {round}"), &cvr(20 + round)),
+            )
+            .await;
+        let (status, draft) = start(&app, &bidder, tender, complete_bid()).await;
+        assert_eq!(status, StatusCode::CREATED, "{draft}");
+        let bid = draft["id"].as_i64().unwrap();
+
+        let submit_path = format!("/api/v1/bids/{bid}/submit");
+        let delete_path = format!("/api/v1/profiles/{organisation}");
+        let (submitted, deleted) = tokio::join!(
+            post(&app, &bidder, &submit_path),
+            app.api(
+                Method::DELETE,
+                &delete_path,
+                Some(&bidder.access_token),
+                None
+            ),
+        );
+        let profile = app
+            .api(Method::GET, &delete_path, Some(&bidder.access_token), None)
+            .await;
+        if submitted.0 == StatusCode::OK {
+            assert_eq!(deleted.status, StatusCode::CONFLICT, "round {round}");
+            assert_eq!(deleted.error_code(), "organisation_on_record");
+            assert_eq!(profile.status, StatusCode::OK, "round {round}");
+        } else {
+            assert_eq!(deleted.status, StatusCode::NO_CONTENT, "round {round}");
+            assert_eq!(
+                submitted.0,
+                StatusCode::NOT_FOUND,
+                "round {round}: {}",
+                submitted.1
+            );
+            assert_eq!(profile.status, StatusCode::NOT_FOUND, "round {round}");
+        }
+    }
     app.run_jobs().await;
 }

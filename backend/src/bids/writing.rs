@@ -136,6 +136,9 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult
                 }
                 // The organisation may have been suspended, or its
                 // eligibility withdrawn, since the draft was started.
+                // Held until the bid is in, so that the organisation cannot
+                // be deleted meanwhile (which would take the bid with it).
+                profiles::hold(conn, bid.organisation_id, profiles::Hold::ToBid)?;
                 let org = profiles::find(conn, bid.organisation_id.0)?;
                 if !org.is_public() {
                     return Err(AppError::forbidden("organisation_not_approved"));

@@ -9,13 +9,14 @@ use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{as_member, of_member};
+use super::{Hold, as_member, hold, of_member};
 use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::bids::model::BidState;
 use crate::db::DbConn;
+use crate::db::ids::OrganisationId;
 use crate::db::schema::{bids, organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -30,6 +31,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
+                hold(conn, OrganisationId(org.id), Hold::ToDelete)?;
                 if has_bid(conn, org.id)? {
                     return Err(AppError::refused(
                         StatusCode::CONFLICT,
@@ -67,28 +69,31 @@ fn has_bid(conn: &mut DbConn, organisation_id: i64) -> QueryResult<bool> {
 /// member of, unless they have bid (called inside the deletion's
 /// transaction).
 pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
-    if let Some(org) = of_member(conn, user_id)? {
-        let members: i64 = organisation_members::table
-            .filter(organisation_members::organisation_id.eq(org.id))
-            .count()
-            .get_result(conn)?;
-        if members <= 1 && !has_bid(conn, org.id)? {
-            diesel::delete(organisations::table.find(org.id)).execute(conn)?;
-            search::changes::record_organisation(conn, org.id, now)?;
-            let user = accounts::find(conn, user_id)?;
-            audit::record(
-                conn,
-                audit::Actor {
-                    id: user.id,
-                    email: &user.email,
-                },
-                "profile.delete",
-                "organisation",
-                org.id,
-                Some("account_deleted"),
-                now,
-            )?;
-        }
+    let Some(org) = of_member(conn, user_id)? else {
+        return Ok(());
+    };
+    hold(conn, OrganisationId(org.id), Hold::ToDelete)?;
+    let members: i64 = organisation_members::table
+        .filter(organisation_members::organisation_id.eq(org.id))
+        .count()
+        .get_result(conn)?;
+    if members > 1 || has_bid(conn, org.id)? {
+        return Ok(());
     }
+    diesel::delete(organisations::table.find(org.id)).execute(conn)?;
+    search::changes::record_organisation(conn, org.id, now)?;
+    let user = accounts::find(conn, user_id)?;
+    audit::record(
+        conn,
+        audit::Actor {
+            id: user.id,
+            email: &user.email,
+        },
+        "profile.delete",
+        "organisation",
+        org.id,
+        Some("account_deleted"),
+        now,
+    )?;
     Ok(())
 }

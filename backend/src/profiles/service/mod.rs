@@ -21,7 +21,8 @@ pub use members::{InvitationView, MemberView, Members, leave, members};
 mod review_state;
 
 pub use organisation::{
-    Organisation, OrganisationView, as_member, display_states, find, is_member, of_member,
+    Hold, Organisation, OrganisationView, as_member, display_states, find, hold, is_member,
+    of_member,
 };
 pub use review_state::ReviewState;
 

@@ -150,6 +150,32 @@ impl OrganisationView {
     }
 }
 
+/// Why a transaction holds an organisation's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// To delete it, after checking that it has not bid.
+    ToDelete,
+    /// To submit a bid for it, relying on it staying.
+    ToBid,
+}
+
+/// Holds the organisation's row until the transaction ends, so that a
+/// deletion and a bid submission cannot pass each other on PostgreSQL: a
+/// deletion waits for a submission in progress and then sees its bid (and
+/// refuses), a submission waits for a deletion and then finds no
+/// organisation. Submissions hold it shared and do not wait for each
+/// other. SQLite runs one write transaction at a time, so it needs nothing.
+pub fn hold(conn: &mut DbConn, id: OrganisationId, why: Hold) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        let row = organisations::table.find(id.0).select(organisations::id);
+        match why {
+            Hold::ToDelete => row.for_update().load::<i64>(c)?,
+            Hold::ToBid => row.for_key_share().load::<i64>(c)?,
+        };
+    }
+    Ok(())
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Organisation> {
     organisations::table
         .find(id)
