@@ -279,6 +279,34 @@ async fn weights_must_sum_to_100(backend: Backend) {
         "{}",
         refused.text()
     );
+
+    // Two weights as large as an i32 holds, one written as a whole number
+    // with a fraction: each is out of range, and adding them up on the
+    // way does not overflow (it answered 500).
+    let huge = app
+        .api(
+            Method::POST,
+            "/api/v1/tenders",
+            Some(&officer.access_token),
+            Some(json!({"title": "Rengøring", "criteria": [
+                {"name": "Pris", "kind": "price", "weight": 2_000_000_000},
+                {"name": "Kvalitet", "kind": "quality", "weight": 2_000_000_000.0}
+            ]})),
+        )
+        .await;
+    assert_eq!(
+        huge.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        huge.text()
+    );
+    assert_eq!(
+        fields(&huge),
+        [
+            ("criteria".into(), "weight_range".into()),
+            ("criteria".into(), "weight_range".into())
+        ]
+    );
 }
 
 async fn at_least_one_criterion(backend: Backend) {

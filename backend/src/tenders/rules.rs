@@ -397,7 +397,9 @@ fn check_criteria(content: &Content, strict: bool, errors: &mut Vec<FieldError>)
             errors.push(FieldError::new("criteria", "objectives_required").with("criterion", n));
         }
     }
-    let sum: i32 = content.criteria.iter().map(|c| c.weight).sum();
+    // In i64: the weights are checked one by one above, but summed as
+    // sent, and two large ones would overflow an i32.
+    let sum: i64 = content.criteria.iter().map(|c| i64::from(c.weight)).sum();
     if strict && !content.criteria.is_empty() && sum != 100 {
         errors.push(FieldError::new("criteria", "weights_sum").with("sum", sum));
     }

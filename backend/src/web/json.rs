@@ -39,6 +39,8 @@ where
                 ),
             );
         }
+        let mut value = value;
+        whole_numbers_as_integers(&mut value);
         let refused = control_chars::in_json(&value);
         if !refused.is_empty() {
             return Err(AppError::invalid(refused));
@@ -54,6 +56,27 @@ where
                         FieldError::at_path(field, "unreadable_value").with("detail", detail),
                     )
             })
+    }
+}
+
+/// JSON has one kind of number: `3.0` is the integer 3 (JSON Schema says so
+/// too), but serde reads it into an integer field only when written `3`.
+/// A whole number written with a fraction becomes an integer, as long as a
+/// double holds it exactly.
+fn whole_numbers_as_integers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -98,5 +121,24 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "sequence",
         Value::Object(_) => "map",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::whole_numbers_as_integers;
+
+    #[test]
+    fn a_whole_number_written_with_a_fraction_reads_as_an_integer() {
+        let mut body = json!({"criterion": 2.0, "scores": [{"score": 7.0}, 7.5], "huge": 1e300});
+        whole_numbers_as_integers(&mut body);
+        assert_eq!(
+            body,
+            json!({"criterion": 2, "scores": [{"score": 7}, 7.5], "huge": 1e300})
+        );
+        let criterion: usize = serde_json::from_value(body["criterion"].clone()).unwrap();
+        assert_eq!(criterion, 2);
     }
 }

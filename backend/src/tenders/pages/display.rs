@@ -177,7 +177,7 @@ pub(super) fn tender_display(view: &TenderView, lang: Lang) -> Value {
             "reserved_labels": reserved_labels(&l.reserved, lang),
         })).collect::<Vec<_>>(),
         "criteria": criteria_view(&view.criteria, lang),
-        "weight_sum": view.criteria.iter().map(|c| c.weight).sum::<i32>(),
+        "weight_sum": view.criteria.iter().map(|c| i64::from(c.weight)).sum::<i64>(),
         "social_weight": view.social_weight,
         "cancel_reason": view.cancel_reason,
         "published_at": view.published_at,
