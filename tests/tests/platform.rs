@@ -336,10 +336,26 @@ async fn openapi_says_request_text_takes_no_control_characters(backend: Backend)
             .as_str()
             .map(str::to_owned)
     };
-    let expected =
-        Some("^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$".to_owned());
-    assert_eq!(pattern("LoginRequest", "email"), expected);
+    let allowed = "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]";
+    let expected = Some(format!("^{allowed}*$"));
     assert_eq!(pattern("TenderInput", "title"), expected);
+    // Text that must hold more than blanks says so too, in the same
+    // pattern; the server asks for it when only blanks are sent.
+    let not_blank = Some(format!(
+        "^{allowed}*[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]{allowed}*$"
+    ));
+    assert_eq!(pattern("LoginRequest", "email"), not_blank);
+    assert_eq!(pattern("QuestionRequest", "question"), not_blank);
+    let blanks = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": " \t ", "password": "x"})),
+        )
+        .await;
+    assert_eq!(blanks.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(blanks.json()["error"]["fields"][0]["code"], "required");
     // A lot, reached through the tender's `lots` array.
     let lot = doc["components"]["schemas"]["TenderInput"]["properties"]["lots"]["items"]["$ref"]
         .as_str()

@@ -40,11 +40,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[schema(example = "anna@cafe-lyst.dk")]
+    #[schema(example = "anna@cafe-lyst.dk", format = Email, max_length = 254)]
     email: String,
     /// At least 12 characters, at most 128, not the email address.
+    #[schema(min_length = 12, max_length = 128)]
     password: String,
-    #[schema(example = "Anna Jensen")]
+    #[schema(example = "Anna Jensen", pattern = r"\S", max_length = 200)]
     name: String,
     /// `entrepreneur` or `officer`; admins are created with the CLI.
     #[schema(schema_with = registration_role)]
@@ -200,6 +201,7 @@ async fn load_authority(app: &AppState, id: Option<i64>) -> AppResult<Option<Aut
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The token from the link in the mail.
+    #[schema(min_length = 1)]
     token: String,
 }
 
@@ -221,6 +223,7 @@ async fn verify_email(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
+    #[schema(format = Email, max_length = 254)]
     email: String,
 }
 
@@ -242,7 +245,9 @@ async fn resend_verification(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    #[schema(pattern = r"\S")]
     email: String,
+    #[schema(min_length = 1)]
     password: String,
 }
 
@@ -314,7 +319,10 @@ async fn request_password_reset(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
+    #[schema(min_length = 1)]
     token: String,
+    /// At least 12 characters, at most 128, not the email address.
+    #[schema(min_length = 12, max_length = 128)]
     password: String,
 }
 
@@ -348,6 +356,7 @@ async fn me(State(app): State<AppState>, user: AuthUser) -> AppResult<Json<Accou
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordConfirmation {
+    #[schema(min_length = 1)]
     password: String,
 }
 
@@ -367,7 +376,10 @@ async fn delete_me(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[schema(min_length = 1)]
     current_password: String,
+    /// At least 12 characters, at most 128, not the email address.
+    #[schema(min_length = 12, max_length = 128)]
     new_password: String,
 }
 

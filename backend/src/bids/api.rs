@@ -43,7 +43,7 @@ pub struct NewBid {
     /// The lot's number from 1; 0 (or left out) for a tender without lots.
     pub lot: i32,
     /// In the tender's currency, exact to the hundredth.
-    #[schema(value_type = Option<f64>, example = 1_950_000)]
+    #[schema(value_type = Option<f64>, example = 1_950_000, exclusive_minimum = 0, maximum = 1e14, multiple_of = 0.01)]
     pub price: Option<Amount>,
     pub answers: Vec<Answer>,
     pub commitments: Vec<Commitment>,

@@ -84,7 +84,7 @@ pub struct Commitment {
 #[serde(deny_unknown_fields, default)]
 pub struct BidContent {
     /// The price in the tender's currency, exact to the hundredth.
-    #[schema(value_type = Option<f64>, example = 1_950_000)]
+    #[schema(value_type = Option<f64>, example = 1_950_000, exclusive_minimum = 0, maximum = 1e14, multiple_of = 0.01)]
     pub price: Option<Amount>,
     pub answers: Vec<Answer>,
     pub commitments: Vec<Commitment>,

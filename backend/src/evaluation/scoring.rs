@@ -38,6 +38,7 @@ pub struct ScoreInput {
     /// The criterion's place in the tender's `criteria`, from 0.
     pub criterion: usize,
     /// On the scale 0–10.
+    #[schema(minimum = 0, maximum = 10)]
     pub score: i32,
     /// Why: shown to the bidder with the result.
     pub reason: String,

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct LimitQuery {
     /// How many matches to return: 1 to 100, 20 when left out.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
 }
 

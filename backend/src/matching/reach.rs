@@ -24,11 +24,22 @@ pub struct ReachInput {
     pub nuts: Vec<String>,
     /// eForms BT-71 reservations: `res-ws` (Article 20), `res-pub-ser`
     /// (Article 77); `none` or nothing when open to all.
+    #[schema(schema_with = reservations)]
     pub reserved: Vec<String>,
     /// The estimated value of the whole contract, whole DKK.
     pub estimated_value_dkk: Option<i64>,
     /// The estimated value of each lot, whole DKK.
     pub lot_values_dkk: Vec<i64>,
+}
+
+fn reservations() -> utoipa::openapi::Array {
+    utoipa::openapi::ArrayBuilder::new()
+        .items(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::Type::String)
+                .enum_values(Some(["res-ws", "res-pub-ser", "none"])),
+        )
+        .build()
 }
 
 /// The most codes one estimate may name.

@@ -132,15 +132,42 @@ pub fn save(conn: &mut DbConn, user_id: i64, s: &Settings, now: NaiveDateTime) -
 pub struct Input {
     /// `now`, `daily`, `weekly` or `never`.
     #[serde(rename = "match")]
+    #[schema(schema_with = cadence)]
     pub match_cadence: String,
+    #[schema(schema_with = cadence)]
     pub amendment: String,
+    #[schema(schema_with = cadence)]
     pub answer: String,
+    #[schema(schema_with = cadence)]
     pub cancellation: String,
+    #[schema(minimum = 0, maximum = 100)]
     pub min_match_percent: i64,
+    /// Copenhagen time.
+    #[schema(minimum = 0, maximum = 23)]
     pub digest_hour: i64,
+    /// 1 is Monday, 7 Sunday.
+    #[schema(minimum = 1, maximum = 7)]
     pub digest_weekday: i64,
     /// `da` or `en`: mail and pages.
+    #[schema(schema_with = language)]
     pub language: String,
+}
+
+/// The cadences as the document lists them; the field stays text so that
+/// another value is answered with the field's own rule (422 naming it).
+fn cadence() -> utoipa::openapi::Object {
+    text_enum(["now", "daily", "weekly", "never"])
+}
+
+fn language() -> utoipa::openapi::Object {
+    text_enum(["da", "en"])
+}
+
+fn text_enum<const N: usize>(values: [&str; N]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values))
+        .build()
 }
 
 /// Checks every field at once, naming each broken one.

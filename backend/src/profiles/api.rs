@@ -135,7 +135,7 @@ async fn list_members(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
-    #[schema(example = "bo@cafe-lyst.dk")]
+    #[schema(example = "bo@cafe-lyst.dk", format = Email, max_length = 254)]
     email: String,
 }
 
@@ -216,6 +216,7 @@ async fn leave_organisation(
 #[serde(deny_unknown_fields)]
 pub struct FlagRequest {
     /// Required, at most 1000 characters.
+    #[schema(pattern = r"\S", max_length = 1000)]
     reason: String,
 }
 

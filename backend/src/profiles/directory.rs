@@ -11,6 +11,7 @@ use crate::db::schema::{organisation_codes, organisations};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
 use crate::profiles::service::{self, Organisation};
+use crate::web::openapi::one_of_or_empty;
 use socialbid_codes::{cpv, eforms, nuts, tree};
 
 pub const PER_PAGE: i64 = 20;
@@ -28,15 +29,35 @@ pub struct Filter {
     /// contains it.
     pub nuts: String,
     /// A BT-775 social objective code.
+    #[param(schema_with = objective_filter)]
     pub objective: String,
     /// `yes` for RSV-registered enterprises only.
     pub rsv: String,
     /// `res-ws` (Article 20), `res-pub-ser` (Article 77), or both as
     /// `res-ws,res-pub-ser`: profiles eligible for at least one, as for a
     /// tender reserved under both.
+    #[param(schema_with = reserved_filter)]
     pub reserved: String,
     /// Page number, from 1.
     pub page: Option<i64>,
+}
+
+fn objective_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(
+        eforms::social_objectives()
+            .codes()
+            .iter()
+            .map(|c| c.code.clone()),
+    )
+}
+
+fn reserved_filter() -> utoipa::openapi::Object {
+    one_of_or_empty([
+        "res-ws",
+        "res-pub-ser",
+        "res-ws,res-pub-ser",
+        "res-pub-ser,res-ws",
+    ])
 }
 
 /// One profile in the directory.
@@ -112,7 +133,7 @@ fn check(filter: &Filter) -> AppResult<Checked> {
         "" => None,
         raw if eforms::social_objectives().contains(raw) => Some(raw.to_owned()),
         raw => {
-            errors.push(FieldError::new("social_objectives", "unknown").with("code", raw));
+            errors.push(FieldError::new("objective", "unknown").with("code", raw));
             None
         }
     };

@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::service::{TenderSummary, summaries_by_id};
 use crate::web::control_chars;
+use crate::web::openapi::one_of_or_empty;
 use socialbid_codes::{cpv, eforms, nuts};
 
 pub const PER_PAGE: usize = 20;
@@ -37,16 +38,21 @@ pub struct SearchParams {
     /// there.
     pub nuts: String,
     /// A social objective (eForms BT-775), e.g. `opp`.
+    #[param(schema_with = objective_filter)]
     pub objective: String,
     /// A procedure type (eForms BT-105), e.g. `open`.
+    #[param(schema_with = procedure_filter)]
     pub procedure: String,
     /// `yes`: only tenders with reserved participation (Article 20 or 77).
+    #[param(schema_with = reserved_filter)]
     pub reserved: String,
     /// Only this contracting authority's tenders.
     pub authority: Option<i64>,
     /// Deadline on or after this day (`YYYY-MM-DD`).
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub deadline_from: String,
     /// Deadline on or before this day (`YYYY-MM-DD`).
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub deadline_to: String,
     /// Estimated value at least this many DKK.
     #[param(maximum = 100_000_000_000_000_u64)]
@@ -55,12 +61,45 @@ pub struct SearchParams {
     #[param(maximum = 100_000_000_000_000_u64)]
     pub value_max: Option<u64>,
     /// `open` (the default), `closed` or `all`.
+    #[param(schema_with = status_filter)]
     pub status: String,
     /// `relevance` (the default when there are words), `deadline` or
     /// `newest` (the default without words).
+    #[param(schema_with = sort_order)]
     pub sort: String,
-    /// Page number, from 1.
+    /// Page number, from 1; the first 10,000 results can be paged through.
+    #[param(minimum = 1, maximum = 500)]
     pub page: Option<u64>,
+}
+
+fn objective_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(
+        eforms::social_objectives()
+            .codes()
+            .iter()
+            .map(|c| c.code.clone()),
+    )
+}
+
+fn procedure_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(
+        eforms::procedure_types()
+            .codes()
+            .iter()
+            .map(|c| c.code.clone()),
+    )
+}
+
+fn reserved_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(["yes"])
+}
+
+fn status_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(["open", "closed", "all"])
+}
+
+fn sort_order() -> utoipa::openapi::Object {
+    one_of_or_empty(["relevance", "deadline", "newest"])
 }
 
 /// The largest value filter taken, in DKK: as large as any amount a tender

@@ -75,7 +75,7 @@ pub struct TenderInput {
     pub nuts_codes: Vec<String>,
     /// In `currency`, exact to the hundredth; optional (publishing without
     /// it warns).
-    #[schema(value_type = Option<f64>, example = 291934.6)]
+    #[schema(value_type = Option<f64>, example = 291934.6, exclusive_minimum = 0, maximum = 1e14, multiple_of = 0.01)]
     pub estimated_value: Option<Amount>,
     /// ISO 4217: `DKK` (when left out), `EUR`, `SEK`, `NOK`, `PLN`, ...
     pub currency: Option<String>,
@@ -254,6 +254,7 @@ async fn publish_tender(
 #[serde(deny_unknown_fields)]
 pub struct AmendRequest {
     /// Why it changes, shown in the change log.
+    #[schema(pattern = r"\S")]
     reason: String,
     /// The whole new content.
     tender: TenderInput,
@@ -279,6 +280,7 @@ async fn amend_tender(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
+    #[schema(pattern = r"\S")]
     reason: String,
 }
 
@@ -313,6 +315,7 @@ async fn list_questions(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionRequest {
+    #[schema(pattern = r"\S")]
     question: String,
 }
 
@@ -341,10 +344,12 @@ async fn ask_question(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerRequest {
+    #[schema(pattern = r"\S")]
     answer: String,
     /// The question reworded before it is published with the answer, to
     /// leave out what would tell others who asked; as asked when absent.
     #[serde(default)]
+    #[schema(pattern = r"\S")]
     question: Option<String>,
 }
 
@@ -395,10 +400,12 @@ async fn unfollow_tender(
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file name to show, e.g. `udbudsbetingelser.pdf`.
+    #[param(min_length = 1, max_length = 200)]
     name: String,
     /// What the document is, shown instead of the file name, e.g.
     /// `Udbudsbetingelser`; at most 200 characters.
     #[serde(default)]
+    #[param(max_length = 200)]
     title: Option<String>,
 }
 

@@ -19,6 +19,22 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr, ResponseBuilder};
 
 pub struct SharedRejections;
 
+/// A text parameter that takes one of `values`, or nothing (the empty
+/// string a form sends for "any").
+pub fn one_of_or_empty<I, S>(values: I) -> utoipa::openapi::Object
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let values: Vec<String> = std::iter::once(String::new())
+        .chain(values.into_iter().map(Into::into))
+        .collect();
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
 impl Modify for SharedRejections {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
@@ -105,13 +121,25 @@ fn add(operation: &mut Operation, status: &str, description: &str) {
 /// carriage return in every string of a JSON body (`web::control_chars`);
 /// the document says so with a pattern on each string a request body
 /// holds, found by following the bodies' schemas and the components they
-/// name.
+/// name. A field that must hold more than blanks says so with the pattern
+/// `\S` (`#[schema(pattern = r"\S")]`), which becomes the same rule
+/// with at least one character that is not a space.
 pub struct NoControlCharacters;
 
 /// Every character but those `web::control_chars::is_refused` refuses:
 /// Unicode's Cc category except U+0009, U+000A and U+000D.
 const NO_CONTROL_CHARACTERS: &str =
     "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// How a field marks that blanks alone are refused (the server trims such
+/// text and asks for it when nothing is left).
+const NOT_BLANK_MARK: &str = "\\S";
+
+/// `NO_CONTROL_CHARACTERS`, with at least one character that is neither a
+/// control character nor white space.
+const NOT_BLANK: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*\
+     [^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]\
+     [^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
 
 impl Modify for NoControlCharacters {
     fn modify(&self, openapi: &mut OpenApi) {
@@ -167,8 +195,12 @@ fn add_pattern(schema: &mut RefOr<Schema>, named: &mut Vec<String>) {
                 SchemaType::Array(types) => types.contains(&Type::String),
                 _ => false,
             };
-            if is_text && object.enum_values.is_none() && object.pattern.is_none() {
-                object.pattern = Some(NO_CONTROL_CHARACTERS.to_owned());
+            if is_text && object.enum_values.is_none() {
+                match object.pattern.as_deref() {
+                    None => object.pattern = Some(NO_CONTROL_CHARACTERS.to_owned()),
+                    Some(NOT_BLANK_MARK) => object.pattern = Some(NOT_BLANK.to_owned()),
+                    Some(_) => {}
+                }
             }
             for property in object.properties.values_mut() {
                 add_pattern(property, named);
