@@ -21,6 +21,7 @@ on_both_databases!(
     a_submitted_bid_must_be_complete,
     an_organisation_that_has_bid_stays_on_record,
     a_bid_submitted_while_its_organisation_is_deleted_is_never_lost,
+    a_bid_submitted_twice_at_once_is_received_once,
 );
 
 /// A complete bid on the default tender (price, quality, social value).
@@ -764,4 +765,43 @@ async fn a_bid_submitted_while_its_organisation_is_deleted_is_never_lost(backend
         }
     }
     app.run_jobs().await;
+}
+
+/// Two submissions of the same bid at once (a double click, two tabs):
+/// one is received, the other is told it already was, and one receipt is
+/// mailed.
+async fn a_bid_submitted_twice_at_once_is_received_once(backend: Backend) {
+    let Scene {
+        app,
+        officer,
+        bidder,
+        ..
+    } = scene(backend).await;
+    let tender = closing_in_two_days(&app, &officer).await;
+    let (status, draft) = start(&app, &bidder, tender, complete_bid()).await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    let path = format!("/api/v1/bids/{}/submit", draft["id"]);
+    let (first, second) = tokio::join!(post(&app, &bidder, &path), post(&app, &bidder, &path));
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} {}",
+        first.1,
+        second.1
+    );
+    let refused = if first.0 == StatusCode::CONFLICT {
+        &first.1
+    } else {
+        &second.1
+    };
+    assert_eq!(refused["error"]["code"], "bid_submitted");
+    app.run_jobs().await;
+    let receipts = app
+        .mails_to("anna@cafe-lyst.dk")
+        .into_iter()
+        .filter(|m| m.subject == "Kvittering for jeres tilbud")
+        .count();
+    assert_eq!(receipts, 1);
 }
