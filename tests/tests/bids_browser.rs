@@ -210,3 +210,107 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
     assert!(!page.contains("Økologisk frokost") && !page.contains("1.650.000"));
     check_both_widths(&browser, "sealed bids").await;
 }
+
+/// The demo officer's tender whose title starts with `start`, through the
+/// API.
+async fn demo_tender(server: &SocialbidProcess, start: &str) -> i64 {
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"email": OFFICER, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().expect("a token");
+    let mine: Vec<Value> = http
+        .get(server.url("/api/v1/tenders/mine"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    mine.iter()
+        .find(|t| {
+            t["title"]
+                .as_str()
+                .is_some_and(|title| title.starts_with(start))
+        })
+        .and_then(|t| t["id"].as_i64())
+        .unwrap_or_else(|| panic!("no demo tender {start}"))
+}
+
+/// The officer's side of evaluation, in Danish and English: the demo's
+/// awarded tender, then the one whose bids wait: opened, listed for
+/// scoring, and a bid's scoring form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officers_evaluation_pages_are_accessible() {
+    let server = SocialbidProcess::start(&[]).await;
+    let data = server.dir().join("data");
+    let demo =
+        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let awarded = demo_tender(&server, "Frokostordning").await;
+    let waiting = demo_tender(&server, "Vedligehold af grønne arealer").await;
+    let browser = Browser::start().await;
+    browser
+        .goto(&server.url("/lang?to=da&back=/"))
+        .await
+        .unwrap();
+    log_in(&browser, &server, OFFICER).await;
+
+    browser
+        .goto(&server.url(&format!("/tenders/{awarded}/evaluation")))
+        .await
+        .unwrap();
+    browser
+        .wait_for_source(&format!("/tenders/{awarded}/evaluation/lots/"))
+        .await;
+    check_both_widths(&browser, "an awarded tender's evaluation").await;
+
+    browser
+        .goto(&server.url(&format!("/tenders/{waiting}/evaluation")))
+        .await
+        .unwrap();
+    check_both_widths(&browser, "bids waiting to be opened").await;
+    browser
+        .click_and_wait("form[action$='/evaluation/opening'] button[type=submit]")
+        .await;
+    let opened = browser
+        .wait_for_source(&format!("/tenders/{waiting}/evaluation/bids/"))
+        .await;
+    check_both_widths(&browser, "opened bids").await;
+    let marker = format!("/tenders/{waiting}/evaluation/bids/");
+    let at = opened.find(&marker).expect("a link to score a bid") + marker.len();
+    let bid: String = opened[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let score_page = format!("/tenders/{waiting}/evaluation/bids/{bid}");
+    browser.goto(&server.url(&score_page)).await.unwrap();
+    browser
+        .wait_for(&format!("form[action='{score_page}']"))
+        .await;
+    check_both_widths(&browser, "scoring a bid").await;
+
+    for path in [
+        format!("/tenders/{awarded}/evaluation"),
+        format!("/tenders/{waiting}/evaluation"),
+        score_page,
+    ] {
+        browser
+            .goto(&server.url(&format!("/lang?to=en&back={path}")))
+            .await
+            .unwrap();
+        assert_eq!(browser.html_lang().await, "en");
+        check_both_widths(&browser, &format!("{path} in English")).await;
+    }
+}
