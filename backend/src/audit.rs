@@ -10,12 +10,13 @@ use diesel::prelude::*;
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::audit_log;
 
 /// Who decided: an account id and the address it had then.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
-    pub id: i64,
+    pub id: UserId,
     pub email: &'a str,
 }
 

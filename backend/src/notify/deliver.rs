@@ -14,6 +14,7 @@ use super::kinds::{Cadence, Kind};
 use super::unsubscribe;
 use crate::app::AppState;
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::{jobs as jobs_table, notifications, users};
 use crate::error::AppError;
 use crate::jobs::{self, BackgroundJob, Job, JobContext, Permanent};
@@ -56,7 +57,7 @@ impl NotifyMail {
 /// last digest, due at their hour.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct SendDigest {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub cadence: Cadence,
     pub due: NaiveDateTime,
 }
@@ -215,7 +216,7 @@ impl BackgroundJob for SendDigest {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = notifications)]
 struct Stored {
-    user_id: i64,
+    user_id: UserId,
     kind: String,
     vars: String,
 }

@@ -6,6 +6,7 @@ use super::find;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::OrganisationId;
 use crate::db::schema::profile_flags;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -31,7 +32,7 @@ pub fn check_reason(field: &'static str, reason: &str, max: usize) -> AppResult<
 pub async fn flag(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     reason: String,
 ) -> AppResult<i64> {
     let now = app.clock.now();
@@ -58,7 +59,7 @@ pub async fn flag(
                     &user,
                     "profile.flag",
                     "organisation",
-                    org.id,
+                    org.id.0,
                     Some(&reason),
                     now,
                 )?;
