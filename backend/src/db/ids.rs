@@ -82,4 +82,8 @@ record_ids! {
     AuthorityId,
     /// A row of `jobs`.
     JobId,
+    /// A row of `profile_flags`.
+    FlagId,
+    /// A row of `notifications`.
+    NotificationId,
 }

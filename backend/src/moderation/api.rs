@@ -2,7 +2,7 @@
 //! organisation's review, decisions, flags and the audit log. The audit log
 //! can only be read: no endpoint changes it.
 
-use crate::db::ids::OrganisationId;
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -174,7 +174,7 @@ pub struct ResolveRequest {
 async fn resolve_flag(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<FlagId>,
     ApiJson(body): ApiJson<ResolveRequest>,
 ) -> AppResult<StatusCode> {
     service::resolve_flag(&app, &admin, id, body.note).await?;

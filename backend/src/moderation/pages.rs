@@ -1,7 +1,7 @@
 //! Moderation pages: the queue, one organisation's review with a form per
 //! decision, and the audit log with filters.
 
-use crate::db::ids::OrganisationId;
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Router;
 use axum::extract::State;
@@ -180,7 +180,7 @@ struct ResolveForm {
 async fn resolve_flag(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<FlagId>,
     Form(form): Form<ResolveForm>,
 ) -> AppResult<Response> {
     let organisation_id = service::resolve_flag(&app, &admin, id, Some(form.resolution)).await?;

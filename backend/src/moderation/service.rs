@@ -20,7 +20,7 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::ids::{OrganisationId, UserId};
+use crate::db::ids::{FlagId, OrganisationId, UserId};
 use crate::db::schema::{
     audit_log, organisation_members, organisations, profile_flags, tenders, users,
 };
@@ -221,7 +221,8 @@ pub struct QueueItem {
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct FlagView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: FlagId,
     #[schema(value_type = i64)]
     pub organisation_id: OrganisationId,
     pub organisation_name: Option<String>,
@@ -318,9 +319,9 @@ pub async fn review(app: &AppState, organisation_id: OrganisationId) -> AppResul
 pub async fn resolve_flag(
     app: &AppState,
     admin: &AuthUser,
-    flag_id: i64,
+    flag_id: FlagId,
     note: Option<String>,
-) -> AppResult<i64> {
+) -> AppResult<OrganisationId> {
     let note = match note.as_deref().map(str::trim) {
         Some(n) if !n.is_empty() => Some(profiles::check_reason("resolution", n, MAX_REASON)?),
         _ => None,
@@ -330,7 +331,7 @@ pub async fn resolve_flag(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let (organisation_id, resolved_at): (i64, Option<NaiveDateTime>) =
+                let (organisation_id, resolved_at): (OrganisationId, Option<NaiveDateTime>) =
                     profile_flags::table
                         .find(flag_id)
                         .select((profile_flags::organisation_id, profile_flags::resolved_at))
@@ -350,7 +351,7 @@ pub async fn resolve_flag(
                     &admin,
                     "flag.resolve",
                     "flag",
-                    flag_id,
+                    flag_id.0,
                     note.as_deref(),
                     now,
                 )?;

@@ -14,7 +14,7 @@ use super::kinds::{Cadence, Kind};
 use super::unsubscribe;
 use crate::app::AppState;
 use crate::db::DbConn;
-use crate::db::ids::UserId;
+use crate::db::ids::{NotificationId, UserId};
 use crate::db::schema::{jobs as jobs_table, notifications, users};
 use crate::error::AppError;
 use crate::jobs::{self, BackgroundJob, Job, JobContext, Permanent};
@@ -29,7 +29,7 @@ const ATTEMPTS_FOR_A_DAY: i32 = 30;
 /// One notification, mailed at once.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct NotifyMail {
-    pub notification_id: i64,
+    pub notification_id: NotificationId,
 }
 
 impl Job for NotifyMail {
@@ -40,7 +40,7 @@ impl Job for NotifyMail {
 impl NotifyMail {
     pub(super) fn enqueue(
         conn: &mut DbConn,
-        notification_id: i64,
+        notification_id: NotificationId,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         let job = NotifyMail { notification_id };

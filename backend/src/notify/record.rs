@@ -10,7 +10,7 @@ use super::kinds::{Cadence, Kind};
 use super::preferences;
 use super::schedule::next_digest;
 use crate::db::DbConn;
-use crate::db::ids::{TenderId, UserId};
+use crate::db::ids::{NotificationId, TenderId, UserId};
 use crate::db::schema::notifications;
 
 /// Something a person may be told about.
@@ -69,7 +69,7 @@ pub fn notify(
                 .on_conflict((notifications::user_id, notifications::event_key))
                 .do_nothing()
                 .returning(notifications::id)
-                .get_result::<i64>($conn)
+                .get_result::<NotificationId>($conn)
                 .optional()
         };
     }

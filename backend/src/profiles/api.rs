@@ -1,7 +1,7 @@
 //! Profiles as JSON under `/api/v1/profiles`: the public directory, and an
 //! organisation's own profile, members and invitations.
 
-use crate::db::ids::{InvitationId, OrganisationId};
+use crate::db::ids::{FlagId, InvitationId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -222,7 +222,8 @@ pub struct FlagRequest {
 
 #[derive(serde::Serialize, ToSchema)]
 pub struct Flagged {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: FlagId,
 }
 
 /// Flag a public profile for an admin to look at (any logged-in user).

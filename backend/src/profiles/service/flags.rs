@@ -6,7 +6,7 @@ use super::find;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::ids::OrganisationId;
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::db::schema::profile_flags;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -34,7 +34,7 @@ pub async fn flag(
     user: &AuthUser,
     organisation_id: OrganisationId,
     reason: String,
-) -> AppResult<i64> {
+) -> AppResult<FlagId> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -45,7 +45,7 @@ pub async fn flag(
                     return Err(AppError::not_found());
                 }
                 let reason = check_reason("flag_reason", &reason, MAX_FLAG_REASON)?;
-                let id: i64 = diesel::insert_into(profile_flags::table)
+                let id: FlagId = diesel::insert_into(profile_flags::table)
                     .values((
                         profile_flags::organisation_id.eq(org.id),
                         profile_flags::reporter_id.eq(user.id),
