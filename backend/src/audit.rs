@@ -29,7 +29,9 @@ impl<'a> From<&'a AuthUser> for Actor<'a> {
     }
 }
 
-/// Writes one entry and returns its id.
+/// Writes one entry and returns its id. `subject_id` is a plain number:
+/// `subject_type` says which kind of record it names (an organisation, a
+/// user, a bid, ...), so callers pass a typed id's number.
 pub fn record<'a>(
     conn: &mut DbConn,
     actor: impl Into<Actor<'a>>,

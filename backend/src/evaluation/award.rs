@@ -16,7 +16,7 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::bids::model::{self as bid_model, Commitment};
 use crate::bids::writing::open;
-use crate::db::ids::{BidId, OrganisationId, TenderId};
+use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
 use crate::db::schema::{awards, organisation_members, users};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -213,7 +213,7 @@ fn mail_result(
     standstill_ends_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let members: Vec<(i64, String, String)> = organisation_members::table
+    let members: Vec<(UserId, String, String)> = organisation_members::table
         .inner_join(users::table)
         .filter(organisation_members::organisation_id.eq(bid.organisation_id))
         .select((users::id, users::email, users::locale))

@@ -97,7 +97,7 @@ pub fn switch_off(
 ) -> diesel::QueryResult<bool> {
     use crate::db::schema::users;
     use diesel::prelude::*;
-    let exists: Option<i64> = users::table
+    let exists: Option<UserId> = users::table
         .find(user_id)
         .select(users::id)
         .first(conn)

@@ -38,6 +38,8 @@ impl Entity {
 pub struct Change {
     pub id: i64,
     pub entity: Entity,
+    /// A plain number: `entity` says whether it is a tender's or an
+    /// organisation's id.
     pub entity_id: i64,
 }
 

@@ -45,7 +45,7 @@ fn check_key_free(
     if let Some(id) = except {
         query = query.filter(organisations::id.ne(id));
     }
-    let taken: Option<i64> = query.first(conn).optional()?;
+    let taken: Option<OrganisationId> = query.first(conn).optional()?;
     if taken.is_some() {
         return Err(AppError::conflict(key_field(profile), "taken"));
     }

@@ -85,7 +85,7 @@ pub async fn ask(
                     .get_result(conn)?;
                 // The authority's officers are told there is a question to
                 // answer; the mail does not say who asked.
-                let officers: Vec<(i64, String, String)> = users::table
+                let officers: Vec<(UserId, String, String)> = users::table
                     .filter(users::authority_id.eq(row.authority_id))
                     .filter(users::role.eq("officer"))
                     .filter(users::approval_state.eq(ApprovalState::Approved.as_str()))
