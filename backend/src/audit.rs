@@ -10,12 +10,13 @@ use diesel::prelude::*;
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::audit_log;
 
 /// Who decided: an account id and the address it had then.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
-    pub id: i64,
+    pub id: UserId,
     pub email: &'a str,
 }
 
@@ -28,7 +29,9 @@ impl<'a> From<&'a AuthUser> for Actor<'a> {
     }
 }
 
-/// Writes one entry and returns its id.
+/// Writes one entry and returns its id. `subject_id` is a plain number:
+/// `subject_type` says which kind of record it names (an organisation, a
+/// user, a bid, ...), so callers pass a typed id's number.
 pub fn record<'a>(
     conn: &mut DbConn,
     actor: impl Into<Actor<'a>>,

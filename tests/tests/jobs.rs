@@ -5,6 +5,7 @@ use axum::http::Method;
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
+use socialbid::db::ids::JobId;
 use socialbid::db::schema::{email_tokens, jobs, rate_limits, sessions};
 use socialbid::error::AppError;
 use socialbid::jobs::{self as queue, worker};
@@ -28,7 +29,7 @@ async fn register(app: &TestApp, email: &str) {
 
 /// The one due mail job, claimed as a worker would claim it, then left
 /// as a worker killed at that point leaves it.
-async fn claim_and_die(app: &TestApp, started: bool) -> i64 {
+async fn claim_and_die(app: &TestApp, started: bool) -> JobId {
     let now = app.state.clock.now();
     app.state
         .db
@@ -43,7 +44,7 @@ async fn claim_and_die(app: &TestApp, started: bool) -> i64 {
         .unwrap()
 }
 
-async fn job_row(app: &TestApp, id: i64) -> (String, Option<String>, bool, bool) {
+async fn job_row(app: &TestApp, id: JobId) -> (String, Option<String>, bool, bool) {
     app.state
         .db
         .run(move |conn| {

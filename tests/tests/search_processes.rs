@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
+use socialbid::db::ids::{OrganisationId, TenderId};
 use socialbid::db::schema::{organisations, tenders};
 use socialbid::db::{Db, write_transaction};
 use socialbid::search::{Opened, SearchIndexes, changes, documents};
@@ -49,7 +50,7 @@ fn change_every_tender(db: &Db, round: usize) {
     write_transaction(&mut conn, |conn| {
         // In id order, so parallel rounds take their row locks in the
         // same order (any other order deadlocks two rounds).
-        let ids: Vec<i64> = tenders::table
+        let ids: Vec<TenderId> = tenders::table
             .filter(tenders::status.ne("draft"))
             .order(tenders::id)
             .select(tenders::id)
@@ -72,18 +73,18 @@ fn assert_index_is_the_database(data_dir: &Path, db: &Db) {
     assert!(matches!(opened, Opened::Resumed), "the index was kept");
     let mut conn = db.get().expect("a connection");
     assert_eq!(indexes.applied(), changes::latest(&mut conn).expect("feed"));
-    let tender_ids: Vec<i64> = tenders::table.select(tenders::id).load(&mut conn).unwrap();
+    let tender_ids: Vec<TenderId> = tenders::table.select(tenders::id).load(&mut conn).unwrap();
     let expected = documents::tenders(&mut conn, &tender_ids).expect("tender documents");
     assert!(expected.len() > 20, "the demo's tenders are there");
     for id in &tender_ids {
         assert_eq!(
-            indexes.tenders.get(*id as u64).expect("read"),
+            indexes.tenders.get(id.0 as u64).expect("read"),
             expected.get(id).cloned(),
             "tender {id}"
         );
     }
     assert_eq!(indexes.tenders.len(), expected.len() as u64);
-    let organisation_ids: Vec<i64> = organisations::table
+    let organisation_ids: Vec<OrganisationId> = organisations::table
         .select(organisations::id)
         .load(&mut conn)
         .unwrap();
@@ -94,7 +95,7 @@ fn assert_index_is_the_database(data_dir: &Path, db: &Db) {
     );
     for id in &organisation_ids {
         assert_eq!(
-            indexes.profiles.get(*id as u64).expect("read"),
+            indexes.profiles.get(id.0 as u64).expect("read"),
             expected.get(id).cloned(),
             "organisation {id}"
         );

@@ -16,6 +16,7 @@ use crate::accounts::validate::Registration;
 use crate::app::AppState;
 use crate::auth::refresh::{self, TokenPair};
 use crate::auth::{ApprovalState, AuthUser, Role};
+use crate::db::ids::{AuthorityId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::web::client::ClientInfo;
 use crate::web::errors::ErrorBody;
@@ -79,7 +80,8 @@ pub struct AuthorityRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct AccountView {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: UserId,
     email: String,
     name: String,
     role: Role,
@@ -186,7 +188,7 @@ async fn register(
     ))
 }
 
-async fn load_authority(app: &AppState, id: Option<i64>) -> AppResult<Option<Authority>> {
+async fn load_authority(app: &AppState, id: Option<AuthorityId>) -> AppResult<Option<Authority>> {
     match id {
         None => Ok(None),
         Some(id) => {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::accounts::model::{self, Authority};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, Role};
+use crate::db::ids::{TenderId, UserId};
 use crate::db::schema::{audit_log, email_tokens, login_attempts, sessions};
 use crate::error::{AppError, AppResult};
 
@@ -25,14 +26,14 @@ pub struct Export {
     failed_logins: Vec<FailedLogin>,
     audit_log: Vec<AuditEntry>,
     questions: Vec<Question>,
-    followed_tenders: Vec<i64>,
+    followed_tenders: Vec<TenderId>,
     /// The organisation the person is a member of, as its members see it.
     organisation: Option<crate::profiles::service::OrganisationView>,
 }
 
 #[derive(Serialize)]
 struct Question {
-    tender_id: i64,
+    tender_id: TenderId,
     question: String,
     answer: Option<String>,
     #[serde(with = "crate::web::utc")]
@@ -41,7 +42,7 @@ struct Question {
 
 #[derive(Serialize)]
 struct Account {
-    id: i64,
+    id: UserId,
     email: String,
     name: String,
     role: Role,
@@ -99,7 +100,7 @@ struct AuditEntry {
     at: NaiveDateTime,
 }
 
-pub async fn export(app: &AppState, user_id: i64) -> AppResult<Export> {
+pub async fn export(app: &AppState, user_id: UserId) -> AppResult<Export> {
     let now = app.clock.now();
     app.db
         .run(move |conn| {

@@ -7,22 +7,23 @@ use socialbid_frontend::Lang;
 
 use crate::auth::{ApprovalState, Role};
 use crate::db::DbConn;
+use crate::db::ids::{AuthorityId, UserId};
 use crate::db::schema::{authorities, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
     pub role: Role,
     pub locale: String,
     pub email_verified_at: Option<NaiveDateTime>,
-    pub authority_id: Option<i64>,
+    pub authority_id: Option<AuthorityId>,
     pub approval_state: Option<ApprovalState>,
     pub approval_reason: Option<String>,
-    pub approved_by: Option<i64>,
+    pub approved_by: Option<UserId>,
     pub approval_decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -38,7 +39,8 @@ impl User {
 #[diesel(table_name = authorities)]
 pub struct Authority {
     #[serde(skip)]
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AuthorityId,
     pub name: String,
     pub cvr: String,
     pub nuts_code: String,
@@ -60,11 +62,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>
         .optional()
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
 }
 
-pub fn authority(conn: &mut DbConn, id: i64) -> QueryResult<Authority> {
+pub fn authority(conn: &mut DbConn, id: AuthorityId) -> QueryResult<Authority> {
     authorities::table
         .find(id)
         .select(Authority::as_select())

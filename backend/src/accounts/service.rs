@@ -13,6 +13,7 @@ use crate::auth::refresh::TokenPair;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::auth::{ApprovalState, AuthUser, Role, password, rate_limit, sessions};
 use crate::db::DbConn;
+use crate::db::ids::{AuthorityId, SessionId, UserId};
 use crate::db::schema::{authorities, email_tokens, login_attempts, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -87,7 +88,7 @@ async fn register_once(
                     None => None,
                     Some(authority) => Some(find_or_create_authority(conn, authority, now)?),
                 };
-                let user_id: i64 = diesel::insert_into(users::table)
+                let user_id: UserId = diesel::insert_into(users::table)
                     .values((
                         users::email.eq(&valid.email),
                         users::name.eq(&valid.name),
@@ -148,8 +149,8 @@ pub(crate) fn find_or_create_authority(
     conn: &mut DbConn,
     authority: &ValidAuthority,
     now: NaiveDateTime,
-) -> QueryResult<i64> {
-    let existing: Option<i64> = authorities::table
+) -> QueryResult<AuthorityId> {
+    let existing: Option<AuthorityId> = authorities::table
         .filter(authorities::cvr.eq(&authority.cvr))
         .select(authorities::id)
         .first(conn)
@@ -170,7 +171,7 @@ pub(crate) fn find_or_create_authority(
 
 fn create_link_token(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     purpose: &str,
     lifetime: Duration,
     now: NaiveDateTime,
@@ -220,7 +221,7 @@ fn send_verification(
 /// A link token that can still be used.
 struct UsableLink {
     id: i64,
-    user_id: i64,
+    user_id: UserId,
 }
 
 /// Finds a link token and refuses an unknown (404), used (409) or expired
@@ -231,7 +232,7 @@ fn find_usable_link(
     purpose: &str,
     now: NaiveDateTime,
 ) -> AppResult<UsableLink> {
-    let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
+    let found: Option<(i64, UserId, NaiveDateTime, Option<NaiveDateTime>)> = email_tokens::table
         .filter(email_tokens::token_hash.eq(hash_token(raw.trim())))
         .filter(email_tokens::purpose.eq(purpose))
         .select((
@@ -259,7 +260,7 @@ fn consume_link<T>(
     raw: &str,
     purpose: &str,
     now: NaiveDateTime,
-    then: impl FnOnce(&mut DbConn, i64) -> AppResult<T>,
+    then: impl FnOnce(&mut DbConn, UserId) -> AppResult<T>,
 ) -> AppResult<T> {
     write_transaction::<_, AppError, _>(conn, |conn| {
         let link = find_usable_link(conn, raw, purpose, now)?;
@@ -390,7 +391,7 @@ pub async fn login(
     TokenPair::issue(app, user_id, session)
 }
 
-pub async fn logout(app: &AppState, session_id: i64) -> AppResult<()> {
+pub async fn logout(app: &AppState, session_id: SessionId) -> AppResult<()> {
     let now = app.clock.now();
     app.db
         .run(move |conn| {

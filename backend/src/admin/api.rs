@@ -1,5 +1,6 @@
 //! Officer approval as JSON under `/api/v1/admin`.
 
+use crate::db::ids::UserId;
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -50,7 +51,7 @@ async fn list_officers(
 async fn approve_officer(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> AppResult<StatusCode> {
     officers::decide(&app, &admin, id, Decision::Approve).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -71,7 +72,7 @@ pub struct RejectRequest {
 async fn reject_officer(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     ApiJson(body): ApiJson<RejectRequest>,
 ) -> AppResult<StatusCode> {
     officers::decide(

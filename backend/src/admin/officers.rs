@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::audit;
 pub use crate::auth::ApprovalState;
 use crate::auth::{AuthUser, Role, sessions};
+use crate::db::ids::UserId;
 use crate::db::schema::{authorities, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -20,7 +21,8 @@ pub const MAX_REASON: usize = 1000;
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct OfficerView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub state: ApprovalState,
@@ -71,7 +73,7 @@ pub enum Decision {
 pub async fn decide(
     app: &AppState,
     admin: &AuthUser,
-    officer_id: i64,
+    officer_id: UserId,
     decision: Decision,
 ) -> AppResult<()> {
     let (new_state, reason, action) = match decision {
@@ -124,7 +126,7 @@ pub async fn decide(
                     },
                     action,
                     "user",
-                    officer_id,
+                    officer_id.0,
                     reason.as_deref(),
                     now,
                 )?;

@@ -1,6 +1,7 @@
 //! The admin's page for approving officer accounts, with the officers
 //! already approved or rejected below the ones waiting.
 
+use crate::db::ids::UserId;
 use crate::web::extract::Path;
 use axum::Form;
 use axum::Router;
@@ -70,7 +71,7 @@ async fn pending_officers(
 async fn approve(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> AppResult<Response> {
     officers::decide(&app, &admin, id, Decision::Approve).await?;
     Ok(Redirect::to("/admin/officers?notice=officer_approved").into_response())
@@ -86,7 +87,7 @@ async fn reject(
     State(app): State<AppState>,
     page: Page,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(form): Form<RejectForm>,
 ) -> AppResult<Response> {
     match officers::decide(

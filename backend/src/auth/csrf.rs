@@ -24,6 +24,7 @@ use crate::app::AppState;
 use crate::auth::ACCESS_COOKIE;
 use crate::auth::extract::FreshAccessToken;
 use crate::auth::tokens::random_token;
+use crate::db::ids::SessionId;
 use crate::error::AppError;
 use crate::web::control_chars;
 
@@ -45,7 +46,7 @@ pub struct CsrfToken(pub String);
 
 /// What the form token is bound to.
 enum Binding {
-    Session(i64),
+    Session(SessionId),
     Anonymous(String),
 }
 
@@ -66,7 +67,7 @@ fn form_token(app: &AppState, binding: &Binding) -> String {
 
 /// The session of a logged-in browser: the access token the keep-alive
 /// middleware has just issued, else the access cookie, if still valid.
-fn session_id(app: &AppState, request: &Request, jar: &CookieJar) -> Option<i64> {
+fn session_id(app: &AppState, request: &Request, jar: &CookieJar) -> Option<SessionId> {
     let token = match request.extensions().get::<FreshAccessToken>() {
         Some(FreshAccessToken(fresh)) => fresh.clone(),
         None => jar

@@ -13,7 +13,7 @@ use socialbid_frontend::Lang;
 use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, sessions};
 use crate::db::DbConn;
-use crate::db::ids::{SessionId, UserId};
+use crate::db::ids::{AuthorityId, SessionId, UserId};
 use crate::db::schema::users;
 use crate::db::stored::{StoredState, read_from_text};
 use crate::error::AppError;
@@ -116,13 +116,13 @@ read_from_text!(ApprovalState);
 /// The caller, checked against the database on every request.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub id: i64,
-    pub session_id: i64,
+    pub id: UserId,
+    pub session_id: SessionId,
     pub email: String,
     pub name: String,
     pub role: Role,
     pub lang: Lang,
-    pub authority_id: Option<i64>,
+    pub authority_id: Option<AuthorityId>,
     pub approval_state: Option<ApprovalState>,
 }
 
@@ -174,16 +174,16 @@ fn presented_token(parts: &Parts, app: &AppState) -> Result<Presented, AppError>
 /// `accounts`, because accounts build on auth and not the reverse.
 #[derive(Queryable)]
 struct Caller {
-    id: i64,
+    id: UserId,
     email: String,
     name: String,
     role: Role,
     locale: String,
-    authority_id: Option<i64>,
+    authority_id: Option<AuthorityId>,
     approval_state: Option<ApprovalState>,
 }
 
-fn caller(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Caller>> {
+fn caller(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<Caller>> {
     users::table
         .find(user_id)
         .select((
@@ -208,7 +208,7 @@ async fn load(app: &AppState, token: &str) -> Result<AuthUser, AppError> {
     let session_id = claims.sid;
     app.db
         .run(move |conn| {
-            if !sessions::is_active(conn, SessionId(session_id), UserId(user_id), now)? {
+            if !sessions::is_active(conn, session_id, user_id, now)? {
                 return Err(AppError::unauthenticated("session_revoked"));
             }
             let user = caller(conn, user_id)?

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::auth::sessions::{self, NewSession, Replay, Rotation};
 use crate::auth::tokens::ACCESS_TOKEN_MINUTES;
-use crate::db::ids::{SessionId, UserId};
+use crate::db::ids::UserId;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -25,12 +25,10 @@ pub struct TokenPair {
 
 impl TokenPair {
     /// The tokens of a session that has just been created or rotated.
-    pub fn issue(app: &AppState, user_id: i64, session: NewSession) -> AppResult<TokenPair> {
+    pub fn issue(app: &AppState, user_id: UserId, session: NewSession) -> AppResult<TokenPair> {
         let now = app.clock.now();
         Ok(TokenPair {
-            access_token: app
-                .tokens
-                .issue(UserId(user_id), SessionId(session.session_id), now)?,
+            access_token: app.tokens.issue(user_id, session.session_id, now)?,
             refresh_token: session.refresh_token,
             token_type: "Bearer",
             expires_in: ACCESS_TOKEN_MINUTES * 60,
@@ -73,9 +71,7 @@ pub async fn renew_browser_session(app: &AppState, refresh_token: String) -> App
             } => (user_id, session_id, None),
         };
     Ok(Renewed {
-        access_token: app
-            .tokens
-            .issue(UserId(user_id), SessionId(session_id), now)?,
+        access_token: app.tokens.issue(user_id, session_id, now)?,
         expires_in: ACCESS_TOKEN_MINUTES * 60,
         refresh_token,
     })

@@ -16,13 +16,13 @@ use crate::error::{AppError, AppResult};
 pub const REFRESH_DAYS: i64 = 30;
 
 pub struct NewSession {
-    pub session_id: i64,
+    pub session_id: SessionId,
     pub refresh_token: String,
 }
 
 pub fn create(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     user_agent: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<NewSession> {
@@ -66,16 +66,22 @@ pub enum Replay {
 
 pub enum Rotation {
     /// A new refresh token; the presented one is now the previous one.
-    Rotated { user_id: i64, session: NewSession },
+    Rotated {
+        user_id: UserId,
+        session: NewSession,
+    },
     /// A parallel request rotated the presented token moments ago and holds
     /// the new one; the session goes on without rotating again.
-    JustRotated { user_id: i64, session_id: i64 },
+    JustRotated {
+        user_id: UserId,
+        session_id: SessionId,
+    },
 }
 
 #[derive(Queryable)]
 struct Found {
-    id: i64,
-    user_id: i64,
+    id: SessionId,
+    user_id: UserId,
     refresh_hash: String,
     expires_at: NaiveDateTime,
     revoked_at: Option<NaiveDateTime>,
@@ -182,14 +188,14 @@ fn replayed(
         }));
     }
     tracing::warn!(
-        session_id = session.id,
+        session_id = %session.id,
         "a rotated refresh token was replayed; revoking the session"
     );
     revoke(conn, session.id, now)?;
     Ok(Err(AppError::unauthenticated("session_revoked")))
 }
 
-pub fn revoke(conn: &mut DbConn, session_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke(conn: &mut DbConn, session_id: SessionId, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .find(session_id)
@@ -203,11 +209,11 @@ pub fn revoke(conn: &mut DbConn, session_id: i64, now: NaiveDateTime) -> QueryRe
 /// device that changed it stays logged in).
 pub fn revoke_all_for_user(
     conn: &mut DbConn,
-    user_id: i64,
-    keep: Option<i64>,
+    user_id: UserId,
+    keep: Option<SessionId>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let keep = keep.unwrap_or(-1);
+    let keep = keep.unwrap_or(SessionId(-1));
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
@@ -226,7 +232,7 @@ pub fn is_active(
     user_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let found: Option<i64> = sessions::table
+    let found: Option<SessionId> = sessions::table
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())

@@ -22,7 +22,7 @@ pub struct Claims {
     /// The user id.
     pub sub: String,
     /// The session the token belongs to; revoking the session revokes it.
-    pub sid: i64,
+    pub sid: SessionId,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -30,8 +30,8 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn user_id(&self) -> Option<i64> {
-        self.sub.parse().ok()
+    pub fn user_id(&self) -> Option<UserId> {
+        self.sub.parse().ok().map(UserId)
     }
 }
 
@@ -57,7 +57,7 @@ impl TokenKeys {
         let iat = now.and_utc().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
-            sid: session_id.0,
+            sid: session_id,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat,
@@ -114,7 +114,10 @@ mod tests {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let token = keys.issue(UserId(7), SessionId(3), now()).unwrap();
         let claims = keys.decode(&token, now()).unwrap();
-        assert_eq!((claims.user_id(), claims.sid), (Some(7), 3));
+        assert_eq!(
+            (claims.user_id(), claims.sid),
+            (Some(UserId(7)), SessionId(3))
+        );
         let later = now() + chrono::Duration::minutes(ACCESS_TOKEN_MINUTES + 1);
         assert_eq!(
             keys.decode(&token, later).unwrap_err().code(),

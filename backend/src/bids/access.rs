@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
-use crate::db::ids::UserId;
+use crate::db::ids::TenderId;
 use crate::db::schema::bid_openings;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
@@ -21,7 +21,7 @@ use crate::tenders::service::Viewer;
 use super::model::{BidRow, BidState};
 
 /// When the tender's bids were opened, if they were.
-pub fn opened_at(conn: &mut DbConn, tender_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+pub fn opened_at(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Option<NaiveDateTime>> {
     bid_openings::table
         .find(tender_id)
         .select(bid_openings::opened_at)
@@ -58,9 +58,7 @@ pub fn readable(
     tender: &TenderRow,
     now: NaiveDateTime,
 ) -> AppResult<Reader> {
-    if user.role == Role::Entrepreneur
-        && profiles::is_member(conn, bid.organisation_id, UserId(user.id))?
-    {
+    if user.role == Role::Entrepreneur && profiles::is_member(conn, bid.organisation_id, user.id)? {
         return Ok(Reader::Bidder);
     }
     if bid.state == BidState::Submitted && officer_may_read(conn, user, tender, now)? {

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur, Officer};
-use crate::db::ids::BidId;
+use crate::db::ids::{BidId, TenderId};
 use crate::error::AppResult;
 use crate::tenders::money::Amount;
 use crate::web::errors::ErrorBody;
@@ -162,7 +162,7 @@ async fn bid_receipt(
 async fn tender_bids(
     State(app): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<Vec<BidView>>> {
     Ok(Json(reading::for_tender(&app, &user, id).await?))
 }
@@ -179,7 +179,7 @@ async fn tender_bids(
 async fn start_bid(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     ApiJson(body): ApiJson<NewBid>,
 ) -> AppResult<impl IntoResponse> {
     let (lot, content) = body.split();
@@ -198,7 +198,7 @@ async fn start_bid(
 async fn open_bids(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<Opening>> {
     Ok(Json(opening::open_bids(&app, &officer, id).await?))
 }

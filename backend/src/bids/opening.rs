@@ -23,14 +23,19 @@ use super::model::submitted_for_tender;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Opening {
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     #[serde(with = "crate::web::utc")]
     pub opened_at: NaiveDateTime,
     /// The submitted bids, all lots together.
     pub bids: usize,
 }
 
-pub async fn open_bids(app: &AppState, officer: &AuthUser, tender_id: i64) -> AppResult<Opening> {
+pub async fn open_bids(
+    app: &AppState,
+    officer: &AuthUser,
+    tender_id: TenderId,
+) -> AppResult<Opening> {
     let now = app.clock.now();
     let officer = officer.clone();
     app.db
@@ -66,11 +71,19 @@ pub async fn open_bids(app: &AppState, officer: &AuthUser, tender_id: i64) -> Ap
                         bid_openings::opened_at.eq(now),
                     ))
                     .execute(conn)?;
-                audit::record(conn, &officer, "open_bids", "tender", tender_id, None, now)?;
+                audit::record(
+                    conn,
+                    &officer,
+                    "open_bids",
+                    "tender",
+                    tender_id.0,
+                    None,
+                    now,
+                )?;
                 Ok(Opening {
                     tender_id,
                     opened_at: now,
-                    bids: submitted_for_tender(conn, TenderId(tender_id))?.len(),
+                    bids: submitted_for_tender(conn, tender_id)?.len(),
                 })
             })
         })

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::auth::Entrepreneur;
-use crate::db::ids::BidId;
+use crate::db::ids::{BidId, TenderId};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{CriterionKind, TenderRow};
 use crate::tenders::money::Amount;
@@ -170,7 +170,7 @@ fn tender_json(tender: &TenderRow, lot: i32) -> Value {
     })
 }
 
-async fn load_tender(app: &AppState, tender_id: i64) -> AppResult<TenderRow> {
+async fn load_tender(app: &AppState, tender_id: TenderId) -> AppResult<TenderRow> {
     app.db
         .run(move |conn| {
             let tender = crate::tenders::model::find(conn, tender_id)?;
@@ -186,7 +186,7 @@ async fn load_tender(app: &AppState, tender_id: i64) -> AppResult<TenderRow> {
 async fn existing(
     app: &AppState,
     user: &crate::auth::AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot: i32,
 ) -> AppResult<Option<BidView>> {
     let bids = match reading::for_tender(app, user, tender_id).await {
@@ -217,7 +217,7 @@ async fn bid_form(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(tender_id): Path<i64>,
+    Path(tender_id): Path<TenderId>,
     Query(query): Query<LotQuery>,
 ) -> AppResult<Response> {
     let tender = load_tender(&app, tender_id).await?;
@@ -244,7 +244,7 @@ async fn save_form(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(tender_id): Path<i64>,
+    Path(tender_id): Path<TenderId>,
     Query(query): Query<LotQuery>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
@@ -253,7 +253,7 @@ async fn save_form(
     let outcome = if parse_errors.is_empty() {
         match existing(&app, &user, tender_id, query.lot).await? {
             Some(bid) => {
-                let id = BidId(bid.id);
+                let id = bid.id;
                 writing::save(&app, &user, id, content.clone())
                     .await
                     .map(|()| id)

@@ -24,13 +24,16 @@ use super::writing::open;
 /// owning officer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BidView {
-    pub id: i64,
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub id: BidId,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     pub tender_title: String,
     /// 0 for a tender without lots, else the lot's number from 1.
     pub lot: i32,
     pub lot_title: Option<String>,
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     pub state: BidState,
     /// The tender's currency, the price's.
@@ -53,8 +56,10 @@ pub struct BidView {
 /// What a bidder keeps as proof of a submission.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Receipt {
-    pub bid_id: i64,
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub bid_id: BidId,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     pub tender_title: String,
     pub lot: i32,
     pub lot_title: Option<String>,
@@ -73,7 +78,7 @@ fn lot_title(tender: &TenderRow, lot: i32) -> Option<String> {
         .map(|l| l.title.clone())
 }
 
-fn organisation_name(conn: &mut DbConn, organisation_id: i64) -> AppResult<String> {
+fn organisation_name(conn: &mut DbConn, organisation_id: OrganisationId) -> AppResult<String> {
     let org = profiles::find(conn, organisation_id)?;
     Ok(match org.public_profile()? {
         Some(profile) => profile.organisation_name,
@@ -90,12 +95,12 @@ pub(super) fn receipt_of(
         return Err(AppError::not_found());
     };
     Ok(Receipt {
-        bid_id: bid.id.0,
+        bid_id: bid.id,
         tender_id: tender.id,
         tender_title: tender.title.clone(),
         lot: bid.lot,
         lot_title: lot_title(tender, bid.lot),
-        organisation_name: organisation_name(conn, bid.organisation_id.0)?,
+        organisation_name: organisation_name(conn, bid.organisation_id)?,
         submitted_at,
         content_sha256: sha256,
     })
@@ -109,13 +114,13 @@ fn view_of(
 ) -> AppResult<BidView> {
     let content = open(&app.seal, bid)?;
     Ok(BidView {
-        id: bid.id.0,
+        id: bid.id,
         tender_id: tender.id,
         tender_title: tender.title.clone(),
         lot: bid.lot,
         lot_title: lot_title(tender, bid.lot),
-        organisation_id: bid.organisation_id.0,
-        organisation_name: organisation_name(conn, bid.organisation_id.0)?,
+        organisation_id: bid.organisation_id,
+        organisation_name: organisation_name(conn, bid.organisation_id)?,
         state: bid.state,
         currency: tender.currency.clone(),
         content,
@@ -139,7 +144,7 @@ pub async fn get(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Bi
     app.db
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
-            let tender = tenders::find(conn, bid.tender_id.0)?;
+            let tender = tenders::find(conn, bid.tender_id)?;
             access::readable(conn, &user, &bid, &tender, now)?;
             view_of(&state, conn, &bid, &tender)
         })
@@ -153,7 +158,7 @@ pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResul
     app.db
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
-            let tender = tenders::find(conn, bid.tender_id.0)?;
+            let tender = tenders::find(conn, bid.tender_id)?;
             if access::readable(conn, &user, &bid, &tender, now)? != Reader::Bidder {
                 return Err(AppError::not_found());
             }
@@ -172,8 +177,8 @@ pub async fn mine(app: &AppState, user: &AuthUser) -> AppResult<Vec<BidView>> {
                 return Ok(Vec::new());
             };
             let mut views = Vec::new();
-            for bid in model::of_organisation(conn, OrganisationId(org.id))? {
-                let tender = tenders::find(conn, bid.tender_id.0)?;
+            for bid in model::of_organisation(conn, org.id)? {
+                let tender = tenders::find(conn, bid.tender_id)?;
                 views.push(view_of(&state, conn, &bid, &tender)?);
             }
             Ok(views)
@@ -188,7 +193,7 @@ pub async fn mine(app: &AppState, user: &AuthUser) -> AppResult<Vec<BidView>> {
 pub async fn for_tender(
     app: &AppState,
     user: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> AppResult<Vec<BidView>> {
     let now = app.clock.now();
     let user = user.clone();
@@ -204,7 +209,7 @@ pub async fn for_tender(
                 if !access::officer_may_read(conn, &user, &tender, now)? {
                     return Err(AppError::forbidden("bids_sealed"));
                 }
-                model::submitted_for_tender(conn, TenderId(tender_id))?
+                model::submitted_for_tender(conn, tender_id)?
             } else if let Some(org) = profiles::of_member(conn, user.id)? {
                 bids::table
                     .filter(bids::tender_id.eq(tender_id))

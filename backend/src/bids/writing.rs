@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
+use crate::db::ids::{BidId, OrganisationId, TenderId};
 use crate::db::schema::bids;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
@@ -30,7 +30,7 @@ use super::seal::BidSeal;
 pub async fn create(
     app: &AppState,
     user: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot: i32,
     content: BidContent,
 ) -> AppResult<BidId> {
@@ -55,13 +55,7 @@ pub async fn create(
                 if exists > 0 {
                     return Err(AppError::refused(StatusCode::CONFLICT, "bid_exists"));
                 }
-                let sealed = seal(
-                    &state.seal,
-                    TenderId(tender_id),
-                    OrganisationId(org.id),
-                    lot,
-                    &content,
-                )?;
+                let sealed = seal(&state.seal, tender_id, org.id, lot, &content)?;
                 let id = diesel::insert_into(bids::table)
                     .values((
                         bids::tender_id.eq(tender_id),
@@ -139,7 +133,7 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult
                 // Held until the bid is in, so that the organisation cannot
                 // be deleted meanwhile (which would take the bid with it).
                 profiles::hold(conn, bid.organisation_id, profiles::Hold::ToBid)?;
-                let org = profiles::find(conn, bid.organisation_id.0)?;
+                let org = profiles::find(conn, bid.organisation_id)?;
                 if !org.is_public() {
                     return Err(AppError::forbidden("organisation_not_approved"));
                 }
@@ -224,7 +218,7 @@ pub async fn withdraw(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResu
 
 /// A tender the public may see (drafts do not exist for bidders), and not
 /// an imported notice, whose bids go to the buyer's own system.
-fn visible_tender(conn: &mut DbConn, tender_id: i64) -> AppResult<TenderRow> {
+fn visible_tender(conn: &mut DbConn, tender_id: TenderId) -> AppResult<TenderRow> {
     let tender = tenders::find(conn, tender_id)?;
     if tender.status == crate::tenders::model::Status::Draft {
         return Err(AppError::not_found());
@@ -239,10 +233,10 @@ fn visible_tender(conn: &mut DbConn, tender_id: i64) -> AppResult<TenderRow> {
 /// else, so a bid's existence never leaks.
 fn own_bid(conn: &mut DbConn, user: &AuthUser, bid_id: BidId) -> AppResult<(BidRow, TenderRow)> {
     let bid = model::find(conn, bid_id)?;
-    if !profiles::is_member(conn, bid.organisation_id, UserId(user.id))? {
+    if !profiles::is_member(conn, bid.organisation_id, user.id)? {
         return Err(AppError::not_found());
     }
-    let tender = tenders::find(conn, bid.tender_id.0)?;
+    let tender = tenders::find(conn, bid.tender_id)?;
     Ok((bid, tender))
 }
 

@@ -1,7 +1,8 @@
-//! Typed record ids where two kinds of id meet: a function that takes a
-//! tender and a bid, or an organisation and a member, takes a `TenderId`
-//! and a `BidId`, so the compiler refuses them swapped where two plain
-//! `i64`s would have been accepted in either order. Each reads and writes
+//! Typed record ids, carried by rows, views and function parameters
+//! throughout: a function that takes a tender and a bid takes a `TenderId`
+//! and a `BidId`, so the compiler refuses them swapped (or a user's id
+//! passed for an organisation's) where plain `i64`s would have been
+//! accepted. Each reads and writes
 //! as a BIGINT on both databases and as a plain number in JSON and in the
 //! OpenAPI document.
 
@@ -77,4 +78,12 @@ record_ids! {
     DocumentId,
     /// A row of `organisation_invitations`.
     InvitationId,
+    /// A row of `authorities`.
+    AuthorityId,
+    /// A row of `jobs`.
+    JobId,
+    /// A row of `profile_flags`.
+    FlagId,
+    /// A row of `notifications`.
+    NotificationId,
 }

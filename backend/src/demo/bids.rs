@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::bids::model::{Answer, BidContent, Commitment, DECLARATIONS};
 use crate::bids::{opening, writing};
-use crate::db::ids::BidId;
+use crate::db::ids::{AuthorityId, BidId, TenderId};
 use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
 use crate::demo::tenders::{PRICE_QUALITY_SOCIAL, Spec, content_of, person, town};
@@ -107,7 +107,7 @@ fn bid(n: usize) -> BidContent {
 pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
     let (name, _, nuts, _, email) = MUNICIPALITIES[0];
     let officer = person(app, email).await?;
-    let authority = officer.authority_id.unwrap_or_default();
+    let authority = officer.authority_id.unwrap_or(AuthorityId(0));
     let bidders = bidders(app).await?;
     let mut added = 0;
     for (i, spec) in CLOSED.iter().enumerate() {
@@ -157,7 +157,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
             }
             let evaluation = scoring::evaluation(app, &officer, id).await.map_err(fail)?;
             if let Some(first) = evaluation.lots[0].bids.iter().find(|b| b.rank == Some(1)) {
-                award::award(app, &officer, id, 0, BidId(first.bid_id))
+                award::award(app, &officer, id, 0, first.bid_id)
                     .await
                     .map_err(fail)?;
             }
@@ -175,7 +175,7 @@ async fn open_period(
     name: &str,
     nuts: &str,
     bidders: &[AuthUser],
-) -> anyhow::Result<(i64, Vec<BidId>)> {
+) -> anyhow::Result<(TenderId, Vec<BidId>)> {
     let content = content_of(spec, town(name), nuts, app.clock.now());
     let id = service::create_draft(app, officer, content)
         .await

@@ -10,6 +10,7 @@ use crate::accounts::validate::ValidAuthority;
 use crate::app::AppState;
 use crate::auth::{ApprovalState, password};
 use crate::db::DbConn;
+use crate::db::ids::{AuthorityId, UserId};
 use crate::db::schema::users;
 use crate::db::write_transaction;
 use crate::demo::{DEMO_PASSWORD, Login};
@@ -110,10 +111,10 @@ fn ensure_user(
     email: &str,
     name: &str,
     role: &str,
-    authority_id: Option<i64>,
+    authority_id: Option<AuthorityId>,
     hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<i64> {
+) -> QueryResult<UserId> {
     if let Some(user) = model::find_by_email(conn, email)? {
         return Ok(user.id);
     }

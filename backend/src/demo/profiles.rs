@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::accounts::model;
 use crate::app::AppState;
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{organisation_members, organisations, profile_flags, users};
 use crate::db::write_transaction;
 use crate::demo::people::{ADMIN_EMAIL, ENTREPRENEURS};
@@ -667,7 +668,7 @@ fn ensure_member(
     if let Some(user) = model::find_by_email(conn, email)? {
         return Ok(user);
     }
-    let id: i64 = diesel::insert_into(users::table)
+    let id: UserId = diesel::insert_into(users::table)
         .values((
             users::email.eq(email),
             users::name.eq(name),
@@ -715,7 +716,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                         }
                     };
                     let draft = serde_json::to_string(&profile).map_err(AppError::internal)?;
-                    let id: i64 = diesel::insert_into(organisations::table)
+                    let id: OrganisationId = diesel::insert_into(organisations::table)
                         .values((
                             organisations::registry_key.eq(&key),
                             organisations::draft.eq(&draft),
@@ -733,7 +734,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                             organisation_members::created_at.eq(now),
                         ))
                         .execute(conn)?;
-                    audit(conn, &member, "profile.submit", id, None, now)?;
+                    audit(conn, &member, "profile.submit", id.0, None, now)?;
                     let facts = profile.facts();
                     let approve = |conn: &mut DbConn| -> Result<(), AppError> {
                         diesel::update(organisations::table.find(id))
@@ -744,7 +745,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                                 organisations::reviewed_at.eq(now),
                             ))
                             .execute(conn)?;
-                        audit(conn, &admin, "profile.approve", id, None, now)?;
+                        audit(conn, &admin, "profile.approve", id.0, None, now)?;
                         crate::search::changes::record_organisation(conn, id, now)?;
                         crate::matching::organisation_changed(conn, id, now)?;
                         Ok(())
@@ -767,7 +768,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                                     organisations::reviewed_at.eq(now),
                                 ))
                                 .execute(conn)?;
-                            audit(conn, &admin, action, id, Some(reason), now)?;
+                            audit(conn, &admin, action, id.0, Some(reason), now)?;
                         }
                         Demo::Suspended => {
                             approve(conn)?;
@@ -775,7 +776,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                             diesel::update(organisations::table.find(id))
                                 .set((organisations::suspended_at.eq(now), organisations::suspension_reason.eq(reason)))
                                 .execute(conn)?;
-                            audit(conn, &admin, "profile.suspend", id, Some(reason), now)?;
+                            audit(conn, &admin, "profile.suspend", id.0, Some(reason), now)?;
                         }
                         Demo::ChangePending => {
                             approve(conn)?;
@@ -786,7 +787,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                                     organisations::draft.eq(serde_json::to_string(&draft_profile).map_err(AppError::internal)?),
                                 ))
                                 .execute(conn)?;
-                            audit(conn, &member, "profile.submit", id, None, now)?;
+                            audit(conn, &member, "profile.submit", id.0, None, now)?;
                         }
                         Demo::Flagged => {
                             approve(conn)?;
@@ -801,7 +802,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                                 ))
                                 .execute(conn)?;
                             if let Some(reporter) = &reporter {
-                                audit(conn, reporter, "profile.flag", id, Some(reason), now)?;
+                                audit(conn, reporter, "profile.flag", id.0, Some(reason), now)?;
                             }
                         }
                     }

@@ -13,7 +13,7 @@ use socialbid_frontend::Lang;
 use crate::accounts::model;
 use crate::app::AppState;
 use crate::auth::{AuthUser, Role};
-use crate::db::ids::QuestionId;
+use crate::db::ids::{AuthorityId, SessionId};
 use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
 use crate::error::AppError;
@@ -379,7 +379,7 @@ pub(super) async fn person(app: &AppState, email: &str) -> anyhow::Result<AuthUs
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(AuthUser {
         id: user.id,
-        session_id: 0,
+        session_id: SessionId(0),
         role: user.role,
         lang: user.lang(),
         email: user.email,
@@ -398,7 +398,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
     for (m, (name, _, nuts, _, email)) in MUNICIPALITIES.iter().enumerate() {
         let officer = person(app, email).await?;
         debug_assert_eq!(officer.role, Role::Officer);
-        let authority = officer.authority_id.unwrap_or_default();
+        let authority = officer.authority_id.unwrap_or(AuthorityId(0));
         // Each municipality publishes most of the specs, in its own order,
         // and keeps one as a draft.
         for (i, spec) in SPECS.iter().enumerate() {
@@ -443,7 +443,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
                 let qid = service::ask(app, &asker, id, question.to_owned())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                service::answer(app, &officer, id, QuestionId(qid), answer.to_owned(), None)
+                service::answer(app, &officer, id, qid, answer.to_owned(), None)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::Officer;
-use crate::db::ids::BidId;
+use crate::db::ids::{BidId, TenderId};
 use crate::error::AppResult;
 use crate::web::errors::ErrorBody;
 use crate::web::extract::Path;
@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn get_evaluation(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<Evaluation>> {
     Ok(Json(scoring::evaluation(&app, &officer, id).await?))
 }
@@ -61,7 +61,7 @@ pub struct ScoresRequest {
 async fn score_bid(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, BidId)>,
+    Path((id, bid_id)): Path<(TenderId, BidId)>,
     ApiJson(body): ApiJson<ScoresRequest>,
 ) -> AppResult<Json<Evaluation>> {
     scoring::score(&app, &officer, id, bid_id, body.scores).await?;
@@ -72,7 +72,8 @@ async fn score_bid(
 #[serde(deny_unknown_fields)]
 pub struct AwardRequest {
     /// The first-ranked bid of the lot.
-    pub bid_id: i64,
+    #[schema(value_type = i64)]
+    pub bid_id: BidId,
 }
 
 /// Award a lot (0 for a tender without lots) to its first-ranked bid;
@@ -86,10 +87,10 @@ pub struct AwardRequest {
 async fn award_lot(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, lot)): Path<(i64, i32)>,
+    Path((id, lot)): Path<(TenderId, i32)>,
     ApiJson(body): ApiJson<AwardRequest>,
 ) -> AppResult<(StatusCode, Json<AwardView>)> {
-    let view = award::award(&app, &officer, id, lot, BidId(body.bid_id)).await?;
+    let view = award::award(&app, &officer, id, lot, body.bid_id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -102,7 +103,7 @@ async fn award_lot(
 async fn sign_contract(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, lot)): Path<(i64, i32)>,
+    Path((id, lot)): Path<(TenderId, i32)>,
 ) -> AppResult<Json<AwardView>> {
     Ok(Json(award::sign_contract(&app, &officer, id, lot).await?))
 }
@@ -114,7 +115,7 @@ async fn sign_contract(
 ))]
 async fn tender_awards(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<Vec<AwardView>>> {
     Ok(Json(award::public_awards(&app, id).await?))
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::ids::BidId;
 use crate::tenders::model::{Criterion, CriterionKind};
 use crate::tenders::money::Amount;
 
@@ -18,7 +19,7 @@ const TIE: f64 = 1e-9;
 /// One bid as evaluated: its price and the officer's scores by criterion.
 #[derive(Debug, Clone)]
 pub struct BidScores {
-    pub bid_id: i64,
+    pub bid_id: BidId,
     pub price: Option<Amount>,
     /// Criterion index → score on the scale.
     pub scores: BTreeMap<usize, i32>,
@@ -29,7 +30,7 @@ pub struct BidScores {
 /// total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluated {
-    pub bid_id: i64,
+    pub bid_id: BidId,
     pub points: Vec<Option<f64>>,
     pub total: Option<f64>,
     pub rank: Option<usize>,
@@ -109,7 +110,7 @@ mod tests {
 
     fn bid(bid_id: i64, kroner: i64, quality: i32, social: i32) -> BidScores {
         BidScores {
-            bid_id,
+            bid_id: BidId(bid_id),
             price: Some(Amount(kroner * 100)),
             scores: BTreeMap::from([(1, quality), (2, social)]),
         }

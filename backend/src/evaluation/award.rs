@@ -16,7 +16,7 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::bids::model::{self as bid_model, Commitment};
 use crate::bids::writing::open;
-use crate::db::ids::BidId;
+use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
 use crate::db::schema::{awards, organisation_members, users};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -31,8 +31,10 @@ use super::standstill::standstill_end;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AwardView {
     pub lot: i32,
-    pub bid_id: i64,
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub bid_id: BidId,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     /// In the tender's currency.
     #[schema(value_type = Option<f64>)]
@@ -58,7 +60,7 @@ struct AwardRow {
     signed_at: Option<NaiveDateTime>,
 }
 
-fn award_rows(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<AwardRow>> {
+fn award_rows(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<AwardRow>> {
     awards::table
         .filter(awards::tender_id.eq(tender_id))
         .order(awards::lot)
@@ -75,15 +77,15 @@ fn award_rows(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<AwardRow>> {
 fn view_of(app: &AppState, conn: &mut DbConn, row: AwardRow) -> AppResult<AwardView> {
     let bid = bid_model::find(conn, row.bid_id)?;
     let content = open(&app.seal, &bid)?;
-    let org = profiles::find(conn, bid.organisation_id.0)?;
+    let org = profiles::find(conn, bid.organisation_id)?;
     let organisation_name = match org.public_profile()? {
         Some(p) => p.organisation_name,
         None => org.draft()?.organisation_name,
     };
     Ok(AwardView {
         lot: row.lot,
-        bid_id: row.bid_id.0,
-        organisation_id: bid.organisation_id.0,
+        bid_id: row.bid_id,
+        organisation_id: bid.organisation_id,
         organisation_name,
         price: content.price,
         commitments: content.commitments,
@@ -94,7 +96,7 @@ fn view_of(app: &AppState, conn: &mut DbConn, row: AwardRow) -> AppResult<AwardV
 }
 
 /// Whether `lot` of the tender is awarded.
-pub fn is_lot_awarded(conn: &mut DbConn, tender_id: i64, lot: i32) -> QueryResult<bool> {
+pub fn is_lot_awarded(conn: &mut DbConn, tender_id: TenderId, lot: i32) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         awards::table
             .filter(awards::tender_id.eq(tender_id))
@@ -107,7 +109,7 @@ pub fn is_lot_awarded(conn: &mut DbConn, tender_id: i64, lot: i32) -> QueryResul
 pub fn award_of_lot(
     app: &AppState,
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     lot: i32,
 ) -> AppResult<Option<AwardView>> {
     match award_rows(conn, tender_id)?
@@ -120,7 +122,11 @@ pub fn award_of_lot(
 }
 
 /// Every award of a tender, for its public page, JSON and OCDS.
-pub fn awards_of(app: &AppState, conn: &mut DbConn, tender_id: i64) -> AppResult<Vec<AwardView>> {
+pub fn awards_of(
+    app: &AppState,
+    conn: &mut DbConn,
+    tender_id: TenderId,
+) -> AppResult<Vec<AwardView>> {
     award_rows(conn, tender_id)?
         .into_iter()
         .map(|row| view_of(app, conn, row))
@@ -128,7 +134,7 @@ pub fn awards_of(app: &AppState, conn: &mut DbConn, tender_id: i64) -> AppResult
 }
 
 /// Public: the awards of a tender (none before the first).
-pub async fn public_awards(app: &AppState, tender_id: i64) -> AppResult<Vec<AwardView>> {
+pub async fn public_awards(app: &AppState, tender_id: TenderId) -> AppResult<Vec<AwardView>> {
     let state = app.clone();
     app.db
         .run(move |conn| {
@@ -146,7 +152,7 @@ pub async fn public_awards(app: &AppState, tender_id: i64) -> AppResult<Vec<Awar
 pub async fn award(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot: i32,
     bid_id: BidId,
 ) -> AppResult<AwardView> {
@@ -162,7 +168,7 @@ pub async fn award(
                 if evaluated.award.is_some() {
                     return Err(AppError::refused(StatusCode::CONFLICT, "lot_awarded"));
                 }
-                let Some(winner) = evaluated.bids.iter().find(|b| BidId(b.bid_id) == bid_id) else {
+                let Some(winner) = evaluated.bids.iter().find(|b| b.bid_id == bid_id) else {
                     return Err(AppError::not_found());
                 };
                 if evaluated.bids.iter().any(|b| b.rank.is_none()) {
@@ -207,7 +213,7 @@ fn mail_result(
     standstill_ends_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let members: Vec<(i64, String, String)> = organisation_members::table
+    let members: Vec<(UserId, String, String)> = organisation_members::table
         .inner_join(users::table)
         .filter(organisation_members::organisation_id.eq(bid.organisation_id))
         .select((users::id, users::email, users::locale))
@@ -256,7 +262,7 @@ fn two_decimals(points: f64) -> f64 {
 pub async fn sign_contract(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     lot: i32,
 ) -> AppResult<AwardView> {
     let now = app.clock.now();

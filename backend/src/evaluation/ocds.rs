@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::bids::model::submitted_for_tender;
 use crate::db::DbConn;
-use crate::db::ids::TenderId;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::error::AppResult;
 use crate::profiles::service as profiles;
 use crate::tenders::model as tenders;
@@ -21,7 +21,11 @@ fn time(at: chrono::NaiveDateTime) -> String {
 }
 
 /// The party id of an organisation: its CVR number where it has one.
-fn supplier_party(conn: &mut DbConn, organisation_id: i64, name: &str) -> AppResult<Value> {
+fn supplier_party(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    name: &str,
+) -> AppResult<Value> {
     let org = profiles::find(conn, organisation_id)?;
     let cvr = org.registry_key.clone();
     let danish = cvr.len() == 8 && cvr.chars().all(|c| c.is_ascii_digit());
@@ -40,7 +44,7 @@ fn supplier_party(conn: &mut DbConn, organisation_id: i64, name: &str) -> AppRes
 pub fn award_releases(
     app: &AppState,
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     ocid: &str,
 ) -> AppResult<Vec<Value>> {
     let awards = awards_of(app, conn, tender_id)?;
@@ -54,9 +58,9 @@ pub fn award_releases(
     } else {
         format!("authority-{buyer_cvr}")
     };
-    let mut tenderers: Vec<i64> = submitted_for_tender(conn, TenderId(tender_id))?
+    let mut tenderers: Vec<OrganisationId> = submitted_for_tender(conn, tender_id)?
         .iter()
-        .map(|b| b.organisation_id.0)
+        .map(|b| b.organisation_id)
         .collect();
     tenderers.sort_unstable();
     tenderers.dedup();

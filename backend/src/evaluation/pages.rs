@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::Officer;
 use crate::bids::{access, opening, reading};
-use crate::db::ids::BidId;
+use crate::db::ids::{BidId, TenderId};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::CriterionKind;
 use crate::tenders::service::Viewer;
@@ -48,7 +48,7 @@ async fn overview(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Html<String>> {
     render_overview(&app, &page, &officer, id, Vec::new()).await
 }
@@ -57,7 +57,7 @@ async fn render_overview(
     app: &AppState,
     page: &Page,
     officer: &crate::auth::AuthUser,
-    id: i64,
+    id: TenderId,
     errors: Vec<FormError>,
 ) -> AppResult<Html<String>> {
     match scoring::evaluation(app, officer, id).await {
@@ -106,7 +106,7 @@ async fn open(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Response> {
     match opening::open_bids(&app, &officer, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}/evaluation")).into_response()),
@@ -122,7 +122,7 @@ async fn score_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, BidId)>,
+    Path((id, bid_id)): Path<(TenderId, BidId)>,
 ) -> AppResult<Html<String>> {
     render_score_form(&app, &page, &officer, id, bid_id, None, Vec::new()).await
 }
@@ -131,7 +131,7 @@ async fn render_score_form(
     app: &AppState,
     page: &Page,
     officer: &crate::auth::AuthUser,
-    id: i64,
+    id: TenderId,
     bid_id: BidId,
     typed: Option<serde_json::Value>,
     errors: Vec<FormError>,
@@ -145,7 +145,7 @@ async fn render_score_form(
         .lots
         .iter()
         .flat_map(|l| &l.bids)
-        .find(|b| BidId(b.bid_id) == bid_id)
+        .find(|b| b.bid_id == bid_id)
         .cloned()
         .ok_or_else(AppError::not_found)?;
     let values = typed.unwrap_or_else(|| {
@@ -171,7 +171,7 @@ async fn score(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, bid_id)): Path<(i64, BidId)>,
+    Path((id, bid_id)): Path<(TenderId, BidId)>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
     let tender = app
@@ -218,7 +218,7 @@ async fn award_lot(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, lot)): Path<(i64, i32)>,
+    Path((id, lot)): Path<(TenderId, i32)>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
     let bid_id = BidId(first(&form, "bid_id").parse().unwrap_or_default());
@@ -236,7 +236,7 @@ async fn sign(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, lot)): Path<(i64, i32)>,
+    Path((id, lot)): Path<(TenderId, i32)>,
 ) -> AppResult<Response> {
     match award::sign_contract(&app, &officer, id, lot).await {
         Ok(_) => Ok(Redirect::to(&format!("/tenders/{id}/evaluation")).into_response()),

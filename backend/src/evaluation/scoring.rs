@@ -17,7 +17,7 @@ use crate::auth::AuthUser;
 use crate::bids::access::{deadline_passed, opened_at};
 use crate::bids::model::{self as bid_model, BidRow, BidState};
 use crate::bids::writing::open;
-use crate::db::ids::{BidId, TenderId};
+use crate::db::ids::{BidId, OrganisationId, TenderId};
 use crate::db::schema::bid_scores;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
@@ -60,8 +60,10 @@ pub struct CriterionPoints {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvaluatedBid {
-    pub bid_id: i64,
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub bid_id: BidId,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     #[schema(value_type = Option<f64>)]
     pub price: Option<Amount>,
@@ -83,7 +85,8 @@ pub struct LotEvaluation {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Evaluation {
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     pub currency: String,
     #[serde(with = "crate::web::utc")]
     pub opened_at: NaiveDateTime,
@@ -97,7 +100,7 @@ pub struct Evaluation {
 pub(super) fn evaluable(
     conn: &mut DbConn,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     now: NaiveDateTime,
 ) -> AppResult<(TenderRow, NaiveDateTime)> {
     let tender = tenders::find(conn, tender_id)?;
@@ -119,7 +122,7 @@ pub(super) fn evaluable(
 pub async fn score(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     bid_id: BidId,
     scores: Vec<ScoreInput>,
 ) -> AppResult<()> {
@@ -130,7 +133,7 @@ pub async fn score(
             write_transaction(conn, |conn| {
                 let (tender, _) = evaluable(conn, &officer, tender_id, now)?;
                 let bid = bid_model::find(conn, bid_id)?;
-                if bid.tender_id != TenderId(tender_id) || bid.state != BidState::Submitted {
+                if bid.tender_id != tender_id || bid.state != BidState::Submitted {
                     return Err(AppError::not_found());
                 }
                 if is_lot_awarded(conn, tender_id, bid.lot)? {
@@ -204,7 +207,7 @@ fn check_scores(tender: &TenderRow, scores: &[ScoreInput]) -> Vec<FieldError> {
 pub async fn evaluation(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
 ) -> AppResult<Evaluation> {
     let now = app.clock.now();
     let officer = officer.clone();
@@ -229,7 +232,7 @@ pub(super) fn evaluate_lots(
     conn: &mut DbConn,
     tender: &TenderRow,
 ) -> AppResult<Vec<LotEvaluation>> {
-    let all = bid_model::submitted_for_tender(conn, TenderId(tender.id))?;
+    let all = bid_model::submitted_for_tender(conn, tender.id)?;
     let lots: Vec<(i32, Option<String>)> = if tender.lots.0.is_empty() {
         vec![(0, None)]
     } else {
@@ -274,7 +277,7 @@ fn evaluate_bids(
             why.insert(index, reason);
         }
         inputs.push(BidScores {
-            bid_id: bid.id.0,
+            bid_id: bid.id,
             price: content.price,
             scores,
         });
@@ -283,14 +286,14 @@ fn evaluate_bids(
     let evaluated = arithmetic::evaluate(criteria, &inputs);
     let mut views = Vec::new();
     for (((bid, input), why), result) in rows.iter().zip(&inputs).zip(&reasons).zip(evaluated) {
-        let org = profiles::find(conn, bid.organisation_id.0)?;
+        let org = profiles::find(conn, bid.organisation_id)?;
         let name = match org.public_profile()? {
             Some(p) => p.organisation_name,
             None => org.draft()?.organisation_name,
         };
         views.push(EvaluatedBid {
-            bid_id: bid.id.0,
-            organisation_id: bid.organisation_id.0,
+            bid_id: bid.id,
+            organisation_id: bid.organisation_id,
             organisation_name: name,
             price: input.price,
             criteria: criteria

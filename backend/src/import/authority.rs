@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::notice::Buyer;
 use crate::db::DbConn;
+use crate::db::ids::AuthorityId;
 use crate::db::schema::{authorities, external_authorities};
 use crate::tenders::model::to_json;
 
@@ -29,12 +30,16 @@ pub fn key(buyer: &Buyer) -> String {
 }
 
 /// The authority's id, created (with its external record) when new.
-pub fn find_or_create(conn: &mut DbConn, buyer: &Buyer, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn find_or_create(
+    conn: &mut DbConn,
+    buyer: &Buyer,
+    now: NaiveDateTime,
+) -> QueryResult<AuthorityId> {
     let key = key(buyer);
     if let Some(id) = authorities::table
         .filter(authorities::cvr.eq(&key))
         .select(authorities::id)
-        .first::<i64>(conn)
+        .first::<AuthorityId>(conn)
         .optional()?
     {
         return Ok(id);
@@ -44,7 +49,7 @@ pub fn find_or_create(conn: &mut DbConn, buyer: &Buyer, now: NaiveDateTime) -> Q
         .clone()
         .or_else(|| buyer.country.clone())
         .unwrap_or_default();
-    let id: i64 = diesel::insert_into(authorities::table)
+    let id: AuthorityId = diesel::insert_into(authorities::table)
         .values((
             authorities::name.eq(&buyer.name),
             authorities::cvr.eq(&key),

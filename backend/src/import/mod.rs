@@ -22,10 +22,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
+use crate::db::ids::TenderId;
 use crate::db::schema::imported_tenders;
 
 /// Whether a tender came from an imported notice (and is read-only here).
-pub fn is_imported(conn: &mut DbConn, tender_id: i64) -> QueryResult<bool> {
+pub fn is_imported(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(imported_tenders::table.find(tender_id))).get_result(conn)
 }
 
@@ -57,7 +58,7 @@ type ImportedRow = (
     NaiveDateTime,
 );
 
-pub fn imported_from(conn: &mut DbConn, tender_id: i64) -> QueryResult<Option<ImportedFrom>> {
+pub fn imported_from(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Option<ImportedFrom>> {
     let row: Option<ImportedRow> = imported_tenders::table
         .find(tender_id)
         .select((

@@ -10,6 +10,7 @@ use super::authority;
 use super::fold::{self, Folded};
 use super::notice::{Format, Notice, Problem, Stage};
 use crate::db::DbConn;
+use crate::db::ids::TenderId;
 use crate::db::schema::{imported_notices, imported_tenders, tender_versions, tenders};
 use crate::matching;
 use crate::search;
@@ -22,16 +23,16 @@ use crate::tenders::service::{schedule_close, set_content};
 pub enum Outcome {
     /// A new tender.
     Imported {
-        tender_id: i64,
+        tender_id: TenderId,
     },
     /// A tender changed: a new notice of a known procedure, or a notice
     /// read again with other content.
     Updated {
-        tender_id: i64,
+        tender_id: TenderId,
     },
     /// Read before, or changed nothing.
     Unchanged {
-        tender_id: i64,
+        tender_id: TenderId,
     },
     Skipped(Problem),
     Failed(Problem),
@@ -70,7 +71,7 @@ pub fn store(
     let sha256 = hex::encode(Sha256::digest(json.as_bytes()));
     let key = notice_key(notice);
 
-    let existing: Option<(i64, String, i64, String)> = imported_notices::table
+    let existing: Option<(i64, String, TenderId, String)> = imported_notices::table
         .filter(imported_notices::notice_key.eq(&key))
         .select((
             imported_notices::id,
@@ -105,7 +106,7 @@ pub fn store(
     }
 
     let procedure_key = procedure_key(conn, notice)?;
-    let tender_id: Option<i64> = imported_tenders::table
+    let tender_id: Option<TenderId> = imported_tenders::table
         .filter(imported_tenders::procedure_key.eq(&procedure_key))
         .select(imported_tenders::tender_id)
         .first(conn)
@@ -146,7 +147,7 @@ pub fn store(
 /// closed tender is offered to nobody, so it needs no matching.
 fn announce(
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     status: Status,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -197,7 +198,7 @@ fn create(
     notice: &Notice,
     procedure_key: &str,
     now: NaiveDateTime,
-) -> Result<i64, StoreError> {
+) -> Result<TenderId, StoreError> {
     let authority_id = authority::find_or_create(conn, &notice.buyer, now)?;
     let notices = [notice.clone()];
     let Some(folded) = fold::fold(&notices, now) else {
@@ -205,7 +206,7 @@ fn create(
     };
     let content = &folded.content;
     let published_at = notice.issued.and_hms_opt(0, 0, 0).unwrap_or(now);
-    let id: i64 = diesel::insert_into(tenders::table)
+    let id: TenderId = diesel::insert_into(tenders::table)
         .values((
             (
                 tenders::authority_id.eq(authority_id),
@@ -255,7 +256,7 @@ fn create(
 /// changed.
 fn rebuild(
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     procedure_key: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Status>, StoreError> {
@@ -379,7 +380,7 @@ fn reason(folded: &Folded) -> String {
 
 fn insert_version(
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     version: i32,
     kind: &str,
     content: &Content,

@@ -6,6 +6,7 @@ use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use serde::Serialize;
 
 use crate::db::DbConn;
+use crate::db::ids::JobId;
 use crate::db::schema::jobs;
 
 /// A kind of job and its payload.
@@ -19,7 +20,7 @@ pub trait Job: Serialize {
 #[derive(Debug, QueryableByName)]
 pub struct ClaimedJob {
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    pub id: JobId,
     #[diesel(sql_type = Text)]
     pub kind: String,
     #[diesel(sql_type = Text)]
@@ -123,7 +124,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Claime
 
 /// Records, in its own committed write, that the job's effect outside the
 /// database is about to begin (a mail is about to be handed to SMTP).
-pub fn mark_started(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn mark_started(conn: &mut DbConn, id: JobId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(jobs::table.find(id))
         .set(jobs::started_at.eq(now))
         .execute(conn)?;
@@ -134,7 +135,7 @@ pub fn mark_started(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
 /// payload without its secrets) and the reason.
 pub fn give_up(
     conn: &mut DbConn,
-    id: i64,
+    id: JobId,
     reason: &str,
     kept_payload: String,
     now: NaiveDateTime,
@@ -154,7 +155,7 @@ pub fn give_up(
 /// only who was mailed what, not the link it carried.
 pub fn complete(
     conn: &mut DbConn,
-    id: i64,
+    id: JobId,
     kept_payload: String,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

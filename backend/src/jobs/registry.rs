@@ -10,12 +10,13 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
+use crate::db::ids::JobId;
 use crate::jobs::Job;
 
 /// What the worker tells a job about its own row.
 #[derive(Debug, Clone, Copy)]
 pub struct JobContext {
-    pub id: i64,
+    pub id: JobId,
     pub attempt: i32,
 }
 

@@ -73,7 +73,7 @@ async fn run_next(app: &AppState, registry: &Registry) -> anyhow::Result<bool> {
     let leaves_the_database = registry.leaves_the_database(&job.kind);
     if leaves_the_database {
         if job.started_at.is_some() {
-            tracing::warn!(job = id, kind = %job.kind, "{INTERRUPTED}");
+            tracing::warn!(job = %id, kind = %job.kind, "{INTERRUPTED}");
             app.metrics.job_failed();
             let kept = registry.redact(&job.kind, &job.payload);
             db(app, move |conn| {
@@ -99,7 +99,7 @@ async fn run_next(app: &AppState, registry: &Registry) -> anyhow::Result<bool> {
         }
         Err(error) => {
             let message = crate::mail::mask_addresses(&format!("{error:#}"));
-            tracing::warn!(job = id, kind = %job.kind, attempt = job.attempts, error = %message, "job failed");
+            tracing::warn!(job = %id, kind = %job.kind, attempt = job.attempts, error = %message, "job failed");
             app.metrics.job_failed();
             let redacted = registry.redact(&job.kind, &job.payload);
             if error.downcast_ref::<jobs::Permanent>().is_some() {

@@ -23,6 +23,7 @@ use socialbid_frontend::{Lang, RenderedEmail, render_email};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::db::DbConn;
+use crate::db::ids::JobId;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
 
 pub enum Mailer {
@@ -159,7 +160,7 @@ pub fn queue(
 /// Sends the mail of job `job_id`. Its `Message-ID` is derived from the job
 /// and its content, so every attempt at the same job carries the same one
 /// and a repeat is recognisable as a repeat (by people and by mail servers).
-pub async fn deliver(app: &AppState, email: &SendEmail, job_id: i64) -> anyhow::Result<()> {
+pub async fn deliver(app: &AppState, email: &SendEmail, job_id: JobId) -> anyhow::Result<()> {
     let rendered = render_email(&email.template, email.lang, &email.vars)?;
     send(
         app,
@@ -228,7 +229,7 @@ pub async fn send(app: &AppState, mail: Outgoing) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn message_id(public_url: &str, job_id: i64, email: &SendEmail) -> String {
+fn message_id(public_url: &str, job_id: JobId, email: &SendEmail) -> String {
     use sha2::{Digest, Sha256};
     let host = url::Url::parse(public_url)
         .ok()

@@ -12,6 +12,7 @@ use super::reach::{self, ReachInput, ReachView};
 use super::reading::{self, OrganisationMatches, TenderMatches, checked_limit};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Officer};
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::error::AppResult;
 use crate::web::errors::ErrorBody;
 use crate::web::extract::{Path, Query};
@@ -47,7 +48,7 @@ pub struct LimitQuery {
 async fn tender_matches(
     State(app): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Query(query): Query<LimitQuery>,
 ) -> AppResult<Json<TenderMatches>> {
     let limit = checked_limit(query.limit)?;
@@ -67,7 +68,7 @@ async fn tender_matches(
 async fn organisation_matches(
     State(app): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     Query(query): Query<LimitQuery>,
 ) -> AppResult<Json<OrganisationMatches>> {
     let limit = checked_limit(query.limit)?;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::reasons::ReasonView;
 use super::store::{self, NewMatch};
 use crate::app::AppState;
+use crate::db::ids::{JobId, OrganisationId, TenderId};
 use crate::db::schema::jobs as jobs_table;
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -28,8 +29,8 @@ pub const STORED: usize = 200;
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(tag = "entity", rename_all = "snake_case")]
 pub enum ComputeMatches {
-    Tender { tender_id: i64 },
-    Organisation { organisation_id: i64 },
+    Tender { tender_id: TenderId },
+    Organisation { organisation_id: OrganisationId },
 }
 
 impl Job for ComputeMatches {
@@ -65,7 +66,7 @@ impl BackgroundJob for ComputeMatches {
 /// Frees the job's dedupe key, waits until this process's indexes hold the
 /// cause, computes and replaces the entity's
 /// matches in one transaction. Returns how many were stored.
-async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<usize> {
+async fn compute(app: &AppState, job: ComputeMatches, job_id: JobId) -> AppResult<usize> {
     app.db
         .run(move |conn| {
             diesel::update(jobs_table::table.find(job_id))
@@ -94,7 +95,7 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
                         .iter()
                         .map(|m| NewMatch {
                             tender_id,
-                            organisation_id: signed(m.profile.organisation_id),
+                            organisation_id: OrganisationId(signed(m.profile.organisation_id)),
                             score: m.score,
                             reasons: m.reasons.iter().map(ReasonView::from).collect(),
                         })
@@ -117,7 +118,7 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: i64) -> AppResult<
                         .match_tenders_for_profile(&doc, now.and_utc().timestamp(), STORED)?
                         .iter()
                         .map(|m| NewMatch {
-                            tender_id: signed(m.tender.id),
+                            tender_id: TenderId(signed(m.tender.id)),
                             organisation_id,
                             score: m.score,
                             reasons: m.reasons.iter().map(ReasonView::from).collect(),

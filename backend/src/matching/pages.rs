@@ -16,6 +16,7 @@ use super::reading::{self, DEFAULT_LIMIT, organisation_matches};
 use super::reasons::{Reader, word_all};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur};
+use crate::db::ids::TenderId;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
 use crate::tenders::model::{Content, authority_name};
@@ -85,7 +86,7 @@ async fn tenders_for_you_page(
 pub async fn who_could_bid(
     app: &AppState,
     user: Option<&AuthUser>,
-    tender_id: i64,
+    tender_id: TenderId,
     lang: Lang,
 ) -> AppResult<Option<Value>> {
     let Some(user) = user else {

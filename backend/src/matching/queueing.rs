@@ -8,17 +8,22 @@ use diesel::prelude::*;
 use super::job::ComputeMatches;
 use super::store;
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::db::schema::organisations;
 use crate::error::AppResult;
 use crate::profiles::service::Organisation;
 
 /// A tender was published or amended: its matches are computed again.
-pub fn tender_changed(conn: &mut DbConn, tender_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn tender_changed(
+    conn: &mut DbConn,
+    tender_id: TenderId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     ComputeMatches::Tender { tender_id }.enqueue(conn, now)
 }
 
 /// A tender was cancelled: nobody is offered it any more.
-pub fn tender_withdrawn(conn: &mut DbConn, tender_id: i64) -> QueryResult<()> {
+pub fn tender_withdrawn(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<()> {
     store::forget_tender(conn, tender_id)
 }
 
@@ -27,7 +32,7 @@ pub fn tender_withdrawn(conn: &mut DbConn, tender_id: i64) -> QueryResult<()> {
 /// it loses them at once.
 pub fn organisation_changed(
     conn: &mut DbConn,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let org: Option<Organisation> = organisations::table

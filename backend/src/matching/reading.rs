@@ -16,7 +16,7 @@ use super::store::{self, StoredMatch};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
-use crate::db::ids::{OrganisationId, UserId};
+use crate::db::ids::{AuthorityId, OrganisationId, TenderId};
 use crate::db::schema::{organisations, tenders};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::service::{self as profiles, Organisation};
@@ -32,7 +32,8 @@ pub const DEFAULT_LIMIT: i64 = 20;
 /// A profile that could deliver the tender.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileMatchView {
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     pub name: String,
     /// 0 to 1: the sum of the reasons' contributions.
     pub score: f64,
@@ -43,7 +44,8 @@ pub struct ProfileMatchView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TenderMatches {
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     /// Every profile that matches now, however many are shown.
     pub total: usize,
     pub items: Vec<ProfileMatchView>,
@@ -52,9 +54,11 @@ pub struct TenderMatches {
 /// An open tender the organisation could win.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TenderMatchView {
-    pub tender_id: i64,
+    #[schema(value_type = i64)]
+    pub tender_id: TenderId,
     pub title: String,
-    pub authority_id: i64,
+    #[schema(value_type = i64)]
+    pub authority_id: AuthorityId,
     #[serde(with = "crate::web::utc::option")]
     pub submission_deadline: Option<NaiveDateTime>,
     /// eForms BT-71 codes (`res-ws`, `res-pub-ser`); empty when open to all.
@@ -67,7 +71,8 @@ pub struct TenderMatchView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationMatches {
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     /// Every open tender that matches now, however many are shown.
     pub total: usize,
     pub items: Vec<TenderMatchView>,
@@ -90,7 +95,7 @@ pub fn checked_limit(limit: Option<i64>) -> AppResult<usize> {
 pub async fn for_tender(
     app: &AppState,
     user: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     limit: usize,
 ) -> AppResult<TenderMatches> {
     let user = user.clone();
@@ -122,8 +127,8 @@ pub(crate) fn tender_matches(
         });
     };
     let stored = store::of_tender(conn, row.id)?;
-    let ids: Vec<i64> = stored.iter().map(|m| m.organisation_id).collect();
-    let orgs: HashMap<i64, Organisation> = organisations::table
+    let ids: Vec<OrganisationId> = stored.iter().map(|m| m.organisation_id).collect();
+    let orgs: HashMap<OrganisationId, Organisation> = organisations::table
         .filter(organisations::id.eq_any(&ids))
         .select(Organisation::as_select())
         .load::<Organisation>(conn)?
@@ -163,7 +168,7 @@ pub(crate) fn tender_matches(
 pub async fn for_organisation(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     limit: usize,
 ) -> AppResult<OrganisationMatches> {
     let user = user.clone();
@@ -171,9 +176,7 @@ pub async fn for_organisation(
     app.db
         .run(move |conn| {
             let org = profiles::find(conn, organisation_id)?;
-            if user.role != Role::Admin
-                && !profiles::is_member(conn, OrganisationId(org.id), UserId(user.id))?
-            {
+            if user.role != Role::Admin && !profiles::is_member(conn, org.id, user.id)? {
                 return Err(AppError::forbidden("not_member"));
             }
             organisation_matches(conn, &org, now, limit)
@@ -196,8 +199,8 @@ pub(super) fn organisation_matches(
         return Ok(result);
     };
     let stored: Vec<StoredMatch> = store::of_organisation(conn, org.id)?;
-    let ids: Vec<i64> = stored.iter().map(|m| m.tender_id).collect();
-    let rows: HashMap<i64, TenderRow> = tenders::table
+    let ids: Vec<TenderId> = stored.iter().map(|m| m.tender_id).collect();
+    let rows: HashMap<TenderId, TenderRow> = tenders::table
         .filter(tenders::id.eq_any(&ids))
         .select(TenderRow::as_select())
         .load::<TenderRow>(conn)?

@@ -6,21 +6,22 @@ use diesel::prelude::*;
 
 use super::reasons::ReasonView;
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::db::schema::{matches, organisations, tenders};
 use crate::error::{AppError, AppResult};
 
 /// One computed match, ready to store.
 pub struct NewMatch {
-    pub tender_id: i64,
-    pub organisation_id: i64,
+    pub tender_id: TenderId,
+    pub organisation_id: OrganisationId,
     pub score: f32,
     pub reasons: Vec<ReasonView>,
 }
 
 #[derive(Debug, Queryable)]
 pub struct StoredMatch {
-    pub tender_id: i64,
-    pub organisation_id: i64,
+    pub tender_id: TenderId,
+    pub organisation_id: OrganisationId,
     pub score: f64,
     pub reasons: String,
     pub computed_at: NaiveDateTime,
@@ -32,12 +33,12 @@ impl StoredMatch {
     }
 }
 
-pub fn forget_tender(conn: &mut DbConn, tender_id: i64) -> QueryResult<()> {
+pub fn forget_tender(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<()> {
     diesel::delete(matches::table.filter(matches::tender_id.eq(tender_id))).execute(conn)?;
     Ok(())
 }
 
-pub fn forget_organisation(conn: &mut DbConn, organisation_id: i64) -> QueryResult<()> {
+pub fn forget_organisation(conn: &mut DbConn, organisation_id: OrganisationId) -> QueryResult<()> {
     diesel::delete(matches::table.filter(matches::organisation_id.eq(organisation_id)))
         .execute(conn)?;
     Ok(())
@@ -46,15 +47,15 @@ pub fn forget_organisation(conn: &mut DbConn, organisation_id: i64) -> QueryResu
 /// Replaces a tender's matches (call inside a transaction).
 pub fn replace_for_tender(
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     found: &[NewMatch],
     now: NaiveDateTime,
 ) -> AppResult<usize> {
     forget_tender(conn, tender_id)?;
     // An organisation deleted since the index was read has no row to point
     // at; it is left out rather than failing the whole list.
-    let ids: Vec<i64> = found.iter().map(|m| m.organisation_id).collect();
-    let existing: Vec<i64> = organisations::table
+    let ids: Vec<OrganisationId> = found.iter().map(|m| m.organisation_id).collect();
+    let existing: Vec<OrganisationId> = organisations::table
         .filter(organisations::id.eq_any(&ids))
         .select(organisations::id)
         .load(conn)?;
@@ -70,13 +71,13 @@ pub fn replace_for_tender(
 /// Replaces an organisation's matches (call inside a transaction).
 pub fn replace_for_organisation(
     conn: &mut DbConn,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     found: &[NewMatch],
     now: NaiveDateTime,
 ) -> AppResult<usize> {
     forget_organisation(conn, organisation_id)?;
-    let ids: Vec<i64> = found.iter().map(|m| m.tender_id).collect();
-    let existing: Vec<i64> = tenders::table
+    let ids: Vec<TenderId> = found.iter().map(|m| m.tender_id).collect();
+    let existing: Vec<TenderId> = tenders::table
         .filter(tenders::id.eq_any(&ids))
         .select(tenders::id)
         .load(conn)?;
@@ -117,7 +118,7 @@ fn insert<'a>(
 }
 
 /// A tender's stored matches, best first.
-pub fn of_tender(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<StoredMatch>> {
+pub fn of_tender(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<StoredMatch>> {
     matches::table
         .filter(matches::tender_id.eq(tender_id))
         .order((matches::score.desc(), matches::organisation_id))
@@ -125,7 +126,10 @@ pub fn of_tender(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<StoredMat
 }
 
 /// An organisation's stored matches, best first.
-pub fn of_organisation(conn: &mut DbConn, organisation_id: i64) -> QueryResult<Vec<StoredMatch>> {
+pub fn of_organisation(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+) -> QueryResult<Vec<StoredMatch>> {
     matches::table
         .filter(matches::organisation_id.eq(organisation_id))
         .order((matches::score.desc(), matches::tender_id))

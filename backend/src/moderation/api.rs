@@ -2,6 +2,7 @@
 //! organisation's review, decisions, flags and the audit log. The audit log
 //! can only be read: no endpoint changes it.
 
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -72,7 +73,7 @@ async fn list_organisations(
 async fn review_profile(
     State(app): State<AppState>,
     _admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Json<Review>> {
     Ok(Json(service::review(&app, id).await?))
 }
@@ -80,7 +81,7 @@ async fn review_profile(
 async fn decide(
     app: AppState,
     admin: Admin,
-    id: i64,
+    id: OrganisationId,
     decision: Decision,
     body: Option<ReasonRequest>,
 ) -> AppResult<StatusCode> {
@@ -97,7 +98,7 @@ async fn decide(
 async fn approve_profile(
     State(app): State<AppState>,
     admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<StatusCode> {
     decide(app, admin, id, Decision::Approve, None).await
 }
@@ -110,7 +111,7 @@ async fn approve_profile(
 async fn reject_profile(
     State(app): State<AppState>,
     admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<StatusCode> {
     decide(app, admin, id, Decision::Reject, Some(body)).await
@@ -124,7 +125,7 @@ async fn reject_profile(
 async fn request_changes(
     State(app): State<AppState>,
     admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<StatusCode> {
     decide(app, admin, id, Decision::RequestChanges, Some(body)).await
@@ -138,7 +139,7 @@ async fn request_changes(
 async fn suspend_profile(
     State(app): State<AppState>,
     admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<StatusCode> {
     decide(app, admin, id, Decision::Suspend, Some(body)).await
@@ -152,7 +153,7 @@ async fn suspend_profile(
 async fn unsuspend_profile(
     State(app): State<AppState>,
     admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<StatusCode> {
     decide(app, admin, id, Decision::Unsuspend, None).await
 }
@@ -173,7 +174,7 @@ pub struct ResolveRequest {
 async fn resolve_flag(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<FlagId>,
     ApiJson(body): ApiJson<ResolveRequest>,
 ) -> AppResult<StatusCode> {
     service::resolve_flag(&app, &admin, id, body.note).await?;

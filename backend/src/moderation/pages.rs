@@ -1,6 +1,7 @@
 //! Moderation pages: the queue, one organisation's review with a form per
 //! decision, and the audit log with filters.
 
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Router;
 use axum::extract::State;
@@ -87,7 +88,7 @@ async fn queue_page(
 async fn review_view(
     app: &AppState,
     page: &Page,
-    id: i64,
+    id: OrganisationId,
     errors: Vec<FormError>,
     values: Value,
 ) -> AppResult<Html<String>> {
@@ -124,7 +125,7 @@ async fn review_page(
     State(app): State<AppState>,
     page: Page,
     _admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Html<String>> {
     review_view(&app, &page, id, Vec::new(), json!({})).await
 }
@@ -139,7 +140,7 @@ async fn decide(
     State(app): State<AppState>,
     page: Page,
     Admin(admin): Admin,
-    Path((id, decision)): Path<(i64, String)>,
+    Path((id, decision)): Path<(OrganisationId, String)>,
     Form(form): Form<ReasonForm>,
 ) -> AppResult<Response> {
     let decision = match decision.as_str() {
@@ -179,7 +180,7 @@ struct ResolveForm {
 async fn resolve_flag(
     State(app): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<FlagId>,
     Form(form): Form<ResolveForm>,
 ) -> AppResult<Response> {
     let organisation_id = service::resolve_flag(&app, &admin, id, Some(form.resolution)).await?;

@@ -20,6 +20,7 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::{FlagId, OrganisationId, UserId};
 use crate::db::schema::{
     audit_log, organisation_members, organisations, profile_flags, tenders, users,
 };
@@ -89,7 +90,7 @@ impl Decision {
 pub async fn decide(
     app: &AppState,
     admin: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     decision: Decision,
     reason: Option<String>,
 ) -> AppResult<()> {
@@ -168,7 +169,7 @@ pub async fn decide(
                     &admin,
                     decision.action(),
                     "organisation",
-                    org.id,
+                    org.id.0,
                     reason.as_deref(),
                     now,
                 )?;
@@ -206,7 +207,8 @@ pub async fn decide(
 /// A profile in the admin's queue, with what to check.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     pub name: String,
     pub cvr: String,
     /// True for a first submission; false for a change to an approved profile.
@@ -219,8 +221,10 @@ pub struct QueueItem {
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct FlagView {
-    pub id: i64,
-    pub organisation_id: i64,
+    #[schema(value_type = i64)]
+    pub id: FlagId,
+    #[schema(value_type = i64)]
+    pub organisation_id: OrganisationId,
     pub organisation_name: Option<String>,
     pub reason: String,
     pub reporter_email: Option<String>,
@@ -264,7 +268,7 @@ pub async fn queue(app: &AppState) -> AppResult<Queue> {
 
 fn open_flags(
     conn: &mut crate::db::DbConn,
-    organisation_id: Option<i64>,
+    organisation_id: Option<OrganisationId>,
 ) -> QueryResult<Vec<FlagView>> {
     let mut query = profile_flags::table
         .inner_join(organisations::table)
@@ -294,7 +298,7 @@ pub struct Review {
     pub flags: Vec<FlagView>,
 }
 
-pub async fn review(app: &AppState, organisation_id: i64) -> AppResult<Review> {
+pub async fn review(app: &AppState, organisation_id: OrganisationId) -> AppResult<Review> {
     app.db
         .run(move |conn| {
             let org = profiles::find(conn, organisation_id)?;
@@ -315,9 +319,9 @@ pub async fn review(app: &AppState, organisation_id: i64) -> AppResult<Review> {
 pub async fn resolve_flag(
     app: &AppState,
     admin: &AuthUser,
-    flag_id: i64,
+    flag_id: FlagId,
     note: Option<String>,
-) -> AppResult<i64> {
+) -> AppResult<OrganisationId> {
     let note = match note.as_deref().map(str::trim) {
         Some(n) if !n.is_empty() => Some(profiles::check_reason("resolution", n, MAX_REASON)?),
         _ => None,
@@ -327,7 +331,7 @@ pub async fn resolve_flag(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let (organisation_id, resolved_at): (i64, Option<NaiveDateTime>) =
+                let (organisation_id, resolved_at): (OrganisationId, Option<NaiveDateTime>) =
                     profile_flags::table
                         .find(flag_id)
                         .select((profile_flags::organisation_id, profile_flags::resolved_at))
@@ -347,7 +351,7 @@ pub async fn resolve_flag(
                     &admin,
                     "flag.resolve",
                     "flag",
-                    flag_id,
+                    flag_id.0,
                     note.as_deref(),
                     now,
                 )?;
@@ -379,7 +383,8 @@ pub struct AuditFilter {
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct AuditEntry {
     pub id: i64,
-    pub actor_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub actor_id: Option<UserId>,
     pub actor_email: Option<String>,
     pub action: String,
     pub subject_type: String,
@@ -564,7 +569,8 @@ pub struct OrganisationFilter {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationRow {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     pub name: String,
     pub cvr: String,
     pub state: String,

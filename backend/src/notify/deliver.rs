@@ -14,6 +14,7 @@ use super::kinds::{Cadence, Kind};
 use super::unsubscribe;
 use crate::app::AppState;
 use crate::db::DbConn;
+use crate::db::ids::{NotificationId, UserId};
 use crate::db::schema::{jobs as jobs_table, notifications, users};
 use crate::error::AppError;
 use crate::jobs::{self, BackgroundJob, Job, JobContext, Permanent};
@@ -28,7 +29,7 @@ const ATTEMPTS_FOR_A_DAY: i32 = 30;
 /// One notification, mailed at once.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct NotifyMail {
-    pub notification_id: i64,
+    pub notification_id: NotificationId,
 }
 
 impl Job for NotifyMail {
@@ -39,7 +40,7 @@ impl Job for NotifyMail {
 impl NotifyMail {
     pub(super) fn enqueue(
         conn: &mut DbConn,
-        notification_id: i64,
+        notification_id: NotificationId,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         let job = NotifyMail { notification_id };
@@ -56,7 +57,7 @@ impl NotifyMail {
 /// last digest, due at their hour.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct SendDigest {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub cadence: Cadence,
     pub due: NaiveDateTime,
 }
@@ -215,7 +216,7 @@ impl BackgroundJob for SendDigest {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = notifications)]
 struct Stored {
-    user_id: i64,
+    user_id: UserId,
     kind: String,
     vars: String,
 }

@@ -15,6 +15,7 @@ use super::deliver::{NotifyMail, SendDigest};
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::db::DbConn;
+use crate::db::ids::{JobId, UserId};
 use crate::db::schema::{jobs, notifications, users};
 use crate::error::{AppError, AppResult};
 use crate::jobs::Job;
@@ -33,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, Serialize)]
 pub struct FailedMail {
-    pub job_id: i64,
+    pub job_id: JobId,
     /// `a***@example.dk`.
     pub to: String,
     /// `match`, `amendment`, ... or `digest`.
@@ -45,7 +46,7 @@ pub struct FailedMail {
 
 /// id, kind, payload, failed_at, last_error, attempts.
 type JobRow = (
-    i64,
+    JobId,
     String,
     String,
     Option<NaiveDateTime>,
@@ -76,7 +77,7 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<FailedMail>> {
             let Ok(job) = serde_json::from_str::<NotifyMail>(&payload) else {
                 continue;
             };
-            let found: Option<(i64, String)> = notifications::table
+            let found: Option<(UserId, String)> = notifications::table
                 .find(job.notification_id)
                 .select((notifications::user_id, notifications::kind))
                 .first(conn)
@@ -113,7 +114,7 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<FailedMail>> {
 
 /// Queues a given-up mail job again, due now, with a fresh count of
 /// attempts. 404 for anything but a given-up notifier mail.
-pub fn retry(conn: &mut DbConn, job_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn retry(conn: &mut DbConn, job_id: JobId, now: NaiveDateTime) -> QueryResult<bool> {
     let updated = diesel::update(
         jobs::table
             .filter(jobs::id.eq(job_id))
@@ -149,7 +150,7 @@ async fn list_page(
 async fn retry_one(
     State(app): State<AppState>,
     _admin: Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<JobId>,
 ) -> AppResult<Response> {
     let now = app.clock.now();
     let retried = app

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use super::kinds::Kind;
 use super::record::{Event, notify_all};
 use crate::db::DbConn;
+use crate::db::ids::{TenderId, UserId};
 use crate::db::schema::organisation_members;
 use crate::error::AppResult;
 use crate::matching;
@@ -18,7 +19,7 @@ use crate::tenders::model::{self as tender_model, Status};
 /// Call in the transaction that stores the tender's matches.
 pub fn tender_matched(
     conn: &mut DbConn,
-    tender_id: i64,
+    tender_id: TenderId,
     public_url: &str,
     now: NaiveDateTime,
 ) -> AppResult<usize> {
@@ -29,7 +30,7 @@ pub fn tender_matched(
     let matches = matching::tender_matches(conn, &row, matching::MAX_LIMIT as usize * 2)?;
     let mut recorded = 0;
     for m in matches.items {
-        let members: Vec<i64> = organisation_members::table
+        let members: Vec<UserId> = organisation_members::table
             .filter(organisation_members::organisation_id.eq(m.organisation_id))
             .select(organisation_members::user_id)
             .load(conn)?;

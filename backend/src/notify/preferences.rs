@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::kinds::{Cadence, Kind};
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 use crate::db::schema::notification_settings as settings;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -71,7 +72,7 @@ impl Settings {
 type Row = (String, String, String, String, i32, i32, i32);
 
 /// The person's settings, or the defaults.
-pub fn load(conn: &mut DbConn, user_id: i64) -> QueryResult<Settings> {
+pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
     let row: Option<Row> = settings::table
         .find(user_id)
         .select((
@@ -104,7 +105,12 @@ pub fn load(conn: &mut DbConn, user_id: i64) -> QueryResult<Settings> {
 }
 
 /// Stores the person's settings (checked by the caller).
-pub fn save(conn: &mut DbConn, user_id: i64, s: &Settings, now: NaiveDateTime) -> QueryResult<()> {
+pub fn save(
+    conn: &mut DbConn,
+    user_id: UserId,
+    s: &Settings,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let values = (
         settings::match_cadence.eq(s.match_cadence.as_str()),
         settings::amendment_cadence.eq(s.amendment.as_str()),
@@ -229,7 +235,7 @@ pub struct View {
     pub language: String,
 }
 
-pub fn view(conn: &mut DbConn, user_id: i64) -> QueryResult<View> {
+pub fn view(conn: &mut DbConn, user_id: UserId) -> QueryResult<View> {
     use crate::db::schema::users;
     let language: String = users::table
         .find(user_id)
@@ -242,7 +248,7 @@ pub fn view(conn: &mut DbConn, user_id: i64) -> QueryResult<View> {
 }
 
 /// Checks and stores the person's choices and language in one transaction.
-pub async fn update(app: &crate::app::AppState, user_id: i64, input: Input) -> AppResult<View> {
+pub async fn update(app: &crate::app::AppState, user_id: UserId, input: Input) -> AppResult<View> {
     let (settings, lang) = check(&input).map_err(AppError::invalid)?;
     let now = app.clock.now();
     app.db
@@ -259,7 +265,7 @@ pub async fn update(app: &crate::app::AppState, user_id: i64, input: Input) -> A
         .await
 }
 
-pub async fn get(app: &crate::app::AppState, user_id: i64) -> AppResult<View> {
+pub async fn get(app: &crate::app::AppState, user_id: UserId) -> AppResult<View> {
     app.db
         .run(move |conn| view(conn, user_id).map_err(AppError::from))
         .await

@@ -10,6 +10,7 @@ use super::kinds::{Cadence, Kind};
 use super::preferences;
 use super::schedule::next_digest;
 use crate::db::DbConn;
+use crate::db::ids::{NotificationId, TenderId, UserId};
 use crate::db::schema::notifications;
 
 /// Something a person may be told about.
@@ -19,7 +20,7 @@ pub struct Event {
     /// Names the event; with the recipient it is the notification's unique
     /// key (`match:tender:7`, `amendment:tender:7:v3`).
     pub key: String,
-    pub tender_id: Option<i64>,
+    pub tender_id: Option<TenderId>,
     /// What the mail's template shows.
     pub vars: serde_json::Value,
     /// For a match, its strength in percent, held against the person's
@@ -33,7 +34,7 @@ pub struct Event {
 /// than they asked for, or they were told already.
 pub fn notify(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     event: &Event,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -68,7 +69,7 @@ pub fn notify(
                 .on_conflict((notifications::user_id, notifications::event_key))
                 .do_nothing()
                 .returning(notifications::id)
-                .get_result::<i64>($conn)
+                .get_result::<NotificationId>($conn)
                 .optional()
         };
     }
@@ -98,7 +99,7 @@ pub fn notify(
 /// Records `event` for several people at once.
 pub fn notify_all(
     conn: &mut DbConn,
-    user_ids: impl IntoIterator<Item = i64>,
+    user_ids: impl IntoIterator<Item = UserId>,
     event: &Event,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

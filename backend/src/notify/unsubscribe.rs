@@ -16,6 +16,7 @@ use super::preferences;
 use crate::app::AppState;
 use crate::auth::csrf::constant_time_eq;
 use crate::db::DbConn;
+use crate::db::ids::UserId;
 
 /// Where the token goes: the page a person opens and the address a mail
 /// client posts the one-click request to.
@@ -45,7 +46,7 @@ impl Links {
     }
 }
 
-pub fn links(app: &AppState, user_id: i64, kinds: &[Kind]) -> Links {
+pub fn links(app: &AppState, user_id: UserId, kinds: &[Kind]) -> Links {
     let token = token(app, user_id, kinds);
     Links {
         unsubscribe_url: format!("{}{PATH}?token={token}", app.config.public_url),
@@ -65,7 +66,7 @@ fn signature(app: &AppState, payload: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-pub fn token(app: &AppState, user_id: i64, kinds: &[Kind]) -> String {
+pub fn token(app: &AppState, user_id: UserId, kinds: &[Kind]) -> String {
     let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let payload = format!("{user_id}.{}", kinds.join("-"));
     let signature = signature(app, &payload);
@@ -73,7 +74,7 @@ pub fn token(app: &AppState, user_id: i64, kinds: &[Kind]) -> String {
 }
 
 /// The person and kinds a token names, if this server signed it.
-pub fn verify(app: &AppState, token: &str) -> Option<(i64, Vec<Kind>)> {
+pub fn verify(app: &AppState, token: &str) -> Option<(UserId, Vec<Kind>)> {
     let (payload, signature) = token.rsplit_once('.')?;
     if !constant_time_eq(
         self::signature(app, payload).as_bytes(),
@@ -83,20 +84,20 @@ pub fn verify(app: &AppState, token: &str) -> Option<(i64, Vec<Kind>)> {
     }
     let (user_id, kinds) = payload.split_once('.')?;
     let kinds: Option<Vec<Kind>> = kinds.split('-').map(Kind::parse).collect();
-    Some((user_id.parse().ok()?, kinds?))
+    Some((UserId(user_id.parse().ok()?), kinds?))
 }
 
 /// Switches the kinds off for the person; the rest of their choices stay.
 /// Returns false when the account no longer exists.
 pub fn switch_off(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     kinds: &[Kind],
     now: NaiveDateTime,
 ) -> diesel::QueryResult<bool> {
     use crate::db::schema::users;
     use diesel::prelude::*;
-    let exists: Option<i64> = users::table
+    let exists: Option<UserId> = users::table
         .find(user_id)
         .select(users::id)
         .first(conn)

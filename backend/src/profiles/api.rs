@@ -1,7 +1,7 @@
 //! Profiles as JSON under `/api/v1/profiles`: the public directory, and an
 //! organisation's own profile, members and invitations.
 
-use crate::db::ids::{InvitationId, OrganisationId};
+use crate::db::ids::{FlagId, InvitationId, OrganisationId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
@@ -83,7 +83,7 @@ async fn my_profile(
 ))]
 async fn get_profile(
     State(app): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Json<PublicProfile>> {
     Ok(Json(directory::public(&app, id).await?))
 }
@@ -97,7 +97,7 @@ async fn get_profile(
 async fn update_profile(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<ProfileInput>,
 ) -> AppResult<Json<OrganisationView>> {
     let org = service::update(&app, &user, id, body).await?;
@@ -114,7 +114,7 @@ async fn update_profile(
 async fn delete_profile(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<StatusCode> {
     service::delete(&app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -127,7 +127,7 @@ async fn delete_profile(
 async fn list_members(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Json<Members>> {
     Ok(Json(service::members(&app, &user, id).await?))
 }
@@ -148,7 +148,7 @@ pub struct InviteRequest {
 async fn invite_member(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> AppResult<StatusCode> {
     service::invite(&app, &user, id, body.email).await?;
@@ -178,7 +178,8 @@ pub struct AcceptRequest {
 
 #[derive(serde::Serialize, ToSchema)]
 pub struct Joined {
-    organisation_id: i64,
+    #[schema(value_type = i64)]
+    organisation_id: OrganisationId,
 }
 
 /// Join an organisation with an invitation; the caller must be an
@@ -206,7 +207,7 @@ async fn accept_invitation(
 async fn leave_organisation(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<StatusCode> {
     service::leave(&app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -222,7 +223,8 @@ pub struct FlagRequest {
 
 #[derive(serde::Serialize, ToSchema)]
 pub struct Flagged {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: FlagId,
 }
 
 /// Flag a public profile for an admin to look at (any logged-in user).
@@ -232,7 +234,7 @@ pub struct Flagged {
 async fn flag_profile(
     State(app): State<AppState>,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     ApiJson(body): ApiJson<FlagRequest>,
 ) -> AppResult<(StatusCode, Json<Flagged>)> {
     let id = service::flag(&app, &user, id, body.reason).await?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
+use crate::db::ids::OrganisationId;
 use crate::db::schema::{organisation_codes, organisations};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
@@ -63,7 +64,8 @@ fn reserved_filter() -> utoipa::openapi::Object {
 /// One profile in the directory.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileSummary {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     pub name: String,
     pub cvr: String,
     pub legal_form: String,
@@ -91,7 +93,8 @@ pub struct DirectoryPage {
 /// members.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicProfile {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     #[serde(flatten)]
     pub profile: ProfileData,
 }
@@ -279,7 +282,7 @@ pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage>
 }
 
 /// A public profile; 404 for an unknown, unapproved or suspended one.
-pub async fn public(app: &AppState, id: i64) -> AppResult<PublicProfile> {
+pub async fn public(app: &AppState, id: OrganisationId) -> AppResult<PublicProfile> {
     app.db
         .run(move |conn| {
             let org = service::find(conn, id)?;

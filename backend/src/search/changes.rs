@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::db::schema::search_changes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,22 +38,28 @@ impl Entity {
 pub struct Change {
     pub id: i64,
     pub entity: Entity,
+    /// A plain number: `entity` says whether it is a tender's or an
+    /// organisation's id.
     pub entity_id: i64,
 }
 
 /// A tender was published, amended, closed or cancelled.
-pub fn record_tender(conn: &mut DbConn, tender_id: i64, now: NaiveDateTime) -> QueryResult<i64> {
-    record(conn, Entity::Tender, tender_id, now)
+pub fn record_tender(
+    conn: &mut DbConn,
+    tender_id: TenderId,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    record(conn, Entity::Tender, tender_id.0, now)
 }
 
 /// An organisation's public profile may have changed: approved, edited,
 /// suspended, reinstated or deleted.
 pub fn record_organisation(
     conn: &mut DbConn,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
-    record(conn, Entity::Organisation, organisation_id, now)
+    record(conn, Entity::Organisation, organisation_id.0, now)
 }
 
 fn record(conn: &mut DbConn, entity: Entity, id: i64, now: NaiveDateTime) -> QueryResult<i64> {

@@ -12,6 +12,7 @@ use socialbid_indexer::{
 };
 
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::db::schema::{organisations, tenders};
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::Organisation;
@@ -19,7 +20,7 @@ use crate::tenders::model::{Status, TenderRow};
 use crate::tenders::money::{Amount, in_kroner};
 
 /// The documents for these tenders, by id; ids not in the map are deleted.
-pub fn tenders(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, TenderDoc>> {
+pub fn tenders(conn: &mut DbConn, ids: &[TenderId]) -> AppResult<HashMap<TenderId, TenderDoc>> {
     let rows: Vec<TenderRow> = tenders::table
         .filter(tenders::id.eq_any(ids))
         .select(TenderRow::as_select())
@@ -32,7 +33,10 @@ pub fn tenders(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, TenderD
 
 /// The documents for these organisations, by id; ids not in the map are
 /// deleted.
-pub fn profiles(conn: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, ProfileDoc>> {
+pub fn profiles(
+    conn: &mut DbConn,
+    ids: &[OrganisationId],
+) -> AppResult<HashMap<OrganisationId, ProfileDoc>> {
     let rows: Vec<Organisation> = organisations::table
         .filter(organisations::id.eq_any(ids))
         .select(Organisation::as_select())
@@ -72,8 +76,8 @@ pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
     objectives.sort();
     objectives.dedup();
     Some(TenderDoc {
-        id: unsigned(row.id),
-        authority_id: unsigned(row.authority_id),
+        id: unsigned(row.id.0),
+        authority_id: unsigned(row.authority_id.0),
         texts: vec![TenderText {
             lang: content.language.clone(),
             title: content.title.clone(),
@@ -118,8 +122,8 @@ pub fn profile_doc(row: &Organisation) -> AppResult<Option<ProfileDoc>> {
     let lang =
         text_language::guess_da_or_en(&format!("{} {}", profile.mission, profile.capabilities));
     Ok(Some(ProfileDoc {
-        id: unsigned(row.id),
-        organisation_id: unsigned(row.id),
+        id: unsigned(row.id.0),
+        organisation_id: unsigned(row.id.0),
         name: profile.organisation_name.clone(),
         texts: vec![ProfileText {
             lang: lang.to_owned(),

@@ -16,6 +16,7 @@ use socialbid_indexer::{IndexError, ProfileIndex, TenderIndex};
 use super::changes::{self, Change, Entity};
 use super::documents;
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, TenderId};
 use crate::error::AppResult;
 
 /// How many changes one commit applies at most: a burst is applied in a
@@ -185,20 +186,23 @@ impl SearchIndexes {
                 .into_iter()
                 .collect()
         };
-        let tender_ids = ids(Entity::Tender);
+        let tender_ids: Vec<TenderId> = ids(Entity::Tender).into_iter().map(TenderId).collect();
         let docs = documents::tenders(conn, &tender_ids)?;
         for id in tender_ids {
             match docs.get(&id) {
                 Some(doc) => self.tenders.upsert(doc)?,
-                None => self.tenders.delete(documents::unsigned(id)),
+                None => self.tenders.delete(documents::unsigned(id.0)),
             }
         }
-        let profile_ids = ids(Entity::Organisation);
+        let profile_ids: Vec<OrganisationId> = ids(Entity::Organisation)
+            .into_iter()
+            .map(OrganisationId)
+            .collect();
         let docs = documents::profiles(conn, &profile_ids)?;
         for id in profile_ids {
             match docs.get(&id) {
                 Some(doc) => self.profiles.upsert(doc)?,
-                None => self.profiles.delete(documents::unsigned(id)),
+                None => self.profiles.delete(documents::unsigned(id.0)),
             }
         }
         Ok(())

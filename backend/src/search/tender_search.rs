@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::follower::indexes;
 use crate::app::AppState;
+use crate::db::ids::TenderId;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::service::{TenderSummary, summaries_by_id};
 use crate::web::control_chars;
@@ -372,12 +373,12 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
             FieldError::new("page", "past_end").with("max", pages.to_string()),
         ]));
     }
-    let ids: Vec<i64> = results
+    let ids: Vec<TenderId> = results
         .hits
         .iter()
-        .filter_map(|hit| i64::try_from(hit.tender.id).ok())
+        .filter_map(|hit| i64::try_from(hit.tender.id).ok().map(TenderId))
         .collect();
-    let mut summaries: HashMap<i64, TenderSummary> = app
+    let mut summaries: HashMap<TenderId, TenderSummary> = app
         .db
         .run(move |conn| Ok::<_, AppError>(summaries_by_id(conn, &ids)?))
         .await?
@@ -389,7 +390,7 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let id = i64::try_from(hit.tender.id).ok()?;
+            let id = TenderId(i64::try_from(hit.tender.id).ok()?);
             let tender = summaries.remove(&id)?;
             Some(SearchHit {
                 tender,

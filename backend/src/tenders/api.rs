@@ -1,7 +1,7 @@
 //! Tenders as JSON under `/api/v1/tenders`, and the OCDS release packages
 //! under `/api/v1/ocds`.
 
-use crate::db::ids::{DocumentId, QuestionId};
+use crate::db::ids::{DocumentId, QuestionId, TenderId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
 use axum::body::{Body, HttpBody};
@@ -188,7 +188,7 @@ async fn my_tenders(
 async fn get_tender(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<TenderView>> {
     Ok(Json(service::get(&app, user.as_ref(), id).await?))
 }
@@ -203,7 +203,7 @@ async fn get_tender(
 async fn update_tender(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     ApiJson(body): ApiJson<TenderInput>,
 ) -> AppResult<Json<TenderView>> {
     service::update_draft(&app, &officer, id, body.into_content()).await?;
@@ -219,7 +219,7 @@ async fn update_tender(
 async fn delete_tender(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<StatusCode> {
     service::delete_draft(&app, &officer, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -243,7 +243,7 @@ pub struct PublishResult {
 async fn publish_tender(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<PublishResult>> {
     let warnings = service::publish(&app, &officer, id).await?;
     let tender = service::get(&app, Some(&officer), id).await?;
@@ -270,7 +270,7 @@ pub struct AmendRequest {
 async fn amend_tender(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     ApiJson(body): ApiJson<AmendRequest>,
 ) -> AppResult<Json<TenderView>> {
     service::amend(&app, &officer, id, body.tender.into_content(), body.reason).await?;
@@ -293,7 +293,7 @@ pub struct ReasonRequest {
 async fn cancel_tender(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> AppResult<Json<TenderView>> {
     service::cancel(&app, &officer, id, body.reason).await?;
@@ -307,7 +307,7 @@ async fn cancel_tender(
 async fn list_questions(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Json<Vec<QuestionView>>> {
     Ok(Json(service::questions(&app, user.as_ref(), id).await?))
 }
@@ -321,7 +321,8 @@ pub struct QuestionRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct Created {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: QuestionId,
 }
 
 /// Ask a question (entrepreneurs, until the question deadline).
@@ -334,7 +335,7 @@ pub struct Created {
 async fn ask_question(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     ApiJson(body): ApiJson<QuestionRequest>,
 ) -> AppResult<impl IntoResponse> {
     let id = service::ask(&app, &user, id, body.question).await?;
@@ -363,7 +364,7 @@ pub struct AnswerRequest {
 async fn answer_question(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, question_id)): Path<(i64, QuestionId)>,
+    Path((id, question_id)): Path<(TenderId, QuestionId)>,
     ApiJson(body): ApiJson<AnswerRequest>,
 ) -> AppResult<StatusCode> {
     service::answer(&app, &officer, id, question_id, body.answer, body.question).await?;
@@ -377,7 +378,7 @@ async fn answer_question(
 async fn follow_tender(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<StatusCode> {
     service::follow(&app, &user, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -390,7 +391,7 @@ async fn follow_tender(
 async fn unfollow_tender(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<StatusCode> {
     service::follow(&app, &user, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -424,7 +425,7 @@ pub struct UploadQuery {
 async fn upload_document(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Query(query): Query<UploadQuery>,
     body: Body,
 ) -> AppResult<impl IntoResponse> {
@@ -459,7 +460,7 @@ async fn upload_document(
 async fn download_document(
     State(app): State<AppState>,
     MaybeUser(user): MaybeUser,
-    Path((id, document_id)): Path<(i64, DocumentId)>,
+    Path((id, document_id)): Path<(TenderId, DocumentId)>,
 ) -> AppResult<documents::Download> {
     documents::download(&app, user.as_ref(), id, document_id).await
 }
@@ -470,7 +471,7 @@ async fn download_document(
     (status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"),
     (status = 404, body = ErrorBody),
 ))]
-async fn tender_ocds(State(app): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+async fn tender_ocds(State(app): State<AppState>, Path(id): Path<TenderId>) -> AppResult<Response> {
     Ok(conditional::public(Json(
         ocds::tender_package(&app, id).await?,
     )))

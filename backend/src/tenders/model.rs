@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbConn;
+use crate::db::ids::{AuthorityId, TenderId, UserId};
 use crate::db::schema::{authorities, tender_versions, tenders};
 use crate::db::stored::{JsonText, StoredState, read_from_text};
 use crate::tenders::money::Amount;
@@ -230,9 +231,9 @@ impl Content {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tenders)]
 pub struct TenderRow {
-    pub id: i64,
-    pub authority_id: i64,
-    pub created_by: Option<i64>,
+    pub id: TenderId,
+    pub authority_id: AuthorityId,
+    pub created_by: Option<UserId>,
     pub status: Status,
     pub title: String,
     pub description: String,
@@ -291,12 +292,12 @@ impl TenderRow {
 #[diesel(table_name = tender_versions)]
 pub struct VersionRow {
     pub id: i64,
-    pub tender_id: i64,
+    pub tender_id: TenderId,
     pub version: i32,
     pub kind: String,
     pub snapshot: JsonText<Content>,
     pub changes: JsonText<ChangeLog>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -318,21 +319,21 @@ pub struct ChangeLog {
     pub changes: Vec<Change>,
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<TenderRow> {
+pub fn find(conn: &mut DbConn, id: TenderId) -> QueryResult<TenderRow> {
     tenders::table
         .find(id)
         .select(TenderRow::as_select())
         .first(conn)
 }
 
-pub fn authority_name(conn: &mut DbConn, id: i64) -> QueryResult<(String, String, String)> {
+pub fn authority_name(conn: &mut DbConn, id: AuthorityId) -> QueryResult<(String, String, String)> {
     authorities::table
         .find(id)
         .select((authorities::name, authorities::cvr, authorities::nuts_code))
         .first(conn)
 }
 
-pub fn versions(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<VersionRow>> {
+pub fn versions(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<VersionRow>> {
     tender_versions::table
         .filter(tender_versions::tender_id.eq(tender_id))
         .order(tender_versions::version)

@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
+use crate::db::ids::{DocumentId, TenderId};
 use crate::db::schema::{
     authorities, tender_documents, tender_questions, tender_versions, tenders,
 };
@@ -63,7 +64,7 @@ fn category_of(nature: &str) -> &'static str {
 
 #[derive(Clone)]
 struct VersionRecord {
-    tender_id: i64,
+    tender_id: TenderId,
     version: i32,
     kind: String,
     snapshot: Content,
@@ -87,9 +88,12 @@ struct VersionRecord {
 }
 
 /// A published answer: (question id, tender id, answered at).
-type AnswerRow = (i64, i64, NaiveDateTime);
+type AnswerRow = (i64, TenderId, NaiveDateTime);
 
-fn answers_of(conn: &mut crate::db::DbConn, tender_ids: Vec<i64>) -> QueryResult<Vec<AnswerRow>> {
+fn answers_of(
+    conn: &mut crate::db::DbConn,
+    tender_ids: Vec<TenderId>,
+) -> QueryResult<Vec<AnswerRow>> {
     tender_questions::table
         .filter(tender_questions::tender_id.eq_any(tender_ids))
         .filter(tender_questions::answered_at.is_not_null())
@@ -121,7 +125,7 @@ fn update_for(answer: &AnswerRow, versions: &[VersionRecord]) -> Option<VersionR
 /// Marks the releases by which an answer was public, and attaches the
 /// documents each release's date had.
 fn complete(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
-    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
+    let ids: Vec<TenderId> = records.iter().map(|r| r.tender_id).collect();
     let answers = answers_of(conn, ids)?;
     for record in records.iter_mut() {
         record.has_enquiries = answers
@@ -135,8 +139,8 @@ fn complete(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> Quer
 /// Attaches to each imported tender's records its original identifiers.
 fn with_imports(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
     use crate::db::schema::imported_tenders;
-    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
-    let all: Vec<(i64, String, Option<String>, Option<String>)> = imported_tenders::table
+    let ids: Vec<TenderId> = records.iter().map(|r| r.tender_id).collect();
+    let all: Vec<(TenderId, String, Option<String>, Option<String>)> = imported_tenders::table
         .filter(imported_tenders::tender_id.eq_any(ids))
         .select((
             imported_tenders::tender_id,
@@ -155,14 +159,14 @@ fn with_imports(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> 
 }
 
 /// (id, title or else file name, content type, attached at)
-type DocumentRow = (i64, String, String, NaiveDateTime);
+type DocumentRow = (DocumentId, String, String, NaiveDateTime);
 
 /// Attaches to each record the documents its tender had at its date.
 fn with_documents(conn: &mut crate::db::DbConn, records: &mut [VersionRecord]) -> QueryResult<()> {
-    let ids: Vec<i64> = records.iter().map(|r| r.tender_id).collect();
+    let ids: Vec<TenderId> = records.iter().map(|r| r.tender_id).collect();
     type Stored = (
-        i64,
-        i64,
+        TenderId,
+        DocumentId,
         String,
         Option<String>,
         String,
@@ -508,7 +512,7 @@ fn package(
 }
 
 type Row = (
-    i64,
+    TenderId,
     i32,
     String,
     JsonText<Content>,
@@ -560,7 +564,7 @@ macro_rules! version_query {
 }
 
 /// Every release of one tender; 404 for a tender never published.
-pub async fn tender_package(app: &AppState, id: i64) -> AppResult<Value> {
+pub async fn tender_package(app: &AppState, id: TenderId) -> AppResult<Value> {
     let state = app.clone();
     let public_url = app.config.public_url.clone();
     let ocid_prefix = app.config.ocid_prefix.clone();
@@ -693,7 +697,7 @@ fn releases_for(
             tender_questions::answered_at.assume_not_null(),
         ))
         .load(conn)?;
-    let answered_tenders: Vec<i64> = answers.iter().map(|a| a.1).collect();
+    let answered_tenders: Vec<TenderId> = answers.iter().map(|a| a.1).collect();
     // Every version of an answered tender, to find the one current then.
     let rows: Vec<(i64, Row)> = version_query!()
         .select((

@@ -1,7 +1,7 @@
 //! The members page: members and open invitations, inviting, withdrawing
 //! an invitation, leaving.
 
-use crate::db::ids::{InvitationId, OrganisationId};
+use crate::db::ids::InvitationId;
 use crate::web::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -86,12 +86,12 @@ pub(super) async fn invite(
 pub(super) async fn revoke(
     State(app): State<AppState>,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<InvitationId>,
 ) -> AppResult<Response> {
     let Some(org) = mine(&app, user.id).await? else {
         return Err(AppError::not_found());
     };
-    service::revoke_invitation(&app, &user, OrganisationId(org.id), InvitationId(id)).await?;
+    service::revoke_invitation(&app, &user, org.id, id).await?;
     Ok(Redirect::to("/organisation/members?notice=invitation_revoked").into_response())
 }
 

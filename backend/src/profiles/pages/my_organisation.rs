@@ -7,11 +7,12 @@ use serde_json::json;
 use super::describe;
 use crate::app::AppState;
 use crate::auth::Entrepreneur;
+use crate::db::ids::UserId;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::{self, Organisation, OrganisationView};
 use crate::web::page::Page;
 
-pub(super) async fn mine(app: &AppState, user_id: i64) -> AppResult<Option<Organisation>> {
+pub(super) async fn mine(app: &AppState, user_id: UserId) -> AppResult<Option<Organisation>> {
     app.db
         .run(move |conn| service::of_member(conn, user_id).map_err(AppError::from))
         .await

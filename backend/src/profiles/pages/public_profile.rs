@@ -1,5 +1,6 @@
 //! One public profile page, and flagging it.
 
+use crate::db::ids::OrganisationId;
 use crate::web::extract::Path;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -19,7 +20,7 @@ use crate::web::page::{FormError, Page};
 async fn profile_page_with(
     app: &AppState,
     page: &Page,
-    id: i64,
+    id: OrganisationId,
     errors: Vec<FormError>,
     reason: &str,
 ) -> AppResult<Html<String>> {
@@ -38,7 +39,7 @@ async fn profile_page_with(
 pub(super) async fn profile_page(
     State(app): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
 ) -> AppResult<Response> {
     let html = profile_page_with(&app, &page, id, Vec::new(), "").await?;
     Ok(conditional::page(&page, html))
@@ -54,7 +55,7 @@ pub(super) async fn flag(
     State(app): State<AppState>,
     page: Page,
     user: AuthUser,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganisationId>,
     Form(form): Form<FlagForm>,
 ) -> AppResult<Response> {
     match service::flag(&app, &user, id, form.flag_reason.clone()).await {

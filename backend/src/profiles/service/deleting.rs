@@ -16,7 +16,7 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::bids::model::BidState;
 use crate::db::DbConn;
-use crate::db::ids::OrganisationId;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{bids, organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -24,14 +24,18 @@ use crate::search;
 
 /// Deletes the organisation: gone from the directory at once, and from the
 /// database but for the audit log's entries about it.
-pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<()> {
+pub async fn delete(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: OrganisationId,
+) -> AppResult<()> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let org = as_member(conn, organisation_id, &user)?;
-                hold(conn, OrganisationId(org.id), Hold::ToDelete)?;
+                hold(conn, org.id, Hold::ToDelete)?;
                 if has_bid(conn, org.id)? {
                     return Err(AppError::refused(
                         StatusCode::CONFLICT,
@@ -45,7 +49,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
                     &user,
                     "profile.delete",
                     "organisation",
-                    org.id,
+                    org.id.0,
                     None,
                     now,
                 )?;
@@ -56,7 +60,7 @@ pub async fn delete(app: &AppState, user: &AuthUser, organisation_id: i64) -> Ap
 }
 
 /// Whether the organisation has a submitted bid (and so perhaps an award).
-fn has_bid(conn: &mut DbConn, organisation_id: i64) -> QueryResult<bool> {
+fn has_bid(conn: &mut DbConn, organisation_id: OrganisationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         bids::table
             .filter(bids::organisation_id.eq(organisation_id))
@@ -68,11 +72,15 @@ fn has_bid(conn: &mut DbConn, organisation_id: i64) -> QueryResult<bool> {
 /// An account being deleted takes with it the organisations it is the last
 /// member of, unless they have bid (called inside the deletion's
 /// transaction).
-pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn delete_orphaned_by(
+    conn: &mut DbConn,
+    user_id: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let Some(org) = of_member(conn, user_id)? else {
         return Ok(());
     };
-    hold(conn, OrganisationId(org.id), Hold::ToDelete)?;
+    hold(conn, org.id, Hold::ToDelete)?;
     let members: i64 = organisation_members::table
         .filter(organisation_members::organisation_id.eq(org.id))
         .count()
@@ -91,7 +99,7 @@ pub fn delete_orphaned_by(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -
         },
         "profile.delete",
         "organisation",
-        org.id,
+        org.id.0,
         Some("account_deleted"),
         now,
     )?;

@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::OrganisationId;
 use crate::db::schema::{organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -32,7 +33,11 @@ fn key_field(profile: &ProfileData) -> &'static str {
 
 /// Refuses a CVR number (or a country's national identifier) another
 /// organisation already uses (409).
-fn check_key_free(conn: &mut DbConn, profile: &ProfileData, except: Option<i64>) -> AppResult<()> {
+fn check_key_free(
+    conn: &mut DbConn,
+    profile: &ProfileData,
+    except: Option<OrganisationId>,
+) -> AppResult<()> {
     let mut query = organisations::table
         .filter(organisations::registry_key.eq(profile.registry_key()))
         .select(organisations::id)
@@ -40,7 +45,7 @@ fn check_key_free(conn: &mut DbConn, profile: &ProfileData, except: Option<i64>)
     if let Some(id) = except {
         query = query.filter(organisations::id.ne(id));
     }
-    let taken: Option<i64> = query.first(conn).optional()?;
+    let taken: Option<OrganisationId> = query.first(conn).optional()?;
     if taken.is_some() {
         return Err(AppError::conflict(key_field(profile), "taken"));
     }
@@ -64,7 +69,7 @@ pub async fn create(
                     return Err(AppError::refused(StatusCode::CONFLICT, "already_member"));
                 }
                 check_key_free(conn, &profile, None)?;
-                let id: i64 = diesel::insert_into(organisations::table)
+                let id: OrganisationId = diesel::insert_into(organisations::table)
                     .values((
                         organisations::registry_key.eq(profile.registry_key()),
                         organisations::draft.eq(to_json(&profile)?),
@@ -84,7 +89,15 @@ pub async fn create(
                     ))
                     .execute(conn)?;
                 write_index(conn, id, &profile, None)?;
-                audit::record(conn, &user, "profile.submit", "organisation", id, None, now)?;
+                audit::record(
+                    conn,
+                    &user,
+                    "profile.submit",
+                    "organisation",
+                    id.0,
+                    None,
+                    now,
+                )?;
                 Ok(find(conn, id)?)
             })
         })
@@ -105,7 +118,7 @@ fn key_conflict(error: diesel::result::Error, field: &'static str) -> AppError {
 pub async fn update(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     input: ProfileInput,
 ) -> AppResult<Organisation> {
     let now = app.clock.now();
@@ -140,7 +153,7 @@ pub async fn update(
                             &user,
                             "profile.submit",
                             "organisation",
-                            org.id,
+                            org.id.0,
                             None,
                             now,
                         )?;

@@ -6,6 +6,7 @@ use super::find;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::db::ids::{FlagId, OrganisationId};
 use crate::db::schema::profile_flags;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -31,9 +32,9 @@ pub fn check_reason(field: &'static str, reason: &str, max: usize) -> AppResult<
 pub async fn flag(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     reason: String,
-) -> AppResult<i64> {
+) -> AppResult<FlagId> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -44,7 +45,7 @@ pub async fn flag(
                     return Err(AppError::not_found());
                 }
                 let reason = check_reason("flag_reason", &reason, MAX_FLAG_REASON)?;
-                let id: i64 = diesel::insert_into(profile_flags::table)
+                let id: FlagId = diesel::insert_into(profile_flags::table)
                     .values((
                         profile_flags::organisation_id.eq(org.id),
                         profile_flags::reporter_id.eq(user.id),
@@ -58,7 +59,7 @@ pub async fn flag(
                     &user,
                     "profile.flag",
                     "organisation",
-                    org.id,
+                    org.id.0,
                     Some(&reason),
                     now,
                 )?;

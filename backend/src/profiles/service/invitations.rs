@@ -24,7 +24,7 @@ pub const INVITATION_DAYS: i64 = 7;
 pub async fn invite(
     app: &AppState,
     user: &AuthUser,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     email: String,
 ) -> AppResult<()> {
     let email = check_email("email", &email).map_err(|e| AppError::invalid(vec![e]))?;
@@ -45,7 +45,7 @@ pub async fn invite(
                     return Err(AppError::conflict("email", "already_member"));
                 }
                 let (raw, hashed) = random_token();
-                let id: i64 = diesel::insert_into(organisation_invitations::table)
+                let id: InvitationId = diesel::insert_into(organisation_invitations::table)
                     .values((
                         organisation_invitations::organisation_id.eq(org.id),
                         organisation_invitations::email.eq(&email),
@@ -89,7 +89,7 @@ pub async fn revoke_invitation(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let org = as_member(conn, organisation_id.0, &user)?;
+                let org = as_member(conn, organisation_id, &user)?;
                 let accepted: Option<NaiveDateTime> = organisation_invitations::table
                     .filter(organisation_invitations::id.eq(invitation_id))
                     .filter(organisation_invitations::organisation_id.eq(org.id))
@@ -117,8 +117,8 @@ fn link_error(code: &'static str) -> AppError {
 
 /// What an invitation link leads to, checked but not used.
 pub struct InvitationInfo {
-    pub id: i64,
-    pub organisation_id: i64,
+    pub id: InvitationId,
+    pub organisation_id: OrganisationId,
     pub email: String,
 }
 
@@ -127,18 +127,23 @@ fn find_invitation(
     token: &str,
     now: NaiveDateTime,
 ) -> AppResult<InvitationInfo> {
-    let found: Option<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>)> =
-        organisation_invitations::table
-            .filter(organisation_invitations::token_hash.eq(hash_token(token.trim())))
-            .select((
-                organisation_invitations::id,
-                organisation_invitations::organisation_id,
-                organisation_invitations::email,
-                organisation_invitations::expires_at,
-                organisation_invitations::accepted_at,
-            ))
-            .first(conn)
-            .optional()?;
+    let found: Option<(
+        InvitationId,
+        OrganisationId,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    )> = organisation_invitations::table
+        .filter(organisation_invitations::token_hash.eq(hash_token(token.trim())))
+        .select((
+            organisation_invitations::id,
+            organisation_invitations::organisation_id,
+            organisation_invitations::email,
+            organisation_invitations::expires_at,
+            organisation_invitations::accepted_at,
+        ))
+        .first(conn)
+        .optional()?;
     let Some((id, organisation_id, email, expires_at, accepted_at)) = found else {
         return Err(link_error("link_invalid"));
     };
@@ -173,7 +178,11 @@ pub async fn invitation_organisation(
 /// Joins the organisation of the invitation. The caller must be logged in
 /// as an entrepreneur with the invited address and belong to no
 /// organisation yet.
-pub async fn accept_invitation(app: &AppState, user: &AuthUser, token: String) -> AppResult<i64> {
+pub async fn accept_invitation(
+    app: &AppState,
+    user: &AuthUser,
+    token: String,
+) -> AppResult<OrganisationId> {
     let now = app.clock.now();
     let user = user.clone();
     app.db

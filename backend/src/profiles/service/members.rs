@@ -9,13 +9,15 @@ use utoipa::ToSchema;
 use super::as_member;
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::{InvitationId, OrganisationId, UserId};
 use crate::db::schema::{organisation_invitations, organisation_members, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct MemberView {
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub name: String,
     pub email: String,
     #[serde(with = "crate::web::utc")]
@@ -24,7 +26,8 @@ pub struct MemberView {
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct InvitationView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: InvitationId,
     pub email: String,
     #[serde(with = "crate::web::utc")]
     pub created_at: NaiveDateTime,
@@ -39,7 +42,11 @@ pub struct Members {
     pub invitations: Vec<InvitationView>,
 }
 
-pub async fn members(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<Members> {
+pub async fn members(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: OrganisationId,
+) -> AppResult<Members> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -77,7 +84,11 @@ pub async fn members(app: &AppState, user: &AuthUser, organisation_id: i64) -> A
 }
 
 /// Leaves the organisation. The last member cannot: they delete it instead.
-pub async fn leave(app: &AppState, user: &AuthUser, organisation_id: i64) -> AppResult<()> {
+pub async fn leave(
+    app: &AppState,
+    user: &AuthUser,
+    organisation_id: OrganisationId,
+) -> AppResult<()> {
     let user = user.clone();
     app.db
         .run(move |conn| {

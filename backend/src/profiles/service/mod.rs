@@ -29,6 +29,7 @@ pub use review_state::ReviewState;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{organisation_codes, organisations};
 use crate::error::AppResult;
 use crate::profiles::model::{ProfileData, VerifiedFacts};
@@ -37,7 +38,7 @@ use crate::profiles::model::{ProfileData, VerifiedFacts};
 /// verified facts last approved.
 pub fn write_index(
     conn: &mut DbConn,
-    org_id: i64,
+    org_id: OrganisationId,
     profile: &ProfileData,
     facts: Option<&VerifiedFacts>,
 ) -> QueryResult<()> {
@@ -72,7 +73,7 @@ pub fn write_index(
 }
 
 /// The organisation of `user_id`, for the personal-data export.
-pub fn export_for(conn: &mut DbConn, user_id: i64) -> AppResult<Option<OrganisationView>> {
+pub fn export_for(conn: &mut DbConn, user_id: UserId) -> AppResult<Option<OrganisationView>> {
     of_member(conn, user_id)?
         .map(|org| OrganisationView::new(&org))
         .transpose()

@@ -18,14 +18,14 @@ use crate::profiles::service::ReviewState;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
-    pub id: i64,
+    pub id: OrganisationId,
     /// The CVR number, or `country:national identifier` abroad.
     pub registry_key: String,
     pub draft: String,
     pub approved_facts: Option<String>,
     pub review_state: ReviewState,
     pub review_reason: Option<String>,
-    pub reviewed_by: Option<i64>,
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub suspended_at: Option<NaiveDateTime>,
     pub suspension_reason: Option<String>,
@@ -88,7 +88,8 @@ pub fn display_states() -> impl Iterator<Item = &'static str> {
 /// The organisation as its members (and admins) see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganisationId,
     /// `pending`, `approved`, `rejected`, `changes_requested` or `suspended`.
     pub state: String,
     /// The admin's reason for a rejection, a request for changes or a suspension.
@@ -176,7 +177,7 @@ pub fn hold(conn: &mut DbConn, id: OrganisationId, why: Hold) -> QueryResult<()>
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Organisation> {
+pub fn find(conn: &mut DbConn, id: OrganisationId) -> QueryResult<Organisation> {
     organisations::table
         .find(id)
         .select(Organisation::as_select())
@@ -184,7 +185,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Organisation> {
 }
 
 /// The organisation `user_id` belongs to, if any.
-pub fn of_member(conn: &mut DbConn, user_id: i64) -> QueryResult<Option<Organisation>> {
+pub fn of_member(conn: &mut DbConn, user_id: UserId) -> QueryResult<Option<Organisation>> {
     organisation_members::table
         .inner_join(organisations::table)
         .filter(organisation_members::user_id.eq(user_id))
@@ -210,11 +211,11 @@ pub fn is_member(
 /// exist, 403 when it belongs to others.
 pub fn as_member(
     conn: &mut DbConn,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user: &AuthUser,
 ) -> AppResult<Organisation> {
     let org = find(conn, organisation_id)?;
-    if !is_member(conn, OrganisationId(organisation_id), UserId(user.id))? {
+    if !is_member(conn, organisation_id, user.id)? {
         return Err(AppError::forbidden("not_member"));
     }
     Ok(org)

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::ids::{DocumentId, UserId};
+use crate::db::ids::{DocumentId, TenderId, UserId};
 use crate::db::schema::{tender_documents, tenders};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -40,7 +40,8 @@ pub use receive::{Received, Receiving, too_large};
 
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
 pub struct DocumentView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: DocumentId,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -77,7 +78,7 @@ fn storage_dir(app: &AppState) -> PathBuf {
     app.config.data_dir.join("documents")
 }
 
-pub fn list(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<DocumentView>> {
+pub fn list(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<DocumentView>> {
     tender_documents::table
         .filter(tender_documents::tender_id.eq(tender_id))
         .filter(tender_documents::removed_at.is_null())
@@ -96,7 +97,11 @@ pub fn list(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<DocumentView>>
 
 /// Refuses before any of the file is read when the officer may not add
 /// documents to this tender: not theirs, or neither draft nor published.
-pub async fn check_can_upload(app: &AppState, officer: &AuthUser, tender_id: i64) -> AppResult<()> {
+pub async fn check_can_upload(
+    app: &AppState,
+    officer: &AuthUser,
+    tender_id: TenderId,
+) -> AppResult<()> {
     let officer = officer.clone();
     app.db
         .run(move |conn| {
@@ -140,7 +145,7 @@ pub async fn receive(app: &AppState) -> AppResult<Receiving> {
 pub async fn store(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     file_name: String,
     title: Option<String>,
     received: Received,
@@ -176,7 +181,7 @@ pub async fn store(
                     return Err(AppError::refused(StatusCode::CONFLICT, "tender_not_open"));
                 }
                 let before = labels(conn, tender_id)?;
-                let id: i64 = diesel::insert_into(tender_documents::table)
+                let id: DocumentId = diesel::insert_into(tender_documents::table)
                     .values((
                         tender_documents::tender_id.eq(tender_id),
                         tender_documents::file_name.eq(&file_name),
@@ -220,7 +225,7 @@ pub async fn store(
 pub async fn remove(
     app: &AppState,
     officer: &AuthUser,
-    tender_id: i64,
+    tender_id: TenderId,
     document_id: DocumentId,
 ) -> AppResult<()> {
     let now = app.clock.now();
@@ -262,7 +267,7 @@ pub async fn remove(
 }
 
 /// The names the change log shows for a tender's documents.
-fn labels(conn: &mut DbConn, tender_id: i64) -> QueryResult<Vec<String>> {
+fn labels(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<Vec<String>> {
     Ok(list(conn, tender_id)?
         .iter()
         .map(|d| d.label().to_owned())
@@ -276,7 +281,7 @@ fn record_change(
     row: &model::TenderRow,
     before: &[String],
     after: &[String],
-    officer_id: i64,
+    officer_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let version = row.version + 1;
@@ -298,7 +303,7 @@ fn record_change(
         "amend",
         &row.content(),
         &log,
-        UserId(officer_id),
+        officer_id,
         now,
     )
 }
@@ -315,7 +320,7 @@ pub struct Download {
 pub async fn download(
     app: &AppState,
     viewer: Option<&AuthUser>,
-    tender_id: i64,
+    tender_id: TenderId,
     document_id: DocumentId,
 ) -> AppResult<Download> {
     let viewer = viewer.cloned();

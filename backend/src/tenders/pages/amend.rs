@@ -1,5 +1,6 @@
 //! Amending a published tender: the amend form and saving the amendment.
 
+use crate::db::ids::TenderId;
 use crate::web::extract::{Path, Query};
 use axum::Form;
 use axum::extract::State;
@@ -21,7 +22,7 @@ pub(super) async fn amend_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Query(query): Query<EditQuery>,
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;
@@ -56,7 +57,7 @@ pub(super) async fn amend(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;

@@ -1,5 +1,6 @@
 //! Cancelling a tender: the form asking for a reason, and the cancellation.
 
+use crate::db::ids::TenderId;
 use crate::web::extract::Path;
 use axum::Form;
 use axum::extract::State;
@@ -18,7 +19,7 @@ pub(super) async fn cancel_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Html<String>> {
     let view = service::get(&app, Some(&officer), id).await?;
     if !is_owner(&page, &view) {
@@ -40,7 +41,7 @@ pub(super) async fn cancel(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Form(form): Form<CancelForm>,
 ) -> AppResult<Response> {
     match service::cancel(&app, &officer, id, form.cancel_reason.clone()).await {

@@ -1,6 +1,7 @@
 //! The draft journey: starting a draft, one short edit page per section,
 //! saving it, and deleting a draft never published.
 
+use crate::db::ids::TenderId;
 use crate::web::extract::{Path, Query};
 use axum::Form;
 use axum::extract::State;
@@ -87,7 +88,7 @@ pub(super) struct EditQuery {
 }
 
 pub(super) struct EditContext<'a> {
-    pub(super) id: i64,
+    pub(super) id: TenderId,
     pub(super) sections: Vec<&'a str>,
     pub(super) mode: &'a str,
     pub(super) cpv_q: &'a str,
@@ -245,7 +246,7 @@ pub(super) async fn edit_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, section)): Path<(i64, String)>,
+    Path((id, section)): Path<(TenderId, String)>,
     Query(query): Query<EditQuery>,
 ) -> AppResult<Response> {
     if !SECTIONS.contains(&section.as_str()) {
@@ -282,7 +283,7 @@ pub(super) async fn edit_save(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, section)): Path<(i64, String)>,
+    Path((id, section)): Path<(TenderId, String)>,
     Query(query): Query<EditQuery>,
     Form(form): Form<FormPairs>,
 ) -> AppResult<Response> {
@@ -349,7 +350,7 @@ pub(super) async fn edit_save(
 pub(super) async fn delete(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Redirect> {
     service::delete_draft(&app, &officer, id).await?;
     Ok(Redirect::to("/officer/tenders?notice=draft_deleted"))

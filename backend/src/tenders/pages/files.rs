@@ -1,7 +1,7 @@
 //! A tender's documents: downloading one, and the officer's page that
 //! lists them, uploads them with a title and removes them.
 
-use crate::db::ids::DocumentId;
+use crate::db::ids::{DocumentId, TenderId};
 use crate::web::extract::Path;
 use axum::Extension;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -23,7 +23,7 @@ use crate::web::page::{FormError, Page};
 pub(super) async fn download(
     State(app): State<AppState>,
     page: Page,
-    Path((id, doc)): Path<(i64, DocumentId)>,
+    Path((id, doc)): Path<(TenderId, DocumentId)>,
 ) -> AppResult<documents::Download> {
     documents::download(&app, page.user.as_ref(), id, doc).await
 }
@@ -50,7 +50,7 @@ pub(super) async fn documents_form(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Html<String>> {
     load_owned(&app, &officer, id).await?;
     let view = service::get(&app, Some(&officer), id).await?;
@@ -64,7 +64,7 @@ pub(super) async fn upload_document(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Extension(CsrfToken(expected)): Extension<CsrfToken>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
@@ -93,7 +93,7 @@ pub(super) async fn upload_document(
 pub(super) async fn remove_document(
     State(app): State<AppState>,
     Officer(officer): Officer,
-    Path((id, doc)): Path<(i64, DocumentId)>,
+    Path((id, doc)): Path<(TenderId, DocumentId)>,
 ) -> AppResult<Redirect> {
     documents::remove(&app, &officer, id, doc).await?;
     Ok(Redirect::to(&format!(
@@ -134,7 +134,7 @@ const MAX_TITLE_BYTES: usize = documents::MAX_TITLE * 4;
 async fn receive_file(
     app: &AppState,
     officer: &AuthUser,
-    id: i64,
+    id: TenderId,
     multipart: &mut Multipart,
     title: &mut Option<String>,
 ) -> AppResult<()> {

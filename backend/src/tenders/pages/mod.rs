@@ -24,6 +24,7 @@ use axum::routing::{get, post};
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::TenderId;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model;
 use crate::tenders::service::{self, TenderView};
@@ -120,7 +121,11 @@ fn is_owner(page: &Page, view: &TenderView) -> bool {
         .is_some_and(|u| u.is_approved_officer() && u.authority_id == Some(view.authority.id))
 }
 
-async fn load_owned(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<model::TenderRow> {
+async fn load_owned(
+    app: &AppState,
+    officer: &AuthUser,
+    id: TenderId,
+) -> AppResult<model::TenderRow> {
     let officer = officer.clone();
     app.db
         .run(move |conn| {

@@ -1,5 +1,6 @@
 //! The public tender page (the list is the search page, `search::pages`).
 
+use crate::db::ids::TenderId;
 use crate::web::extract::Path;
 use axum::extract::State;
 use axum::response::{Html, Response};
@@ -61,7 +62,7 @@ pub(super) fn show_page(
 pub(super) async fn show(
     State(app): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Response> {
     let view = service::get(&app, page.user.as_ref(), id).await?;
     let who_could_bid =

@@ -1,5 +1,6 @@
 //! "Check your answers" for a draft, and publishing it.
 
+use crate::db::ids::TenderId;
 use crate::web::extract::Path;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -59,7 +60,7 @@ pub(super) async fn check(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Response> {
     let row = load_owned(&app, &officer, id).await?;
     if row.status != Status::Draft {
@@ -73,7 +74,7 @@ pub(super) async fn publish(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
 ) -> AppResult<Response> {
     match service::publish(&app, &officer, id).await {
         Ok(_) => {

@@ -3,7 +3,7 @@
 //! questions across the authority's tenders, where the officer may also
 //! reword the question before it is published or decline it.
 
-use crate::db::ids::QuestionId;
+use crate::db::ids::{QuestionId, TenderId};
 use crate::web::extract::Path;
 use axum::Form;
 use axum::extract::State;
@@ -34,7 +34,7 @@ pub(super) async fn ask(
     State(app): State<AppState>,
     page: Page,
     Entrepreneur(user): Entrepreneur,
-    Path(id): Path<i64>,
+    Path(id): Path<TenderId>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     match service::ask(&app, &user, id, form.question.clone()).await {
@@ -71,7 +71,7 @@ pub(super) async fn answer(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, qid)): Path<(i64, QuestionId)>,
+    Path((id, qid)): Path<(TenderId, QuestionId)>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let from_open_questions = form.from == OPEN_QUESTIONS;
@@ -134,7 +134,7 @@ pub(super) async fn decline(
     State(app): State<AppState>,
     page: Page,
     Officer(officer): Officer,
-    Path((id, qid)): Path<(i64, QuestionId)>,
+    Path((id, qid)): Path<(TenderId, QuestionId)>,
     Form(form): Form<DeclineForm>,
 ) -> AppResult<Response> {
     match service::decline(&app, &officer, id, qid, form.reason.clone()).await {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::{AuthorityId, QuestionId, TenderId};
 use crate::db::schema::{tender_followers, tender_questions, tenders};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::Status;
@@ -27,8 +28,8 @@ pub struct Activity {
 /// not part of it: officers never learn it.
 #[derive(Debug, Clone, Serialize, Queryable)]
 pub struct WaitingQuestion {
-    pub id: i64,
-    pub tender_id: i64,
+    pub id: QuestionId,
+    pub tender_id: TenderId,
     pub tender_title: String,
     pub question: String,
     #[serde(with = "crate::web::utc")]
@@ -37,7 +38,7 @@ pub struct WaitingQuestion {
     pub question_deadline: Option<NaiveDateTime>,
 }
 
-fn authority_of(officer: &AuthUser) -> AppResult<i64> {
+fn authority_of(officer: &AuthUser) -> AppResult<AuthorityId> {
     officer
         .authority_id
         .ok_or_else(|| AppError::forbidden("wrong_role"))
@@ -48,11 +49,11 @@ fn authority_of(officer: &AuthUser) -> AppResult<i64> {
 pub async fn activity_for_authority(
     app: &AppState,
     officer: &AuthUser,
-) -> AppResult<HashMap<i64, Activity>> {
+) -> AppResult<HashMap<TenderId, Activity>> {
     let authority_id = authority_of(officer)?;
     app.db
         .run(move |conn| {
-            let open: Vec<(i64, i64)> = tender_questions::table
+            let open: Vec<(TenderId, i64)> = tender_questions::table
                 .inner_join(tenders::table)
                 .filter(tenders::authority_id.eq(authority_id))
                 .filter(tenders::status.ne(Status::Cancelled.as_str()))
@@ -61,13 +62,13 @@ pub async fn activity_for_authority(
                 .group_by(tender_questions::tender_id)
                 .select((tender_questions::tender_id, count_star()))
                 .load(conn)?;
-            let followers: Vec<(i64, i64)> = tender_followers::table
+            let followers: Vec<(TenderId, i64)> = tender_followers::table
                 .inner_join(tenders::table)
                 .filter(tenders::authority_id.eq(authority_id))
                 .group_by(tender_followers::tender_id)
                 .select((tender_followers::tender_id, count_star()))
                 .load(conn)?;
-            let mut activity: HashMap<i64, Activity> = HashMap::new();
+            let mut activity: HashMap<TenderId, Activity> = HashMap::new();
             for (id, count) in open {
                 activity.entry(id).or_default().open_questions = count;
             }

@@ -9,7 +9,7 @@ use super::{followers, insert_version, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::ids::UserId;
+use crate::db::ids::TenderId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -23,7 +23,7 @@ use crate::{matching, search};
 pub async fn amend(
     app: &AppState,
     officer: &AuthUser,
-    id: i64,
+    id: TenderId,
     mut content: Content,
     reason: String,
 ) -> AppResult<i32> {
@@ -68,22 +68,13 @@ pub async fn amend(
                     reason: Some(reason.clone()),
                     changes,
                 };
-                insert_version(
-                    conn,
-                    id,
-                    version,
-                    "amend",
-                    &content,
-                    &log,
-                    UserId(officer.id),
-                    now,
-                )?;
+                insert_version(conn, id, version, "amend", &content, &log, officer.id, now)?;
                 audit::record(
                     conn,
                     &officer,
                     "tender.amend",
                     "tender",
-                    id,
+                    id.0,
                     Some(&reason),
                     now,
                 )?;

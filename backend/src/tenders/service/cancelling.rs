@@ -7,7 +7,7 @@ use super::{followers, insert_version, owned};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::ids::UserId;
+use crate::db::ids::TenderId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -17,7 +17,12 @@ use crate::tenders::rules;
 use crate::{matching, search};
 
 /// Cancels a published or closed tender, with a reason shown to everyone.
-pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String) -> AppResult<()> {
+pub async fn cancel(
+    app: &AppState,
+    officer: &AuthUser,
+    id: TenderId,
+    reason: String,
+) -> AppResult<()> {
     let reason = reason.trim().to_owned();
     if reason.is_empty() {
         return Err(AppError::field("cancel_reason", "required"));
@@ -73,7 +78,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     "cancel",
                     &row.content(),
                     &log,
-                    UserId(officer.id),
+                    officer.id,
                     now,
                 )?;
                 audit::record(
@@ -81,7 +86,7 @@ pub async fn cancel(app: &AppState, officer: &AuthUser, id: i64, reason: String)
                     &officer,
                     "tender.cancel",
                     "tender",
-                    id,
+                    id.0,
                     Some(&reason),
                     now,
                 )?;

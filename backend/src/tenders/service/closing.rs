@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
+use crate::db::ids::TenderId;
 use crate::db::schema::tenders;
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppResult;
@@ -16,7 +17,7 @@ use crate::tenders::model::Status;
 /// Closes the tender at its submission deadline, by itself.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CloseTender {
-    pub tender_id: i64,
+    pub tender_id: TenderId,
 }
 
 impl Job for CloseTender {
@@ -34,7 +35,7 @@ impl BackgroundJob for CloseTender {
 
 pub(crate) fn schedule_close(
     conn: &mut DbConn,
-    id: i64,
+    id: TenderId,
     deadline: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::{owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::TenderId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -19,7 +20,7 @@ pub async fn create_draft(
     app: &AppState,
     officer: &AuthUser,
     mut content: Content,
-) -> AppResult<i64> {
+) -> AppResult<TenderId> {
     let authority_id = officer
         .authority_id
         .ok_or_else(|| AppError::forbidden("wrong_role"))?;
@@ -33,7 +34,7 @@ pub async fn create_draft(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let id: i64 = diesel::insert_into(tenders::table)
+                let id: TenderId = diesel::insert_into(tenders::table)
                     .values((
                         (
                             tenders::authority_id.eq(authority_id),
@@ -70,7 +71,7 @@ pub async fn create_draft(
 pub async fn update_draft(
     app: &AppState,
     officer: &AuthUser,
-    id: i64,
+    id: TenderId,
     mut content: Content,
 ) -> AppResult<()> {
     rules::normalise(&mut content);
@@ -95,7 +96,7 @@ pub async fn update_draft(
 }
 
 /// Deletes a draft that was never published.
-pub async fn delete_draft(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<()> {
+pub async fn delete_draft(app: &AppState, officer: &AuthUser, id: TenderId) -> AppResult<()> {
     let officer = officer.clone();
     app.db
         .run(move |conn| {

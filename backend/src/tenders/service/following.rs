@@ -9,13 +9,14 @@ use super::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::{TenderId, UserId};
 use crate::db::schema::{authorities, tender_followers, tenders};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{self, Status};
 
 /// An entrepreneur follows (or stops following) a published tender.
-pub async fn follow(app: &AppState, user: &AuthUser, id: i64, on: bool) -> AppResult<()> {
+pub async fn follow(app: &AppState, user: &AuthUser, id: TenderId, on: bool) -> AppResult<()> {
     let now = app.clock.now();
     let user = user.clone();
     app.db
@@ -47,7 +48,7 @@ pub async fn follow(app: &AppState, user: &AuthUser, id: i64, on: bool) -> AppRe
 }
 
 /// The tenders a person follows, for their data export.
-pub fn followed_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
+pub fn followed_by(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<TenderId>> {
     tender_followers::table
         .filter(tender_followers::user_id.eq(user_id))
         .order(tender_followers::id)
@@ -58,7 +59,7 @@ pub fn followed_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
 /// A tender someone follows, as their start page lists it.
 #[derive(Debug, Clone, Serialize, Queryable)]
 pub struct FollowedTender {
-    pub id: i64,
+    pub id: TenderId,
     pub title: String,
     pub status: String,
     pub authority_name: String,
@@ -69,7 +70,7 @@ pub struct FollowedTender {
 
 /// The tenders a person follows: those still open first, the nearest
 /// deadline first, then the closed and cancelled ones.
-pub async fn followed_tenders(app: &AppState, user_id: i64) -> AppResult<Vec<FollowedTender>> {
+pub async fn followed_tenders(app: &AppState, user_id: UserId) -> AppResult<Vec<FollowedTender>> {
     let mut followed: Vec<FollowedTender> = app
         .db
         .run(move |conn| {

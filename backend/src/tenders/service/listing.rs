@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::db::ids::TenderId;
 use crate::db::schema::{authorities, tenders};
 use crate::db::stored::JsonText;
 use crate::error::{AppError, AppResult};
@@ -16,7 +17,8 @@ use crate::tenders::money::{Amount, InKroner, in_kroner};
 /// One line of a list of tenders.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TenderSummary {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TenderId,
     pub status: String,
     pub title: String,
     /// ISO 639-1 code of the title's language.
@@ -87,7 +89,7 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
 
 #[derive(Queryable)]
 struct SummaryRow {
-    id: i64,
+    id: TenderId,
     status: String,
     title: String,
     language: String,
@@ -163,7 +165,7 @@ fn summary_columns() -> SummaryColumns {
 /// orders them as its hits).
 pub fn summaries_by_id(
     conn: &mut crate::db::DbConn,
-    ids: &[i64],
+    ids: &[TenderId],
 ) -> QueryResult<Vec<TenderSummary>> {
     tenders::table
         .inner_join(authorities::table)

@@ -34,7 +34,7 @@ use diesel::prelude::*;
 
 use crate::auth::{AuthUser, Role};
 use crate::db::DbConn;
-use crate::db::ids::UserId;
+use crate::db::ids::{TenderId, UserId};
 use crate::db::schema::{tender_followers, tender_versions, tenders};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::model::{self, ChangeLog, Content, Status, TenderRow, to_json};
@@ -62,7 +62,7 @@ impl Viewer<'_> {
 
 /// Loads a tender the caller must own: 404 when it may not even know the
 /// tender exists, 403 when it may see it but not change it.
-fn owned(conn: &mut DbConn, user: &AuthUser, id: i64) -> AppResult<TenderRow> {
+fn owned(conn: &mut DbConn, user: &AuthUser, id: TenderId) -> AppResult<TenderRow> {
     let row = model::find(conn, id)?;
     let viewer = Viewer(Some(user));
     if !viewer.can_see(&row) {
@@ -79,7 +79,7 @@ fn owned(conn: &mut DbConn, user: &AuthUser, id: i64) -> AppResult<TenderRow> {
 
 pub(crate) fn set_content(
     conn: &mut DbConn,
-    id: i64,
+    id: TenderId,
     content: &Content,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -124,7 +124,7 @@ fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {
 #[expect(clippy::too_many_arguments, reason = "one row of tender_versions")]
 pub(crate) fn insert_version(
     conn: &mut DbConn,
-    id: i64,
+    id: TenderId,
     version: i32,
     kind: &str,
     content: &Content,
@@ -148,8 +148,12 @@ pub(crate) fn insert_version(
 
 /// Who is told about a tender's amendments, answers and cancellation: its
 /// followers, and `extra` (the asker of an answered question).
-fn followers(conn: &mut DbConn, tender_id: i64, extra: Option<i64>) -> QueryResult<Vec<i64>> {
-    let mut ids: Vec<i64> = tender_followers::table
+fn followers(
+    conn: &mut DbConn,
+    tender_id: TenderId,
+    extra: Option<UserId>,
+) -> QueryResult<Vec<UserId>> {
+    let mut ids: Vec<UserId> = tender_followers::table
         .filter(tender_followers::tender_id.eq(tender_id))
         .select(tender_followers::user_id)
         .load(conn)?;

@@ -9,7 +9,7 @@ use super::{insert_version, owned, refuse_if_invalid};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::db::ids::UserId;
+use crate::db::ids::TenderId;
 use crate::db::schema::tenders;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
@@ -19,7 +19,7 @@ use crate::{matching, search};
 
 /// Publishes a draft: every rule is checked and every problem listed at
 /// once; the content is frozen as version 1 and closing is scheduled.
-pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<Vec<Warning>> {
+pub async fn publish(app: &AppState, officer: &AuthUser, id: TenderId) -> AppResult<Vec<Warning>> {
     let officer = officer.clone();
     let now = app.clock.now();
     app.db
@@ -46,10 +46,10 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: i64) -> AppResult<V
                     "publish",
                     &content,
                     &ChangeLog::default(),
-                    UserId(officer.id),
+                    officer.id,
                     now,
                 )?;
-                audit::record(conn, &officer, "tender.publish", "tender", id, None, now)?;
+                audit::record(conn, &officer, "tender.publish", "tender", id.0, None, now)?;
                 if let Some(deadline) = content.submission_deadline {
                     schedule_close(conn, id, deadline, now)?;
                 }

@@ -13,7 +13,7 @@ use super::{QuestionView, Viewer, followers, owned};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, AuthUser};
 use crate::db::DbConn;
-use crate::db::ids::QuestionId;
+use crate::db::ids::{QuestionId, TenderId, UserId};
 use crate::db::schema::{tender_questions, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
@@ -24,7 +24,12 @@ use crate::tenders::rules;
 
 /// An entrepreneur asks a question, until the question deadline, on a
 /// published tender.
-pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) -> AppResult<i64> {
+pub async fn ask(
+    app: &AppState,
+    asker: &AuthUser,
+    id: TenderId,
+    question: String,
+) -> AppResult<QuestionId> {
     let question = question.trim().to_owned();
     if question.is_empty() {
         return Err(AppError::field("question", "required"));
@@ -69,7 +74,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                         "question_deadline_passed",
                     ));
                 }
-                let qid: i64 = diesel::insert_into(tender_questions::table)
+                let qid: QuestionId = diesel::insert_into(tender_questions::table)
                     .values((
                         tender_questions::tender_id.eq(id),
                         tender_questions::asked_by.eq(asker_id),
@@ -80,7 +85,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
                     .get_result(conn)?;
                 // The authority's officers are told there is a question to
                 // answer; the mail does not say who asked.
-                let officers: Vec<(i64, String, String)> = users::table
+                let officers: Vec<(UserId, String, String)> = users::table
                     .filter(users::authority_id.eq(row.authority_id))
                     .filter(users::role.eq("officer"))
                     .filter(users::approval_state.eq(ApprovalState::Approved.as_str()))
@@ -115,7 +120,7 @@ pub async fn ask(app: &AppState, asker: &AuthUser, id: i64, question: String) ->
 pub async fn answer(
     app: &AppState,
     officer: &AuthUser,
-    id: i64,
+    id: TenderId,
     question_id: QuestionId,
     answer: String,
     wording: Option<String>,
@@ -182,7 +187,7 @@ pub async fn answer(
 pub async fn decline(
     app: &AppState,
     officer: &AuthUser,
-    id: i64,
+    id: TenderId,
     question_id: QuestionId,
     reason: String,
 ) -> AppResult<()> {
@@ -249,15 +254,19 @@ fn check_text(errors: &mut Vec<FieldError>, field: &'static str, text: &str) {
 
 struct OpenQuestion {
     question: String,
-    asked_by: Option<i64>,
+    asked_by: Option<UserId>,
 }
 
 /// A question of tender `id` that is neither answered nor declined: 404 if
 /// the tender has no such question, 409 if it has been decided.
-fn open_question(conn: &mut DbConn, id: i64, question_id: QuestionId) -> AppResult<OpenQuestion> {
+fn open_question(
+    conn: &mut DbConn,
+    id: TenderId,
+    question_id: QuestionId,
+) -> AppResult<OpenQuestion> {
     let (question, asked_by, answered_at, declined_at): (
         String,
-        Option<i64>,
+        Option<UserId>,
         Option<NaiveDateTime>,
         Option<NaiveDateTime>,
     ) = tender_questions::table
@@ -300,7 +309,7 @@ fn still_open(question_id: QuestionId) -> StillOpen {
 pub async fn questions(
     app: &AppState,
     viewer: Option<&AuthUser>,
-    id: i64,
+    id: TenderId,
 ) -> AppResult<Vec<QuestionView>> {
     let viewer = viewer.cloned();
     app.db
@@ -316,10 +325,10 @@ pub async fn questions(
 }
 
 /// (tender id, question, answer, asked at).
-pub type AskedQuestion = (i64, String, Option<String>, NaiveDateTime);
+pub type AskedQuestion = (TenderId, String, Option<String>, NaiveDateTime);
 
 /// The questions a person asked, for their data export.
-pub fn questions_asked_by(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<AskedQuestion>> {
+pub fn questions_asked_by(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<AskedQuestion>> {
     tender_questions::table
         .filter(tender_questions::asked_by.eq(user_id))
         .order(tender_questions::asked_at)

@@ -10,6 +10,7 @@ use super::Viewer;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
+use crate::db::ids::{AuthorityId, QuestionId, TenderId, UserId};
 use crate::db::schema::{tender_followers, tender_questions, users};
 use crate::error::{AppError, AppResult};
 use crate::tenders::model::{self, Change, Criterion, Lot, Status, TenderRow};
@@ -18,7 +19,8 @@ use crate::tenders::rules::{self, Warning};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuthorityRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AuthorityId,
     pub name: String,
     pub cvr: String,
     pub nuts_code: String,
@@ -38,14 +40,16 @@ pub struct VersionView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AskerView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     pub name: String,
     pub email: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuestionView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: QuestionId,
     pub question: String,
     pub answer: Option<String>,
     /// UTC.
@@ -74,7 +78,8 @@ pub struct QuestionView {
 /// A tender as its reader may see it. Times are UTC.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TenderView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TenderId,
     pub status: Status,
     /// 0 for a draft, then 1 for the published version and one more per
     /// amendment or cancellation.
@@ -163,12 +168,12 @@ pub(super) fn questions_for(
         }
     }
     type Q = (
-        i64,
+        QuestionId,
         String,
         Option<String>,
         NaiveDateTime,
         Option<NaiveDateTime>,
-        Option<i64>,
+        Option<UserId>,
         Option<String>,
         Option<String>,
         Option<NaiveDateTime>,
@@ -311,7 +316,7 @@ pub fn view_of(
     })
 }
 
-pub async fn get(app: &AppState, viewer: Option<&AuthUser>, id: i64) -> AppResult<TenderView> {
+pub async fn get(app: &AppState, viewer: Option<&AuthUser>, id: TenderId) -> AppResult<TenderView> {
     let viewer = viewer.cloned();
     let now = app.clock.now();
     app.db
