@@ -560,11 +560,16 @@ fn organisation_name(public_name: Option<String>, draft: &str) -> Option<String>
 pub struct OrganisationFilter {
     /// `pending`, `approved`, `rejected`, `changes_requested` or
     /// `suspended`; empty for all.
+    #[param(schema_with = state_filter)]
     pub state: String,
     /// An exact CVR number (or, for an organisation registered abroad,
     /// `country:national identifier`, as `DE:HRB 12345`).
     pub cvr: String,
     pub page: Option<i64>,
+}
+
+fn state_filter() -> utoipa::openapi::Object {
+    crate::web::openapi::one_of_or_empty(crate::profiles::service::display_states())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -573,6 +578,7 @@ pub struct OrganisationRow {
     pub id: OrganisationId,
     pub name: String,
     pub cvr: String,
+    #[schema(schema_with = crate::profiles::service::display_state_schema)]
     pub state: String,
     pub public: bool,
     #[serde(with = "crate::web::utc")]

@@ -21,8 +21,8 @@ pub use members::{InvitationView, MemberView, Members, leave, members};
 mod review_state;
 
 pub use organisation::{
-    Hold, Organisation, OrganisationView, as_member, display_states, find, hold, is_member,
-    of_member,
+    Hold, Organisation, OrganisationView, as_member, display_state_schema, display_states, find,
+    hold, is_member, of_member,
 };
 pub use review_state::ReviewState;
 

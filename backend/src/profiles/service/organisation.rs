@@ -85,12 +85,21 @@ pub fn display_states() -> impl Iterator<Item = &'static str> {
         .chain(["suspended"])
 }
 
+/// `display_states` as the OpenAPI document lists them.
+pub fn display_state_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(display_states()))
+        .build()
+}
+
 /// The organisation as its members (and admins) see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
     #[schema(value_type = i64)]
     pub id: OrganisationId,
     /// `pending`, `approved`, `rejected`, `changes_requested` or `suspended`.
+    #[schema(schema_with = display_state_schema)]
     pub state: String,
     /// The admin's reason for a rejection, a request for changes or a suspension.
     pub reason: Option<String>,

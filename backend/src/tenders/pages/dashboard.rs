@@ -26,7 +26,7 @@ pub(super) async fn dashboard(
         .map(|status| {
             let items: Vec<Value> = all
                 .iter()
-                .filter(|t| t.status == status.as_str())
+                .filter(|t| t.status == *status)
                 .map(|t| {
                     let activity = activity.get(&t.id).copied().unwrap_or_default();
                     json!({

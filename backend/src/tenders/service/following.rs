@@ -61,7 +61,7 @@ pub fn followed_by(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<Tender
 pub struct FollowedTender {
     pub id: TenderId,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub authority_name: String,
     /// UTC.
     #[serde(with = "crate::web::utc::option")]
@@ -88,12 +88,6 @@ pub async fn followed_tenders(app: &AppState, user_id: UserId) -> AppResult<Vec<
                 .map_err(AppError::from)
         })
         .await?;
-    followed.sort_by_key(|t| {
-        (
-            t.status != Status::Published.as_str(),
-            t.submission_deadline,
-            t.id,
-        )
-    });
+    followed.sort_by_key(|t| (t.status != Status::Published, t.submission_deadline, t.id));
     Ok(followed)
 }

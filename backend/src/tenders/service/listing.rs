@@ -19,7 +19,7 @@ use crate::tenders::money::{Amount, InKroner, in_kroner};
 pub struct TenderSummary {
     #[schema(value_type = i64)]
     pub id: TenderId,
-    pub status: String,
+    pub status: Status,
     pub title: String,
     /// ISO 639-1 code of the title's language.
     pub language: String,
@@ -90,7 +90,7 @@ pub async fn list_public(app: &AppState, page: i64, per_page: i64) -> AppResult<
 #[derive(Queryable)]
 struct SummaryRow {
     id: TenderId,
-    status: String,
+    status: Status,
     title: String,
     language: String,
     authority_name: String,
