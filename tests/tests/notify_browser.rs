@@ -152,10 +152,12 @@ async fn the_preferences_and_unsubscribe_pages_read_well_in_the_browser() {
         .click_and_wait("form[action='/login'] button[type=submit]")
         .await;
     browser.wait_for_source("action=\"/logout\"").await;
+    // Found from the account page, not only from a mail's link.
+    browser.goto(&server.url("/account")).await.unwrap();
     browser
-        .goto(&server.url("/account/notifications"))
-        .await
-        .unwrap();
+        .click_and_wait("main a[href='/account/notifications']")
+        .await;
+    browser.wait_for_path("/account/notifications").await;
     let page = browser.main_text().await;
     assert!(page.contains("Dine valg for e-mails"), "{page}");
     // The answers switched off by the link show as "Aldrig".
