@@ -244,6 +244,25 @@ async fn publishing_mails_every_matched_member_once_and_no_one_else(backend: Bac
     assert!(w.mails_to(&bo.email, MATCH_SUBJECT).is_empty());
     assert!(w.mails_to(&w.officer.email, MATCH_SUBJECT).is_empty());
 
+    // A person's data export holds the choice of e-mails and what they
+    // were told of.
+    let export = w
+        .app
+        .api(
+            Method::GET,
+            "/api/v1/me/export",
+            Some(&anna.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(export["notification_settings"]["match"], "now");
+    let told = export["notifications"].as_array().expect("notifications");
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert_eq!(told[0]["kind"], "match");
+    assert_eq!(told[0]["tender_id"], tender);
+    assert!(told[0]["sent_at"].is_string(), "{told:#?}");
+
     // The matches computed again (an amendment, a retry): nobody is told twice.
     w.amend(
         tender,

@@ -1,6 +1,7 @@
 //! Everything stored about a person, for the right of access (GDPR article
 //! 15): the account, the authority, sessions, links mailed, failed logins,
-//! audit entries, questions asked about tenders, tenders followed and the
+//! audit entries, questions asked about tenders, tenders followed, the
+//! choice of e-mails and what the person was notified of, and the
 //! organisation the person is a member of. Secrets (password and token
 //! hashes) are left out.
 
@@ -12,8 +13,9 @@ use crate::accounts::model::{self, Authority};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, Role};
 use crate::db::ids::{TenderId, UserId};
-use crate::db::schema::{audit_log, email_tokens, login_attempts, sessions};
+use crate::db::schema::{audit_log, email_tokens, login_attempts, notifications, sessions};
 use crate::error::{AppError, AppResult};
+use crate::notify::{PreferencesView, preferences_of};
 
 #[derive(Serialize)]
 pub struct Export {
@@ -27,8 +29,24 @@ pub struct Export {
     audit_log: Vec<AuditEntry>,
     questions: Vec<Question>,
     followed_tenders: Vec<TenderId>,
+    /// Which e-mails the person chose, and how often.
+    notification_settings: PreferencesView,
+    /// Each event the person was to be mailed about (a tender that fits, a
+    /// change, an answer, a cancellation), and when it went out.
+    notifications: Vec<Notification>,
     /// The organisation the person is a member of, as its members see it.
     organisation: Option<crate::profiles::service::OrganisationView>,
+}
+
+#[derive(Serialize, Queryable)]
+struct Notification {
+    kind: String,
+    tender_id: Option<TenderId>,
+    cadence: String,
+    #[serde(with = "crate::web::utc")]
+    created_at: NaiveDateTime,
+    #[serde(with = "crate::web::utc::option")]
+    sent_at: Option<NaiveDateTime>,
 }
 
 #[derive(Serialize)]
@@ -160,6 +178,18 @@ pub async fn export(app: &AppState, user_id: UserId) -> AppResult<Export> {
                 })
                 .collect();
             let followed_tenders = crate::tenders::service::followed_by(conn, user_id)?;
+            let notification_settings = preferences_of(conn, user_id)?;
+            let notifications = notifications::table
+                .filter(notifications::user_id.eq(user_id))
+                .order(notifications::id)
+                .select((
+                    notifications::kind,
+                    notifications::tender_id,
+                    notifications::cadence,
+                    notifications::created_at,
+                    notifications::sent_at,
+                ))
+                .load(conn)?;
             let organisation = crate::profiles::service::export_for(conn, user_id)?;
             Ok::<_, AppError>(Export {
                 exported_at: now,
@@ -183,6 +213,8 @@ pub async fn export(app: &AppState, user_id: UserId) -> AppResult<Export> {
                 audit_log,
                 questions,
                 followed_tenders,
+                notification_settings,
+                notifications,
                 organisation,
             })
         })

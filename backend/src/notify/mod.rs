@@ -25,6 +25,8 @@ pub mod unsubscribe;
 pub use deliver::{NotifyMail, SendDigest};
 pub use kinds::{Cadence, Kind};
 pub use matched::tender_matched;
-pub use preferences::{Settings, load as settings_of};
+pub use preferences::{
+    Settings, View as PreferencesView, load as settings_of, view as preferences_of,
+};
 pub use record::{Event, notify, notify_all};
 pub use schedule::next_digest;
