@@ -288,6 +288,29 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
     assert_eq!(tender_json(&app, id).await["status"], "closed");
 }
 
+async fn an_open_imported_tender_closes_at_its_deadline(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    // Back to 1 June 2019, before the call's deadline of 24 June 2019.
+    let target = chrono::NaiveDate::from_ymd_opt(2019, 6, 1)
+        .expect("date")
+        .and_hms_opt(12, 0, 0)
+        .expect("time");
+    app.state
+        .clock
+        .advance(Duration::seconds((target - app.now()).num_seconds()));
+    let call = import(&app, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
+    let id = tender_of(&app, &call).await;
+    app.run_jobs().await;
+    assert_eq!(tender_json(&app, id).await["status"], "published");
+    app.state.clock.advance(Duration::days(30));
+    app.run_jobs().await;
+    assert_eq!(
+        tender_json(&app, id).await["status"],
+        "closed",
+        "the deadline of 24 June 2019 has passed"
+    );
+}
+
 /// A profile supplying nursing staff (CPV 796) in North Jutland, eligible
 /// for Article 20, Article 77 or neither.
 fn staffing_enterprise(name: &str, n: u32, article_20: bool, article_77: bool) -> Value {
@@ -572,6 +595,7 @@ on_both_databases!(
     a_change_notice_writes_the_change_log,
     a_ted_corrigendum_corrects_its_tender_and_writes_the_change_log,
     an_award_notice_closes_the_tender_and_records_the_winner,
+    an_open_imported_tender_closes_at_its_deadline,
     notices_out_of_order_end_in_the_same_state,
     invalid_notices_are_refused_and_leave_nothing,
     buyers_are_matched_by_national_id_or_created_without_accounts,

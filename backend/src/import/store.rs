@@ -55,8 +55,9 @@ fn notice_key(notice: &Notice) -> String {
     format!("{}:{}", notice.format.as_str(), notice.id)
 }
 
-/// Stores a notice and rebuilds its tender. Runs inside the caller's
-/// transaction.
+/// Stores a notice and writes its tender: a new one for a new procedure,
+/// else rebuilt from all of the procedure's notices. Runs inside the
+/// caller's transaction.
 pub fn store(
     conn: &mut DbConn,
     notice: &Notice,
@@ -111,35 +112,58 @@ pub fn store(
         .select(imported_tenders::tender_id)
         .first(conn)
         .optional()?;
-    let (tender_id, created) = match tender_id {
-        Some(id) => (id, false),
-        None => (create(conn, notice, &procedure_key, now)?, true),
+    let stored = StoredNotice {
+        key: &key,
+        procedure_key: &procedure_key,
+        sha256: &sha256,
+        json: &json,
     };
+    let Some(tender_id) = tender_id else {
+        // A new procedure: its tender is this notice alone, written whole
+        // at once, with nothing to rebuild.
+        let (tender_id, status) = create(conn, notice, &procedure_key, now)?;
+        insert_notice(conn, notice, &stored, tender_id, now)?;
+        announce(conn, tender_id, status, now)?;
+        return Ok(Outcome::Imported { tender_id });
+    };
+    insert_notice(conn, notice, &stored, tender_id, now)?;
+    Ok(match rebuild(conn, tender_id, &procedure_key, now)? {
+        Some(status) => {
+            announce(conn, tender_id, status, now)?;
+            Outcome::Updated { tender_id }
+        }
+        None => Outcome::Unchanged { tender_id },
+    })
+}
+
+/// A notice as it is kept: its keys, its hash and its JSON.
+struct StoredNotice<'a> {
+    key: &'a str,
+    procedure_key: &'a str,
+    sha256: &'a str,
+    json: &'a str,
+}
+
+fn insert_notice(
+    conn: &mut DbConn,
+    notice: &Notice,
+    stored: &StoredNotice<'_>,
+    tender_id: TenderId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(imported_notices::table)
         .values((
-            imported_notices::notice_key.eq(&key),
-            imported_notices::procedure_key.eq(&procedure_key),
+            imported_notices::notice_key.eq(stored.key),
+            imported_notices::procedure_key.eq(stored.procedure_key),
             imported_notices::tender_id.eq(tender_id),
             imported_notices::publication_number.eq(&notice.publication_number),
             imported_notices::stage.eq(notice.stage.as_str()),
-            imported_notices::sha256.eq(&sha256),
-            imported_notices::notice.eq(&json),
+            imported_notices::sha256.eq(stored.sha256),
+            imported_notices::notice.eq(stored.json),
             imported_notices::imported_at.eq(now),
         ))
         .execute(conn)?;
-    let changed = rebuild(conn, tender_id, &procedure_key, now)?;
-    if created || changed.is_some() {
-        // A new tender the rebuild left alone is still the open one
-        // `create` wrote.
-        announce(conn, tender_id, changed.unwrap_or(Status::Published), now)?;
-    }
-    Ok(if created {
-        Outcome::Imported { tender_id }
-    } else if changed.is_some() {
-        Outcome::Updated { tender_id }
-    } else {
-        Outcome::Unchanged { tender_id }
-    })
+    Ok(())
 }
 
 /// Tells search that the tender changed and, while it is open, queues its
@@ -191,26 +215,33 @@ fn procedure_key(conn: &mut DbConn, notice: &Notice) -> Result<String, StoreErro
     }
 }
 
-/// A new tender for a new procedure, first written from this notice alone
-/// (the rebuild that follows writes the state of all its notices).
+/// A new tender for a new procedure, written whole from its one notice:
+/// content, status (closed when its deadline has passed or it is an
+/// award), the import's details and awards, and the job that closes it at
+/// its deadline. Returns its id and status.
 fn create(
     conn: &mut DbConn,
     notice: &Notice,
     procedure_key: &str,
     now: NaiveDateTime,
-) -> Result<TenderId, StoreError> {
+) -> Result<(TenderId, Status), StoreError> {
     let authority_id = authority::find_or_create(conn, &notice.buyer, now)?;
     let notices = [notice.clone()];
     let Some(folded) = fold::fold(&notices, now) else {
         unreachable!("one notice folds")
     };
     let content = &folded.content;
+    let status = if folded.closed {
+        Status::Closed
+    } else {
+        Status::Published
+    };
     let published_at = notice.issued.and_hms_opt(0, 0, 0).unwrap_or(now);
     let id: TenderId = diesel::insert_into(tenders::table)
         .values((
             (
                 tenders::authority_id.eq(authority_id),
-                tenders::status.eq(Status::Published.as_str()),
+                tenders::status.eq(status.as_str()),
                 tenders::language.eq(&content.language),
                 tenders::title.eq(&content.title),
                 tenders::description.eq(&content.description),
@@ -227,6 +258,7 @@ fn create(
                 tenders::created_at.eq(now),
                 tenders::updated_at.eq(now),
                 tenders::published_at.eq(published_at),
+                tenders::closed_at.eq((status == Status::Closed).then_some(now)),
             ),
         ))
         .returning(tenders::id)
@@ -238,16 +270,39 @@ fn create(
             imported_tenders::tender_id.eq(id),
             imported_tenders::procedure_key.eq(procedure_key),
             imported_tenders::source.eq(notice.format.as_str()),
-            imported_tenders::publication_number.eq(&notice.publication_number),
-            imported_tenders::link.eq(&notice.link),
-            imported_tenders::notice_language.eq(&notice.language),
-            imported_tenders::details.eq("{}"),
-            imported_tenders::awards.eq("[]"),
+            imported_tenders::publication_number.eq(publication_number(&folded)),
+            imported_tenders::link.eq(link(&folded)),
+            imported_tenders::notice_language.eq(&folded.source.language),
+            imported_tenders::details.eq(to_json(&folded.details)),
+            imported_tenders::awards.eq(to_json(&folded.awards)),
             imported_tenders::created_at.eq(now),
             imported_tenders::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(id)
+    if status == Status::Published
+        && let Some(deadline) = content.submission_deadline
+    {
+        schedule_close(conn, id, deadline, now)?;
+    }
+    Ok((id, status))
+}
+
+/// The publication number and link an imported tender shows: those of the
+/// notice its content comes from, else of the procedure's latest notice.
+fn publication_number(folded: &Folded) -> Option<String> {
+    folded
+        .source
+        .publication_number
+        .clone()
+        .or_else(|| folded.latest.publication_number.clone())
+}
+
+fn link(folded: &Folded) -> Option<String> {
+    folded
+        .source
+        .link
+        .clone()
+        .or_else(|| folded.latest.link.clone())
 }
 
 /// Writes the state all of the procedure's notices fold into: a content
@@ -336,22 +391,14 @@ fn rebuild(
             imported_tenders::publication_number,
         ))
         .first(conn)?;
-    let publication_number = folded
-        .source
-        .publication_number
-        .clone()
-        .or_else(|| folded.latest.publication_number.clone());
+    let publication_number = publication_number(&folded);
     if current != (details.clone(), awards.clone(), publication_number.clone()) {
         diesel::update(imported_tenders::table.find(tender_id))
             .set((
                 imported_tenders::details.eq(details),
                 imported_tenders::awards.eq(awards),
                 imported_tenders::publication_number.eq(&publication_number),
-                imported_tenders::link.eq(folded
-                    .source
-                    .link
-                    .clone()
-                    .or_else(|| folded.latest.link.clone())),
+                imported_tenders::link.eq(link(&folded)),
                 imported_tenders::notice_language.eq(&folded.source.language),
                 imported_tenders::updated_at.eq(now),
             ))
