@@ -176,6 +176,22 @@ impl SocialbidProcess {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Fills the running server's data folder with `socialbid demo`, as an
+    /// operator would; panics with the command's output when it fails.
+    pub async fn load_demo(&self) {
+        let data = self.dir().join("data");
+        let demo = SocialbidProcess::run(
+            &["demo"],
+            &[("SOCIALBID_DATA_DIR", data.to_str().expect("a UTF-8 path"))],
+        )
+        .await;
+        assert!(
+            demo.status.success(),
+            "socialbid demo failed: {}",
+            String::from_utf8_lossy(&demo.stderr)
+        );
+    }
 }
 
 /// The path of a freshly built `socialbid` binary.

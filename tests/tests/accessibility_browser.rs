@@ -18,14 +18,7 @@ const ADMIN: &str = "admin@socialbid.demo";
 /// The real binary with the demo data, and a browser on its Danish pages.
 async fn demo(envs: &[(&str, &str)]) -> (SocialbidProcess, Browser) {
     let server = SocialbidProcess::start(envs).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let browser = Browser::start().await;
     switch_language(&browser, &server, "da").await;
     (server, browser)

@@ -9,14 +9,7 @@ use socialbid_tests::{Browser, SocialbidProcess};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_german_tender_and_a_swedish_profile_pass_axe_in_both_languages_and_widths() {
     let server = SocialbidProcess::start(&[]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let http = reqwest::Client::new();
     let tenders: serde_json::Value = http
         .get(server.url("/api/v1/tenders?per_page=100"))

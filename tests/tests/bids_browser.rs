@@ -31,11 +31,9 @@ async fn log_out(browser: &Browser) {
     browser.wait_for_path_ending("/login").await;
 }
 
-/// Publishes a plain tender (price 60, quality 20, social value 20) as the
-/// demo officer, through the API; returns its id.
-async fn publish_tender(server: &SocialbidProcess) -> i64 {
-    let http = reqwest::Client::new();
-    let login: Value = http
+/// An access token of the demo officer, through the API.
+async fn officer_token(server: &SocialbidProcess) -> String {
+    let login: Value = reqwest::Client::new()
         .post(server.url("/api/v1/auth/login"))
         .json(&json!({"email": OFFICER, "password": DEMO_PASSWORD}))
         .send()
@@ -44,7 +42,14 @@ async fn publish_tender(server: &SocialbidProcess) -> i64 {
         .json()
         .await
         .unwrap();
-    let token = login["access_token"].as_str().expect("a token").to_owned();
+    login["access_token"].as_str().expect("a token").to_owned()
+}
+
+/// Publishes a plain tender (price 60, quality 20, social value 20) as the
+/// demo officer, through the API; returns its id.
+async fn publish_tender(server: &SocialbidProcess) -> i64 {
+    let http = reqwest::Client::new();
+    let token = officer_token(server).await;
     let deadline = (chrono::Utc::now() + chrono::Duration::days(40))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let questions = (chrono::Utc::now() + chrono::Duration::days(30))
@@ -102,14 +107,7 @@ async fn check_both_widths(browser: &Browser, label: &str) {
 async fn an_entrepreneur_bids_and_gets_a_receipt() {
     let smtp = SmtpServer::start().await;
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let tender = publish_tender(&server).await;
     let browser = Browser::start().await;
     browser
@@ -215,19 +213,10 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
 /// API.
 async fn demo_tender(server: &SocialbidProcess, start: &str) -> i64 {
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": OFFICER, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().expect("a token");
+    let token = officer_token(server).await;
     let mine: Vec<Value> = http
         .get(server.url("/api/v1/tenders/mine"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()
@@ -250,14 +239,7 @@ async fn demo_tender(server: &SocialbidProcess, start: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officers_evaluation_pages_are_accessible() {
     let server = SocialbidProcess::start(&[]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let awarded = demo_tender(&server, "Frokostordning").await;
     let waiting = demo_tender(&server, "Vedligehold af grønne arealer").await;
     let browser = Browser::start().await;

@@ -57,14 +57,7 @@ async fn reload_until(browser: &Browser, server: &SocialbidProcess, path: &str, 
 async fn matches_and_reach_read_well_in_the_browser() {
     let smtp = SmtpServer::start().await;
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let browser = Browser::start().await;
     browser
         .goto(&server.url("/lang?to=da&back=/"))

@@ -42,14 +42,7 @@ async fn api_login(http: &reqwest::Client, server: &SocialbidProcess, email: &st
 async fn the_preferences_and_unsubscribe_pages_read_well_in_the_browser() {
     let smtp = SmtpServer::start().await;
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
 
     // An answer to the entrepreneur's question is mailed to her at once.
     let http = reqwest::Client::new();

@@ -39,14 +39,7 @@ async fn submit(browser: &Browser) {
 async fn an_officer_publishes_and_amends_and_answers_a_question() {
     let smtp = SmtpServer::start().await;
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
-    let data = server.dir().join("data");
-    let demo =
-        SocialbidProcess::run(&["demo"], &[("SOCIALBID_DATA_DIR", data.to_str().unwrap())]).await;
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    server.load_demo().await;
     let browser = Browser::start().await;
     browser
         .goto(&server.url("/lang?to=da&back=/"))

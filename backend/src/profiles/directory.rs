@@ -12,7 +12,7 @@ use crate::db::schema::{organisation_codes, organisations};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
 use crate::profiles::service::{self, Organisation};
-use crate::web::openapi::one_of_or_empty;
+use crate::web::openapi::{one_of_or_empty, social_objective_or_empty};
 use socialbid_codes::{cpv, eforms, nuts, tree};
 
 pub const PER_PAGE: i64 = 20;
@@ -30,7 +30,7 @@ pub struct Filter {
     /// contains it.
     pub nuts: String,
     /// A BT-775 social objective code.
-    #[param(schema_with = objective_filter)]
+    #[param(schema_with = social_objective_or_empty)]
     pub objective: String,
     /// `yes` for RSV-registered enterprises only.
     pub rsv: String,
@@ -41,15 +41,6 @@ pub struct Filter {
     pub reserved: String,
     /// Page number, from 1.
     pub page: Option<i64>,
-}
-
-fn objective_filter() -> utoipa::openapi::Object {
-    one_of_or_empty(
-        eforms::social_objectives()
-            .codes()
-            .iter()
-            .map(|c| c.code.clone()),
-    )
 }
 
 fn reserved_filter() -> utoipa::openapi::Object {

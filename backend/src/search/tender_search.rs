@@ -16,7 +16,7 @@ use crate::db::ids::TenderId;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::service::{TenderSummary, summaries_by_id};
 use crate::web::control_chars;
-use crate::web::openapi::one_of_or_empty;
+use crate::web::openapi::{one_of_or_empty, social_objective_or_empty};
 use socialbid_codes::{cpv, eforms, nuts};
 
 pub const PER_PAGE: usize = 20;
@@ -39,7 +39,7 @@ pub struct SearchParams {
     /// there.
     pub nuts: String,
     /// A social objective (eForms BT-775), e.g. `opp`.
-    #[param(schema_with = objective_filter)]
+    #[param(schema_with = social_objective_or_empty)]
     pub objective: String,
     /// A procedure type (eForms BT-105), e.g. `open`.
     #[param(schema_with = procedure_filter)]
@@ -71,15 +71,6 @@ pub struct SearchParams {
     /// Page number, from 1; the first 10,000 results can be paged through.
     #[param(minimum = 1, maximum = 500)]
     pub page: Option<u64>,
-}
-
-fn objective_filter() -> utoipa::openapi::Object {
-    one_of_or_empty(
-        eforms::social_objectives()
-            .codes()
-            .iter()
-            .map(|c| c.code.clone()),
-    )
 }
 
 fn procedure_filter() -> utoipa::openapi::Object {

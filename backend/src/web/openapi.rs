@@ -35,6 +35,16 @@ where
         .build()
 }
 
+/// A filter on one social objective (eForms BT-775), or none.
+pub fn social_objective_or_empty() -> utoipa::openapi::Object {
+    one_of_or_empty(
+        socialbid_codes::eforms::social_objectives()
+            .codes()
+            .iter()
+            .map(|c| c.code.clone()),
+    )
+}
+
 impl Modify for SharedRejections {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
