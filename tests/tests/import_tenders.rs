@@ -10,7 +10,8 @@ use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 use socialbid::db::schema::{
-    authorities, external_authorities, imported_notices, tender_versions, tenders,
+    authorities, external_authorities, imported_notices, jobs, search_changes, tender_versions,
+    tenders,
 };
 use socialbid::import::run::Summary;
 use socialbid_tests::{
@@ -518,6 +519,72 @@ async fn invalid_notices_are_refused_and_leave_nothing(backend: Backend) {
     assert_eq!(counts(&app).await, before, "nothing of them is stored");
 }
 
+/// One chunk holding notices that store and notices that cannot: those
+/// that cannot are refused with their reason and leave nothing, the others
+/// are stored and announced to search and matching, in the same chunk.
+async fn a_refused_notice_in_a_chunk_leaves_the_others_stored(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let now = app.now();
+    let files = [
+        ("eforms-sdk-examples", "cn_24_FRA_comments.xml"),
+        (
+            "eforms-sdk-examples",
+            "INVALID_change-cn_24_FRA_comments.xml",
+        ),
+        ("ted-denmark", "263406-2016.xml"),
+        ("eforms-sdk-examples", "INVALID_cn_24_empty.xml"),
+    ];
+    let reads: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(folder, file)| ((*file).to_owned(), notice_bytes(folder, file)))
+        .collect();
+    let (summary, announced, matching_jobs) = app
+        .state
+        .db
+        .run(move |conn| {
+            let mut batch = socialbid::import::run::Batch::new(conn, now);
+            for (name, bytes) in reads {
+                batch.push(name, Ok(bytes));
+            }
+            let summary = batch.finish();
+            let announced: i64 = search_changes::table.count().get_result(conn)?;
+            let matching_jobs: i64 = jobs::table
+                .filter(jobs::kind.eq("compute_matches"))
+                .count()
+                .get_result(conn)?;
+            Ok::<_, socialbid::error::AppError>((summary, announced, matching_jobs))
+        })
+        .await
+        .expect("batch");
+    assert_eq!(summary.imported, 2, "{summary:?}");
+    let mut refused: Vec<(&str, &str)> = summary
+        .failed
+        .iter()
+        .map(|r| (r.file.as_str(), r.code))
+        .collect();
+    refused.sort();
+    assert_eq!(
+        refused,
+        [
+            (
+                "INVALID_change-cn_24_FRA_comments.xml",
+                "procedure_mismatch"
+            ),
+            ("INVALID_cn_24_empty.xml", "missing"),
+        ]
+    );
+    let (tenders, _, notices, _) = counts(&app).await;
+    assert_eq!(
+        (tenders, notices),
+        (2, 2),
+        "nothing of the refused is stored"
+    );
+    assert_eq!(announced, 2, "both stored tenders are told to search");
+    // Both deadlines passed long ago: closed tenders are matched to nobody.
+    assert_eq!(matching_jobs, 0);
+    app.run_jobs().await;
+}
+
 async fn buyers_are_matched_by_national_id_or_created_without_accounts(backend: Backend) {
     let app = TestApp::new(backend).await;
     // Region Nordjylland has an officer here already.
@@ -598,6 +665,7 @@ on_both_databases!(
     an_open_imported_tender_closes_at_its_deadline,
     notices_out_of_order_end_in_the_same_state,
     invalid_notices_are_refused_and_leave_nothing,
+    a_refused_notice_in_a_chunk_leaves_the_others_stored,
     buyers_are_matched_by_national_id_or_created_without_accounts,
     an_imported_reserved_tender_reaches_only_eligible_organisations,
     the_tender_page_points_to_the_original,

@@ -1,11 +1,13 @@
 //! Importing a batch: each notice parsed and stored on its own, so one bad
 //! file never stops the rest, with a summary of what happened to each.
 
+use std::sync::mpsc::Receiver;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use super::notice::{self, Problem};
-use super::store::{self, Outcome, StoreError};
+use super::notice::{self, Notice, Problem};
+use super::store::{self, Announcements, Outcome, StoreError};
 use crate::db::{DbConn, write_transaction};
 
 /// How many notices share one database transaction (each in its own
@@ -61,27 +63,99 @@ impl Summary {
     }
 }
 
-/// Parses and stores one notice inside the current transaction (as a
-/// savepoint when there is one): whole or not at all.
-pub fn import_one(
+/// What a notice that could not be read comes to.
+fn refusal(problem: &Problem) -> Outcome {
+    if problem.is_skip() {
+        Outcome::Skipped(problem.clone())
+    } else {
+        Outcome::Failed(problem.clone())
+    }
+}
+
+/// Stores one parsed notice in a savepoint of the chunk's transaction:
+/// whole or not at all, its announcement too.
+fn import_one(
     conn: &mut DbConn,
-    read: Result<Vec<u8>, Problem>,
+    parsed: &Result<Notice, Problem>,
     now: NaiveDateTime,
+    announcements: &mut Announcements,
 ) -> Outcome {
-    let parsed = read.and_then(|bytes| notice::parse_bytes(&bytes));
     let notice = match parsed {
         Ok(notice) => notice,
-        Err(problem) if problem.is_skip() => return Outcome::Skipped(problem),
-        Err(problem) => return Outcome::Failed(problem),
+        Err(problem) => return refusal(problem),
     };
-    match write_transaction(conn, |conn| store::store(conn, &notice, now)) {
+    let mark = announcements.mark();
+    match write_transaction(conn, |conn| store::store(conn, notice, now, announcements)) {
         Ok(outcome) => outcome,
-        Err(StoreError::Refused(problem)) => Outcome::Failed(problem),
-        Err(StoreError::Database(error)) => {
-            tracing::error!(notice = %notice.id, %error, "storing an imported notice failed");
-            Outcome::Failed(Problem::Storage(error.to_string()))
+        Err(error) => {
+            announcements.back_to(mark);
+            match error {
+                StoreError::Refused(problem) => Outcome::Failed(problem),
+                StoreError::Database(error) => {
+                    tracing::error!(notice = %notice.id, %error, "storing an imported notice failed");
+                    Outcome::Failed(Problem::Storage(error.to_string()))
+                }
+            }
         }
     }
+}
+
+/// Why the first attempt at a chunk was given up.
+enum Attempt {
+    /// A notice could not be stored: the chunk is written again, each
+    /// notice in its own savepoint.
+    NoticeRefused,
+    /// The chunk as a whole could not be written.
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Attempt {
+    fn from(error: diesel::result::Error) -> Attempt {
+        Attempt::Database(error)
+    }
+}
+
+/// Writes a chunk in one transaction, the notices as they are read. First
+/// without a savepoint per notice, which saves two round trips each; when
+/// a notice cannot be stored, that attempt is rolled back and the chunk
+/// written again with each notice in its own savepoint, so only that one
+/// fails.
+fn write_chunk(
+    conn: &mut DbConn,
+    parsed: Receiver<Result<Notice, Problem>>,
+    now: NaiveDateTime,
+) -> Result<Vec<Outcome>, diesel::result::Error> {
+    let mut notices = Vec::with_capacity(CHUNK);
+    let first = write_transaction(conn, |conn| {
+        let mut announcements = Announcements::default();
+        let mut outcomes = Vec::with_capacity(CHUNK);
+        for notice in &parsed {
+            notices.push(notice);
+            let outcome = match &notices[notices.len() - 1] {
+                Ok(notice) => store::store(conn, notice, now, &mut announcements)
+                    .map_err(|_| Attempt::NoticeRefused)?,
+                Err(problem) => refusal(problem),
+            };
+            outcomes.push(outcome);
+        }
+        announcements.write(conn, now)?;
+        Ok(outcomes)
+    });
+    match first {
+        Ok(outcomes) => return Ok(outcomes),
+        Err(Attempt::Database(error)) => return Err(error),
+        Err(Attempt::NoticeRefused) => {}
+    }
+    notices.extend(parsed);
+    write_transaction(conn, |conn| {
+        let mut announcements = Announcements::default();
+        let outcomes = notices
+            .iter()
+            .map(|notice| import_one(conn, notice, now, &mut announcements))
+            .collect();
+        announcements.write(conn, now)?;
+        Ok(outcomes)
+    })
 }
 
 /// Imports notices in chunks of [`CHUNK`] per transaction; `progress` is
@@ -110,30 +184,39 @@ impl<'c> Batch<'c> {
         }
     }
 
-    /// Writes what is pending in one transaction.
+    /// Writes what is pending in one transaction. The XML is read on a
+    /// second thread meanwhile, so reading a notice overlaps with writing
+    /// the one before it (on PostgreSQL the writer mostly waits for
+    /// round trips).
     pub fn flush(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let pending = std::mem::take(&mut self.pending);
+        let names: Vec<String> = pending.iter().map(|(name, _)| name.clone()).collect();
         let now = self.now;
-        let mut outcomes = Vec::with_capacity(pending.len());
-        let committed = write_transaction(self.conn, |conn| {
-            outcomes.clear();
-            for (name, read) in pending.iter().cloned() {
-                outcomes.push((name, import_one(conn, read, now)));
-            }
-            Ok::<_, diesel::result::Error>(())
+        let conn = &mut *self.conn;
+        let written = std::thread::scope(|scope| {
+            let (send, parsed) = std::sync::mpsc::sync_channel(CHUNK);
+            scope.spawn(move || {
+                for (_, read) in pending {
+                    let notice = read.and_then(|bytes| notice::parse_bytes(&bytes));
+                    if send.send(notice).is_err() {
+                        break;
+                    }
+                }
+            });
+            write_chunk(conn, parsed, now)
         });
-        if let Err(error) = committed {
+        let outcomes = written.unwrap_or_else(|error| {
             // The chunk's commit failed: none of it is stored.
             tracing::error!(%error, "committing a chunk of imported notices failed");
-            outcomes = pending
-                .into_iter()
-                .map(|(name, _)| (name, Outcome::Failed(Problem::Storage(error.to_string()))))
-                .collect();
-        }
-        for (name, outcome) in outcomes {
+            names
+                .iter()
+                .map(|_| Outcome::Failed(Problem::Storage(error.to_string())))
+                .collect()
+        });
+        for (name, outcome) in names.into_iter().zip(outcomes) {
             self.summary.count(name, &outcome);
         }
     }

@@ -16,7 +16,7 @@ use crate::matching;
 use crate::search;
 use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
 use crate::tenders::rules;
-use crate::tenders::service::{schedule_close, set_content};
+use crate::tenders::service::{ContentColumns, schedule_close, set_content};
 
 /// What importing one file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,7 @@ pub fn store(
     conn: &mut DbConn,
     notice: &Notice,
     now: NaiveDateTime,
+    announcements: &mut Announcements,
 ) -> Result<Outcome, StoreError> {
     let json = serde_json::to_string(notice).map_err(|e| {
         StoreError::Refused(Problem::Unreadable {
@@ -97,7 +98,7 @@ pub fn store(
             .execute(conn)?;
         let changed = rebuild(conn, tender_id, &procedure_key, now)?;
         if let Some(status) = changed {
-            announce(conn, tender_id, status, now)?;
+            announcements.add(tender_id, status);
         }
         return Ok(if changed.is_some() {
             Outcome::Updated { tender_id }
@@ -123,13 +124,13 @@ pub fn store(
         // at once, with nothing to rebuild.
         let (tender_id, status) = create(conn, notice, &procedure_key, now)?;
         insert_notice(conn, notice, &stored, tender_id, now)?;
-        announce(conn, tender_id, status, now)?;
+        announcements.add(tender_id, status);
         return Ok(Outcome::Imported { tender_id });
     };
     insert_notice(conn, notice, &stored, tender_id, now)?;
     Ok(match rebuild(conn, tender_id, &procedure_key, now)? {
         Some(status) => {
-            announce(conn, tender_id, status, now)?;
+            announcements.add(tender_id, status);
             Outcome::Updated { tender_id }
         }
         None => Outcome::Unchanged { tender_id },
@@ -166,20 +167,41 @@ fn insert_notice(
     Ok(())
 }
 
-/// Tells search that the tender changed and, while it is open, queues its
-/// matching, both in the import's transaction as a publication does. A
-/// closed tender is offered to nobody, so it needs no matching.
-fn announce(
-    conn: &mut DbConn,
-    tender_id: TenderId,
-    status: Status,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    search::changes::record_tender(conn, tender_id, now)?;
-    if status == Status::Published {
-        matching::tender_changed(conn, tender_id, now)?;
+/// The tenders a chunk of notices changed, told to search (and, while
+/// open, to matching) when the chunk is written, in its transaction as a
+/// publication does: one statement for the chunk instead of two for each
+/// notice. A closed tender is offered to nobody, so it needs no matching.
+#[derive(Debug, Default)]
+pub struct Announcements {
+    changed: Vec<TenderId>,
+    open: Vec<TenderId>,
+}
+
+impl Announcements {
+    fn add(&mut self, tender_id: TenderId, status: Status) {
+        if !self.changed.contains(&tender_id) {
+            self.changed.push(tender_id);
+        }
+        if status == Status::Published && !self.open.contains(&tender_id) {
+            self.open.push(tender_id);
+        }
     }
-    Ok(())
+
+    /// Where the announcements stand, to go back to when a notice's
+    /// savepoint is rolled back.
+    pub fn mark(&self) -> (usize, usize) {
+        (self.changed.len(), self.open.len())
+    }
+
+    pub fn back_to(&mut self, (changed, open): (usize, usize)) {
+        self.changed.truncate(changed);
+        self.open.truncate(open);
+    }
+
+    pub fn write(self, conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
+        search::changes::record_tenders(conn, &self.changed, now)?;
+        matching::tenders_changed(conn, &self.open, now)
+    }
 }
 
 /// The procedure a notice belongs to. A TED notice that refers to an
@@ -239,21 +261,10 @@ fn create(
     let published_at = notice.issued.and_hms_opt(0, 0, 0).unwrap_or(now);
     let id: TenderId = diesel::insert_into(tenders::table)
         .values((
+            ContentColumns::of(content),
             (
                 tenders::authority_id.eq(authority_id),
                 tenders::status.eq(status.as_str()),
-                tenders::language.eq(&content.language),
-                tenders::title.eq(&content.title),
-                tenders::description.eq(&content.description),
-                tenders::additional_cpv.eq("[]"),
-                tenders::nuts_codes.eq("[]"),
-                tenders::reserved.eq("none"),
-                tenders::strategic.eq("[]"),
-                tenders::lots.eq("[]"),
-                tenders::criteria.eq("[]"),
-            ),
-            (
-                tenders::social_weight.eq(0),
                 tenders::version.eq(1),
                 tenders::created_at.eq(now),
                 tenders::updated_at.eq(now),
@@ -263,7 +274,6 @@ fn create(
         ))
         .returning(tenders::id)
         .get_result(conn)?;
-    set_content(conn, id, content, now)?;
     insert_version(conn, id, 1, "publish", content, &ChangeLog::default(), now)?;
     diesel::insert_into(imported_tenders::table)
         .values((

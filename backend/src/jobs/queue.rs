@@ -88,6 +88,46 @@ pub fn enqueue_at<J: Job>(
     Ok(())
 }
 
+/// Adds jobs of one kind, each due now, in one statement (an import's
+/// chunk queues hundreds); a job whose dedupe key is queued already is
+/// dropped, as in [`enqueue`].
+pub fn enqueue_all<J: Job>(
+    conn: &mut DbConn,
+    keyed: &[(J, Option<String>)],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if keyed.is_empty() {
+        return Ok(());
+    }
+    let mut rows = Vec::with_capacity(keyed.len());
+    for (job, dedupe_key) in keyed {
+        let payload = serde_json::to_string(job)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        rows.push((
+            jobs::kind.eq(J::KIND),
+            jobs::payload.eq(payload),
+            jobs::dedupe_key.eq(dedupe_key.clone()),
+            jobs::run_at.eq(now),
+            jobs::max_attempts.eq(J::MAX_ATTEMPTS),
+            jobs::created_at.eq(now),
+        ));
+    }
+    macro_rules! insert_ignoring_duplicates {
+        ($conn:expr) => {
+            diesel::insert_into(jobs::table)
+                .values(&rows)
+                .on_conflict(jobs::dedupe_key)
+                .do_nothing()
+                .execute($conn)
+        };
+    }
+    match conn {
+        DbConn::Postgres(c) => insert_ignoring_duplicates!(c),
+        DbConn::Sqlite(c) => insert_ignoring_duplicates!(c),
+    }?;
+    Ok(())
+}
+
 /// Takes the oldest due job and counts the attempt. PostgreSQL skips rows
 /// other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so
 /// the single UPDATE is already exclusive.

@@ -50,6 +50,18 @@ impl ComputeMatches {
     pub(super) fn enqueue(self, conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
         jobs::enqueue(conn, &self, Some(self.dedupe_key()), now)
     }
+
+    pub(super) fn enqueue_all(
+        all: impl IntoIterator<Item = ComputeMatches>,
+        conn: &mut DbConn,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        let keyed: Vec<_> = all
+            .into_iter()
+            .map(|job| (job, Some(job.dedupe_key())))
+            .collect();
+        jobs::enqueue_all(conn, &keyed, now)
+    }
 }
 
 impl BackgroundJob for ComputeMatches {

@@ -15,7 +15,7 @@ mod reasons;
 mod store;
 
 pub use job::ComputeMatches;
-pub use queueing::{organisation_changed, tender_changed, tender_withdrawn};
+pub use queueing::{organisation_changed, tender_changed, tender_withdrawn, tenders_changed};
 pub(crate) use reading::tender_matches;
 pub use reading::{
     MAX_LIMIT, OrganisationMatches, ProfileMatchView, TenderMatchView, TenderMatches,

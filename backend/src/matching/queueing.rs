@@ -22,6 +22,22 @@ pub fn tender_changed(
     ComputeMatches::Tender { tender_id }.enqueue(conn, now)
 }
 
+/// Tenders published or amended together (an import's chunk), in one
+/// statement.
+pub fn tenders_changed(
+    conn: &mut DbConn,
+    tender_ids: &[TenderId],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    ComputeMatches::enqueue_all(
+        tender_ids
+            .iter()
+            .map(|&tender_id| ComputeMatches::Tender { tender_id }),
+        conn,
+        now,
+    )
+}
+
 /// A tender was cancelled: nobody is offered it any more.
 pub fn tender_withdrawn(conn: &mut DbConn, tender_id: TenderId) -> QueryResult<()> {
     store::forget_tender(conn, tender_id)

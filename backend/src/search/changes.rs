@@ -52,6 +52,39 @@ pub fn record_tender(
     record(conn, Entity::Tender, tender_id.0, now)
 }
 
+/// Tenders changed together (an import's chunk): one row each, in one
+/// statement.
+pub fn record_tenders(
+    conn: &mut DbConn,
+    tender_ids: &[TenderId],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if tender_ids.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = tender_ids
+        .iter()
+        .map(|id| {
+            (
+                search_changes::entity.eq(Entity::Tender.code()),
+                search_changes::entity_id.eq(id.0),
+                search_changes::created_at.eq(now),
+            )
+        })
+        .collect();
+    // A multi-row insert does not compile on the multi-backend
+    // connection, so it is written once for each concrete connection.
+    match conn {
+        DbConn::Postgres(c) => diesel::insert_into(search_changes::table)
+            .values(&rows)
+            .execute(c),
+        DbConn::Sqlite(c) => diesel::insert_into(search_changes::table)
+            .values(&rows)
+            .execute(c),
+    }?;
+    Ok(())
+}
+
 /// An organisation's public profile may have changed: approved, edited,
 /// suspended, reinstated or deleted.
 pub fn record_organisation(

@@ -77,6 +77,54 @@ fn owned(conn: &mut DbConn, user: &AuthUser, id: TenderId) -> AppResult<TenderRo
     Ok(row)
 }
 
+/// A tender's content in the columns it is stored in, for an insert and
+/// for an update alike (a `None` clears its column).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = tenders, treat_none_as_null = true)]
+pub(crate) struct ContentColumns<'a> {
+    language: &'a str,
+    title: &'a str,
+    description: &'a str,
+    contract_nature: Option<&'a str>,
+    procedure_type: Option<&'a str>,
+    main_cpv: Option<&'a str>,
+    additional_cpv: String,
+    nuts_codes: String,
+    estimated_value_hundredths: Option<i64>,
+    currency: &'a str,
+    submission_deadline: Option<NaiveDateTime>,
+    question_deadline: Option<NaiveDateTime>,
+    reserved: String,
+    strategic: String,
+    lots: String,
+    criteria: String,
+    social_weight: i32,
+}
+
+impl<'a> ContentColumns<'a> {
+    pub(crate) fn of(content: &'a Content) -> ContentColumns<'a> {
+        ContentColumns {
+            language: &content.language,
+            title: &content.title,
+            description: &content.description,
+            contract_nature: content.contract_nature.as_deref(),
+            procedure_type: content.procedure_type.as_deref(),
+            main_cpv: content.main_cpv.as_deref(),
+            additional_cpv: to_json(&content.additional_cpv),
+            nuts_codes: to_json(&content.nuts_codes),
+            estimated_value_hundredths: content.estimated_value.map(|v| v.hundredths()),
+            currency: &content.currency,
+            submission_deadline: content.submission_deadline,
+            question_deadline: content.question_deadline,
+            reserved: to_json(&content.reserved),
+            strategic: to_json(&content.strategic),
+            lots: to_json(&content.lots),
+            criteria: to_json(&content.criteria),
+            social_weight: content.social_weight(),
+        }
+    }
+}
+
 pub(crate) fn set_content(
     conn: &mut DbConn,
     id: TenderId,
@@ -84,31 +132,7 @@ pub(crate) fn set_content(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(tenders::table.find(id))
-        .set((
-            (
-                tenders::language.eq(&content.language),
-                tenders::title.eq(&content.title),
-                tenders::description.eq(&content.description),
-                tenders::contract_nature.eq(&content.contract_nature),
-                tenders::procedure_type.eq(&content.procedure_type),
-                tenders::main_cpv.eq(&content.main_cpv),
-                tenders::additional_cpv.eq(to_json(&content.additional_cpv)),
-                tenders::nuts_codes.eq(to_json(&content.nuts_codes)),
-            ),
-            (
-                tenders::estimated_value_hundredths
-                    .eq(content.estimated_value.map(|v| v.hundredths())),
-                tenders::currency.eq(&content.currency),
-                tenders::submission_deadline.eq(content.submission_deadline),
-                tenders::question_deadline.eq(content.question_deadline),
-                tenders::reserved.eq(to_json(&content.reserved)),
-                tenders::strategic.eq(to_json(&content.strategic)),
-                tenders::lots.eq(to_json(&content.lots)),
-                tenders::criteria.eq(to_json(&content.criteria)),
-                tenders::social_weight.eq(content.social_weight()),
-                tenders::updated_at.eq(now),
-            ),
-        ))
+        .set((ContentColumns::of(content), tenders::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }
