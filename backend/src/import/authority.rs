@@ -2,6 +2,8 @@
 //! when its national id matches, otherwise a new external authority
 //! without accounts.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -29,19 +31,72 @@ pub fn key(buyer: &Buyer) -> String {
     }
 }
 
+/// Buyers met in chunks already committed, by key: a package names the
+/// same few buyers many times over. Authorities are never deleted, so a
+/// committed one's id stays right.
+#[derive(Debug, Default)]
+pub struct KnownBuyers(HashMap<String, AuthorityId>);
+
+impl KnownBuyers {
+    /// The buyers of one attempt at a chunk. Those it finds or creates are
+    /// remembered only when `remember` (no savepoint could take a new one
+    /// back) and kept only once the chunk commits ([`KnownBuyers::keep`]).
+    pub fn attempt(&self, remember: bool) -> ChunkBuyers<'_> {
+        ChunkBuyers {
+            known: self,
+            found: remember.then(HashMap::new),
+        }
+    }
+
+    pub fn keep(&mut self, found: HashMap<String, AuthorityId>) {
+        self.0.extend(found);
+    }
+}
+
+pub struct ChunkBuyers<'k> {
+    known: &'k KnownBuyers,
+    found: Option<HashMap<String, AuthorityId>>,
+}
+
+impl ChunkBuyers<'_> {
+    fn get(&self, key: &str) -> Option<AuthorityId> {
+        self.known
+            .0
+            .get(key)
+            .or_else(|| self.found.as_ref()?.get(key))
+            .copied()
+    }
+
+    fn remember(&mut self, key: String, id: AuthorityId) {
+        if let Some(found) = &mut self.found {
+            found.insert(key, id);
+        }
+    }
+
+    /// What this attempt found, to keep once it has committed.
+    pub fn found(self) -> HashMap<String, AuthorityId> {
+        self.found.unwrap_or_default()
+    }
+}
+
 /// The authority's id, created (with its external record) when new.
 pub fn find_or_create(
     conn: &mut DbConn,
     buyer: &Buyer,
     now: NaiveDateTime,
+    buyers: &mut ChunkBuyers<'_>,
 ) -> QueryResult<AuthorityId> {
     let key = key(buyer);
+    if let Some(id) = buyers.get(&key) {
+        return Ok(id);
+    }
     if let Some(id) = authorities::table
         .filter(authorities::cvr.eq(&key))
         .select(authorities::id)
         .first::<AuthorityId>(conn)
         .optional()?
     {
+        buyers.remember(key, id);
         return Ok(id);
     }
     let nuts = buyer
@@ -67,5 +122,6 @@ pub fn find_or_create(
             external_authorities::created_at.eq(now),
         ))
         .execute(conn)?;
+    buyers.remember(key, id);
     Ok(id)
 }

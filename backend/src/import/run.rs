@@ -6,8 +6,9 @@ use std::sync::mpsc::Receiver;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use super::authority::KnownBuyers;
 use super::notice::{self, Notice, Problem};
-use super::store::{self, Announcements, Outcome, StoreError};
+use super::store::{self, Announcements, Chunk, Outcome, StoreError};
 use crate::db::{DbConn, write_transaction};
 
 /// How many notices share one database transaction (each in its own
@@ -78,17 +79,17 @@ fn import_one(
     conn: &mut DbConn,
     parsed: &Result<Notice, Problem>,
     now: NaiveDateTime,
-    announcements: &mut Announcements,
+    chunk: &mut Chunk<'_>,
 ) -> Outcome {
     let notice = match parsed {
         Ok(notice) => notice,
         Err(problem) => return refusal(problem),
     };
-    let mark = announcements.mark();
-    match write_transaction(conn, |conn| store::store(conn, notice, now, announcements)) {
+    let mark = chunk.announcements.mark();
+    match write_transaction(conn, |conn| store::store(conn, notice, now, chunk)) {
         Ok(outcome) => outcome,
         Err(error) => {
-            announcements.back_to(mark);
+            chunk.announcements.back_to(mark);
             match error {
                 StoreError::Refused(problem) => Outcome::Failed(problem),
                 StoreError::Database(error) => {
@@ -124,45 +125,55 @@ fn write_chunk(
     conn: &mut DbConn,
     parsed: Receiver<Result<Notice, Problem>>,
     now: NaiveDateTime,
+    known: &mut KnownBuyers,
 ) -> Result<Vec<Outcome>, diesel::result::Error> {
     let mut notices = Vec::with_capacity(CHUNK);
     let first = write_transaction(conn, |conn| {
-        let mut announcements = Announcements::default();
+        let mut chunk = Chunk {
+            announcements: Announcements::default(),
+            buyers: known.attempt(true),
+        };
         let mut outcomes = Vec::with_capacity(CHUNK);
         for notice in &parsed {
             notices.push(notice);
             let outcome = match &notices[notices.len() - 1] {
-                Ok(notice) => store::store(conn, notice, now, &mut announcements)
+                Ok(notice) => store::store(conn, notice, now, &mut chunk)
                     .map_err(|_| Attempt::NoticeRefused)?,
                 Err(problem) => refusal(problem),
             };
             outcomes.push(outcome);
         }
-        announcements.write(conn, now)?;
-        Ok(outcomes)
+        chunk.announcements.write(conn, now)?;
+        Ok((outcomes, chunk.buyers.found()))
     });
     match first {
-        Ok(outcomes) => return Ok(outcomes),
+        Ok((outcomes, found)) => {
+            known.keep(found);
+            return Ok(outcomes);
+        }
         Err(Attempt::Database(error)) => return Err(error),
         Err(Attempt::NoticeRefused) => {}
     }
     notices.extend(parsed);
     write_transaction(conn, |conn| {
-        let mut announcements = Announcements::default();
+        let mut chunk = Chunk {
+            announcements: Announcements::default(),
+            buyers: known.attempt(false),
+        };
         let outcomes = notices
             .iter()
-            .map(|notice| import_one(conn, notice, now, &mut announcements))
+            .map(|notice| import_one(conn, notice, now, &mut chunk))
             .collect();
-        announcements.write(conn, now)?;
+        chunk.announcements.write(conn, now)?;
         Ok(outcomes)
     })
 }
 
-/// Imports notices in chunks of [`CHUNK`] per transaction; `progress` is
-/// told after each notice.
+/// Imports notices in chunks of [`CHUNK`] per transaction.
 pub struct Batch<'c> {
     conn: &'c mut DbConn,
     now: NaiveDateTime,
+    known: KnownBuyers,
     pending: Vec<(String, Result<Vec<u8>, Problem>)>,
     pub summary: Summary,
 }
@@ -172,6 +183,7 @@ impl<'c> Batch<'c> {
         Batch {
             conn,
             now,
+            known: KnownBuyers::default(),
             pending: Vec::with_capacity(CHUNK),
             summary: Summary::default(),
         }
@@ -196,6 +208,7 @@ impl<'c> Batch<'c> {
         let names: Vec<String> = pending.iter().map(|(name, _)| name.clone()).collect();
         let now = self.now;
         let conn = &mut *self.conn;
+        let known = &mut self.known;
         let written = std::thread::scope(|scope| {
             let (send, parsed) = std::sync::mpsc::sync_channel(CHUNK);
             scope.spawn(move || {
@@ -206,7 +219,7 @@ impl<'c> Batch<'c> {
                     }
                 }
             });
-            write_chunk(conn, parsed, now)
+            write_chunk(conn, parsed, now, known)
         });
         let outcomes = written.unwrap_or_else(|error| {
             // The chunk's commit failed: none of it is stored.

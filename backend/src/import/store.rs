@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::authority;
+use super::authority::{self, ChunkBuyers};
 use super::fold::{self, Folded};
 use super::notice::{Format, Notice, Problem, Stage};
 use crate::db::DbConn;
@@ -62,7 +62,7 @@ pub fn store(
     conn: &mut DbConn,
     notice: &Notice,
     now: NaiveDateTime,
-    announcements: &mut Announcements,
+    chunk: &mut Chunk<'_>,
 ) -> Result<Outcome, StoreError> {
     let json = serde_json::to_string(notice).map_err(|e| {
         StoreError::Refused(Problem::Unreadable {
@@ -98,7 +98,7 @@ pub fn store(
             .execute(conn)?;
         let changed = rebuild(conn, tender_id, &procedure_key, now)?;
         if let Some(status) = changed {
-            announcements.add(tender_id, status);
+            chunk.announcements.add(tender_id, status);
         }
         return Ok(if changed.is_some() {
             Outcome::Updated { tender_id }
@@ -122,15 +122,15 @@ pub fn store(
     let Some(tender_id) = tender_id else {
         // A new procedure: its tender is this notice alone, written whole
         // at once, with nothing to rebuild.
-        let (tender_id, status) = create(conn, notice, &procedure_key, now)?;
+        let (tender_id, status) = create(conn, notice, &procedure_key, now, &mut chunk.buyers)?;
         insert_notice(conn, notice, &stored, tender_id, now)?;
-        announcements.add(tender_id, status);
+        chunk.announcements.add(tender_id, status);
         return Ok(Outcome::Imported { tender_id });
     };
     insert_notice(conn, notice, &stored, tender_id, now)?;
     Ok(match rebuild(conn, tender_id, &procedure_key, now)? {
         Some(status) => {
-            announcements.add(tender_id, status);
+            chunk.announcements.add(tender_id, status);
             Outcome::Updated { tender_id }
         }
         None => Outcome::Unchanged { tender_id },
@@ -165,6 +165,12 @@ fn insert_notice(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// What the notices of one attempt at a chunk share.
+pub struct Chunk<'k> {
+    pub announcements: Announcements,
+    pub buyers: ChunkBuyers<'k>,
 }
 
 /// The tenders a chunk of notices changed, told to search (and, while
@@ -246,8 +252,9 @@ fn create(
     notice: &Notice,
     procedure_key: &str,
     now: NaiveDateTime,
+    buyers: &mut ChunkBuyers<'_>,
 ) -> Result<(TenderId, Status), StoreError> {
-    let authority_id = authority::find_or_create(conn, &notice.buyer, now)?;
+    let authority_id = authority::find_or_create(conn, &notice.buyer, now, buyers)?;
     let notices = [notice.clone()];
     let Some(folded) = fold::fold(&notices, now) else {
         unreachable!("one notice folds")
