@@ -259,9 +259,9 @@ async fn a_ted_corrigendum_corrects_its_tender_and_writes_the_change_log(backend
     );
 }
 
-async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backend) {
-    let app = TestApp::new(backend).await;
-    // Back to 1 June 2019, before the call's deadline of 24 June 2019.
+/// Back to 1 June 2019, before the deadline of 24 June 2019 of the call
+/// `cn_24_FRA_comments.xml`.
+fn before_the_calls_deadline(app: &TestApp) {
     let target = chrono::NaiveDate::from_ymd_opt(2019, 6, 1)
         .expect("date")
         .and_hms_opt(12, 0, 0)
@@ -269,6 +269,11 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
     app.state
         .clock
         .advance(Duration::seconds((target - app.now()).num_seconds()));
+}
+
+async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    before_the_calls_deadline(&app);
     let call = import(&app, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
     let id = tender_of(&app, &call).await;
     assert_eq!(tender_json(&app, id).await["status"], "published");
@@ -291,14 +296,7 @@ async fn an_award_notice_closes_the_tender_and_records_the_winner(backend: Backe
 
 async fn an_open_imported_tender_closes_at_its_deadline(backend: Backend) {
     let app = TestApp::new(backend).await;
-    // Back to 1 June 2019, before the call's deadline of 24 June 2019.
-    let target = chrono::NaiveDate::from_ymd_opt(2019, 6, 1)
-        .expect("date")
-        .and_hms_opt(12, 0, 0)
-        .expect("time");
-    app.state
-        .clock
-        .advance(Duration::seconds((target - app.now()).num_seconds()));
+    before_the_calls_deadline(&app);
     let call = import(&app, "eforms-sdk-examples", "cn_24_FRA_comments.xml").await;
     let id = tender_of(&app, &call).await;
     app.run_jobs().await;

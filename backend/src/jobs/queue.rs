@@ -60,32 +60,7 @@ pub fn enqueue_at<J: Job>(
     run_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let payload = serde_json::to_string(job)
-        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    let row = (
-        jobs::kind.eq(J::KIND),
-        jobs::payload.eq(payload),
-        jobs::dedupe_key.eq(dedupe_key),
-        jobs::run_at.eq(run_at),
-        jobs::max_attempts.eq(J::MAX_ATTEMPTS),
-        jobs::created_at.eq(now),
-    );
-    // `on_conflict` does not compile on the multi-backend connection, so
-    // the same statement is written once for each concrete connection.
-    macro_rules! insert_ignoring_duplicates {
-        ($conn:expr) => {
-            diesel::insert_into(jobs::table)
-                .values(row)
-                .on_conflict(jobs::dedupe_key)
-                .do_nothing()
-                .execute($conn)
-        };
-    }
-    match conn {
-        DbConn::Postgres(c) => insert_ignoring_duplicates!(c),
-        DbConn::Sqlite(c) => insert_ignoring_duplicates!(c),
-    }?;
-    Ok(())
+    insert_ignoring_duplicates(conn, &[NewJob::of(job, dedupe_key, run_at, now)?])
 }
 
 /// Adds jobs of one kind, each due now, in one statement (an import's
@@ -99,31 +74,61 @@ pub fn enqueue_all<J: Job>(
     if keyed.is_empty() {
         return Ok(());
     }
-    let mut rows = Vec::with_capacity(keyed.len());
-    for (job, dedupe_key) in keyed {
+    let rows = keyed
+        .iter()
+        .map(|(job, dedupe_key)| NewJob::of(job, dedupe_key.clone(), now, now))
+        .collect::<QueryResult<Vec<_>>>()?;
+    insert_ignoring_duplicates(conn, &rows)
+}
+
+/// A `None` dedupe key is written as NULL, not as DEFAULT, which SQLite's
+/// multi-row insert cannot take.
+#[derive(Insertable)]
+#[diesel(table_name = jobs, treat_none_as_default_value = false)]
+struct NewJob {
+    kind: &'static str,
+    payload: String,
+    dedupe_key: Option<String>,
+    run_at: NaiveDateTime,
+    max_attempts: i32,
+    created_at: NaiveDateTime,
+}
+
+impl NewJob {
+    fn of<J: Job>(
+        job: &J,
+        dedupe_key: Option<String>,
+        run_at: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> QueryResult<NewJob> {
         let payload = serde_json::to_string(job)
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-        rows.push((
-            jobs::kind.eq(J::KIND),
-            jobs::payload.eq(payload),
-            jobs::dedupe_key.eq(dedupe_key.clone()),
-            jobs::run_at.eq(now),
-            jobs::max_attempts.eq(J::MAX_ATTEMPTS),
-            jobs::created_at.eq(now),
-        ));
+        Ok(NewJob {
+            kind: J::KIND,
+            payload,
+            dedupe_key,
+            run_at,
+            max_attempts: J::MAX_ATTEMPTS,
+            created_at: now,
+        })
     }
-    macro_rules! insert_ignoring_duplicates {
-        ($conn:expr) => {
-            diesel::insert_into(jobs::table)
-                .values(&rows)
-                .on_conflict(jobs::dedupe_key)
-                .do_nothing()
-                .execute($conn)
-        };
-    }
+}
+
+fn insert_ignoring_duplicates(conn: &mut DbConn, rows: &[NewJob]) -> QueryResult<()> {
+    // `on_conflict` and multi-row inserts do not compile on the
+    // multi-backend connection, so the statement is written once for each
+    // concrete connection.
     match conn {
-        DbConn::Postgres(c) => insert_ignoring_duplicates!(c),
-        DbConn::Sqlite(c) => insert_ignoring_duplicates!(c),
+        DbConn::Postgres(c) => diesel::insert_into(jobs::table)
+            .values(rows)
+            .on_conflict(jobs::dedupe_key)
+            .do_nothing()
+            .execute(c),
+        DbConn::Sqlite(c) => diesel::insert_into(jobs::table)
+            .values(rows)
+            .on_conflict(jobs::dedupe_key)
+            .do_nothing()
+            .execute(c),
     }?;
     Ok(())
 }
