@@ -1,5 +1,5 @@
-//! Mails per second through the application's mailer (`mail::send`: lettre's
-//! pooled SMTP transport, the rate limit, the headers of a notification) to
+//! Mails per second through the application's mailer (`mail::send`: the
+//! pooled SMTP connections, the rate limit, the headers of a notification) to
 //! an SMTP sink on loopback that accepts everything and stores nothing.
 //!
 //! ```text
@@ -7,9 +7,8 @@
 //! ```
 //!
 //! For each number of pooled connections it sends the mails from as many
-//! concurrent senders and prints mails per second, so the cost of one
-//! connection (Nagle's algorithm against the sink's delayed ACK) and what
-//! more connections buy can be read side by side.
+//! concurrent senders and prints mails per second, so what one connection
+//! sends and what more connections buy can be read side by side.
 
 use std::time::Instant;
 

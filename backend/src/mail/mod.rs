@@ -12,10 +12,9 @@ use diesel::QueryResult;
 use std::num::NonZeroU32;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use socialbid_frontend::{Lang, RenderedEmail, render_email};
@@ -26,11 +25,14 @@ use crate::db::DbConn;
 use crate::db::ids::JobId;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
 
+mod smtp;
+use smtp::SmtpPool;
+
 pub enum Mailer {
     Smtp {
-        /// lettre's pooled transport: a burst of mail reuses a few open
-        /// connections instead of opening one per message.
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// A burst of mail reuses a few open connections instead of
+        /// opening one per message.
+        pool: Box<SmtpPool>,
         /// `SOCIALBID_MAIL_RATE`: at most this many mails a second leave
         /// this process, to stay within a provider's quota.
         rate: Option<DefaultDirectRateLimiter>,
@@ -43,17 +45,18 @@ impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
         match &config.smtp_url {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .map_err(|e| {
+                let pool =
+                    SmtpPool::new(url.expose_secret(), config.smtp_connections).map_err(|e| {
                         anyhow::anyhow!("SOCIALBID_SMTP_URL is not a usable SMTP address: {e}")
-                    })?
-                    .pool_config(PoolConfig::new().max_size(config.smtp_connections.max(1)))
-                    .build();
+                    })?;
                 let rate = config
                     .mail_rate
                     .and_then(NonZeroU32::new)
                     .map(|per_second| RateLimiter::direct(Quota::per_second(per_second)));
-                Ok(Mailer::Smtp { transport, rate })
+                Ok(Mailer::Smtp {
+                    pool: Box::new(pool),
+                    rate,
+                })
             }
             None => {
                 let dir = config.mail_dir();
@@ -211,11 +214,11 @@ pub async fn send(app: &AppState, mail: Outgoing) -> anyhow::Result<()> {
         mail.rendered.html,
     ))?;
     match &app.mailer {
-        Mailer::Smtp { transport, rate } => {
+        Mailer::Smtp { pool, rate } => {
             if let Some(rate) = rate {
                 rate.until_ready().await;
             }
-            transport.send(message).await?;
+            pool.send(message.envelope(), &message.formatted()).await?;
         }
         Mailer::Files(dir) => {
             let stem = file_stem(app.clock.now(), &mail.rendered.subject, &mail.file_id);
