@@ -676,6 +676,13 @@ async fn an_organisation_that_has_bid_stays_on_record(backend: Backend) {
         assert!(message.contains(words), "{lang}: {message}");
     }
 
+    let receipts = |app: &TestApp| {
+        app.mails_to(&bidder.email)
+            .into_iter()
+            .filter(|m| m.subject == "Kvittering for jeres tilbud")
+            .count()
+    };
+    assert_eq!(receipts(&app), 0, "the receipt waits in the queue");
     let deleted = app
         .api(
             Method::DELETE,
@@ -685,6 +692,12 @@ async fn an_organisation_that_has_bid_stays_on_record(backend: Backend) {
         )
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text());
+    app.run_jobs().await;
+    assert_eq!(
+        receipts(&app),
+        0,
+        "a deleted account is mailed nothing that was queued for it"
+    );
     let bids = app
         .api(
             Method::GET,

@@ -530,8 +530,9 @@ pub async fn change_password(
         .await
 }
 
-/// Deletes the account after the password is confirmed. Sessions, links
-/// and failed logins go with it; the audit log keeps what an admin did
+/// Deletes the account after the password is confirmed. Sessions, links,
+/// failed logins and the mails still queued for it go with it; the audit
+/// log keeps what an admin did
 /// (with the admin's address) because accountability outlives the account.
 pub async fn delete_account(
     app: &AppState,
@@ -559,6 +560,7 @@ pub async fn delete_account(
                 // An organisation whose last member leaves goes too.
                 crate::profiles::service::delete_orphaned_by(conn, user_id, now)?;
                 diesel::delete(users::table.find(user_id)).execute(conn)?;
+                crate::mail::unqueue_to(conn, &email)?;
                 Ok::<_, AppError>(())
             })
         })

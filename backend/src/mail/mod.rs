@@ -160,6 +160,30 @@ pub fn queue(
     jobs::enqueue(conn, &job, Some(dedupe_key), now)
 }
 
+/// Takes back the mails still queued for `address`, in the caller's
+/// transaction: once an account is deleted, nothing queued for its person
+/// is sent (a receipt, a match, a digest). Returns how many were taken.
+pub fn unqueue_to(conn: &mut DbConn, address: &str) -> QueryResult<usize> {
+    use crate::db::schema::jobs as queue;
+    use diesel::prelude::*;
+
+    let queued: Vec<(JobId, String)> = queue::table
+        .filter(queue::kind.eq(SendEmail::KIND))
+        .filter(queue::finished_at.is_null())
+        .filter(queue::failed_at.is_null())
+        .select((queue::id, queue::payload))
+        .load(conn)?;
+    let theirs: Vec<JobId> = queued
+        .into_iter()
+        .filter(|(_, payload)| {
+            serde_json::from_str::<SendEmail>(payload)
+                .is_ok_and(|mail| mail.to.eq_ignore_ascii_case(address))
+        })
+        .map(|(id, _)| id)
+        .collect();
+    diesel::delete(queue::table.filter(queue::id.eq_any(theirs))).execute(conn)
+}
+
 /// Sends the mail of job `job_id`. Its `Message-ID` is derived from the job
 /// and its content, so every attempt at the same job carries the same one
 /// and a repeat is recognisable as a repeat (by people and by mail servers).
