@@ -532,8 +532,8 @@ pub async fn change_password(
 
 /// Deletes the account after the password is confirmed. Sessions, links,
 /// failed logins and the mails still queued for it go with it; the audit
-/// log keeps what an admin did
-/// (with the admin's address) because accountability outlives the account.
+/// log keeps what an admin did (with the admin's address) because
+/// accountability outlives the account.
 pub async fn delete_account(
     app: &AppState,
     user: &AuthUser,
