@@ -663,4 +663,24 @@ async fn an_award_and_its_contract_pass_libcoveocds(backend: Backend) {
         "the losing price is published"
     );
     assert_clean(&cove(&package));
+
+    // The feed of every release holds the same award and contract, after
+    // the tender's own releases, and passes too.
+    let feed = app
+        .api(Method::GET, "/api/v1/ocds/releases", None, None)
+        .await
+        .json();
+    let in_feed: Vec<&Value> = feed["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ocid"] == award["ocid"])
+        .collect();
+    let tags: Vec<&Value> = in_feed.iter().map(|r| &r["tag"][0]).collect();
+    assert_eq!(tags.last(), Some(&&json!("contract")), "{tags:?}");
+    assert_eq!(tags[tags.len() - 2], "award", "{tags:?}");
+    assert_eq!(in_feed[in_feed.len() - 2], award);
+    assert_eq!(in_feed[in_feed.len() - 1], contract);
+    assert!(!feed.to_string().contains("2300000"));
+    assert_clean(&cove(&feed));
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::db::ids::{DocumentId, TenderId};
 use crate::db::schema::{
-    authorities, tender_documents, tender_questions, tender_versions, tenders,
+    authorities, awards, tender_documents, tender_questions, tender_versions, tenders,
 };
 use crate::db::stored::JsonText;
 use crate::error::{AppError, AppResult};
@@ -607,11 +607,16 @@ pub async fn tender_package(app: &AppState, id: TenderId) -> AppResult<Value> {
 }
 
 /// What a release is made from, in the feed's order: by date, a version
-/// before an answer of the same instant, then by row id.
+/// before an answer, an award and a contract of the same instant, then by
+/// row id.
 #[derive(Clone, Copy)]
 enum ReleaseKey {
     Version(NaiveDateTime, i64),
     Answer(NaiveDateTime, i64),
+    /// An award, by the award's row id.
+    Award(NaiveDateTime, i64),
+    /// The contract signed under an award, by the award's row id.
+    Contract(NaiveDateTime, i64),
 }
 
 impl ReleaseKey {
@@ -619,6 +624,8 @@ impl ReleaseKey {
         match *self {
             ReleaseKey::Version(at, id) => (at, 0, id),
             ReleaseKey::Answer(at, id) => (at, 1, id),
+            ReleaseKey::Award(at, id) => (at, 2, id),
+            ReleaseKey::Contract(at, id) => (at, 3, id),
         }
     }
 }
@@ -647,20 +654,30 @@ fn release_keys(
         .order((tender_questions::answered_at, tender_questions::id))
         .limit(reach)
         .into_boxed();
+    let mut awarded = awards::table
+        .select((awards::awarded_at, awards::id))
+        .order((awards::awarded_at, awards::id))
+        .limit(reach)
+        .into_boxed();
+    let mut signed = awards::table
+        .filter(awards::signed_at.is_not_null())
+        .select((awards::signed_at.assume_not_null(), awards::id))
+        .order((awards::signed_at, awards::id))
+        .limit(reach)
+        .into_boxed();
     if let Some(since) = since {
         versions = versions.filter(tender_versions::created_at.ge(since));
         answers = answers.filter(tender_questions::answered_at.ge(since));
+        awarded = awarded.filter(awards::awarded_at.ge(since));
+        signed = signed.filter(awards::signed_at.ge(since));
     }
-    let mut keys: Vec<ReleaseKey> = versions
-        .load::<(NaiveDateTime, i64)>(conn)?
-        .into_iter()
-        .map(|(at, id)| ReleaseKey::Version(at, id))
-        .chain(
-            answers
-                .load::<(NaiveDateTime, i64)>(conn)?
-                .into_iter()
-                .map(|(at, id)| ReleaseKey::Answer(at, id)),
-        )
+    let keyed = |rows: Vec<(NaiveDateTime, i64)>, key: fn(NaiveDateTime, i64) -> ReleaseKey| {
+        rows.into_iter().map(move |(at, id)| key(at, id))
+    };
+    let mut keys: Vec<ReleaseKey> = keyed(versions.load(conn)?, ReleaseKey::Version)
+        .chain(keyed(answers.load(conn)?, ReleaseKey::Answer))
+        .chain(keyed(awarded.load(conn)?, ReleaseKey::Award))
+        .chain(keyed(signed.load(conn)?, ReleaseKey::Contract))
         .collect();
     keys.sort_by_key(ReleaseKey::order);
     Ok(keys
@@ -670,23 +687,24 @@ fn release_keys(
         .collect())
 }
 
-/// The releases for `keys`, in their order.
+/// The version and answer releases among `keys`, each with its place in
+/// `keys`.
 fn releases_for(
     conn: &mut crate::db::DbConn,
     keys: &[ReleaseKey],
-) -> QueryResult<Vec<VersionRecord>> {
+) -> QueryResult<Vec<(usize, VersionRecord)>> {
     let version_ids: Vec<i64> = keys
         .iter()
         .filter_map(|k| match k {
             ReleaseKey::Version(_, id) => Some(*id),
-            ReleaseKey::Answer(..) => None,
+            _ => None,
         })
         .collect();
     let question_ids: Vec<i64> = keys
         .iter()
         .filter_map(|k| match k {
             ReleaseKey::Answer(_, id) => Some(*id),
-            ReleaseKey::Version(..) => None,
+            _ => None,
         })
         .collect();
     let answers: Vec<AnswerRow> = tender_questions::table
@@ -728,17 +746,58 @@ fn releases_for(
     let all_versions: Vec<VersionRecord> = versions.iter().map(|(_, r)| r.clone()).collect();
     Ok(keys
         .iter()
-        .filter_map(|key| match key {
-            ReleaseKey::Version(_, id) => versions
-                .iter()
-                .find(|(row_id, _)| row_id == id)
-                .map(|(_, record)| record.clone()),
-            ReleaseKey::Answer(_, id) => answers
-                .iter()
-                .find(|a| a.0 == *id)
-                .and_then(|answer| update_for(answer, &all_versions)),
+        .enumerate()
+        .filter_map(|(place, key)| {
+            let record = match key {
+                ReleaseKey::Version(_, id) => versions
+                    .iter()
+                    .find(|(row_id, _)| row_id == id)
+                    .map(|(_, record)| record.clone()),
+                ReleaseKey::Answer(_, id) => answers
+                    .iter()
+                    .find(|a| a.0 == *id)
+                    .and_then(|answer| update_for(answer, &all_versions)),
+                ReleaseKey::Award(..) | ReleaseKey::Contract(..) => None,
+            };
+            record.map(|record| (place, record))
         })
         .collect())
+}
+
+/// The award and contract releases among `keys`, each with its place in
+/// `keys`: built as the tender's own package builds them, once per tender.
+fn award_releases_for(
+    app: &AppState,
+    conn: &mut crate::db::DbConn,
+    keys: &[ReleaseKey],
+    ocid_prefix: &str,
+) -> AppResult<Vec<(usize, Value)>> {
+    let mut by_tender: std::collections::HashMap<TenderId, Vec<Value>> =
+        std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for (place, key) in keys.iter().enumerate() {
+        let (award_id, kind) = match *key {
+            ReleaseKey::Award(_, id) => (id, "award"),
+            ReleaseKey::Contract(_, id) => (id, "contract"),
+            ReleaseKey::Version(..) | ReleaseKey::Answer(..) => continue,
+        };
+        let (tender_id, lot): (TenderId, i32) = awards::table
+            .find(award_id)
+            .select((awards::tender_id, awards::lot))
+            .first(conn)?;
+        let ocid = format!("{ocid_prefix}-{tender_id}");
+        let releases = match by_tender.entry(tender_id) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(
+                crate::evaluation::ocds::award_releases(app, conn, tender_id, &ocid)?,
+            ),
+        };
+        let id = format!("{ocid}-{kind}-{lot}");
+        if let Some(release) = releases.iter().find(|r| r["id"] == id.as_str()) {
+            found.push((place, release.clone()));
+        }
+    }
+    Ok(found)
 }
 
 /// All releases dated at or after `since`, oldest first, a page at a time.
@@ -751,6 +810,7 @@ pub async fn releases_package(
     let ocid_prefix = app.config.ocid_prefix.clone();
     let now = app.clock.now();
     let page = page.max(1);
+    let state = app.clone();
     app.db
         .run(move |conn| {
             let keys = release_keys(
@@ -763,13 +823,21 @@ pub async fn releases_package(
             let since_param = since
                 .map(|s| format!("since={}&", time(s)))
                 .unwrap_or_default();
-            let mut records =
-                releases_for(conn, &keys[..keys.len().min(RELEASES_PER_PAGE as usize)])?;
+            let keys = &keys[..keys.len().min(RELEASES_PER_PAGE as usize)];
+            let (places, mut records): (Vec<usize>, Vec<VersionRecord>) =
+                releases_for(conn, keys)?.into_iter().unzip();
             complete(conn, &mut records)?;
-            let releases = records
-                .iter()
-                .map(|r| release(r, &public_url, &ocid_prefix))
+            let mut placed: Vec<(usize, Value)> = places
+                .into_iter()
+                .zip(
+                    records
+                        .iter()
+                        .map(|r| release(r, &public_url, &ocid_prefix)),
+                )
                 .collect();
+            placed.extend(award_releases_for(&state, conn, keys, &ocid_prefix)?);
+            placed.sort_by_key(|(place, _)| *place);
+            let releases = placed.into_iter().map(|(_, release)| release).collect();
             let base = format!("{public_url}/api/v1/ocds/releases");
             Ok(package(
                 releases,
