@@ -772,6 +772,22 @@ fn award_releases_for(
     keys: &[ReleaseKey],
     ocid_prefix: &str,
 ) -> AppResult<Vec<(usize, Value)>> {
+    let award_ids: Vec<i64> = keys
+        .iter()
+        .filter_map(|k| match k {
+            ReleaseKey::Award(_, id) | ReleaseKey::Contract(_, id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if award_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let awarded: std::collections::HashMap<i64, (TenderId, i32)> = awards::table
+        .filter(awards::id.eq_any(award_ids))
+        .select((awards::id, (awards::tender_id, awards::lot)))
+        .load::<(i64, (TenderId, i32))>(conn)?
+        .into_iter()
+        .collect();
     let mut by_tender: std::collections::HashMap<TenderId, Vec<Value>> =
         std::collections::HashMap::new();
     let mut found = Vec::new();
@@ -781,10 +797,9 @@ fn award_releases_for(
             ReleaseKey::Contract(_, id) => (id, "contract"),
             ReleaseKey::Version(..) | ReleaseKey::Answer(..) => continue,
         };
-        let (tender_id, lot): (TenderId, i32) = awards::table
-            .find(award_id)
-            .select((awards::tender_id, awards::lot))
-            .first(conn)?;
+        let Some(&(tender_id, lot)) = awarded.get(&award_id) else {
+            continue;
+        };
         let ocid = format!("{ocid_prefix}-{tender_id}");
         let releases = match by_tender.entry(tender_id) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
