@@ -3,7 +3,8 @@
 //! verify with the link from the mail file, log in, land on the role's own
 //! start, and take the first step from there. Walked at 1280 px in Danish
 //! and at 375 px in English; axe-core checks every page on the way, and at
-//! 375 px the header stays under 120 px and the dashboard does not scroll
+//! 375 px the header stays under 120 px, its links wait behind a "Menu"
+//! instead of scrolling sideways, and the dashboard does not scroll
 //! sideways.
 
 use std::path::Path;
@@ -113,12 +114,65 @@ async fn header_height(browser: &Browser) -> f64 {
         .unwrap()
 }
 
-/// On a phone the header leaves the screen to the page: under 120 px.
+/// On a phone the header leaves the screen to the page: under 120 px, and
+/// nothing in it scrolls sideways to hide a link past the edge.
 async fn assert_compact_header(browser: &Browser, visit: &Visit, label: &str) {
     if visit.width <= 375 {
         let height = header_height(browser).await;
         assert!(height < 120.0, "{label}: the header is {height} px high");
+        let scrolling = browser
+            .client()
+            .execute(
+                "return [...document.querySelectorAll('header.header *')]\
+                   .filter(e => e.scrollWidth > e.clientWidth + 1\
+                                && getComputedStyle(e).overflowX !== 'visible')\
+                   .map(e => e.className || e.tagName);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(scrolling, serde_json::json!([]), "{label}: header scrolls");
     }
+}
+
+/// Follows a link of the header as a person at this width would: from the
+/// row of links on a wide screen, from the "Menu" on a phone, whose links
+/// are hidden until it is opened and then all in sight, one under another.
+async fn follow_header_link(browser: &Browser, visit: &Visit, href: &str, label: &str) {
+    if visit.width > 375 {
+        browser
+            .click_and_wait(&format!(".header__list--wide a[href='{href}']"))
+            .await;
+        return;
+    }
+    let links_in_sight = "return [...document.querySelectorAll('header.header a[href]')]\
+           .filter(e => { const r = e.getBoundingClientRect();\
+                          return e.checkVisibility() && r.left >= 0\
+                                 && r.right <= window.innerWidth; })\
+           .map(e => e.getAttribute('href'));";
+    let before = browser
+        .client()
+        .execute(links_in_sight, vec![])
+        .await
+        .unwrap();
+    assert_eq!(before, serde_json::json!(["/"]), "{label}: menu closed");
+    browser.click(".header__menu-button").await;
+    let after = browser
+        .client()
+        .execute(links_in_sight, vec![])
+        .await
+        .unwrap();
+    let after: Vec<String> = serde_json::from_value(after).unwrap();
+    assert!(
+        after.len() > 5 && after.iter().any(|h| h == href),
+        "{label}: the open menu shows {after:?}"
+    );
+    browser
+        .assert_accessible(&format!("{label}: menu open"))
+        .await;
+    browser
+        .click_and_wait(&format!(".header__menu-list a[href='{href}']"))
+        .await;
 }
 
 /// A visitor sees every link of the header on a phone, none past the edge
@@ -290,7 +344,13 @@ async fn each_roles_first_visit_at_1280_and_375_px() {
             .assert_accessible(&label("admin: review queue"))
             .await;
         assert_compact_header(&browser, &visit, &label("admin: review queue")).await;
-        browser.click_and_wait("a[href='/admin/officers']").await;
+        follow_header_link(
+            &browser,
+            &visit,
+            "/admin/officers",
+            &label("admin: review queue"),
+        )
+        .await;
         browser.wait_for_path("/admin/officers").await;
         browser.assert_accessible(&label("admin: officers")).await;
         browser
