@@ -26,6 +26,7 @@ pub mod notify;
 pub mod profiles;
 pub mod retention;
 pub mod router;
+pub mod saved_searches;
 pub mod search;
 pub mod start;
 pub mod tenders;

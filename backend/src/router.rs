@@ -22,8 +22,8 @@ use crate::web::{
     compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
 };
 use crate::{
-    accounts, admin, bids, evaluation, import, matching, moderation, notify, profiles, search,
-    start, tenders,
+    accounts, admin, bids, evaluation, import, matching, moderation, notify, profiles,
+    saved_searches, search, start, tenders,
 };
 
 #[derive(OpenApi)]
@@ -97,6 +97,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())
         .merge(search::api::routes())
+        .merge(saved_searches::api::routes())
         .merge(matching::api::routes())
         .merge(notify::api::routes())
         .routes(routes!(health::healthz))
@@ -118,6 +119,7 @@ pub fn router(app: AppState) -> Router {
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())
         .merge(search::pages::routes())
+        .merge(saved_searches::pages::routes())
         .merge(matching::pages::routes())
         .merge(notify::pages::routes())
         .merge(notify::failed::routes())

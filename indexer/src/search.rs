@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use serde::Serialize;
+use tantivy::collector::Count;
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 use tantivy::schema::{Facet, Field};
 use tantivy::snippet::SnippetGenerator;
@@ -311,6 +312,60 @@ impl<'a> Snippets<'a> {
 impl TenderIndex {
     pub fn search(&self, q: &TenderQuery) -> Result<TenderResults, IndexError> {
         let f = &self.fields;
+        let (full, words) = self.query(q);
+        let order = match q.sort {
+            TenderSort::Relevance => PageOrder::Relevance,
+            TenderSort::Deadline => PageOrder::Field("deadline", Order::Asc),
+            TenderSort::Newest => PageOrder::Field("published", Order::Desc),
+        };
+        let facets = [
+            FacetRequest::tree(f.cpv, cpv_parents(&q.cpv)),
+            FacetRequest::tree(f.nuts, region_parents(&q.nuts)),
+            FacetRequest::new(f.objective, flat_root()),
+            FacetRequest::new(f.reserved, flat_root()),
+        ];
+        let searcher = self.searcher();
+        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), order, &facets)?;
+        if q.offset > MAX_OFFSET {
+            collected.page.clear();
+        }
+        let mut snippets = Snippets::new(&searcher, words.as_deref());
+        let mut hits = Vec::with_capacity(collected.page.len());
+        for (score, address) in collected.page {
+            let tender = self.load(&searcher, address)?;
+            let texts = tender.texts.iter().map(|t| {
+                let analyser = Analyser::for_language(&t.lang);
+                (
+                    t.lang.as_str(),
+                    f.body.field(analyser),
+                    t.description.as_str(),
+                )
+            });
+            let snippet = snippets.best(texts)?;
+            hits.push(TenderHit {
+                tender,
+                score,
+                snippet,
+            });
+        }
+        let mut facet_lists = collected.facets.into_iter();
+        let mut next = || facet_lists.next().unwrap_or_default();
+        Ok(TenderResults {
+            total: collected.total,
+            hits,
+            facets: TenderFacets {
+                cpv_divisions: next(),
+                regions: next(),
+                objectives: next(),
+                reserved: next(),
+            },
+        })
+    }
+
+    /// The query a search runs: its words (kept apart for the snippets)
+    /// and every filter.
+    fn query(&self, q: &TenderQuery) -> (BooleanQuery, Option<Q>) {
+        let f = &self.fields;
         let words = query::words(&q.words, &[(&f.title, TITLE_BOOST), (&f.body, 1.0)]);
         let mut clauses: Vec<(Occur, Q)> = Vec::new();
         if let Some(words) = &words {
@@ -373,54 +428,29 @@ impl TenderIndex {
         if clauses.iter().all(|(occur, _)| *occur != Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        let full = BooleanQuery::new(clauses);
-        let order = match q.sort {
-            TenderSort::Relevance => PageOrder::Relevance,
-            TenderSort::Deadline => PageOrder::Field("deadline", Order::Asc),
-            TenderSort::Newest => PageOrder::Field("published", Order::Desc),
-        };
-        let facets = [
-            FacetRequest::tree(f.cpv, cpv_parents(&q.cpv)),
-            FacetRequest::tree(f.nuts, region_parents(&q.nuts)),
-            FacetRequest::new(f.objective, flat_root()),
-            FacetRequest::new(f.reserved, flat_root()),
-        ];
-        let searcher = self.searcher();
-        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), order, &facets)?;
-        if q.offset > MAX_OFFSET {
-            collected.page.clear();
+        (BooleanQuery::new(clauses), words)
+    }
+
+    /// Which of `searches` find `tender`, by their positions: each runs as
+    /// on the search page, against an index that holds only this tender,
+    /// so a saved search finds a new tender exactly when searching again
+    /// would.
+    pub fn searches_finding(
+        tender: &TenderDoc,
+        searches: &[TenderQuery],
+    ) -> Result<Vec<usize>, IndexError> {
+        let index = TenderIndex::in_ram()?;
+        index.upsert(tender)?;
+        index.commit_with_payload(None)?;
+        let searcher = index.searcher();
+        let mut found = Vec::new();
+        for (position, search) in searches.iter().enumerate() {
+            let (full, _) = index.query(search);
+            if searcher.search(&full, &Count)? > 0 {
+                found.push(position);
+            }
         }
-        let mut snippets = Snippets::new(&searcher, words.as_deref());
-        let mut hits = Vec::with_capacity(collected.page.len());
-        for (score, address) in collected.page {
-            let tender = self.load(&searcher, address)?;
-            let texts = tender.texts.iter().map(|t| {
-                let analyser = Analyser::for_language(&t.lang);
-                (
-                    t.lang.as_str(),
-                    f.body.field(analyser),
-                    t.description.as_str(),
-                )
-            });
-            let snippet = snippets.best(texts)?;
-            hits.push(TenderHit {
-                tender,
-                score,
-                snippet,
-            });
-        }
-        let mut facet_lists = collected.facets.into_iter();
-        let mut next = || facet_lists.next().unwrap_or_default();
-        Ok(TenderResults {
-            total: collected.total,
-            hits,
-            facets: TenderFacets {
-                cpv_divisions: next(),
-                regions: next(),
-                objectives: next(),
-                reserved: next(),
-            },
-        })
+        Ok(found)
     }
 
     /// Published tenders whose deadline is `now` or later.
@@ -602,6 +632,45 @@ mod tests {
             Vec::<u64>::new()
         );
         assert_eq!(search(&index, words("")).total, 3);
+    }
+
+    #[test]
+    fn a_saved_search_finds_a_new_tender_as_searching_again_would() {
+        let mut tender = tender(
+            9,
+            "da",
+            "Rengøring af skolerne",
+            "Daglig rengøring af kommunens skoler.",
+        );
+        tender.cpv = codes(&["90911200"]);
+        tender.nuts = codes(&["DK011"]);
+        let at = |q: TenderQuery| TenderQuery { now: NOW, ..q };
+        let searches = [
+            at(words("skole")),
+            at(words("employment")),
+            at(TenderQuery {
+                cpv: vec!["909".into()],
+                nuts: vec!["DK01".into()],
+                ..Default::default()
+            }),
+            at(TenderQuery {
+                cpv: vec!["85".into()],
+                ..Default::default()
+            }),
+            at(TenderQuery {
+                reserved_only: true,
+                ..Default::default()
+            }),
+            // Past its deadline the tender is not open any more.
+            TenderQuery {
+                now: NOW + 31 * DAY,
+                ..words("skole")
+            },
+        ];
+        assert_eq!(
+            TenderIndex::searches_finding(&tender, &searches).unwrap(),
+            [0, 2]
+        );
     }
 
     #[test]

@@ -809,7 +809,8 @@ async fn bad_input_is_refused_naming_the_field(backend: Backend) {
     );
 }
 
-/// "Tenders for you" for the members of the organisation, "Who could bid"
+/// "Tenders for you" for the members of the organisation (its best on their
+/// start page), "Who could bid"
 /// for the tender's officers, the reach on a draft page; nobody else sees
 /// them, and the pages word the reasons.
 async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
@@ -854,6 +855,20 @@ async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
         "udbudsloven's words in Danish"
     );
     assert!(!text.contains("style="), "no inline styles (CSP)");
+    // The start page shows the best of them, and the way to all.
+    let start = anna.get("/start").await.text();
+    assert!(
+        start.contains(&format!(
+            "<a href=\"/tenders/{tender}\">Bostøtte til unge i Københavns Kommune</a>"
+        )),
+        "{start}"
+    );
+    assert!(
+        start.contains(
+            "<a href=\"/organisation/matches\">Se 1 udbud til jer, og hvorfor det passer</a>"
+        ),
+        "{start}"
+    );
     let shown = anna.get(&format!("/tenders/{tender}")).await.text();
     assert!(
         !shown.contains("who-could-bid-heading"),
@@ -864,6 +879,8 @@ async fn the_pages_show_matches_only_to_whom_they_belong(backend: Backend) {
     let theirs = bo.get("/organisation/matches").await.text();
     assert!(!theirs.contains("Bostøtte til unge"), "{theirs}");
     assert!(theirs.contains("Ingen åbne udbud passer"), "{theirs}");
+    let start = bo.get("/start").await.text();
+    assert!(start.contains("Ingen åbne udbud passer"), "{start}");
     assert_eq!(w.organisation_matches(no_match).await["total"], 0);
 
     let mut officer = PageSession::logged_in(&w.app, "indkoeber@kk.dk").await;

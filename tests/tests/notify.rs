@@ -4,8 +4,9 @@
 //! digests gather at the person's hour (the application clock moves, no
 //! sleeping), one-click unsubscribe works without a session and stops one
 //! kind only, a stopped SMTP server loses nothing and duplicates nothing, a
-//! permanent refusal is recorded, not retried and shown to admins, and the
-//! preferences API checks what it is given.
+//! permanent refusal is recorded, not retried and shown to admins, the
+//! preferences API checks what it is given, and the mails read as reviewed
+//! (a match, a saved search's find, a digest).
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, TimeZone};
@@ -581,8 +582,9 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
     assert_eq!(
         defaults.json(),
         json!({
-            "match": "daily", "amendment": "now", "answer": "now", "cancellation": "now",
-            "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
+            "match": "daily", "saved_search": "daily", "amendment": "now", "answer": "now",
+            "cancellation": "now", "min_match_percent": 0, "digest_hour": 8,
+            "digest_weekday": 1, "language": "da",
         })
     );
     let saved = w
@@ -606,7 +608,7 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
             Method::PUT,
             path,
             Some(&anna.access_token),
-            Some(preferences(json!({ "match": "hourly", "min_match_percent": 101, "digest_hour": 24, "language": "fr" }))),
+            Some(preferences(json!({ "match": "hourly", "saved_search": "sometimes", "min_match_percent": 101, "digest_hour": 24, "language": "fr" }))),
             "en",
         )
         .await;
@@ -625,7 +627,13 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
         .collect();
     assert_eq!(
         fields,
-        ["match", "min_match_percent", "digest_hour", "language"],
+        [
+            "match",
+            "saved_search",
+            "min_match_percent",
+            "digest_hour",
+            "language"
+        ],
         "{body}"
     );
     assert!(
@@ -714,6 +722,20 @@ async fn the_mails_read_as_reviewed_in_both_languages(backend: Backend) {
             json!({ "language": "en", "amendment": "daily" }),
         )
         .await;
+    w.choose(&anna, json!({ "match": "now", "saved_search": "now" }))
+        .await;
+    for (person, name) in [(&anna, "Socialt arbejde"), (&carl, "Supported housing")] {
+        let saved = w
+            .app
+            .api(
+                Method::POST,
+                "/api/v1/me/saved-searches",
+                Some(&person.access_token),
+                Some(json!({ "name": name, "query": "cpv=853" })),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text());
+    }
     let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
     w.follow(&carl, tender).await;
     w.amend(
@@ -725,15 +747,17 @@ async fn the_mails_read_as_reviewed_in_both_languages(backend: Backend) {
     w.move_clock_to_local_hour(8);
     w.app.run_jobs().await;
     let match_da = w.mails_to(&anna.email, MATCH_SUBJECT);
+    let saved_search_da = w.mails_to(&anna.email, "Et nyt udbud til din gemte søgning");
     let digest_en = w.mails_to(&carl.email, "News about tenders on Socialbid");
     assert_eq!(
-        (match_da.len(), digest_en.len()),
-        (1, 1),
+        (match_da.len(), saved_search_da.len(), digest_en.len()),
+        (1, 1, 1),
         "{:#?}",
         w.smtp.messages()
     );
     mail_filters().bind(|| {
         insta::assert_snapshot!("mail_match_da", mail_snapshot(&match_da[0]));
+        insta::assert_snapshot!("mail_saved_search_da", mail_snapshot(&saved_search_da[0]));
         insta::assert_snapshot!("mail_digest_en", mail_snapshot(&digest_en[0]));
     });
 }

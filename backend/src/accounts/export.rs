@@ -1,7 +1,7 @@
 //! Everything stored about a person, for the right of access (GDPR article
 //! 15): the account, the authority, sessions, links mailed, failed logins,
-//! audit entries, questions asked about tenders, tenders followed, the
-//! choice of e-mails and what the person was notified of, and the
+//! audit entries, questions asked about tenders, tenders followed, searches
+//! saved, the choice of e-mails and what the person was notified of, and the
 //! organisation the person is a member of. Secrets (password and token
 //! hashes) are left out.
 
@@ -29,6 +29,7 @@ pub struct Export {
     audit_log: Vec<AuditEntry>,
     questions: Vec<Question>,
     followed_tenders: Vec<TenderId>,
+    saved_searches: Vec<crate::saved_searches::SavedSearch>,
     /// Which e-mails the person chose, and how often.
     notification_settings: PreferencesView,
     /// Each event the person was to be mailed about (a tender that fits, a
@@ -178,6 +179,7 @@ pub async fn export(app: &AppState, user_id: UserId) -> AppResult<Export> {
                 })
                 .collect();
             let followed_tenders = crate::tenders::service::followed_by(conn, user_id)?;
+            let saved_searches = crate::saved_searches::list_for(conn, user_id)?;
             let notification_settings = preferences_of(conn, user_id)?;
             let notifications = notifications::table
                 .filter(notifications::user_id.eq(user_id))
@@ -213,6 +215,7 @@ pub async fn export(app: &AppState, user_id: UserId) -> AppResult<Export> {
                 audit_log,
                 questions,
                 followed_tenders,
+                saved_searches,
                 notification_settings,
                 notifications,
                 organisation,

@@ -86,4 +86,6 @@ record_ids! {
     FlagId,
     /// A row of `notifications`.
     NotificationId,
+    /// A row of `saved_searches`.
+    SavedSearchId,
 }

@@ -384,6 +384,7 @@ diesel::table! {
         digest_hour -> Integer,
         digest_weekday -> Integer,
         updated_at -> Timestamp,
+        saved_search_cadence -> Text,
     }
 }
 
@@ -475,3 +476,16 @@ diesel::joinable!(awards -> tenders (tender_id));
 diesel::allow_tables_to_appear_in_same_query!(bid_scores, bids);
 diesel::allow_tables_to_appear_in_same_query!(awards, bids);
 diesel::allow_tables_to_appear_in_same_query!(awards, tenders);
+
+diesel::table! {
+    saved_searches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(saved_searches -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(saved_searches, users);

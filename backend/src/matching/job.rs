@@ -100,10 +100,10 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: JobId) -> AppResul
                 let doc = documents::tenders(conn, &[tender_id])?
                     .remove(&tender_id)
                     .filter(|d| d.status == TenderStatus::Published);
-                let found = match doc {
+                let found = match &doc {
                     Some(doc) => indexes
                         .profiles
-                        .match_profiles_for_tender(&doc, STORED)?
+                        .match_profiles_for_tender(doc, STORED)?
                         .iter()
                         .map(|m| NewMatch {
                             tender_id,
@@ -114,11 +114,21 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: JobId) -> AppResul
                         .collect(),
                     None => Vec::new(),
                 };
-                // The members of every organisation that matches are told
-                // in the transaction that stores the matches.
+                // The members of every organisation that matches, and
+                // whoever saved a search that finds the tender, are told in
+                // the transaction that stores the matches.
                 write_transaction(conn, |conn| {
                     let stored = store::replace_for_tender(conn, tender_id, &found, now)?;
                     crate::notify::tender_matched(conn, tender_id, &public_url, now)?;
+                    if let Some(doc) = &doc {
+                        crate::saved_searches::tender_found(
+                            conn,
+                            tender_id,
+                            doc,
+                            &public_url,
+                            now,
+                        )?;
+                    }
                     Ok(stored)
                 })
             }

@@ -15,11 +15,14 @@ pub enum Kind {
     Answer,
     /// A followed tender was cancelled.
     Cancellation,
+    /// A new tender that a saved search finds.
+    SavedSearch,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Match,
+        Kind::SavedSearch,
         Kind::Amendment,
         Kind::Answer,
         Kind::Cancellation,
@@ -31,6 +34,7 @@ impl Kind {
             Kind::Amendment => "amendment",
             Kind::Answer => "answer",
             Kind::Cancellation => "cancellation",
+            Kind::SavedSearch => "saved_search",
         }
     }
 
@@ -45,6 +49,7 @@ impl Kind {
             Kind::Amendment => "tender_amended",
             Kind::Answer => "question_answered",
             Kind::Cancellation => "tender_cancelled",
+            Kind::SavedSearch => "notify_saved_search",
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
 struct PreferencesForm {
     #[serde(rename = "match")]
     match_cadence: String,
+    saved_search: String,
     amendment: String,
     answer: String,
     cancellation: String,
@@ -47,6 +48,7 @@ impl PreferencesForm {
         let s = &view.settings;
         PreferencesForm {
             match_cadence: s.match_cadence.as_str().into(),
+            saved_search: s.saved_search.as_str().into(),
             amendment: s.amendment.as_str().into(),
             answer: s.answer.as_str().into(),
             cancellation: s.cancellation.as_str().into(),
@@ -63,6 +65,7 @@ impl PreferencesForm {
         let number = |s: &str| s.trim().parse::<i64>().unwrap_or(i64::MIN);
         Input {
             match_cadence: self.match_cadence.clone(),
+            saved_search: self.saved_search.clone(),
             amendment: self.amendment.clone(),
             answer: self.answer.clone(),
             cancellation: self.cancellation.clone(),
@@ -76,6 +79,7 @@ impl PreferencesForm {
     fn values(&self) -> serde_json::Value {
         serde_json::json!({
             "match": self.match_cadence,
+            "saved_search": self.saved_search,
             "amendment": self.amendment,
             "answer": self.answer,
             "cancellation": self.cancellation,

@@ -20,6 +20,8 @@ pub struct Settings {
     /// New tenders that match the person's organisation.
     #[serde(rename = "match")]
     pub match_cadence: Cadence,
+    /// New tenders that one of the person's saved searches finds.
+    pub saved_search: Cadence,
     /// Amendments of followed tenders.
     pub amendment: Cadence,
     /// Answers to questions on followed tenders.
@@ -39,6 +41,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             match_cadence: Cadence::Daily,
+            saved_search: Cadence::Daily,
             amendment: Cadence::Now,
             answer: Cadence::Now,
             cancellation: Cadence::Now,
@@ -53,6 +56,7 @@ impl Settings {
     pub fn cadence(&self, kind: Kind) -> Cadence {
         match kind {
             Kind::Match => self.match_cadence,
+            Kind::SavedSearch => self.saved_search,
             Kind::Amendment => self.amendment,
             Kind::Answer => self.answer,
             Kind::Cancellation => self.cancellation,
@@ -62,6 +66,7 @@ impl Settings {
     pub fn set_cadence(&mut self, kind: Kind, cadence: Cadence) {
         match kind {
             Kind::Match => self.match_cadence = cadence,
+            Kind::SavedSearch => self.saved_search = cadence,
             Kind::Amendment => self.amendment = cadence,
             Kind::Answer => self.answer = cadence,
             Kind::Cancellation => self.cancellation = cadence,
@@ -69,7 +74,7 @@ impl Settings {
     }
 }
 
-type Row = (String, String, String, String, i32, i32, i32);
+type Row = (String, String, String, String, String, i32, i32, i32);
 
 /// The person's settings, or the defaults.
 pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
@@ -77,6 +82,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         .find(user_id)
         .select((
             settings::match_cadence,
+            settings::saved_search_cadence,
             settings::amendment_cadence,
             settings::answer_cadence,
             settings::cancellation_cadence,
@@ -86,7 +92,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         ))
         .first(conn)
         .optional()?;
-    let Some((m, a, q, c, min, hour, weekday)) = row else {
+    let Some((m, saved, a, q, c, min, hour, weekday)) = row else {
         return Ok(Settings::default());
     };
     let defaults = Settings::default();
@@ -95,6 +101,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
     let cadence = |s: &str, default: Cadence| Cadence::parse(s).unwrap_or(default);
     Ok(Settings {
         match_cadence: cadence(&m, defaults.match_cadence),
+        saved_search: cadence(&saved, defaults.saved_search),
         amendment: cadence(&a, defaults.amendment),
         answer: cadence(&q, defaults.answer),
         cancellation: cadence(&c, defaults.cancellation),
@@ -113,6 +120,7 @@ pub fn save(
 ) -> QueryResult<()> {
     let values = (
         settings::match_cadence.eq(s.match_cadence.as_str()),
+        settings::saved_search_cadence.eq(s.saved_search.as_str()),
         settings::amendment_cadence.eq(s.amendment.as_str()),
         settings::answer_cadence.eq(s.answer.as_str()),
         settings::cancellation_cadence.eq(s.cancellation.as_str()),
@@ -140,6 +148,11 @@ pub struct Input {
     #[serde(rename = "match")]
     #[schema(schema_with = cadence)]
     pub match_cadence: String,
+    /// New tenders a saved search finds; left out, the default (`daily`),
+    /// so clients written before saved searches keep working.
+    #[serde(default = "daily")]
+    #[schema(schema_with = cadence)]
+    pub saved_search: String,
     #[schema(schema_with = cadence)]
     pub amendment: String,
     #[schema(schema_with = cadence)]
@@ -157,6 +170,10 @@ pub struct Input {
     /// `da` or `en`: mail and pages.
     #[schema(schema_with = language)]
     pub language: String,
+}
+
+fn daily() -> String {
+    Cadence::Daily.as_str().to_owned()
 }
 
 /// The cadences as the document lists them; the field stays text so that
@@ -187,6 +204,7 @@ pub fn check(input: &Input) -> Result<(Settings, socialbid_frontend::Lang), Vec<
     };
     let settings = Settings {
         match_cadence: cadence("match", &input.match_cadence),
+        saved_search: cadence("saved_search", &input.saved_search),
         amendment: cadence("amendment", &input.amendment),
         answer: cadence("answer", &input.answer),
         cancellation: cadence("cancellation", &input.cancellation),

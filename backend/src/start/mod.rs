@@ -1,6 +1,7 @@
 //! Where a person lands after logging in. An entrepreneur gets a start page
 //! that says what to do next (register the organisation, or where its
-//! review stands) and lists the tenders they follow; an approved officer
+//! review stands), the best of the tenders that fit the organisation, the
+//! tenders they follow and the searches they saved; an approved officer
 //! lands on the dashboard, an officer still waiting for approval on the
 //! account page that says so, and an admin on the review queue.
 
@@ -14,7 +15,9 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, AuthUser, Role};
 use crate::error::{AppError, AppResult};
+use crate::matching;
 use crate::profiles::service::{self as profiles, OrganisationView};
+use crate::saved_searches;
 use crate::tenders::service as tenders;
 use crate::web::extract::Query;
 use crate::web::page::Page;
@@ -76,10 +79,17 @@ async fn start(
         }
     };
     let followed = tenders::followed_tenders(&app, user.id).await?;
+    let saved = saved_searches::list(&app, user.id).await?;
+    let for_you = matching::pages::tenders_for_you(&app, &user, page.lang).await?;
     Ok(page
         .render(
             "pages/start.html",
-            json!({ "organisation": organisation, "followed": followed }),
+            json!({
+                "organisation": organisation,
+                "followed": followed,
+                "saved": saved,
+                "for_you": for_you,
+            }),
         )?
         .into_response())
 }

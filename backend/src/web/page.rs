@@ -97,6 +97,9 @@ const NOTICES: &[&str] = &[
     "flag_resolved",
     // The notifier.
     "notifications_saved",
+    // Saved searches.
+    "search_saved",
+    "search_deleted",
     "mail_retried",
     // Bids.
     "bid_saved",
