@@ -16,6 +16,7 @@ pub fn registry() -> Registry {
         .register::<matching::ComputeMatches>()
         .register::<notify::NotifyMail>()
         .register::<notify::SendDigest>()
+        .register::<notify::LastChance>()
 }
 
 /// Runs the worker until `shutdown`, after making sure today's clean-up is

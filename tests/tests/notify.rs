@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDateTime, TimeZone};
 use serde_json::{Value, json};
 use socialbid_tests::{
     Backend, KOBENHAVN_CVR, PageSession, Person, ReceivedMail, SmtpServer, TenderBuilder, TestApp,
-    cvr, on_both_databases, profile_body,
+    complete_bid, cvr, in_days, on_both_databases, profile_body,
 };
 
 on_both_databases!(
@@ -25,6 +25,7 @@ on_both_databases!(
     a_permanent_refusal_is_recorded_not_retried_and_shown_to_admins,
     preferences_are_read_and_checked_through_the_api,
     the_mails_read_as_reviewed_in_both_languages,
+    the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline,
 );
 
 const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
@@ -582,9 +583,9 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
     assert_eq!(
         defaults.json(),
         json!({
-            "match": "daily", "saved_search": "daily", "amendment": "now", "answer": "now",
-            "cancellation": "now", "min_match_percent": 0, "digest_hour": 8,
-            "digest_weekday": 1, "language": "da",
+            "match": "daily", "saved_search": "daily", "last_chance": "now",
+            "amendment": "now", "answer": "now", "cancellation": "now",
+            "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
         })
     );
     let saved = w
@@ -760,4 +761,89 @@ async fn the_mails_read_as_reviewed_in_both_languages(backend: Backend) {
         insta::assert_snapshot!("mail_saved_search_da", mail_snapshot(&saved_search_da[0]));
         insta::assert_snapshot!("mail_digest_en", mail_snapshot(&digest_en[0]));
     });
+}
+
+const LAST_CHANCE_SUBJECT: &str = "Sidste chance: tilbudsfristen er om tre arbejdsdage";
+
+/// Three working days before the deadline, at 8 in Copenhagen: a follower
+/// and the members of a matched organisation are told, a matched
+/// organisation that has bid is not, and a deadline moved later moves the
+/// reminder with it.
+async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline(
+    backend: Backend,
+) {
+    let w = world(backend).await;
+    let quiet = json!({ "match": "never" });
+    let (anna, _) = w
+        .enterprise(
+            "anna@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            quiet.clone(),
+        )
+        .await;
+    let (carl, _) = w
+        .enterprise(
+            "carl@bo.dk",
+            social_enterprise("Bo Godt", 3, false),
+            quiet.clone(),
+        )
+        .await;
+    let (eve, _) = w
+        .enterprise("eve@rent.dk", cleaner("Rent Arbejde", 2), quiet)
+        .await;
+    let dora = w.app.entrepreneur("dora@example.dk").await;
+    let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    w.follow(&dora, tender).await;
+    w.app
+        .submitted_bid(&carl, tender, complete_bid(1_200_000))
+        .await;
+
+    // The deadline moves a week later before the reminder is due.
+    let moved = in_days(&w.app, 47);
+    w.amend(
+        tender,
+        social_work(&w.app, "Bostøtte i Valby").set("submission_deadline", json!(moved)),
+        "Længere frist",
+    )
+    .await;
+    let first = chrono::DateTime::parse_from_rfc3339(&in_days(&w.app, 40))
+        .expect("a deadline")
+        .naive_utc();
+    let second = chrono::DateTime::parse_from_rfc3339(&moved)
+        .expect("a deadline")
+        .naive_utc();
+    let told = |person: &Person| w.mails_to(&person.email, LAST_CHANCE_SUBJECT);
+    let move_clock_to = |at: NaiveDateTime| {
+        let now = w.app.state.clock.now();
+        w.app.state.clock.advance(at - now);
+    };
+
+    move_clock_to(socialbid::notify::last_chance_at(first) + Duration::minutes(1));
+    w.app.run_jobs().await;
+    assert!(told(&anna).is_empty(), "not for the old deadline");
+    move_clock_to(socialbid::notify::last_chance_at(second) - Duration::minutes(1));
+    w.app.run_jobs().await;
+    assert!(told(&anna).is_empty(), "not before 8 o'clock");
+    move_clock_to(socialbid::notify::last_chance_at(second) + Duration::minutes(1));
+    w.app.run_jobs().await;
+
+    let to_anna = told(&anna);
+    assert_eq!(to_anna.len(), 1, "{to_anna:#?}");
+    assert!(
+        to_anna[0]
+            .text
+            .contains("passer til Café Lyst, og I har ikke afgivet tilbud"),
+        "{}",
+        to_anna[0].text
+    );
+    assert!(to_anna[0].text.contains("Bostøtte i Valby"));
+    let to_dora = told(&dora);
+    assert_eq!(to_dora.len(), 1, "{to_dora:#?}");
+    assert!(
+        to_dora[0].text.contains("et udbud, du følger"),
+        "{}",
+        to_dora[0].text
+    );
+    assert!(told(&carl).is_empty(), "Bo Godt has bid");
+    assert!(told(&eve).is_empty(), "not matched, not following");
 }

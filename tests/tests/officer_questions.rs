@@ -356,8 +356,9 @@ async fn deciding_on_questions_is_for_the_owning_officer_only(backend: Backend) 
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 
-    // Nothing was decided or mailed (the other tender's closing aside).
-    assert_eq!(app.pending_jobs().await, queued + 1);
+    // Nothing was decided or mailed (the other tender's close and its
+    // last-chance reminder aside).
+    assert_eq!(app.pending_jobs().await, queued + 2);
     assert!(
         mette
             .get("/officer/questions")

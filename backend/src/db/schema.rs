@@ -385,6 +385,7 @@ diesel::table! {
         digest_weekday -> Integer,
         updated_at -> Timestamp,
         saved_search_cadence -> Text,
+        last_chance_cadence -> Text,
     }
 }
 

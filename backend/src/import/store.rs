@@ -16,7 +16,7 @@ use crate::matching;
 use crate::search;
 use crate::tenders::model::{self, ChangeLog, Content, Status, to_json};
 use crate::tenders::rules;
-use crate::tenders::service::{ContentColumns, schedule_close, set_content};
+use crate::tenders::service::{ContentColumns, schedule_deadline, set_content};
 
 /// What importing one file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,7 +299,7 @@ fn create(
     if status == Status::Published
         && let Some(deadline) = content.submission_deadline
     {
-        schedule_close(conn, id, deadline, now)?;
+        schedule_deadline(conn, id, deadline, now)?;
     }
     Ok((id, status))
 }
@@ -395,7 +395,7 @@ fn rebuild(
         && let Some(deadline) = folded.content.submission_deadline
         && (changed || before.submission_deadline != Some(deadline))
     {
-        schedule_close(conn, tender_id, deadline, now)?;
+        schedule_deadline(conn, tender_id, deadline, now)?;
     }
 
     let details = to_json(&folded.details);

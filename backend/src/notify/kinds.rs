@@ -17,12 +17,16 @@ pub enum Kind {
     Cancellation,
     /// A new tender that a saved search finds.
     SavedSearch,
+    /// A followed or matched tender three working days before its
+    /// deadline, not yet bid on.
+    LastChance,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Match,
         Kind::SavedSearch,
+        Kind::LastChance,
         Kind::Amendment,
         Kind::Answer,
         Kind::Cancellation,
@@ -35,6 +39,7 @@ impl Kind {
             Kind::Answer => "answer",
             Kind::Cancellation => "cancellation",
             Kind::SavedSearch => "saved_search",
+            Kind::LastChance => "last_chance",
         }
     }
 
@@ -50,6 +55,7 @@ impl Kind {
             Kind::Answer => "question_answered",
             Kind::Cancellation => "tender_cancelled",
             Kind::SavedSearch => "notify_saved_search",
+            Kind::LastChance => "notify_last_chance",
         }
     }
 }

@@ -9,24 +9,30 @@
 //! hour (`schedule`, Europe/Copenhagen). The mail jobs (`deliver`) carry
 //! only the notification or the person, render from the templates in the
 //! person's language at send time with one-click unsubscribe headers
-//! (`unsubscribe`), and record the send.
+//! (`unsubscribe`), and record the send. `last_chance` reminds of a
+//! followed or matched tender three Danish working days (`working_days`)
+//! before its deadline.
 
 pub mod api;
 mod deliver;
 pub mod failed;
 mod kinds;
+mod last_chance;
 mod matched;
 pub mod pages;
 mod preferences;
 mod record;
 mod schedule;
 pub mod unsubscribe;
+mod working_days;
 
 pub use deliver::{NotifyMail, SendDigest};
 pub use kinds::{Cadence, Kind};
+pub use last_chance::LastChance;
 pub use matched::tender_matched;
 pub use preferences::{
     Settings, View as PreferencesView, load as settings_of, view as preferences_of,
 };
 pub use record::{Event, notify, notify_all};
 pub use schedule::next_digest;
+pub use working_days::last_chance_at;

@@ -34,6 +34,7 @@ struct PreferencesForm {
     #[serde(rename = "match")]
     match_cadence: String,
     saved_search: String,
+    last_chance: String,
     amendment: String,
     answer: String,
     cancellation: String,
@@ -49,6 +50,7 @@ impl PreferencesForm {
         PreferencesForm {
             match_cadence: s.match_cadence.as_str().into(),
             saved_search: s.saved_search.as_str().into(),
+            last_chance: s.last_chance.as_str().into(),
             amendment: s.amendment.as_str().into(),
             answer: s.answer.as_str().into(),
             cancellation: s.cancellation.as_str().into(),
@@ -66,6 +68,7 @@ impl PreferencesForm {
         Input {
             match_cadence: self.match_cadence.clone(),
             saved_search: self.saved_search.clone(),
+            last_chance: self.last_chance.clone(),
             amendment: self.amendment.clone(),
             answer: self.answer.clone(),
             cancellation: self.cancellation.clone(),
@@ -80,6 +83,7 @@ impl PreferencesForm {
         serde_json::json!({
             "match": self.match_cadence,
             "saved_search": self.saved_search,
+            "last_chance": self.last_chance,
             "amendment": self.amendment,
             "answer": self.answer,
             "cancellation": self.cancellation,

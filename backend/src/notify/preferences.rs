@@ -22,6 +22,9 @@ pub struct Settings {
     pub match_cadence: Cadence,
     /// New tenders that one of the person's saved searches finds.
     pub saved_search: Cadence,
+    /// A followed or matched tender three working days before its
+    /// deadline, while the organisation has not bid.
+    pub last_chance: Cadence,
     /// Amendments of followed tenders.
     pub amendment: Cadence,
     /// Answers to questions on followed tenders.
@@ -42,6 +45,7 @@ impl Default for Settings {
         Settings {
             match_cadence: Cadence::Daily,
             saved_search: Cadence::Daily,
+            last_chance: Cadence::Now,
             amendment: Cadence::Now,
             answer: Cadence::Now,
             cancellation: Cadence::Now,
@@ -57,6 +61,7 @@ impl Settings {
         match kind {
             Kind::Match => self.match_cadence,
             Kind::SavedSearch => self.saved_search,
+            Kind::LastChance => self.last_chance,
             Kind::Amendment => self.amendment,
             Kind::Answer => self.answer,
             Kind::Cancellation => self.cancellation,
@@ -67,6 +72,7 @@ impl Settings {
         match kind {
             Kind::Match => self.match_cadence = cadence,
             Kind::SavedSearch => self.saved_search = cadence,
+            Kind::LastChance => self.last_chance = cadence,
             Kind::Amendment => self.amendment = cadence,
             Kind::Answer => self.answer = cadence,
             Kind::Cancellation => self.cancellation = cadence,
@@ -74,7 +80,17 @@ impl Settings {
     }
 }
 
-type Row = (String, String, String, String, String, i32, i32, i32);
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    i32,
+    i32,
+);
 
 /// The person's settings, or the defaults.
 pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
@@ -83,6 +99,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         .select((
             settings::match_cadence,
             settings::saved_search_cadence,
+            settings::last_chance_cadence,
             settings::amendment_cadence,
             settings::answer_cadence,
             settings::cancellation_cadence,
@@ -92,7 +109,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         ))
         .first(conn)
         .optional()?;
-    let Some((m, saved, a, q, c, min, hour, weekday)) = row else {
+    let Some((m, saved, last, a, q, c, min, hour, weekday)) = row else {
         return Ok(Settings::default());
     };
     let defaults = Settings::default();
@@ -102,6 +119,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
     Ok(Settings {
         match_cadence: cadence(&m, defaults.match_cadence),
         saved_search: cadence(&saved, defaults.saved_search),
+        last_chance: cadence(&last, defaults.last_chance),
         amendment: cadence(&a, defaults.amendment),
         answer: cadence(&q, defaults.answer),
         cancellation: cadence(&c, defaults.cancellation),
@@ -121,6 +139,7 @@ pub fn save(
     let values = (
         settings::match_cadence.eq(s.match_cadence.as_str()),
         settings::saved_search_cadence.eq(s.saved_search.as_str()),
+        settings::last_chance_cadence.eq(s.last_chance.as_str()),
         settings::amendment_cadence.eq(s.amendment.as_str()),
         settings::answer_cadence.eq(s.answer.as_str()),
         settings::cancellation_cadence.eq(s.cancellation.as_str()),
@@ -153,6 +172,11 @@ pub struct Input {
     #[serde(default = "daily")]
     #[schema(schema_with = cadence)]
     pub saved_search: String,
+    /// Three working days before the deadline of a followed or matched
+    /// tender not yet bid on; left out, the default (`now`).
+    #[serde(default = "at_once")]
+    #[schema(schema_with = cadence)]
+    pub last_chance: String,
     #[schema(schema_with = cadence)]
     pub amendment: String,
     #[schema(schema_with = cadence)]
@@ -174,6 +198,10 @@ pub struct Input {
 
 fn daily() -> String {
     Cadence::Daily.as_str().to_owned()
+}
+
+fn at_once() -> String {
+    Cadence::Now.as_str().to_owned()
 }
 
 /// The cadences as the document lists them; the field stays text so that
@@ -205,6 +233,7 @@ pub fn check(input: &Input) -> Result<(Settings, socialbid_frontend::Lang), Vec<
     let settings = Settings {
         match_cadence: cadence("match", &input.match_cadence),
         saved_search: cadence("saved_search", &input.saved_search),
+        last_chance: cadence("last_chance", &input.last_chance),
         amendment: cadence("amendment", &input.amendment),
         answer: cadence("answer", &input.answer),
         cancellation: cadence("cancellation", &input.cancellation),

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 
-use super::closing::schedule_close;
+use super::closing::schedule_deadline;
 use super::{followers, insert_version, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::audit;
@@ -83,7 +83,7 @@ pub async fn amend(
                 if let Some(deadline) = content.submission_deadline
                     && before.submission_deadline != content.submission_deadline
                 {
-                    schedule_close(conn, id, deadline, now)?;
+                    schedule_deadline(conn, id, deadline, now)?;
                 }
                 let event = notify::Event {
                     kind: notify::Kind::Amendment,

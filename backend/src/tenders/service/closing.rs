@@ -1,5 +1,6 @@
-//! Closing at the deadline: the job publishing schedules, and the worker's
-//! half that closes a published tender once its deadline has passed.
+//! Closing at the deadline: the jobs publishing schedules (with the
+//! last-chance reminder before it), and the worker's half that closes a
+//! published tender once its deadline has passed.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,8 +12,8 @@ use crate::db::schema::tenders;
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppResult;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
-use crate::search;
 use crate::tenders::model::Status;
+use crate::{notify, search};
 
 /// Closes the tender at its submission deadline, by itself.
 #[derive(Debug, Serialize, Deserialize)]
@@ -33,12 +34,15 @@ impl BackgroundJob for CloseTender {
     }
 }
 
-pub(crate) fn schedule_close(
+/// Queues what the deadline brings: the close at the deadline, and the
+/// last-chance reminder three working days before it.
+pub(crate) fn schedule_deadline(
     conn: &mut DbConn,
     id: TenderId,
     deadline: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    notify::LastChance::schedule(conn, id, deadline, now)?;
     jobs::enqueue_at(
         conn,
         &CloseTender { tender_id: id },

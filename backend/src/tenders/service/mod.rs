@@ -16,7 +16,7 @@ mod reading;
 pub use activity::{Activity, WaitingQuestion, activity_for_authority, waiting_questions};
 pub use amending::amend;
 pub use cancelling::cancel;
-pub(crate) use closing::schedule_close;
+pub(crate) use closing::schedule_deadline;
 pub use closing::{CloseTender, close_if_due};
 pub use drafting::{create_draft, delete_draft, update_draft};
 pub use following::{FollowedTender, follow, followed_by, followed_tenders};

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 
-use super::closing::schedule_close;
+use super::closing::schedule_deadline;
 use super::{insert_version, owned, refuse_if_invalid};
 use crate::app::AppState;
 use crate::audit;
@@ -51,7 +51,7 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: TenderId) -> AppRes
                 )?;
                 audit::record(conn, &officer, "tender.publish", "tender", id.0, None, now)?;
                 if let Some(deadline) = content.submission_deadline {
-                    schedule_close(conn, id, deadline, now)?;
+                    schedule_deadline(conn, id, deadline, now)?;
                 }
                 search::changes::record_tender(conn, id, now)?;
                 matching::tender_changed(conn, id, now)?;
