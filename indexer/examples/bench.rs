@@ -1,10 +1,12 @@
 //! Speed, measured on seeded synthetic data: matching one tender against
-//! 100,000 profiles (top 50), searching 1,000,000 tenders with one to three
-//! words plus filters (top 10, with facets and total), and building the
-//! 1,000,000-tender index on disk (time and size).
+//! 100,000 profiles (top 50), one new tender against 10,000 saved searches,
+//! searching 1,000,000 tenders with one to three words plus filters (top
+//! 10, with facets and total), and building the 1,000,000-tender index on
+//! disk (time and size).
 //!
 //! `cargo run --release -p socialbid-indexer --features bench --example
-//! bench`; smaller runs with `BENCH_TENDERS=20000 BENCH_PROFILES=5000`.
+//! bench`; smaller runs with `BENCH_TENDERS=20000 BENCH_PROFILES=5000
+//! BENCH_SAVED=1000`.
 
 use std::time::{Duration, Instant};
 
@@ -96,6 +98,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.percentiles()
     );
     drop(profiles);
+
+    // Saved searches: which of them find one newly published tender.
+    let saved_n = count("BENCH_SAVED", 10_000);
+    let mut world = World::new(2028);
+    let saved: Vec<_> = (0..saved_n).map(|_| world.search_query()).collect();
+    let mut times = Times::default();
+    let mut found = 0;
+    let new_tenders = QUERIES / 10;
+    for tender in asking.iter().take(new_tenders) {
+        found += times
+            .time(|| TenderIndex::searches_finding(tender, &saved))?
+            .len();
+    }
+    println!(
+        "one new tender against {saved_n} saved searches ({new_tenders} tenders, {:.1} searches find each): {}",
+        found as f64 / new_tenders as f64,
+        times.percentiles()
+    );
 
     // Building the tender index on disk from documents already in memory
     // (as the rebuild has them from the database).
