@@ -31,7 +31,7 @@ pub fn next_digest(
 /// `hour` o'clock on `day` in Copenhagen, in UTC. On the night summer time
 /// begins, 2 o'clock does not exist and the digest comes at 3; on the night
 /// it ends, 2 o'clock happens twice and the digest comes at the first.
-fn local_hour_in_utc(day: NaiveDate, hour: u32) -> NaiveDateTime {
+pub(super) fn local_hour_in_utc(day: NaiveDate, hour: u32) -> NaiveDateTime {
     let hour = hour.min(23);
     (hour..=23)
         .chain(std::iter::once(23))

@@ -6,6 +6,8 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Weekday};
 use chrono_tz::Europe::Copenhagen;
 
+use super::schedule::local_hour_in_utc;
+
 /// The local hour the last-chance mail goes out, Copenhagen time.
 const MORNING: u32 = 8;
 
@@ -57,12 +59,7 @@ pub fn last_chance_at(deadline: NaiveDateTime) -> NaiveDateTime {
             counted += 1;
         }
     }
-    let morning = day.and_hms_opt(MORNING, 0, 0).expect("8 o'clock");
-    Copenhagen
-        .from_local_datetime(&morning)
-        .earliest()
-        .map(|local| local.naive_utc())
-        .unwrap_or(morning)
+    local_hour_in_utc(day, MORNING)
 }
 
 #[cfg(test)]
