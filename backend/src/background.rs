@@ -17,18 +17,26 @@ pub fn registry() -> Registry {
         .register::<notify::NotifyMail>()
         .register::<notify::SendDigest>()
         .register::<notify::LastChance>()
+        .register::<notify::WeeklySummary>()
 }
 
-/// Runs the worker until `shutdown`, after making sure today's clean-up is
-/// queued (once per day, however many processes start).
+/// Runs the worker until `shutdown`, after making sure today's clean-up
+/// and the coming officers' summary are queued (once each, however many
+/// processes start).
 pub async fn run_worker(app: AppState, shutdown: impl std::future::Future<Output = ()>) {
     let now = app.clock.now();
     let scheduled = app
         .db
-        .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
+        .run(move |conn| {
+            retention::schedule(conn, now.date(), now)?;
+            notify::WeeklySummary::schedule_next(conn, now).map_err(AppError::from)
+        })
         .await;
     if let Err(error) = scheduled {
-        tracing::error!(?error, "cannot queue the daily clean-up");
+        tracing::error!(
+            ?error,
+            "cannot queue the daily clean-up or the weekly summary"
+        );
     }
     worker::run_until(app, &registry(), shutdown).await;
 }

@@ -105,6 +105,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/notify_saved_search.html",
     "emails/notify_last_chance.txt",
     "emails/notify_last_chance.html",
+    "emails/notify_weekly_summary.txt",
+    "emails/notify_weekly_summary.html",
     "emails/notify_digest.txt",
     "emails/notify_digest.html",
     "emails/verify_email.txt",

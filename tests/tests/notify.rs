@@ -12,8 +12,8 @@ use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, TimeZone};
 use serde_json::{Value, json};
 use socialbid_tests::{
-    Backend, KOBENHAVN_CVR, PageSession, Person, ReceivedMail, SmtpServer, TenderBuilder, TestApp,
-    complete_bid, cvr, in_days, on_both_databases, profile_body,
+    AARHUS_CVR, Backend, KOBENHAVN_CVR, PageSession, Person, ReceivedMail, SmtpServer,
+    TenderBuilder, TestApp, complete_bid, cvr, in_days, on_both_databases, profile_body,
 };
 
 on_both_databases!(
@@ -26,6 +26,7 @@ on_both_databases!(
     preferences_are_read_and_checked_through_the_api,
     the_mails_read_as_reviewed_in_both_languages,
     the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline,
+    officers_are_told_each_monday_how_far_their_open_tenders_reached,
 );
 
 const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
@@ -584,7 +585,7 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
         defaults.json(),
         json!({
             "match": "daily", "saved_search": "daily", "last_chance": "now",
-            "amendment": "now", "answer": "now", "cancellation": "now",
+            "weekly_summary": "now", "amendment": "now", "answer": "now", "cancellation": "now",
             "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
         })
     );
@@ -846,4 +847,95 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
     );
     assert!(told(&carl).is_empty(), "Bo Godt has bid");
     assert!(told(&eve).is_empty(), "not matched, not following");
+}
+
+const SUMMARY_SUBJECT: &str = "Ugens overblik over jeres udbud på Socialbid";
+
+/// Monday at 8 in Copenhagen: each approved officer of an authority with
+/// open tenders gets one overview (matches, followers, questions waiting
+/// per tender); an officer whose authority has nothing open gets none; the
+/// job queues the next Monday's, and run again it tells nobody twice.
+async fn officers_are_told_each_monday_how_far_their_open_tenders_reached(backend: Backend) {
+    let w = world(backend).await;
+    let (anna, _) = w
+        .enterprise(
+            "anna@cafe-lyst.dk",
+            social_enterprise("Café Lyst", 1, false),
+            json!({ "match": "never" }),
+        )
+        .await;
+    w.enterprise(
+        "carl@bo.dk",
+        social_enterprise("Bo Godt", 3, false),
+        json!({ "match": "never" }),
+    )
+    .await;
+    let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
+    w.follow(&anna, tender).await;
+    let asked = w
+        .app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/questions"),
+            Some(&anna.access_token),
+            Some(json!({ "question": "Hvor mange borgere drejer det sig om?" })),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text());
+    let ole = w
+        .app
+        .approved_officer("ole@aarhus.dk", AARHUS_CVR, &w.admin)
+        .await;
+    w.app.run_jobs().await;
+
+    let now = w.app.state.clock.now();
+    let schedule = move |conn: &mut socialbid::db::DbConn| {
+        socialbid::notify::WeeklySummary::schedule_next(conn, now)
+            .map_err(socialbid::error::AppError::from)
+    };
+    let before = w.app.pending_jobs().await;
+    w.app.state.db.run(schedule).await.expect("queued");
+    w.app.state.db.run(schedule).await.expect("queued");
+    assert_eq!(
+        w.app.pending_jobs().await,
+        before + 1,
+        "a week is queued once"
+    );
+    let monday = socialbid::notify::next_digest(now, socialbid::notify::Cadence::Weekly, 8, 1)
+        .expect("a Monday");
+    w.app
+        .state
+        .clock
+        .advance(monday - now - Duration::minutes(1));
+    w.app.run_jobs().await;
+    assert!(
+        w.mails_to(&w.officer.email, SUMMARY_SUBJECT).is_empty(),
+        "not before 8"
+    );
+    w.app.state.clock.advance(Duration::minutes(2));
+    w.app.run_jobs().await;
+
+    let mails = w.mails_to(&w.officer.email, SUMMARY_SUBJECT);
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    let text = &mails[0].text;
+    assert!(text.contains("Bostøtte i Valby"), "{text}");
+    assert!(
+        text.contains("Passer til 2 godkendte socialøkonomiske virksomheder"),
+        "{text}"
+    );
+    assert!(text.contains("1 person følger udbuddet"), "{text}");
+    assert!(text.contains("1 spørgsmål venter på svar"), "{text}");
+    assert!(
+        text.contains(&format!("http://socialbid.test/tenders/{tender}")),
+        "{text}"
+    );
+    assert!(
+        w.mails_to(&ole.email, SUMMARY_SUBJECT).is_empty(),
+        "Aarhus has nothing open"
+    );
+
+    // The next Monday's is queued by the one that ran.
+    w.app.state.clock.advance(Duration::days(7));
+    w.app.run_jobs().await;
+    assert_eq!(w.mails_to(&w.officer.email, SUMMARY_SUBJECT).len(), 2);
 }

@@ -386,6 +386,7 @@ diesel::table! {
         updated_at -> Timestamp,
         saved_search_cadence -> Text,
         last_chance_cadence -> Text,
+        weekly_summary_cadence -> Text,
     }
 }
 

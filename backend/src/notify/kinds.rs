@@ -20,16 +20,20 @@ pub enum Kind {
     /// A followed or matched tender three working days before its
     /// deadline, not yet bid on.
     LastChance,
+    /// For officers: each Monday, how far their authority's open tenders
+    /// reached.
+    WeeklySummary,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Match,
         Kind::SavedSearch,
         Kind::LastChance,
         Kind::Amendment,
         Kind::Answer,
         Kind::Cancellation,
+        Kind::WeeklySummary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,7 @@ impl Kind {
             Kind::Cancellation => "cancellation",
             Kind::SavedSearch => "saved_search",
             Kind::LastChance => "last_chance",
+            Kind::WeeklySummary => "weekly_summary",
         }
     }
 
@@ -56,6 +61,7 @@ impl Kind {
             Kind::Cancellation => "tender_cancelled",
             Kind::SavedSearch => "notify_saved_search",
             Kind::LastChance => "notify_last_chance",
+            Kind::WeeklySummary => "notify_weekly_summary",
         }
     }
 }

@@ -11,7 +11,8 @@
 //! person's language at send time with one-click unsubscribe headers
 //! (`unsubscribe`), and record the send. `last_chance` reminds of a
 //! followed or matched tender three Danish working days (`working_days`)
-//! before its deadline.
+//! before its deadline; `summary` tells officers each Monday how far their
+//! open tenders reached.
 
 pub mod api;
 mod deliver;
@@ -23,6 +24,7 @@ pub mod pages;
 mod preferences;
 mod record;
 mod schedule;
+mod summary;
 pub mod unsubscribe;
 mod working_days;
 
@@ -35,4 +37,5 @@ pub use preferences::{
 };
 pub use record::{Event, notify, notify_all};
 pub use schedule::next_digest;
+pub use summary::WeeklySummary;
 pub use working_days::last_chance_at;

@@ -25,6 +25,8 @@ pub struct Settings {
     /// A followed or matched tender three working days before its
     /// deadline, while the organisation has not bid.
     pub last_chance: Cadence,
+    /// For officers: the Monday summary of their authority's open tenders.
+    pub weekly_summary: Cadence,
     /// Amendments of followed tenders.
     pub amendment: Cadence,
     /// Answers to questions on followed tenders.
@@ -46,6 +48,7 @@ impl Default for Settings {
             match_cadence: Cadence::Daily,
             saved_search: Cadence::Daily,
             last_chance: Cadence::Now,
+            weekly_summary: Cadence::Now,
             amendment: Cadence::Now,
             answer: Cadence::Now,
             cancellation: Cadence::Now,
@@ -62,6 +65,7 @@ impl Settings {
             Kind::Match => self.match_cadence,
             Kind::SavedSearch => self.saved_search,
             Kind::LastChance => self.last_chance,
+            Kind::WeeklySummary => self.weekly_summary,
             Kind::Amendment => self.amendment,
             Kind::Answer => self.answer,
             Kind::Cancellation => self.cancellation,
@@ -73,6 +77,7 @@ impl Settings {
             Kind::Match => self.match_cadence = cadence,
             Kind::SavedSearch => self.saved_search = cadence,
             Kind::LastChance => self.last_chance = cadence,
+            Kind::WeeklySummary => self.weekly_summary = cadence,
             Kind::Amendment => self.amendment = cadence,
             Kind::Answer => self.answer = cadence,
             Kind::Cancellation => self.cancellation = cadence,
@@ -81,6 +86,7 @@ impl Settings {
 }
 
 type Row = (
+    String,
     String,
     String,
     String,
@@ -100,6 +106,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
             settings::match_cadence,
             settings::saved_search_cadence,
             settings::last_chance_cadence,
+            settings::weekly_summary_cadence,
             settings::amendment_cadence,
             settings::answer_cadence,
             settings::cancellation_cadence,
@@ -109,7 +116,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         ))
         .first(conn)
         .optional()?;
-    let Some((m, saved, last, a, q, c, min, hour, weekday)) = row else {
+    let Some((m, saved, last, week, a, q, c, min, hour, weekday)) = row else {
         return Ok(Settings::default());
     };
     let defaults = Settings::default();
@@ -120,6 +127,7 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         match_cadence: cadence(&m, defaults.match_cadence),
         saved_search: cadence(&saved, defaults.saved_search),
         last_chance: cadence(&last, defaults.last_chance),
+        weekly_summary: cadence(&week, defaults.weekly_summary),
         amendment: cadence(&a, defaults.amendment),
         answer: cadence(&q, defaults.answer),
         cancellation: cadence(&c, defaults.cancellation),
@@ -140,6 +148,7 @@ pub fn save(
         settings::match_cadence.eq(s.match_cadence.as_str()),
         settings::saved_search_cadence.eq(s.saved_search.as_str()),
         settings::last_chance_cadence.eq(s.last_chance.as_str()),
+        settings::weekly_summary_cadence.eq(s.weekly_summary.as_str()),
         settings::amendment_cadence.eq(s.amendment.as_str()),
         settings::answer_cadence.eq(s.answer.as_str()),
         settings::cancellation_cadence.eq(s.cancellation.as_str()),
@@ -177,6 +186,10 @@ pub struct Input {
     #[serde(default = "at_once")]
     #[schema(schema_with = cadence)]
     pub last_chance: String,
+    /// For officers, the Monday summary; left out, the default (`now`).
+    #[serde(default = "at_once")]
+    #[schema(schema_with = cadence)]
+    pub weekly_summary: String,
     #[schema(schema_with = cadence)]
     pub amendment: String,
     #[schema(schema_with = cadence)]
@@ -234,6 +247,7 @@ pub fn check(input: &Input) -> Result<(Settings, socialbid_frontend::Lang), Vec<
         match_cadence: cadence("match", &input.match_cadence),
         saved_search: cadence("saved_search", &input.saved_search),
         last_chance: cadence("last_chance", &input.last_chance),
+        weekly_summary: cadence("weekly_summary", &input.weekly_summary),
         amendment: cadence("amendment", &input.amendment),
         answer: cadence("answer", &input.answer),
         cancellation: cadence("cancellation", &input.cancellation),
