@@ -97,6 +97,10 @@ async fn a_search_is_saved_checked_listed_and_deleted_by_its_owner_only(backend:
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(fields(&body)[0].0, "name", "{body}");
+    assert_eq!(
+        body["error"]["fields"][0]["message"],
+        "Må ikke indeholde styretegn som NUL-tegnet (tabulatorer og linjeskift er fine)"
+    );
     assert_eq!(saved(&app, &anna).await.len(), 1, "nothing half-written");
 
     // Only an entrepreneur keeps searches; nobody sees another's.

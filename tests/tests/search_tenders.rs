@@ -386,6 +386,13 @@ async fn bad_input_names_the_parameter(backend: Backend) {
         "{}",
         control.text()
     );
+    // Worded for people, naming the field (it was the bare message key).
+    let field = &control.json()["error"]["fields"][0];
+    assert_eq!(field["field"], "q");
+    assert_eq!(
+        field["message"],
+        "Må ikke indeholde styretegn som NUL-tegnet (tabulatorer og linjeskift er fine)"
+    );
 }
 
 async fn the_search_page_keeps_the_search_in_the_url_with_chips_and_snippets(backend: Backend) {

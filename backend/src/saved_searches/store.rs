@@ -72,7 +72,7 @@ fn checked(input: &NewSavedSearch, now: NaiveDateTime) -> AppResult<(String, Str
     let mut errors = Vec::new();
     let name = input.name.trim();
     if name.chars().any(control_chars::is_refused) {
-        errors.push(FieldError::new("name", control_chars::RULE));
+        errors.push(control_chars::field_at("name".to_owned()));
     } else if name.chars().count() > MAX_NAME_CHARS {
         errors.push(FieldError::new("name", "too_long").with("max", MAX_NAME_CHARS.to_string()));
     }

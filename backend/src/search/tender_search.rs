@@ -218,7 +218,7 @@ impl SearchParams {
             .texts()
             .into_iter()
             .filter(|(_, text)| text.chars().any(control_chars::is_refused))
-            .map(|(field, _)| FieldError::new(field, control_chars::RULE))
+            .map(|(field, _)| control_chars::field_at(field.to_owned()))
             .collect();
         if !errors.is_empty() {
             return Err(AppError::invalid(errors));

@@ -75,7 +75,9 @@ pub fn in_form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<F
     found
 }
 
-fn field_at(path: String) -> FieldError {
+/// The error for a field holding a refused character, worded the same for
+/// every field ("must not contain control characters").
+pub fn field_at(path: String) -> FieldError {
     let path = if path.is_empty() { "body".into() } else { path };
     FieldError::at_path(path, RULE)
 }
