@@ -27,6 +27,7 @@ on_both_databases!(
     the_mails_read_as_reviewed_in_both_languages,
     the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline,
     officers_are_told_each_monday_how_far_their_open_tenders_reached,
+    the_preferences_page_offers_each_role_its_own_kinds_of_mail,
 );
 
 const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
@@ -938,4 +939,63 @@ async fn officers_are_told_each_monday_how_far_their_open_tenders_reached(backen
     w.app.state.clock.advance(Duration::days(7));
     w.app.run_jobs().await;
     assert_eq!(w.mails_to(&w.officer.email, SUMMARY_SUBJECT).len(), 2);
+}
+
+/// An entrepreneur chooses about matches, saved searches, the last chance
+/// and followed tenders; an officer only about the weekly summary, and
+/// saving that leaves the rest as stored.
+async fn the_preferences_page_offers_each_role_its_own_kinds_of_mail(backend: Backend) {
+    let w = world(backend).await;
+    let anna = w.app.entrepreneur("anna@cafe-lyst.dk").await;
+    let mut entrepreneur = PageSession::logged_in(&w.app, &anna.email).await;
+    let page = entrepreneur.get("/account/notifications").await.text();
+    for offered in [
+        "match",
+        "saved_search",
+        "last_chance",
+        "amendment",
+        "min_match_percent",
+    ] {
+        assert!(
+            page.contains(&format!("name=\"{offered}\"")),
+            "{offered}: {page}"
+        );
+    }
+    assert!(!page.contains("name=\"weekly_summary\""), "{page}");
+
+    let mut officer = PageSession::logged_in(&w.app, &w.officer.email).await;
+    let page = officer.get("/account/notifications").await.text();
+    assert!(page.contains("name=\"weekly_summary\""), "{page}");
+    for hidden in ["match", "saved_search", "last_chance", "min_match_percent"] {
+        assert!(
+            !page.contains(&format!("name=\"{hidden}\"")),
+            "{hidden}: {page}"
+        );
+    }
+    let saved = officer
+        .post(
+            "/account/notifications",
+            &[
+                ("weekly_summary", "never"),
+                ("digest_hour", "9"),
+                ("digest_weekday", "1"),
+                ("language", "da"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let view = w
+        .app
+        .api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&w.officer.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(view["weekly_summary"], "never");
+    assert_eq!(view["digest_hour"], 9);
+    assert_eq!(view["match"], "daily", "kept as stored");
+    assert_eq!(view["min_match_percent"], 0, "kept as stored");
 }

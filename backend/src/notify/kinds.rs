@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::Role;
+
 /// What a mail is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +37,24 @@ impl Kind {
         Kind::Cancellation,
         Kind::WeeklySummary,
     ];
+
+    /// The kinds a person of `role` can be sent, as their preferences page
+    /// offers them: an entrepreneur follows and is matched, an officer gets
+    /// the weekly summary, an admin none of these.
+    pub fn for_role(role: Role) -> &'static [Kind] {
+        match role {
+            Role::Entrepreneur => &[
+                Kind::Match,
+                Kind::SavedSearch,
+                Kind::LastChance,
+                Kind::Amendment,
+                Kind::Answer,
+                Kind::Cancellation,
+            ],
+            Role::Officer => &[Kind::WeeklySummary],
+            Role::Admin => &[],
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

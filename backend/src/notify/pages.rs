@@ -16,7 +16,7 @@ use super::kinds::{Cadence, Kind};
 use super::preferences::{self, Input, View};
 use super::unsubscribe;
 use crate::app::AppState;
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Query;
 use crate::web::page::{FormError, Page};
@@ -63,6 +63,38 @@ impl PreferencesForm {
         }
     }
 
+    /// The field that holds the choice for `kind`.
+    fn cadence_mut(&mut self, kind: Kind) -> &mut String {
+        match kind {
+            Kind::Match => &mut self.match_cadence,
+            Kind::SavedSearch => &mut self.saved_search,
+            Kind::LastChance => &mut self.last_chance,
+            Kind::WeeklySummary => &mut self.weekly_summary,
+            Kind::Amendment => &mut self.amendment,
+            Kind::Answer => &mut self.answer,
+            Kind::Cancellation => &mut self.cancellation,
+        }
+    }
+
+    /// What the page does not offer a person of `role` stays as `stored`:
+    /// the kinds of mail another role gets, the weakest match for anyone
+    /// but an entrepreneur, the digests' time for someone offered no kind.
+    fn keep_unoffered(&mut self, mut stored: PreferencesForm, role: Role) {
+        let offered = Kind::for_role(role);
+        for kind in Kind::ALL {
+            if !offered.contains(&kind) {
+                *self.cadence_mut(kind) = std::mem::take(stored.cadence_mut(kind));
+            }
+        }
+        if role != Role::Entrepreneur {
+            self.min_match_percent = stored.min_match_percent;
+        }
+        if offered.is_empty() {
+            self.digest_hour = stored.digest_hour;
+            self.digest_weekday = stored.digest_weekday;
+        }
+    }
+
     /// A number that does not parse is kept out of range, so the check
     /// names the field.
     fn input(&self) -> Input {
@@ -105,6 +137,7 @@ fn option(value: &str, label: String) -> serde_json::Value {
 
 fn form_page(
     page: &Page,
+    role: Role,
     form: &PreferencesForm,
     errors: Vec<FormError>,
 ) -> AppResult<Html<String>> {
@@ -118,7 +151,7 @@ fn form_page(
             )
         })
         .collect();
-    let kinds: Vec<_> = Kind::ALL
+    let kinds: Vec<_> = Kind::for_role(role)
         .iter()
         .map(|k| {
             serde_json::json!({
@@ -149,6 +182,7 @@ fn form_page(
             "values": form.values(),
             "cadences": cadences,
             "kinds": kinds,
+            "show_min_match": role == Role::Entrepreneur,
             "hours": hours,
             "weekdays": weekdays,
             "languages": languages,
@@ -158,22 +192,24 @@ fn form_page(
 
 async fn show(State(app): State<AppState>, page: Page, user: AuthUser) -> AppResult<Html<String>> {
     let view = preferences::get(&app, user.id).await?;
-    form_page(&page, &PreferencesForm::of(&view), Vec::new())
+    form_page(&page, user.role, &PreferencesForm::of(&view), Vec::new())
 }
 
 async fn save(
     State(app): State<AppState>,
     page: Page,
     user: AuthUser,
-    Form(form): Form<PreferencesForm>,
+    Form(mut form): Form<PreferencesForm>,
 ) -> AppResult<Response> {
+    let stored = preferences::get(&app, user.id).await?;
+    form.keep_unoffered(PreferencesForm::of(&stored), user.role);
     match preferences::update(&app, user.id, form.input()).await {
         Ok(_) => {
             Ok(Redirect::to("/account/notifications?notice=notifications_saved").into_response())
         }
         Err(error) => {
             let errors = page.errors_of(error, "match")?;
-            let html = form_page(&page, &form, errors)?;
+            let html = form_page(&page, user.role, &form, errors)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
