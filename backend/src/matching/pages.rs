@@ -33,9 +33,15 @@ fn percent(score: f64) -> u32 {
 }
 
 /// What the "Tenders for you" partial shows for the organisation `user`
-/// belongs to: `organisation` is null when it has none, `public` false
-/// while its profile is not approved (nothing is matched then).
-pub async fn tenders_for_you(app: &AppState, user: &AuthUser, lang: Lang) -> AppResult<Value> {
+/// belongs to, the best `limit` with the total: `organisation` is null
+/// when it has none, `public` false while its profile is not approved
+/// (nothing is matched then).
+pub async fn tenders_for_you(
+    app: &AppState,
+    user: &AuthUser,
+    lang: Lang,
+    limit: usize,
+) -> AppResult<Value> {
     let user_id = user.id;
     let now = app.clock.now();
     app.db
@@ -44,7 +50,7 @@ pub async fn tenders_for_you(app: &AppState, user: &AuthUser, lang: Lang) -> App
                 return Ok(json!({ "organisation": null, "items": [], "total": 0 }));
             };
             let public = org.public_profile()?.is_some();
-            let found = organisation_matches(conn, &org, now, DEFAULT_LIMIT as usize)?;
+            let found = organisation_matches(conn, &org, now, limit)?;
             let mut items = Vec::new();
             for m in &found.items {
                 let (authority, _, _) = authority_name(conn, m.authority_id)?;
@@ -73,7 +79,7 @@ async fn tenders_for_you_page(
     page: Page,
     Entrepreneur(user): Entrepreneur,
 ) -> AppResult<Html<String>> {
-    let view = tenders_for_you(&app, &user, page.lang).await?;
+    let view = tenders_for_you(&app, &user, page.lang, DEFAULT_LIMIT as usize).await?;
     page.render(
         "pages/matching/tenders_for_you.html",
         json!({ "tenders_for_you": view }),

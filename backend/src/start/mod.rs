@@ -22,6 +22,10 @@ use crate::tenders::service as tenders;
 use crate::web::extract::Query;
 use crate::web::page::Page;
 
+/// How many of "Tenders for you" the start page shows; the rest are a
+/// link away.
+const FOR_YOU_SHOWN: usize = 3;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/start", get(start))
 }
@@ -80,7 +84,7 @@ async fn start(
     };
     let followed = tenders::followed_tenders(&app, user.id).await?;
     let saved = saved_searches::list(&app, user.id).await?;
-    let for_you = matching::pages::tenders_for_you(&app, &user, page.lang).await?;
+    let for_you = matching::pages::tenders_for_you(&app, &user, page.lang, FOR_YOU_SHOWN).await?;
     Ok(page
         .render(
             "pages/start.html",
