@@ -66,6 +66,7 @@
 //! sides and its contribution, and the contributions add up to the score.
 
 pub mod analysis;
+mod collation;
 pub mod docs;
 pub mod index;
 pub mod matching;
@@ -91,6 +92,6 @@ pub use ranking::{Reason, ReasonKind};
 pub use reach::{DraftChange, DraftCriteria, Reach, ReachChange};
 pub use schema::SCHEMA_VERSION;
 pub use search::{
-    FacetCount, ProfileQuery, ProfileResults, Snippet, StatusFilter, TenderQuery, TenderResults,
-    TenderSort,
+    FacetCount, ProfileQuery, ProfileResults, ProfileSort, Snippet, StatusFilter, TenderQuery,
+    TenderResults, TenderSort,
 };

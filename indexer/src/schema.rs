@@ -10,12 +10,16 @@ use tantivy::schema::{
 };
 
 use crate::analysis::Analyser;
+use crate::collation::name_order;
 use crate::docs::{ProfileDoc, TenderDoc};
 use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The version of both schemas and of the analysers. An index directory
 /// written with another version must be rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The profiles' fast field of [`crate::collation::name_order`].
+pub(crate) const NAME_ORDER: &str = "name_order";
 
 /// Marks "nothing here" where a filter must be able to find absence: a
 /// tender that reserves nothing, a document with no place.
@@ -225,6 +229,8 @@ pub struct ProfileFields {
     pub id: Field,
     pub stored: Field,
     pub name: Field,
+    /// The directory's alphabetical order ([`crate::collation`]).
+    pub name_order: Field,
     pub text: LanguageFields,
     pub cpv: TreeFields,
     pub nuts: TreeFields,
@@ -250,6 +256,7 @@ impl IndexedDoc for ProfileDoc {
                 "name",
                 TextOptions::default().set_indexing_options(name_indexing),
             ),
+            name_order: b.add_i64_field(NAME_ORDER, FAST),
             text: LanguageFields::add(&mut b, "text"),
             cpv: TreeFields::add(&mut b, "cpv"),
             nuts: TreeFields::add(&mut b, "nuts"),
@@ -281,6 +288,7 @@ impl IndexedDoc for ProfileDoc {
             serde_json::to_string(self).expect("a profile serialises"),
         );
         doc.add_text(f.name, &self.name);
+        doc.add_i64(f.name_order, name_order(&self.name));
         for text in &self.texts {
             let field = f.text.field(Analyser::for_language(&text.lang));
             doc.add_text(field, &text.mission);

@@ -17,7 +17,7 @@ use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
 use crate::page_collector::{FacetLevel, PageCollector, PageOrder};
 use crate::query::{self, Q};
-use crate::schema::{NONE, TreeFields, rsv_code};
+use crate::schema::{NAME_ORDER, NONE, TreeFields, rsv_code};
 use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The most hits one page may ask for.
@@ -117,6 +117,15 @@ pub struct TenderResults {
     pub facets: TenderFacets,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProfileSort {
+    /// Best match of the words first.
+    #[default]
+    Relevance,
+    /// Alphabetical, in Danish order (see `collation`).
+    Name,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ProfileQuery {
     pub words: String,
@@ -128,6 +137,7 @@ pub struct ProfileQuery {
     /// Profiles eligible for any of these.
     pub eligible: Vec<Reservation>,
     pub objectives: Vec<String>,
+    pub sort: ProfileSort,
     pub offset: usize,
     pub limit: usize,
 }
@@ -524,13 +534,11 @@ impl ProfileIndex {
             FacetRequest::new(f.rsv, flat_root()),
         ];
         let searcher = self.searcher();
-        let mut collected = collect(
-            &searcher,
-            &full,
-            page(q.offset, q.limit),
-            PageOrder::Relevance,
-            &facets,
-        )?;
+        let order = match q.sort {
+            ProfileSort::Relevance => PageOrder::Relevance,
+            ProfileSort::Name => PageOrder::Field(NAME_ORDER, Order::Asc),
+        };
+        let mut collected = collect(&searcher, &full, page(q.offset, q.limit), order, &facets)?;
         if q.offset > MAX_OFFSET {
             collected.page.clear();
         }
@@ -1041,5 +1049,41 @@ mod tests {
                 count: 1
             }]
         );
+    }
+
+    #[test]
+    fn the_directory_lists_by_name_in_danish_order_across_segments() {
+        let index = ProfileIndex::in_ram().unwrap();
+        let names = [
+            "Øens Køkken",
+            "Café Lyst",
+            "Æbletræet",
+            "3F Vask",
+            "Ålborg Grønt",
+        ];
+        // One commit per profile: one segment each, so the order cannot come
+        // from the order they were added in.
+        for (id, name) in (1..).zip(names) {
+            let mut doc = profile(id, "da", "Vi skaber job", "Kantine");
+            doc.name = name.into();
+            index.upsert(&doc).unwrap();
+            index.commit_with_payload(None).unwrap();
+        }
+        let listed = |offset: usize| -> Vec<String> {
+            index
+                .search(&ProfileQuery {
+                    sort: ProfileSort::Name,
+                    offset,
+                    limit: 3,
+                    ..Default::default()
+                })
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.profile.name)
+                .collect()
+        };
+        assert_eq!(listed(0), ["3F Vask", "Café Lyst", "Æbletræet"]);
+        assert_eq!(listed(3), ["Øens Køkken", "Ålborg Grønt"]);
     }
 }

@@ -177,6 +177,31 @@ impl SocialbidProcess {
         self.dir.path()
     }
 
+    /// Waits until this process's search index holds every change of the
+    /// feed, as its `/readyz` reports (at most a minute, then fails with its
+    /// logs). Search and the directory follow the feed about once a second,
+    /// so a test reading them right after a write waits here first.
+    pub async fn index_caught_up(&self) {
+        let started = std::time::Instant::now();
+        loop {
+            let ready = reqwest::get(self.url("/readyz"))
+                .await
+                .expect("readyz answers")
+                .text()
+                .await
+                .expect("readyz body");
+            if ready.contains("search index: 0 changes behind") {
+                return;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "the index never caught up: {ready}\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// Fills the running server's data folder with `socialbid demo`, as an
     /// operator would; panics with the command's output when it fails.
     pub async fn load_demo(&self) {

@@ -27,6 +27,9 @@ async fn a_german_tender_and_a_swedish_profile_pass_axe_in_both_languages_and_wi
         .expect("the demo's German tender")["id"]
         .as_i64()
         .unwrap();
+    // The directory reads the profile index, which follows the demo's
+    // writes within about a second.
+    server.index_caught_up().await;
     let swedes: serde_json::Value = http
         .get(server.url("/api/v1/profiles?nuts=SE"))
         .send()

@@ -5,7 +5,7 @@
 //! database makes.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::prelude::*;
 use socialbid::db::ids::{OrganisationId, TenderId};
@@ -17,29 +17,6 @@ use socialbid_tests::{SocialbidProcess, TestDb};
 const SECRET: &str = "a signing key for the search process tests";
 /// The bid sealing key the processes share.
 const BID_KEY: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
-
-/// Waits until the process's index holds every change of the feed, as its
-/// `/readyz` reports (at most a minute, then fails with its logs).
-async fn caught_up(server: &SocialbidProcess) {
-    let started = Instant::now();
-    loop {
-        let ready = reqwest::get(server.url("/readyz"))
-            .await
-            .expect("readyz answers")
-            .text()
-            .await
-            .expect("readyz body");
-        if ready.contains("search index: 0 changes behind") {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the index never caught up: {ready}\n{}",
-            server.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// A round of changes written as the application writes them: every
 /// published tender gets a new title, and the feed a row for it, in one
@@ -119,7 +96,7 @@ async fn a_process_killed_while_indexing_loses_nothing() {
     let envs = [("SOCIALBID_DATA_DIR", data_dir)];
     demo(&envs).await;
     let server = SocialbidProcess::start(&envs).await;
-    caught_up(&server).await;
+    server.index_caught_up().await;
     let db = Db::connect(
         &format!("sqlite://{}", data.path().join("socialbid.db").display()),
         2,
@@ -137,7 +114,7 @@ async fn a_process_killed_while_indexing_loses_nothing() {
         change_every_tender(&db, round);
     }
     let restarted = SocialbidProcess::start(&envs).await;
-    caught_up(&restarted).await;
+    restarted.index_caught_up().await;
     let logs = restarted.logs();
     drop(restarted);
     assert!(
@@ -195,8 +172,8 @@ async fn two_processes_on_one_postgresql_converge() {
     for writer in writers {
         writer.await.expect("a writer");
     }
-    caught_up(&first).await;
-    caught_up(&second).await;
+    first.index_caught_up().await;
+    second.index_caught_up().await;
     // The same tenders found by both; the order of equal scores may differ,
     // since each index has its own segments (and deleted documents count in
     // the statistics until they are merged away).

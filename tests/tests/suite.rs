@@ -19,6 +19,7 @@ mod bids_pages;
 mod bids_sealed;
 mod browser;
 mod database;
+mod directory_search;
 mod document_titles;
 mod documents;
 mod draft_checks;

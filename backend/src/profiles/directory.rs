@@ -1,27 +1,42 @@
-//! The public directory: approved, unsuspended profiles, filtered in the
-//! database by CPV and region (any level, both ways along the tree), social
-//! objective, RSV status and reserved-contract eligibility.
+//! The public directory: approved, unsuspended profiles, searched in the
+//! profile index by words (name, mission, capabilities, any language), CPV
+//! and region (any level, both ways along the tree), social objective, RSV
+//! status and reserved-contract eligibility, with facet counts.
+
+use std::collections::HashMap;
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use socialbid_indexer::search::MAX_OFFSET;
+use socialbid_indexer::{IndexError, ProfileQuery, ProfileSort, Reservation};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
+use crate::db::DbConn;
 use crate::db::ids::OrganisationId;
-use crate::db::schema::{organisation_codes, organisations};
+use crate::db::schema::organisations;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
 use crate::profiles::service::{self, Organisation};
+use crate::search::indexes;
+use crate::search::tender_search::{Facet, MAX_WORDS_CHARS};
+use crate::web::control_chars;
 use crate::web::openapi::{one_of_or_empty, social_objective_or_empty};
-use socialbid_codes::{cpv, eforms, nuts, tree};
+use socialbid_codes::{cpv, eforms, nuts};
 
 pub const PER_PAGE: i64 = 20;
+/// The deepest page the directory shows: the index keeps every profile up to
+/// the page it shows, so past ten thousand the filters must narrow it.
+pub const MAX_PAGES: i64 = MAX_OFFSET as i64 / PER_PAGE + 1;
 
 /// Directory filters; all optional, combined with AND.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Serialize)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct Filter {
+    /// Words in the name, mission or capabilities, in any language (at
+    /// most 200 characters).
+    pub q: String,
     /// A CPV code at any level (`853`, `85311000`): profiles whose codes
     /// lie under it, or above it (a supplier of `853` can deliver `85311000`).
     pub cpv: String,
@@ -39,7 +54,7 @@ pub struct Filter {
     /// tender reserved under both.
     #[param(schema_with = reserved_filter)]
     pub reserved: String,
-    /// Page number, from 1.
+    /// Page number, from 1; past the end (or past page 501) the last page.
     pub page: Option<i64>,
 }
 
@@ -78,6 +93,21 @@ pub struct DirectoryPage {
     pub per_page: i64,
     pub pages: i64,
     pub items: Vec<ProfileSummary>,
+    pub facets: DirectoryFacets,
+}
+
+/// How many of the profiles found each value of a filter would keep.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectoryFacets {
+    /// CPV divisions (two digits), or the level beneath the one filtered on.
+    pub cpv_divisions: Vec<Facet>,
+    /// Countries, Danish regions and the parts of a region filtered on.
+    pub regions: Vec<Facet>,
+    pub objectives: Vec<Facet>,
+    /// The reservations (`res-ws`, `res-pub-ser`) the profiles are eligible for.
+    pub reserved: Vec<Facet>,
+    /// `rsv` and `not-rsv`.
+    pub rsv: Vec<Facet>,
 }
 
 /// A public profile: what the organisation chose to show, never its
@@ -90,186 +120,186 @@ pub struct PublicProfile {
     pub profile: ProfileData,
 }
 
-/// A checked filter, or the field and rule it breaks.
-struct Checked {
-    cpv: Option<(String, Vec<String>)>,
-    nuts: Option<(String, Vec<String>)>,
-    objective: Option<String>,
-    rsv: bool,
-    /// The reservations a profile must be eligible for at least one of.
-    reserved: Vec<String>,
-    page: i64,
-}
-
-fn check(filter: &Filter) -> AppResult<Checked> {
-    let mut errors = Vec::new();
-    let cpv = match filter.cpv.trim() {
-        "" => None,
+/// The filter as an index query, or the fields and rules it breaks.
+fn to_query(filter: &Filter) -> AppResult<ProfileQuery> {
+    let texts = [
+        ("q", &filter.q),
+        ("cpv", &filter.cpv),
+        ("nuts", &filter.nuts),
+        ("objective", &filter.objective),
+        ("rsv", &filter.rsv),
+        ("reserved", &filter.reserved),
+    ];
+    let mut errors: Vec<FieldError> = texts
+        .iter()
+        .filter(|(_, text)| text.chars().any(control_chars::is_refused))
+        .map(|(field, _)| control_chars::field_at((*field).to_owned()))
+        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let mut query = ProfileQuery {
+        limit: PER_PAGE as usize,
+        ..ProfileQuery::default()
+    };
+    let words = filter.q.trim();
+    if words.chars().count() > MAX_WORDS_CHARS {
+        errors.push(FieldError::new("q", "too_long").with("max", MAX_WORDS_CHARS.to_string()));
+    } else {
+        query.words = words.to_owned();
+    }
+    // Without words nothing is more relevant than anything else: a
+    // directory reads alphabetically.
+    query.sort = if query.words.is_empty() {
+        ProfileSort::Name
+    } else {
+        ProfileSort::Relevance
+    };
+    match filter.cpv.trim() {
+        "" => {}
         raw => match cpv::parse(raw) {
-            Ok(c) => Some((cpv::prefix(&c.code).to_owned(), cpv::ancestors(&c.code))),
-            Err(_) => {
-                errors.push(FieldError::new("cpv", "unknown").with("code", raw));
-                None
-            }
+            Ok(c) => query.cpv.push(cpv::prefix(&c.code).to_owned()),
+            Err(_) => errors.push(FieldError::new("cpv", "unknown").with("code", raw)),
         },
-    };
-    let nuts = match filter.nuts.trim() {
-        "" => None,
+    }
+    match filter.nuts.trim() {
+        "" => {}
         raw => match nuts::find(&raw.to_uppercase()) {
-            Some(r) => Some((r.code.clone(), nuts::ancestors(&r.code))),
-            None => {
-                errors.push(FieldError::new("nuts", "unknown").with("code", raw));
-                None
-            }
+            Some(region) => query.nuts.push(region.code.clone()),
+            None => errors.push(FieldError::new("nuts", "unknown").with("code", raw)),
         },
-    };
-    let objective = match filter.objective.trim() {
-        "" => None,
-        raw if eforms::social_objectives().contains(raw) => Some(raw.to_owned()),
-        raw => {
-            errors.push(FieldError::new("objective", "unknown").with("code", raw));
-            None
-        }
-    };
-    let reserved: Vec<String> = filter
+    }
+    match filter.objective.trim() {
+        "" => {}
+        raw if eforms::social_objectives().contains(raw) => query.objectives.push(raw.to_owned()),
+        raw => errors.push(FieldError::new("objective", "unknown").with("code", raw)),
+    }
+    for code in filter
         .reserved
         .split(',')
         .map(str::trim)
         .filter(|r| !r.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if reserved
-        .iter()
-        .any(|r| !matches!(r.as_str(), "res-ws" | "res-pub-ser"))
     {
-        errors.push(FieldError::new("reserved", "invalid"));
+        match Reservation::from_code(code) {
+            Some(reservation) if !query.eligible.contains(&reservation) => {
+                query.eligible.push(reservation)
+            }
+            Some(_) => {}
+            None => {
+                errors.push(FieldError::new("reserved", "invalid"));
+                break;
+            }
+        }
+    }
+    if filter.rsv == "yes" {
+        query.rsv = Some(true);
     }
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    Ok(Checked {
-        cpv,
-        nuts,
-        objective,
-        rsv: filter.rsv == "yes",
-        reserved,
-        page: filter.page.unwrap_or(1).max(1),
+    Ok(query)
+}
+
+/// Approved, unsuspended profiles matching `filter`, a page at a time, from
+/// this process's profile index (alphabetical without words, best match
+/// first with them); the page's profiles are then read as the database has
+/// them now. A page past the end shows the last one.
+pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage> {
+    let mut query = to_query(filter)?;
+    let wanted = filter.page.unwrap_or(1).clamp(1, MAX_PAGES);
+    query.offset = offset_of(wanted);
+    let indexes = indexes(app).await?;
+    let results = tokio::task::spawn_blocking(move || {
+        let first = indexes.profiles.search(&query)?;
+        let pages = pages_of(first.total);
+        if wanted <= pages {
+            return Ok((first, wanted));
+        }
+        query.offset = offset_of(pages);
+        Ok::<_, IndexError>((indexes.profiles.search(&query)?, pages))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let (results, page) = results.map_err(AppError::internal)?;
+    let ids: Vec<OrganisationId> = results
+        .hits
+        .iter()
+        .filter_map(|hit| i64::try_from(hit.profile.organisation_id).ok())
+        .map(OrganisationId)
+        .collect();
+    let items = app
+        .db
+        .run(move |conn| summaries_in_order(conn, &ids))
+        .await?;
+    let facets = results.facets;
+    Ok(DirectoryPage {
+        total: i64::try_from(results.total).unwrap_or(i64::MAX),
+        page,
+        per_page: PER_PAGE,
+        pages: pages_of(results.total),
+        items,
+        facets: DirectoryFacets {
+            cpv_divisions: facet_list(facets.cpv_divisions),
+            regions: facet_list(facets.regions),
+            objectives: facet_list(facets.objectives),
+            reserved: facet_list(facets.eligible),
+            rsv: facet_list(facets.rsv),
+        },
     })
 }
 
-/// Approved, unsuspended profiles matching `filter`, a page at a time,
-/// ordered by name.
-pub async fn search(app: &AppState, filter: &Filter) -> AppResult<DirectoryPage> {
-    let checked = check(filter)?;
-    app.db
-        .run(move |conn| {
-            let query = || {
-                let mut q = organisations::table
-                    .filter(organisations::approved_facts.is_not_null())
-                    .filter(organisations::suspended_at.is_null())
-                    .into_boxed();
-                if let Some((prefix, ancestors)) = &checked.cpv {
-                    q = q.filter(
-                        organisations::id.eq_any(
-                            organisation_codes::table
-                                .filter(organisation_codes::kind.eq("cpv"))
-                                .filter(
-                                    organisation_codes::code
-                                        .ge(tree::prefix_range(prefix).0)
-                                        .and(
-                                            organisation_codes::code
-                                                .lt(tree::prefix_range(prefix).1),
-                                        )
-                                        .or(organisation_codes::code.eq_any(ancestors.clone())),
-                                )
-                                .select(organisation_codes::organisation_id),
-                        ),
-                    );
-                }
-                if let Some((code, ancestors)) = &checked.nuts {
-                    q = q.filter(
-                        organisations::id.eq_any(
-                            organisation_codes::table
-                                .filter(organisation_codes::kind.eq("nuts"))
-                                .filter(
-                                    organisation_codes::code
-                                        .ge(tree::prefix_range(code).0)
-                                        .and(
-                                            organisation_codes::code.lt(tree::prefix_range(code).1),
-                                        )
-                                        .or(organisation_codes::code.eq_any(ancestors.clone())),
-                                )
-                                .select(organisation_codes::organisation_id),
-                        ),
-                    );
-                }
-                if let Some(objective) = &checked.objective {
-                    q = q.filter(
-                        organisations::id.eq_any(
-                            organisation_codes::table
-                                .filter(organisation_codes::kind.eq("objective"))
-                                .filter(organisation_codes::code.eq(objective.clone()))
-                                .select(organisation_codes::organisation_id),
-                        ),
-                    );
-                }
-                if checked.rsv {
-                    q = q.filter(organisations::public_rsv.eq(true));
-                }
-                let ws = checked.reserved.iter().any(|r| r == "res-ws");
-                let pub_ser = checked.reserved.iter().any(|r| r == "res-pub-ser");
-                match (ws, pub_ser) {
-                    (true, true) => {
-                        q = q.filter(
-                            organisations::public_res_ws
-                                .eq(true)
-                                .or(organisations::public_res_pub_ser.eq(true)),
-                        )
-                    }
-                    (true, false) => q = q.filter(organisations::public_res_ws.eq(true)),
-                    (false, true) => q = q.filter(organisations::public_res_pub_ser.eq(true)),
-                    (false, false) => {}
-                }
-                q
-            };
-            let total: i64 = query().count().get_result(conn)?;
-            let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-            let page = checked.page.min(pages);
-            let rows: Vec<Organisation> = query()
-                .order((organisations::public_name, organisations::id))
-                .limit(PER_PAGE)
-                .offset((page - 1).saturating_mul(PER_PAGE))
-                .select(Organisation::as_select())
-                .load(conn)?;
-            let mut items = Vec::with_capacity(rows.len());
-            for org in &rows {
-                if let Some(p) = org.public_profile()? {
-                    items.push(ProfileSummary {
-                        id: org.id,
-                        name: p.organisation_name,
-                        cvr: p.cvr,
-                        legal_form: p.legal_form,
-                        mission: p.mission,
-                        rsv_registered: p.rsv_registered,
-                        reserved_res_ws: p.reserved_res_ws,
-                        reserved_res_pub_ser: p.reserved_res_pub_ser,
-                        cpv: p.cpv,
-                        nuts: p.nuts,
-                        social_objectives: p.social_objectives,
-                        employees: p.employees,
-                        target_group_employees: p.target_group_employees,
-                    });
-                }
-            }
-            Ok(DirectoryPage {
-                total,
-                page,
-                per_page: PER_PAGE,
-                pages,
-                items,
-            })
+fn offset_of(page: i64) -> usize {
+    usize::try_from((page - 1) * PER_PAGE).unwrap_or(0)
+}
+
+/// The pages a total fills, at least one, at most [`MAX_PAGES`].
+fn pages_of(total: u64) -> i64 {
+    let pages = i64::try_from(total.div_ceil(PER_PAGE as u64)).unwrap_or(i64::MAX);
+    pages.clamp(1, MAX_PAGES)
+}
+
+fn facet_list(counts: Vec<socialbid_indexer::FacetCount>) -> Vec<Facet> {
+    counts
+        .into_iter()
+        .map(|c| Facet {
+            code: c.code,
+            count: c.count,
         })
-        .await
+        .collect()
+}
+
+/// The public profiles of `ids`, in that order; one suspended or deleted
+/// since the index last heard of it is left out.
+fn summaries_in_order(conn: &mut DbConn, ids: &[OrganisationId]) -> AppResult<Vec<ProfileSummary>> {
+    let mut rows: HashMap<OrganisationId, Organisation> = organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select(Organisation::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|org: Organisation| (org.id, org))
+        .collect();
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(org) = rows.remove(id) else { continue };
+        if let Some(p) = org.public_profile()? {
+            items.push(ProfileSummary {
+                id: org.id,
+                name: p.organisation_name,
+                cvr: p.cvr,
+                legal_form: p.legal_form,
+                mission: p.mission,
+                rsv_registered: p.rsv_registered,
+                reserved_res_ws: p.reserved_res_ws,
+                reserved_res_pub_ser: p.reserved_res_pub_ser,
+                cpv: p.cpv,
+                nuts: p.nuts,
+                social_objectives: p.social_objectives,
+                employees: p.employees,
+                target_group_employees: p.target_group_employees,
+            });
+        }
+    }
+    Ok(items)
 }
 
 /// A public profile; 404 for an unknown, unapproved or suspended one.

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Value, json};
-use socialbid_frontend::Lang;
+use socialbid_frontend::{Lang, translate};
 
 use super::{nuts_name, objective_label};
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::profiles::directory::{self, Filter};
+use crate::profiles::directory::{self, DirectoryFacets, Filter};
+use crate::search::tender_search::Facet;
 use crate::web::conditional;
 use crate::web::page::{Page, pagination};
 use socialbid_codes::{cpv, eforms, nuts};
@@ -39,6 +40,7 @@ struct Chip {
 fn query_string(filter: &Filter, page: Option<i64>) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [
+        ("q", &filter.q),
         ("cpv", &filter.cpv),
         ("nuts", &filter.nuts),
         ("objective", &filter.objective),
@@ -61,6 +63,84 @@ fn href(path: &str, query: &str) -> String {
     } else {
         format!("{path}?{query}")
     }
+}
+
+/// Beside the results: each value of a filter with how many of the
+/// profiles found it keeps, as a link adding it.
+fn facets_view(facets: &DirectoryFacets, filter: &Filter, lang: Lang) -> Vec<Value> {
+    // A label comes with its language when that is not the page's: CPV
+    // labels exist only in English (WCAG 3.1.2).
+    type Label<'a> = &'a dyn Fn(&str) -> (String, Option<&'static str>);
+    let group = |heading: &str, values: &[Facet], field: &str, label: Label| {
+        let values: Vec<Value> = values
+            .iter()
+            .map(|f| {
+                let mut with = filter.clone();
+                with.page = None;
+                match field {
+                    "cpv" => with.cpv = f.code.clone(),
+                    "nuts" => with.nuts = f.code.clone(),
+                    "objective" => with.objective = f.code.clone(),
+                    "reserved" => with.reserved = f.code.clone(),
+                    _ => with.rsv = "yes".into(),
+                }
+                let (label, label_lang) = label(&f.code);
+                json!({
+                    "label": label,
+                    "lang": label_lang,
+                    "count": f.count,
+                    "href": href("/profiles", &query_string(&with, None)),
+                })
+            })
+            .collect();
+        json!({ "heading": translate(lang, heading), "values": values })
+    };
+    let rsv: Vec<Facet> = facets
+        .rsv
+        .iter()
+        .filter(|f| f.code == "rsv")
+        .map(|f| Facet {
+            code: f.code.clone(),
+            count: f.count,
+        })
+        .collect();
+    vec![
+        group(
+            "search.facet.cpv",
+            &facets.cpv_divisions,
+            "cpv",
+            &|c| match cpv::parse(c) {
+                Ok(code) => (
+                    format!("{} {}", cpv::prefix(&code.code), code.label(lang)),
+                    Some(code.label_lang(lang).code()),
+                ),
+                Err(_) => (c.to_owned(), None),
+            },
+        ),
+        group("directory.regions", &facets.regions, "nuts", &|c| {
+            (nuts_name(c, lang), None)
+        }),
+        group(
+            "directory.objectives",
+            &facets.objectives,
+            "objective",
+            &|c| (objective_label(c, lang), None),
+        ),
+        group(
+            "directory.filter.reserved",
+            &facets.reserved,
+            "reserved",
+            &|c| {
+                (
+                    translate(lang, &format!("directory.filter.reserved.{c}")),
+                    None,
+                )
+            },
+        ),
+        group("directory.facet.rsv", &rsv, "rsv", &|_| {
+            (translate(lang, "directory.filter.rsv_chip"), None)
+        }),
+    ]
 }
 
 pub(super) fn option(value: &str, label: String, selected: bool) -> Value {
@@ -110,6 +190,7 @@ pub(super) async fn directory_page(
     let without = |field: &str| {
         let mut f = filter.clone();
         match field {
+            "q" => f.q.clear(),
             "cpv" => f.cpv.clear(),
             "nuts" => f.nuts.clear(),
             "objective" => f.objective.clear(),
@@ -118,6 +199,13 @@ pub(super) async fn directory_page(
         }
         href("/profiles", &query_string(&f, None))
     };
+    if !filter.q.trim().is_empty() {
+        chips.push(Chip {
+            label: format!("»{}«", filter.q.trim()),
+            href: without("q"),
+            lang: None,
+        });
+    }
     if let Some(c) = cpv::parse(&filter.cpv)
         .ok()
         .filter(|_| !filter.cpv.trim().is_empty())
@@ -169,6 +257,9 @@ pub(super) async fn directory_page(
             lang: None,
         });
     }
+    let facets = result
+        .as_ref()
+        .map(|r| facets_view(&r.facets, &filter, lang));
     let (items, total, pager) = match &result {
         Some(r) => {
             let items: Vec<Value> = r
@@ -200,7 +291,7 @@ pub(super) async fn directory_page(
         json!({
             "errors": errors,
             "values": {
-                "cpv": filter.cpv, "nuts": filter.nuts, "objective": filter.objective,
+                "q": filter.q, "cpv": filter.cpv, "nuts": filter.nuts, "objective": filter.objective,
                 "rsv": filter.rsv, "reserved": filter.reserved,
             },
             "objective_options": objective_options(lang, &[]),
@@ -209,6 +300,7 @@ pub(super) async fn directory_page(
             "items": items,
             "total": total,
             "pagination": pager,
+            "facets": facets,
         }),
     )?;
     let status = if result.is_some() {
