@@ -26,6 +26,25 @@ async fn main() {
     }
 }
 
+/// The CPV code, region and objective of profile `n` (a SQL expression of
+/// `n`): three eighths under `853`, half on the `DK011` branch.
+fn codes_of(n: &str) -> [String; 3] {
+    [
+        format!(
+            "CASE {n} % 8 WHEN 0 THEN '85300000' WHEN 1 THEN '85311000' WHEN 2 THEN '90910000' \
+             WHEN 3 THEN '55520000' WHEN 4 THEN '77310000' WHEN 5 THEN '85000000' \
+             WHEN 6 THEN '79810000' ELSE '45442100' END"
+        ),
+        format!(
+            "CASE {n} % 6 WHEN 0 THEN 'DK01' WHEN 1 THEN 'DK011' WHEN 2 THEN 'DK042' \
+             WHEN 3 THEN 'DK05' WHEN 4 THEN 'DK' ELSE 'DK031' END"
+        ),
+        format!("CASE {n} % 2 WHEN 0 THEN 'opp' ELSE 'work-cond' END"),
+    ]
+}
+
+/// `draft` and `facts` hold placeholders (`@CPV@`, `"@RSV@"`, ...) that the
+/// SQL fills per profile, so the profiles differ where the filters look.
 fn seed_sql(backend: Backend, draft: &str, facts: &str) -> Vec<String> {
     let draft = draft.replace('\'', "''");
     let facts = facts.replace('\'', "''");
@@ -43,16 +62,23 @@ fn seed_sql(backend: Backend, draft: &str, facts: &str) -> Vec<String> {
             "CURRENT_TIMESTAMP",
         ),
     };
-    let cpv = "CASE id % 8 WHEN 0 THEN '85300000' WHEN 1 THEN '85311000' WHEN 2 THEN '90910000' \
-               WHEN 3 THEN '55520000' WHEN 4 THEN '77310000' WHEN 5 THEN '85000000' \
-               WHEN 6 THEN '79810000' ELSE '45442100' END";
-    let nuts = "CASE id % 6 WHEN 0 THEN 'DK01' WHEN 1 THEN 'DK011' WHEN 2 THEN 'DK042' \
-                WHEN 3 THEN 'DK05' WHEN 4 THEN 'DK' ELSE 'DK031' END";
+    let [cpv, nuts, objective] = codes_of("g");
+    let flag = |modulo: u32| format!("CASE WHEN g % {modulo} = 0 THEN 'true' ELSE 'false' END");
+    let draft = format!(
+        "replace(replace(replace('{draft}', '@CPV@', {cpv}), '@NUTS@', {nuts}), '@OBJ@', {objective})"
+    );
+    let facts = format!(
+        "replace(replace(replace('{facts}', '\"@RSV@\"', {}), '\"@WS@\"', {}), '\"@PUBSER@\"', {})",
+        flag(3),
+        flag(5),
+        flag(7)
+    );
+    let [cpv, nuts, objective] = codes_of("id");
     vec![
         format!(
-            "INSERT INTO organisations (cvr, draft, approved_facts, review_state, public_name, public_rsv, \
+            "INSERT INTO organisations (registry_key, draft, approved_facts, review_state, public_name, public_rsv, \
              public_res_ws, public_res_pub_ser, submitted_at, created_at, updated_at) \
-             SELECT {cvr}, '{draft}', '{facts}', 'approved', 'Virksomhed ' || g, g % 3 = 0, g % 5 = 0, g % 7 = 0, \
+             SELECT {cvr}, {draft}, {facts}, 'approved', 'Virksomhed ' || g, g % 3 = 0, g % 5 = 0, g % 7 = 0, \
              {now}, {now}, {now} {series}"
         ),
         format!(
@@ -61,9 +87,9 @@ fn seed_sql(backend: Backend, draft: &str, facts: &str) -> Vec<String> {
         format!(
             "INSERT INTO organisation_codes (organisation_id, kind, code) SELECT id, 'nuts', {nuts} FROM organisations"
         ),
-        "INSERT INTO organisation_codes (organisation_id, kind, code) SELECT id, 'objective', \
-         CASE id % 2 WHEN 0 THEN 'opp' ELSE 'work-cond' END FROM organisations"
-            .to_owned(),
+        format!(
+            "INSERT INTO organisation_codes (organisation_id, kind, code) SELECT id, 'objective', {objective} FROM organisations"
+        ),
         "ANALYZE".to_owned(),
     ]
 }
@@ -75,8 +101,25 @@ async fn bench(backend: Backend) {
     let profile = input
         .validate(chrono::Utc::now().date_naive())
         .expect("valid");
-    let draft = serde_json::to_string(&profile).unwrap();
-    let facts = serde_json::to_string(&profile.facts()).unwrap();
+    let mut draft = serde_json::to_value(&profile).unwrap();
+    for (field, placeholder) in [
+        ("cpv", "@CPV@"),
+        ("nuts", "@NUTS@"),
+        ("social_objectives", "@OBJ@"),
+    ] {
+        assert!(draft.get(field).is_some(), "the draft has {field}");
+        draft[field] = serde_json::json!([placeholder]);
+    }
+    let mut facts = serde_json::to_value(profile.facts()).unwrap();
+    for (field, placeholder) in [
+        ("rsv_registered", "@RSV@"),
+        ("reserved_res_ws", "@WS@"),
+        ("reserved_res_pub_ser", "@PUBSER@"),
+    ] {
+        assert!(facts.get(field).is_some(), "the facts have {field}");
+        facts[field] = serde_json::json!(placeholder);
+    }
+    let (draft, facts) = (draft.to_string(), facts.to_string());
     let started = Instant::now();
     for sql in seed_sql(backend, &draft, &facts) {
         app.state
