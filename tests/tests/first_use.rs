@@ -147,7 +147,7 @@ async fn the_start_page_lists_only_my_followed_tenders(backend: Backend) {
     let html = anna.get("/start").await.text();
     assert!(
         html.contains(&format!(
-            "<a href=\"/tenders/{followed}\">Rengøring af daginstitutioner i Aarhus Vest</a>"
+            "<a href=\"/tenders/{followed}\" lang=\"da\">Rengøring af daginstitutioner i Aarhus Vest</a>"
         )),
         "{html}"
     );

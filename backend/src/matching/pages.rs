@@ -57,6 +57,7 @@ pub async fn tenders_for_you(
                 items.push(json!({
                     "id": m.tender_id,
                     "title": m.title,
+                    "language": m.language,
                     "authority": authority,
                     "deadline": m.submission_deadline,
                     "reserved": m.reserved,

@@ -57,6 +57,8 @@ pub struct TenderMatchView {
     #[schema(value_type = i64)]
     pub tender_id: TenderId,
     pub title: String,
+    /// ISO 639-1 code of the language the title is written in.
+    pub language: String,
     #[schema(value_type = i64)]
     pub authority_id: AuthorityId,
     #[serde(with = "crate::web::utc::option")]
@@ -222,6 +224,7 @@ pub(super) fn organisation_matches(
         result.items.push(TenderMatchView {
             tender_id: row.id,
             title: content.title.clone(),
+            language: content.language.clone(),
             authority_id: row.authority_id,
             submission_deadline: content.submission_deadline,
             reserved: content.all_reserved(),

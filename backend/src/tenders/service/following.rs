@@ -61,6 +61,9 @@ pub fn followed_by(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<Tender
 pub struct FollowedTender {
     pub id: TenderId,
     pub title: String,
+    /// The language the title is written in, to mark it on a page in
+    /// another.
+    pub language: String,
     pub status: Status,
     pub authority_name: String,
     /// UTC.
@@ -80,6 +83,7 @@ pub async fn followed_tenders(app: &AppState, user_id: UserId) -> AppResult<Vec<
                 .select((
                     tenders::id,
                     tenders::title,
+                    tenders::language,
                     tenders::status,
                     authorities::name,
                     tenders::submission_deadline,
