@@ -6,7 +6,8 @@
 //! kind only, a stopped SMTP server loses nothing and duplicates nothing, a
 //! permanent refusal is recorded, not retried and shown to admins, the
 //! preferences API checks what it is given, and the mails read as reviewed
-//! (a match, a saved search's find, a digest).
+//! (a match, a saved search's find, a digest, the last chance and the
+//! officers' weekly summary, in Danish and English).
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, TimeZone};
@@ -766,6 +767,7 @@ async fn the_mails_read_as_reviewed_in_both_languages(backend: Backend) {
 }
 
 const LAST_CHANCE_SUBJECT: &str = "Sidste chance: tilbudsfristen er om tre arbejdsdage";
+const LAST_CHANCE_SUBJECT_EN: &str = "Last chance: the deadline is in three working days";
 
 /// Three working days before the deadline, at 8 in Copenhagen: a follower
 /// and the members of a matched organisation are told, a matched
@@ -794,6 +796,7 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
         .enterprise("eve@rent.dk", cleaner("Rent Arbejde", 2), quiet)
         .await;
     let dora = w.app.entrepreneur("dora@example.dk").await;
+    w.choose(&dora, json!({ "language": "en" })).await;
     let tender = w.publish(social_work(&w.app, "Bostøtte i Valby")).await;
     w.follow(&dora, tender).await;
     w.app
@@ -839,18 +842,25 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
         to_anna[0].text
     );
     assert!(to_anna[0].text.contains("Bostøtte i Valby"));
-    let to_dora = told(&dora);
+    // Dora reads English.
+    let to_dora = w.mails_to(&dora.email, LAST_CHANCE_SUBJECT_EN);
     assert_eq!(to_dora.len(), 1, "{to_dora:#?}");
     assert!(
-        to_dora[0].text.contains("et udbud, du følger"),
+        to_dora[0].text.contains("a tender you follow"),
         "{}",
         to_dora[0].text
     );
+    assert!(told(&dora).is_empty(), "one mail, in her language");
     assert!(told(&carl).is_empty(), "Bo Godt has bid");
     assert!(told(&eve).is_empty(), "not matched, not following");
+    mail_filters().bind(|| {
+        insta::assert_snapshot!("mail_last_chance_da", mail_snapshot(&to_anna[0]));
+        insta::assert_snapshot!("mail_last_chance_en", mail_snapshot(&to_dora[0]));
+    });
 }
 
 const SUMMARY_SUBJECT: &str = "Ugens overblik over jeres udbud på Socialbid";
+const SUMMARY_SUBJECT_EN: &str = "This week's overview of your tenders on Socialbid";
 
 /// Monday at 8 in Copenhagen: each approved officer of an authority with
 /// open tenders gets one overview (matches, followers, questions waiting
@@ -887,6 +897,12 @@ async fn officers_are_told_each_monday_how_far_their_open_tenders_reached(backen
         .app
         .approved_officer("ole@aarhus.dk", AARHUS_CVR, &w.admin)
         .await;
+    // A colleague in Copenhagen who reads English.
+    let kate = w
+        .app
+        .approved_officer("kate@kk.dk", KOBENHAVN_CVR, &w.admin)
+        .await;
+    w.choose(&kate, json!({ "language": "en" })).await;
     w.app.run_jobs().await;
 
     let now = w.app.state.clock.now();
@@ -934,6 +950,12 @@ async fn officers_are_told_each_monday_how_far_their_open_tenders_reached(backen
         w.mails_to(&ole.email, SUMMARY_SUBJECT).is_empty(),
         "Aarhus has nothing open"
     );
+    let in_english = w.mails_to(&kate.email, SUMMARY_SUBJECT_EN);
+    assert_eq!(in_english.len(), 1, "{:#?}", w.smtp.messages());
+    mail_filters().bind(|| {
+        insta::assert_snapshot!("mail_weekly_summary_da", mail_snapshot(&mails[0]));
+        insta::assert_snapshot!("mail_weekly_summary_en", mail_snapshot(&in_english[0]));
+    });
 
     // The next Monday's is queued by the one that ran.
     w.app.state.clock.advance(Duration::days(7));
