@@ -1,7 +1,7 @@
 //! Accounts under attack, on SQLite and on PostgreSQL: costly work only
 //! after the cheap checks, login limits that hold under parallel guessing,
-//! no mail flooding, races on single-use things, and registration that
-//! reveals no accounts.
+//! no mail flooding, races on single-use things and on saved searches, and
+//! registration that reveals no accounts.
 
 use std::sync::Arc;
 
@@ -23,6 +23,7 @@ on_both_databases!(
     parallel_double_registration_makes_one_account_and_no_error,
     registering_a_taken_address_over_and_over_mails_its_owner_3_times_an_hour,
     a_unique_clash_is_a_conflict_naming_the_field,
+    parallel_saves_of_searches_keep_one_copy_and_the_limit,
 );
 
 /// Sends `count` requests at once, each built by `request(i)`, and returns
@@ -500,4 +501,57 @@ async fn a_unique_clash_is_a_conflict_naming_the_field(backend: Backend) {
         assert_eq!(refused.fields()[0].field, "email");
         assert_eq!(refused.fields()[0].rule, "taken");
     }
+}
+
+/// The first field error's field and code.
+fn first_field(answer: &TestResponse) -> (String, String) {
+    let field = &answer.json()["error"]["fields"][0];
+    (
+        field["field"].as_str().unwrap_or_default().to_owned(),
+        field["code"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// One person's parallel saves check the duplicate and the limit one after
+/// another: a search saved at once from six tabs is kept once, the rest
+/// told it is saved already (naming `query`, not a database column), and a
+/// burst past the limit of 25 keeps exactly 25.
+async fn parallel_saves_of_searches_keep_one_copy_and_the_limit(backend: Backend) {
+    const PATH: &str = "/api/v1/me/saved-searches";
+    let app = Arc::new(TestApp::new(backend).await);
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    let token = anna.access_token.as_str();
+
+    let same = in_parallel(&app, 6, |_| {
+        post(PATH, Some(token), json!({ "query": "q=rengøring" }))
+    })
+    .await;
+    one_won_the_rest_conflict(&same, StatusCode::CREATED);
+    for refused in same.iter().filter(|a| a.status == StatusCode::CONFLICT) {
+        assert_eq!(
+            first_field(refused),
+            ("query".into(), "already_saved".into()),
+            "{}",
+            refused.text()
+        );
+    }
+
+    for n in 0..20 {
+        let body = json!({ "query": format!("q=ord{n}") });
+        let saved = app.api(Method::POST, PATH, Some(token), Some(body)).await;
+        assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text());
+    }
+    // 21 kept: of eight different searches at once, four fit.
+    let burst = in_parallel(&app, 8, |i| {
+        post(PATH, Some(token), json!({ "query": format!("q=mere{i}") }))
+    })
+    .await;
+    let seen: Vec<u16> = burst.iter().map(|a| a.status.as_u16()).collect();
+    assert_eq!(statuses(&burst, StatusCode::CREATED), 4, "{seen:?}");
+    for refused in burst.iter().filter(|a| a.status != StatusCode::CREATED) {
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{seen:?}");
+        assert_eq!(first_field(refused), ("query".into(), "too_many".into()));
+    }
+    let listed = app.api(Method::GET, PATH, Some(token), None).await;
+    assert_eq!(listed.json().as_array().map(Vec::len), Some(25));
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::ids::{SavedSearchId, UserId};
-use crate::db::schema::saved_searches;
+use crate::db::schema::{saved_searches, users};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::search::tender_search::SearchParams;
@@ -139,6 +139,7 @@ pub async fn save(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
+                hold_person(conn, user_id)?;
                 let mine = saved_searches::table.filter(saved_searches::user_id.eq(user_id));
                 let same: i64 = mine
                     .filter(saved_searches::query.eq(&query))
@@ -171,6 +172,23 @@ pub async fn save(
             })
         })
         .await
+}
+
+/// Holds the person's row until the transaction ends, so that on
+/// PostgreSQL their parallel saves check the duplicate and the limit one
+/// after another: without it two saves of one search both pass the check
+/// (one then fails at the unique index, not as "already saved"), and saves
+/// of different searches can pass the limit together. SQLite runs one write
+/// transaction at a time, so it needs nothing.
+fn hold_person(conn: &mut DbConn, user_id: UserId) -> QueryResult<()> {
+    if let DbConn::Postgres(c) = conn {
+        users::table
+            .find(user_id.0)
+            .select(users::id)
+            .for_update()
+            .load::<i64>(c)?;
+    }
+    Ok(())
 }
 
 /// Deletes one of the person's searches; another person's is not found.
