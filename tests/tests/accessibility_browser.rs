@@ -731,3 +731,66 @@ async fn the_titles_of_a_tenders_pages_name_the_tender() {
         browser.assert_accessible(&format!("{page} page")).await;
     }
 }
+
+/// Where the filter layout's parts stand, in page pixels: the filters'
+/// bottom, the facets' top and left, the results' top, bottom and left.
+async fn filter_layout(browser: &Browser) -> Vec<f64> {
+    let boxes = script(
+        browser,
+        "const at = (s) => document.querySelector(s).getBoundingClientRect();
+         const f = at('.filter-layout__filters'), x = at('.filter-layout__facets'),
+               r = at('.filter-layout__results');
+         return [f.bottom, x.top, x.left, r.top, r.bottom, r.left];",
+        vec![],
+    )
+    .await;
+    boxes
+        .as_array()
+        .expect("six numbers")
+        .iter()
+        .map(|n| n.as_f64().expect("a number"))
+        .collect()
+}
+
+/// On a wide screen the facets follow the filters at once, beside the
+/// results (they waited below the last result, a page's length down); on
+/// a phone they come after the results. On the search page and in the
+/// directory alike, each checked by axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facets_follow_the_filters_beside_the_results() {
+    let (server, browser) = demo(&[]).await;
+    server.index_caught_up().await;
+    for path in ["/tenders", "/profiles"] {
+        browser.set_window_size(1280, 900).await.unwrap();
+        goto(&browser, &server, path).await;
+        let wide = filter_layout(&browser).await;
+        let (filters_bottom, facets_top, facets_left) = (wide[0], wide[1], wide[2]);
+        let (results_top, results_bottom, results_left) = (wide[3], wide[4], wide[5]);
+        assert!(
+            facets_left < results_left,
+            "{path}: beside the results {wide:?}"
+        );
+        assert!(
+            facets_top > filters_bottom && facets_top < filters_bottom + 100.0,
+            "{path}: right below the filters {wide:?}"
+        );
+        assert!(
+            facets_top > results_top && facets_top < results_bottom,
+            "{path}: level with the results {wide:?}"
+        );
+        browser
+            .assert_accessible(&format!("{path} at 1280 px"))
+            .await;
+
+        browser.set_window_size(375, 740).await.unwrap();
+        goto(&browser, &server, path).await;
+        let narrow = filter_layout(&browser).await;
+        assert!(
+            narrow[1] > narrow[4],
+            "{path}: after the results {narrow:?}"
+        );
+        browser
+            .assert_accessible(&format!("{path} at 375 px"))
+            .await;
+    }
+}
