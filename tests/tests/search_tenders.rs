@@ -417,9 +417,12 @@ async fn the_search_page_keeps_the_search_in_the_url_with_chips_and_snippets(bac
         html.contains("href=\"&#x2f;tenders?q=skole\""),
         "the region's chip: {html}"
     );
-    // Facets add their filter to the search.
+    // Facets add their filter to the search; a CPV label, English only,
+    // says so on the Danish page.
     assert!(
-        html.contains("href=\"&#x2f;tenders?q=skole&amp;cpv=90&amp;nuts=DK04\""),
+        html.contains(
+            "href=\"&#x2f;tenders?q=skole&amp;cpv=90&amp;nuts=DK04\" lang=\"en\">90 Sewage"
+        ),
         "{html}"
     );
     let english = app

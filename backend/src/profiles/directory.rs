@@ -18,11 +18,10 @@ use crate::db::schema::organisations;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::profiles::model::ProfileData;
 use crate::profiles::service::{self, Organisation};
+use crate::search::filters;
 use crate::search::indexes;
-use crate::search::tender_search::{Facet, MAX_WORDS_CHARS};
-use crate::web::control_chars;
+use crate::search::tender_search::Facet;
 use crate::web::openapi::{one_of_or_empty, social_objective_or_empty};
-use socialbid_codes::{cpv, eforms, nuts};
 
 pub const PER_PAGE: i64 = 20;
 /// The deepest page the directory shows: the index keeps every profile up to
@@ -122,19 +121,14 @@ pub struct PublicProfile {
 
 /// The filter as an index query, or the fields and rules it breaks.
 fn to_query(filter: &Filter) -> AppResult<ProfileQuery> {
-    let texts = [
+    let mut errors = filters::control_characters(&[
         ("q", &filter.q),
         ("cpv", &filter.cpv),
         ("nuts", &filter.nuts),
         ("objective", &filter.objective),
         ("rsv", &filter.rsv),
         ("reserved", &filter.reserved),
-    ];
-    let mut errors: Vec<FieldError> = texts
-        .iter()
-        .filter(|(_, text)| text.chars().any(control_chars::is_refused))
-        .map(|(field, _)| control_chars::field_at((*field).to_owned()))
-        .collect();
+    ]);
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
@@ -142,12 +136,7 @@ fn to_query(filter: &Filter) -> AppResult<ProfileQuery> {
         limit: PER_PAGE as usize,
         ..ProfileQuery::default()
     };
-    let words = filter.q.trim();
-    if words.chars().count() > MAX_WORDS_CHARS {
-        errors.push(FieldError::new("q", "too_long").with("max", MAX_WORDS_CHARS.to_string()));
-    } else {
-        query.words = words.to_owned();
-    }
+    query.words = filters::words(&filter.q, &mut errors);
     // Without words nothing is more relevant than anything else: a
     // directory reads alphabetically.
     query.sort = if query.words.is_empty() {
@@ -155,25 +144,15 @@ fn to_query(filter: &Filter) -> AppResult<ProfileQuery> {
     } else {
         ProfileSort::Relevance
     };
-    match filter.cpv.trim() {
-        "" => {}
-        raw => match cpv::parse(raw) {
-            Ok(c) => query.cpv.push(cpv::prefix(&c.code).to_owned()),
-            Err(_) => errors.push(FieldError::new("cpv", "unknown").with("code", raw)),
-        },
-    }
-    match filter.nuts.trim() {
-        "" => {}
-        raw => match nuts::find(&raw.to_uppercase()) {
-            Some(region) => query.nuts.push(region.code.clone()),
-            None => errors.push(FieldError::new("nuts", "unknown").with("code", raw)),
-        },
-    }
-    match filter.objective.trim() {
-        "" => {}
-        raw if eforms::social_objectives().contains(raw) => query.objectives.push(raw.to_owned()),
-        raw => errors.push(FieldError::new("objective", "unknown").with("code", raw)),
-    }
+    query
+        .cpv
+        .extend(filters::cpv_code(&filter.cpv, &mut errors));
+    query
+        .nuts
+        .extend(filters::region(&filter.nuts, &mut errors));
+    query
+        .objectives
+        .extend(filters::objective(&filter.objective, &mut errors));
     for code in filter
         .reserved
         .split(',')

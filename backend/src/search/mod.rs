@@ -8,6 +8,7 @@ pub mod changes;
 pub use socialbid_indexer as indexer;
 
 pub mod documents;
+pub mod filters;
 mod follower;
 mod indexes;
 pub mod pages;

@@ -74,10 +74,15 @@ fn procedure_options(lang: Lang) -> Vec<Value> {
         .collect()
 }
 
-fn cpv_label(code: &str, lang: Lang) -> String {
+/// A CPV facet's label (`85 Health and social work services`) and its
+/// language when that is not the page's.
+pub(crate) fn cpv_label(code: &str, lang: Lang) -> (String, Option<&'static str>) {
     match cpv::parse(code) {
-        Ok(c) => format!("{} {}", cpv::prefix(&c.code), c.label(lang)),
-        Err(_) => code.to_owned(),
+        Ok(c) => (
+            format!("{} {}", cpv::prefix(&c.code), c.label(lang)),
+            Some(c.label_lang(lang).code()),
+        ),
+        Err(_) => (code.to_owned(), None),
     }
 }
 
@@ -206,7 +211,10 @@ fn results_view(results: &SearchResults, params: &SearchParams, lang: Lang) -> V
             })
         })
         .collect();
-    let facet = |facets: &[Facet], field: &str, label: &dyn Fn(&str) -> String| -> Vec<Value> {
+    // A label comes with its language when that is not the page's: CPV
+    // labels exist only in English (WCAG 3.1.2).
+    type Label<'a> = &'a dyn Fn(&str) -> (String, Option<&'static str>);
+    let facet = |facets: &[Facet], field: &str, label: Label| -> Vec<Value> {
         facets
             .iter()
             .map(|f| {
@@ -218,19 +226,25 @@ fn results_view(results: &SearchResults, params: &SearchParams, lang: Lang) -> V
                     "objective" => with.objective = f.code.clone(),
                     _ => with.reserved = "yes".into(),
                 }
-                json!({ "label": label(&f.code), "count": f.count, "href": href(&with) })
+                let (label, label_lang) = label(&f.code);
+                json!({ "label": label, "lang": label_lang, "count": f.count, "href": href(&with) })
             })
             .collect()
     };
-    let reserved_label = |code: &str| translate(lang, &format!("search.facet.reserved.{code}"));
+    let reserved_label = |code: &str| {
+        (
+            translate(lang, &format!("search.facet.reserved.{code}")),
+            None,
+        )
+    };
     let facets = &results.facets;
     json!({
         "total": results.total,
         "items": items,
         "facets": [
             { "heading": translate(lang, "search.facet.cpv"), "values": facet(&facets.cpv_divisions, "cpv", &|c| cpv_label(c, lang)) },
-            { "heading": translate(lang, "search.facet.regions"), "values": facet(&facets.regions, "nuts", &|c| region_label(c, lang)) },
-            { "heading": translate(lang, "search.facet.objectives"), "values": facet(&facets.objectives, "objective", &|c| objective_label(c, lang)) },
+            { "heading": translate(lang, "search.facet.regions"), "values": facet(&facets.regions, "nuts", &|c| (region_label(c, lang), None)) },
+            { "heading": translate(lang, "search.facet.objectives"), "values": facet(&facets.objectives, "objective", &|c| (objective_label(c, lang), None)) },
             { "heading": translate(lang, "search.facet.reserved"), "values": facet(&facets.reserved, "reserved", &reserved_label) },
         ],
         "pagination": pagination(results.page as i64, results.pages as i64, |n| {

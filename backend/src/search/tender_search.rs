@@ -10,19 +10,16 @@ use socialbid_indexer::search::MAX_OFFSET;
 use socialbid_indexer::{FacetCount, StatusFilter, TenderQuery, TenderSort};
 use utoipa::{IntoParams, ToSchema};
 
+use super::filters;
 use super::follower::indexes;
 use crate::app::AppState;
 use crate::db::ids::TenderId;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::tenders::service::{TenderSummary, summaries_by_id};
-use crate::web::control_chars;
 use crate::web::openapi::{one_of_or_empty, social_objective_or_empty};
-use socialbid_codes::{cpv, eforms, nuts};
+use socialbid_codes::eforms;
 
 pub const PER_PAGE: usize = 20;
-/// Longer is not a search but a paste; the index would analyse it for
-/// nothing.
-pub const MAX_WORDS_CHARS: usize = 200;
 
 /// A search as its URL carries it; every parameter is optional.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams, PartialEq)]
@@ -214,12 +211,7 @@ impl SearchParams {
     /// Checks every parameter at once and builds the index query; the
     /// errors name each parameter and the rule it breaks.
     pub fn to_query(&self, now: i64) -> AppResult<TenderQuery> {
-        let mut errors: Vec<FieldError> = self
-            .texts()
-            .into_iter()
-            .filter(|(_, text)| text.chars().any(control_chars::is_refused))
-            .map(|(field, _)| control_chars::field_at(field.to_owned()))
-            .collect();
+        let mut errors = filters::control_characters(&self.texts());
         if !errors.is_empty() {
             return Err(AppError::invalid(errors));
         }
@@ -228,31 +220,12 @@ impl SearchParams {
             limit: PER_PAGE,
             ..TenderQuery::default()
         };
-        let words = self.q.trim();
-        if words.chars().count() > MAX_WORDS_CHARS {
-            errors.push(FieldError::new("q", "too_long").with("max", MAX_WORDS_CHARS.to_string()));
-        } else {
-            query.words = words.to_owned();
-        }
-        match self.cpv.trim() {
-            "" => {}
-            raw => match cpv::parse(raw) {
-                Ok(code) => query.cpv.push(cpv::prefix(&code.code).to_owned()),
-                Err(_) => errors.push(FieldError::new("cpv", "unknown").with("code", raw)),
-            },
-        }
-        match self.nuts.trim() {
-            "" => {}
-            raw => match nuts::find(&raw.to_uppercase()) {
-                Some(region) => query.nuts.push(region.code.clone()),
-                None => errors.push(FieldError::new("nuts", "unknown").with("code", raw)),
-            },
-        }
-        match self.objective.trim() {
-            "" => {}
-            raw if eforms::social_objectives().contains(raw) => query.objectives.push(raw.into()),
-            raw => errors.push(FieldError::new("objective", "unknown").with("code", raw)),
-        }
+        query.words = filters::words(&self.q, &mut errors);
+        query.cpv.extend(filters::cpv_code(&self.cpv, &mut errors));
+        query.nuts.extend(filters::region(&self.nuts, &mut errors));
+        query
+            .objectives
+            .extend(filters::objective(&self.objective, &mut errors));
         match self.procedure.trim() {
             "" => {}
             raw if eforms::procedure_types().contains(raw) => query.procedures.push(raw.into()),

@@ -13,6 +13,7 @@ use super::{nuts_name, objective_label};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::profiles::directory::{self, DirectoryFacets, Filter};
+use crate::search::pages::cpv_label;
 use crate::search::tender_search::Facet;
 use crate::web::conditional;
 use crate::web::page::{Page, pagination};
@@ -105,18 +106,9 @@ fn facets_view(facets: &DirectoryFacets, filter: &Filter, lang: Lang) -> Vec<Val
         })
         .collect();
     vec![
-        group(
-            "search.facet.cpv",
-            &facets.cpv_divisions,
-            "cpv",
-            &|c| match cpv::parse(c) {
-                Ok(code) => (
-                    format!("{} {}", cpv::prefix(&code.code), code.label(lang)),
-                    Some(code.label_lang(lang).code()),
-                ),
-                Err(_) => (c.to_owned(), None),
-            },
-        ),
+        group("search.facet.cpv", &facets.cpv_divisions, "cpv", &|c| {
+            cpv_label(c, lang)
+        }),
         group("directory.regions", &facets.regions, "nuts", &|c| {
             (nuts_name(c, lang), None)
         }),
