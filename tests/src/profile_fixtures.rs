@@ -107,8 +107,9 @@ impl TestApp {
         id
     }
 
-    /// The names in the public directory for `query` (`cpv=853&nuts=DK01`).
-    pub async fn directory_names(&self, query: &str) -> Vec<String> {
+    /// The public directory's page for `query` (`cpv=853&nuts=DK01`), as
+    /// the API answers it to a visitor; panics unless it answers 200.
+    pub async fn directory(&self, query: &str) -> Value {
         let response = self
             .api(
                 Method::GET,
@@ -118,7 +119,12 @@ impl TestApp {
             )
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
-        let mut names: Vec<String> = response.json()["items"]
+        response.json()
+    }
+
+    /// The names in the public directory for `query`, sorted.
+    pub async fn directory_names(&self, query: &str) -> Vec<String> {
+        let mut names: Vec<String> = self.directory(query).await["items"]
             .as_array()
             .expect("items")
             .iter()

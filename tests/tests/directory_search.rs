@@ -48,19 +48,6 @@ async fn three_enterprises(app: &TestApp) -> (Person, i64) {
     (admin, clean_id)
 }
 
-async fn directory(app: &TestApp, query: &str) -> Value {
-    let response = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/profiles?{query}"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
-    response.json()
-}
-
 /// The names of a directory page, in the order shown.
 fn names(page: &Value) -> Vec<&str> {
     page["items"]
@@ -91,28 +78,28 @@ async fn words_in_either_language_narrow_the_directory_with_facets(backend: Back
 
     // Danish stemming: "skole" finds "skolerne"; English: "cleaning" finds
     // "Cleaning", "employed" finds "employ".
+    assert_eq!(names(&app.directory("q=skole").await), ["Øens Køkken ApS"]);
     assert_eq!(
-        names(&directory(&app, "q=skole").await),
-        ["Øens Køkken ApS"]
-    );
-    assert_eq!(
-        names(&directory(&app, "q=cleaning").await),
+        names(&app.directory("q=cleaning").await),
         ["Clean Start ApS"]
     );
     assert_eq!(
-        names(&directory(&app, "q=employed").await),
+        names(&app.directory("q=employed").await),
         ["Clean Start ApS"]
     );
     // The name is searched too.
-    assert_eq!(names(&directory(&app, "q=lyst").await), ["Café Lyst ApS"]);
+    assert_eq!(names(&app.directory("q=lyst").await), ["Café Lyst ApS"]);
     // Words and filters together: both must hold.
-    assert!(names(&directory(&app, "q=skole&cpv=909").await).is_empty());
+    assert!(names(&app.directory("q=skole&cpv=909").await).is_empty());
     assert_eq!(
-        names(&directory(&app, "q=cleaning&nuts=DK04&objective=work-cond").await),
+        names(
+            &app.directory("q=cleaning&nuts=DK04&objective=work-cond")
+                .await
+        ),
         ["Clean Start ApS"]
     );
 
-    let all = directory(&app, "").await;
+    let all = app.directory("").await;
     assert_eq!(all["total"], 3);
     assert_eq!(
         facet(&all, "cpv_divisions"),
@@ -128,7 +115,7 @@ async fn words_in_either_language_narrow_the_directory_with_facets(backend: Back
         [("not-rsv".into(), 1), ("rsv".into(), 2)]
     );
     // The facets count what the words found, not the whole directory.
-    let cleaning = directory(&app, "q=cleaning").await;
+    let cleaning = app.directory("q=cleaning").await;
     assert_eq!(cleaning["total"], 1);
     assert_eq!(facet(&cleaning, "cpv_divisions"), [("90".into(), 1)]);
     assert_eq!(facet(&cleaning, "reserved"), []);
@@ -153,7 +140,7 @@ async fn without_words_the_directory_reads_in_danish_alphabetical_order(backend:
     app.index().await;
     // Case and accents do not reorder; æ, ø and å follow z, in that order.
     assert_eq!(
-        names(&directory(&app, "").await),
+        names(&app.directory("").await),
         [
             "Café Anker ApS",
             "Cafe Bogen ApS",
@@ -164,23 +151,23 @@ async fn without_words_the_directory_reads_in_danish_alphabetical_order(backend:
         ]
     );
     // With words the best match comes first instead.
-    assert_eq!(names(&directory(&app, "q=anker").await), ["Café Anker ApS"]);
+    assert_eq!(names(&app.directory("q=anker").await), ["Café Anker ApS"]);
 }
 
 async fn a_suspended_enterprise_leaves_the_directory_once_the_index_follows(backend: Backend) {
     let app = TestApp::new(backend).await;
     let (admin, clean_start) = three_enterprises(&app).await;
     assert_eq!(
-        names(&directory(&app, "q=cleaning").await),
+        names(&app.directory("q=cleaning").await),
         ["Clean Start ApS"]
     );
     app.decide(&admin, clean_start, "suspend", Some("Snyd"))
         .await;
     app.index().await;
-    let after = directory(&app, "q=cleaning").await;
+    let after = app.directory("q=cleaning").await;
     assert_eq!(after["total"], 0);
     assert!(names(&after).is_empty());
-    let all = directory(&app, "").await;
+    let all = app.directory("").await;
     assert_eq!(names(&all), ["Café Lyst ApS", "Øens Køkken ApS"]);
     assert_eq!(facet(&all, "rsv"), [("rsv".into(), 2)]);
 }
@@ -219,7 +206,7 @@ async fn bad_words_are_refused_naming_the_field(backend: Backend) {
     assert!(long["message"].as_str().unwrap().contains("200"), "{long}");
     assert_eq!(refused("reserved=art20".into()).await["field"], "reserved");
     // A page past the end shows the last one.
-    let past = directory(&app, "q=cleaning&page=7").await;
+    let past = app.directory("q=cleaning&page=7").await;
     assert_eq!(
         (past["page"].clone(), past["pages"].clone()),
         (json!(1), json!(1))
