@@ -135,6 +135,8 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "emails/bid_receipt.html",
     "emails/bid_result.txt",
     "emails/bid_result.html",
+    "emails/consortium_invitation.txt",
+    "emails/consortium_invitation.html",
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -663,6 +665,7 @@ mod tests {
             "organisation_invitation",
             "bid_receipt",
             "bid_result",
+            "consortium_invitation",
         ] {
             for lang in Lang::ALL {
                 let mail = render_email(
@@ -676,7 +679,8 @@ mod tests {
                            "sha256": "ab", "submitted_at": "2026-11-28T16:30:00Z", "lot": "Vest",
                            "won": false, "criteria": [{"name": "Kvalitet", "points": 16.0, "weight": 20, "reason": "God"}],
                            "total": 88.0, "rank": 2, "winner": "Beta", "winner_total": 90.0,
-                           "standstill_ends_at": "2026-12-11T23:00:00Z"}),
+                           "standstill_ends_at": "2026-12-11T23:00:00Z", "lead": "Café Lyst ApS",
+                           "role": "Rengøring", "share": 30, "deadline": "2026-12-11T11:00:00Z"}),
                 )
                 .unwrap_or_else(|e| panic!("{name} ({}) does not render: {e}", lang.code()));
                 assert!(!mail.subject.starts_with("email."), "{name}: no subject");

@@ -18,6 +18,7 @@ mod bids_browser;
 mod bids_pages;
 mod bids_sealed;
 mod browser;
+mod consortia;
 mod database;
 mod directory_search;
 mod document_titles;

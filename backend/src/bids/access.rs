@@ -18,6 +18,7 @@ use crate::profiles::service as profiles;
 use crate::tenders::model::{Status, TenderRow};
 use crate::tenders::service::Viewer;
 
+use super::consortium;
 use super::model::{BidRow, BidState};
 
 /// When the tender's bids were opened, if they were.
@@ -48,9 +49,10 @@ pub fn officer_may_read(
         && opened_at(conn, tender.id)?.is_some())
 }
 
-/// A bid as `user` may read it: members of the bidding organisation
-/// always; the owning officer a submitted bid once opened. Anyone else is
-/// told the bid does not exist, so not even the count leaks.
+/// A bid as `user` may read it: members of the bidding organisation and
+/// of its accepted partners always; the owning officer a submitted bid
+/// once opened. Anyone else is told the bid does not exist, so not even
+/// the count leaks.
 pub fn readable(
     conn: &mut DbConn,
     user: &AuthUser,
@@ -61,6 +63,11 @@ pub fn readable(
     if user.role == Role::Entrepreneur && profiles::is_member(conn, bid.organisation_id, user.id)? {
         return Ok(Reader::Bidder);
     }
+    if user.role == Role::Entrepreneur
+        && consortium::store::is_partner_member(conn, bid.id, user.id)?
+    {
+        return Ok(Reader::Partner);
+    }
     if bid.state == BidState::Submitted && officer_may_read(conn, user, tender, now)? {
         return Ok(Reader::Officer);
     }
@@ -70,7 +77,10 @@ pub fn readable(
 /// Who is reading a bid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
+    /// A member of the lead organisation: reads and changes the bid.
     Bidder,
+    /// A member of an accepted partner: reads the bid it belongs to.
+    Partner,
     Officer,
 }
 

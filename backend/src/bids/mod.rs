@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod consortium;
 pub mod model;
 pub mod opening;
 pub mod pages;

@@ -10,13 +10,14 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::ids::{BidId, OrganisationId, TenderId};
-use crate::db::schema::bids;
+use crate::db::schema::{bid_partners, bids};
 use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
 use crate::tenders::model::{self as tenders, TenderRow};
 use crate::tenders::service::Viewer;
 
 use super::access::{self, Reader};
+use super::consortium::{self, members::MemberView, store::PartnerState};
 use super::model::{self, BidContent, BidRow, BidState, declarations_asked};
 use super::writing::open;
 
@@ -39,6 +40,12 @@ pub struct BidView {
     /// The tender's currency, the price's.
     pub currency: String,
     pub content: BidContent,
+    /// How the caller reads it: `lead` (a member of the bidding
+    /// organisation), `partner` (of an accepted partner) or `officer`.
+    pub read_as: ReadAs,
+    /// The lead first, then its partners: every invitation for the lead,
+    /// the accepted partners for everyone else.
+    pub members: Vec<MemberView>,
     /// The declarations this tender asks for (codes).
     pub declarations_asked: Vec<String>,
     /// SHA-256 (hex) of the submitted content; only while submitted.
@@ -51,6 +58,24 @@ pub struct BidView {
     pub submission_deadline: NaiveDateTime,
     #[serde(with = "crate::web::utc")]
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadAs {
+    Lead,
+    Partner,
+    Officer,
+}
+
+impl From<Reader> for ReadAs {
+    fn from(reader: Reader) -> ReadAs {
+        match reader {
+            Reader::Bidder => ReadAs::Lead,
+            Reader::Partner => ReadAs::Partner,
+            Reader::Officer => ReadAs::Officer,
+        }
+    }
 }
 
 /// What a bidder keeps as proof of a submission.
@@ -71,14 +96,17 @@ pub struct Receipt {
     pub content_sha256: String,
 }
 
-fn lot_title(tender: &TenderRow, lot: i32) -> Option<String> {
+pub(crate) fn lot_title(tender: &TenderRow, lot: i32) -> Option<String> {
     usize::try_from(lot - 1)
         .ok()
         .and_then(|i| tender.lots.0.get(i))
         .map(|l| l.title.clone())
 }
 
-fn organisation_name(conn: &mut DbConn, organisation_id: OrganisationId) -> AppResult<String> {
+pub(crate) fn organisation_name(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+) -> AppResult<String> {
     let org = profiles::find(conn, organisation_id)?;
     Ok(match org.public_profile()? {
         Some(profile) => profile.organisation_name,
@@ -111,8 +139,10 @@ fn view_of(
     conn: &mut DbConn,
     bid: &BidRow,
     tender: &TenderRow,
+    reader: Reader,
 ) -> AppResult<BidView> {
     let content = open(&app.seal, bid)?;
+    let members = consortium::members::of_bid(conn, bid, reader)?;
     Ok(BidView {
         id: bid.id,
         tender_id: tender.id,
@@ -124,6 +154,8 @@ fn view_of(
         state: bid.state,
         currency: tender.currency.clone(),
         content,
+        read_as: reader.into(),
+        members,
         declarations_asked: declarations_asked(&tender.content(), bid.lot)
             .into_iter()
             .map(str::to_owned)
@@ -145,13 +177,14 @@ pub async fn get(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Bi
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
             let tender = tenders::find(conn, bid.tender_id)?;
-            access::readable(conn, &user, &bid, &tender, now)?;
-            view_of(&state, conn, &bid, &tender)
+            let reader = access::readable(conn, &user, &bid, &tender, now)?;
+            view_of(&state, conn, &bid, &tender, reader)
         })
         .await
 }
 
-/// The receipt of a submitted bid, for its organisation's members.
+/// The receipt of a submitted bid, for its organisation's members and its
+/// partners'.
 pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Receipt> {
     let now = app.clock.now();
     let user = user.clone();
@@ -159,7 +192,7 @@ pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResul
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
             let tender = tenders::find(conn, bid.tender_id)?;
-            if access::readable(conn, &user, &bid, &tender, now)? != Reader::Bidder {
+            if access::readable(conn, &user, &bid, &tender, now)? == Reader::Officer {
                 return Err(AppError::not_found());
             }
             receipt_of(conn, &bid, &tender)
@@ -167,7 +200,8 @@ pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResul
         .await
 }
 
-/// The bids of the caller's organisation, newest first (none without one).
+/// The bids of the caller's organisation, newest first, then those it is
+/// an accepted partner in (none without an organisation).
 pub async fn mine(app: &AppState, user: &AuthUser) -> AppResult<Vec<BidView>> {
     let user = user.clone();
     let state = app.clone();
@@ -179,7 +213,11 @@ pub async fn mine(app: &AppState, user: &AuthUser) -> AppResult<Vec<BidView>> {
             let mut views = Vec::new();
             for bid in model::of_organisation(conn, org.id)? {
                 let tender = tenders::find(conn, bid.tender_id)?;
-                views.push(view_of(&state, conn, &bid, &tender)?);
+                views.push(view_of(&state, conn, &bid, &tender, Reader::Bidder)?);
+            }
+            for bid in partnered_bids(conn, org.id, None)? {
+                let tender = tenders::find(conn, bid.tender_id)?;
+                views.push(view_of(&state, conn, &bid, &tender, Reader::Partner)?);
             }
             Ok(views)
         })
@@ -205,24 +243,55 @@ pub async fn for_tender(
             if !viewer.can_see(&tender) {
                 return Err(AppError::not_found());
             }
-            let rows: Vec<BidRow> = if viewer.owns(&tender) {
+            let rows: Vec<(BidRow, Reader)> = if viewer.owns(&tender) {
                 if !access::officer_may_read(conn, &user, &tender, now)? {
                     return Err(AppError::forbidden("bids_sealed"));
                 }
                 model::submitted_for_tender(conn, tender_id)?
+                    .into_iter()
+                    .map(|bid| (bid, Reader::Officer))
+                    .collect()
             } else if let Some(org) = profiles::of_member(conn, user.id)? {
-                bids::table
+                let own: Vec<BidRow> = bids::table
                     .filter(bids::tender_id.eq(tender_id))
                     .filter(bids::organisation_id.eq(org.id))
                     .order(bids::lot)
                     .select(BidRow::as_select())
-                    .load(conn)?
+                    .load(conn)?;
+                own.into_iter()
+                    .map(|bid| (bid, Reader::Bidder))
+                    .chain(
+                        partnered_bids(conn, org.id, Some(tender_id))?
+                            .into_iter()
+                            .map(|bid| (bid, Reader::Partner)),
+                    )
+                    .collect()
             } else {
                 return Err(AppError::forbidden("tender_not_yours"));
             };
             rows.iter()
-                .map(|bid| view_of(&state, conn, bid, &tender))
+                .map(|(bid, reader)| view_of(&state, conn, bid, &tender, *reader))
                 .collect()
         })
         .await
+}
+
+/// The bids `organisation_id` is an accepted partner in (on one tender, or
+/// on any), newest first.
+fn partnered_bids(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    tender_id: Option<TenderId>,
+) -> AppResult<Vec<BidRow>> {
+    let mut query = bids::table
+        .inner_join(bid_partners::table)
+        .filter(bid_partners::organisation_id.eq(organisation_id))
+        .filter(bid_partners::state.eq(PartnerState::Accepted.as_str()))
+        .select(BidRow::as_select())
+        .order(bids::id.desc())
+        .into_boxed();
+    if let Some(tender_id) = tender_id {
+        query = query.filter(bids::tender_id.eq(tender_id));
+    }
+    Ok(query.load(conn)?)
 }

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db::ids::{BidId, OrganisationId, TenderId};
-use crate::db::schema::bids;
+use crate::db::schema::{bid_partners, bids};
 use crate::db::{DbConn, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail;
@@ -20,8 +20,9 @@ use crate::profiles::service::{self as profiles, Organisation};
 use crate::tenders::model::{self as tenders, TenderRow};
 
 use super::access::refuse_unless_open;
+use super::consortium::{self, inviting::hold_bid, store::PartnerState};
 use super::model::{self, BidContent, BidRow, BidState, reservations};
-use super::reading::{Receipt, receipt_of};
+use super::reading::{self, Receipt, receipt_of};
 use super::rules;
 use super::seal::BidSeal;
 
@@ -54,6 +55,9 @@ pub async fn create(
                     .get_result(conn)?;
                 if exists > 0 {
                     return Err(AppError::refused(StatusCode::CONFLICT, "bid_exists"));
+                }
+                if partnered_on(conn, org.id, tender_id, lot)? {
+                    return Err(AppError::refused(StatusCode::CONFLICT, "already_partner"));
                 }
                 let sealed = seal(&state.seal, tender_id, org.id, lot, &content)?;
                 let id = diesel::insert_into(bids::table)
@@ -124,15 +128,20 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let (bid, tender) = own_bid(conn, &user, bid_id)?;
+                // The organisation may have been suspended, or its
+                // eligibility withdrawn, since the draft was started.
+                // Held until the bid is in, so that the organisation cannot
+                // be deleted meanwhile (which would take the bid with it);
+                // then the bid's row, against changes to its consortium.
+                // In that order, the order a deletion takes them.
+                profiles::hold(conn, bid.organisation_id, profiles::Hold::ToBid)?;
+                hold_bid(conn, bid_id)?;
+                let bid = model::find(conn, bid_id)?;
                 refuse_unless_open(&tender, now)?;
                 if bid.state == BidState::Submitted {
                     return Err(AppError::refused(StatusCode::CONFLICT, "bid_submitted"));
                 }
-                // The organisation may have been suspended, or its
-                // eligibility withdrawn, since the draft was started.
-                // Held until the bid is in, so that the organisation cannot
-                // be deleted meanwhile (which would take the bid with it).
-                profiles::hold(conn, bid.organisation_id, profiles::Hold::ToBid)?;
+                refuse_unless_consortium_ready(conn, &bid, &tender)?;
                 let org = profiles::find(conn, bid.organisation_id)?;
                 if !org.is_public() {
                     return Err(AppError::forbidden("organisation_not_approved"));
@@ -231,7 +240,11 @@ fn visible_tender(conn: &mut DbConn, tender_id: TenderId) -> AppResult<TenderRow
 
 /// A bid of the caller's organisation with its tender; 404 for anyone
 /// else, so a bid's existence never leaks.
-fn own_bid(conn: &mut DbConn, user: &AuthUser, bid_id: BidId) -> AppResult<(BidRow, TenderRow)> {
+pub(crate) fn own_bid(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    bid_id: BidId,
+) -> AppResult<(BidRow, TenderRow)> {
     let bid = model::find(conn, bid_id)?;
     if !profiles::is_member(conn, bid.organisation_id, user.id)? {
         return Err(AppError::not_found());
@@ -272,23 +285,88 @@ fn bidding_organisation(conn: &mut DbConn, user: &AuthUser) -> AppResult<Organis
 /// A reserved tender or lot takes bids only from organisations whose
 /// approved facts make them eligible for one of its reservations.
 fn refuse_unless_eligible(org: &Organisation, tender: &TenderRow, lot: i32) -> AppResult<()> {
+    eligible(org, tender, lot)?
+        .map_err(|codes| AppError::forbidden("bid_not_eligible").with("codes", codes))
+}
+
+/// Whether `org` may take part in a bid on `lot`: `Err` with the
+/// reservation codes it does not meet when the tender or lot is reserved
+/// and its approved profile is eligible for none of them.
+pub(crate) fn eligible(
+    org: &Organisation,
+    tender: &TenderRow,
+    lot: i32,
+) -> AppResult<Result<(), String>> {
     let codes = reservations(&tender.content(), lot);
     if codes.is_empty() {
-        return Ok(());
+        return Ok(Ok(()));
     }
     let Some(profile) = org.public_profile()? else {
-        return Err(AppError::forbidden("organisation_not_approved"));
+        return Ok(Err(codes.join(", ")));
     };
     let eligible = codes.iter().any(|code| match code.as_str() {
         "res-ws" => profile.reserved_res_ws,
         "res-pub-ser" => profile.reserved_res_pub_ser,
         _ => false,
     });
-    if eligible {
+    Ok(if eligible {
         Ok(())
     } else {
-        Err(AppError::forbidden("bid_not_eligible").with("codes", codes.join(", ")))
+        Err(codes.join(", "))
+    })
+}
+
+/// A consortium bid is submitted when every invitation is answered and
+/// every partner that accepted is still approved and, for a reserved
+/// tender, eligible.
+fn refuse_unless_consortium_ready(
+    conn: &mut DbConn,
+    bid: &BidRow,
+    tender: &TenderRow,
+) -> AppResult<()> {
+    for partner in consortium::store::of_bid(conn, bid.id)? {
+        match partner.state {
+            PartnerState::Invited => {
+                return Err(AppError::refused(StatusCode::CONFLICT, "partners_pending"));
+            }
+            PartnerState::Declined => {}
+            PartnerState::Accepted => {
+                profiles::hold(conn, partner.organisation_id, profiles::Hold::ToBid)?;
+                let org = profiles::find(conn, partner.organisation_id)?;
+                let name = reading::organisation_name(conn, org.id)?;
+                if !org.is_public() {
+                    return Err(
+                        AppError::forbidden("partner_not_approved").with("organisation", name)
+                    );
+                }
+                if let Err(codes) = eligible(&org, tender, bid.lot)? {
+                    return Err(AppError::forbidden("partner_not_eligible")
+                        .with("organisation", name)
+                        .with("codes", codes));
+                }
+            }
+        }
     }
+    Ok(())
+}
+
+/// Whether `organisation_id` is an accepted partner in another
+/// organisation's bid on the same lot.
+fn partnered_on(
+    conn: &mut DbConn,
+    organisation_id: OrganisationId,
+    tender_id: TenderId,
+    lot: i32,
+) -> QueryResult<bool> {
+    let n: i64 = bid_partners::table
+        .inner_join(bids::table)
+        .filter(bid_partners::organisation_id.eq(organisation_id))
+        .filter(bid_partners::state.eq(PartnerState::Accepted.as_str()))
+        .filter(bids::tender_id.eq(tender_id))
+        .filter(bids::lot.eq(lot))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {

@@ -437,6 +437,28 @@ diesel::allow_tables_to_appear_in_same_query!(bids, organisations);
 diesel::allow_tables_to_appear_in_same_query!(bids, users);
 
 diesel::table! {
+    bid_partners (bid_id, organisation_id) {
+        bid_id -> BigInt,
+        organisation_id -> BigInt,
+        role -> Text,
+        share_percent -> Integer,
+        state -> Text,
+        invited_by -> Nullable<BigInt>,
+        invited_at -> Timestamp,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(bid_partners -> bids (bid_id));
+diesel::joinable!(bid_partners -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(bid_partners, bids);
+diesel::allow_tables_to_appear_in_same_query!(bid_partners, organisations);
+diesel::allow_tables_to_appear_in_same_query!(bid_partners, tenders);
+diesel::allow_tables_to_appear_in_same_query!(bid_partners, organisation_members);
+diesel::allow_tables_to_appear_in_same_query!(bid_partners, users);
+
+diesel::table! {
     bid_openings (tender_id) {
         tender_id -> BigInt,
         opened_by -> Nullable<BigInt>,

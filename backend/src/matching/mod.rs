@@ -11,7 +11,7 @@ pub mod pages;
 mod queueing;
 pub mod reach;
 mod reading;
-mod reasons;
+pub mod reasons;
 mod store;
 
 pub use job::ComputeMatches;

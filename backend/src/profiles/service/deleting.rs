@@ -14,10 +14,11 @@ use crate::accounts::model as accounts;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::bids::consortium::store::PartnerState;
 use crate::bids::model::BidState;
 use crate::db::DbConn;
 use crate::db::ids::{OrganisationId, UserId};
-use crate::db::schema::{bids, organisation_members, organisations};
+use crate::db::schema::{bid_partners, bids, organisation_members, organisations};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::search;
@@ -59,14 +60,24 @@ pub async fn delete(
         .await
 }
 
-/// Whether the organisation has a submitted bid (and so perhaps an award).
+/// Whether the organisation has a submitted bid, alone or as an accepted
+/// partner (and so perhaps an award that names it).
 fn has_bid(conn: &mut DbConn, organisation_id: OrganisationId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    let own = diesel::select(diesel::dsl::exists(
         bids::table
             .filter(bids::organisation_id.eq(organisation_id))
             .filter(bids::state.eq(BidState::Submitted.as_str())),
     ))
-    .get_result(conn)
+    .get_result(conn)?;
+    let partner = diesel::select(diesel::dsl::exists(
+        bid_partners::table
+            .inner_join(bids::table)
+            .filter(bid_partners::organisation_id.eq(organisation_id))
+            .filter(bid_partners::state.eq(PartnerState::Accepted.as_str()))
+            .filter(bids::state.eq(BidState::Submitted.as_str())),
+    ))
+    .get_result(conn)?;
+    Ok(own || partner)
 }
 
 /// An account being deleted takes with it the organisations it is the last
