@@ -116,7 +116,6 @@ pub fn router(app: AppState) -> Router {
         .merge(import::pages::routes())
         .merge(tenders::pages::routes())
         .merge(bids::pages::routes())
-        .merge(bids::consortium::pages::routes())
         .merge(evaluation::pages::routes())
         .merge(profiles::pages::routes())
         .merge(moderation::pages::routes())

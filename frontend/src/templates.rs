@@ -94,6 +94,7 @@ const TEMPLATES: &[(&str, &str)] = embedded_templates![
     "pages/bids/show.html",
     "pages/bids/receipt.html",
     "pages/bids/mine.html",
+    "pages/bids/partners.html",
     "pages/evaluation/sealed.html",
     "pages/evaluation/overview.html",
     "pages/evaluation/score.html",
@@ -608,7 +609,24 @@ mod tests {
                         "declarations": ["no_exclusion_grounds"]},
             "content_sha256": "ab".repeat(32), "submitted_at": "2026-11-28T16:30:00Z",
             "withdrawn_at": null, "submission_deadline": "2026-12-28T11:00:00Z",
-            "updated_at": "2026-11-28T16:30:00Z",
+            "updated_at": "2026-11-28T16:30:00Z", "read_as": "lead",
+            "members": [
+                {"organisation_id": 3, "name": "Café Lyst ApS", "lead": true, "role": null,
+                 "share_percent": 60, "state": null},
+                {"organisation_id": 4, "name": "Grøn Rengøring", "lead": false, "role": "Rengøring",
+                 "share_percent": 40, "state": "invited"}
+            ],
+        });
+        let coverage = json!({"cpv": [{"code": "90910000", "label": "9091 Rengøring", "lang": null}],
+                              "regions": [{"code": "DK042", "label": "Østjylland"}],
+                              "value": "2.000.000 kr.", "empty": false});
+        let partners = json!({
+            "needs": coverage, "lead_covers": coverage, "lead_missing": coverage,
+            "suggestions": [{"partners": [{"organisation_id": 4, "name": "Grøn Rengøring", "asked": false,
+                                           "brings": coverage,
+                                           "reasons": [{"kind": "cpv", "text": "De tilbyder rengøring", "percent": 40}]}],
+                             "covers": coverage, "missing": coverage}],
+            "found": [{"organisation_id": 5, "name": "Fjordens Have", "mission": "Haver", "asked": true}],
         });
         let criteria = json!([
             {"criterion": 0, "name": "Pris", "kind": "price", "weight": 60, "score": null, "reason": null, "points": 60.0},
@@ -642,6 +660,14 @@ mod tests {
                            "lots": [{"lot": 0, "title": null, "bids": [scored], "award": null},
                                     {"lot": 1, "title": "Vest", "bids": [scored], "award": award}]},
             "awards": [award],
+            "partners": partners,
+            "q": "have",
+            "searched": true,
+            "max_role": 200,
+            "partner_invitations": [{"bid_id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0,
+                                     "lot_title": null, "lead_name": "Café Lyst ApS", "role": "Rengøring",
+                                     "share_percent": 40, "submission_deadline": "2026-12-28T11:00:00Z",
+                                     "invited_at": "2026-11-28T16:30:00Z"}],
         })
     }
 

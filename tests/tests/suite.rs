@@ -19,6 +19,7 @@ mod bids_pages;
 mod bids_sealed;
 mod browser;
 mod consortia;
+mod consortia_pages;
 mod database;
 mod directory_search;
 mod document_titles;

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bids/{id}/submit", post(submit))
         .route("/bids/{id}/withdraw", post(withdraw))
         .route("/bids/{id}/receipt", get(receipt))
+        .merge(super::consortium::pages::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -366,5 +367,9 @@ async fn my_bids(
     Entrepreneur(user): Entrepreneur,
 ) -> AppResult<Html<String>> {
     let bids = reading::mine(&app, &user).await?;
-    page.render("pages/bids/mine.html", json!({"bids": bids}))
+    let invitations = super::consortium::members::invitations(&app, &user).await?;
+    page.render(
+        "pages/bids/mine.html",
+        json!({"bids": bids, "partner_invitations": invitations, "errors": []}),
+    )
 }

@@ -60,7 +60,7 @@ pub struct BidView {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReadAs {
     Lead,

@@ -86,7 +86,7 @@ pub(crate) fn cpv_label(code: &str, lang: Lang) -> (String, Option<&'static str>
     }
 }
 
-fn region_label(code: &str, lang: Lang) -> String {
+pub(crate) fn region_label(code: &str, lang: Lang) -> String {
     nuts::find(code)
         .map(|r| r.name(lang).to_owned())
         .unwrap_or_else(|| code.to_owned())

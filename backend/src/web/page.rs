@@ -104,6 +104,10 @@ const NOTICES: &[&str] = &[
     // Bids.
     "bid_saved",
     "bid_withdrawn",
+    "partner_invited",
+    "partner_removed",
+    "partner_joined",
+    "invitation_declined",
 ];
 
 pub struct Page {
