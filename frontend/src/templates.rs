@@ -636,6 +636,7 @@ mod tests {
         let scored = json!({"bid_id": 7, "organisation_id": 3, "organisation_name": "Café Lyst ApS",
                             "price": 1950000, "criteria": criteria, "total": 88.0, "rank": 1});
         let award = json!({"lot": 0, "bid_id": 7, "organisation_id": 3, "organisation_name": "Café Lyst ApS",
+                           "partners": [{"organisation_id": 4, "name": "Grøn Rengøring", "lead": false, "role": "Rengøring", "share_percent": 40, "state": "accepted"}],
                            "price": 1950000, "commitments": [], "awarded_at": "2026-12-01T10:00:00Z",
                            "standstill_ends_at": "2026-12-11T23:00:00Z", "signed_at": null});
         let form_tender = json!({"id": 1, "title": "Rengøring", "currency": "DKK", "lot": 0, "lot_title": null,

@@ -46,6 +46,58 @@ impl TestApp {
         id
     }
 
+    /// Starts a bid at `price` for `lead`'s organisation with
+    /// `partner_org` as a partner (cleaning, 40 %), accepted by `partner`,
+    /// and submits it; returns the bid's id.
+    pub async fn consortium_bid(
+        &self,
+        lead: &Person,
+        partner: &Person,
+        partner_org: i64,
+        tender: i64,
+        price: i64,
+    ) -> i64 {
+        let created = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/tenders/{tender}/bids"),
+                Some(&lead.access_token),
+                Some(complete_bid(price)),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let id = created.json()["id"].as_i64().expect("id");
+        let invited = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/bids/{id}/partners"),
+                Some(&lead.access_token),
+                Some(json!({"organisation_id": partner_org,
+                            "partner_role": "Rengøring af institutionerne", "share_percent": 40})),
+            )
+            .await;
+        assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text());
+        let accepted = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/bids/{id}/invitation/accept"),
+                Some(&partner.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
+        let sent = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/bids/{id}/submit"),
+                Some(&lead.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
+        id
+    }
+
     /// A tender of `officer` (deadline in two days) with a bid from each
     /// of `bidders`, the clock moved past the deadline, the bids opened,
     /// scored 10 on quality and social value, and the lowest price
@@ -65,6 +117,25 @@ impl TestApp {
         for (who, price) in bidders {
             bids.push(self.submitted_bid(who, tender, complete_bid(*price)).await);
         }
+        let priced: Vec<(i64, i64)> = bids
+            .iter()
+            .zip(bidders)
+            .map(|(bid, (_, price))| (*bid, *price))
+            .collect();
+        let officer = self.award_cheapest(officer, tender, &priced).await;
+        (tender, bids, officer)
+    }
+
+    /// Past the deadline (two days on) of `tender`, whose `bids` (with
+    /// their prices) are submitted: opens them, scores each 10 on quality
+    /// and social value, and awards the lowest price; every mail sent.
+    /// Returns the officer logged in again.
+    pub async fn award_cheapest(
+        &self,
+        officer: &Person,
+        tender: i64,
+        bids: &[(i64, i64)],
+    ) -> Person {
         self.state
             .clock
             .advance(Duration::days(2) + Duration::seconds(1));
@@ -76,7 +147,7 @@ impl TestApp {
             .api(Method::POST, &format!("{evaluation}/opening"), token, None)
             .await;
         assert_eq!(opened.status, StatusCode::OK, "{}", opened.text());
-        for bid in &bids {
+        for (bid, _) in bids {
             let scored = self
                 .api(
                     Method::PUT,
@@ -90,11 +161,10 @@ impl TestApp {
                 .await;
             assert_eq!(scored.status, StatusCode::OK, "{}", scored.text());
         }
-        let cheapest = bidders
+        let cheapest = bids
             .iter()
-            .zip(&bids)
-            .min_by_key(|((_, price), _)| *price)
-            .map(|(_, bid)| *bid)
+            .min_by_key(|(_, price)| *price)
+            .map(|(bid, _)| *bid)
             .expect("a bid");
         let awarded = self
             .api(
@@ -106,6 +176,6 @@ impl TestApp {
             .await;
         assert_eq!(awarded.status, StatusCode::CREATED, "{}", awarded.text());
         self.run_jobs().await;
-        (tender, bids, officer)
+        officer
     }
 }

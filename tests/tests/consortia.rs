@@ -20,6 +20,7 @@ on_both_databases!(
     a_partner_answers_once_and_takes_part_in_one_bid_per_lot,
     a_reserved_tender_wants_every_member_eligible,
     partners_are_suggested_for_what_the_lead_lacks,
+    a_consortium_that_wins_is_published_with_its_partners,
 );
 
 /// An approved organisation offering `cpv` in `nuts` up to `capacity` DKK.
@@ -826,4 +827,70 @@ async fn partners_are_suggested_for_what_the_lead_lacks(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     app.run_jobs().await;
+}
+
+async fn a_consortium_that_wins_is_published_with_its_partners(backend: Backend) {
+    let Scene {
+        app,
+        officer,
+        lead,
+        partner,
+        partner_org,
+        stranger,
+        ..
+    } = scene(backend).await;
+    let tender = TenderBuilder::new(&app)
+        .set("submission_deadline", json!(in_days(&app, 2)))
+        .set("question_deadline", json!(in_days(&app, 1)))
+        .publish(&app, &officer)
+        .await;
+    let together = app
+        .consortium_bid(&lead, &partner, partner_org, tender, 1_900_000)
+        .await;
+    let alone = app
+        .submitted_bid(&stranger, tender, complete_bid(2_300_000))
+        .await;
+    app.award_cheapest(
+        &officer,
+        tender,
+        &[(together, 1_900_000), (alone, 2_300_000)],
+    )
+    .await;
+
+    let awards = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{tender}/awards"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(awards[0]["organisation_name"], "Café Lyst ApS");
+    assert_eq!(awards[0]["partners"][0]["name"], "Grøn Rengøring");
+    assert_eq!(
+        awards[0]["partners"][0]["role"],
+        "Rengøring af institutionerne"
+    );
+    assert_eq!(awards[0]["partners"][0]["share_percent"], 40);
+    let page = app
+        .page(Method::GET, &format!("/tenders/{tender}"), "", None)
+        .await
+        .text();
+    assert!(
+        page.contains("Grøn Rengøring: Rengøring af institutionerne (40 % af arbejdet)"),
+        "the tender page names the partners"
+    );
+
+    // The partner learns the result with the lead.
+    let mail = app
+        .mails_to(&partner.email)
+        .into_iter()
+        .find(|m| m.text.contains(&format!("/bids/{together}")))
+        .expect("the result, mailed to the partner too");
+    assert!(
+        mail.text.contains("Jeres tilbud er rangeret først og har fået kontrakten."),
+        "{}",
+        mail.text
+    );
 }

@@ -22,6 +22,7 @@ on_both_databases!(
     foreign_places_languages_and_currencies_pass_libcoveocds,
     imported_tenders_keep_their_original_identifiers,
     an_award_and_its_contract_pass_libcoveocds,
+    a_consortium_award_names_every_supplier_and_passes_libcoveocds,
 );
 
 /// `python3 -m http.server` on a free loopback port, killed on drop.
@@ -683,4 +684,73 @@ async fn an_award_and_its_contract_pass_libcoveocds(backend: Backend) {
     assert_eq!(in_feed[in_feed.len() - 1], contract);
     assert!(!feed.to_string().contains("2300000"));
     assert_clean(&cove(&feed));
+}
+
+async fn a_consortium_award_names_every_supplier_and_passes_libcoveocds(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let admin = app.admin("admin@socialbid.test").await;
+    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
+    app.approved_organisation(
+        &anna,
+        &admin,
+        socialbid_tests::profile_body("Café Lyst ApS", &socialbid_tests::cvr(1)),
+    )
+    .await;
+    let jonas = app.entrepreneur("jonas@groen.dk").await;
+    let cleaner = app
+        .approved_organisation(
+            &jonas,
+            &admin,
+            socialbid_tests::profile_body("Grøn Rengøring", &socialbid_tests::cvr(2)),
+        )
+        .await;
+    let tender = socialbid_tests::TenderBuilder::new(&app)
+        .set(
+            "submission_deadline",
+            json!(socialbid_tests::in_days(&app, 2)),
+        )
+        .set(
+            "question_deadline",
+            json!(socialbid_tests::in_days(&app, 1)),
+        )
+        .publish(&app, &officer)
+        .await;
+    let bid = app
+        .consortium_bid(&anna, &jonas, cleaner, tender, 1_900_000)
+        .await;
+    app.award_cheapest(&officer, tender, &[(bid, 1_900_000)])
+        .await;
+    let package = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenders/{tender}/ocds"),
+            None,
+            None,
+        )
+        .await
+        .json();
+    let award = package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["tag"] == json!(["award"]))
+        .expect("an award release");
+    let suppliers: Vec<&str> = award["awards"][0]["suppliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(suppliers, ["Café Lyst ApS", "Grøn Rengøring"]);
+    let party = award["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Grøn Rengøring")
+        .expect("the partner as a party");
+    assert_eq!(party["roles"], json!(["supplier"]));
+    assert_eq!(party["id"], format!("DK-CVR-{}", socialbid_tests::cvr(2)));
+    assert_eq!(award["tender"]["numberOfTenderers"], 1, "one bid, by two");
+    assert_clean(&cove(&package));
 }

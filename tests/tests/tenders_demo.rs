@@ -104,6 +104,10 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
         .json();
     assert_eq!(awards.as_array().unwrap().len(), 1, "{awards}");
     assert!(awards[0]["signed_at"].is_null());
+    // Café Lyst bid in a consortium, and won.
+    assert_eq!(awards[0]["organisation_name"], "Café Lyst ApS");
+    assert_eq!(awards[0]["partners"][0]["name"], "Kurerkompagniet");
+    assert_eq!(awards[0]["partners"][0]["share_percent"], 20);
     let waiting = id_of("Vedligehold af grønne arealer ved Københavns skoler");
     let none = app
         .api(

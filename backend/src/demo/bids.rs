@@ -1,15 +1,17 @@
 //! Demo bids: two tenders of the first demo municipality whose deadline
 //! has passed, with bids from the demo enterprises that are approved; one
 //! opened, scored and awarded (its standstill period running), one waiting
-//! to be opened. Made through the bid and evaluation services on a clock
-//! set back while the tenders were open, so every rule holds; a tender
-//! whose title exists already is skipped.
+//! to be opened. On the awarded one, Café Lyst bids in a consortium with
+//! Kurerkompagniet, which delivers the meals. Made through the bid and
+//! evaluation services on a clock set back while the tenders were open,
+//! so every rule holds; a tender whose title exists already is skipped.
 
 use chrono::Duration;
 use diesel::prelude::*;
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
+use crate::bids::consortium::inviting::{self, Invitation};
 use crate::bids::model::{Answer, BidContent, Commitment, DECLARATIONS};
 use crate::bids::{opening, writing};
 use crate::db::ids::{AuthorityId, BidId, TenderId};
@@ -21,6 +23,11 @@ use crate::evaluation::{award, scoring};
 use crate::profiles::service as profiles;
 use crate::tenders::money::Amount;
 use crate::tenders::service;
+
+/// The member of the demo's consortium partner, and what it does.
+const PARTNER: &str = "kontakt@kurerkompagniet.socialbid.demo";
+const PARTNER_ROLE: &str = "Udbringning af maden til institutionerne";
+const PARTNER_SHARE: i32 = 20;
 
 const CLOSED: [Spec; 2] = [
     Spec {
@@ -132,7 +139,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
         // deadline 10 days ago.
         let back = Duration::days(40);
         app.clock.advance(-back);
-        let opened = open_period(app, &officer, spec, name, nuts, &bidders).await;
+        let opened = open_period(app, &officer, spec, name, nuts, &bidders, i == 0).await;
         app.clock.advance(back);
         let (id, bids) = opened?;
         added += 1;
@@ -167,7 +174,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Publishes `spec` and submits a bid from each of `bidders`, on the
-/// clock as it was then.
+/// clock as it was then; with `consortium`, the first bidder's bid has the
+/// demo partner, invited and accepted before it is submitted.
 async fn open_period(
     app: &AppState,
     officer: &AuthUser,
@@ -175,6 +183,7 @@ async fn open_period(
     name: &str,
     nuts: &str,
     bidders: &[AuthUser],
+    consortium: bool,
 ) -> anyhow::Result<(TenderId, Vec<BidId>)> {
     let content = content_of(spec, town(name), nuts, app.clock.now());
     let id = service::create_draft(app, officer, content)
@@ -186,8 +195,34 @@ async fn open_period(
         let bid_id = writing::create(app, bidder, id, 0, bid(n))
             .await
             .map_err(fail)?;
+        if consortium && n == 0 {
+            with_partner(app, bidder, bid_id).await?;
+        }
         writing::submit(app, bidder, bid_id).await.map_err(fail)?;
         bids.push(bid_id);
     }
     Ok((id, bids))
+}
+
+/// Invites the demo partner to `bid_id` and accepts as its member.
+async fn with_partner(app: &AppState, lead: &AuthUser, bid_id: BidId) -> anyhow::Result<()> {
+    let partner = person(app, PARTNER).await?;
+    let member = partner.id;
+    let organisation = app
+        .db
+        .run(move |conn| profiles::of_member(conn, member).map_err(AppError::from))
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| anyhow::anyhow!("the demo partner has no organisation"))?;
+    let invitation = Invitation {
+        organisation_id: organisation.id,
+        partner_role: PARTNER_ROLE.into(),
+        share_percent: PARTNER_SHARE,
+    };
+    inviting::invite(app, lead, bid_id, invitation)
+        .await
+        .map_err(fail)?;
+    inviting::answer(app, &partner, bid_id, inviting::Answer::Accept)
+        .await
+        .map_err(fail)
 }

@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
+use crate::bids::access::Reader;
+use crate::bids::consortium::members::{self, MemberView};
+use crate::bids::consortium::store as partners;
 use crate::bids::model::{self as bid_model, Commitment};
 use crate::bids::writing::open;
 use crate::db::ids::{BidId, OrganisationId, TenderId, UserId};
@@ -36,6 +39,9 @@ pub struct AwardView {
     #[schema(value_type = i64)]
     pub organisation_id: OrganisationId,
     pub organisation_name: String,
+    /// The winning bid's partners (a consortium), with their roles and
+    /// shares; empty for an organisation that bid alone.
+    pub partners: Vec<MemberView>,
     /// In the tender's currency.
     #[schema(value_type = Option<f64>)]
     pub price: Option<Amount>,
@@ -82,11 +88,16 @@ fn view_of(app: &AppState, conn: &mut DbConn, row: AwardRow) -> AppResult<AwardV
         Some(p) => p.organisation_name,
         None => org.draft()?.organisation_name,
     };
+    let partners = members::of_bid(conn, &bid, Reader::Officer)?
+        .into_iter()
+        .filter(|m| !m.lead)
+        .collect();
     Ok(AwardView {
         lot: row.lot,
         bid_id: row.bid_id,
         organisation_id: bid.organisation_id,
         organisation_name,
+        partners,
         price: content.price,
         commitments: content.commitments,
         awarded_at: row.awarded_at,
@@ -201,7 +212,8 @@ pub async fn award(
         .await
 }
 
-/// Tells each member of a bidding organisation the lot's result: its own
+/// Tells each member of a bidding organisation (and of its partners) the
+/// lot's result: its own
 /// points per criterion with the reasons, its total and rank, and the
 /// winner's total.
 fn mail_result(
@@ -213,9 +225,18 @@ fn mail_result(
     standstill_ends_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<()> {
+    // A consortium learns its result together: the lead's members and its
+    // partners'.
+    let mut organisations = vec![bid.organisation_id];
+    organisations.extend(
+        partners::of_bid(conn, bid.bid_id)?
+            .into_iter()
+            .filter(|p| p.state == partners::PartnerState::Accepted)
+            .map(|p| p.organisation_id),
+    );
     let members: Vec<(UserId, String, String)> = organisation_members::table
         .inner_join(users::table)
-        .filter(organisation_members::organisation_id.eq(bid.organisation_id))
+        .filter(organisation_members::organisation_id.eq_any(&organisations))
         .select((users::id, users::email, users::locale))
         .load(conn)?;
     let criteria: Vec<serde_json::Value> = bid

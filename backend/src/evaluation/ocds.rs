@@ -1,5 +1,6 @@
 //! Awards as OCDS releases, added to the tender's package: one `award`
-//! release per awarded lot (the winner as a `supplier` party, the price as
+//! release per awarded lot (the winner, and a consortium's partners, as
+//! `supplier` parties, the price as
 //! the award's value, `numberOfTenderers` on the tender), and a `contract`
 //! release once its contract is signed. Nothing of a bid that did not win
 //! is published, only how many bids there were.
@@ -66,13 +67,27 @@ pub fn award_releases(
     tenderers.dedup();
     let mut releases = Vec::new();
     for award in awards {
-        let supplier = supplier_party(conn, award.organisation_id, &award.organisation_name)?;
+        // A consortium's members are all suppliers of the award.
+        let mut suppliers = vec![supplier_party(
+            conn,
+            award.organisation_id,
+            &award.organisation_name,
+        )?];
+        for partner in &award.partners {
+            suppliers.push(supplier_party(
+                conn,
+                partner.organisation_id,
+                &partner.name,
+            )?);
+        }
         let award_id = format!("award-{}", award.lot);
         let mut award_json = json!({
             "id": award_id,
             "status": "active",
             "date": time(award.awarded_at),
-            "suppliers": [{ "id": supplier["id"], "name": award.organisation_name }],
+            "suppliers": suppliers.iter()
+                .map(|s| json!({ "id": s["id"], "name": s["name"] }))
+                .collect::<Vec<_>>(),
         });
         if let Some(price) = award.price {
             award_json["value"] = json!({ "amount": price, "currency": tender.currency });
@@ -91,10 +106,11 @@ pub fn award_releases(
                 "tag": [tag],
                 "initiationType": "tender",
                 "language": tender.language,
-                "parties": [
-                    { "id": buyer_id, "name": buyer_name, "roles": ["buyer", "procuringEntity"] },
-                    supplier,
-                ],
+                "parties": std::iter::once(
+                    json!({ "id": buyer_id, "name": buyer_name, "roles": ["buyer", "procuringEntity"] }),
+                )
+                .chain(suppliers.iter().cloned())
+                .collect::<Vec<_>>(),
                 "buyer": { "id": buyer_id, "name": buyer_name },
                 "tender": { "id": tender_id.to_string(), "numberOfTenderers": tenderers.len() },
             })
