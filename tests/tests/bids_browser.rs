@@ -31,11 +31,11 @@ async fn log_out(browser: &Browser) {
     browser.wait_for_path_ending("/login").await;
 }
 
-/// An access token of the demo officer, through the API.
-async fn officer_token(server: &SocialbidProcess) -> String {
+/// An access token of a demo account, through the API.
+async fn access_token(server: &SocialbidProcess, email: &str) -> String {
     let login: Value = reqwest::Client::new()
         .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": OFFICER, "password": DEMO_PASSWORD}))
+        .json(&json!({"email": email, "password": DEMO_PASSWORD}))
         .send()
         .await
         .unwrap()
@@ -46,10 +46,11 @@ async fn officer_token(server: &SocialbidProcess) -> String {
 }
 
 /// Publishes a plain tender (price 60, quality 20, social value 20) as the
-/// demo officer, through the API; returns its id.
-async fn publish_tender(server: &SocialbidProcess) -> i64 {
+/// demo officer, through the API, for `cpv` (the main code first); returns
+/// its id.
+async fn publish_tender(server: &SocialbidProcess, title: &str, cpv: &[&str]) -> i64 {
     let http = reqwest::Client::new();
-    let token = officer_token(server).await;
+    let token = access_token(server, OFFICER).await;
     let deadline = (chrono::Utc::now() + chrono::Duration::days(40))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let questions = (chrono::Utc::now() + chrono::Duration::days(30))
@@ -58,10 +59,10 @@ async fn publish_tender(server: &SocialbidProcess) -> i64 {
         .post(server.url("/api/v1/tenders"))
         .bearer_auth(&token)
         .json(&json!({
-            "title": "Kantinedrift på Amager Rådhus",
+            "title": title,
             "description": "Frokost til 120 medarbejdere alle hverdage.",
             "language": "da", "contract_nature": "services", "procedure_type": "open",
-            "main_cpv": "55512000", "nuts_codes": ["DK011"], "estimated_value": 1_800_000,
+            "main_cpv": cpv[0], "additional_cpv": &cpv[1..], "nuts_codes": ["DK011"], "estimated_value": 1_800_000,
             "submission_deadline": deadline, "question_deadline": questions,
             "reserved": [], "strategic": ["soc-obj"], "lots": [],
             "criteria": [
@@ -108,7 +109,7 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
     let smtp = SmtpServer::start().await;
     let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
     server.load_demo().await;
-    let tender = publish_tender(&server).await;
+    let tender = publish_tender(&server, "Kantinedrift på Amager Rådhus", &["55512000"]).await;
     let browser = Browser::start().await;
     browser
         .goto(&server.url("/lang?to=da&back=/"))
@@ -213,7 +214,7 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
 /// API.
 async fn demo_tender(server: &SocialbidProcess, start: &str) -> i64 {
     let http = reqwest::Client::new();
-    let token = officer_token(server).await;
+    let token = access_token(server, OFFICER).await;
     let mine: Vec<Value> = http
         .get(server.url("/api/v1/tenders/mine"))
         .bearer_auth(&token)
@@ -295,4 +296,177 @@ async fn an_officers_evaluation_pages_are_accessible() {
         assert_eq!(browser.html_lang().await, "en");
         check_both_widths(&browser, &format!("{path} in English")).await;
     }
+}
+
+/// A consortium from suggestion to award, in headless Chromium: Anna's
+/// bid on a canteen tender that also asks for deliveries; the partners
+/// page suggests Kurerkompagniet, Anna invites it (a mistake first), its
+/// member accepts on the bids page and reads the bid, Anna submits; and
+/// the demo's awarded tender names the consortium that won it. axe-core
+/// on every page, at both widths, in Danish and (the partners page) in
+/// English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consortium_forms_from_a_suggestion_and_its_award_is_public() {
+    const PARTNER: &str = "kontakt@kurerkompagniet.socialbid.demo";
+    let smtp = SmtpServer::start().await;
+    let server = SocialbidProcess::start(&[("SOCIALBID_SMTP_URL", smtp.url())]).await;
+    server.load_demo().await;
+    let tender = publish_tender(
+        &server,
+        "Frokost med udbringning til Amagers plejecentre",
+        &["55520000", "64120000"],
+    )
+    .await;
+    let started: Value = reqwest::Client::new()
+        .post(server.url(&format!("/api/v1/tenders/{tender}/bids")))
+        .bearer_auth(access_token(&server, ENTREPRENEUR).await)
+        .json(&json!({"price": 1_700_000}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bid = started["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{started}"));
+    server.index_caught_up().await;
+
+    let browser = Browser::start().await;
+    browser
+        .goto(&server.url("/lang?to=da&back=/"))
+        .await
+        .unwrap();
+    log_in(&browser, &server, ENTREPRENEUR).await;
+    browser
+        .goto(&server.url(&format!("/bids/{bid}")))
+        .await
+        .unwrap();
+    browser
+        .click_and_wait(&format!("a[href='/bids/{bid}/partners']"))
+        .await;
+    let page = browser.wait_for_source("Forslag 1").await;
+    assert!(page.contains("Kurerkompagniet"), "{page}");
+    check_both_widths(&browser, "find partners").await;
+
+    // The form of the first suggestion that holds Kurerkompagniet.
+    let marker = "name=\"form_id\" value=\"s";
+    let at = page
+        .find("Kurerkompagniet</a>")
+        .and_then(|k| page[k..].find(marker).map(|f| k + f + marker.len() - 1))
+        .expect("an invitation form for Kurerkompagniet");
+    let form_id: String = page[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    browser
+        .fill(&format!("partner_role-{form_id}"), "Udbringning af maden")
+        .await;
+    browser
+        .fill(&format!("share_percent-{form_id}"), "hundrede")
+        .await;
+    browser
+        .click_and_wait(&format!("#organisation_id-{form_id} button[type=submit]"))
+        .await;
+    browser.wait_for_error_title().await;
+    assert!(
+        browser
+            .page_source()
+            .await
+            .contains("Andelen skal være et helt antal procent fra 1 til 99")
+    );
+    check_both_widths(&browser, "find partners with an error").await;
+    browser
+        .fill(&format!("share_percent-{form_id}"), "25")
+        .await;
+    browser
+        .click_and_wait(&format!("#organisation_id-{form_id} button[type=submit]"))
+        .await;
+    browser.wait_for_source("Partneren er inviteret").await;
+    check_both_widths(&browser, "the bid with an invited partner").await;
+    browser
+        .goto(&server.url(&format!("/lang?to=en&back=/bids/{bid}/partners")))
+        .await
+        .unwrap();
+    assert_eq!(browser.html_lang().await, "en");
+    browser.wait_for_source("Suggested partners").await;
+    check_both_widths(&browser, "find partners in English").await;
+    browser
+        .goto(&server.url("/lang?to=da&back=/"))
+        .await
+        .unwrap();
+    log_out(&browser).await;
+
+    // The partner's member is mailed, answers on the bids page, and reads
+    // the bid without the lead's buttons.
+    smtp.wait_for(
+        |m| m.to.contains(PARTNER) && m.subject == "Invitation til at byde sammen",
+        Duration::from_secs(20),
+    )
+    .await;
+    log_in(&browser, &server, PARTNER).await;
+    browser.goto(&server.url("/bids")).await.unwrap();
+    browser
+        .wait_for_source("Invitationer til at byde sammen")
+        .await;
+    check_both_widths(&browser, "an invitation to bid together").await;
+    browser
+        .click_and_wait(&format!(
+            "form[action='/bids/{bid}/invitation/accept'] button[type=submit]"
+        ))
+        .await;
+    let page = browser
+        .wait_for_source("Jeres organisation er nu partner i tilbuddet.")
+        .await;
+    assert!(!page.contains("/submit"), "only the lead submits");
+    check_both_widths(&browser, "the bid as a partner reads it").await;
+    log_out(&browser).await;
+
+    // Anna completes and submits it.
+    log_in(&browser, &server, ENTREPRENEUR).await;
+    browser
+        .goto(&server.url(&format!("/tenders/{tender}/bid?lot=0")))
+        .await
+        .unwrap();
+    browser.wait_for("#answer_1").await;
+    browser
+        .fill("answer_1", "Varm mad fra vores køkken, kørt ud i el-biler.")
+        .await;
+    browser
+        .fill("commitment_2_what", "Job i køkken og udbringning")
+        .await;
+    browser.fill("commitment_2_how_many", "3").await;
+    browser
+        .fill("commitment_2_for_whom", "Unge uden uddannelse")
+        .await;
+    browser.fill("commitment_2_months", "24").await;
+    for declaration in [
+        "#declarations",
+        "#declarations-conditions_accepted",
+        "#declarations-information_true",
+    ] {
+        browser.click(declaration).await;
+    }
+    browser
+        .click_and_wait("main form[method=post] button[value=continue]")
+        .await;
+    let page = browser.wait_for_source("Tjek jeres tilbud").await;
+    assert!(page.contains("Sagt ja") && page.contains("75 %"), "{page}");
+    browser
+        .click_and_wait("form[action$='/submit'] button")
+        .await;
+    browser.wait_for_source("Tilbuddet er afgivet").await;
+
+    // The demo's awarded tender was won by Café Lyst with Kurerkompagniet.
+    let awarded = demo_tender(&server, "Frokostordning").await;
+    browser
+        .goto(&server.url(&format!("/tenders/{awarded}")))
+        .await
+        .unwrap();
+    browser
+        .wait_for_source(
+            "Kurerkompagniet: Udbringning af maden til institutionerne (20 % af arbejdet)",
+        )
+        .await;
+    check_both_widths(&browser, "an award to a consortium").await;
 }

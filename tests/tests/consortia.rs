@@ -21,6 +21,7 @@ on_both_databases!(
     a_reserved_tender_wants_every_member_eligible,
     partners_are_suggested_for_what_the_lead_lacks,
     a_consortium_that_wins_is_published_with_its_partners,
+    parallel_invitations_never_give_away_more_than_the_bid,
 );
 
 /// An approved organisation offering `cpv` in `nuts` up to `capacity` DKK.
@@ -889,8 +890,68 @@ async fn a_consortium_that_wins_is_published_with_its_partners(backend: Backend)
         .find(|m| m.text.contains(&format!("/bids/{together}")))
         .expect("the result, mailed to the partner too");
     assert!(
-        mail.text.contains("Jeres tilbud er rangeret først og har fået kontrakten."),
+        mail.text
+            .contains("Jeres tilbud er rangeret først og har fået kontrakten."),
         "{}",
         mail.text
     );
+}
+
+/// Six invitations of 30 % each, sent at once: three fit beside the lead's
+/// share, the others are told how much is left; the shares never add up
+/// past 99 %.
+async fn parallel_invitations_never_give_away_more_than_the_bid(backend: Backend) {
+    let Scene {
+        app, officer, lead, ..
+    } = scene(backend).await;
+    let admin = app.admin("admin2@socialbid.test").await;
+    let mut partners = Vec::new();
+    for n in 0..6 {
+        let member = app.entrepreneur(&format!("partner{n}@example.dk")).await;
+        let body = offering(
+            &format!("Partner {n}"),
+            10 + n,
+            &["90910000"],
+            &["DK04"],
+            1_000_000,
+        );
+        partners.push(app.approved_organisation(&member, &admin, body).await);
+    }
+    let tender = TenderBuilder::new(&app).publish(&app, &officer).await;
+    let bid = start_bid(&app, &lead, tender).await;
+    let path = format!("/api/v1/bids/{bid}/partners");
+    let send = |i: usize| {
+        call(
+            &app,
+            Method::POST,
+            &lead,
+            &path,
+            Some(invitation(partners[i], 30)),
+        )
+    };
+    let (a, b, c, d, e, f) = tokio::join!(send(0), send(1), send(2), send(3), send(4), send(5));
+    let sent = [a, b, c, d, e, f];
+    let created = sent
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 3, "{sent:?}");
+    for (status, body) in sent.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["fields"][0]["code"], "total_too_high");
+    }
+    let (_, view) = call(
+        &app,
+        Method::GET,
+        &lead,
+        &format!("/api/v1/bids/{bid}"),
+        None,
+    )
+    .await;
+    let shares: i64 = view["members"].as_array().unwrap()[1..]
+        .iter()
+        .map(|m| m["share_percent"].as_i64().unwrap())
+        .sum();
+    assert_eq!(shares, 90);
+    app.run_jobs().await;
 }
