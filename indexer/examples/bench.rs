@@ -97,6 +97,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         found as f64 / QUERIES as f64,
         times.percentiles()
     );
+
+    // Partner suggestions: a lead (one of the profiles) and each tender.
+    let mut times = Times::default();
+    let mut combinations = 0;
+    for (i, tender) in asking.iter().enumerate() {
+        let lead = world.profile(1 + (i as u64 * 7919) % profiles_n);
+        combinations += times
+            .time(|| profiles.suggest_partners(tender, &lead, 5))?
+            .suggestions
+            .len();
+    }
+    println!(
+        "suggest partners for a lead and one tender among {profiles_n} profiles, top 5 combinations ({QUERIES} tenders, {:.1} combinations on average): {}",
+        combinations as f64 / QUERIES as f64,
+        times.percentiles()
+    );
     drop(profiles);
 
     // Saved searches: which of them find one newly published tender.
