@@ -665,6 +665,7 @@ mod tests {
             "q": "have",
             "searched": true,
             "max_role": 200,
+            "can_invite": true,
             "partner_invitations": [{"bid_id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0,
                                      "lot_title": null, "lead_name": "Café Lyst ApS", "role": "Rengøring",
                                      "share_percent": 40, "submission_deadline": "2026-12-28T11:00:00Z",

@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::{Person, TenderBuilder, TestApp, in_days};
+use crate::{Person, TenderBuilder, TestApp};
 
 /// A complete bid on a `TenderBuilder` tender (criteria: price, quality,
 /// social value) at `price` kroner.
@@ -109,8 +109,7 @@ impl TestApp {
         bidders: &[(&Person, i64)],
     ) -> (i64, Vec<i64>, Person) {
         let tender = TenderBuilder::new(self)
-            .set("submission_deadline", json!(in_days(self, 2)))
-            .set("question_deadline", json!(in_days(self, 1)))
+            .closing_in_two_days(self)
             .publish(self, officer)
             .await;
         let mut bids = Vec::new();

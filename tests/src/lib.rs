@@ -33,7 +33,7 @@ pub use browser_session::{CSRF_COOKIE, Jar, PageSession, form_token};
 pub use db::{Backend, TestDb};
 pub use fixtures::{PASSWORD, Person};
 pub use net::free_port;
-pub use profile_fixtures::{cvr, cvr_from_seed, profile_body};
+pub use profile_fixtures::{cvr, cvr_from_seed, offering_body, profile_body};
 pub use server::{SocialbidProcess, socialbid_binary};
 pub use smtp::{ReceivedMail, SmtpServer, first_link};
 pub use tender_fixtures::{AARHUS_CVR, KOBENHAVN_CVR, ODENSE_CVR, TenderBuilder, in_days};

@@ -56,6 +56,16 @@ pub fn profile_body(name: &str, cvr: &str) -> Value {
     })
 }
 
+/// `profile_body` for an organisation offering `cpv` in `nuts` up to
+/// `capacity` DKK, with CVR number `cvr(n)`.
+pub fn offering_body(name: &str, n: u32, cpv: &[&str], nuts: &[&str], capacity: i64) -> Value {
+    let mut body = profile_body(name, &cvr(n));
+    body["cpv"] = json!(cpv);
+    body["nuts"] = json!(nuts);
+    body["max_contract_value"] = json!(capacity);
+    body
+}
+
 impl TestApp {
     /// Registers an organisation for `member` and returns its id.
     pub async fn organisation_with(&self, member: &Person, body: Value) -> i64 {

@@ -79,6 +79,12 @@ impl TenderBuilder {
         }
     }
 
+    /// Bids close two days from the app's now, questions one.
+    pub fn closing_in_two_days(self, app: &TestApp) -> TenderBuilder {
+        self.set("submission_deadline", json!(in_days(app, 2)))
+            .set("question_deadline", json!(in_days(app, 1)))
+    }
+
     pub fn set(mut self, field: &str, value: Value) -> TenderBuilder {
         self.body[field] = value;
         self

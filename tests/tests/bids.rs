@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, Timelike};
 use serde_json::{Value, json};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, PASSWORD, Person, TenderBuilder, TestApp, cvr, in_days, on_both_databases,
+    AARHUS_CVR, Backend, PASSWORD, Person, TenderBuilder, TestApp, cvr, on_both_databases,
     profile_body,
 };
 
@@ -62,8 +62,7 @@ async fn scene(backend: Backend) -> Scene {
 /// A published tender whose deadline is two days away (questions one).
 async fn closing_in_two_days(app: &TestApp, officer: &Person) -> i64 {
     TenderBuilder::new(app)
-        .set("submission_deadline", json!(in_days(app, 2)))
-        .set("question_deadline", json!(in_days(app, 1)))
+        .closing_in_two_days(app)
         .publish(app, officer)
         .await
 }

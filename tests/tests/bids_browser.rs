@@ -94,6 +94,24 @@ async fn publish_tender(server: &SocialbidProcess, title: &str, cpv: &[&str]) ->
     id
 }
 
+/// On the bid form: a commitment of 3 jobs (`what`) for young people
+/// without an education for 24 months, and every declaration.
+async fn promise_jobs_and_declare(browser: &Browser, what: &str) {
+    browser.fill("commitment_2_what", what).await;
+    browser.fill("commitment_2_how_many", "3").await;
+    browser
+        .fill("commitment_2_for_whom", "Unge uden uddannelse")
+        .await;
+    browser.fill("commitment_2_months", "24").await;
+    for declaration in [
+        "#declarations",
+        "#declarations-conditions_accepted",
+        "#declarations-information_true",
+    ] {
+        browser.click(declaration).await;
+    }
+}
+
 async fn check_both_widths(browser: &Browser, label: &str) {
     for (width, height) in [(1280, 900), (375, 740)] {
         browser.set_window_size(width, height).await.unwrap();
@@ -142,19 +160,7 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
     check_both_widths(&browser, "bid form with an error").await;
 
     browser.fill("price", "1.650.000").await;
-    browser.fill("commitment_2_what", "Job i køkkenet").await;
-    browser.fill("commitment_2_how_many", "3").await;
-    browser
-        .fill("commitment_2_for_whom", "Unge uden uddannelse")
-        .await;
-    browser.fill("commitment_2_months", "24").await;
-    for declaration in [
-        "#declarations",
-        "#declarations-conditions_accepted",
-        "#declarations-information_true",
-    ] {
-        browser.click(declaration).await;
-    }
+    promise_jobs_and_declare(&browser, "Job i køkkenet").await;
     browser
         .click_and_wait("main form[method=post] button[value=continue]")
         .await;
@@ -432,21 +438,7 @@ async fn a_consortium_forms_from_a_suggestion_and_its_award_is_public() {
     browser
         .fill("answer_1", "Varm mad fra vores køkken, kørt ud i el-biler.")
         .await;
-    browser
-        .fill("commitment_2_what", "Job i køkken og udbringning")
-        .await;
-    browser.fill("commitment_2_how_many", "3").await;
-    browser
-        .fill("commitment_2_for_whom", "Unge uden uddannelse")
-        .await;
-    browser.fill("commitment_2_months", "24").await;
-    for declaration in [
-        "#declarations",
-        "#declarations-conditions_accepted",
-        "#declarations-information_true",
-    ] {
-        browser.click(declaration).await;
-    }
+    promise_jobs_and_declare(&browser, "Job i køkken og udbringning").await;
     browser
         .click_and_wait("main form[method=post] button[value=continue]")
         .await;

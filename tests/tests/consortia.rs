@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, Person, TenderBuilder, TestApp, complete_bid, cvr, in_days,
+    AARHUS_CVR, Backend, Person, TenderBuilder, TestApp, complete_bid, cvr, offering_body,
     on_both_databases, profile_body,
 };
 
@@ -23,15 +23,6 @@ on_both_databases!(
     a_consortium_that_wins_is_published_with_its_partners,
     parallel_invitations_never_give_away_more_than_the_bid,
 );
-
-/// An approved organisation offering `cpv` in `nuts` up to `capacity` DKK.
-fn offering(name: &str, n: u32, cpv: &[&str], nuts: &[&str], capacity: i64) -> Value {
-    let mut body = profile_body(name, &cvr(n));
-    body["cpv"] = json!(cpv);
-    body["nuts"] = json!(nuts);
-    body["max_contract_value"] = json!(capacity);
-    body
-}
 
 struct Scene {
     app: TestApp,
@@ -53,7 +44,7 @@ async fn scene(backend: Backend) -> Scene {
     app.approved_organisation(
         &lead,
         &admin,
-        offering("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
+        offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
     )
     .await;
     let partner = app.entrepreneur("jonas@groen-rengoering.dk").await;
@@ -61,7 +52,7 @@ async fn scene(backend: Backend) -> Scene {
         .approved_organisation(
             &partner,
             &admin,
-            offering("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
+            offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
         )
         .await;
     let stranger = app.entrepreneur("bo@fjordens-have.dk").await;
@@ -69,7 +60,7 @@ async fn scene(backend: Backend) -> Scene {
         .approved_organisation(
             &stranger,
             &admin,
-            offering("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
+            offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
         )
         .await;
     Scene {
@@ -143,8 +134,7 @@ async fn a_consortium_bid_names_every_member_and_partners_read_it(backend: Backe
         ..
     } = scene(backend).await;
     let tender = TenderBuilder::new(&app)
-        .set("submission_deadline", json!(in_days(&app, 2)))
-        .set("question_deadline", json!(in_days(&app, 1)))
+        .closing_in_two_days(&app)
         .publish(&app, &officer)
         .await;
     let bid = start_bid(&app, &lead, tender).await;
@@ -554,8 +544,7 @@ async fn a_partner_answers_once_and_takes_part_in_one_bid_per_lot(backend: Backe
         stranger_org,
     } = scene(backend).await;
     let tender = TenderBuilder::new(&app)
-        .set("submission_deadline", json!(in_days(&app, 2)))
-        .set("question_deadline", json!(in_days(&app, 1)))
+        .closing_in_two_days(&app)
         .publish(&app, &officer)
         .await;
     let bid = start_bid(&app, &lead, tender).await;
@@ -693,7 +682,7 @@ async fn a_reserved_tender_wants_every_member_eligible(backend: Backend) {
     } = scene(backend).await;
     let admin = app.admin("admin2@socialbid.test").await;
     let not_sheltered = app.entrepreneur("eva@almindelig.dk").await;
-    let mut body = offering(
+    let mut body = offering_body(
         "Almindelig Rengøring",
         4,
         &["90910000"],
@@ -841,8 +830,7 @@ async fn a_consortium_that_wins_is_published_with_its_partners(backend: Backend)
         ..
     } = scene(backend).await;
     let tender = TenderBuilder::new(&app)
-        .set("submission_deadline", json!(in_days(&app, 2)))
-        .set("question_deadline", json!(in_days(&app, 1)))
+        .closing_in_two_days(&app)
         .publish(&app, &officer)
         .await;
     let together = app
@@ -908,7 +896,7 @@ async fn parallel_invitations_never_give_away_more_than_the_bid(backend: Backend
     let mut partners = Vec::new();
     for n in 0..6 {
         let member = app.entrepreneur(&format!("partner{n}@example.dk")).await;
-        let body = offering(
+        let body = offering_body(
             &format!("Partner {n}"),
             10 + n,
             &["90910000"],

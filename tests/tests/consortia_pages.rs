@@ -5,10 +5,10 @@
 //! bid it joined without the lead's buttons. Nobody else gets the pages.
 
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use socialbid_tests::{
-    AARHUS_CVR, Backend, PageSession, TenderBuilder, TestApp, TestResponse, complete_bid, cvr,
-    on_both_databases, profile_body,
+    AARHUS_CVR, Backend, PageSession, TenderBuilder, TestApp, TestResponse, complete_bid,
+    offering_body, on_both_databases,
 };
 
 on_both_databases!(
@@ -18,14 +18,6 @@ on_both_databases!(
 
 fn location(response: &TestResponse) -> String {
     response.header("location").unwrap_or_default()
-}
-
-fn offering(name: &str, n: u32, cpv: &[&str], nuts: &[&str], capacity: i64) -> Value {
-    let mut body = profile_body(name, &cvr(n));
-    body["cpv"] = json!(cpv);
-    body["nuts"] = json!(nuts);
-    body["max_contract_value"] = json!(capacity);
-    body
 }
 
 /// Café Lyst cooks, Grøn Rengøring cleans, Fjordens Have gardens; the
@@ -39,7 +31,7 @@ async fn setup(backend: Backend) -> (TestApp, i64, i64) {
     app.approved_organisation(
         &anna,
         &admin,
-        offering("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
+        offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
     )
     .await;
     let jonas = app.entrepreneur("jonas@groen-rengoering.dk").await;
@@ -47,14 +39,14 @@ async fn setup(backend: Backend) -> (TestApp, i64, i64) {
         .approved_organisation(
             &jonas,
             &admin,
-            offering("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
+            offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
         )
         .await;
     let bo = app.entrepreneur("bo@fjordens-have.dk").await;
     app.approved_organisation(
         &bo,
         &admin,
-        offering("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
+        offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
     )
     .await;
     let tender = TenderBuilder::new(&app)
@@ -190,6 +182,16 @@ async fn a_lead_finds_invites_and_a_partner_joins_on_the_pages(backend: Backend)
     let html = anna.get(&location(&removed)).await.text();
     assert!(html.contains("Partneren er fjernet fra tilbuddet."));
     assert!(html.contains("Jeres organisation byder alene."));
+
+    // Submitted, the bid takes no more partners until it is withdrawn.
+    let submitted = anna.post(&format!("/bids/{bid}/submit"), &[]).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let html = anna.get(&partners).await.text();
+    assert!(html.contains("Tilbuddet er afgivet, eller fristen er overskredet"));
+    assert!(
+        !html.contains("name=\"partner_role\""),
+        "no invitation forms"
+    );
     app.run_jobs().await;
 }
 

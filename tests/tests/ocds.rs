@@ -706,14 +706,7 @@ async fn a_consortium_award_names_every_supplier_and_passes_libcoveocds(backend:
         )
         .await;
     let tender = socialbid_tests::TenderBuilder::new(&app)
-        .set(
-            "submission_deadline",
-            json!(socialbid_tests::in_days(&app, 2)),
-        )
-        .set(
-            "question_deadline",
-            json!(socialbid_tests::in_days(&app, 1)),
-        )
+        .closing_in_two_days(&app)
         .publish(&app, &officer)
         .await;
     let bid = app

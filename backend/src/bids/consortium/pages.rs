@@ -22,6 +22,7 @@ use crate::search::pages::{cpv_label, region_label};
 use crate::web::extract::{Path, Query};
 use crate::web::page::{FormError, Page};
 
+use super::super::model::BidState;
 use super::super::reading;
 use super::inviting::{self, Answer, Invitation, MAX_ROLE};
 use super::members;
@@ -145,6 +146,9 @@ async fn render(
     };
     let errors: Vec<FormError> = search_errors.into_iter().chain(errors).collect();
     let any_errors = !errors.is_empty();
+    // A submitted bid (withdraw it first) or one past its deadline takes
+    // no more partners: the page says so instead of offering forms.
+    let can_invite = bid.state != BidState::Submitted && bid.submission_deadline > app.clock.now();
     let html = page.render(
         "pages/bids/partners.html",
         json!({
@@ -155,6 +159,7 @@ async fn render(
             "errors": errors,
             "values": values,
             "max_role": MAX_ROLE,
+            "can_invite": can_invite,
         }),
     )?;
     Ok((any_errors, html))

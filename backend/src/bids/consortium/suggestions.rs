@@ -16,9 +16,8 @@ use crate::profiles::directory::{self, Filter};
 use crate::profiles::service as profiles;
 use crate::search::documents;
 use crate::search::indexes;
-use crate::tenders::model as tenders;
 
-use super::super::model::{self as bid_model, reservations};
+use super::super::model::reservations;
 use super::super::writing::own_bid;
 use super::store::{self, PartnerState};
 
@@ -217,14 +216,4 @@ pub async fn suggest(
         suggestions,
         found: by_name,
     })
-}
-
-/// The bid a suggestion page is about, for its lead (404 for anyone else).
-pub async fn lead_bid(
-    app: &AppState,
-    user: &AuthUser,
-    bid_id: BidId,
-) -> AppResult<(bid_model::BidRow, tenders::TenderRow)> {
-    let user = user.clone();
-    app.db.run(move |conn| own_bid(conn, &user, bid_id)).await
 }
