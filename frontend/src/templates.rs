@@ -600,7 +600,7 @@ mod tests {
     /// a receipt, the ranking of a lot with its award, and a score form.
     fn bids_sample() -> serde_json::Value {
         let bid = json!({
-            "id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0, "lot_title": null,
+            "id": 7, "tender_id": 1, "tender_title": "Rengøring", "tender_language": "da", "lot": 0, "lot_title": null,
             "organisation_id": 3, "organisation_name": "Café Lyst ApS", "state": "submitted",
             "currency": "DKK", "declarations_asked": ["no_exclusion_grounds"],
             "content": {"price": 1950000, "answers": [{"criterion": 1, "text": "Faste hold"}],
@@ -666,7 +666,7 @@ mod tests {
             "searched": true,
             "max_role": 200,
             "can_invite": true,
-            "partner_invitations": [{"bid_id": 7, "tender_id": 1, "tender_title": "Rengøring", "lot": 0,
+            "partner_invitations": [{"bid_id": 7, "tender_id": 1, "tender_title": "Rengøring", "tender_language": "da", "lot": 0,
                                      "lot_title": null, "lead_name": "Café Lyst ApS", "role": "Rengøring",
                                      "share_percent": 40, "submission_deadline": "2026-12-28T11:00:00Z",
                                      "invited_at": "2026-11-28T16:30:00Z"}],

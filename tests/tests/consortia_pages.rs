@@ -87,9 +87,10 @@ async fn a_lead_finds_invites_and_a_partner_joins_on_the_pages(backend: Backend)
     assert!(html.contains("Grøn Rengøring") && html.contains("Fjordens Have"));
     assert!(html.contains("Sammen dækker I alt, hvad udbuddet efterspørger."));
     assert!(html.contains("I mangler"));
+    assert!(html.contains("En kontrakt til 3.000.000 kr."), "the value");
     assert!(
-        html.contains("En kontrakt til 2.000.000 kr."),
-        "what is short"
+        html.contains("2.000.000 kr. mere i kapacitet"),
+        "what is short of it"
     );
     let form_id = format!("s1-{cleaner}");
     assert!(html.contains(&format!("id=\"share_percent-{form_id}\"")));

@@ -30,6 +30,8 @@ pub struct BidView {
     #[schema(value_type = i64)]
     pub tender_id: TenderId,
     pub tender_title: String,
+    /// The language of the tender's title and lots (ISO 639-1).
+    pub tender_language: String,
     /// 0 for a tender without lots, else the lot's number from 1.
     pub lot: i32,
     pub lot_title: Option<String>,
@@ -147,6 +149,7 @@ fn view_of(
         id: bid.id,
         tender_id: tender.id,
         tender_title: tender.title.clone(),
+        tender_language: tender.language.clone(),
         lot: bid.lot,
         lot_title: lot_title(tender, bid.lot),
         organisation_id: bid.organisation_id,

@@ -75,6 +75,8 @@ pub struct InvitationView {
     #[schema(value_type = i64)]
     pub tender_id: TenderId,
     pub tender_title: String,
+    /// The language of the tender's title (ISO 639-1).
+    pub tender_language: String,
     pub lot: i32,
     pub lot_title: Option<String>,
     /// The organisation that leads the bid.
@@ -109,6 +111,7 @@ pub async fn invitations(app: &AppState, user: &AuthUser) -> AppResult<Vec<Invit
                     bid_id: bid.id,
                     tender_id: tender.id,
                     tender_title: tender.title.clone(),
+                    tender_language: tender.language.clone(),
                     lot: bid.lot,
                     lot_title: lot_title(&tender, bid.lot),
                     lead_name: organisation_name(conn, bid.organisation_id)?,
