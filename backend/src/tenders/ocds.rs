@@ -481,12 +481,22 @@ fn add_ted_identifiers(tender: &mut Value, record: &VersionRecord) {
     }
 }
 
+/// A release package. It is made on demand, so its `publishedDate` is, as
+/// OCDS asks, the date of the last change to what it holds (the newest
+/// release), and the same content reads the same whenever it is fetched;
+/// `empty_at` dates a package without releases.
 fn package(
     releases: Vec<Value>,
     uri: String,
-    published: NaiveDateTime,
+    empty_at: NaiveDateTime,
     next: Option<String>,
 ) -> Value {
+    let published = releases
+        .iter()
+        .filter_map(|r| r["date"].as_str())
+        .max()
+        .map(str::to_owned)
+        .unwrap_or_else(|| time(empty_at));
     let releases: Vec<Value> = releases
         .into_iter()
         .map(|mut r| {
@@ -499,7 +509,7 @@ fn package(
     let mut package = json!({
         "uri": uri,
         "version": "1.1",
-        "publishedDate": time(published),
+        "publishedDate": published,
         "publisher": { "name": "Socialbid" },
         "license": "https://opendatacommons.org/licenses/pddl/1.0/",
         "extensions": [SUSTAINABILITY_EXTENSION],
