@@ -10,6 +10,7 @@
 //! | failed login attempts | 1 day (the limits look back 15 minutes) |
 //! | rate-limit counters | until their window has passed |
 //! | uploads a crash interrupted (`*.part` files) | 1 day after their last write |
+//! | sealed bid documents no row names (their bid was deleted, or a crash came between file and row) | 1 day after they were written |
 //!
 //! The audit log is never deleted: accountability outlives everything else.
 
@@ -67,6 +68,15 @@ impl BackgroundJob for Retention {
             );
         deleted.partial_uploads =
             crate::tenders::documents::sweep_interrupted_uploads(&app, cutoff).await?;
+        let folder = crate::bids::documents::store::folder(&app);
+        deleted.orphaned_bid_documents = app
+            .db
+            .run(move |conn| {
+                crate::bids::documents::store::sweep_orphans(conn, &folder, cutoff)
+                    .map_err(AppError::internal)
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         tracing::info!(?deleted, "retention: expired rows and files deleted");
         Ok(serde_json::to_string(&deleted)?)
     }
@@ -82,6 +92,7 @@ pub struct Deleted {
     pub login_attempts: usize,
     pub rate_limits: usize,
     pub partial_uploads: usize,
+    pub orphaned_bid_documents: usize,
 }
 
 pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Deleted> {
@@ -117,6 +128,7 @@ pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Dele
         rate_limits: diesel::delete(rate_limits::table.filter(rate_limits::expires_at.le(now)))
             .execute(conn)?,
         partial_uploads: 0,
+        orphaned_bid_documents: 0,
     })
 }
 

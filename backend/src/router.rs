@@ -71,7 +71,11 @@ impl Modify for BearerAuth {
 
 /// Every form that sends a file; their handlers check the CSRF token
 /// themselves (see `web::upload_forms`).
-const UPLOAD_FORMS: &[&str] = &[tenders::pages::UPLOAD_FORMS[0], import::pages::UPLOAD_FORM];
+const UPLOAD_FORMS: &[&str] = &[
+    tenders::pages::UPLOAD_FORMS[0],
+    import::pages::UPLOAD_FORM,
+    bids::documents::pages::UPLOAD_FORM,
+];
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api_parts().1
@@ -94,6 +98,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(tenders::api::routes())
         .merge(bids::api::routes())
         .merge(bids::consortium::api::routes())
+        .merge(bids::documents::api::routes())
         .merge(evaluation::api::routes())
         .merge(profiles::api::routes())
         .merge(moderation::api::routes())

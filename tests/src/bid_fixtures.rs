@@ -2,11 +2,12 @@
 //! them: a complete bid, submitted; and a tender taken all the way to an
 //! award.
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::{Person, TenderBuilder, TestApp};
+use crate::{Person, TenderBuilder, TestApp, TestResponse};
 
 /// A complete bid on a `TenderBuilder` tender (criteria: price, quality,
 /// social value) at `price` kroner.
@@ -20,7 +21,43 @@ pub fn complete_bid(price: i64) -> Value {
     })
 }
 
+/// A PDF as small as a reader accepts, holding `marker` as its text.
+pub fn pdf_with(marker: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj<</Marker ({marker})>>endobj\ntrailer<<>>\n%%EOF\n").into_bytes()
+}
+
+/// The API request that uploads `data` as a document named `name` to
+/// `bid`, as `who` (no token for an anonymous caller).
+pub fn bid_document_upload(
+    who: Option<&Person>,
+    bid: i64,
+    name: &str,
+    data: &[u8],
+) -> Request<Body> {
+    let name: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/bids/{bid}/documents?name={name}"))
+        .header("content-type", "application/octet-stream");
+    if let Some(who) = who {
+        request = request.header("authorization", format!("Bearer {}", who.access_token));
+    }
+    request.body(Body::from(data.to_vec())).expect("a request")
+}
+
 impl TestApp {
+    /// Uploads `data` as a document named `name` to `bid` through the API,
+    /// as `who` (no token for an anonymous caller).
+    pub async fn upload_bid_document(
+        &self,
+        who: Option<&Person>,
+        bid: i64,
+        name: &str,
+        data: &[u8],
+    ) -> TestResponse {
+        self.send(bid_document_upload(who, bid, name, data)).await
+    }
+
     /// Starts and submits `body` on `tender` for `who`'s organisation;
     /// returns the bid's id.
     pub async fn submitted_bid(&self, who: &Person, tender: i64, body: Value) -> i64 {

@@ -205,6 +205,18 @@ impl Browser {
         field.send_keys(value).await.unwrap();
     }
 
+    /// Picks the file at `path` in the file input with id `id`, as a
+    /// person choosing it in the dialog.
+    pub async fn attach(&self, id: &str, path: &Path) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no file input #{id}: {e}"))
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("cannot pick {}: {e}", path.display()));
+    }
+
     /// Chooses the option with `value` in the select with id `id`.
     pub async fn choose(&self, id: &str, value: &str) {
         self.client

@@ -235,6 +235,29 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Queues today's clean-up (`retention`) and runs every due job at
+    /// 02:00 UTC, when the clean-up is due: between midnight and two the
+    /// clock is moved on to it (one second more, as it moves in whole
+    /// seconds). Returns how many jobs ran.
+    pub async fn run_daily_clean_up(&self) -> usize {
+        let now = self.state.clock.now();
+        self.state
+            .db
+            .run(move |conn| {
+                socialbid::retention::schedule(conn, now.date(), now)
+                    .map_err(socialbid::error::AppError::from)
+            })
+            .await
+            .expect("the clean-up is queued");
+        let due = now.date().and_hms_opt(2, 0, 0).expect("02:00");
+        if due > now {
+            self.state
+                .clock
+                .advance(due - now + chrono::Duration::seconds(1));
+        }
+        self.run_jobs().await
+    }
+
     /// Runs every due job, as the worker would.
     pub async fn run_jobs(&self) -> usize {
         socialbid::jobs::worker::run_due_jobs(&self.state, &socialbid::background::registry())

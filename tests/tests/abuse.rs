@@ -28,7 +28,7 @@ on_both_databases!(
 
 /// Sends `count` requests at once, each built by `request(i)`, and returns
 /// the answers in order.
-async fn in_parallel(
+pub(crate) async fn in_parallel(
     app: &Arc<TestApp>,
     count: usize,
     request: impl Fn(usize) -> Request<Body>,

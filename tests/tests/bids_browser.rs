@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use socialbid_tests::{Browser, SmtpServer, SocialbidProcess};
+use socialbid_tests::{Browser, SmtpServer, SocialbidProcess, pdf_with};
 
 const DEMO_PASSWORD: &str = "socialbid-demo-2026";
 const OFFICER: &str = "mette.kjaer@kk.socialbid.demo";
@@ -172,6 +172,35 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
     );
     check_both_widths(&browser, "check your bid").await;
 
+    // Documents: one that is not what its name says, then a real one.
+    browser.click_and_wait("main a[href$='/documents']").await;
+    browser.wait_for_source("Dokumenter til buddet").await;
+    check_both_widths(&browser, "the bid's documents").await;
+    let wrong = browser.dir().join("referencer.docx");
+    std::fs::write(&wrong, pdf_with("Referencer")).unwrap();
+    browser.attach("file", &wrong).await;
+    browser
+        .click_and_wait("form[enctype='multipart/form-data'] button")
+        .await;
+    browser.wait_for_error_title().await;
+    assert!(
+        browser
+            .page_source()
+            .await
+            .contains("Filens indhold passer ikke til navnet")
+    );
+    check_both_widths(&browser, "the bid's documents with an error").await;
+    let right = browser.dir().join("referencer.pdf");
+    std::fs::write(&right, pdf_with("Referencer")).unwrap();
+    browser.fill("title", "Referencer fra tre kantiner").await;
+    browser.attach("file", &right).await;
+    browser
+        .click_and_wait("form[enctype='multipart/form-data'] button")
+        .await;
+    browser.wait_for_source("Dokumentet er tilføjet.").await;
+    browser.click_and_wait("a.back-link").await;
+    browser.wait_for_source("Referencer fra tre kantiner").await;
+
     browser
         .click_and_wait("form[action$='/submit'] button")
         .await;
@@ -185,6 +214,10 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
         .expect("a checksum on the receipt")
         .to_owned();
     assert_eq!(hash.len(), 64);
+    assert!(
+        page.contains("referencer.pdf"),
+        "the receipt names the document"
+    );
     let mail = smtp
         .wait_for(
             // The demo's own bids were receipted too: this tender's receipt.

@@ -1,12 +1,14 @@
-//! Sealed bids, on both databases: every role (the bidder, another bidder,
-//! the owning officer, another authority's officer, an admin, anonymous)
-//! on every read path (the bid, the tender's bids, the receipt, the tender
-//! as JSON, as a page and as OCDS, the caller's data export) before the
-//! deadline, after it, and after the opening. Only the bidding
-//! organisation reads its bid before the opening, and nobody else learns
-//! even how many bids there are; after the opening the owning officer
-//! reads the submitted bids. The stored row holds no plaintext, and opens
-//! with the instance's key only.
+//! Sealed bids, on both databases: every role (the bidder, its consortium
+//! partner, another bidder, the owning officer, another authority's
+//! officer, an admin, anonymous)
+//! on every read path (the bid, its document, the tender's bids, the
+//! receipt, the tender as JSON, as a page and as OCDS, the caller's data
+//! export) before the deadline, after it, and after the opening. Only the
+//! bidding organisation and its partner read its bid before the opening,
+//! and nobody else
+//! learns even how many bids there are; after the opening the owning
+//! officer reads the submitted bids. The stored row and file hold no
+//! plaintext, and open with the instance's key only.
 
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
@@ -16,7 +18,7 @@ use socialbid::bids::seal::BidSeal;
 use socialbid::db::ids::{OrganisationId, TenderId};
 use socialbid_tests::{
     AARHUS_CVR, Backend, KOBENHAVN_CVR, PageSession, Person, TenderBuilder, TestApp, cvr, in_days,
-    on_both_databases, profile_body,
+    on_both_databases, pdf_with, profile_body,
 };
 
 on_both_databases!(
@@ -28,6 +30,8 @@ on_both_databases!(
 /// Words only Anna's bid holds.
 const ANNA_ANSWER: &str = "HEMMELIG-KVALITET: faste hold og ugentlig kontrol";
 const ANNA_COMMITMENT: &str = "HEMMELIGT-TILSAGN til langtidsledige";
+/// Words only the document of Anna's bid holds.
+const ANNA_DOCUMENT: &str = "HEMMELIGT-BILAG-med-referencer";
 /// Words only Bo's bid holds.
 const BO_ANSWER: &str = "BOS-SVAR: robotstøvsugere";
 
@@ -45,12 +49,14 @@ struct Cast {
     app: TestApp,
     tender: i64,
     anna_bid: i64,
+    anna_document: i64,
     bo_bid: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Who {
     Bidder,
+    Partner,
     OtherBidder,
     OwningOfficer,
     OtherOfficer,
@@ -58,8 +64,9 @@ enum Who {
     Anonymous,
 }
 
-const EVERYONE: [Who; 6] = [
+const EVERYONE: [Who; 7] = [
     Who::Bidder,
+    Who::Partner,
     Who::OtherBidder,
     Who::OwningOfficer,
     Who::OtherOfficer,
@@ -71,6 +78,7 @@ impl Who {
     fn email(self) -> Option<&'static str> {
         match self {
             Who::Bidder => Some("anna@cafe-lyst.dk"),
+            Who::Partner => Some("jonas@kurer.dk"),
             Who::OtherBidder => Some("bo@groen.dk"),
             Who::OwningOfficer => Some("mette@aarhus.dk"),
             Who::OtherOfficer => Some("jens@kk.dk"),
@@ -90,6 +98,10 @@ async fn cast(backend: Backend) -> Cast {
     let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
     app.approved_organisation(&anna, &admin, profile_body("Café Lyst ApS", &cvr(1)))
         .await;
+    let jonas = app.entrepreneur("jonas@kurer.dk").await;
+    let kurer = app
+        .approved_organisation(&jonas, &admin, profile_body("Kurerkompagniet", &cvr(3)))
+        .await;
     let bo = app.entrepreneur("bo@groen.dk").await;
     app.approved_organisation(&bo, &admin, profile_body("Grøn Rengøring", &cvr(2)))
         .await;
@@ -98,24 +110,53 @@ async fn cast(backend: Backend) -> Cast {
         .set("question_deadline", json!(in_days(&app, 1)))
         .publish(&app, &officer)
         .await;
-    let anna_bid = submitted(
+    let anna_bid = started(
         &app,
         &anna,
         tender,
         bid(ANNA_ANSWER, ANNA_COMMITMENT, 1_950_000),
     )
     .await;
-    let bo_bid = submitted(&app, &bo, tender, bid(BO_ANSWER, "Praktik", 2_100_000)).await;
+    let document = app
+        .upload_bid_document(Some(&anna), anna_bid, "bilag.pdf", &pdf_with(ANNA_DOCUMENT))
+        .await;
+    assert_eq!(document.status, StatusCode::CREATED, "{}", document.text());
+    let anna_document = document.json()["id"].as_i64().unwrap();
+    let invited = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/bids/{anna_bid}/partners"),
+            Some(&anna.access_token),
+            Some(
+                json!({"organisation_id": kurer, "partner_role": "Udbringning",
+                        "share_percent": 20}),
+            ),
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text());
+    let accepted = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/bids/{anna_bid}/invitation/accept"),
+            Some(&jonas.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
+    submit(&app, &anna, anna_bid).await;
+    let bo_bid = started(&app, &bo, tender, bid(BO_ANSWER, "Praktik", 2_100_000)).await;
+    submit(&app, &bo, bo_bid).await;
     app.run_jobs().await;
     Cast {
         app,
         tender,
         anna_bid,
+        anna_document,
         bo_bid,
     }
 }
 
-async fn submitted(app: &TestApp, who: &Person, tender: i64, body: serde_json::Value) -> i64 {
+async fn started(app: &TestApp, who: &Person, tender: i64, body: serde_json::Value) -> i64 {
     let created = app
         .api(
             Method::POST,
@@ -125,17 +166,19 @@ async fn submitted(app: &TestApp, who: &Person, tender: i64, body: serde_json::V
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-    let id = created.json()["id"].as_i64().unwrap();
+    created.json()["id"].as_i64().unwrap()
+}
+
+async fn submit(app: &TestApp, who: &Person, bid: i64) {
     let sent = app
         .api(
             Method::POST,
-            &format!("/api/v1/bids/{id}/submit"),
+            &format!("/api/v1/bids/{bid}/submit"),
             Some(&who.access_token),
             None,
         )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
-    id
 }
 
 async fn token(app: &TestApp, who: Who) -> Option<String> {
@@ -170,7 +213,7 @@ async fn check_everyone(cast: &Cast, phase: Phase) {
         let one = get(format!("/api/v1/bids/{}", cast.anna_bid)).await;
         let expected = match who {
             Who::Anonymous => StatusCode::UNAUTHORIZED,
-            Who::Bidder => StatusCode::OK,
+            Who::Bidder | Who::Partner => StatusCode::OK,
             Who::OwningOfficer if officer_reads => StatusCode::OK,
             _ => StatusCode::NOT_FOUND,
         };
@@ -178,11 +221,33 @@ async fn check_everyone(cast: &Cast, phase: Phase) {
         let shows_anna = one.text().contains(ANNA_ANSWER);
         assert_eq!(shows_anna, expected == StatusCode::OK, "{who:?} {phase:?}");
 
+        // The bid's document, as JSON and as the pages link it.
+        let path = format!("/bids/{}/documents/{}", cast.anna_bid, cast.anna_document);
+        let document = get(format!("/api/v1{path}")).await;
+        assert_eq!(document.status, expected, "{who:?} {phase:?}: the document");
+        assert_eq!(
+            document.text().contains(ANNA_DOCUMENT),
+            expected == StatusCode::OK,
+            "{who:?} {phase:?}"
+        );
+        if let Some(email) = who.email() {
+            let mut session = PageSession::logged_in(app, email).await;
+            let linked = session.get(&path).await;
+            assert_eq!(
+                linked.status, expected,
+                "{who:?} {phase:?}: the document's link"
+            );
+            assert_eq!(
+                linked.text().contains(ANNA_DOCUMENT),
+                expected == StatusCode::OK
+            );
+        }
+
         // The tender's bids.
         let list = get(format!("/api/v1/tenders/{}/bids", cast.tender)).await;
         let (status, code) = match who {
             Who::Anonymous => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Who::Bidder | Who::OtherBidder => (StatusCode::OK, ""),
+            Who::Bidder | Who::Partner | Who::OtherBidder => (StatusCode::OK, ""),
             Who::OwningOfficer if officer_reads => (StatusCode::OK, ""),
             Who::OwningOfficer => (StatusCode::FORBIDDEN, "bids_sealed"),
             Who::OtherOfficer | Who::Admin => (StatusCode::FORBIDDEN, "tender_not_yours"),
@@ -197,7 +262,7 @@ async fn check_everyone(cast: &Cast, phase: Phase) {
                 .map(|b| b["id"].as_i64().unwrap())
                 .collect();
             let expected = match who {
-                Who::Bidder => vec![cast.anna_bid],
+                Who::Bidder | Who::Partner => vec![cast.anna_bid],
                 Who::OtherBidder => vec![cast.bo_bid],
                 _ => vec![cast.anna_bid, cast.bo_bid],
             };
@@ -209,11 +274,11 @@ async fn check_everyone(cast: &Cast, phase: Phase) {
             assert!(!text.contains(ANNA_ANSWER) && !text.contains('2'), "{text}");
         }
 
-        // The receipt: the bidder's own only.
+        // The receipt: the consortium's only.
         let receipt = get(format!("/api/v1/bids/{}/receipt", cast.anna_bid)).await;
         let expected = match who {
             Who::Anonymous => StatusCode::UNAUTHORIZED,
-            Who::Bidder => StatusCode::OK,
+            Who::Bidder | Who::Partner => StatusCode::OK,
             Who::OwningOfficer | Who::OtherOfficer | Who::Admin => StatusCode::FORBIDDEN,
             Who::OtherBidder => StatusCode::NOT_FOUND,
         };
@@ -322,6 +387,19 @@ async fn the_stored_bid_holds_no_plaintext(backend: Backend) {
         other_key.open(&place, &sealed).is_err(),
         "opens without the key"
     );
+    // The document's file holds no plaintext either, nor does its row.
+    let folder = cast.app.state.config.data_dir.join("bid-documents");
+    let files: Vec<_> = std::fs::read_dir(folder).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let file = std::fs::read(files[0].as_ref().unwrap().path()).unwrap();
+    let file = String::from_utf8_lossy(&file);
+    assert!(!file.contains(ANNA_DOCUMENT) && !file.contains("%PDF"));
+    use socialbid::db::schema::bid_documents;
+    let row: String = bid_documents::table
+        .select(bid_documents::sealed)
+        .first(&mut *conn)
+        .unwrap();
+    assert!(!row.contains("bilag") && !row.contains("pdf"), "{row}");
     // Copied into another organisation's row, the same text does not open.
     let elsewhere = socialbid::bids::model::place(
         TenderId(tender_id),

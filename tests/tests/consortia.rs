@@ -22,6 +22,7 @@ on_both_databases!(
     partners_are_suggested_for_what_the_lead_lacks,
     a_consortium_that_wins_is_published_with_its_partners,
     parallel_invitations_never_give_away_more_than_the_bid,
+    joining_two_bids_and_bidding_alone_at_once_leave_one_part_per_lot,
 );
 
 struct Scene {
@@ -941,5 +942,71 @@ async fn parallel_invitations_never_give_away_more_than_the_bid(backend: Backend
         .map(|m| m["share_percent"].as_i64().unwrap())
         .sum();
     assert_eq!(shares, 90);
+    app.run_jobs().await;
+}
+
+/// Grøn Rengøring, invited by Café Lyst and by Fjordens Have, accepts
+/// both and starts its own bid, all at once: it ends up in exactly one
+/// bid on the lot, and the others are refused with why.
+async fn joining_two_bids_and_bidding_alone_at_once_leave_one_part_per_lot(backend: Backend) {
+    let Scene {
+        app,
+        officer,
+        lead,
+        partner,
+        partner_org,
+        stranger,
+        ..
+    } = scene(backend).await;
+    let tender = TenderBuilder::new(&app).publish(&app, &officer).await;
+    let mut invited_by = Vec::new();
+    for who in [&lead, &stranger] {
+        let bid = start_bid(&app, who, tender).await;
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            who,
+            &format!("/api/v1/bids/{bid}/partners"),
+            Some(invitation(partner_org, 30)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        invited_by.push(bid);
+    }
+    let paths: Vec<String> = invited_by
+        .iter()
+        .map(|bid| format!("/api/v1/bids/{bid}/invitation/accept"))
+        .collect();
+    let accept = |n: usize| call(&app, Method::POST, &partner, &paths[n], None);
+    let own = format!("/api/v1/tenders/{tender}/bids");
+    let alone = call(
+        &app,
+        Method::POST,
+        &partner,
+        &own,
+        Some(complete_bid(1_700_000)),
+    );
+    let (a, b, c) = tokio::join!(accept(0), accept(1), alone);
+    let answers = [a, b, c];
+    let won: Vec<_> = answers.iter().filter(|(s, _)| s.is_success()).collect();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| !s.is_success()) {
+        assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+        let code = body["error"]["code"].as_str().unwrap();
+        assert!(
+            ["already_partner", "partner_has_own_bid"].contains(&code),
+            "{code}"
+        );
+    }
+    // Asked again one after the other, the answers are the same.
+    for (n, (first, refusal)) in answers[..2].iter().enumerate() {
+        if !first.is_success() {
+            let (status, body) = accept(n).await;
+            assert_eq!(status, StatusCode::CONFLICT);
+            assert_eq!(body["error"]["code"], refusal["error"]["code"]);
+        }
+    }
+    let (_, mine) = call(&app, Method::GET, &partner, "/api/v1/bids", None).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     app.run_jobs().await;
 }

@@ -13,6 +13,7 @@ mod auth_hardening;
 mod authorization;
 mod beyond_denmark;
 mod beyond_denmark_browser;
+mod bid_documents;
 mod bids;
 mod bids_browser;
 mod bids_pages;

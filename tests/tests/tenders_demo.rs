@@ -108,6 +108,36 @@ async fn the_demo_seeds_tenders_once(backend: Backend) {
     assert_eq!(awards[0]["organisation_name"], "Café Lyst ApS");
     assert_eq!(awards[0]["partners"][0]["name"], "Kurerkompagniet");
     assert_eq!(awards[0]["partners"][0]["share_percent"], 20);
+    // The partner reads the bid it won with, and its document of
+    // references: a PDF, sealed at rest like the bid.
+    let partner = app
+        .login(
+            "kontakt@kurerkompagniet.socialbid.demo",
+            socialbid::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let bid = awards[0]["bid_id"].as_i64().unwrap();
+    let read = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/bids/{bid}"),
+            Some(&partner.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(read["documents"][0]["title"], "Referencer", "{read}");
+    let doc = read["documents"][0]["id"].as_i64().unwrap();
+    let pdf = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/bids/{bid}/documents/{doc}"),
+            Some(&partner.access_token),
+            None,
+        )
+        .await;
+    assert!(pdf.body.starts_with(b"%PDF-1.4"));
+    assert!(String::from_utf8_lossy(&pdf.body).contains("Referencer"));
     let waiting = id_of("Vedligehold af grønne arealer ved Københavns skoler");
     let none = app
         .api(

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod api;
 pub mod consortium;
+pub mod documents;
 pub mod model;
 pub mod opening;
 pub mod pages;

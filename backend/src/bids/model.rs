@@ -94,8 +94,8 @@ pub struct BidContent {
 }
 
 impl BidContent {
-    /// The bytes that are sealed and, once submitted, hashed for the
-    /// receipt: serde's JSON of the content, fields in declared order.
+    /// The bytes that are sealed: serde's JSON of the content, fields in
+    /// declared order.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
     }

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use socialbid_frontend::Lang;
 
 use crate::app::AppState;
 use crate::auth::Entrepreneur;
@@ -20,6 +21,7 @@ use crate::tenders::money::Amount;
 use crate::web::extract::{Path, Query};
 use crate::web::page::{FormError, Page};
 
+use super::documents::pages::document_json;
 use super::model::{Answer, BidContent, Commitment};
 use super::reading::{self, BidView};
 use super::{access, rules, writing};
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bids/{id}/withdraw", post(withdraw))
         .route("/bids/{id}/receipt", get(receipt))
         .merge(super::consortium::pages::routes())
+        .merge(super::documents::pages::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -288,8 +291,14 @@ async fn save_form(
 
 /// The bid as its organisation sees it ("check your answers"), or as the
 /// owning officer reads it once opened.
-fn bid_json(bid: &BidView, tender: &TenderRow, open_for_changes: bool) -> Value {
-    json!({"bid": bid, "tender": tender_json(tender, bid.lot), "open": open_for_changes})
+fn bid_json(bid: &BidView, tender: &TenderRow, open_for_changes: bool, lang: Lang) -> Value {
+    let documents: Vec<Value> = bid
+        .documents
+        .iter()
+        .map(|d| document_json(d, lang))
+        .collect();
+    json!({"bid": bid, "tender": tender_json(tender, bid.lot), "open": open_for_changes,
+           "documents": documents})
 }
 
 async fn show(
@@ -303,7 +312,7 @@ async fn show(
     let open = access::refuse_unless_open(&tender, app.clock.now()).is_ok();
     page.render(
         "pages/bids/show.html",
-        json!({"errors": [], "view": bid_json(&bid, &tender, open)}),
+        json!({"errors": [], "view": bid_json(&bid, &tender, open, page.lang)}),
     )
 }
 
@@ -322,7 +331,7 @@ async fn submit(
             let open = access::refuse_unless_open(&tender, app.clock.now()).is_ok();
             let html = page.render(
                 "pages/bids/show.html",
-                json!({"errors": errors, "view": bid_json(&bid, &tender, open)}),
+                json!({"errors": errors, "view": bid_json(&bid, &tender, open, page.lang)}),
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
@@ -344,7 +353,7 @@ async fn withdraw(
             let open = access::refuse_unless_open(&tender, app.clock.now()).is_ok();
             let html = page.render(
                 "pages/bids/show.html",
-                json!({"errors": errors, "view": bid_json(&bid, &tender, open)}),
+                json!({"errors": errors, "view": bid_json(&bid, &tender, open, page.lang)}),
             )?;
             Ok((StatusCode::CONFLICT, html).into_response())
         }

@@ -18,7 +18,9 @@ use crate::tenders::service::Viewer;
 
 use super::access::{self, Reader};
 use super::consortium::{self, members::MemberView, store::PartnerState};
+use super::documents::{self, BidDocumentView};
 use super::model::{self, BidContent, BidRow, BidState, declarations_asked};
+use super::seal::BidSeal;
 use super::writing::open;
 
 /// A bid with its content, for its organisation or, once opened, the
@@ -50,7 +52,10 @@ pub struct BidView {
     pub members: Vec<MemberView>,
     /// The declarations this tender asks for (codes).
     pub declarations_asked: Vec<String>,
-    /// SHA-256 (hex) of the submitted content; only while submitted.
+    /// The documents attached, oldest first.
+    pub documents: Vec<BidDocumentView>,
+    /// SHA-256 (hex) of what was submitted (see `Receipt`); only while
+    /// submitted.
     pub content_sha256: Option<String>,
     #[serde(with = "crate::web::utc::option")]
     pub submitted_at: Option<NaiveDateTime>,
@@ -94,8 +99,11 @@ pub struct Receipt {
     /// On the server's clock, UTC.
     #[serde(with = "crate::web::utc")]
     pub submitted_at: NaiveDateTime,
-    /// SHA-256 (hex) of the submitted content as sealed.
+    /// SHA-256 (hex) of what was submitted: the content, each document's
+    /// name and SHA-256, and each accepted partner's role and share.
     pub content_sha256: String,
+    /// The documents submitted, each with its own SHA-256.
+    pub documents: Vec<BidDocumentView>,
 }
 
 pub(crate) fn lot_title(tender: &TenderRow, lot: i32) -> Option<String> {
@@ -118,6 +126,7 @@ pub(crate) fn organisation_name(
 
 pub(super) fn receipt_of(
     conn: &mut DbConn,
+    seal: &BidSeal,
     bid: &BidRow,
     tender: &TenderRow,
 ) -> AppResult<Receipt> {
@@ -133,6 +142,7 @@ pub(super) fn receipt_of(
         organisation_name: organisation_name(conn, bid.organisation_id)?,
         submitted_at,
         content_sha256: sha256,
+        documents: documents::store::list(conn, seal, bid)?,
     })
 }
 
@@ -163,6 +173,7 @@ fn view_of(
             .into_iter()
             .map(str::to_owned)
             .collect(),
+        documents: documents::store::list(conn, &app.seal, bid)?,
         content_sha256: bid.content_sha256.clone(),
         submitted_at: bid.submitted_at,
         withdrawn_at: bid.withdrawn_at,
@@ -191,6 +202,7 @@ pub async fn get(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Bi
 pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult<Receipt> {
     let now = app.clock.now();
     let user = user.clone();
+    let state = app.clone();
     app.db
         .run(move |conn| {
             let bid = model::find(conn, bid_id)?;
@@ -198,7 +210,7 @@ pub async fn receipt(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResul
             if access::readable(conn, &user, &bid, &tender, now)? == Reader::Officer {
                 return Err(AppError::not_found());
             }
-            receipt_of(conn, &bid, &tender)
+            receipt_of(conn, &state.seal, &bid, &tender)
         })
         .await
 }

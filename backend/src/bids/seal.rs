@@ -50,20 +50,10 @@ impl BidSeal {
         BidSeal::from_hex(&load_or_create_key(data_dir)?)
     }
 
-    /// `v1:` and base64 of nonce and ciphertext (with its tag).
+    /// `v1:` and base64 of nonce and ciphertext (with its tag), for a
+    /// text column.
     pub fn seal(&self, place: &str, plaintext: &[u8]) -> anyhow::Result<String> {
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::rng().fill_bytes(&mut nonce);
-        let ciphertext = self
-            .cipher
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: place.as_bytes(),
-                },
-            )
-            .map_err(|_| anyhow::anyhow!("sealing a bid failed"))?;
+        let (nonce, ciphertext) = self.encrypt(place, plaintext)?;
         let mut stored = nonce.to_vec();
         stored.extend(ciphertext);
         Ok(format!("{SCHEME}{}", STANDARD.encode(stored)))
@@ -78,6 +68,46 @@ impl BidSeal {
         let bytes = STANDARD
             .decode(encoded)
             .context("a sealed bid that is not base64")?;
+        self.decrypt(place, &bytes)
+    }
+
+    /// `v1:`, nonce and ciphertext as bytes, for a file: a bid's
+    /// documents are stored so.
+    pub fn seal_bytes(&self, place: &str, plaintext: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let (nonce, ciphertext) = self.encrypt(place, plaintext)?;
+        let mut stored = Vec::with_capacity(SCHEME.len() + NONCE_LEN + ciphertext.len());
+        stored.extend_from_slice(SCHEME.as_bytes());
+        stored.extend_from_slice(&nonce);
+        stored.extend(ciphertext);
+        Ok(stored)
+    }
+
+    /// What `seal_bytes` sealed for the same place with the same key.
+    pub fn open_bytes(&self, place: &str, sealed: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let bytes = sealed
+            .strip_prefix(SCHEME.as_bytes())
+            .context("a sealed file of an unknown scheme")?;
+        self.decrypt(place, bytes)
+    }
+
+    fn encrypt(&self, place: &str, plaintext: &[u8]) -> anyhow::Result<([u8; NONCE_LEN], Vec<u8>)> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rng().fill_bytes(&mut nonce);
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: place.as_bytes(),
+                },
+            )
+            .map_err(|_| anyhow::anyhow!("sealing a bid failed"))?;
+        Ok((nonce, ciphertext))
+    }
+
+    /// Nonce and ciphertext in, plaintext out.
+    fn decrypt(&self, place: &str, bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
         if bytes.len() < NONCE_LEN {
             bail!("a sealed bid too short to hold its nonce");
         }
@@ -144,6 +174,22 @@ mod tests {
         let mut tampered = sealed.clone();
         tampered.replace_range(10..11, if &sealed[10..11] == "A" { "B" } else { "A" });
         assert!(seal.open("1:2:0", &tampered).is_err());
+    }
+
+    #[test]
+    fn files_open_only_for_their_place() {
+        let seal = seal();
+        let sealed = seal
+            .seal_bytes("bid:1:2:0:doc:ab", b"%PDF-1.7 tilbud")
+            .unwrap();
+        assert!(sealed.starts_with(b"v1:"));
+        assert!(!sealed.windows(6).any(|w| w == b"tilbud"));
+        assert_eq!(
+            seal.open_bytes("bid:1:2:0:doc:ab", &sealed).unwrap(),
+            b"%PDF-1.7 tilbud"
+        );
+        assert!(seal.open_bytes("bid:1:2:0:doc:cd", &sealed).is_err());
+        assert!(seal.open_bytes("bid:1:2:0:doc:ab", &sealed[..10]).is_err());
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::tenders::model::{self as tenders, TenderRow};
 
 use super::access::refuse_unless_open;
 use super::consortium::{self, inviting::hold_bid, store::PartnerState};
+use super::documents;
 use super::model::{self, BidContent, BidRow, BidState, reservations};
 use super::reading::{self, Receipt, receipt_of};
 use super::rules;
@@ -45,6 +46,8 @@ pub async fn create(
                 refuse_unless_open(&tender, now)?;
                 check_lot(&tender, lot)?;
                 let org = bidding_organisation(conn, &user)?;
+                // Against accepting an invitation to the same lot meanwhile.
+                profiles::hold(conn, org.id, profiles::Hold::ToTakePart)?;
                 refuse_unless_eligible(&org, &tender, lot)?;
                 refuse_if_invalid(rules::check(&tender.content(), lot, &content, false))?;
                 let exists: i64 = bids::table
@@ -149,7 +152,7 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult
                 refuse_unless_eligible(&org, &tender, bid.lot)?;
                 let content = open(&state.seal, &bid)?;
                 refuse_if_invalid(rules::check(&tender.content(), bid.lot, &content, true))?;
-                let digest = hex::encode(Sha256::digest(content.canonical_bytes()));
+                let digest = submission_digest(conn, &state.seal, &bid, &content)?;
                 // Conditional, so that of two parallel submissions one wins.
                 let changed = diesel::update(
                     bids::table
@@ -169,7 +172,7 @@ pub async fn submit(app: &AppState, user: &AuthUser, bid_id: BidId) -> AppResult
                     return Err(AppError::refused(StatusCode::CONFLICT, "bid_submitted"));
                 }
                 let bid = model::find(conn, bid_id)?;
-                let receipt = receipt_of(conn, &bid, &tender)?;
+                let receipt = receipt_of(conn, &state.seal, &bid, &tender)?;
                 mail::queue(
                     conn,
                     &user.email,
@@ -352,7 +355,7 @@ fn refuse_unless_consortium_ready(
 
 /// Whether `organisation_id` is an accepted partner in another
 /// organisation's bid on the same lot.
-fn partnered_on(
+pub(crate) fn partnered_on(
     conn: &mut DbConn,
     organisation_id: OrganisationId,
     tender_id: TenderId,
@@ -367,6 +370,35 @@ fn partnered_on(
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+/// What a receipt's SHA-256 covers, as JSON: the content, each document
+/// by name and SHA-256, and each accepted partner with its role and
+/// share. Changing any of them after a submission needs a withdrawal, so
+/// the hash names what the officer opens.
+fn submission_digest(
+    conn: &mut DbConn,
+    seal: &BidSeal,
+    bid: &BidRow,
+    content: &BidContent,
+) -> AppResult<String> {
+    let documents: Vec<_> = documents::store::list(conn, seal, bid)?
+        .into_iter()
+        .map(|d| serde_json::json!({"file_name": d.file_name, "sha256": d.sha256}))
+        .collect();
+    let partners: Vec<_> = consortium::store::of_bid(conn, bid.id)?
+        .into_iter()
+        .filter(|p| p.state == PartnerState::Accepted)
+        .map(|p| {
+            serde_json::json!({"organisation_id": p.organisation_id,
+                               "role": p.role, "share_percent": p.share_percent})
+        })
+        .collect();
+    let submitted = serde_json::json!({
+        "content": content, "documents": documents, "partners": partners,
+    });
+    let bytes = serde_json::to_vec(&submitted).map_err(AppError::internal)?;
+    Ok(hex::encode(Sha256::digest(bytes)))
 }
 
 fn refuse_if_invalid(errors: Vec<FieldError>) -> AppResult<()> {

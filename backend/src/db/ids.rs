@@ -88,4 +88,6 @@ record_ids! {
     NotificationId,
     /// A row of `saved_searches`.
     SavedSearchId,
+    /// A row of `bid_documents`.
+    BidDocumentId,
 }

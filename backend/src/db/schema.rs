@@ -459,6 +459,21 @@ diesel::allow_tables_to_appear_in_same_query!(bid_partners, organisation_members
 diesel::allow_tables_to_appear_in_same_query!(bid_partners, users);
 
 diesel::table! {
+    bid_documents (id) {
+        id -> BigInt,
+        bid_id -> BigInt,
+        sealed -> Text,
+        storage_key -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bid_documents -> bids (bid_id));
+diesel::allow_tables_to_appear_in_same_query!(bid_documents, bids);
+diesel::allow_tables_to_appear_in_same_query!(bid_documents, tenders);
+
+diesel::table! {
     bid_openings (tender_id) {
         tender_id -> BigInt,
         opened_by -> Nullable<BigInt>,

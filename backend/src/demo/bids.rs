@@ -2,7 +2,8 @@
 //! has passed, with bids from the demo enterprises that are approved; one
 //! opened, scored and awarded (its standstill period running), one waiting
 //! to be opened. On the awarded one, Café Lyst bids in a consortium with
-//! Kurerkompagniet, which delivers the meals. Made through the bid and
+//! Kurerkompagniet, which delivers the meals. Each bid carries a page of
+//! references as a document. Made through the bid and
 //! evaluation services on a clock set back while the tenders were open,
 //! so every rule holds; a tender whose title exists already is skipped.
 
@@ -13,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::bids::consortium::inviting::{self, Invitation};
 use crate::bids::model::{Answer, BidContent, Commitment, DECLARATIONS};
-use crate::bids::{opening, writing};
+use crate::bids::{documents, opening, writing};
 use crate::db::ids::{AuthorityId, BidId, TenderId};
 use crate::db::schema::tenders;
 use crate::demo::people::{ENTREPRENEURS, MUNICIPALITIES};
@@ -198,10 +199,41 @@ async fn open_period(
         if consortium && n == 0 {
             with_partner(app, bidder, bid_id).await?;
         }
+        with_references(app, bidder, bid_id).await?;
         writing::submit(app, bidder, bid_id).await.map_err(fail)?;
         bids.push(bid_id);
     }
     Ok((id, bids))
+}
+
+/// Attaches a page of references to `bid_id`, sealed like any bid's
+/// documents, for the officer to read once the bids are opened.
+async fn with_references(app: &AppState, bidder: &AuthUser, bid_id: BidId) -> anyhow::Result<()> {
+    let pdf = super::pdf::one_page(&[
+        "Referencer",
+        "",
+        "Frokostordning for 6 daginstitutioner, 2023-2025 (ca. 420 børn om dagen).",
+        "Kantinedrift i et kommunalt jobcenter, 2022-2024.",
+        "Fire af køkkenets ansatte kom fra mere end et års ledighed.",
+    ]);
+    let bid = documents::check_can_add(app, bidder, bid_id)
+        .await
+        .map_err(fail)?;
+    let mut receiving = documents::Receiving::default();
+    receiving.push(&pdf).map_err(fail)?;
+    let name = "referencer.pdf";
+    let received = receiving.finish(name).await.map_err(fail)?;
+    documents::add(
+        app,
+        bidder,
+        &bid,
+        name.into(),
+        Some("Referencer".into()),
+        received,
+    )
+    .await
+    .map_err(fail)?;
+    Ok(())
 }
 
 /// Invites the demo partner to `bid_id` and accepts as its member.

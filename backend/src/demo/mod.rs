@@ -3,6 +3,7 @@
 //! nothing: every piece checks whether it is already there.
 
 mod bids;
+mod pdf;
 mod people;
 pub mod profiles;
 mod tenders;

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::Officer;
+use crate::bids::documents::pages::document_json;
 use crate::bids::{access, opening, reading};
 use crate::db::ids::{BidId, TenderId};
 use crate::error::{AppError, AppResult};
@@ -160,10 +161,16 @@ async fn render_score_form(
         }
         serde_json::Value::Object(values)
     });
+    let documents: Vec<serde_json::Value> = bid
+        .documents
+        .iter()
+        .map(|d| document_json(d, page.lang))
+        .collect();
     page.render(
         "pages/evaluation/score.html",
         json!({"tender_id": id, "bid": bid, "scored": scored, "values": values,
-               "errors": errors, "scale_max": super::arithmetic::SCALE_MAX}),
+               "documents": documents, "errors": errors,
+               "scale_max": super::arithmetic::SCALE_MAX}),
     )
 }
 

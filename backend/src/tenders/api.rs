@@ -402,12 +402,12 @@ async fn unfollow_tender(
 pub struct UploadQuery {
     /// The file name to show, e.g. `udbudsbetingelser.pdf`.
     #[param(min_length = 1, max_length = 200)]
-    name: String,
+    pub name: String,
     /// What the document is, shown instead of the file name, e.g.
     /// `Udbudsbetingelser`; at most 200 characters.
     #[serde(default)]
     #[param(max_length = 200)]
-    title: Option<String>,
+    pub title: Option<String>,
 }
 
 /// Attach a document: the raw file as the body (PDF, Word, Excel,

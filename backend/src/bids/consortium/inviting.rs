@@ -24,7 +24,7 @@ use socialbid_frontend::Lang;
 use super::super::access::refuse_unless_open;
 use super::super::model::{self as bid_model, BidRow, BidState};
 use super::super::reading::{lot_title, organisation_name};
-use super::super::writing::{eligible, own_bid};
+use super::super::writing::{eligible, own_bid, partnered_on};
 use super::store::{self, PartnerState};
 
 /// The most partners beside the lead.
@@ -211,8 +211,12 @@ pub async fn answer(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                hold_bid(conn, bid_id)?;
                 let org = profiles::of_member(conn, user.id)?.ok_or_else(AppError::not_found)?;
+                // The organisation first, against its starting a bid or
+                // accepting another invitation to the same lot meanwhile;
+                // then the bid, as a submission takes them.
+                profiles::hold(conn, org.id, profiles::Hold::ToTakePart)?;
+                hold_bid(conn, bid_id)?;
                 let invitation =
                     store::find(conn, bid_id, org.id)?.ok_or_else(AppError::not_found)?;
                 let bid = bid_model::find(conn, bid_id)?;
@@ -247,6 +251,9 @@ pub async fn answer(
                                 "partner_has_own_bid",
                             ));
                         }
+                        if partnered_on(conn, org.id, bid.tender_id, bid.lot)? {
+                            return Err(AppError::refused(StatusCode::CONFLICT, "already_partner"));
+                        }
                         PartnerState::Accepted
                     }
                 };
@@ -265,7 +272,7 @@ pub async fn answer(
 
 /// The caller's organisation's bid, held, still open for changes: before
 /// the deadline and not submitted (withdraw it first).
-fn changeable_bid(
+pub(crate) fn changeable_bid(
     conn: &mut DbConn,
     user: &AuthUser,
     bid_id: BidId,

@@ -167,6 +167,9 @@ pub enum Hold {
     ToDelete,
     /// To submit a bid for it, relying on it staying.
     ToBid,
+    /// To start a bid for it or join one as a partner: one at a time, so
+    /// that it takes part in one bid per lot.
+    ToTakePart,
 }
 
 /// Holds the organisation's row until the transaction ends, so that a
@@ -174,13 +177,16 @@ pub enum Hold {
 /// deletion waits for a submission in progress and then sees its bid (and
 /// refuses), a submission waits for a deletion and then finds no
 /// organisation. Submissions hold it shared and do not wait for each
-/// other. SQLite runs one write transaction at a time, so it needs nothing.
+/// other. Starting a bid and joining one wait for each other (and for a
+/// deletion), but not for submissions. SQLite runs one write transaction
+/// at a time, so it needs nothing.
 pub fn hold(conn: &mut DbConn, id: OrganisationId, why: Hold) -> QueryResult<()> {
     if let DbConn::Postgres(c) = conn {
         let row = organisations::table.find(id.0).select(organisations::id);
         match why {
             Hold::ToDelete => row.for_update().load::<i64>(c)?,
             Hold::ToBid => row.for_key_share().load::<i64>(c)?,
+            Hold::ToTakePart => row.for_no_key_update().load::<i64>(c)?,
         };
     }
     Ok(())

@@ -2,9 +2,7 @@
 //! start and, for the zipped Office formats, the entries listed in the ZIP
 //! central directory. The name's extension must then agree with it.
 
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::io::{Read, Seek};
 
 use zip::{CompressionMethod, ZipArchive};
 
@@ -46,15 +44,21 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// How many bytes of the start of a file `identify` needs.
 pub const HEAD_BYTES: usize = 8;
 
-/// The format of the file at `path`, whose first bytes are `head`, checked
-/// against the extension of `name`. Reads the file for zipped formats, so
-/// call it off the async threads.
+/// The format of a file whose first bytes are `head`, checked against the
+/// extension of `name`. `contents` opens the whole file, which is read for
+/// zipped formats only (from disk for a tender's documents, from memory
+/// for a bid's, which never touch the disk unsealed): call it off the
+/// async threads.
 ///
 /// A name whose extension disagrees with the content is refused rather than
 /// stored under the right extension: renaming silently would show the
 /// officer a different name than the one they chose, and a mismatch is most
 /// often the wrong file picked, which they should hear about.
-pub fn identify(path: &Path, head: &[u8], name: &str) -> AppResult<&'static Format> {
+pub fn identify<R: Read + Seek>(
+    head: &[u8],
+    name: &str,
+    contents: impl FnOnce() -> std::io::Result<R>,
+) -> AppResult<&'static Format> {
     let ext = extension(name);
     let found = if head.starts_with(PDF_MAGIC) {
         &PDF
@@ -67,7 +71,7 @@ pub fn identify(path: &Path, head: &[u8], name: &str) -> AppResult<&'static Form
             _ => Err(wrong_extension(".doc, .xls")),
         };
     } else if head.starts_with(ZIP_MAGIC) {
-        zipped(path)?.ok_or_else(wrong_type)?
+        zipped(contents().map_err(AppError::internal)?).ok_or_else(wrong_type)?
     } else {
         return Err(wrong_type());
     };
@@ -78,19 +82,18 @@ pub fn identify(path: &Path, head: &[u8], name: &str) -> AppResult<&'static Form
 }
 
 /// The Office format a ZIP file is, by the entries its format requires.
-fn zipped(path: &Path) -> AppResult<Option<&'static Format>> {
-    let file = File::open(path).map_err(AppError::internal)?;
-    let Ok(mut archive) = ZipArchive::new(file) else {
-        return Ok(None);
+fn zipped<R: Read + Seek>(contents: R) -> Option<&'static Format> {
+    let Ok(mut archive) = ZipArchive::new(contents) else {
+        return None;
     };
     if archive.index_for_name("mimetype").is_some() {
-        return Ok(opendocument(&mut archive));
+        return opendocument(&mut archive);
     }
     let has = |entry: &str| archive.index_for_name(entry).is_some();
     if !has("[Content_Types].xml") {
-        return Ok(None);
+        return None;
     }
-    Ok(if has("word/document.xml") {
+    if has("word/document.xml") {
         Some(&DOCX)
     } else if has("xl/workbook.xml") {
         Some(&XLSX)
@@ -98,11 +101,11 @@ fn zipped(path: &Path) -> AppResult<Option<&'static Format>> {
         Some(&PPTX)
     } else {
         None
-    })
+    }
 }
 
 /// OpenDocument names its type in a `mimetype` entry stored uncompressed.
-fn opendocument(archive: &mut ZipArchive<File>) -> Option<&'static Format> {
+fn opendocument<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Option<&'static Format> {
     let entry = archive.by_name("mimetype").ok()?;
     if entry.compression() != CompressionMethod::Stored {
         return None;

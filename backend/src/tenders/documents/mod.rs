@@ -4,8 +4,9 @@
 //! Streamed to the data directory under a random name while they arrive,
 //! and streamed back as attachments.
 
-mod format;
-mod name;
+pub mod form;
+pub(crate) mod format;
+pub(crate) mod name;
 mod receive;
 
 use std::path::PathBuf;
@@ -63,9 +64,16 @@ impl DocumentView {
 /// The longest document title.
 pub const MAX_TITLE: usize = crate::tenders::rules::MAX_TITLE;
 
-/// A title as typed: trimmed, `None` when empty, refused when too long.
+/// A title as typed: trimmed, `None` when empty, refused when too long or
+/// holding a control character (the upload form's parts are not checked
+/// on the way in, as other forms are).
 pub fn checked_title(title: Option<&str>) -> AppResult<Option<String>> {
     let title = title.map(str::trim).unwrap_or_default();
+    if title.chars().any(crate::web::control_chars::is_refused) {
+        return Err(AppError::invalid(vec![
+            crate::web::control_chars::field_at("title".to_owned()),
+        ]));
+    }
     if title.chars().count() > MAX_TITLE {
         return Err(AppError::invalid(vec![
             FieldError::new("title", "too_long").with("max", MAX_TITLE),
@@ -161,10 +169,12 @@ pub async fn store(
     }
     let content_type = {
         let (path, name) = (temp.path().to_owned(), file_name.clone());
-        tokio::task::spawn_blocking(move || format::identify(&path, &head, &name))
-            .await
-            .map_err(AppError::internal)??
-            .mime
+        tokio::task::spawn_blocking(move || {
+            format::identify(&head, &name, || std::fs::File::open(&path))
+        })
+        .await
+        .map_err(AppError::internal)??
+        .mime
     };
     let storage_key = hex::encode(rand::random::<[u8; 16]>());
     let path = storage_dir(app).join(&storage_key);

@@ -104,7 +104,7 @@ fn blocks(text: &str) -> Vec<Value> {
 }
 
 /// "840 KB", "1.024 KB", "2,5 MB" in Danish; "2.5 MB" in English.
-fn size_label(bytes: i64, lang: Lang) -> String {
+pub(crate) fn size_label(bytes: i64, lang: Lang) -> String {
     let kb = bytes as f64 / 1024.0;
     if kb < 1024.0 {
         format!(
@@ -117,7 +117,7 @@ fn size_label(bytes: i64, lang: Lang) -> String {
     }
 }
 
-fn doc_kind(content_type: &str) -> &'static str {
+pub(crate) fn doc_kind(content_type: &str) -> &'static str {
     match content_type {
         "application/pdf" => "pdf",
         t if t.contains("wordprocessing") => "docx",

@@ -6,7 +6,7 @@
 mod amend;
 mod cancel;
 mod dashboard;
-mod display;
+pub(crate) mod display;
 pub(crate) use display::value_label;
 mod draft;
 mod draft_form;
