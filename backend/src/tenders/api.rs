@@ -454,7 +454,11 @@ async fn upload_document(
 
 /// Download a document (always as an attachment).
 #[utoipa::path(get, path = "/api/v1/tenders/{id}/documents/{document_id}", tag = "tenders", params(("id" = i64, Path), ("document_id" = i64, Path)), responses(
-    (status = 200, description = "The file", content_type = "application/octet-stream"),
+    (status = 200, description = "The file, with the type its content was recognised as", content(("application/pdf"), ("application/msword"), ("application/vnd.ms-excel"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        ("application/vnd.oasis.opendocument.text"), ("application/vnd.oasis.opendocument.spreadsheet"))),
     (status = 404, body = ErrorBody),
 ))]
 async fn download_document(

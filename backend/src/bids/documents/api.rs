@@ -75,7 +75,11 @@ async fn upload_document(
 /// Download a document of a bid the caller may read (always as an
 /// attachment); 404 for anyone else.
 #[utoipa::path(get, path = "/api/v1/bids/{id}/documents/{document_id}", tag = "bids", params(("id" = i64, Path), ("document_id" = i64, Path)), security(("bearer" = [])), responses(
-    (status = 200, description = "The file", content_type = "application/octet-stream"),
+    (status = 200, description = "The file, with the type its content was recognised as", content(("application/pdf"), ("application/msword"), ("application/vnd.ms-excel"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        ("application/vnd.oasis.opendocument.text"), ("application/vnd.oasis.opendocument.spreadsheet"))),
     (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
 ))]
 async fn download_document(
