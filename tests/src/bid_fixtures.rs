@@ -7,7 +7,7 @@ use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::{Person, TenderBuilder, TestApp, TestResponse};
+use crate::{AARHUS_CVR, Person, TenderBuilder, TestApp, TestResponse, offering_body};
 
 /// A complete bid on a `TenderBuilder` tender (criteria: price, quality,
 /// social value) at `price` kroner.
@@ -45,7 +45,58 @@ pub fn bid_document_upload(
     request.body(Body::from(data.to_vec())).expect("a request")
 }
 
+/// An officer of Aarhus and three approved social enterprises that bid
+/// there: Café Lyst (canteens; Anna), Grøn Rengøring (cleaning; Jonas)
+/// and Fjordens Have (gardens, all of Denmark; Bo).
+pub struct Enterprises {
+    pub officer: Person,
+    pub admin: Person,
+    pub cafe: Person,
+    pub cleaner: Person,
+    pub cleaner_org: i64,
+    pub gardener: Person,
+    pub gardener_org: i64,
+}
+
 impl TestApp {
+    /// The officer and the three enterprises of `Enterprises`.
+    pub async fn three_enterprises(&self) -> Enterprises {
+        let officer = self.officer("mette@aarhus.dk", AARHUS_CVR).await;
+        let admin = self.admin("admin@socialbid.test").await;
+        let cafe = self.entrepreneur("anna@cafe-lyst.dk").await;
+        self.approved_organisation(
+            &cafe,
+            &admin,
+            offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
+        )
+        .await;
+        let cleaner = self.entrepreneur("jonas@groen-rengoering.dk").await;
+        let cleaner_org = self
+            .approved_organisation(
+                &cleaner,
+                &admin,
+                offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
+            )
+            .await;
+        let gardener = self.entrepreneur("bo@fjordens-have.dk").await;
+        let gardener_org = self
+            .approved_organisation(
+                &gardener,
+                &admin,
+                offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
+            )
+            .await;
+        Enterprises {
+            officer,
+            admin,
+            cafe,
+            cleaner,
+            cleaner_org,
+            gardener,
+            gardener_org,
+        }
+    }
+
     /// Uploads `data` as a document named `name` to `bid` through the API,
     /// as `who` (no token for an anonymous caller).
     pub async fn upload_bid_document(

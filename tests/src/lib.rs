@@ -27,7 +27,7 @@ mod smtp;
 mod tender_fixtures;
 mod test_app;
 
-pub use bid_fixtures::{bid_document_upload, complete_bid, pdf_with};
+pub use bid_fixtures::{Enterprises, bid_document_upload, complete_bid, pdf_with};
 pub use browser::{AXE_TAGS, Browser};
 pub use browser_session::{CSRF_COOKIE, Jar, PageSession, form_token};
 pub use db::{Backend, TestDb};

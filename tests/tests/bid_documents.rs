@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, PageSession, Person, TenderBuilder, TestApp, TestResponse,
-    bid_document_upload, complete_bid, offering_body, on_both_databases, pdf_with,
+    Backend, PageSession, Person, TenderBuilder, TestApp, TestResponse, bid_document_upload,
+    complete_bid, on_both_databases, pdf_with,
 };
 use zip::write::SimpleFileOptions;
 
@@ -46,30 +46,9 @@ struct Scene {
 /// Grøn Rengøring approved (not yet a partner) and Bo bidding on his own.
 async fn scene(backend: Backend) -> Scene {
     let app = TestApp::new(backend).await;
-    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let admin = app.admin("admin@socialbid.test").await;
-    let lead = app.entrepreneur("anna@cafe-lyst.dk").await;
-    app.approved_organisation(
-        &lead,
-        &admin,
-        offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
-    )
-    .await;
-    let partner = app.entrepreneur("jonas@groen-rengoering.dk").await;
-    let partner_org = app
-        .approved_organisation(
-            &partner,
-            &admin,
-            offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
-        )
-        .await;
-    let stranger = app.entrepreneur("bo@fjordens-have.dk").await;
-    app.approved_organisation(
-        &stranger,
-        &admin,
-        offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
-    )
-    .await;
+    let e = app.three_enterprises().await;
+    let (officer, lead, partner, partner_org, stranger) =
+        (e.officer, e.cafe, e.cleaner, e.cleaner_org, e.gardener);
     let tender = TenderBuilder::new(&app)
         .closing_in_two_days(&app)
         .publish(&app, &officer)

@@ -9,8 +9,8 @@ use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
 use socialbid_tests::{
-    AARHUS_CVR, Backend, Person, TenderBuilder, TestApp, complete_bid, cvr, offering_body,
-    on_both_databases, profile_body,
+    Backend, Person, TenderBuilder, TestApp, complete_bid, cvr, offering_body, on_both_databases,
+    profile_body,
 };
 
 on_both_databases!(
@@ -39,39 +39,15 @@ struct Scene {
 /// Bo of Fjordens Have bids on his own.
 async fn scene(backend: Backend) -> Scene {
     let app = TestApp::new(backend).await;
-    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let admin = app.admin("admin@socialbid.test").await;
-    let lead = app.entrepreneur("anna@cafe-lyst.dk").await;
-    app.approved_organisation(
-        &lead,
-        &admin,
-        offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
-    )
-    .await;
-    let partner = app.entrepreneur("jonas@groen-rengoering.dk").await;
-    let partner_org = app
-        .approved_organisation(
-            &partner,
-            &admin,
-            offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
-        )
-        .await;
-    let stranger = app.entrepreneur("bo@fjordens-have.dk").await;
-    let stranger_org = app
-        .approved_organisation(
-            &stranger,
-            &admin,
-            offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
-        )
-        .await;
+    let e = app.three_enterprises().await;
     Scene {
         app,
-        officer,
-        lead,
-        partner,
-        partner_org,
-        stranger,
-        stranger_org,
+        officer: e.officer,
+        lead: e.cafe,
+        partner: e.cleaner,
+        partner_org: e.cleaner_org,
+        stranger: e.gardener,
+        stranger_org: e.gardener_org,
     }
 }
 

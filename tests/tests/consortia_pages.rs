@@ -7,8 +7,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use socialbid_tests::{
-    AARHUS_CVR, Backend, PageSession, TenderBuilder, TestApp, TestResponse, complete_bid,
-    offering_body, on_both_databases,
+    Backend, Enterprises, PageSession, TenderBuilder, TestApp, TestResponse, complete_bid,
+    on_both_databases,
 };
 
 on_both_databases!(
@@ -25,30 +25,12 @@ fn location(response: &TestResponse) -> String {
 /// Grøn Rengøring's id.
 async fn setup(backend: Backend) -> (TestApp, i64, i64) {
     let app = TestApp::new(backend).await;
-    let officer = app.officer("mette@aarhus.dk", AARHUS_CVR).await;
-    let admin = app.admin("admin@socialbid.test").await;
-    let anna = app.entrepreneur("anna@cafe-lyst.dk").await;
-    app.approved_organisation(
-        &anna,
-        &admin,
-        offering_body("Café Lyst ApS", 1, &["55520000"], &["DK04"], 1_000_000),
-    )
-    .await;
-    let jonas = app.entrepreneur("jonas@groen-rengoering.dk").await;
-    let cleaner = app
-        .approved_organisation(
-            &jonas,
-            &admin,
-            offering_body("Grøn Rengøring", 2, &["90910000"], &["DK04"], 2_500_000),
-        )
-        .await;
-    let bo = app.entrepreneur("bo@fjordens-have.dk").await;
-    app.approved_organisation(
-        &bo,
-        &admin,
-        offering_body("Fjordens Have", 3, &["77310000"], &["DK"], 800_000),
-    )
-    .await;
+    let Enterprises {
+        officer,
+        cafe: anna,
+        cleaner_org: cleaner,
+        ..
+    } = app.three_enterprises().await;
     let tender = TenderBuilder::new(&app)
         .set("main_cpv", json!("55520000"))
         .set("additional_cpv", json!(["90910000", "77310000"]))

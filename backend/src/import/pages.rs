@@ -14,9 +14,10 @@ use super::run::Summary;
 use super::upload::{self, MAX_UPLOAD_BYTES};
 use crate::app::AppState;
 use crate::auth::Admin;
-use crate::auth::csrf::{CSRF_FIELD, CsrfToken, constant_time_eq};
+use crate::auth::csrf::CsrfToken;
 use crate::error::{AppError, AppResult};
 use crate::web::page::{FormError, Page};
+use crate::web::upload_forms;
 
 /// The upload form; its handler checks the CSRF token itself (see
 /// `web::upload_forms`).
@@ -105,7 +106,7 @@ async fn receive(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let mut multipart = multipart.map_err(|_| AppError::forbidden("csrf_failed"))?;
-    check_csrf_part(&mut multipart, &expected).await?;
+    upload_forms::check_csrf_part(&mut multipart, &expected).await?;
     let received = read_file(&mut multipart).await;
     let outcome = match received {
         Ok((name, bytes)) => upload::import(&app, name, bytes).await,
@@ -119,29 +120,6 @@ async fn receive(
             Ok((status, imports_page(&page, None, errors)?).into_response())
         }
     }
-}
-
-const MAX_TOKEN_BYTES: usize = 256;
-
-async fn check_csrf_part(multipart: &mut Multipart, expected: &str) -> AppResult<()> {
-    let refused = || AppError::forbidden("csrf_failed");
-    let mut field = multipart
-        .next_field()
-        .await
-        .map_err(|_| refused())?
-        .filter(|f| f.name() == Some(CSRF_FIELD) && f.file_name().is_none())
-        .ok_or_else(refused)?;
-    let mut presented = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|_| refused())? {
-        presented.extend_from_slice(&chunk);
-        if presented.len() > MAX_TOKEN_BYTES {
-            return Err(refused());
-        }
-    }
-    if !constant_time_eq(&presented, expected.as_bytes()) {
-        return Err(refused());
-    }
-    Ok(())
 }
 
 async fn read_file(multipart: &mut Multipart) -> AppResult<(String, Vec<u8>)> {

@@ -4,12 +4,11 @@
 use crate::db::ids::{DocumentId, QuestionId, TenderId};
 use crate::web::extract::{Path, Query};
 use axum::Json;
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,8 +16,8 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{Entrepreneur, MaybeUser, Officer};
-use crate::error::{AppError, AppResult};
-use crate::tenders::documents::{self, DocumentView};
+use crate::error::AppResult;
+use crate::tenders::documents::{self, DocumentView, form};
 use crate::tenders::model::{Content, Criterion, Lot, Status, one_or_many};
 use crate::tenders::money::Amount;
 use crate::tenders::ocds;
@@ -429,24 +428,12 @@ async fn upload_document(
     Query(query): Query<UploadQuery>,
     body: Body,
 ) -> AppResult<impl IntoResponse> {
-    // A body that says up front it is too large is refused unread.
-    if body.size_hint().lower() > documents::MAX_BYTES as u64 {
-        return Err(AppError::refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-        ));
-    }
+    form::refuse_if_announced_too_large(&body)?;
     let name = documents::checked_name(&query.name)?;
     let title = documents::checked_title(query.title.as_deref())?;
     documents::check_can_upload(&app, &officer, id).await?;
     let mut receiving = documents::receive(&app).await?;
-    let mut body = body;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|_| AppError::bad_request("body_unreadable"))?;
-        if let Some(chunk) = frame.data_ref() {
-            receiving.push(chunk).await?;
-        }
-    }
+    form::raw_body(body, &mut receiving).await?;
     let received = receiving.finish().await?;
     let view = documents::store(&app, &officer, id, name, title, received).await?;
     Ok((StatusCode::CREATED, Json(view)))

@@ -3,20 +3,19 @@
 //! and removes them; whoever reads the bid downloads them.
 
 use axum::Json;
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use http_body_util::BodyExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, Entrepreneur};
 use crate::db::ids::{BidDocumentId, BidId};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::tenders::api::UploadQuery;
-use crate::tenders::documents::{self as tender_documents, MAX_BYTES};
+use crate::tenders::documents::{self as tender_documents, form};
 use crate::web::errors::ErrorBody;
 use crate::web::extract::{Path, Query};
 
@@ -49,24 +48,12 @@ async fn upload_document(
     Query(query): Query<UploadQuery>,
     body: Body,
 ) -> AppResult<impl IntoResponse> {
-    // A body that says up front it is too large is refused unread.
-    if body.size_hint().lower() > MAX_BYTES as u64 {
-        return Err(AppError::refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-        ));
-    }
+    form::refuse_if_announced_too_large(&body)?;
     let name = tender_documents::checked_name(&query.name)?;
     let title = tender_documents::checked_title(query.title.as_deref())?;
     let bid = super::check_can_add(&app, &user, id).await?;
     let mut receiving = Receiving::default();
-    let mut body = body;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|_| AppError::bad_request("body_unreadable"))?;
-        if let Some(chunk) = frame.data_ref() {
-            receiving.push(chunk)?;
-        }
-    }
+    form::raw_body(body, &mut receiving).await?;
     let received = receiving.finish(&name).await?;
     let view = super::add(&app, &user, &bid, name, title, received).await?;
     Ok((StatusCode::CREATED, Json(view)))

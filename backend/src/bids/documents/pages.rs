@@ -23,6 +23,7 @@ use crate::tenders::documents::{MAX_BYTES, MAX_FORM_BODY_BYTES, MAX_TITLE, form}
 use crate::tenders::pages::display::{doc_kind, size_label};
 use crate::web::extract::Path;
 use crate::web::page::{FormError, Page};
+use crate::web::upload_forms;
 
 use super::super::access;
 use super::super::model::BidState;
@@ -115,7 +116,7 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let mut multipart = multipart.map_err(|_| AppError::forbidden("csrf_failed"))?;
-    form::check_csrf_part(&mut multipart, &expected).await?;
+    upload_forms::check_csrf_part(&mut multipart, &expected).await?;
     let bid_row = super::check_can_add(&app, &user, id).await;
     let mut title = None;
     let outcome = match bid_row {

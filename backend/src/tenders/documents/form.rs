@@ -1,44 +1,20 @@
-//! The upload form's parts, as the documents pages of a tender and of a
-//! bid send them: the CSRF token first (checked before anything else is
-//! read), then an optional title, then the file, streamed into whatever
-//! sink the caller's documents go to.
+//! Uploads as the API and the pages send them, for a tender's documents
+//! and a bid's: the API's raw body, and the upload form's parts after its
+//! CSRF token (`web::upload_forms`): an optional title, then the file,
+//! streamed into whatever sink the caller's documents go to.
 
+use axum::body::{Body, HttpBody};
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
 use axum::http::StatusCode;
+use http_body_util::BodyExt;
 
-use super::{MAX_TITLE, checked_name, checked_title, too_large};
-use crate::auth::csrf::{CSRF_FIELD, constant_time_eq};
+use super::{MAX_BYTES, MAX_TITLE, checked_name, checked_title, too_large};
 use crate::error::{AppError, AppResult, FieldError};
-
-/// The longest token read from the form; real ones are far shorter.
-const MAX_TOKEN_BYTES: usize = 256;
 
 /// The longest title part read from the form: the title's limit in the
 /// widest UTF-8 characters.
 const MAX_TITLE_BYTES: usize = MAX_TITLE * 4;
-
-/// Refuses the form unless its first part is the session's CSRF token.
-pub async fn check_csrf_part(multipart: &mut Multipart, expected: &str) -> AppResult<()> {
-    let refused = || AppError::forbidden("csrf_failed");
-    let mut field = multipart
-        .next_field()
-        .await
-        .map_err(|_| refused())?
-        .filter(|f| f.name() == Some(CSRF_FIELD) && f.file_name().is_none())
-        .ok_or_else(refused)?;
-    let mut presented = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|_| refused())? {
-        presented.extend_from_slice(&chunk);
-        if presented.len() > MAX_TOKEN_BYTES {
-            return Err(refused());
-        }
-    }
-    if !constant_time_eq(&presented, expected.as_bytes()) {
-        return Err(refused());
-    }
-    Ok(())
-}
 
 /// Where the file part's bytes go as they arrive.
 pub trait FileSink {
@@ -86,6 +62,29 @@ pub async fn title_and_file(
         sink.push(&chunk).await?;
     }
     Ok((name, title))
+}
+
+/// Refuses an API upload whose body announces more than the limit before
+/// any of it is read.
+pub fn refuse_if_announced_too_large(body: &Body) -> AppResult<()> {
+    if body.size_hint().lower() > MAX_BYTES as u64 {
+        return Err(AppError::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ));
+    }
+    Ok(())
+}
+
+/// An API upload's raw body into `sink`, chunk by chunk as it arrives.
+pub async fn raw_body(mut body: Body, sink: &mut impl FileSink) -> AppResult<()> {
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| AppError::bad_request("body_unreadable"))?;
+        if let Some(chunk) = frame.data_ref() {
+            sink.push(chunk).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A body cut off by the route's limit is a file too large; anything else

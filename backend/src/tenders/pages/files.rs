@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::tenders::documents::{self, form};
 use crate::tenders::service::{self, TenderView};
 use crate::web::page::{FormError, Page};
+use crate::web::upload_forms;
 
 pub(super) async fn download(
     State(app): State<AppState>,
@@ -69,7 +70,7 @@ pub(super) async fn upload_document(
 ) -> AppResult<Response> {
     // Without a multipart body there is no token to check.
     let mut multipart = multipart.map_err(|_| AppError::forbidden("csrf_failed"))?;
-    form::check_csrf_part(&mut multipart, &expected).await?;
+    upload_forms::check_csrf_part(&mut multipart, &expected).await?;
     load_owned(&app, &officer, id).await?;
     let mut title = None;
     match receive_file(&app, &officer, id, &mut multipart, &mut title).await {
