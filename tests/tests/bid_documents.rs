@@ -516,7 +516,7 @@ async fn the_documents_page_works_without_javascript(backend: Backend) {
     );
     let page = anna.get(&format!("/bids/{bid}/documents")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("Buddet har ingen dokumenter endnu."));
+    assert!(page.text().contains("Tilbuddet har ingen dokumenter endnu."));
 
     // A file that is not what its name says: the page again, the message
     // in Danish at the file field, the title as typed.
@@ -576,7 +576,7 @@ async fn the_documents_page_works_without_javascript(backend: Backend) {
     assert!(receipt.contains("referencer.pdf"));
     let page = anna.get(&format!("/bids/{bid}/documents")).await.text();
     assert!(!page.contains("enctype=\"multipart/form-data\""));
-    assert!(page.contains("Buddet er afgivet. Træk det tilbage"));
+    assert!(page.contains("Tilbuddet er afgivet. Træk det tilbage"));
     let refused = anna.post(&format!("{link}/remove"), &[]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
 

@@ -174,7 +174,7 @@ async fn an_entrepreneur_bids_and_gets_a_receipt() {
 
     // Documents: one that is not what its name says, then a real one.
     browser.click_and_wait("main a[href$='/documents']").await;
-    browser.wait_for_source("Dokumenter til buddet").await;
+    browser.wait_for_source("Dokumenter til tilbuddet").await;
     check_both_widths(&browser, "the bid's documents").await;
     let wrong = browser.dir().join("referencer.docx");
     std::fs::write(&wrong, pdf_with("Referencer")).unwrap();
