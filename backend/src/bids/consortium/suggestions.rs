@@ -154,6 +154,29 @@ pub async fn suggest(
         .iter()
         .filter_map(|code| socialbid_indexer::Reservation::from_code(code))
         .collect();
+    // The search by name first: a query it refuses is refused before the
+    // suggestions are worked out.
+    let mut by_name = Vec::new();
+    if !query.q.trim().is_empty() {
+        let filter = Filter {
+            q: query.q.clone(),
+            reserved: reserved.join(","),
+            ..Filter::default()
+        };
+        let page = directory::search(app, &filter).await?;
+        by_name = page
+            .items
+            .into_iter()
+            .filter(|p| p.id != lead.id)
+            .take(FOUND)
+            .map(|p| FoundPartner {
+                organisation_id: p.id,
+                asked: asked.contains(&p.id),
+                name: p.name,
+                mission: p.mission,
+            })
+            .collect();
+    }
     let indexes = indexes(app).await?;
     let found = tokio::task::spawn_blocking(move || {
         indexes
@@ -188,27 +211,6 @@ pub async fn suggest(
         })
         .collect();
 
-    let mut by_name = Vec::new();
-    if !query.q.trim().is_empty() {
-        let filter = Filter {
-            q: query.q.clone(),
-            reserved: reserved.join(","),
-            ..Filter::default()
-        };
-        let page = directory::search(app, &filter).await?;
-        by_name = page
-            .items
-            .into_iter()
-            .filter(|p| p.id != lead.id)
-            .take(FOUND)
-            .map(|p| FoundPartner {
-                organisation_id: p.id,
-                asked: asked.contains(&p.id),
-                name: p.name,
-                mission: p.mission,
-            })
-            .collect();
-    }
     Ok(PartnerSuggestionsView {
         needs: Coverable::needs(&found.needs),
         lead_covers: Coverable::covers(&found.lead_covers),
