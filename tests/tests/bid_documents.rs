@@ -516,7 +516,10 @@ async fn the_documents_page_works_without_javascript(backend: Backend) {
     );
     let page = anna.get(&format!("/bids/{bid}/documents")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("Tilbuddet har ingen dokumenter endnu."));
+    assert!(
+        page.text()
+            .contains("Tilbuddet har ingen dokumenter endnu.")
+    );
 
     // A file that is not what its name says: the page again, the message
     // in Danish at the file field, the title as typed.

@@ -222,7 +222,7 @@ async fn every_subcommand_explains_itself() {
 }
 
 /// Kills a child process when the test ends, however it ends.
-struct Child(std::process::Child);
+pub(crate) struct Child(pub(crate) std::process::Child);
 
 impl Drop for Child {
     fn drop(&mut self) {

@@ -62,3 +62,4 @@ mod tender_browser;
 mod tender_pages;
 mod tenders;
 mod tenders_demo;
+mod two_workers;
