@@ -594,7 +594,8 @@ mod tests {
             "reach": {"summary": "2 af 4", "fitting": 2, "total": 4, "changes": ["Uden DK011 kommer 2 til"]},
             "tenders_for_you": {"organisation": 3, "public": true, "total": 1, "items": [{"id": 7, "title": "Rengøring",
                 "authority": "Aarhus Kommune", "deadline": "2026-12-28T11:00:00", "reserved": "res-ws", "percent": 72,
-                "reasons": [{"kind": "region", "text": "Region Hovedstaden", "percent": 15}]}]}
+                "reasons": [{"kind": "region", "text": "Region Hovedstaden", "percent": 15}]}],
+                "dismissed": [{"id": 8, "title": "Vinduespolering", "language": "da"}]}
         }"##;
 
     /// What the bid and evaluation pages show: a bid with its check page,

@@ -86,6 +86,19 @@ async fn matches_and_reach_read_well_in_the_browser() {
     assert!(page.contains("you offer"), "{page}");
     assert!(page.contains("of 100 points"), "{page}");
     assert_accessible_at_both_widths(&browser, "tenders for you (en)").await;
+    // Not for us: the first tender goes to the list set aside, and back.
+    browser
+        .click_and_wait("form[action$='/dismiss'] button")
+        .await;
+    browser.wait_for_text("The tender is set aside.").await;
+    assert!(browser.main_text().await.contains("Tenders you set aside"));
+    assert_accessible_at_both_widths(&browser, "tenders for you, one set aside (en)").await;
+    browser
+        .click_and_wait("form[action$='/restore'] button")
+        .await;
+    browser
+        .wait_for_text("The tender is among your matches again.")
+        .await;
     log_out(&browser).await;
 
     // The officer sees who could bid on one of her published tenders.

@@ -771,8 +771,8 @@ const LAST_CHANCE_SUBJECT_EN: &str = "Last chance: the deadline is in three work
 
 /// Three working days before the deadline, at 8 in Copenhagen: a follower
 /// and the members of a matched organisation are told, a matched
-/// organisation that has bid is not, and a deadline moved later moves the
-/// reminder with it.
+/// organisation that has bid or dismissed the tender is not, and a
+/// deadline moved later moves the reminder with it.
 async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline(
     backend: Backend,
 ) {
@@ -793,7 +793,14 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
         )
         .await;
     let (eve, _) = w
-        .enterprise("eve@rent.dk", cleaner("Rent Arbejde", 2), quiet)
+        .enterprise("eve@rent.dk", cleaner("Rent Arbejde", 2), quiet.clone())
+        .await;
+    let (frida, frida_org) = w
+        .enterprise(
+            "frida@faelles.dk",
+            social_enterprise("Fælles Hænder", 4, false),
+            quiet,
+        )
         .await;
     let dora = w.app.entrepreneur("dora@example.dk").await;
     w.choose(&dora, json!({ "language": "en" })).await;
@@ -802,6 +809,28 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
     w.app
         .submitted_bid(&carl, tender, complete_bid(1_200_000))
         .await;
+    // Fælles Hænder matches too, but says the tender is not for it.
+    let matched = w
+        .app
+        .api(
+            Method::GET,
+            &format!("/api/v1/organisations/{frida_org}/matches"),
+            Some(&frida.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(matched["items"][0]["tender_id"], tender, "{matched}");
+    let dismissed = w
+        .app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/tenders/{tender}/dismissal"),
+            Some(&frida.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::NO_CONTENT);
 
     // The deadline moves a week later before the reminder is due.
     let moved = in_days(&w.app, 47);
@@ -852,6 +881,7 @@ async fn the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_d
     );
     assert!(told(&dora).is_empty(), "one mail, in her language");
     assert!(told(&carl).is_empty(), "Bo Godt has bid");
+    assert!(told(&frida).is_empty(), "Fælles Hænder dismissed it");
     assert!(told(&eve).is_empty(), "not matched, not following");
     mail_filters().bind(|| {
         insta::assert_snapshot!("mail_last_chance_da", mail_snapshot(&to_anna[0]));

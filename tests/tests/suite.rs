@@ -23,6 +23,7 @@ mod consortia;
 mod consortia_pages;
 mod database;
 mod directory_search;
+mod dismissals;
 mod document_titles;
 mod documents;
 mod draft_checks;

@@ -474,6 +474,21 @@ diesel::allow_tables_to_appear_in_same_query!(bid_documents, bids);
 diesel::allow_tables_to_appear_in_same_query!(bid_documents, tenders);
 
 diesel::table! {
+    tender_dismissals (organisation_id, tender_id) {
+        organisation_id -> BigInt,
+        tender_id -> BigInt,
+        dismissed_by -> Nullable<BigInt>,
+        dismissed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tender_dismissals -> organisations (organisation_id));
+diesel::joinable!(tender_dismissals -> tenders (tender_id));
+diesel::allow_tables_to_appear_in_same_query!(tender_dismissals, organisations);
+diesel::allow_tables_to_appear_in_same_query!(tender_dismissals, tenders);
+diesel::allow_tables_to_appear_in_same_query!(tender_dismissals, organisation_members);
+
+diesel::table! {
     bid_openings (tender_id) {
         tender_id -> BigInt,
         opened_by -> Nullable<BigInt>,

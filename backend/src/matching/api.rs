@@ -3,15 +3,17 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::dismissals;
 use super::reach::{self, ReachInput, ReachView};
 use super::reading::{self, OrganisationMatches, TenderMatches, checked_limit};
 use crate::app::AppState;
-use crate::auth::{AuthUser, Officer};
+use crate::auth::{AuthUser, Entrepreneur, Officer};
 use crate::db::ids::{OrganisationId, TenderId};
 use crate::error::AppResult;
 use crate::web::errors::ErrorBody;
@@ -24,6 +26,41 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tender_matches))
         .routes(routes!(organisation_matches))
         .routes(routes!(estimate_reach))
+        .routes(routes!(dismiss_tender, restore_tender))
+}
+
+/// Not for us: the tender leaves the caller's organisation's matches
+/// (listed under `dismissed` instead) and its members get no "last
+/// chance" reminder of it. Dismissing twice is the same as once.
+#[utoipa::path(put, path = "/api/v1/tenders/{id}/dismissal", tag = "matching", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "Dismissed"),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody, description = "Not an entrepreneur, or no organisation"),
+    (status = 404, body = ErrorBody),
+))]
+async fn dismiss_tender(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<TenderId>,
+) -> AppResult<StatusCode> {
+    dismissals::set(&app, &user, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Undo a dismissal: the tender is among the organisation's matches again.
+#[utoipa::path(delete, path = "/api/v1/tenders/{id}/dismissal", tag = "matching", params(("id" = i64, Path)), security(("bearer" = [])), responses(
+    (status = 204, description = "Restored"),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody, description = "Not an entrepreneur, or no organisation"),
+    (status = 404, body = ErrorBody),
+))]
+async fn restore_tender(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<TenderId>,
+) -> AppResult<StatusCode> {
+    dismissals::set(&app, &user, id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -6,6 +6,7 @@
 //! them back through the hard rules as they stand now, and shows them.
 
 pub mod api;
+pub mod dismissals;
 mod job;
 pub mod pages;
 mod queueing;

@@ -5,8 +5,8 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::Html;
-use axum::routing::get;
+use axum::response::{Html, Redirect};
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use socialbid_codes::nuts;
 use socialbid_frontend::Lang;
@@ -21,10 +21,35 @@ use crate::error::{AppError, AppResult};
 use crate::profiles::service as profiles;
 use crate::tenders::model::{Content, authority_name};
 use crate::tenders::money::{Amount, in_kroner};
+use crate::web::extract::Path;
 use crate::web::page::Page;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/organisation/matches", get(tenders_for_you_page))
+    Router::new()
+        .route("/organisation/matches", get(tenders_for_you_page))
+        .route("/tenders/{id}/dismiss", post(dismiss))
+        .route("/tenders/{id}/restore", post(restore))
+}
+
+/// "Not for us" from the list: back to it, which no longer shows it.
+async fn dismiss(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<TenderId>,
+) -> AppResult<Redirect> {
+    super::dismissals::set(&app, &user, id, true).await?;
+    Ok(Redirect::to(
+        "/organisation/matches?notice=tender_dismissed",
+    ))
+}
+
+async fn restore(
+    State(app): State<AppState>,
+    Entrepreneur(user): Entrepreneur,
+    Path(id): Path<TenderId>,
+) -> AppResult<Redirect> {
+    super::dismissals::set(&app, &user, id, false).await?;
+    Ok(Redirect::to("/organisation/matches?notice=tender_restored"))
 }
 
 /// A score as a whole percentage of the best possible.
@@ -65,11 +90,17 @@ pub async fn tenders_for_you(
                     "reasons": word_all(&m.reasons, Reader::Entrepreneur, lang),
                 }));
             }
+            let dismissed: Vec<Value> = found
+                .dismissed
+                .iter()
+                .map(|m| json!({"id": m.tender_id, "title": m.title, "language": m.language}))
+                .collect();
             Ok(json!({
                 "organisation": org.id,
                 "public": public,
                 "items": items,
                 "total": found.total,
+                "dismissed": dismissed,
             }))
         })
         .await

@@ -78,6 +78,9 @@ pub struct OrganisationMatches {
     /// Every open tender that matches now, however many are shown.
     pub total: usize,
     pub items: Vec<TenderMatchView>,
+    /// The open matches the organisation said are not for it, best first
+    /// (not in `items` or `total`); a dismissal can be undone.
+    pub dismissed: Vec<TenderMatchView>,
 }
 
 /// `limit` as asked: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when left out.
@@ -196,11 +199,13 @@ pub(super) fn organisation_matches(
         organisation_id: org.id,
         total: 0,
         items: Vec::new(),
+        dismissed: Vec::new(),
     };
     let Some(profile) = documents::profile_doc(org)? else {
         return Ok(result);
     };
     let stored: Vec<StoredMatch> = store::of_organisation(conn, org.id)?;
+    let dismissed = super::dismissals::of_organisation(conn, org.id)?;
     let ids: Vec<TenderId> = stored.iter().map(|m| m.tender_id).collect();
     let rows: HashMap<TenderId, TenderRow> = tenders::table
         .filter(tenders::id.eq_any(&ids))
@@ -221,7 +226,12 @@ pub(super) fn organisation_matches(
             continue;
         }
         let content = row.content();
-        result.items.push(TenderMatchView {
+        let list = if dismissed.contains(&row.id) {
+            &mut result.dismissed
+        } else {
+            &mut result.items
+        };
+        list.push(TenderMatchView {
             tender_id: row.id,
             title: content.title.clone(),
             language: content.language.clone(),

@@ -1,7 +1,7 @@
 //! "Last chance": three working days before a tender's deadline, at 8 in
 //! the morning in Copenhagen, everyone who follows it and the members of
 //! every organisation it matches are told, unless their organisation has
-//! submitted a bid. The job is queued where the close at the deadline is
+//! submitted a bid or dismissed the tender as not for it. The job is queued where the close at the deadline is
 //! (publishing, amending, importing), keyed by the deadline: a job for a
 //! deadline since moved finds the tender changed and tells nobody, and the
 //! move queued the next one.
@@ -75,7 +75,7 @@ async fn remind(app: &AppState, job: LastChance) -> AppResult<usize> {
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                tell_who_has_not_bid(conn, job, &public_url, now)
+                tell_who_has_not_bid_or_dismissed(conn, job, &public_url, now)
             })
         })
         .await
@@ -85,7 +85,7 @@ async fn remind(app: &AppState, job: LastChance) -> AppResult<usize> {
 /// tender, whatever its match), then for the members of matched
 /// organisations, whose match must reach their minimum; a person both is
 /// told once (the event's key).
-fn tell_who_has_not_bid(
+fn tell_who_has_not_bid_or_dismissed(
     conn: &mut DbConn,
     job: LastChance,
     public_url: &str,
@@ -95,15 +95,17 @@ fn tell_who_has_not_bid(
     if row.status != Status::Published || row.submission_deadline != Some(job.deadline) {
         return Ok(0);
     }
-    let bidders: HashSet<OrganisationId> = bids::table
+    // Those who have bid, and those who said the tender is not for them.
+    let mut done_with: HashSet<OrganisationId> = bids::table
         .filter(bids::tender_id.eq(job.tender_id))
         .filter(bids::state.eq(BidState::Submitted.as_str()))
         .select(bids::organisation_id)
         .load(conn)?
         .into_iter()
         .collect();
-    let members_of_bidders: HashSet<UserId> = organisation_members::table
-        .filter(organisation_members::organisation_id.eq_any(bidders.iter().copied()))
+    done_with.extend(matching::dismissals::of_tender(conn, job.tender_id)?);
+    let members_done: HashSet<UserId> = organisation_members::table
+        .filter(organisation_members::organisation_id.eq_any(done_with.iter().copied()))
         .select(organisation_members::user_id)
         .load(conn)?
         .into_iter()
@@ -131,13 +133,13 @@ fn tell_who_has_not_bid(
         .load(conn)?;
     let following = event(None, None);
     for user_id in followers {
-        if !members_of_bidders.contains(&user_id) && notify(conn, user_id, &following, now)? {
+        if !members_done.contains(&user_id) && notify(conn, user_id, &following, now)? {
             told += 1;
         }
     }
     let matches = matching::tender_matches(conn, &row, matching::MAX_LIMIT as usize * 2)?;
     for m in matches.items {
-        if bidders.contains(&m.organisation_id) {
+        if done_with.contains(&m.organisation_id) {
             continue;
         }
         let percent = (m.score.clamp(0.0, 1.0) * 100.0).round() as i32;

@@ -101,6 +101,9 @@ const NOTICES: &[&str] = &[
     "search_saved",
     "search_deleted",
     "mail_retried",
+    // Matching.
+    "tender_dismissed",
+    "tender_restored",
     // Bids.
     "bid_saved",
     "bid_withdrawn",
