@@ -109,9 +109,9 @@ impl TestApp {
         self.send(bid_document_upload(who, bid, name, data)).await
     }
 
-    /// Starts and submits `body` on `tender` for `who`'s organisation;
+    /// Starts a draft of `body` on `tender` for `who`'s organisation;
     /// returns the bid's id.
-    pub async fn submitted_bid(&self, who: &Person, tender: i64, body: Value) -> i64 {
+    pub async fn started_bid(&self, who: &Person, tender: i64, body: Value) -> i64 {
         let created = self
             .api(
                 Method::POST,
@@ -121,7 +121,13 @@ impl TestApp {
             )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-        let id = created.json()["id"].as_i64().expect("id");
+        created.json()["id"].as_i64().expect("id")
+    }
+
+    /// Starts and submits `body` on `tender` for `who`'s organisation;
+    /// returns the bid's id.
+    pub async fn submitted_bid(&self, who: &Person, tender: i64, body: Value) -> i64 {
+        let id = self.started_bid(who, tender, body).await;
         let sent = self
             .api(
                 Method::POST,
@@ -145,16 +151,7 @@ impl TestApp {
         tender: i64,
         price: i64,
     ) -> i64 {
-        let created = self
-            .api(
-                Method::POST,
-                &format!("/api/v1/tenders/{tender}/bids"),
-                Some(&lead.access_token),
-                Some(complete_bid(price)),
-            )
-            .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-        let id = created.json()["id"].as_i64().expect("id");
+        let id = self.started_bid(lead, tender, complete_bid(price)).await;
         let invited = self
             .api(
                 Method::POST,

@@ -53,16 +53,9 @@ async fn scene(backend: Backend) -> Scene {
         .closing_in_two_days(&app)
         .publish(&app, &officer)
         .await;
-    let started = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tenders/{tender}/bids"),
-            Some(&lead.access_token),
-            Some(complete_bid(1_950_000)),
-        )
+    let bid = app
+        .started_bid(&lead, tender, complete_bid(1_950_000))
         .await;
-    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text());
-    let bid = started.json()["id"].as_i64().unwrap();
     Scene {
         app,
         officer,
@@ -409,16 +402,8 @@ async fn only_the_lead_changes_documents_and_partners_read_them(backend: Backend
 
     // Another bid's document is not found through this one.
     let own = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tenders/{}/bids", s.tender),
-            Some(&s.stranger.access_token),
-            Some(complete_bid(2_000_000)),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+        .started_bid(&s.stranger, s.tender, complete_bid(2_000_000))
+        .await;
     assert_eq!(
         download(app, Some(&s.stranger), own, doc).await.status,
         StatusCode::NOT_FOUND

@@ -110,13 +110,9 @@ async fn cast(backend: Backend) -> Cast {
         .set("question_deadline", json!(in_days(&app, 1)))
         .publish(&app, &officer)
         .await;
-    let anna_bid = started(
-        &app,
-        &anna,
-        tender,
-        bid(ANNA_ANSWER, ANNA_COMMITMENT, 1_950_000),
-    )
-    .await;
+    let anna_bid = app
+        .started_bid(&anna, tender, bid(ANNA_ANSWER, ANNA_COMMITMENT, 1_950_000))
+        .await;
     let document = app
         .upload_bid_document(Some(&anna), anna_bid, "bilag.pdf", &pdf_with(ANNA_DOCUMENT))
         .await;
@@ -144,7 +140,9 @@ async fn cast(backend: Backend) -> Cast {
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
     submit(&app, &anna, anna_bid).await;
-    let bo_bid = started(&app, &bo, tender, bid(BO_ANSWER, "Praktik", 2_100_000)).await;
+    let bo_bid = app
+        .started_bid(&bo, tender, bid(BO_ANSWER, "Praktik", 2_100_000))
+        .await;
     submit(&app, &bo, bo_bid).await;
     app.run_jobs().await;
     Cast {
@@ -154,19 +152,6 @@ async fn cast(backend: Backend) -> Cast {
         anna_document,
         bo_bid,
     }
-}
-
-async fn started(app: &TestApp, who: &Person, tender: i64, body: serde_json::Value) -> i64 {
-    let created = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tenders/{tender}/bids"),
-            Some(&who.access_token),
-            Some(body),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-    created.json()["id"].as_i64().unwrap()
 }
 
 async fn submit(app: &TestApp, who: &Person, bid: i64) {

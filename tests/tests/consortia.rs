@@ -68,16 +68,7 @@ async fn call(
 }
 
 async fn start_bid(app: &TestApp, who: &Person, tender: i64) -> i64 {
-    let (status, bid) = call(
-        app,
-        Method::POST,
-        who,
-        &format!("/api/v1/tenders/{tender}/bids"),
-        Some(complete_bid(1_950_000)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{bid}");
-    bid["id"].as_i64().unwrap()
+    app.started_bid(who, tender, complete_bid(1_950_000)).await
 }
 
 fn invitation(organisation: i64, share: i64) -> Value {

@@ -4,7 +4,7 @@
 //! page, takes it off; the partner answers on its bids page and reads the
 //! bid it joined without the lead's buttons. Nobody else gets the pages.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::json;
 use socialbid_tests::{
     Backend, Enterprises, PageSession, TenderBuilder, TestApp, TestResponse, complete_bid,
@@ -37,17 +37,11 @@ async fn setup(backend: Backend) -> (TestApp, i64, i64) {
         .set("estimated_value", json!(3_000_000))
         .publish(&app, &officer)
         .await;
-    let started = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/tenders/{tender}/bids"),
-            Some(&anna.access_token),
-            Some(complete_bid(1_950_000)),
-        )
+    let bid = app
+        .started_bid(&anna, tender, complete_bid(1_950_000))
         .await;
-    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text());
     app.index().await;
-    (app, started.json()["id"].as_i64().unwrap(), cleaner)
+    (app, bid, cleaner)
 }
 
 async fn a_lead_finds_invites_and_a_partner_joins_on_the_pages(backend: Backend) {

@@ -21,7 +21,7 @@ use crate::tenders::money::Amount;
 use crate::web::extract::{Path, Query};
 use crate::web::page::{FormError, Page};
 
-use super::documents::pages::document_json;
+use super::documents::pages::documents_json;
 use super::model::{Answer, BidContent, Commitment};
 use super::reading::{self, BidView};
 use super::{access, rules, writing};
@@ -174,7 +174,7 @@ fn tender_json(tender: &TenderRow, lot: i32) -> Value {
     })
 }
 
-async fn load_tender(app: &AppState, tender_id: TenderId) -> AppResult<TenderRow> {
+pub(super) async fn load_tender(app: &AppState, tender_id: TenderId) -> AppResult<TenderRow> {
     app.db
         .run(move |conn| {
             let tender = crate::tenders::model::find(conn, tender_id)?;
@@ -292,13 +292,8 @@ async fn save_form(
 /// The bid as its organisation sees it ("check your answers"), or as the
 /// owning officer reads it once opened.
 fn bid_json(bid: &BidView, tender: &TenderRow, open_for_changes: bool, lang: Lang) -> Value {
-    let documents: Vec<Value> = bid
-        .documents
-        .iter()
-        .map(|d| document_json(d, lang))
-        .collect();
     json!({"bid": bid, "tender": tender_json(tender, bid.lot), "open": open_for_changes,
-           "documents": documents})
+           "documents": documents_json(&bid.documents, lang)})
 }
 
 async fn show(

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::Officer;
-use crate::bids::documents::pages::document_json;
+use crate::bids::documents::pages::documents_json;
 use crate::bids::{access, opening, reading};
 use crate::db::ids::{BidId, TenderId};
 use crate::error::{AppError, AppResult};
@@ -161,11 +161,7 @@ async fn render_score_form(
         }
         serde_json::Value::Object(values)
     });
-    let documents: Vec<serde_json::Value> = bid
-        .documents
-        .iter()
-        .map(|d| document_json(d, page.lang))
-        .collect();
+    let documents = documents_json(&bid.documents, page.lang);
     page.render(
         "pages/evaluation/score.html",
         json!({"tender_id": id, "bid": bid, "scored": scored, "values": values,

@@ -27,6 +27,7 @@ use crate::web::upload_forms;
 
 use super::super::access;
 use super::super::model::BidState;
+use super::super::pages::load_tender;
 use super::super::reading::{self, BidView, ReadAs};
 use super::{BidDocumentView, Download, MAX_DOCUMENTS, Receiving};
 
@@ -46,17 +47,22 @@ pub fn routes() -> Router<AppState> {
         .route("/bids/{id}/documents/{document}/remove", post(remove))
 }
 
-/// A document as the pages list it (under `/bids/{bid}/documents/{id}`),
-/// worded for `lang`.
-pub fn document_json(d: &BidDocumentView, lang: Lang) -> Value {
-    json!({
-        "id": d.id,
-        "label": d.label(),
-        "file_name": d.file_name,
-        "kind": doc_kind(&d.content_type),
-        "size": size_label(d.size_bytes, lang),
-        "sha256": d.sha256,
-    })
+/// The documents as the pages list them (under
+/// `/bids/{bid}/documents/{id}`), worded for `lang`.
+pub fn documents_json(documents: &[BidDocumentView], lang: Lang) -> Vec<Value> {
+    documents
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id,
+                "label": d.label(),
+                "file_name": d.file_name,
+                "kind": doc_kind(&d.content_type),
+                "size": size_label(d.size_bytes, lang),
+                "sha256": d.sha256,
+            })
+        })
+        .collect()
 }
 
 async fn render(
@@ -66,24 +72,14 @@ async fn render(
     errors: Vec<FormError>,
     values: Value,
 ) -> AppResult<Html<String>> {
-    let tender = {
-        let id = bid.tender_id;
-        app.db
-            .run(move |conn| crate::tenders::model::find(conn, id).map_err(AppError::from))
-            .await?
-    };
+    let tender = load_tender(app, bid.tender_id).await?;
     let open = access::refuse_unless_open(&tender, app.clock.now()).is_ok();
     let can_change = bid.read_as == ReadAs::Lead && open && bid.state != BidState::Submitted;
-    let documents: Vec<Value> = bid
-        .documents
-        .iter()
-        .map(|d| document_json(d, page.lang))
-        .collect();
     page.render(
         "pages/bids/documents.html",
         json!({
             "bid": bid,
-            "documents": documents,
+            "documents": documents_json(&bid.documents, page.lang),
             "can_change": can_change,
             "full": bid.documents.len() as i64 >= MAX_DOCUMENTS,
             "errors": errors,
