@@ -403,9 +403,10 @@ pub struct UploadQuery {
     #[param(min_length = 1, max_length = 200)]
     pub name: String,
     /// What the document is, shown instead of the file name, e.g.
-    /// `Udbudsbetingelser`; at most 200 characters.
+    /// `Udbudsbetingelser`; at most 500 characters (`documents::MAX_TITLE`,
+    /// as the upload form says).
     #[serde(default)]
-    #[param(max_length = 200)]
+    #[param(max_length = 500)]
     pub title: Option<String>,
 }
 
