@@ -7,7 +7,8 @@
 //! permanent refusal is recorded, not retried and shown to admins, the
 //! preferences API checks what it is given, and the mails read as reviewed
 //! (a match, a saved search's find, a digest, the last chance and the
-//! officers' weekly summary, in Danish and English).
+//! officers' weekly summary, in Danish and English). Administrators'
+//! decisions on profiles and officers' accounts follow the same choices.
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDateTime, TimeZone};
@@ -29,6 +30,7 @@ on_both_databases!(
     the_last_chance_reaches_who_has_not_bid_three_working_days_before_the_deadline,
     officers_are_told_each_monday_how_far_their_open_tenders_reached,
     the_preferences_page_offers_each_role_its_own_kinds_of_mail,
+    administrators_decisions_are_mailed_as_each_person_chose,
 );
 
 const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
@@ -262,7 +264,13 @@ async fn publishing_mails_every_matched_member_once_and_no_one_else(backend: Bac
         .await
         .json();
     assert_eq!(export["notification_settings"]["match"], "now");
-    let told = export["notifications"].as_array().expect("notifications");
+    // Besides the approval of the organisation's profile: the match.
+    let told: Vec<&Value> = export["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["kind"] != "profile_decision")
+        .collect();
     assert_eq!(told.len(), 1, "{told:#?}");
     assert_eq!(told[0]["kind"], "match");
     assert_eq!(told[0]["tender_id"], tender);
@@ -588,6 +596,7 @@ async fn preferences_are_read_and_checked_through_the_api(backend: Backend) {
         json!({
             "match": "daily", "saved_search": "daily", "last_chance": "now",
             "weekly_summary": "now", "amendment": "now", "answer": "now", "cancellation": "now",
+            "profile_decision": "now", "officer_decision": "now",
             "min_match_percent": 0, "digest_hour": 8, "digest_weekday": 1, "language": "da",
         })
     );
@@ -1013,12 +1022,21 @@ async fn the_preferences_page_offers_each_role_its_own_kinds_of_mail(backend: Ba
             "{offered}: {page}"
         );
     }
+    assert!(page.contains("name=\"profile_decision\""), "{page}");
     assert!(!page.contains("name=\"weekly_summary\""), "{page}");
+    assert!(!page.contains("name=\"officer_decision\""), "{page}");
 
     let mut officer = PageSession::logged_in(&w.app, &w.officer.email).await;
     let page = officer.get("/account/notifications").await.text();
     assert!(page.contains("name=\"weekly_summary\""), "{page}");
-    for hidden in ["match", "saved_search", "last_chance", "min_match_percent"] {
+    assert!(page.contains("name=\"officer_decision\""), "{page}");
+    for hidden in [
+        "match",
+        "saved_search",
+        "last_chance",
+        "min_match_percent",
+        "profile_decision",
+    ] {
         assert!(
             !page.contains(&format!("name=\"{hidden}\"")),
             "{hidden}: {page}"
@@ -1029,6 +1047,7 @@ async fn the_preferences_page_offers_each_role_its_own_kinds_of_mail(backend: Ba
             "/account/notifications",
             &[
                 ("weekly_summary", "never"),
+                ("officer_decision", "now"),
                 ("digest_hour", "9"),
                 ("digest_weekday", "1"),
                 ("language", "da"),
@@ -1050,4 +1069,98 @@ async fn the_preferences_page_offers_each_role_its_own_kinds_of_mail(backend: Ba
     assert_eq!(view["digest_hour"], 9);
     assert_eq!(view["match"], "daily", "kept as stored");
     assert_eq!(view["min_match_percent"], 0, "kept as stored");
+}
+
+/// The decisions on a profile and on an officer's account are
+/// notifications like the rest: a person who wants them in the daily
+/// digest gets them there, with the reason, and not at once; one who
+/// keeps the default gets them at once with a one-click unsubscribe that
+/// switches off only that kind.
+async fn administrators_decisions_are_mailed_as_each_person_chose(backend: Backend) {
+    let w = world(backend).await;
+    let anna = w.app.entrepreneur("anna@cafe-lyst.dk").await;
+    w.choose(&anna, json!({ "profile_decision": "daily" }))
+        .await;
+    let organisation = w
+        .app
+        .organisation_with(&anna, social_enterprise("Café Lyst", 1, false))
+        .await;
+    w.app.decide(&w.admin, organisation, "approve", None).await;
+    w.app
+        .decide(
+            &w.admin,
+            organisation,
+            "suspend",
+            Some("Vi undersøger en klage over jeres CVR-oplysninger."),
+        )
+        .await;
+    let decided = |subject: &str| w.mails_to(&anna.email, subject);
+    assert!(
+        decided("Afgørelse om jeres profil på Socialbid").is_empty(),
+        "nothing at once"
+    );
+    w.move_clock_to_local_hour(8);
+    w.app.run_jobs().await;
+    assert!(decided("Afgørelse om jeres profil på Socialbid").is_empty());
+    let digests = decided("Nyt om udbud på Socialbid");
+    assert_eq!(digests.len(), 1, "{digests:#?}");
+    let digest = &digests[0];
+    for said in [
+        "Her er 2 nyheder siden sidst",
+        "En administrator har godkendt profilen for Café Lyst.",
+        "En administrator har suspenderet profilen for Café Lyst.",
+        "Vi undersøger en klage over jeres CVR-oplysninger.",
+        "http://socialbid.test/organisation",
+    ] {
+        assert!(digest.text.contains(said), "{said}: {}", digest.text);
+    }
+    assert!(!digest.list_unsubscribe.is_empty());
+
+    // The officer keeps the default: the approval comes at once.
+    let mette = w.app.pending_officer("mette@aarhus.dk", AARHUS_CVR).await;
+    let admin = w.app.relogin(&w.admin).await;
+    w.app.approve_officer(mette.id, &admin).await;
+    let decisions = w.mails_to(&mette.email, "Afgørelse om din konto som indkøber");
+    assert_eq!(
+        decisions.len(),
+        1,
+        "{:#?}",
+        w.smtp.messages_to(&mette.email)
+    );
+    let decision = &decisions[0];
+    assert!(
+        decision
+            .text
+            .contains("En administrator har godkendt din konto som indkøber"),
+        "{}",
+        decision.text
+    );
+    let link = decision
+        .list_unsubscribe
+        .trim_start_matches("<http://socialbid.test")
+        .trim_end_matches('>')
+        .to_owned();
+    let posted = w
+        .app
+        .raw(
+            Method::POST,
+            &link,
+            Some("application/x-www-form-urlencoded"),
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text());
+    let mette = w.app.relogin(&mette).await;
+    let choices = w
+        .app
+        .api(
+            Method::GET,
+            "/api/v1/me/notifications",
+            Some(&mette.access_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(choices["officer_decision"], "never");
+    assert_eq!(choices["weekly_summary"], "now");
 }

@@ -15,7 +15,7 @@ use crate::db::ids::UserId;
 use crate::db::schema::{authorities, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail;
+use crate::notify;
 
 pub const MAX_REASON: usize = 1000;
 
@@ -133,20 +133,19 @@ pub async fn decide(
                 if new_state == ApprovalState::Rejected {
                     sessions::revoke_all_for_user(conn, officer_id, None, now)?;
                 }
-                mail::queue(
-                    conn,
-                    &officer.email,
-                    officer.lang(),
-                    "officer_decision",
-                    serde_json::json!({
+                let decided = notify::Event {
+                    kind: notify::Kind::OfficerDecision,
+                    key: format!("officer_decision:{audit_id}"),
+                    tender_id: None,
+                    vars: serde_json::json!({
                         "name": officer.name,
                         "approved": new_state == ApprovalState::Approved,
                         "reason": reason,
                         "link": format!("{public_url}/login"),
                     }),
-                    format!("officer_decision:{audit_id}"),
-                    now,
-                )?;
+                    strength: None,
+                };
+                notify::notify(conn, officer_id, &decided, now)?;
                 Ok(())
             })
         })

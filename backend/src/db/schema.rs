@@ -387,6 +387,8 @@ diesel::table! {
         saved_search_cadence -> Text,
         last_chance_cadence -> Text,
         weekly_summary_cadence -> Text,
+        profile_decision_cadence -> Text,
+        officer_decision_cadence -> Text,
     }
 }
 

@@ -26,9 +26,8 @@ use crate::db::schema::{
 };
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
-use crate::mail;
 use crate::profiles::service::{self as profiles, Organisation, OrganisationView, ReviewState};
-use crate::{matching, search};
+use crate::{matching, notify, search};
 
 pub const MAX_REASON: usize = 1000;
 pub const AUDIT_PER_PAGE: i64 = 50;
@@ -181,22 +180,22 @@ pub async fn decide(
                     .filter(organisation_members::organisation_id.eq(org.id))
                     .select(accounts::User::as_select())
                     .load(conn)?;
+                let decided = notify::Event {
+                    kind: notify::Kind::ProfileDecision,
+                    key: format!("profile_decision:{audit_id}"),
+                    tender_id: None,
+                    vars: serde_json::json!({
+                        "organisation": name,
+                        "decision": decision.code(),
+                        "reason": reason,
+                        "link": format!("{public_url}/organisation"),
+                    }),
+                    strength: None,
+                };
                 for member in members {
-                    mail::queue(
-                        conn,
-                        &member.email,
-                        member.lang(),
-                        "profile_decision",
-                        serde_json::json!({
-                            "name": member.name,
-                            "organisation": name,
-                            "decision": decision.code(),
-                            "reason": reason,
-                            "link": format!("{public_url}/organisation"),
-                        }),
-                        format!("profile_decision:{audit_id}:{}", member.id),
-                        now,
-                    )?;
+                    let mut event = decided.clone();
+                    event.vars["name"] = member.name.into();
+                    notify::notify(conn, member.id, &event, now)?;
                 }
                 Ok(())
             })

@@ -25,10 +25,15 @@ pub enum Kind {
     /// For officers: each Monday, how far their authority's open tenders
     /// reached.
     WeeklySummary,
+    /// An administrator's decision on the person's organisation profile
+    /// (approved, rejected, changes asked for, suspended, reinstated).
+    ProfileDecision,
+    /// For officers: an administrator's decision on their buyer account.
+    OfficerDecision,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Match,
         Kind::SavedSearch,
         Kind::LastChance,
@@ -36,11 +41,14 @@ impl Kind {
         Kind::Answer,
         Kind::Cancellation,
         Kind::WeeklySummary,
+        Kind::ProfileDecision,
+        Kind::OfficerDecision,
     ];
 
     /// The kinds a person of `role` can be sent, as their preferences page
-    /// offers them: an entrepreneur follows and is matched, an officer gets
-    /// the weekly summary, an admin none of these.
+    /// offers them: an entrepreneur follows, is matched and hears the
+    /// decisions on the organisation's profile; an officer gets the weekly
+    /// summary and the decision on the account; an admin none of these.
     pub fn for_role(role: Role) -> &'static [Kind] {
         match role {
             Role::Entrepreneur => &[
@@ -50,8 +58,9 @@ impl Kind {
                 Kind::Amendment,
                 Kind::Answer,
                 Kind::Cancellation,
+                Kind::ProfileDecision,
             ],
-            Role::Officer => &[Kind::WeeklySummary],
+            Role::Officer => &[Kind::WeeklySummary, Kind::OfficerDecision],
             Role::Admin => &[],
         }
     }
@@ -65,6 +74,8 @@ impl Kind {
             Kind::SavedSearch => "saved_search",
             Kind::LastChance => "last_chance",
             Kind::WeeklySummary => "weekly_summary",
+            Kind::ProfileDecision => "profile_decision",
+            Kind::OfficerDecision => "officer_decision",
         }
     }
 
@@ -82,6 +93,8 @@ impl Kind {
             Kind::SavedSearch => "notify_saved_search",
             Kind::LastChance => "notify_last_chance",
             Kind::WeeklySummary => "notify_weekly_summary",
+            Kind::ProfileDecision => "profile_decision",
+            Kind::OfficerDecision => "officer_decision",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Each person's choices. No stored row means the defaults: matches in a
 //! daily digest at 8 in the morning, everything about a followed tender at
-//! once, every match however weak. The language is the account's own
+//! once, administrators' decisions at once, every match however weak. The language is the account's own
 //! (`users.locale`), so pages and mail always agree.
 
 use chrono::NaiveDateTime;
@@ -33,6 +33,10 @@ pub struct Settings {
     pub answer: Cadence,
     /// Cancellations of followed tenders.
     pub cancellation: Cadence,
+    /// Administrators' decisions on the organisation's profile.
+    pub profile_decision: Cadence,
+    /// For officers: the administrators' decision on the buyer account.
+    pub officer_decision: Cadence,
     /// Matches weaker than this (0 to 100, the match's score in percent)
     /// are not mailed.
     pub min_match_percent: i32,
@@ -52,6 +56,8 @@ impl Default for Settings {
             amendment: Cadence::Now,
             answer: Cadence::Now,
             cancellation: Cadence::Now,
+            profile_decision: Cadence::Now,
+            officer_decision: Cadence::Now,
             min_match_percent: 0,
             digest_hour: 8,
             digest_weekday: 1,
@@ -69,6 +75,8 @@ impl Settings {
             Kind::Amendment => self.amendment,
             Kind::Answer => self.answer,
             Kind::Cancellation => self.cancellation,
+            Kind::ProfileDecision => self.profile_decision,
+            Kind::OfficerDecision => self.officer_decision,
         }
     }
 
@@ -81,11 +89,15 @@ impl Settings {
             Kind::Amendment => self.amendment = cadence,
             Kind::Answer => self.answer = cadence,
             Kind::Cancellation => self.cancellation = cadence,
+            Kind::ProfileDecision => self.profile_decision = cadence,
+            Kind::OfficerDecision => self.officer_decision = cadence,
         }
     }
 }
 
 type Row = (
+    String,
+    String,
     String,
     String,
     String,
@@ -110,13 +122,15 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
             settings::amendment_cadence,
             settings::answer_cadence,
             settings::cancellation_cadence,
+            settings::profile_decision_cadence,
+            settings::officer_decision_cadence,
             settings::min_match_percent,
             settings::digest_hour,
             settings::digest_weekday,
         ))
         .first(conn)
         .optional()?;
-    let Some((m, saved, last, week, a, q, c, min, hour, weekday)) = row else {
+    let Some((m, saved, last, week, a, q, c, profile, officer, min, hour, weekday)) = row else {
         return Ok(Settings::default());
     };
     let defaults = Settings::default();
@@ -131,6 +145,8 @@ pub fn load(conn: &mut DbConn, user_id: UserId) -> QueryResult<Settings> {
         amendment: cadence(&a, defaults.amendment),
         answer: cadence(&q, defaults.answer),
         cancellation: cadence(&c, defaults.cancellation),
+        profile_decision: cadence(&profile, defaults.profile_decision),
+        officer_decision: cadence(&officer, defaults.officer_decision),
         min_match_percent: min,
         digest_hour: hour,
         digest_weekday: weekday,
@@ -152,6 +168,8 @@ pub fn save(
         settings::amendment_cadence.eq(s.amendment.as_str()),
         settings::answer_cadence.eq(s.answer.as_str()),
         settings::cancellation_cadence.eq(s.cancellation.as_str()),
+        settings::profile_decision_cadence.eq(s.profile_decision.as_str()),
+        settings::officer_decision_cadence.eq(s.officer_decision.as_str()),
         settings::min_match_percent.eq(s.min_match_percent),
         settings::digest_hour.eq(s.digest_hour),
         settings::digest_weekday.eq(s.digest_weekday),
@@ -196,6 +214,16 @@ pub struct Input {
     pub answer: String,
     #[schema(schema_with = cadence)]
     pub cancellation: String,
+    /// Decisions on the organisation's profile; left out, the default
+    /// (`now`).
+    #[serde(default = "at_once")]
+    #[schema(schema_with = cadence)]
+    pub profile_decision: String,
+    /// For officers, the decision on the buyer account; left out, the
+    /// default (`now`).
+    #[serde(default = "at_once")]
+    #[schema(schema_with = cadence)]
+    pub officer_decision: String,
     #[schema(minimum = 0, maximum = 100)]
     pub min_match_percent: i64,
     /// Copenhagen time.
@@ -251,6 +279,8 @@ pub fn check(input: &Input) -> Result<(Settings, socialbid_frontend::Lang), Vec<
         amendment: cadence("amendment", &input.amendment),
         answer: cadence("answer", &input.answer),
         cancellation: cadence("cancellation", &input.cancellation),
+        profile_decision: cadence("profile_decision", &input.profile_decision),
+        officer_decision: cadence("officer_decision", &input.officer_decision),
         min_match_percent: in_range(
             &mut errors,
             "min_match_percent",

@@ -1,0 +1,2 @@
+ALTER TABLE notification_settings DROP COLUMN officer_decision_cadence;
+ALTER TABLE notification_settings DROP COLUMN profile_decision_cadence;
