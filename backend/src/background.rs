@@ -2,6 +2,8 @@
 //! worker runs with, and what a worker process does when it starts. The
 //! queue and the worker (`crate::jobs`) know no feature; this module does.
 
+use std::sync::Arc;
+
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::jobs::{Registry, worker};
@@ -38,5 +40,6 @@ pub async fn run_worker(app: AppState, shutdown: impl std::future::Future<Output
             "cannot queue the daily clean-up or the weekly summary"
         );
     }
-    worker::run_until(app, &registry(), shutdown).await;
+    let lanes = app.config.worker_jobs as usize;
+    worker::run_until(app, Arc::new(registry()), lanes, shutdown).await;
 }

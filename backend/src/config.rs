@@ -102,6 +102,13 @@ pub struct Settings {
     /// SMTP connections each process keeps open and reuses.
     #[arg(long, env = "SOCIALBID_SMTP_CONNECTIONS", default_value_t = 4)]
     pub smtp_connections: u32,
+    /// Jobs each worker runs at a time. A mail job spends most of its time
+    /// waiting (for the database to flush a commit, for the SMTP server),
+    /// so several at once keep the process busy. Each running job holds a
+    /// connection of the pool while it talks to the database, and in
+    /// `serve` the pages share that pool: raise both together.
+    #[arg(long, env = "SOCIALBID_WORKER_JOBS", default_value_t = 4)]
+    pub worker_jobs: u32,
 }
 
 #[derive(Clone)]
@@ -126,6 +133,7 @@ pub struct Config {
     pub ocid_prefix: String,
     pub mail_rate: Option<u32>,
     pub smtp_connections: u32,
+    pub worker_jobs: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -218,6 +226,7 @@ impl Config {
             ocid_prefix: settings.ocid_prefix,
             mail_rate: settings.mail_rate.filter(|r| *r > 0),
             smtp_connections: settings.smtp_connections.max(1),
+            worker_jobs: settings.worker_jobs.max(1),
         })
     }
 

@@ -3,7 +3,7 @@
 //! an SMTP sink on loopback that accepts everything and stores nothing.
 //!
 //! ```text
-//! cargo run --release -p socialbid-backend --example mail_throughput -- 2000
+//! cargo run --release -p socialbid-tests --example mail_throughput -- 2000
 //! ```
 //!
 //! For each number of pooled connections it sends the mails from as many
@@ -17,54 +17,7 @@ use socialbid::app::AppState;
 use socialbid::config::Config;
 use socialbid::mail::{self, Outgoing};
 use socialbid_frontend::RenderedEmail;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
-
-/// A minimal SMTP server: every command is answered with success, message
-/// bodies are read and dropped.
-async fn sink() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let port = listener.local_addr()?.port();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read).lines();
-                if write.write_all(b"220 sink ESMTP\r\n").await.is_err() {
-                    return;
-                }
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    let reply: &[u8] = if in_data {
-                        if line == "." {
-                            in_data = false;
-                            b"250 2.0.0 queued\r\n"
-                        } else {
-                            continue;
-                        }
-                    } else {
-                        match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
-                            Some("EHLO") | Some("HELO") => b"250 sink\r\n",
-                            Some("DATA") => {
-                                in_data = true;
-                                b"354 go ahead\r\n"
-                            }
-                            Some("QUIT") => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                return;
-                            }
-                            _ => b"250 OK\r\n",
-                        }
-                    };
-                    if write.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Ok(port)
-}
+use socialbid_tests::smtp_sink;
 
 fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
     Config {
@@ -86,6 +39,7 @@ fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
         ocid_prefix: "ocds-socialbid".into(),
         mail_rate: None,
         smtp_connections: connections,
+        worker_jobs: 1,
         bid_key: None,
     }
 }
@@ -117,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(2000);
-    let port = sink().await?;
+    let port = smtp_sink().await?;
     println!("{mails} mails to an SMTP sink on 127.0.0.1:{port}");
     println!("connections  senders  seconds  mails/s");
     for connections in [1u32, 4, 16, 32] {

@@ -24,6 +24,7 @@ mod process;
 mod profile_fixtures;
 mod server;
 mod smtp;
+mod smtp_sink;
 mod tender_fixtures;
 mod test_app;
 
@@ -36,6 +37,7 @@ pub use net::free_port;
 pub use profile_fixtures::{cvr, cvr_from_seed, offering_body, profile_body};
 pub use server::{SocialbidProcess, socialbid_binary};
 pub use smtp::{ReceivedMail, SmtpServer, first_link};
+pub use smtp_sink::smtp_sink;
 pub use tender_fixtures::{AARHUS_CVR, KOBENHAVN_CVR, ODENSE_CVR, TenderBuilder, in_days};
 pub use test_app::{TEST_HTTPS_PUBLIC_URL, TEST_PUBLIC_URL, TestApp, TestResponse};
 

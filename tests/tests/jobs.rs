@@ -14,7 +14,7 @@ use socialbid_tests::{Backend, PASSWORD, TestApp, on_both_databases};
 
 on_both_databases!(
     a_mail_carries_a_message_id_derived_from_its_job,
-    a_crash_before_sending_only_delays_the_mail,
+    a_crash_in_a_job_that_stays_in_the_database_only_delays_it,
     a_crash_while_sending_never_sends_twice_and_keeps_no_link,
     a_job_of_an_unknown_kind_fails_and_is_retried_later,
     the_daily_clean_up_deletes_only_what_has_expired_and_queues_the_next,
@@ -27,17 +27,16 @@ async fn register(app: &TestApp, email: &str) {
     .await;
 }
 
-/// The one due mail job, claimed as a worker would claim it, then left
-/// as a worker killed at that point leaves it.
-async fn claim_and_die(app: &TestApp, started: bool) -> JobId {
+/// The one due job, claimed as a worker claims it, then left as a worker
+/// killed at that point leaves it.
+async fn claim_and_die(app: &TestApp) -> JobId {
     let now = app.state.clock.now();
+    let leaving = socialbid::background::registry().leaving_the_database();
     app.state
         .db
         .run(move |conn| {
-            let job = queue::claim(conn, now)?.expect("a due job");
-            if started {
-                queue::mark_started(conn, job.id, now)?;
-            }
+            let job = queue::claim(conn, now, &leaving)?.expect("a due job");
+            assert!(!job.begun_before, "{job:?}");
             Ok::<_, AppError>(job.id)
         })
         .await
@@ -76,28 +75,35 @@ async fn a_mail_carries_a_message_id_derived_from_its_job(backend: Backend) {
     );
 }
 
-/// A worker that dies after claiming, before the mail was handed to SMTP,
-/// holds the lock until it is stale; then another worker sends it, once.
-async fn a_crash_before_sending_only_delays_the_mail(backend: Backend) {
+/// A worker that dies while running a job whose effects stay in the
+/// database (they roll back with it) holds the lock until it is stale;
+/// then another worker runs the job again, in full.
+async fn a_crash_in_a_job_that_stays_in_the_database_only_delays_it(backend: Backend) {
     let app = TestApp::new(backend).await;
-    register(&app, "anna@example.dk").await;
-    claim_and_die(&app, false).await;
+    let now = app.state.clock.now();
+    app.state
+        .db
+        .run(move |conn| retention::schedule(conn, now.date(), now).map_err(AppError::from))
+        .await
+        .unwrap();
+    let id = claim_and_die(&app).await;
     assert_eq!(app.run_jobs().await, 0, "the lock still holds");
     app.state
         .clock
         .advance(Duration::minutes(queue::STALE_LOCK_MINUTES + 1));
     assert_eq!(app.run_jobs().await, 1);
-    assert_eq!(app.mails_to("anna@example.dk").len(), 1);
-    assert_eq!(app.pending_jobs().await, 0);
+    let (_, reason, finished, failed) = job_row(&app, id).await;
+    assert!(finished && !failed, "{reason:?}");
 }
 
-/// A worker that dies while the mail is being handed to SMTP may or may
-/// not have delivered it. The job is not repeated (no duplicate), is given
-/// up with the reason, and keeps neither the link nor the full address.
+/// A worker that dies once it has claimed a mail (the claim commits the
+/// mark that its sending has begun) may or may not have delivered it. The
+/// job is not repeated (no duplicate), is given up with the reason, and
+/// keeps neither the link nor the full address.
 async fn a_crash_while_sending_never_sends_twice_and_keeps_no_link(backend: Backend) {
     let app = TestApp::new(backend).await;
     register(&app, "anna@example.dk").await;
-    let id = claim_and_die(&app, true).await;
+    let id = claim_and_die(&app).await;
     app.state
         .clock
         .advance(Duration::minutes(queue::STALE_LOCK_MINUTES + 1));

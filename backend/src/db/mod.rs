@@ -220,3 +220,19 @@ where
         }
     }
 }
+
+/// Lets the transaction under way commit without waiting for PostgreSQL
+/// to flush it to disk (`synchronous_commit` off for this transaction
+/// alone). Only for a record whose loss in a crash of the database server
+/// is harmless: a finished job's completion, whose loss leaves the job to
+/// be run again (it changes only the database) or given up as interrupted
+/// (its effect left the database, and its start was committed in full
+/// before). Any later commit that waits flushes this one with it. SQLite's
+/// commits do not wait for the disk anyway (`synchronous = NORMAL`).
+pub fn commit_without_waiting_for_the_disk(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SET LOCAL synchronous_commit TO OFF").execute(pg)?;
+    }
+    Ok(())
+}

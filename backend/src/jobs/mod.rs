@@ -10,7 +10,7 @@ pub mod worker;
 
 pub use queue::{
     ClaimedJob, Job, STALE_LOCK_MINUTES, claim, complete, due_count, enqueue, enqueue_all,
-    enqueue_at, fail, give_up, mark_started, pending_count,
+    enqueue_at, fail, give_up, pending_count,
 };
 pub use registry::{BackgroundJob, JobContext, Registry};
 

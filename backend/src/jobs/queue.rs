@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use serde::Serialize;
 
 use crate::db::DbConn;
@@ -29,10 +29,10 @@ pub struct ClaimedJob {
     pub attempts: i32,
     #[diesel(sql_type = Integer)]
     pub max_attempts: i32,
-    /// Set when an earlier attempt began an effect outside the database
-    /// and never recorded its outcome: the worker holding it died mid-way.
-    #[diesel(sql_type = diesel::sql_types::Nullable<Timestamp>)]
-    pub started_at: Option<NaiveDateTime>,
+    /// An earlier attempt began an effect outside the database and never
+    /// recorded its outcome: the worker holding it died mid-way.
+    #[diesel(sql_type = Bool)]
+    pub begun_before: bool,
 }
 
 /// A job whose worker died holds its lock this long before another worker
@@ -136,44 +136,73 @@ fn insert_ignoring_duplicates(conn: &mut DbConn, rows: &[NewJob]) -> QueryResult
 /// Takes the oldest due job and counts the attempt. PostgreSQL skips rows
 /// other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so
 /// the single UPDATE is already exclusive.
-pub fn claim(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<ClaimedJob>> {
+///
+/// A job of one of the `leaving` kinds (its effect leaves the database: a
+/// mail) is marked started in the same statement, so the mark is committed
+/// before the worker begins it, and a worker that dies from then on leaves
+/// it for whoever takes the job over. A mark that was there already (it
+/// differs from this claim's time) is reported as
+/// [`ClaimedJob::begun_before`].
+pub fn claim(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    leaving: &[&str],
+) -> QueryResult<Option<ClaimedJob>> {
     let stale = now - Duration::minutes(STALE_LOCK_MINUTES);
-    let due = "finished_at IS NULL AND failed_at IS NULL AND run_at <= {now} \
-               AND (locked_at IS NULL OR locked_at < {stale})";
-    let claimed = match conn {
-        DbConn::Postgres(c) => diesel::sql_query(format!(
-            "UPDATE jobs SET locked_at = $1, attempts = attempts + 1 WHERE id = \
-             (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, kind, payload, attempts, max_attempts, started_at",
-            due.replace("{now}", "$2").replace("{stale}", "$3")
-        ))
-        .bind::<Timestamp, _>(now)
-        .bind::<Timestamp, _>(now)
-        .bind::<Timestamp, _>(stale)
-        .get_result::<ClaimedJob>(c)
-        .optional()?,
-        DbConn::Sqlite(c) => diesel::sql_query(format!(
-            "UPDATE jobs SET locked_at = ?, attempts = attempts + 1 WHERE id = \
-             (SELECT id FROM jobs WHERE {} ORDER BY run_at, id LIMIT 1) \
-             RETURNING id, kind, payload, attempts, max_attempts, started_at",
-            due.replace("{now}", "?").replace("{stale}", "?")
-        ))
-        .bind::<Timestamp, _>(now)
-        .bind::<Timestamp, _>(now)
-        .bind::<Timestamp, _>(stale)
-        .get_result::<ClaimedJob>(c)
-        .optional()?,
-    };
-    Ok(claimed)
+    let kinds = vec!["?"; leaving.len().max(1)].join(", ");
+    let sql = format!(
+        "UPDATE jobs SET locked_at = ?, attempts = attempts + 1, \
+         started_at = CASE WHEN kind IN ({kinds}) THEN COALESCE(started_at, ?) ELSE started_at END \
+         WHERE id = (SELECT id FROM jobs WHERE finished_at IS NULL AND failed_at IS NULL \
+         AND run_at <= ? AND (locked_at IS NULL OR locked_at < ?) ORDER BY run_at, id LIMIT 1{}) \
+         RETURNING id, kind, payload, attempts, max_attempts, \
+         (started_at IS NOT NULL AND started_at <> ?) AS begun_before",
+        match conn {
+            DbConn::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            DbConn::Sqlite(_) => "",
+        }
+    );
+    // One statement for both databases; PostgreSQL numbers its parameters.
+    macro_rules! run {
+        ($conn:expr, $backend:ty, $sql:expr) => {{
+            let mut query = diesel::sql_query($sql)
+                .into_boxed::<$backend>()
+                .bind::<Timestamp, _>(now);
+            if leaving.is_empty() {
+                query = query.bind::<Text, _>("");
+            }
+            for kind in leaving {
+                query = query.bind::<Text, _>(kind.to_string());
+            }
+            query
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(stale)
+                .bind::<Timestamp, _>(now)
+                .get_result::<ClaimedJob>($conn)
+                .optional()
+        }};
+    }
+    match conn {
+        DbConn::Postgres(c) => run!(c, diesel::pg::Pg, numbered(&sql)),
+        DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite, sql),
+    }
 }
 
-/// Records, in its own committed write, that the job's effect outside the
-/// database is about to begin (a mail is about to be handed to SMTP).
-pub fn mark_started(conn: &mut DbConn, id: JobId, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(jobs::table.find(id))
-        .set(jobs::started_at.eq(now))
-        .execute(conn)?;
-    Ok(())
+/// `?` placeholders as PostgreSQL's `$1`, `$2`, ….
+fn numbered(sql: &str) -> String {
+    let mut n = 0;
+    sql.split('?')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                n += 1;
+                format!("${n}{part}")
+            }
+        })
+        .collect()
 }
 
 /// Gives a job up without another attempt, keeping `kept_payload` (the
@@ -270,6 +299,14 @@ pub fn due_count(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql() {
+        assert_eq!(
+            numbered("a = ? AND b IN (?, ?)"),
+            "a = $1 AND b IN ($2, $3)"
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
+use crate::db::DbConn;
 use crate::db::ids::JobId;
 use crate::jobs::Job;
 
@@ -39,13 +42,30 @@ pub trait BackgroundJob: Job + DeserializeOwned + Send + Sync + 'static {
     fn redacted(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// Writes that belong to the job's success, committed in the one
+    /// transaction that marks it finished (a mail's send recorded on the
+    /// notifications it carried): one commit fewer than writing them at
+    /// the end of [`run`](BackgroundJob::run), and never one without the
+    /// other.
+    fn record_done(
+        &self,
+        _conn: &mut DbConn,
+        _context: JobContext,
+        _now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        Ok(())
+    }
 }
 
 type Running = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send>>;
 
+pub(super) type RecordDone = fn(&str, &mut DbConn, JobContext, NaiveDateTime) -> QueryResult<()>;
+
 struct Entry {
     run: fn(AppState, JobContext, &str) -> anyhow::Result<Running>,
     redact: fn(&str) -> String,
+    record_done: RecordDone,
     leaves_the_database: bool,
 }
 
@@ -62,6 +82,7 @@ impl Registry {
             Entry {
                 run: run_erased::<J>,
                 redact: redact_erased::<J>,
+                record_done: record_done_erased::<J>,
                 leaves_the_database: J::LEAVES_THE_DATABASE,
             },
         );
@@ -69,10 +90,17 @@ impl Registry {
         self
     }
 
-    pub(super) fn leaves_the_database(&self, kind: &str) -> bool {
-        self.entries
-            .get(kind)
-            .is_some_and(|entry| entry.leaves_the_database)
+    /// The kinds whose effect leaves the database, which a claim marks
+    /// started.
+    pub fn leaving_the_database(&self) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| entry.leaves_the_database)
+            .map(|(kind, _)| *kind)
+            .collect();
+        kinds.sort_unstable();
+        kinds
     }
 
     pub(super) async fn run(
@@ -87,6 +115,15 @@ impl Registry {
             .get(kind)
             .ok_or_else(|| anyhow::anyhow!("no worker knows the job kind {kind:?}"))?;
         (entry.run)(app.clone(), context, payload)?.await
+    }
+
+    /// What records the success of a job of `kind` (its
+    /// [`BackgroundJob::record_done`]), to run in the transaction that
+    /// marks it finished; nothing for a kind this process does not know.
+    pub(super) fn record_done(&self, kind: &str) -> RecordDone {
+        self.entries
+            .get(kind)
+            .map_or(record_nothing, |entry| entry.record_done)
     }
 
     /// The payload as a given-up row keeps it; an unknown kind or a payload
@@ -106,6 +143,21 @@ fn run_erased<J: BackgroundJob>(
 ) -> anyhow::Result<Running> {
     let job: J = serde_json::from_str(payload)?;
     Ok(Box::pin(job.run(app, context)))
+}
+
+fn record_nothing(_: &str, _: &mut DbConn, _: JobContext, _: NaiveDateTime) -> QueryResult<()> {
+    Ok(())
+}
+
+fn record_done_erased<J: BackgroundJob>(
+    payload: &str,
+    conn: &mut DbConn,
+    context: JobContext,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let job: J = serde_json::from_str(payload)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    job.record_done(conn, context, now)
 }
 
 fn redact_erased<J: BackgroundJob>(payload: &str) -> String {

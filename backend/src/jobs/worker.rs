@@ -1,8 +1,9 @@
-//! The worker: claims due jobs one at a time and runs them with the code
+//! The worker: claims due jobs and runs them, several at a time, with the code
 //! the [`Registry`] names for their kind. It runs inside `socialbid serve`
 //! by default, or alone as `socialbid worker`; several workers may share
 //! one PostgreSQL database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::AppState;
@@ -27,14 +28,34 @@ pub async fn run_due_jobs(app: &AppState, registry: &Registry) -> anyhow::Result
     Ok(ran)
 }
 
-/// Runs jobs until `shutdown` completes, polling when the queue is empty.
+/// Runs jobs until `shutdown` completes, `lanes` at a time, each lane
+/// polling when the queue is empty. Lanes claim as separate workers do
+/// (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one writer on SQLite), so a
+/// lane is as safe as another process; a job under way when `shutdown`
+/// comes is finished first.
 pub async fn run_until(
     app: AppState,
-    registry: &Registry,
+    registry: Arc<Registry>,
+    lanes: usize,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    tokio::pin!(shutdown);
-    loop {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut running = tokio::task::JoinSet::new();
+    for _ in 0..lanes.max(1) {
+        let (app, registry, stop) = (app.clone(), registry.clone(), stop_rx.clone());
+        running.spawn(async move { run_lane(app, &registry, stop).await });
+    }
+    shutdown.await;
+    let _ = stop_tx.send(true);
+    while running.join_next().await.is_some() {}
+}
+
+async fn run_lane(
+    app: AppState,
+    registry: &Registry,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    while !*stop.borrow() {
         let idle = match run_next(&app, registry).await {
             Ok(ran) => !ran,
             Err(error) => {
@@ -47,7 +68,7 @@ pub async fn run_until(
         };
         if idle {
             tokio::select! {
-                _ = &mut shutdown => return,
+                _ = stop.wait_for(|stopped| *stopped) => return,
                 _ = tokio::time::sleep(IDLE_POLL) => {}
             }
         }
@@ -66,25 +87,20 @@ async fn db<T: Send + 'static>(
 
 async fn run_next(app: &AppState, registry: &Registry) -> anyhow::Result<bool> {
     let now = app.clock.now();
-    let Some(job) = db(app, move |conn| jobs::claim(conn, now)).await? else {
+    let leaving = registry.leaving_the_database();
+    let Some(job) = db(app, move |conn| jobs::claim(conn, now, &leaving)).await? else {
         return Ok(false);
     };
     let id = job.id;
-    let leaves_the_database = registry.leaves_the_database(&job.kind);
-    if leaves_the_database {
-        if job.started_at.is_some() {
-            tracing::warn!(job = %id, kind = %job.kind, "{INTERRUPTED}");
-            app.metrics.job_failed();
-            let kept = registry.redact(&job.kind, &job.payload);
-            db(app, move |conn| {
-                jobs::give_up(conn, id, INTERRUPTED, kept, now)
-            })
-            .await?;
-            return Ok(true);
-        }
-        // Committed before the effect begins: a worker that dies from here
-        // on leaves the mark for whoever takes the job over.
-        db(app, move |conn| jobs::mark_started(conn, id, now)).await?;
+    if job.begun_before {
+        tracing::warn!(job = %id, kind = %job.kind, "{INTERRUPTED}");
+        app.metrics.job_failed();
+        let kept = registry.redact(&job.kind, &job.payload);
+        db(app, move |conn| {
+            jobs::give_up(conn, id, INTERRUPTED, kept, now)
+        })
+        .await?;
+        return Ok(true);
     }
     let context = JobContext {
         id,
@@ -95,7 +111,15 @@ async fn run_next(app: &AppState, registry: &Registry) -> anyhow::Result<bool> {
     match outcome {
         Ok(kept_payload) => {
             app.metrics.job_succeeded();
-            db(app, move |conn| jobs::complete(conn, id, kept_payload, now)).await?;
+            let record_done = registry.record_done(&job.kind);
+            db(app, move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    crate::db::commit_without_waiting_for_the_disk(conn)?;
+                    record_done(&job.payload, conn, context, now)?;
+                    jobs::complete(conn, id, kept_payload, now)
+                })
+            })
+            .await?;
         }
         Err(error) => {
             let message = crate::mail::mask_addresses(&format!("{error:#}"));

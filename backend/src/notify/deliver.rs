@@ -1,9 +1,10 @@
 //! The two mail jobs: one notification at once, or a person's digest. Each
 //! carries only ids, renders at send time in the person's language, and
-//! records the send on the notifications it carried, so a job that runs
-//! again after a send (a retry, a second worker) finds nothing left to
-//! send. The worker's `started_at` mark covers the moment between the SMTP
-//! server's acceptance and that record (see `jobs::worker`).
+//! records the send on the notifications it carried in the transaction
+//! that finishes the job (`record_done`), so a job that runs again after a
+//! send finds nothing left to send. The `started_at` mark its claim
+//! commits covers the moment between the SMTP server's acceptance and that
+//! record (see `jobs::worker`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -115,16 +116,21 @@ impl BackgroundJob for NotifyMail {
             file_id: format!("n{id}"),
         };
         send(&app, outgoing).await?;
-        let now = app.clock.now();
-        db(&app, move |conn| {
-            diesel::update(notifications::table.find(id))
-                .set(notifications::sent_at.eq(now))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await?;
         tracing::info!(to = %mail::mask(&email), kind = kind.as_str(), "notification mailed");
         Ok(kept(&self, 1))
+    }
+
+    fn record_done(
+        &self,
+        conn: &mut DbConn,
+        _context: JobContext,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(notifications::table.find(self.notification_id))
+            .filter(notifications::sent_at.is_null())
+            .set(notifications::sent_at.eq(now))
+            .execute(conn)?;
+        Ok(())
     }
 }
 
@@ -133,7 +139,7 @@ impl BackgroundJob for SendDigest {
 
     async fn run(self, app: AppState, context: JobContext) -> anyhow::Result<String> {
         let now = app.clock.now();
-        let digest_key = format!("digest:{}", context.id);
+        let digest_key = digest_key(context);
         let job = self;
         let (items, recipient) = db(&app, move |conn| {
             crate::db::write_transaction(conn, |conn| {
@@ -198,18 +204,30 @@ impl BackgroundJob for SendDigest {
             file_id: format!("d{}", context.id),
         };
         send(&app, outgoing).await?;
-        let now = app.clock.now();
-        let digest_key = format!("digest:{}", context.id);
-        db(&app, move |conn| {
-            diesel::update(notifications::table.filter(notifications::digest_key.eq(&digest_key)))
-                .set(notifications::sent_at.eq(now))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await?;
         tracing::info!(to = %mail::mask(&email), items = items.len(), "digest mailed");
         Ok(kept(&self, items.len()))
     }
+
+    fn record_done(
+        &self,
+        conn: &mut DbConn,
+        context: JobContext,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(
+            notifications::table
+                .filter(notifications::digest_key.eq(digest_key(context)))
+                .filter(notifications::sent_at.is_null()),
+        )
+        .set(notifications::sent_at.eq(now))
+        .execute(conn)?;
+        Ok(())
+    }
+}
+
+/// Names the notifications one digest job gathered.
+fn digest_key(context: JobContext) -> String {
+    format!("digest:{}", context.id)
 }
 
 /// A notification as the mail jobs read it.

@@ -1,0 +1,2 @@
+DROP INDEX notifications_digest_key;
+CREATE INDEX notifications_digest_key ON notifications (digest_key);
