@@ -40,6 +40,6 @@ pub async fn run_worker(app: AppState, shutdown: impl std::future::Future<Output
             "cannot queue the daily clean-up or the weekly summary"
         );
     }
-    let lanes = app.config.worker_jobs as usize;
+    let lanes = app.config.worker_lanes as usize;
     worker::run_until(app, Arc::new(registry()), lanes, shutdown).await;
 }

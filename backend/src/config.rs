@@ -102,13 +102,15 @@ pub struct Settings {
     /// SMTP connections each process keeps open and reuses.
     #[arg(long, env = "SOCIALBID_SMTP_CONNECTIONS", default_value_t = 4)]
     pub smtp_connections: u32,
-    /// Jobs each worker runs at a time. A mail job spends most of its time
-    /// waiting (for the database to flush a commit, for the SMTP server),
-    /// so several at once keep the process busy. Each running job holds a
-    /// connection of the pool while it talks to the database, and in
-    /// `serve` the pages share that pool: raise both together.
-    #[arg(long, env = "SOCIALBID_WORKER_JOBS", default_value_t = 4)]
-    pub worker_jobs: u32,
+    /// Lanes each worker runs. A lane claims up to 8 due jobs together,
+    /// runs them at the same time and records their ends in one
+    /// transaction; a mail job spends most of its time waiting (for the
+    /// database to flush a commit, for the SMTP server), so several lanes
+    /// keep the process busy. Each running job holds a connection of the
+    /// pool while it talks to the database, and in `serve` the pages share
+    /// that pool: raise both together.
+    #[arg(long, env = "SOCIALBID_WORKER_LANES", default_value_t = 4)]
+    pub worker_lanes: u32,
 }
 
 #[derive(Clone)]
@@ -133,7 +135,7 @@ pub struct Config {
     pub ocid_prefix: String,
     pub mail_rate: Option<u32>,
     pub smtp_connections: u32,
-    pub worker_jobs: u32,
+    pub worker_lanes: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -226,7 +228,7 @@ impl Config {
             ocid_prefix: settings.ocid_prefix,
             mail_rate: settings.mail_rate.filter(|r| *r > 0),
             smtp_connections: settings.smtp_connections.max(1),
-            worker_jobs: settings.worker_jobs.max(1),
+            worker_lanes: settings.worker_lanes.max(1),
         })
     }
 

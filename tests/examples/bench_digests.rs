@@ -9,8 +9,9 @@
 //! member's daily digest queued for the morning. That person, the
 //! notification and the queued digest are then copied by a few set-based
 //! SQL statements to `BENCH_PEOPLE` people with three notifications each.
-//! The clock moves to the digest hour and one worker (`BENCH_LANES` jobs at
-//! a time; the configured default otherwise) runs every digest:
+//! The clock moves to the digest hour and one worker (`BENCH_LANES` lanes
+//! of up to eight jobs each; the configured default otherwise) runs every
+//! digest:
 //! gathering each person's notifications, rendering the mail in their
 //! language, handing it to SMTP (pooled connections to a sink on loopback
 //! that keeps nothing; `BENCH_MAIL=files` writes it to the mail folder as
@@ -125,15 +126,15 @@ async fn bench(backend: Backend, people: i64) {
         seeding.elapsed().as_secs_f64()
     );
 
-    // The worker as `socialbid worker` runs it: `lanes` jobs at a time,
-    // each lane with a database connection of its own.
+    // The worker as `socialbid worker` runs it, with `lanes` lanes and the
+    // default pool of ten connections.
     let lanes: usize = std::env::var("BENCH_LANES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(app.state.config.worker_jobs as usize);
+        .unwrap_or(app.state.config.worker_lanes as usize);
     let mut config = app.state.config.clone();
-    config.db_pool_size = lanes as u32 + 1;
-    config.worker_jobs = lanes as u32;
+    config.db_pool_size = 10;
+    config.worker_lanes = lanes as u32;
     let to_files = std::env::var("BENCH_MAIL").is_ok_and(|m| m == "files");
     if !to_files {
         let port = smtp_sink().await.expect("the SMTP sink starts");
@@ -210,7 +211,7 @@ async fn bench(backend: Backend, people: i64) {
     assert_eq!(unsent, 0, "every notification went out in a digest");
     assert!(ran >= people, "{ran} digests finished for {people} people");
     println!(
-        "{}: {people} daily digests (3 items each) in {took:.1} s, {:.0} a second, one worker running {lanes} at a time, mail {}",
+        "{}: {people} daily digests (3 items each) in {took:.1} s, {:.0} a second, one worker with {lanes} lanes, mail {}",
         backend.name(),
         people as f64 / took,
         if to_files {

@@ -39,7 +39,7 @@ fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
         ocid_prefix: "ocds-socialbid".into(),
         mail_rate: None,
         smtp_connections: connections,
-        worker_jobs: 1,
+        worker_lanes: 1,
         bid_key: None,
     }
 }

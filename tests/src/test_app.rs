@@ -116,7 +116,7 @@ impl TestApp {
             ocid_prefix: "ocds-socialbid".into(),
             mail_rate: None,
             smtp_connections: 4,
-            worker_jobs: 4,
+            worker_lanes: 4,
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");

@@ -35,7 +35,9 @@ async fn claim_and_die(app: &TestApp) -> JobId {
     app.state
         .db
         .run(move |conn| {
-            let job = queue::claim(conn, now, &leaving)?.expect("a due job");
+            let job = queue::claim(conn, now, &leaving, 1)?
+                .pop()
+                .expect("a due job");
             assert!(!job.begun_before, "{job:?}");
             Ok::<_, AppError>(job.id)
         })

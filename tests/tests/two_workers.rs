@@ -2,7 +2,7 @@
 //! queued mails to a real SMTP server; one is killed with SIGKILL halfway.
 //! Nobody is mailed twice, and nothing is lost: the mails the dead worker
 //! held are sent by the other once its hold is stale, except those it was
-//! sending when it died (at most one per lane, `SOCIALBID_WORKER_JOBS`),
+//! sending when it died (at most a batch per lane, `SOCIALBID_WORKER_LANES`),
 //! which are given up and shown to admins rather than risk a second copy
 //! (what the worker cannot know: whether the server took them).
 
@@ -14,7 +14,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use socialbid::db::{Db, write_transaction};
 use socialbid::error::AppError;
-use socialbid::jobs::worker::INTERRUPTED;
+use socialbid::jobs::worker::{BATCH, INTERRUPTED};
 use socialbid_frontend::Lang;
 use socialbid_tests::{SmtpServer, SocialbidProcess, TestDb, socialbid_binary};
 
@@ -22,7 +22,7 @@ use crate::end_to_end::Child;
 
 const MAILS: usize = 500;
 
-/// Jobs each worker runs at a time.
+/// Lanes each worker runs, each with up to `BATCH` jobs under way.
 const LANES: i64 = 4;
 
 fn worker(envs: &[(&str, &str)], dir: &std::path::Path) -> Child {
@@ -125,7 +125,7 @@ async fn a_worker_killed_mid_batch_loses_and_repeats_nothing() {
             "5f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
         ),
         ("SOCIALBID_SMTP_URL", smtp.url()),
-        ("SOCIALBID_WORKER_JOBS", &lanes),
+        ("SOCIALBID_WORKER_LANES", &lanes),
     ];
     let (one_dir, two_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut doomed = worker(&envs, one_dir.path());
@@ -145,7 +145,7 @@ async fn a_worker_killed_mid_batch_loses_and_repeats_nothing() {
     wait_until(
         "the survivor to do the rest",
         Duration::from_secs(120),
-        || job_states(&pool).3 <= LANES,
+        || job_states(&pool).3 <= LANES * BATCH,
     )
     .await;
     {
@@ -171,7 +171,7 @@ async fn a_worker_killed_mid_batch_loses_and_repeats_nothing() {
     let (finished, interrupted, failed, _) = job_states(&pool);
     assert_eq!(failed, 0, "no mail failed for another reason");
     assert!(
-        interrupted <= LANES,
+        interrupted <= LANES * BATCH,
         "only the mails in the dead worker's hands may be given up: {interrupted}, killed after {at_kill}"
     );
     assert_eq!(finished + interrupted, MAILS as i64);

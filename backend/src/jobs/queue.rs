@@ -133,9 +133,10 @@ fn insert_ignoring_duplicates(conn: &mut DbConn, rows: &[NewJob]) -> QueryResult
     Ok(())
 }
 
-/// Takes the oldest due job and counts the attempt. PostgreSQL skips rows
-/// other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so
-/// the single UPDATE is already exclusive.
+/// Takes the oldest due jobs, at most `limit`, and counts an attempt of
+/// each. PostgreSQL skips rows other workers hold (`FOR UPDATE SKIP
+/// LOCKED`); SQLite has one writer, so the single UPDATE is already
+/// exclusive.
 ///
 /// A job of one of the `leaving` kinds (its effect leaves the database: a
 /// mail) is marked started in the same statement, so the mark is committed
@@ -147,14 +148,15 @@ pub fn claim(
     conn: &mut DbConn,
     now: NaiveDateTime,
     leaving: &[&str],
-) -> QueryResult<Option<ClaimedJob>> {
+    limit: i64,
+) -> QueryResult<Vec<ClaimedJob>> {
     let stale = now - Duration::minutes(STALE_LOCK_MINUTES);
     let kinds = vec!["?"; leaving.len().max(1)].join(", ");
     let sql = format!(
         "UPDATE jobs SET locked_at = ?, attempts = attempts + 1, \
          started_at = CASE WHEN kind IN ({kinds}) THEN COALESCE(started_at, ?) ELSE started_at END \
-         WHERE id = (SELECT id FROM jobs WHERE finished_at IS NULL AND failed_at IS NULL \
-         AND run_at <= ? AND (locked_at IS NULL OR locked_at < ?) ORDER BY run_at, id LIMIT 1{}) \
+         WHERE id IN (SELECT id FROM jobs WHERE finished_at IS NULL AND failed_at IS NULL \
+         AND run_at <= ? AND (locked_at IS NULL OR locked_at < ?) ORDER BY run_at, id LIMIT ?{}) \
          RETURNING id, kind, payload, attempts, max_attempts, \
          (started_at IS NOT NULL AND started_at <> ?) AS begun_before",
         match conn {
@@ -178,9 +180,9 @@ pub fn claim(
                 .bind::<Timestamp, _>(now)
                 .bind::<Timestamp, _>(now)
                 .bind::<Timestamp, _>(stale)
+                .bind::<BigInt, _>(limit)
                 .bind::<Timestamp, _>(now)
-                .get_result::<ClaimedJob>($conn)
-                .optional()
+                .load::<ClaimedJob>($conn)
         }};
     }
     match conn {

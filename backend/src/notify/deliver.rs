@@ -212,7 +212,7 @@ fn gather(
     job: &SendDigest,
     context: JobContext,
     now: NaiveDateTime,
-) -> QueryResult<(Vec<Stored>, Option<(String, String)>)> {
+) -> QueryResult<Gathering> {
     use diesel::sql_types::{BigInt, Text, Timestamp};
 
     let key = digest_key(context);
@@ -273,6 +273,10 @@ fn gather(
         Ok((items, recipient))
     })
 }
+
+/// What a digest gathered, and its recipient's address and language
+/// (none when the person is gone).
+type Gathering = (Vec<Stored>, Option<(String, String)>);
 
 /// A row of [`gather`]'s statement on PostgreSQL: the recipient, and a
 /// notification gathered (none when there was nothing to gather).
