@@ -31,6 +31,7 @@ on_both_databases!(
     officers_are_told_each_monday_how_far_their_open_tenders_reached,
     the_preferences_page_offers_each_role_its_own_kinds_of_mail,
     administrators_decisions_are_mailed_as_each_person_chose,
+    bidders_hear_of_amendments_answers_and_cancellation_without_following,
 );
 
 const MATCH_SUBJECT: &str = "Et nyt udbud passer til jeres organisation";
@@ -1163,4 +1164,86 @@ async fn administrators_decisions_are_mailed_as_each_person_chose(backend: Backe
         .json();
     assert_eq!(choices["officer_decision"], "never");
     assert_eq!(choices["weekly_summary"], "now");
+}
+
+/// Everyone in a bid on a tender (the lead's members and those of the
+/// partners who accepted) is told of its amendments, answers and
+/// cancellation as its followers are, without following it; an
+/// organisation that neither bids nor follows is told nothing.
+async fn bidders_hear_of_amendments_answers_and_cancellation_without_following(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let e = app.three_enterprises().await;
+    let tender = TenderBuilder::new(&app).publish(&app, &e.officer).await;
+    app.run_jobs().await;
+    app.consortium_bid(&e.cleaner, &e.gardener, e.gardener_org, tender, 1_900_000)
+        .await;
+    app.run_jobs().await;
+    let told = |who: &Person, subject: &str| {
+        app.mails_to(&who.email)
+            .into_iter()
+            .filter(|m| m.subject == subject)
+            .count()
+    };
+
+    let amended = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/amend"),
+            Some(&e.officer.access_token),
+            Some(json!({
+                "tender": TenderBuilder::new(&app).set("estimated_value", json!(2_600_000)).body,
+                "reason": "Flere institutioner",
+            })),
+        )
+        .await;
+    assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
+    app.run_jobs().await;
+    let amendment = "Et udbud, du følger, er ændret";
+    assert_eq!(told(&e.cleaner, amendment), 1, "the lead");
+    assert_eq!(told(&e.gardener, amendment), 1, "the partner");
+    assert_eq!(told(&e.cafe, amendment), 0, "neither bids nor follows");
+
+    let asked = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/questions"),
+            Some(&e.cafe.access_token),
+            Some(json!({ "question": "Hvor mange institutioner er der?" })),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text());
+    let question = asked.json()["id"].as_i64().expect("id");
+    let answered = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/questions/{question}/answer"),
+            Some(&e.officer.access_token),
+            Some(json!({ "answer": "Der er fjorten." })),
+        )
+        .await;
+    assert!(answered.status.is_success(), "{}", answered.text());
+    app.run_jobs().await;
+    for bidder in [&e.cleaner, &e.gardener] {
+        let answers = app
+            .mails_to(&bidder.email)
+            .into_iter()
+            .filter(|m| m.text.contains("Der er fjorten."))
+            .count();
+        assert_eq!(answers, 1, "{}", bidder.email);
+    }
+
+    let cancelled = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tenders/{tender}/cancel"),
+            Some(&e.officer.access_token),
+            Some(json!({ "reason": "Budgettet er bortfaldet" })),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text());
+    app.run_jobs().await;
+    let cancellation = "Et udbud, du følger, er aflyst";
+    assert_eq!(told(&e.cleaner, cancellation), 1);
+    assert_eq!(told(&e.gardener, cancellation), 1);
+    assert_eq!(told(&e.cafe, cancellation), 0);
 }

@@ -171,20 +171,44 @@ pub(crate) fn insert_version(
 }
 
 /// Who is told about a tender's amendments, answers and cancellation: its
-/// followers, and `extra` (the asker of an answered question).
+/// followers, the members of every organisation in a bid on it (the lead
+/// and the partners who accepted, whatever the bid's state: a withdrawn
+/// bid may be sent again), and `extra` (the asker of an answered
+/// question). A bidder needs to know more than a follower does, and does
+/// not have to follow as well.
 fn followers(
     conn: &mut DbConn,
     tender_id: TenderId,
     extra: Option<UserId>,
 ) -> QueryResult<Vec<UserId>> {
+    use crate::bids::consortium::store::PartnerState;
+    use crate::db::ids::{BidId, OrganisationId};
+    use crate::db::schema::{bid_partners, bids, organisation_members};
+
     let mut ids: Vec<UserId> = tender_followers::table
         .filter(tender_followers::tender_id.eq(tender_id))
         .select(tender_followers::user_id)
         .load(conn)?;
-    if let Some(extra) = extra
-        && !ids.contains(&extra)
-    {
-        ids.push(extra);
+    let (bid_ids, mut organisations): (Vec<BidId>, Vec<OrganisationId>) = bids::table
+        .filter(bids::tender_id.eq(tender_id))
+        .select((bids::id, bids::organisation_id))
+        .load::<(BidId, OrganisationId)>(conn)?
+        .into_iter()
+        .unzip();
+    let partners: Vec<OrganisationId> = bid_partners::table
+        .filter(bid_partners::bid_id.eq_any(&bid_ids))
+        .filter(bid_partners::state.eq(PartnerState::Accepted.as_str()))
+        .select(bid_partners::organisation_id)
+        .load(conn)?;
+    organisations.extend(partners);
+    let bidders: Vec<UserId> = organisation_members::table
+        .filter(organisation_members::organisation_id.eq_any(&organisations))
+        .select(organisation_members::user_id)
+        .load(conn)?;
+    for id in bidders.into_iter().chain(extra) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
     Ok(ids)
 }
