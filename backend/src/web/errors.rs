@@ -73,7 +73,13 @@ pub fn message(lang: Lang, report: &ErrorReport) -> String {
             format!("{label}: {}", field_message(lang, f).message)
         })
         .collect();
-    format!("{general} {}", details.join("; "))
+    // "Some of the information needs correcting. Email: …; Password: …"
+    let stop = if general.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
+    format!("{general}{stop} {}", details.join("; "))
 }
 
 /// Errors that axum itself answers (no route, wrong method, a body too
