@@ -31,7 +31,9 @@ async fn register(app: &TestApp, email: &str) {
 /// killed at that point leaves it.
 async fn claim_and_die(app: &TestApp) -> JobId {
     let now = app.state.clock.now();
-    let leaving = socialbid::background::registry().leaving_the_database();
+    let leaving = socialbid::background::registry()
+        .leaving_the_database()
+        .to_vec();
     app.state
         .db
         .run(move |conn| {

@@ -170,6 +170,7 @@ pub fn claim(
             let mut query = diesel::sql_query($sql)
                 .into_boxed::<$backend>()
                 .bind::<Timestamp, _>(now);
+            // `IN ()` is not SQL: with no such kind, one no job has.
             if leaving.is_empty() {
                 query = query.bind::<Text, _>("");
             }

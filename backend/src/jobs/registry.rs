@@ -66,13 +66,15 @@ struct Entry {
     run: fn(AppState, JobContext, &str) -> anyhow::Result<Running>,
     redact: fn(&str) -> String,
     record_done: RecordDone,
-    leaves_the_database: bool,
 }
 
 /// The kinds of job this process knows, by `Job::KIND`.
 #[derive(Default)]
 pub struct Registry {
     entries: HashMap<&'static str, Entry>,
+    /// The kinds whose effect leaves the database, sorted; every claim
+    /// names them.
+    leaving: Vec<&'static str>,
 }
 
 impl Registry {
@@ -83,24 +85,20 @@ impl Registry {
                 run: run_erased::<J>,
                 redact: redact_erased::<J>,
                 record_done: record_done_erased::<J>,
-                leaves_the_database: J::LEAVES_THE_DATABASE,
             },
         );
         assert!(previous.is_none(), "job kind {} registered twice", J::KIND);
+        if J::LEAVES_THE_DATABASE {
+            self.leaving.push(J::KIND);
+            self.leaving.sort_unstable();
+        }
         self
     }
 
     /// The kinds whose effect leaves the database, which a claim marks
     /// started.
-    pub fn leaving_the_database(&self) -> Vec<&'static str> {
-        let mut kinds: Vec<&'static str> = self
-            .entries
-            .iter()
-            .filter(|(_, entry)| entry.leaves_the_database)
-            .map(|(kind, _)| *kind)
-            .collect();
-        kinds.sort_unstable();
-        kinds
+    pub fn leaving_the_database(&self) -> &[&'static str] {
+        &self.leaving
     }
 
     pub(super) async fn run(

@@ -40,8 +40,8 @@ pub async fn run_due_jobs(app: &AppState, registry: &Registry) -> anyhow::Result
     }
 }
 
-/// Runs jobs until `shutdown` completes, `lanes` at a time, each lane
-/// polling when the queue is empty. Lanes claim as separate workers do
+/// Runs jobs until `shutdown` completes in `lanes` lanes of up to
+/// [`BATCH`] jobs each, each lane polling when the queue is empty. Lanes claim as separate workers do
 /// (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one writer on SQLite), so a
 /// lane is as safe as another process; a job under way when `shutdown`
 /// comes is finished first.
@@ -101,7 +101,7 @@ async fn db<T: Send + 'static>(
 /// ended; returns how many it claimed.
 async fn run_batch(app: &AppState, registry: &Registry, size: i64) -> anyhow::Result<usize> {
     let now = app.clock.now();
-    let leaving = registry.leaving_the_database();
+    let leaving = registry.leaving_the_database().to_vec();
     let claimed = db(app, move |conn| jobs::claim(conn, now, &leaving, size)).await?;
     let count = claimed.len();
     let outcomes =

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 
 use super::closing::schedule_deadline;
-use super::{followers, insert_version, owned, refuse_if_invalid, set_content};
+use super::{followers_and_bidders, insert_version, owned, refuse_if_invalid, set_content};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
@@ -97,7 +97,7 @@ pub async fn amend(
                     }),
                     strength: None,
                 };
-                let told = followers(conn, id, None)?;
+                let told = followers_and_bidders(conn, id, None)?;
                 notify::notify_all(conn, told, &event, now)?;
                 Ok(version)
             })

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 
-use super::{followers, insert_version, owned};
+use super::{followers_and_bidders, insert_version, owned};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::AuthUser;
@@ -101,7 +101,7 @@ pub async fn cancel(
                     }),
                     strength: None,
                 };
-                let told = followers(conn, id, None)?;
+                let told = followers_and_bidders(conn, id, None)?;
                 notify::notify_all(conn, told, &event, now)?;
                 Ok(())
             })

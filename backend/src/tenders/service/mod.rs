@@ -176,7 +176,7 @@ pub(crate) fn insert_version(
 /// bid may be sent again), and `extra` (the asker of an answered
 /// question). A bidder needs to know more than a follower does, and does
 /// not have to follow as well.
-fn followers(
+fn followers_and_bidders(
     conn: &mut DbConn,
     tender_id: TenderId,
     extra: Option<UserId>,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use socialbid_frontend::Lang;
 
 use super::reading::questions_for;
-use super::{QuestionView, Viewer, followers, owned};
+use super::{QuestionView, Viewer, followers_and_bidders, owned};
 use crate::app::AppState;
 use crate::auth::{ApprovalState, AuthUser};
 use crate::db::DbConn;
@@ -173,7 +173,7 @@ pub async fn answer(
                     }),
                     strength: None,
                 };
-                let told = followers(conn, id, asked_by)?;
+                let told = followers_and_bidders(conn, id, asked_by)?;
                 notify::notify_all(conn, told, &event, now)?;
                 Ok(())
             })
