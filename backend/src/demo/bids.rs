@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::evaluation::{award, scoring};
 use crate::profiles::service as profiles;
 use crate::tenders::money::Amount;
-use crate::tenders::service;
+use crate::tenders::service::{self, Deadline};
 
 /// The member of the demo's consortium partner, and what it does.
 const PARTNER: &str = "kontakt@kurerkompagniet.socialbid.demo";
@@ -176,7 +176,10 @@ pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
 
 /// Publishes `spec` and submits a bid from each of `bidders`, on the
 /// clock as it was then; with `consortium`, the first bidder's bid has the
-/// demo partner, invited and accepted before it is submitted.
+/// demo partner, invited and accepted before it is submitted. The close at
+/// the deadline is queued only once the bids are in: the deadline has
+/// passed by the real clock, so a running server's worker would otherwise
+/// close the tender before them.
 async fn open_period(
     app: &AppState,
     officer: &AuthUser,
@@ -187,10 +190,32 @@ async fn open_period(
     consortium: bool,
 ) -> anyhow::Result<(TenderId, Vec<BidId>)> {
     let content = content_of(spec, town(name), nuts, app.clock.now());
+    let deadline = content.submission_deadline;
     let id = service::create_draft(app, officer, content)
         .await
         .map_err(fail)?;
-    service::publish(app, officer, id).await.map_err(fail)?;
+    service::publish_with(app, officer, id, Deadline::HeldBack)
+        .await
+        .map_err(fail)?;
+    let bids = submit_bids(app, id, bidders, consortium).await;
+    if let Some(deadline) = deadline {
+        let now = app.clock.now();
+        app.db
+            .run(move |conn| {
+                service::schedule_deadline(conn, id, deadline, now).map_err(AppError::from)
+            })
+            .await
+            .map_err(fail)?;
+    }
+    Ok((id, bids?))
+}
+
+async fn submit_bids(
+    app: &AppState,
+    id: TenderId,
+    bidders: &[AuthUser],
+    consortium: bool,
+) -> anyhow::Result<Vec<BidId>> {
     let mut bids = Vec::new();
     for (n, bidder) in bidders.iter().enumerate() {
         let bid_id = writing::create(app, bidder, id, 0, bid(n))
@@ -203,7 +228,7 @@ async fn open_period(
         writing::submit(app, bidder, bid_id).await.map_err(fail)?;
         bids.push(bid_id);
     }
-    Ok((id, bids))
+    Ok(bids)
 }
 
 /// Attaches a page of references to `bid_id`, sealed like any bid's

@@ -24,6 +24,7 @@ pub use listing::{
     MAX_PER_PAGE, PER_PAGE, TenderPage, TenderSummary, list_for_authority, list_public,
     summaries_by_id,
 };
+pub(crate) use publishing::{Deadline, publish_with};
 pub use publishing::{draft_warnings, publish};
 pub use questions::{AskedQuestion, answer, ask, decline, questions, questions_asked_by};
 pub use reading::{AskerView, AuthorityRef, QuestionView, TenderView, VersionView, get, view_of};

@@ -17,9 +17,29 @@ use crate::tenders::model::{ChangeLog, Status, TenderRow};
 use crate::tenders::rules::{self, Strictness, Warning};
 use crate::{matching, search};
 
+/// Whether publishing queues what the deadline brings (the close and the
+/// last-chance reminder).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deadline {
+    Scheduled,
+    /// Left to the caller: only the demo, which publishes on a clock set
+    /// back to before a deadline that has passed by now, and must submit
+    /// its bids before any worker may close the tender.
+    HeldBack,
+}
+
 /// Publishes a draft: every rule is checked and every problem listed at
 /// once; the content is frozen as version 1 and closing is scheduled.
 pub async fn publish(app: &AppState, officer: &AuthUser, id: TenderId) -> AppResult<Vec<Warning>> {
+    publish_with(app, officer, id, Deadline::Scheduled).await
+}
+
+pub(crate) async fn publish_with(
+    app: &AppState,
+    officer: &AuthUser,
+    id: TenderId,
+    deadline: Deadline,
+) -> AppResult<Vec<Warning>> {
     let officer = officer.clone();
     let now = app.clock.now();
     app.db
@@ -50,8 +70,10 @@ pub async fn publish(app: &AppState, officer: &AuthUser, id: TenderId) -> AppRes
                     now,
                 )?;
                 audit::record(conn, &officer, "tender.publish", "tender", id.0, None, now)?;
-                if let Some(deadline) = content.submission_deadline {
-                    schedule_deadline(conn, id, deadline, now)?;
+                if let Some(at) = content.submission_deadline
+                    && deadline == Deadline::Scheduled
+                {
+                    schedule_deadline(conn, id, at, now)?;
                 }
                 search::changes::record_tender(conn, id, now)?;
                 matching::tender_changed(conn, id, now)?;
