@@ -6,7 +6,8 @@
 //!
 //! `cargo run --release -p socialbid-indexer --features bench --example
 //! bench`; smaller runs with `BENCH_TENDERS=20000 BENCH_PROFILES=5000
-//! BENCH_SAVED=1000`.
+//! BENCH_SAVED=1000`; some parts only with `BENCH_ONLY=match,partners,saved,search`
+//! (`search` includes the build).
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,17 @@ use socialbid_indexer::synthetic::World;
 use socialbid_indexer::{ProfileIndex, TenderDoc, TenderIndex};
 
 const QUERIES: usize = 1_000;
+
+/// The server's allocator (backend/src/main.rs), so that allocation costs
+/// what it costs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Whether `BENCH_ONLY` (a comma-separated list) asks for `part`; all
+/// parts run when it is unset.
+fn runs(part: &str) -> bool {
+    std::env::var("BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
+}
 
 fn count(var: &str, default: u64) -> u64 {
     std::env::var(var)
@@ -62,32 +74,65 @@ fn segments(path: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>>
     Ok(meta["segments"].as_array().map_or(0, Vec::len))
 }
 
-fn dir_size(path: &std::path::Path) -> std::io::Result<u64> {
-    let mut total = 0;
+/// The bytes of the index directory's files, by extension (`store`,
+/// `idx`, `term`, …), largest first.
+fn sizes_by_kind(path: &std::path::Path) -> std::io::Result<Vec<(String, u64)>> {
+    let mut kinds: std::collections::BTreeMap<String, u64> = Default::default();
     for entry in std::fs::read_dir(path)? {
-        let meta = entry?.metadata()?;
-        total += meta.len();
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = name.rsplit_once('.').map_or("other", |(_, ext)| ext);
+        *kinds.entry(kind.to_owned()).or_default() += entry.metadata()?.len();
     }
-    Ok(total)
+    let mut kinds: Vec<(String, u64)> = kinds.into_iter().collect();
+    kinds.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+    Ok(kinds)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenders_n = count("BENCH_TENDERS", 1_000_000);
     let profiles_n = count("BENCH_PROFILES", 100_000);
 
-    // Matching: one tender against the profiles, top 50.
+    // The profiles are generated whatever runs, so that the tenders made
+    // after them are the same in every run.
     let mut world = World::new(2027);
     let profiles = ProfileIndex::in_ram()?;
+    let with_profiles = runs("match") || runs("partners");
     for id in 1..=profiles_n {
-        profiles.upsert(&world.profile(id))?;
+        let profile = world.profile(id);
+        if with_profiles {
+            profiles.upsert(&profile)?;
+        }
     }
     profiles.commit_with_payload(Some(profiles_n as i64))?;
     let asking: Vec<TenderDoc> = (0..QUERIES)
         .map(|i| world.tender(10_000_000 + i as u64))
         .collect();
+    if runs("match") {
+        bench_matching(&profiles, &asking, profiles_n)?;
+    }
+    if runs("partners") {
+        bench_partners(&profiles, &asking, &mut world, profiles_n)?;
+    }
+    drop(profiles);
+    if runs("saved") {
+        bench_saved(&asking)?;
+    }
+    if runs("search") {
+        bench_search(tenders_n)?;
+    }
+    Ok(())
+}
+
+/// Matching: one tender against the profiles, top 50.
+fn bench_matching(
+    profiles: &ProfileIndex,
+    asking: &[TenderDoc],
+    profiles_n: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut times = Times::default();
     let mut found = 0;
-    for tender in &asking {
+    for tender in asking {
         found += times
             .time(|| profiles.match_profiles_for_tender(tender, 50))?
             .len();
@@ -97,8 +142,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         found as f64 / QUERIES as f64,
         times.percentiles()
     );
+    Ok(())
+}
 
-    // Partner suggestions: a lead (one of the profiles) and each tender.
+/// Partner suggestions: a lead (one of the profiles) and each tender.
+fn bench_partners(
+    profiles: &ProfileIndex,
+    asking: &[TenderDoc],
+    world: &mut World,
+    profiles_n: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut times = Times::default();
     let mut combinations = 0;
     for (i, tender) in asking.iter().enumerate() {
@@ -113,9 +166,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         combinations as f64 / QUERIES as f64,
         times.percentiles()
     );
-    drop(profiles);
+    Ok(())
+}
 
-    // Saved searches: which of them find one newly published tender.
+/// Saved searches: which of them find one newly published tender.
+fn bench_saved(asking: &[TenderDoc]) -> Result<(), Box<dyn std::error::Error>> {
     let saved_n = count("BENCH_SAVED", 10_000);
     let mut world = World::new(2028);
     let saved: Vec<_> = (0..saved_n).map(|_| world.search_query()).collect();
@@ -132,9 +187,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         found as f64 / new_tenders as f64,
         times.percentiles()
     );
+    Ok(())
+}
 
-    // Building the tender index on disk from documents already in memory
-    // (as the rebuild has them from the database).
+/// Building the tender index on disk from documents already in memory (as
+/// the rebuild has them from the database), then searching it.
+fn bench_search(tenders_n: u64) -> Result<(), Box<dyn std::error::Error>> {
     let mut world = World::new(2026);
     let docs: Vec<TenderDoc> = (1..=tenders_n).map(|id| world.tender(id)).collect();
     let dir = tempfile::tempdir()?;
@@ -145,10 +203,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tenders.commit_with_payload(Some(tenders_n as i64))?;
     let built = start.elapsed();
+    let sizes = sizes_by_kind(dir.path())?;
+    let total: u64 = sizes.iter().map(|(_, bytes)| bytes).sum();
+    let by_kind: Vec<String> = sizes
+        .iter()
+        .map(|(kind, bytes)| format!("{kind} {:.1}", *bytes as f64 / 1e6))
+        .collect();
     println!(
-        "build {tenders_n} tenders on disk: {:.1} s, {:.0} MB, {} segments",
+        "build {tenders_n} tenders on disk: {:.1} s, {:.0} MB ({} MB), {} segments",
         built.as_secs_f64(),
-        dir_size(dir.path())? as f64 / 1e6,
+        total as f64 / 1e6,
+        by_kind.join(", "),
         segments(dir.path())?
     );
     drop(docs);

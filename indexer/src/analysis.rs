@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-    TokenizerManager,
+    TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// A language the index analyses text in: one of the stemmed EU languages,
@@ -124,6 +124,20 @@ impl Analyser {
         }
         terms
     }
+}
+
+/// The words of `text` as every analyser's tokenizer splits it, before its
+/// filters; each filter takes one word at a time, so a word's terms are
+/// those of `terms` on the word alone.
+pub(crate) fn words(text: &str) -> Vec<&str> {
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        words.push(&text[token.offset_from..token.offset_to]);
+    }
+    words
 }
 
 pub(crate) fn register(tokenizers: &TokenizerManager) {

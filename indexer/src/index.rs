@@ -8,10 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::Value;
-use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{
-    DocAddress, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
 use crate::analysis;
@@ -66,7 +64,7 @@ impl<D: IndexedDoc> Index<D> {
         let (schema, fields) = D::schema();
         let index = tantivy::Index::builder()
             .schema(schema)
-            .settings(settings())
+            .settings(D::index_settings())
             .create_in_ram()?;
         Self::start_new(index, fields, 1, FOLLOW_MEMORY)
     }
@@ -124,7 +122,7 @@ impl<D: IndexedDoc> Index<D> {
         let (schema, fields) = D::schema();
         let index = tantivy::Index::builder()
             .schema(schema)
-            .settings(settings())
+            .settings(D::index_settings())
             .create_in_dir(dir)?;
         Self::start_new(index, fields, REBUILD_THREADS, REBUILD_MEMORY)
     }
@@ -241,16 +239,6 @@ impl<D: IndexedDoc> Index<D> {
             kind: D::KIND,
             reason: format!("a stored document does not read back: {e}"),
         })
-    }
-}
-
-/// The stored documents, compressed with zstd: the stored JSON is most of
-/// an index's size, and zstd makes it about half of what lz4 does, for a
-/// few microseconds more per document loaded.
-fn settings() -> IndexSettings {
-    IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
-        ..IndexSettings::default()
     }
 }
 

@@ -69,6 +69,7 @@ pub mod analysis;
 mod collation;
 pub mod docs;
 pub mod index;
+mod match_collector;
 pub mod matching;
 mod page_collector;
 pub mod partners;

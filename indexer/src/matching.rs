@@ -1,32 +1,34 @@
 //! Matching both ways: the profiles that could deliver a tender, and the
 //! open tenders a profile could win, each with the reasons of its score.
 //!
-//! One tantivy query finds and scores the candidates: the hard rules
-//! (reservation, region) as filters, CPV and text as the gate (a candidate
-//! shares at least one of them), and every part of the score as a clause
-//! whose score is that part's contribution (see `ranking`). The best
-//! candidates are then loaded, their reasons worked out from both
-//! documents, and the text part capped at its weight.
+//! One tantivy query finds the candidates and scores what the index alone
+//! can: CPV and text are the gate (a candidate shares at least one of
+//! them), each scoring its contribution (see `ranking`), and the
+//! reservation rule is a filter. The collector adds the parts read from
+//! fast fields (region with its hard rule, objectives, capacity: see
+//! `match_collector`) and keeps the best. These are then loaded, their
+//! reasons worked out from both documents, and the text part capped at
+//! its weight.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::analysis::Analyser;
+use crate::analysis::{self, Analyser};
 use crate::docs::{ProfileDoc, Reservation, TenderDoc};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
+use crate::match_collector::{Fits, MatchCollector, TreePart, TreeRelation};
 use crate::query::{self, Q};
 use crate::ranking::{
-    self, Asking, CAPACITY_WEIGHT, OBJECTIVE_WEIGHT, Reason, ReasonKind, SIBLING_FACTOR,
-    TEXT_WEIGHT, cpv_level_factor, region_level_factor,
+    self, Asking, REGION_WEIGHT, Reason, ReasonKind, SIBLING_FACTOR, TEXT_WEIGHT, cpv_level_factor,
+    region_level_factor,
 };
 use crate::schema::{NONE, TreeFields, cpv_keys, nuts_keys};
-use crate::tree::levels;
+use crate::tree::{facet, levels};
 
 /// The most words of one text that take part in text similarity: the
 /// rarest in the other index, weighted by how often the text uses them.
@@ -78,44 +80,24 @@ fn cpv_clause(other: TreeFields, ours: &[String]) -> Option<Q> {
     (!parts.is_empty()).then(|| Box::new(DisjunctionMaxQuery::new(parts)) as Q)
 }
 
-/// The clause that scores the best region relation: the other side's
-/// region at or beneath one of ours, or above it.
-fn region_clause(other: TreeFields, ours: &[String]) -> Option<Q> {
-    let mut parts: Vec<Q> = Vec::new();
+/// The region relations: at or beneath one of ours, or exactly above it.
+fn region_relations(ours: &[String]) -> Vec<TreeRelation> {
+    let mut relations = Vec::new();
     for key in ours {
-        let score = ranking::REGION_WEIGHT * region_level_factor(key.len());
-        parts.push(query::scored(query::beneath(other, key), score));
+        relations.push(TreeRelation {
+            facet: facet(key),
+            beneath: true,
+            score: REGION_WEIGHT * region_level_factor(key.len()),
+        });
         for level in levels(key).into_iter().filter(|l| l.len() < key.len()) {
-            let score = ranking::REGION_WEIGHT * region_level_factor(level.len());
-            parts.push(query::scored(query::term(other.exact, level), score));
+            relations.push(TreeRelation {
+                facet: facet(level),
+                beneath: false,
+                score: REGION_WEIGHT * region_level_factor(level.len()),
+            });
         }
     }
-    (!parts.is_empty()).then(|| Box::new(DisjunctionMaxQuery::new(parts)) as Q)
-}
-
-/// The hard region rule: when both sides name places, one must lie on the
-/// other's branch (serving `DE` reaches `DE300`, never `FR101`). A side
-/// that names none is not restricted.
-fn region_filter(other: TreeFields, ours: &[String]) -> Option<(Occur, Q)> {
-    if ours.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<Q> = ours.iter().map(|k| query::along(other, k)).collect();
-    parts.push(query::term(other.exact, NONE));
-    Some(query::filter(query::any_of(parts)))
-}
-
-fn objective_clauses(field: Field, ours: &[String]) -> Vec<(Occur, Q)> {
-    let ours = ranking::dedup(ours);
-    let each = OBJECTIVE_WEIGHT / ours.len().max(1) as f32;
-    ours.iter()
-        .map(|o| {
-            (
-                Occur::Should,
-                query::scored(query::flat_facet(field, o), each),
-            )
-        })
-        .collect()
+    relations
 }
 
 /// A term of the asking text that takes part in text similarity.
@@ -188,17 +170,48 @@ fn text_clause<'t>(
     Ok((Some(text), salient))
 }
 
-/// The terms of a side's texts, each with the word it came from (lower
-/// case): analysed once per text, however many matches name its words.
+/// The salient terms of a side's texts, each with the word it came from
+/// (lower case): what naming the shared words needs, and nothing more.
 struct AnalysedText(Vec<(Analyser, String, String)>);
 
+/// Each word's term, by analyser, for the words already analysed in one
+/// call: the texts of the matches share most of their words, and stemming
+/// each again was a good part of a match's time.
+#[derive(Default)]
+struct WordTerms(HashMap<Analyser, HashMap<String, Option<String>>>);
+
+impl WordTerms {
+    /// `word`'s term, as the analyser makes it within a text: its filters
+    /// (length, case, stop words, stem) take one word at a time.
+    fn term(&mut self, analyser: Analyser, word: &str) -> Option<&str> {
+        let terms = self.0.entry(analyser).or_default();
+        if !terms.contains_key(word) {
+            let term = analyser.terms(word).into_iter().next();
+            terms.insert(word.to_owned(), term);
+        }
+        terms.get(word).and_then(Option::as_deref)
+    }
+}
+
 impl AnalysedText {
-    fn new<'t>(texts: impl Iterator<Item = (&'t str, String)>) -> AnalysedText {
+    fn new<'t>(
+        texts: impl Iterator<Item = (&'t str, String)>,
+        salient: &[Salient],
+        cache: &mut WordTerms,
+    ) -> AnalysedText {
         let mut tokens = Vec::new();
         for (lang, text) in texts {
             let analyser = Analyser::for_language(lang);
-            for (term, word) in analyser.terms_with_offsets(&text) {
-                tokens.push((analyser, term, text[word].to_lowercase()));
+            for word in analysis::words(&text) {
+                let Some(term) = cache.term(analyser, word) else {
+                    continue;
+                };
+                if salient
+                    .iter()
+                    .any(|s| s.analyser == analyser && s.term == term)
+                {
+                    tokens.push((analyser, term.to_owned(), word.to_lowercase()));
+                }
             }
         }
         AnalysedText(tokens)
@@ -306,7 +319,18 @@ impl ProfileIndex {
         let Some(query) = self.profiles_for_tender_query(tender, text) else {
             return Ok(Vec::new());
         };
-        let top = TopDocs::with_limit(candidates(limit)).order_by_score();
+        let name = |field| searcher.schema().get_field_name(field).to_owned();
+        let top = MatchCollector {
+            regions: Some(TreePart {
+                field: name(f.nuts.facet),
+                relations: region_relations(&nuts_keys(&tender.nuts)),
+            }),
+            objectives: Some((name(f.objective), ranking::dedup(&tender.objectives))),
+            capacity: tender
+                .value_dkk
+                .map(|value| (name(f.capacity), Fits::AtLeast(value))),
+            keep: candidates(limit),
+        };
         let mut matches = Vec::new();
         for (index_score, address) in searcher.search(&query, &top)? {
             let profile = self.load(&searcher, address)?;
@@ -328,9 +352,11 @@ impl ProfileIndex {
                 .then(a.profile.id.cmp(&b.profile.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
-        let tender_text = AnalysedText::new(tender.text_by_language());
+        let mut cache = WordTerms::default();
+        let tender_text = AnalysedText::new(tender.text_by_language(), &salient, &mut cache);
         for m in &mut matches {
-            let profile_text = AnalysedText::new(m.profile.text_by_language());
+            let profile_text =
+                AnalysedText::new(m.profile.text_by_language(), &salient, &mut cache);
             name_shared_words(
                 &mut m.reasons,
                 &tender_text,
@@ -342,9 +368,10 @@ impl ProfileIndex {
         Ok(matches)
     }
 
+    /// The gate (CPV or text), scored, and the reservation rule; the
+    /// region rule and the other parts of the score are the collector's.
     fn profiles_for_tender_query(&self, tender: &TenderDoc, text: Option<Q>) -> Option<Q> {
         let f = &self.fields;
-        let places = nuts_keys(&tender.nuts);
         let gate: Vec<Q> = cpv_clause(f.cpv, &cpv_keys(&tender.cpv))
             .into_iter()
             .chain(text)
@@ -354,13 +381,6 @@ impl ProfileIndex {
         }
         let mut clauses: Vec<(Occur, Q)> = vec![(Occur::Must, query::any_of(gate))];
         clauses.extend(eligibility_filter(f.eligible, &tender.reserved));
-        clauses.extend(region_filter(f.nuts, &places));
-        clauses.extend(region_clause(f.nuts, &places).map(|q| (Occur::Should, q)));
-        clauses.extend(objective_clauses(f.objective, &tender.objectives));
-        if let Some(value) = tender.value_dkk {
-            let fits = query::u64_range(f.capacity, Some(value), None);
-            clauses.push((Occur::Should, query::scored(fits, CAPACITY_WEIGHT)));
-        }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 }
@@ -379,7 +399,6 @@ impl TenderIndex {
         let searcher = self.searcher();
         let text_fields = |a: Analyser| vec![f.title.field(a), f.body.field(a)];
         let (text, salient) = text_clause(&searcher, profile.text_by_language(), text_fields)?;
-        let regions = nuts_keys(&profile.nuts);
         let gate: Vec<Q> = cpv_clause(f.cpv, &cpv_keys(&profile.cpv))
             .into_iter()
             .chain(text)
@@ -394,20 +413,24 @@ impl TenderIndex {
                 .iter()
                 .map(|r| query::flat_facet(f.reserved, r.code())),
         );
-        let mut clauses: Vec<(Occur, Q)> = vec![
+        let clauses: Vec<(Occur, Q)> = vec![
             (Occur::Must, query::any_of(gate)),
             query::filter(self.open_at(now)),
             query::filter(query::any_of(allowed)),
         ];
-        clauses.extend(region_filter(f.nuts, &regions));
-        clauses.extend(region_clause(f.nuts, &regions).map(|q| (Occur::Should, q)));
-        clauses.extend(objective_clauses(f.objective, &profile.objectives));
-        if let Some(capacity) = profile.capacity_dkk {
-            let fits = query::u64_range(f.value, None, Some(capacity));
-            clauses.push((Occur::Should, query::scored(fits, CAPACITY_WEIGHT)));
-        }
         let query = BooleanQuery::new(clauses);
-        let top = TopDocs::with_limit(candidates(limit)).order_by_score();
+        let name = |field| searcher.schema().get_field_name(field).to_owned();
+        let top = MatchCollector {
+            regions: Some(TreePart {
+                field: name(f.nuts.facet),
+                relations: region_relations(&nuts_keys(&profile.nuts)),
+            }),
+            objectives: Some((name(f.objective), ranking::dedup(&profile.objectives))),
+            capacity: profile
+                .capacity_dkk
+                .map(|capacity| (name(f.value), Fits::AtMost(capacity))),
+            keep: candidates(limit),
+        };
         let mut matches = Vec::new();
         for (index_score, address) in searcher.search(&query, &top)? {
             let tender = self.load(&searcher, address)?;
@@ -427,9 +450,10 @@ impl TenderIndex {
                 .then(a.tender.id.cmp(&b.tender.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
-        let profile_text = AnalysedText::new(profile.text_by_language());
+        let mut cache = WordTerms::default();
+        let profile_text = AnalysedText::new(profile.text_by_language(), &salient, &mut cache);
         for m in &mut matches {
-            let tender_text = AnalysedText::new(m.tender.text_by_language());
+            let tender_text = AnalysedText::new(m.tender.text_by_language(), &salient, &mut cache);
             name_shared_words(
                 &mut m.reasons,
                 &profile_text,
@@ -682,6 +706,44 @@ mod tests {
             .find(|r| r.kind == ReasonKind::Text)
             .unwrap();
         assert_eq!(text.tender, ["canteen"]);
+    }
+
+    /// The collector passes over candidates that cannot reach the best it
+    /// keeps; the few best must be those of ranking every candidate.
+    #[test]
+    fn the_best_few_are_the_first_of_all_candidates_ranked() {
+        let cpv = ["85311000", "85312000", "85320000", "85300000", "85000000"];
+        let nuts = ["DK011", "DK01", "DK", "DE300", "DK032"];
+        let docs: Vec<ProfileDoc> = (1..=400u64)
+            .map(|id| {
+                let i = id as usize;
+                let mut p = offering(
+                    id,
+                    &[cpv[i % cpv.len()]],
+                    &nuts[..(i / 5) % (nuts.len() + 1)],
+                );
+                if i % 3 == 0 {
+                    p.objectives = codes(&["employment"]);
+                }
+                if i % 7 != 0 {
+                    p.capacity_dkk = Some(500_000 * (i as u64 % 6));
+                }
+                p
+            })
+            .collect();
+        let index = profiles(&docs);
+        let mut t = coded(1, &["85311000"], &["DK011"]);
+        t.objectives = codes(&["employment", "inclusion"]);
+        t.value_dkk = Some(1_000_000);
+        let all = index.match_profiles_for_tender(&t, 400).unwrap();
+        assert!(all.len() > 200, "{}", all.len());
+        for limit in [1, 5, 20, 50] {
+            let few = index.match_profiles_for_tender(&t, limit).unwrap();
+            let ranked = |ms: &[ProfileMatch]| -> Vec<(u64, f32)> {
+                ms.iter().map(|m| (m.profile.id, m.score)).collect()
+            };
+            assert_eq!(ranked(&few), ranked(&all[..limit]), "top {limit}");
+        }
     }
 
     #[test]

@@ -58,11 +58,11 @@ pub(crate) struct Page {
 /// A hit with its sort key (higher is better) and its tie-break (higher is
 /// better too: see `tie_break`).
 #[derive(Clone, Copy)]
-struct Ranked {
-    key: f64,
-    tie: i128,
-    score: Option<Score>,
-    address: DocAddress,
+pub(crate) struct Ranked {
+    pub key: f64,
+    pub tie: i128,
+    pub score: Option<Score>,
+    pub address: DocAddress,
 }
 
 impl Ranked {
@@ -104,20 +104,20 @@ impl Ord for Ranked {
 
 /// The best `keep` hits seen so far: a min-heap, so the worst kept hit is
 /// the one to compare with and to drop.
-struct Best {
+pub(crate) struct Best {
     keep: usize,
     heap: BinaryHeap<Reverse<Ranked>>,
 }
 
 impl Best {
-    fn new(keep: usize) -> Best {
+    pub(crate) fn new(keep: usize) -> Best {
         Best {
             keep,
             heap: BinaryHeap::with_capacity(keep + 1),
         }
     }
 
-    fn offer(&mut self, hit: Ranked) {
+    pub(crate) fn offer(&mut self, hit: Ranked) {
         if self.heap.len() < self.keep {
             self.heap.push(Reverse(hit));
         } else if let Some(Reverse(worst)) = self.heap.peek()
@@ -126,6 +126,28 @@ impl Best {
             self.heap.pop();
             self.heap.push(Reverse(hit));
         }
+    }
+
+    /// The key a hit must beat to be kept, once `keep` hits are.
+    pub(crate) fn worst_kept(&self) -> Option<f64> {
+        if self.heap.len() < self.keep {
+            return None;
+        }
+        self.heap.peek().map(|Reverse(worst)| worst.key)
+    }
+
+    /// What was kept, in no particular order.
+    pub(crate) fn into_vec(self) -> Vec<Ranked> {
+        self.heap.into_iter().map(|Reverse(hit)| hit).collect()
+    }
+
+    /// What was kept, the best first.
+    pub(crate) fn into_best_first(self) -> Vec<Ranked> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(hit)| hit)
+            .collect()
     }
 }
 
@@ -257,7 +279,7 @@ impl SegmentCollector for SegmentPage {
 
     fn harvest(self) -> SegmentFruit {
         SegmentFruit {
-            best: self.best.heap.into_iter().map(|Reverse(hit)| hit).collect(),
+            best: self.best.into_vec(),
             total: self.total,
             facets: self.facets.into_iter().map(SegmentFacet::harvest).collect(),
         }
@@ -309,11 +331,10 @@ impl Collector for PageCollector<'_> {
                 }
             }
         }
-        let mut hits = best.heap.into_sorted_vec();
-        // `into_sorted_vec` of reversed entries: the best first.
-        let hits = hits
-            .drain(..)
-            .map(|Reverse(hit)| (hit.score, hit.address))
+        let hits = best
+            .into_best_first()
+            .into_iter()
+            .map(|hit| (hit.score, hit.address))
             .collect();
         Ok(Page {
             hits,
