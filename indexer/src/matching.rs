@@ -722,10 +722,10 @@ mod tests {
                     &[cpv[i % cpv.len()]],
                     &nuts[..(i / 5) % (nuts.len() + 1)],
                 );
-                if i % 3 == 0 {
+                if i.is_multiple_of(3) {
                     p.objectives = codes(&["employment"]);
                 }
-                if i % 7 != 0 {
+                if !i.is_multiple_of(7) {
                     p.capacity_dkk = Some(500_000 * (i as u64 % 6));
                 }
                 p
