@@ -374,7 +374,7 @@ async fn one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only(
         "Ny anslået værdi",
     )
     .await;
-    let amended = w.mails_to(&bo.email, "Et udbud, du følger, er ændret");
+    let amended = w.mails_to(&bo.email, "Et udbud, du følger eller byder på, er ændret");
     assert_eq!(amended.len(), 1);
     let link = amended[0]
         .list_unsubscribe
@@ -431,7 +431,7 @@ async fn one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only(
     )
     .await;
     assert_eq!(
-        w.mails_to(&bo.email, "Et udbud, du følger, er ændret")
+        w.mails_to(&bo.email, "Et udbud, du følger eller byder på, er ændret")
             .len(),
         1
     );
@@ -470,7 +470,7 @@ async fn one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only(
     let page = w.app.page(Method::GET, path, "", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text().contains("Ændringer i udbud, du følger"),
+        page.text().contains("Ændringer i udbud, du følger eller byder på"),
         "{}",
         page.text()
     );
@@ -1198,10 +1198,20 @@ async fn bidders_hear_of_amendments_answers_and_cancellation_without_following(b
         .await;
     assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
     app.run_jobs().await;
-    let amendment = "Et udbud, du følger, er ændret";
+    let amendment = "Et udbud, du følger eller byder på, er ændret";
     assert_eq!(told(&e.cleaner, amendment), 1, "the lead");
     assert_eq!(told(&e.gardener, amendment), 1, "the partner");
     assert_eq!(told(&e.cafe, amendment), 0, "neither bids nor follows");
+    let to_partner = app
+        .mails_to(&e.gardener.email)
+        .into_iter()
+        .find(|m| m.subject == amendment)
+        .expect("the partner's mail");
+    assert!(
+        to_partner.text.contains("er med i et tilbud på det"),
+        "the mail says why a bidder who follows nothing gets it: {}",
+        to_partner.text
+    );
 
     let asked = app
         .api(
@@ -1242,7 +1252,7 @@ async fn bidders_hear_of_amendments_answers_and_cancellation_without_following(b
         .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text());
     app.run_jobs().await;
-    let cancellation = "Et udbud, du følger, er aflyst";
+    let cancellation = "Et udbud, du følger eller byder på, er aflyst";
     assert_eq!(told(&e.cleaner, cancellation), 1);
     assert_eq!(told(&e.gardener, cancellation), 1);
     assert_eq!(told(&e.cafe, cancellation), 0);

@@ -121,7 +121,7 @@ async fn the_preferences_and_unsubscribe_pages_read_well_in_the_browser() {
     let page = browser.main_text().await;
     assert!(page.contains("Du er afmeldt"), "{page}");
     assert!(
-        page.contains("Svar på spørgsmål til udbud, du følger"),
+        page.contains("Svar på spørgsmål til udbud, du følger eller byder på"),
         "{page}"
     );
     assert_accessible_at_both_widths(&browser, "unsubscribed (da)").await;
