@@ -470,7 +470,8 @@ async fn one_click_unsubscribe_works_without_a_session_and_stops_that_kind_only(
     let page = w.app.page(Method::GET, path, "", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text().contains("Ændringer i udbud, du følger eller byder på"),
+        page.text()
+            .contains("Ændringer i udbud, du følger eller byder på"),
         "{}",
         page.text()
     );

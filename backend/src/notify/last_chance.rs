@@ -18,11 +18,12 @@ use super::working_days::last_chance_at;
 use crate::app::AppState;
 use crate::bids::model::BidState;
 use crate::db::ids::{OrganisationId, TenderId, UserId};
-use crate::db::schema::{bids, organisation_members, tender_followers};
+use crate::db::schema::{bids, tender_followers};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppResult;
 use crate::jobs::{self, BackgroundJob, Job, JobContext};
 use crate::matching;
+use crate::profiles::service::member_ids;
 use crate::tenders::model::{self as tender_model, Status};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -104,12 +105,9 @@ fn tell_who_has_not_bid_or_dismissed(
         .into_iter()
         .collect();
     done_with.extend(matching::dismissals::of_tender(conn, job.tender_id)?);
-    let members_done: HashSet<UserId> = organisation_members::table
-        .filter(organisation_members::organisation_id.eq_any(done_with.iter().copied()))
-        .select(organisation_members::user_id)
-        .load(conn)?
-        .into_iter()
-        .collect();
+    let organisations_done: Vec<OrganisationId> = done_with.iter().copied().collect();
+    let members_done: HashSet<UserId> =
+        member_ids(conn, &organisations_done)?.into_iter().collect();
     let event = |organisation: Option<&str>, strength: Option<i32>| Event {
         kind: Kind::LastChance,
         key: format!(
@@ -144,11 +142,7 @@ fn tell_who_has_not_bid_or_dismissed(
         }
         let percent = (m.score.clamp(0.0, 1.0) * 100.0).round() as i32;
         let matched = event(Some(&m.name), Some(percent));
-        let members: Vec<UserId> = organisation_members::table
-            .filter(organisation_members::organisation_id.eq(m.organisation_id))
-            .select(organisation_members::user_id)
-            .load(conn)?;
-        for user_id in members {
+        for user_id in member_ids(conn, &[m.organisation_id])? {
             if notify(conn, user_id, &matched, now)? {
                 told += 1;
             }

@@ -5,15 +5,14 @@
 //! organisations; a suspended profile reaches nobody).
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use super::kinds::Kind;
 use super::record::{Event, notify_all};
 use crate::db::DbConn;
-use crate::db::ids::{TenderId, UserId};
-use crate::db::schema::organisation_members;
+use crate::db::ids::TenderId;
 use crate::error::AppResult;
 use crate::matching;
+use crate::profiles::service::member_ids;
 use crate::tenders::model::{self as tender_model, Status};
 
 /// Call in the transaction that stores the tender's matches.
@@ -30,10 +29,7 @@ pub fn tender_matched(
     let matches = matching::tender_matches(conn, &row, matching::MAX_LIMIT as usize * 2)?;
     let mut recorded = 0;
     for m in matches.items {
-        let members: Vec<UserId> = organisation_members::table
-            .filter(organisation_members::organisation_id.eq(m.organisation_id))
-            .select(organisation_members::user_id)
-            .load(conn)?;
+        let members = member_ids(conn, &[m.organisation_id])?;
         let percent = (m.score.clamp(0.0, 1.0) * 100.0).round() as i32;
         let event = Event {
             kind: Kind::Match,

@@ -14,6 +14,20 @@ use crate::db::schema::{organisation_invitations, organisation_members, users};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 
+/// The people who belong to any of `organisations`, each once: whom the
+/// mail about an organisation's matches, bids and decisions reaches.
+pub fn member_ids(
+    conn: &mut crate::db::DbConn,
+    organisations: &[OrganisationId],
+) -> QueryResult<Vec<UserId>> {
+    organisation_members::table
+        .filter(organisation_members::organisation_id.eq_any(organisations))
+        .select(organisation_members::user_id)
+        .distinct()
+        .order(organisation_members::user_id)
+        .load(conn)
+}
+
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 pub struct MemberView {
     #[schema(value_type = i64)]

@@ -17,7 +17,7 @@ pub use invitations::{
     INVITATION_DAYS, InvitationInfo, accept_invitation, invitation_organisation, invite,
     revoke_invitation,
 };
-pub use members::{InvitationView, MemberView, Members, leave, members};
+pub use members::{InvitationView, MemberView, Members, leave, member_ids, members};
 mod review_state;
 
 pub use organisation::{

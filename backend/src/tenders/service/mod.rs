@@ -184,7 +184,7 @@ fn followers_and_bidders(
 ) -> QueryResult<Vec<UserId>> {
     use crate::bids::consortium::store::PartnerState;
     use crate::db::ids::{BidId, OrganisationId};
-    use crate::db::schema::{bid_partners, bids, organisation_members};
+    use crate::db::schema::{bid_partners, bids};
 
     let mut ids: Vec<UserId> = tender_followers::table
         .filter(tender_followers::tender_id.eq(tender_id))
@@ -202,10 +202,7 @@ fn followers_and_bidders(
         .select(bid_partners::organisation_id)
         .load(conn)?;
     organisations.extend(partners);
-    let bidders: Vec<UserId> = organisation_members::table
-        .filter(organisation_members::organisation_id.eq_any(&organisations))
-        .select(organisation_members::user_id)
-        .load(conn)?;
+    let bidders = crate::profiles::service::member_ids(conn, &organisations)?;
     for id in bidders.into_iter().chain(extra) {
         if !ids.contains(&id) {
             ids.push(id);
