@@ -294,6 +294,28 @@ fn candidates(limit: usize) -> usize {
     (limit + limit / 4).max(20)
 }
 
+/// The collector of one match: the asking side's places and objectives
+/// against the candidates' region and objective fields, and the rule on a
+/// candidate's `u64` field that earns the capacity part.
+fn collector(
+    searcher: &Searcher,
+    (nuts, objective): (TreeFields, Field),
+    (places, objectives): (&[String], &[String]),
+    capacity: Option<(Field, Fits)>,
+    limit: usize,
+) -> MatchCollector {
+    let name = |field| searcher.schema().get_field_name(field).to_owned();
+    MatchCollector {
+        regions: Some(TreePart {
+            field: name(nuts.facet),
+            relations: region_relations(&nuts_keys(places)),
+        }),
+        objectives: Some((name(objective), ranking::dedup(objectives))),
+        capacity: capacity.map(|(field, fits)| (name(field), fits)),
+        keep: candidates(limit),
+    }
+}
+
 fn eligibility_filter(field: Field, reservations: &[Reservation]) -> Option<(Occur, Q)> {
     if reservations.is_empty() {
         return None;
@@ -319,18 +341,15 @@ impl ProfileIndex {
         let Some(query) = self.profiles_for_tender_query(tender, text) else {
             return Ok(Vec::new());
         };
-        let name = |field| searcher.schema().get_field_name(field).to_owned();
-        let top = MatchCollector {
-            regions: Some(TreePart {
-                field: name(f.nuts.facet),
-                relations: region_relations(&nuts_keys(&tender.nuts)),
-            }),
-            objectives: Some((name(f.objective), ranking::dedup(&tender.objectives))),
-            capacity: tender
+        let top = collector(
+            &searcher,
+            (f.nuts, f.objective),
+            (&tender.nuts, &tender.objectives),
+            tender
                 .value_dkk
-                .map(|value| (name(f.capacity), Fits::AtLeast(value))),
-            keep: candidates(limit),
-        };
+                .map(|value| (f.capacity, Fits::AtLeast(value))),
+            limit,
+        );
         let mut matches = Vec::new();
         for (index_score, address) in searcher.search(&query, &top)? {
             let profile = self.load(&searcher, address)?;
@@ -419,18 +438,15 @@ impl TenderIndex {
             query::filter(query::any_of(allowed)),
         ];
         let query = BooleanQuery::new(clauses);
-        let name = |field| searcher.schema().get_field_name(field).to_owned();
-        let top = MatchCollector {
-            regions: Some(TreePart {
-                field: name(f.nuts.facet),
-                relations: region_relations(&nuts_keys(&profile.nuts)),
-            }),
-            objectives: Some((name(f.objective), ranking::dedup(&profile.objectives))),
-            capacity: profile
+        let top = collector(
+            &searcher,
+            (f.nuts, f.objective),
+            (&profile.nuts, &profile.objectives),
+            profile
                 .capacity_dkk
-                .map(|capacity| (name(f.value), Fits::AtMost(capacity))),
-            keep: candidates(limit),
-        };
+                .map(|capacity| (f.value, Fits::AtMost(capacity))),
+            limit,
+        );
         let mut matches = Vec::new();
         for (index_score, address) in searcher.search(&query, &top)? {
             let tender = self.load(&searcher, address)?;
