@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use socialbid_indexer::synthetic::World;
-use socialbid_indexer::{ProfileIndex, TenderDoc, TenderIndex};
+use socialbid_indexer::{IndexError, ProfileIndex, TenderDoc, TenderIndex, TenderText};
 
 const QUERIES: usize = 1_000;
 
@@ -216,17 +216,26 @@ fn bench_search(tenders_n: u64) -> Result<(), Box<dyn std::error::Error>> {
         by_kind.join(", "),
         segments(dir.path())?
     );
-    drop(docs);
-
-    // Searching: one to three words plus a filter, top 10 with facets.
+    // Searching: one to three words plus a filter, top 10 with total and
+    // facets, and snippets from the texts (which the index does not keep:
+    // the server reads them from its database, here they are in memory).
     let queries: Vec<_> = (0..QUERIES).map(|_| world.search_query()).collect();
     let mut times = Times::default();
     let mut hits = 0;
     for q in &queries {
-        hits += times.time(|| tenders.search(q))?.total;
+        hits += times.time(|| {
+            let results = tenders.search(q)?;
+            let texts: Vec<&[TenderText]> = results
+                .hits
+                .iter()
+                .map(|hit| docs[hit.id as usize - 1].texts.as_slice())
+                .collect();
+            tenders.snippets(&q.words, &texts)?;
+            Ok::<_, IndexError>(results.total)
+        })?;
     }
     println!(
-        "search {tenders_n} tenders, 1-3 words + a filter, top 10 with total and facets ({QUERIES} queries, {:.0} hits on average): {}",
+        "search {tenders_n} tenders, 1-3 words + a filter, top 10 with total, facets and snippets ({QUERIES} queries, {:.0} hits on average): {}",
         hits as f64 / QUERIES as f64,
         times.percentiles()
     );

@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "55520000",
         "DK011",
     );
-    for t in [
+    let all = [
         kantine.clone(),
         tender(
             2,
@@ -86,8 +86,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "85311000",
             "DK01",
         ),
-    ] {
-        tenders.upsert(&t)?;
+    ];
+    for t in &all {
+        tenders.upsert(t)?;
     }
     tenders.commit_with_payload(Some(3))?;
     for p in [
@@ -130,8 +131,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     })?;
     println!("Search \"skole\": {} hit(s)", results.total);
-    for hit in &results.hits {
-        let snippet = hit.snippet.as_ref().map(|s| {
+    // The index keeps no texts: a caller shows its hits from its own
+    // records (here, the tenders above), snippets included.
+    let found: Vec<&TenderDoc> = results
+        .hits
+        .iter()
+        .filter_map(|hit| all.iter().find(|t| t.id == hit.id))
+        .collect();
+    let texts: Vec<&[TenderText]> = found.iter().map(|t| t.texts.as_slice()).collect();
+    let snippets = tenders.snippets("skole", &texts)?;
+    for (tender, snippet) in found.iter().zip(snippets) {
+        let snippet = snippet.map(|s| {
             let mut text = s.text.clone();
             for range in s.highlights.iter().rev() {
                 text.insert(range.end, ']');
@@ -141,8 +151,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
         println!(
             "  #{} {}: {}",
-            hit.tender.id,
-            hit.tender.texts[0].title,
+            tender.id,
+            tender.texts[0].title,
             snippet.unwrap_or_default()
         );
     }

@@ -2,6 +2,7 @@
 //! only what search and matching need to know.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// Reserved participation (eForms BT-71). A tender may carry several; a
 /// profile may be eligible for several.
@@ -134,6 +135,48 @@ impl TenderDoc {
     }
 }
 
+/// What the tender index keeps of a tender: everything but its texts. The
+/// texts would be most of the index on disk, and the database holds them;
+/// whoever shows a hit or a match reads them from there. The digest tells
+/// whether the index holds the texts the database has now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptTender {
+    /// The tender, its `texts` left empty.
+    pub tender: TenderDoc,
+    pub texts_digest: String,
+}
+
+impl KeptTender {
+    pub fn of(tender: &TenderDoc) -> KeptTender {
+        KeptTender {
+            tender: TenderDoc {
+                texts: Vec::new(),
+                ..tender.clone()
+            },
+            texts_digest: tender.texts_digest(),
+        }
+    }
+}
+
+impl TenderDoc {
+    /// The first 8 bytes of the SHA-256 of the texts, in hex.
+    pub fn texts_digest(&self) -> String {
+        let mut hasher = Sha256::new();
+        for text in &self.texts {
+            for part in [&text.lang, &text.title, &text.description] {
+                // Each part's length first, so that moving a word from the
+                // title to the description changes the digest.
+                hasher.update((part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+        }
+        hasher.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 impl ProfileDoc {
     pub fn is_eligible_for_any(&self, reservations: &[Reservation]) -> bool {
         reservations.is_empty() || reservations.iter().any(|r| self.eligible.contains(r))
@@ -146,5 +189,58 @@ impl ProfileDoc {
                 format!("{}\n{}", t.mission, t.capabilities),
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_texts(title: &str, description: &str) -> TenderDoc {
+        TenderDoc {
+            id: 1,
+            authority_id: 1,
+            texts: vec![TenderText {
+                lang: "da".into(),
+                title: title.into(),
+                description: description.into(),
+            }],
+            cpv: vec!["90910000".into()],
+            nuts: vec![],
+            objectives: vec![],
+            reserved: vec![],
+            status: TenderStatus::Published,
+            deadline: 0,
+            published: 0,
+            value_dkk: None,
+            procedure: "open".into(),
+        }
+    }
+
+    #[test]
+    fn the_digest_changes_with_any_text_and_only_with_the_texts() {
+        let tender = with_texts("Rengøring af skoler", "Daglig rengøring");
+        let digest = tender.texts_digest();
+        assert_eq!(digest.len(), 16);
+        assert!(digest.chars().all(|c| c.is_ascii_hexdigit()));
+        let recoded = TenderDoc {
+            cpv: vec!["90911200".into()],
+            ..tender.clone()
+        };
+        assert_eq!(recoded.texts_digest(), digest);
+        let moved = with_texts("Rengøring af", "skoler Daglig rengøring");
+        assert_ne!(moved.texts_digest(), digest);
+        let mut english = tender.clone();
+        english.texts[0].lang = "en".into();
+        assert_ne!(english.texts_digest(), digest);
+    }
+
+    #[test]
+    fn a_kept_tender_is_the_tender_without_its_texts() {
+        let tender = with_texts("Kantinedrift", "Frokost til 300 medarbejdere");
+        let kept = KeptTender::of(&tender);
+        assert!(kept.tender.texts.is_empty());
+        assert_eq!(kept.tender.cpv, tender.cpv);
+        assert_eq!(kept.texts_digest, tender.texts_digest());
     }
 }

@@ -87,7 +87,9 @@ pub mod tree;
 mod test_support;
 
 pub use analysis::Analyser;
-pub use docs::{ProfileDoc, ProfileText, Reservation, TenderDoc, TenderStatus, TenderText};
+pub use docs::{
+    KeptTender, ProfileDoc, ProfileText, Reservation, TenderDoc, TenderStatus, TenderText,
+};
 pub use index::{Index, IndexError, ProfileIndex, TenderIndex};
 pub use matching::{ProfileMatch, TenderMatch};
 pub use partners::{ConsortiumSuggestion, PartnerSuggestions};

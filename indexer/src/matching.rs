@@ -19,7 +19,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQ
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{self, Analyser};
-use crate::docs::{ProfileDoc, Reservation, TenderDoc};
+use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderText};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
 use crate::match_collector::{Fits, MatchCollector, TreePart, TreeRelation};
 use crate::query::{self, Q};
@@ -408,12 +408,19 @@ impl TenderIndex {
     /// The open tenders (at `now`, Unix seconds) that `profile` could win,
     /// best first. A reserved tender appears only when the profile is
     /// eligible for one of its reservations.
-    pub fn match_tenders_for_profile(
+    ///
+    /// The index keeps no texts ([`crate::docs::KeptTender`]), so `texts` reads the
+    /// texts of the best tenders, by id, from wherever the caller keeps
+    /// them: each match carries them, and the words shared with the
+    /// profile are named from them. A tender `texts` does not know (one
+    /// deleted since the index heard of it) is left out.
+    pub fn match_tenders_for_profile<E: From<IndexError>>(
         &self,
         profile: &ProfileDoc,
         now: i64,
         limit: usize,
-    ) -> Result<Vec<TenderMatch>, IndexError> {
+        texts: impl FnOnce(&[u64]) -> Result<HashMap<u64, Vec<TenderText>>, E>,
+    ) -> Result<Vec<TenderMatch>, E> {
         let f = &self.fields;
         let searcher = self.searcher();
         let text_fields = |a: Analyser| vec![f.title.field(a), f.body.field(a)];
@@ -448,8 +455,8 @@ impl TenderIndex {
             limit,
         );
         let mut matches = Vec::new();
-        for (index_score, address) in searcher.search(&query, &top)? {
-            let tender = self.load(&searcher, address)?;
+        for (index_score, address) in searcher.search(&query, &top).map_err(IndexError::from)? {
+            let tender = self.load(&searcher, address)?.tender;
             if !profile.is_eligible_for_any(&tender.reserved) {
                 continue;
             }
@@ -466,6 +473,15 @@ impl TenderIndex {
                 .then(a.tender.id.cmp(&b.tender.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
+        let ids: Vec<u64> = matches.iter().map(|m| m.tender.id).collect();
+        let mut texts = texts(&ids)?;
+        matches.retain_mut(|m| match texts.remove(&m.tender.id) {
+            Some(texts) => {
+                m.tender.texts = texts;
+                true
+            }
+            None => false,
+        });
         let mut cache = WordTerms::default();
         let profile_text = AnalysedText::new(profile.text_by_language(), &salient, &mut cache);
         for m in &mut matches {
@@ -497,13 +513,33 @@ mod tests {
         index
     }
 
-    fn tenders(docs: &[TenderDoc]) -> TenderIndex {
+    /// A tender index and the documents it was given, which hold the
+    /// texts the index does not keep.
+    struct Tenders {
+        index: TenderIndex,
+        docs: Vec<TenderDoc>,
+    }
+
+    impl Tenders {
+        fn for_profile(&self, profile: &ProfileDoc) -> Vec<TenderMatch> {
+            self.index
+                .match_tenders_for_profile(profile, NOW, 10, |ids| {
+                    Ok::<_, IndexError>(texts_of(&self.docs, ids))
+                })
+                .unwrap()
+        }
+    }
+
+    fn tenders(docs: &[TenderDoc]) -> Tenders {
         let index = TenderIndex::in_ram().unwrap();
         for doc in docs {
             index.upsert(doc).unwrap();
         }
         index.commit_with_payload(None).unwrap();
-        index
+        Tenders {
+            index,
+            docs: docs.to_vec(),
+        }
     }
 
     fn offering(id: u64, cpv: &[&str], nuts: &[&str]) -> ProfileDoc {
@@ -582,8 +618,7 @@ mod tests {
             coded(3, &["90910000"], &[]),
         ]);
         let found: Vec<u64> = tenders
-            .match_tenders_for_profile(&offering(9, &["90910000"], &["DE"]), NOW, 10)
-            .unwrap()
+            .for_profile(&offering(9, &["90910000"], &["DE"]))
             .iter()
             .map(|m| m.tender.id)
             .collect();
@@ -617,16 +652,12 @@ mod tests {
         assert_eq!(ranked_profiles(&index, &tender), [2, 3]);
 
         let reserved = tenders(&[tender.clone()]);
-        let for_perfect = reserved
-            .match_tenders_for_profile(&perfect, NOW, 10)
-            .unwrap();
+        let for_perfect = reserved.for_profile(&perfect);
         assert!(
             for_perfect.is_empty(),
             "the reserved tender is never offered to it"
         );
-        let for_mission = reserved
-            .match_tenders_for_profile(&mission, NOW, 10)
-            .unwrap();
+        let for_mission = reserved.for_profile(&mission);
         assert_eq!(for_mission.len(), 1);
         let reason = for_mission[0]
             .reasons
@@ -770,9 +801,44 @@ mod tests {
         let mut awarded = coded(3, &["90910000"], &[]);
         awarded.status = TenderStatus::Awarded;
         let index = tenders(&[open, passed, awarded]);
-        let found = index
-            .match_tenders_for_profile(&offering(1, &["90"], &[]), NOW, 10)
-            .unwrap();
+        let found = index.for_profile(&offering(1, &["90"], &[]));
         assert_eq!(found.iter().map(|m| m.tender.id).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn a_tender_match_carries_the_texts_read_and_names_the_words_shared_in_them() {
+        let mut canteen = tender(
+            1,
+            "en",
+            "Canteen operation",
+            "Running the town hall canteen with trainees",
+        );
+        canteen.cpv = codes(&["55500000"]);
+        let mut deleted = tender(2, "en", "Canteen at the library", "Running a canteen");
+        deleted.cpv = codes(&["55500000"]);
+        let mut index = tenders(&[canteen.clone(), deleted]);
+        // Tender 2 was deleted from the database after the index heard of
+        // it: the texts read do not have it.
+        index.docs.retain(|d| d.id == 1);
+        let mut cook = profile(
+            7,
+            "en",
+            "Jobs in kitchens",
+            "Canteen operation and catering",
+        );
+        cook.cpv = codes(&["55500000"]);
+
+        let found = index.for_profile(&cook);
+        assert_eq!(found.len(), 1, "the deleted tender is left out");
+        assert_eq!(found[0].tender, canteen, "the match carries the texts read");
+        let text = found[0]
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Text)
+            .expect("a text reason");
+        assert!(
+            text.tender.iter().any(|w| w.starts_with("canteen")),
+            "{text:?}"
+        );
     }
 }

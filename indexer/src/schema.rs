@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, Schema,
     SchemaBuilder, TextFieldIndexing, TextOptions,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
@@ -12,12 +12,12 @@ use tantivy::{IndexSettings, TantivyDocument};
 
 use crate::analysis::Analyser;
 use crate::collation::name_order;
-use crate::docs::{ProfileDoc, TenderDoc};
+use crate::docs::{KeptTender, ProfileDoc, TenderDoc};
 use crate::tree::{cpv_key, facet, nuts_key};
 
 /// The version of both schemas and of the analysers. An index directory
 /// written with another version must be rebuilt from the database.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The profiles' fast field of [`crate::collation::name_order`].
 pub(crate) const NAME_ORDER: &str = "name_order";
@@ -26,15 +26,36 @@ pub(crate) const NAME_ORDER: &str = "name_order";
 /// tender that reserves nothing, a document with no place.
 pub(crate) const NONE: &str = "none";
 
+/// A code found whole (a status, a tree key). It is never scored, so it
+/// keeps no field norms: they would take a byte per document.
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
+/// The id: found by term (to replace or delete a document) and read as a
+/// fast field (to break ties), never scored.
+fn id_options() -> NumericOptions {
+    NumericOptions::default().set_indexed().set_fast()
+}
+
 /// A plain document type with its own index.
 pub trait IndexedDoc: Serialize + DeserializeOwned + Send + Sync + 'static {
     type Fields: Clone + Send + Sync;
+    /// What the index stores of a document and gives back.
+    type Kept: DeserializeOwned;
     /// `tenders` or `profiles`: an index directory of one kind never opens
     /// as the other.
     const KIND: &'static str;
     fn schema() -> (Schema, Self::Fields);
     fn id(&self) -> u64;
     fn to_document(&self, fields: &Self::Fields) -> TantivyDocument;
+    /// The [`Self::Kept`] form of this document, as JSON.
+    fn kept_json(&self) -> String;
     fn id_field(fields: &Self::Fields) -> Field;
     fn stored_field(fields: &Self::Fields) -> Field;
     /// How the stored documents are kept: compression and block size.
@@ -88,7 +109,7 @@ impl TreeFields {
     fn add(builder: &mut SchemaBuilder, name: &str) -> TreeFields {
         TreeFields {
             facet: builder.add_facet_field(name, FacetOptions::default()),
-            exact: builder.add_text_field(&format!("{name}_exact"), STRING),
+            exact: builder.add_text_field(&format!("{name}_exact"), keyword()),
             top: builder.add_facet_field(&format!("{name}_top"), FacetOptions::default()),
         }
     }
@@ -157,12 +178,13 @@ pub struct TenderFields {
 
 impl IndexedDoc for TenderDoc {
     type Fields = TenderFields;
+    type Kept = KeptTender;
     const KIND: &'static str = "tenders";
 
     fn schema() -> (Schema, TenderFields) {
         let mut b = Schema::builder();
         let fields = TenderFields {
-            id: b.add_u64_field("id", INDEXED | FAST),
+            id: b.add_u64_field("id", id_options()),
             stored: b.add_text_field("doc", STORED),
             title: LanguageFields::add(&mut b, "title"),
             body: LanguageFields::add(&mut b, "body"),
@@ -170,18 +192,23 @@ impl IndexedDoc for TenderDoc {
             nuts: TreeFields::add(&mut b, "nuts"),
             objective: b.add_facet_field("objective", FacetOptions::default()),
             reserved: b.add_facet_field("reserved", FacetOptions::default()),
-            status: b.add_text_field("status", STRING | FAST),
-            deadline: b.add_i64_field("deadline", INDEXED | FAST),
-            published: b.add_i64_field("published", INDEXED | FAST),
-            value: b.add_u64_field("value_dkk", INDEXED | FAST),
-            procedure: b.add_text_field("procedure", STRING | FAST),
-            authority: b.add_u64_field("authority", INDEXED | FAST),
+            status: b.add_text_field("status", keyword() | FAST),
+            // Ranges are read from the fast fields alone.
+            deadline: b.add_i64_field("deadline", FAST),
+            published: b.add_i64_field("published", FAST),
+            value: b.add_u64_field("value_dkk", FAST),
+            procedure: b.add_text_field("procedure", keyword() | FAST),
+            authority: b.add_u64_field("authority", FAST),
         };
         (b.build(), fields)
     }
 
     fn id(&self) -> u64 {
         self.id
+    }
+
+    fn kept_json(&self) -> String {
+        serde_json::to_string(&KeptTender::of(self)).expect("a tender serialises")
     }
 
     fn id_field(fields: &TenderFields) -> Field {
@@ -204,10 +231,7 @@ impl IndexedDoc for TenderDoc {
     fn to_document(&self, f: &TenderFields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, self.id);
-        doc.add_text(
-            f.stored,
-            serde_json::to_string(self).expect("a tender serialises"),
-        );
+        doc.add_text(f.stored, self.kept_json());
         for text in &self.texts {
             let analyser = Analyser::for_language(&text.lang);
             doc.add_text(f.title.field(analyser), &text.title);
@@ -254,6 +278,7 @@ pub struct ProfileFields {
 
 impl IndexedDoc for ProfileDoc {
     type Fields = ProfileFields;
+    type Kept = ProfileDoc;
     const KIND: &'static str = "profiles";
 
     fn schema() -> (Schema, ProfileFields) {
@@ -262,7 +287,7 @@ impl IndexedDoc for ProfileDoc {
             .set_tokenizer(&Analyser::for_language("").tokenizer_name())
             .set_index_option(IndexRecordOption::WithFreqs);
         let fields = ProfileFields {
-            id: b.add_u64_field("id", INDEXED | FAST),
+            id: b.add_u64_field("id", id_options()),
             stored: b.add_text_field("doc", STORED),
             name: b.add_text_field(
                 "name",
@@ -274,7 +299,7 @@ impl IndexedDoc for ProfileDoc {
             nuts: TreeFields::add(&mut b, "nuts"),
             objective: b.add_facet_field("objective", FacetOptions::default()),
             eligible: b.add_facet_field("eligible", FacetOptions::default()),
-            capacity: b.add_u64_field("capacity_dkk", INDEXED | FAST),
+            capacity: b.add_u64_field("capacity_dkk", FAST),
             rsv: b.add_facet_field("rsv", FacetOptions::default()),
         };
         (b.build(), fields)
@@ -282,6 +307,12 @@ impl IndexedDoc for ProfileDoc {
 
     fn id(&self) -> u64 {
         self.id
+    }
+
+    /// The whole profile: a hundred thousand profiles are small, and the
+    /// shared words of a match are named from the texts kept here.
+    fn kept_json(&self) -> String {
+        serde_json::to_string(self).expect("a profile serialises")
     }
 
     fn id_field(fields: &ProfileFields) -> Field {
@@ -307,10 +338,7 @@ impl IndexedDoc for ProfileDoc {
     fn to_document(&self, f: &ProfileFields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, self.id);
-        doc.add_text(
-            f.stored,
-            serde_json::to_string(self).expect("a profile serialises"),
-        );
+        doc.add_text(f.stored, self.kept_json());
         doc.add_text(f.name, &self.name);
         doc.add_i64(f.name_order, name_order(&self.name));
         for text in &self.texts {

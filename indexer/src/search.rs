@@ -13,7 +13,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher};
 
 use crate::analysis::Analyser;
-use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus};
+use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus, TenderText};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
 use crate::page_collector::{FacetLevel, PageCollector, PageOrder};
 use crate::query::{self, Q};
@@ -101,12 +101,14 @@ pub struct TenderFacets {
     pub reserved: Vec<FacetCount>,
 }
 
+/// A tender found. The index keeps no texts, so the caller shows the
+/// tender from its own records, with snippets from
+/// [`TenderIndex::snippets`].
 #[derive(Debug, Clone, Serialize)]
 pub struct TenderHit {
-    pub tender: TenderDoc,
+    pub id: u64,
     /// Relevance; present when sorted by relevance.
     pub score: Option<f32>,
-    pub snippet: Option<Snippet>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -265,6 +267,15 @@ fn collect(
     })
 }
 
+/// A document's `id`, read from its fast field.
+fn id_of(searcher: &Searcher, address: DocAddress) -> Result<u64, IndexError> {
+    let ids = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .u64("id")?;
+    Ok(ids.first(address.doc_id).unwrap_or_default())
+}
+
 /// The page's offset and length, within bounds (tantivy keeps every hit
 /// up to the page's end in memory).
 fn page(offset: usize, limit: usize) -> (usize, usize) {
@@ -322,7 +333,7 @@ impl<'a> Snippets<'a> {
 impl TenderIndex {
     pub fn search(&self, q: &TenderQuery) -> Result<TenderResults, IndexError> {
         let f = &self.fields;
-        let (full, words) = self.query(q);
+        let full = self.query(q);
         let order = match q.sort {
             TenderSort::Relevance => PageOrder::Relevance,
             TenderSort::Deadline => PageOrder::Field("deadline", Order::Asc),
@@ -339,25 +350,16 @@ impl TenderIndex {
         if q.offset > MAX_OFFSET {
             collected.page.clear();
         }
-        let mut snippets = Snippets::new(&searcher, words.as_deref());
-        let mut hits = Vec::with_capacity(collected.page.len());
-        for (score, address) in collected.page {
-            let tender = self.load(&searcher, address)?;
-            let texts = tender.texts.iter().map(|t| {
-                let analyser = Analyser::for_language(&t.lang);
-                (
-                    t.lang.as_str(),
-                    f.body.field(analyser),
-                    t.description.as_str(),
-                )
-            });
-            let snippet = snippets.best(texts)?;
-            hits.push(TenderHit {
-                tender,
-                score,
-                snippet,
-            });
-        }
+        let hits = collected
+            .page
+            .into_iter()
+            .map(|(score, address)| {
+                Ok(TenderHit {
+                    id: id_of(&searcher, address)?,
+                    score,
+                })
+            })
+            .collect::<Result<_, IndexError>>()?;
         let mut facet_lists = collected.facets.into_iter();
         let mut next = || facet_lists.next().unwrap_or_default();
         Ok(TenderResults {
@@ -372,9 +374,37 @@ impl TenderIndex {
         })
     }
 
-    /// The query a search runs: its words (kept apart for the snippets)
-    /// and every filter.
-    fn query(&self, q: &TenderQuery) -> (BooleanQuery, Option<Q>) {
+    /// A snippet for each of some tenders' texts (as the caller keeps
+    /// them, in the order given) where the searched `words` are found: a
+    /// passage of the description in whichever language they matched, with
+    /// the words highlighted. `None` where none is found, and for every
+    /// tender when the words hold nothing to search for.
+    pub fn snippets(
+        &self,
+        words: &str,
+        tenders: &[&[TenderText]],
+    ) -> Result<Vec<Option<Snippet>>, IndexError> {
+        let f = &self.fields;
+        let searcher = self.searcher();
+        let query = query::words(words, &[(&f.title, TITLE_BOOST), (&f.body, 1.0)]);
+        let mut snippets = Snippets::new(&searcher, query.as_deref());
+        tenders
+            .iter()
+            .map(|texts| {
+                snippets.best(texts.iter().map(|t| {
+                    let analyser = Analyser::for_language(&t.lang);
+                    (
+                        t.lang.as_str(),
+                        f.body.field(analyser),
+                        t.description.as_str(),
+                    )
+                }))
+            })
+            .collect()
+    }
+
+    /// The query a search runs: its words and every filter.
+    fn query(&self, q: &TenderQuery) -> BooleanQuery {
         let f = &self.fields;
         let words = query::words(&q.words, &[(&f.title, TITLE_BOOST), (&f.body, 1.0)]);
         let mut clauses: Vec<(Occur, Q)> = Vec::new();
@@ -438,7 +468,7 @@ impl TenderIndex {
         if clauses.iter().all(|(occur, _)| *occur != Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        (BooleanQuery::new(clauses), words)
+        BooleanQuery::new(clauses)
     }
 
     /// Which of `searches` find `tender`, by their positions: each runs as
@@ -455,7 +485,7 @@ impl TenderIndex {
         let searcher = index.searcher();
         let mut found = Vec::new();
         for (position, search) in searches.iter().enumerate() {
-            let (full, _) = index.query(search);
+            let full = index.query(search);
             if searcher.search(&full, &Count)? > 0 {
                 found.push(position);
             }
@@ -592,7 +622,7 @@ mod tests {
     }
 
     fn ids(results: &TenderResults) -> Vec<u64> {
-        let mut ids: Vec<u64> = results.hits.iter().map(|h| h.tender.id).collect();
+        let mut ids: Vec<u64> = results.hits.iter().map(|h| h.id).collect();
         ids.sort();
         ids
     }
@@ -818,7 +848,7 @@ mod tests {
             search(&index, q)
                 .hits
                 .iter()
-                .map(|h| h.tender.id)
+                .map(|h| h.id)
                 .collect::<Vec<_>>()
         };
         assert_eq!(order(TenderSort::Deadline), [3, 2, 1]);
@@ -857,7 +887,7 @@ mod tests {
                     .unwrap()
                     .hits
                     .iter()
-                    .map(|h| h.tender.id)
+                    .map(|h| h.id)
                     .collect::<Vec<_>>()
             };
             let expected: Vec<u64> = match sort {
@@ -887,7 +917,7 @@ mod tests {
             };
             let results = index.search(&TenderQuery { now: NOW, ..q }).unwrap();
             assert_eq!(results.total, 25);
-            seen.extend(results.hits.iter().map(|h| h.tender.id));
+            seen.extend(results.hits.iter().map(|h| h.id));
         }
         seen.sort();
         assert_eq!(seen, (1..=25).collect::<Vec<_>>());
@@ -954,8 +984,16 @@ mod tests {
             "Rengøring",
             "Daglig rengøring af kommunens skoler og børnehaver i hele byen.",
         )]);
-        let results = search(&index, words("skole"));
-        let snippet = results.hits[0].snippet.clone().expect("a snippet");
+        let texts = [tender(
+            1,
+            "da",
+            "Rengøring",
+            "Daglig rengøring af kommunens skoler og børnehaver i hele byen.",
+        )
+        .texts];
+        let texts: Vec<&[TenderText]> = texts.iter().map(Vec::as_slice).collect();
+        let snippets = index.snippets("skole", &texts).unwrap();
+        let snippet = snippets[0].clone().expect("a snippet");
         assert_eq!(snippet.lang, "da");
         let highlighted: Vec<&str> = snippet
             .highlights
@@ -963,7 +1001,12 @@ mod tests {
             .map(|r| &snippet.text[r.clone()])
             .collect();
         assert_eq!(highlighted, ["skoler"]);
-        assert!(search(&index, words("")).hits[0].snippet.is_none());
+        assert_eq!(index.snippets("", &texts).unwrap(), [None]);
+        assert_eq!(
+            index.snippets("kantine", &texts).unwrap(),
+            [None],
+            "no word found, no snippet"
+        );
     }
 
     #[test]

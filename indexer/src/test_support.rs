@@ -1,5 +1,7 @@
 //! Small documents for the unit tests.
 
+use std::collections::HashMap;
+
 use crate::docs::{ProfileDoc, ProfileText, TenderDoc, TenderStatus, TenderText};
 
 /// 2026-12-01 00:00 UTC: "now" in the tests.
@@ -48,4 +50,13 @@ pub fn profile(id: u64, lang: &str, mission: &str, capabilities: &str) -> Profil
 
 pub fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// The texts of those of `docs` asked for, by id, as the backend reads them
+/// from its database for the texts the index does not keep.
+pub fn texts_of(docs: &[TenderDoc], ids: &[u64]) -> HashMap<u64, Vec<TenderText>> {
+    docs.iter()
+        .filter(|d| ids.contains(&d.id))
+        .map(|d| (d.id, d.texts.clone()))
+        .collect()
 }

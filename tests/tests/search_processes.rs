@@ -12,6 +12,7 @@ use socialbid::db::ids::{OrganisationId, TenderId};
 use socialbid::db::schema::{organisations, tenders};
 use socialbid::db::{Db, write_transaction};
 use socialbid::search::{Opened, SearchIndexes, changes, documents};
+use socialbid_indexer::KeptTender;
 use socialbid_tests::{SocialbidProcess, TestDb};
 
 const SECRET: &str = "a signing key for the search process tests";
@@ -56,7 +57,7 @@ fn assert_index_is_the_database(data_dir: &Path, db: &Db) {
     for id in &tender_ids {
         assert_eq!(
             indexes.tenders.get(id.0 as u64).expect("read"),
-            expected.get(id).cloned(),
+            expected.get(id).map(KeptTender::of),
             "tender {id}"
         );
     }

@@ -137,7 +137,12 @@ async fn compute(app: &AppState, job: ComputeMatches, job_id: JobId) -> AppResul
                 let found = match doc {
                     Some(doc) => indexes
                         .tenders
-                        .match_tenders_for_profile(&doc, now.and_utc().timestamp(), STORED)?
+                        .match_tenders_for_profile(
+                            &doc,
+                            now.and_utc().timestamp(),
+                            STORED,
+                            |ids| documents::tender_texts(conn, ids),
+                        )?
                         .iter()
                         .map(|m| NewMatch {
                             tender_id: TenderId(signed(m.tender.id)),

@@ -31,6 +31,19 @@ pub fn tenders(conn: &mut DbConn, ids: &[TenderId]) -> AppResult<HashMap<TenderI
         .collect())
 }
 
+/// The texts of these tenders, by index id: the index does not keep them.
+/// Tenders not searchable (deleted, or back to draft) are not in the map.
+pub fn tender_texts(conn: &mut DbConn, ids: &[u64]) -> AppResult<HashMap<u64, Vec<TenderText>>> {
+    let ids: Vec<TenderId> = ids
+        .iter()
+        .filter_map(|id| i64::try_from(*id).ok().map(TenderId))
+        .collect();
+    Ok(tenders(conn, &ids)?
+        .into_values()
+        .map(|doc| (doc.id, doc.texts))
+        .collect())
+}
+
 /// The documents for these organisations, by id; ids not in the map are
 /// deleted.
 pub fn profiles(

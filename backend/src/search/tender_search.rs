@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use socialbid_indexer::search::MAX_OFFSET;
-use socialbid_indexer::{FacetCount, StatusFilter, TenderQuery, TenderSort};
+use socialbid_indexer::{FacetCount, Snippet, StatusFilter, TenderQuery, TenderSort, TenderText};
 use utoipa::{IntoParams, ToSchema};
 
+use super::documents;
 use super::filters;
 use super::follower::indexes;
 use crate::app::AppState;
@@ -326,7 +327,8 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
     let now = app.clock.now().and_utc().timestamp();
     let query = params.to_query(now)?;
     let indexes = indexes(app).await?;
-    let results = tokio::task::spawn_blocking(move || indexes.tenders.search(&query))
+    let searching = indexes.clone();
+    let results = tokio::task::spawn_blocking(move || searching.tenders.search(&query))
         .await
         .map_err(AppError::internal)??;
     let per_page = PER_PAGE as u64;
@@ -340,25 +342,47 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
     let ids: Vec<TenderId> = results
         .hits
         .iter()
-        .filter_map(|hit| i64::try_from(hit.tender.id).ok().map(TenderId))
+        .filter_map(|hit| i64::try_from(hit.id).ok().map(TenderId))
         .collect();
-    let mut summaries: HashMap<TenderId, TenderSummary> = app
+    let words = params.q.clone();
+    let (mut summaries, snippets) = app
         .db
-        .run(move |conn| Ok::<_, AppError>(summaries_by_id(conn, &ids)?))
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+        .run(move |conn| {
+            let summaries: HashMap<TenderId, TenderSummary> = summaries_by_id(conn, &ids)?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect();
+            // The index keeps no texts: the snippets come from the texts
+            // as the database has them, as the summaries do. Without words
+            // there is nothing to highlight.
+            let docs = if words.trim().is_empty() {
+                HashMap::new()
+            } else {
+                documents::tenders(conn, &ids)?
+            };
+            let texts: Vec<&[TenderText]> = ids
+                .iter()
+                .map(|id| docs.get(id).map_or(&[][..], |d| d.texts.as_slice()))
+                .collect();
+            let snippets = indexes.tenders.snippets(&words, &texts)?;
+            let snippets: HashMap<TenderId, Snippet> = ids
+                .iter()
+                .zip(snippets)
+                .filter_map(|(id, snippet)| Some((*id, snippet?)))
+                .collect();
+            Ok::<_, AppError>((summaries, snippets))
+        })
+        .await?;
     // A tender deleted since the index last heard of it is left out.
     let items = results
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let id = TenderId(i64::try_from(hit.tender.id).ok()?);
+            let id = TenderId(i64::try_from(hit.id).ok()?);
             let tender = summaries.remove(&id)?;
             Some(SearchHit {
                 tender,
-                snippet: hit.snippet.map(snippet_view),
+                snippet: snippets.get(&id).cloned().map(snippet_view),
             })
         })
         .collect();
