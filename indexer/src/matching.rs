@@ -11,6 +11,7 @@
 //! its weight.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde::Serialize;
 use tantivy::Searcher;
@@ -174,22 +175,29 @@ fn text_clause<'t>(
 /// (lower case): what naming the shared words needs, and nothing more.
 struct AnalysedText(Vec<(Analyser, String, String)>);
 
-/// Each word's term, by analyser, for the words already analysed in one
-/// call: the texts of the matches share most of their words, and stemming
-/// each again was a good part of a match's time.
+/// Each word's term, by analyser. The texts of matches share most of their
+/// words, within one match and from one match to the next, and stemming
+/// each word again was a good part of a match's time, so the terms are
+/// kept for the whole process. They are forgotten all at once when they
+/// reach [`MAX_WORD_TERMS`], so that new words cannot grow them without
+/// bound.
 #[derive(Default)]
-struct WordTerms(HashMap<Analyser, HashMap<String, Option<String>>>);
+struct WordTerms {
+    by_analyser: HashMap<Analyser, HashMap<String, Option<String>>>,
+    count: usize,
+}
+
+/// About 20 MB of words and terms.
+const MAX_WORD_TERMS: usize = 200_000;
 
 impl WordTerms {
-    /// `word`'s term, as the analyser makes it within a text: its filters
-    /// (length, case, stop words, stem) take one word at a time.
-    fn term(&mut self, analyser: Analyser, word: &str) -> Option<&str> {
-        let terms = self.0.entry(analyser).or_default();
-        if !terms.contains_key(word) {
-            let term = analyser.terms(word).into_iter().next();
-            terms.insert(word.to_owned(), term);
-        }
-        terms.get(word).and_then(Option::as_deref)
+    fn shared() -> MutexGuard<'static, WordTerms> {
+        static SHARED: OnceLock<Mutex<WordTerms>> = OnceLock::new();
+        SHARED
+            .get_or_init(Mutex::default)
+            .lock()
+            // A panic while naming words leaves at worst some terms unsaved.
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -202,8 +210,24 @@ impl AnalysedText {
         let mut tokens = Vec::new();
         for (lang, text) in texts {
             let analyser = Analyser::for_language(lang);
+            if cache.count >= MAX_WORD_TERMS {
+                *cache = WordTerms::default();
+            }
+            let terms = cache.by_analyser.entry(analyser).or_default();
             for word in analysis::words(&text) {
-                let Some(term) = cache.term(analyser, word) else {
+                // A word's term, as the analyser makes it within a text:
+                // its filters (length, case, stop words, stem) take one
+                // word at a time.
+                let term = if let Some(term) = terms.get(word) {
+                    term.as_deref()
+                } else {
+                    cache.count += 1;
+                    terms
+                        .entry(word.to_owned())
+                        .or_insert_with(|| analyser.terms(word).into_iter().next())
+                        .as_deref()
+                };
+                let Some(term) = term else {
                     continue;
                 };
                 if salient
@@ -371,7 +395,7 @@ impl ProfileIndex {
                 .then(a.profile.id.cmp(&b.profile.id))
         });
         matches.truncate(limit.min(MAX_MATCHES));
-        let mut cache = WordTerms::default();
+        let mut cache = WordTerms::shared();
         let tender_text = AnalysedText::new(tender.text_by_language(), &salient, &mut cache);
         for m in &mut matches {
             let profile_text =
@@ -482,7 +506,7 @@ impl TenderIndex {
             }
             None => false,
         });
-        let mut cache = WordTerms::default();
+        let mut cache = WordTerms::shared();
         let profile_text = AnalysedText::new(profile.text_by_language(), &salient, &mut cache);
         for m in &mut matches {
             let tender_text = AnalysedText::new(m.tender.text_by_language(), &salient, &mut cache);
@@ -803,6 +827,27 @@ mod tests {
         let index = tenders(&[open, passed, awarded]);
         let found = index.for_profile(&offering(1, &["90"], &[]));
         assert_eq!(found.iter().map(|m| m.tender.id).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn the_word_terms_are_forgotten_when_full_and_words_still_named() {
+        let english = Analyser::for_language("en");
+        let salient = [Salient {
+            analyser: english,
+            term: english.terms("canteens").remove(0),
+        }];
+        let mut cache = WordTerms {
+            count: MAX_WORD_TERMS,
+            ..WordTerms::default()
+        };
+        let text = AnalysedText::new(
+            [("en", "Canteen and catering".to_owned())].into_iter(),
+            &salient,
+            &mut cache,
+        );
+        assert_eq!(cache.count, 3, "the full cache was emptied first");
+        assert!(text.holds(english, &salient[0].term));
+        assert_eq!(text.words_with(&[&salient[0]]), ["canteen"]);
     }
 
     #[test]
