@@ -82,6 +82,7 @@ pub mod search;
 #[cfg(feature = "bench")]
 pub mod synthetic;
 pub mod tree;
+mod word_forms;
 
 #[cfg(test)]
 mod test_support;

@@ -12,6 +12,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use crate::analysis::Analyser;
 use crate::schema::{LanguageFields, TreeFields};
 use crate::tree::{facet, levels};
+use crate::word_forms::AnyForm;
 
 pub(crate) type Q = Box<dyn Query>;
 
@@ -102,29 +103,37 @@ pub(crate) fn i64_range(field: Field, min: Option<i64>, max: Option<i64>) -> Q {
 /// it kept, the fields of the languages that drop it could never match.
 /// `None` when the words hold nothing to search for.
 pub(crate) fn words(text: &str, fields: &[(&LanguageFields, f32)]) -> Option<Q> {
-    let mut clauses: Vec<(Occur, Q)> = Vec::new();
-    for word in text.split_whitespace().take(MAX_WORDS) {
-        let analysed: Vec<(Analyser, Vec<String>)> =
-            Analyser::all().map(|a| (a, a.terms(word))).collect();
-        if analysed.iter().any(|(_, terms)| terms.is_empty()) {
-            continue;
-        }
-        let mut forms: Vec<Q> = Vec::new();
-        for (analyser, terms) in analysed {
-            for term_text in terms {
-                for (language_fields, boost) in fields {
-                    let field = language_fields.field(analyser);
-                    let query = TermQuery::new(
-                        Term::from_field_text(field, &term_text),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    forms.push(Box::new(BoostQuery::new(Box::new(query), *boost)));
-                }
+    let clauses: Vec<(Occur, Q)> = text
+        .split_whitespace()
+        .take(MAX_WORDS)
+        .filter_map(|word| forms(word, fields))
+        .filter(|forms| !forms.is_empty())
+        .map(|forms| (Occur::Must, Box::new(AnyForm { forms }) as Q))
+        .collect();
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Q)
+}
+
+/// The forms of one word: its term in each analyser, looked up in that
+/// analyser's field of each of `fields`, with the field's boost. `None`
+/// when an analyser drops the word (a stop word).
+pub(crate) fn forms(word: &str, fields: &[(&LanguageFields, f32)]) -> Option<Vec<Q>> {
+    let analysed: Vec<(Analyser, Vec<String>)> =
+        Analyser::all().map(|a| (a, a.terms(word))).collect();
+    if analysed.iter().any(|(_, terms)| terms.is_empty()) {
+        return None;
+    }
+    let mut forms: Vec<Q> = Vec::new();
+    for (analyser, terms) in analysed {
+        for term_text in terms {
+            for (language_fields, boost) in fields {
+                let field = language_fields.field(analyser);
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &term_text),
+                    IndexRecordOption::WithFreqs,
+                );
+                forms.push(Box::new(BoostQuery::new(Box::new(query), *boost)));
             }
         }
-        if !forms.is_empty() {
-            clauses.push((Occur::Must, any_of(forms)));
-        }
     }
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Q)
+    Some(forms)
 }
