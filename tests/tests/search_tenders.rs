@@ -18,6 +18,7 @@ on_both_databases!(
     sorted_by_deadline_newest_or_relevance_and_paginated,
     bad_input_names_the_parameter,
     the_search_page_keeps_the_search_in_the_url_with_chips_and_snippets,
+    a_lots_words_are_found_and_highlighted_from_the_database,
 );
 
 async fn search(app: &TestApp, query: &str) -> Value {
@@ -435,4 +436,33 @@ async fn the_search_page_keeps_the_search_in_the_url_with_chips_and_snippets(bac
     let bad = app.page(Method::GET, "/tenders?cpv=12345", "", None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().contains("CPV-koden 12345"), "{}", bad.text());
+}
+
+/// The index keeps no texts: a snippet is made from the tender as the
+/// database has it now, lots included.
+async fn a_lots_words_are_found_and_highlighted_from_the_database(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let officer = app.officer("indkoeber@aarhus.dk", AARHUS_CVR).await;
+    let mut tender = TenderBuilder::new(&app).with_lots();
+    tender.body["lots"][1]["description"] = "Vinduespolering af 6 institutioner".into();
+    let id = tender.publish(&app, &officer).await;
+
+    let found = search(&app, "q=vinduespolering").await;
+    assert_eq!(found["total"], 1, "{found}");
+    let hit = &found["items"][0];
+    assert_eq!(hit["id"], id, "{hit}");
+    let marked: Vec<&str> = hit["snippet"]["parts"]
+        .as_array()
+        .expect("a snippet")
+        .iter()
+        .filter(|part| part["matched"] == true)
+        .filter_map(|part| part["text"].as_str())
+        .collect();
+    assert_eq!(marked, ["Vinduespolering"], "{hit}");
+
+    let unmarked = search(&app, "").await;
+    assert!(
+        unmarked["items"][0]["snippet"].is_null(),
+        "no words, no snippet: {unmarked}"
+    );
 }

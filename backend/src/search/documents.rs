@@ -14,9 +14,10 @@ use socialbid_indexer::{
 use crate::db::DbConn;
 use crate::db::ids::{OrganisationId, TenderId};
 use crate::db::schema::{organisations, tenders};
+use crate::db::stored::JsonText;
 use crate::error::{AppError, AppResult};
 use crate::profiles::service::Organisation;
-use crate::tenders::model::{Status, TenderRow};
+use crate::tenders::model::{Lot, Status, TenderRow};
 use crate::tenders::money::{Amount, in_kroner};
 
 /// The documents for these tenders, by id; ids not in the map are deleted.
@@ -32,16 +33,48 @@ pub fn tenders(conn: &mut DbConn, ids: &[TenderId]) -> AppResult<HashMap<TenderI
 }
 
 /// The texts of these tenders, by index id: the index does not keep them.
-/// Tenders not searchable (deleted, or back to draft) are not in the map.
+/// Tenders not searchable (deleted, or drafts) are not in the map. Only the
+/// text columns are read: search pages ask for them on every request.
 pub fn tender_texts(conn: &mut DbConn, ids: &[u64]) -> AppResult<HashMap<u64, Vec<TenderText>>> {
     let ids: Vec<TenderId> = ids
         .iter()
         .filter_map(|id| i64::try_from(*id).ok().map(TenderId))
         .collect();
-    Ok(tenders(conn, &ids)?
-        .into_values()
-        .map(|doc| (doc.id, doc.texts))
+    let rows: Vec<(TenderId, String, String, String, JsonText<Vec<Lot>>)> = tenders::table
+        .filter(tenders::id.eq_any(&ids))
+        .filter(tenders::status.ne(Status::Draft.as_str()))
+        .select((
+            tenders::id,
+            tenders::language,
+            tenders::title,
+            tenders::description,
+            tenders::lots,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, language, title, description, lots)| {
+            let text = tender_text(language, title, &description, &lots.0);
+            (unsigned(id.0), vec![text])
+        })
         .collect())
+}
+
+/// A tender's searchable text: the lots' own titles and descriptions are
+/// part of what the tender is about, so they are searched with it.
+fn tender_text(language: String, title: String, description: &str, lots: &[Lot]) -> TenderText {
+    let mut description = description.to_owned();
+    for lot in lots {
+        description.push_str("\n\n");
+        description.push_str(&lot.title);
+        description.push('\n');
+        description.push_str(&lot.description);
+    }
+    TenderText {
+        lang: language,
+        title,
+        description,
+    }
 }
 
 /// The documents for these organisations, by id; ids not in the map are
@@ -72,15 +105,6 @@ pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
         Status::Cancelled => TenderStatus::Cancelled,
     };
     let content = row.content();
-    // The lots' own titles and descriptions are part of what the tender is
-    // about, so they are searched with it.
-    let mut description = content.description.clone();
-    for lot in &content.lots {
-        description.push_str("\n\n");
-        description.push_str(&lot.title);
-        description.push('\n');
-        description.push_str(&lot.description);
-    }
     let mut objectives: Vec<String> = content
         .criteria
         .iter()
@@ -91,11 +115,12 @@ pub fn tender_doc(row: &TenderRow) -> Option<TenderDoc> {
     Some(TenderDoc {
         id: unsigned(row.id.0),
         authority_id: unsigned(row.authority_id.0),
-        texts: vec![TenderText {
-            lang: content.language.clone(),
-            title: content.title.clone(),
-            description,
-        }],
+        texts: vec![tender_text(
+            content.language.clone(),
+            content.title.clone(),
+            &content.description,
+            &content.lots,
+        )],
         cpv: content.all_cpv(),
         nuts: content.nuts_codes.clone(),
         objectives,

@@ -339,35 +339,34 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
             FieldError::new("page", "past_end").with("max", pages.to_string()),
         ]));
     }
-    let ids: Vec<TenderId> = results
-        .hits
-        .iter()
-        .filter_map(|hit| i64::try_from(hit.id).ok().map(TenderId))
-        .collect();
+    let hit_ids: Vec<u64> = results.hits.iter().map(|hit| hit.id).collect();
     let words = params.q.clone();
-    let (mut summaries, snippets) = app
+    let (mut summaries, mut snippets) = app
         .db
         .run(move |conn| {
-            let summaries: HashMap<TenderId, TenderSummary> = summaries_by_id(conn, &ids)?
+            let ids: Vec<TenderId> = hit_ids
+                .iter()
+                .filter_map(|id| i64::try_from(*id).ok().map(TenderId))
+                .collect();
+            let summaries: HashMap<u64, TenderSummary> = summaries_by_id(conn, &ids)?
                 .into_iter()
-                .map(|s| (s.id, s))
+                .map(|s| (documents::unsigned(s.id.0), s))
                 .collect();
             // The index keeps no texts: the snippets come from the texts
             // as the database has them, as the summaries do. Without words
             // there is nothing to highlight.
-            let docs = if words.trim().is_empty() {
+            let found = if words.trim().is_empty() {
                 HashMap::new()
             } else {
-                documents::tenders(conn, &ids)?
+                documents::tender_texts(conn, &hit_ids)?
             };
-            let texts: Vec<&[TenderText]> = ids
+            let texts: Vec<&[TenderText]> = hit_ids
                 .iter()
-                .map(|id| docs.get(id).map_or(&[][..], |d| d.texts.as_slice()))
+                .map(|id| found.get(id).map_or(&[][..], Vec::as_slice))
                 .collect();
-            let snippets = indexes.tenders.snippets(&words, &texts)?;
-            let snippets: HashMap<TenderId, Snippet> = ids
+            let snippets: HashMap<u64, Snippet> = hit_ids
                 .iter()
-                .zip(snippets)
+                .zip(indexes.tenders.snippets(&words, &texts)?)
                 .filter_map(|(id, snippet)| Some((*id, snippet?)))
                 .collect();
             Ok::<_, AppError>((summaries, snippets))
@@ -378,11 +377,10 @@ pub async fn search(app: &AppState, params: &SearchParams) -> AppResult<SearchRe
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let id = TenderId(i64::try_from(hit.id).ok()?);
-            let tender = summaries.remove(&id)?;
+            let tender = summaries.remove(&hit.id)?;
             Some(SearchHit {
                 tender,
-                snippet: snippets.get(&id).cloned().map(snippet_view),
+                snippet: snippets.remove(&hit.id).map(snippet_view),
             })
         })
         .collect();
