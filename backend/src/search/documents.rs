@@ -40,7 +40,7 @@ pub fn tender_texts(conn: &mut DbConn, ids: &[u64]) -> AppResult<HashMap<u64, Ve
         .iter()
         .filter_map(|id| i64::try_from(*id).ok().map(TenderId))
         .collect();
-    let rows: Vec<(TenderId, String, String, String, JsonText<Vec<Lot>>)> = tenders::table
+    let rows: Vec<TextRow> = tenders::table
         .filter(tenders::id.eq_any(&ids))
         .filter(tenders::status.ne(Status::Draft.as_str()))
         .select((
@@ -53,11 +53,21 @@ pub fn tender_texts(conn: &mut DbConn, ids: &[u64]) -> AppResult<HashMap<u64, Ve
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, language, title, description, lots)| {
-            let text = tender_text(language, title, &description, &lots.0);
-            (unsigned(id.0), vec![text])
+        .map(|row| {
+            let text = tender_text(row.language, row.title, &row.description, &row.lots.0);
+            (unsigned(row.id.0), vec![text])
         })
         .collect())
+}
+
+/// The columns a tender's searchable text is made from.
+#[derive(Queryable)]
+struct TextRow {
+    id: TenderId,
+    language: String,
+    title: String,
+    description: String,
+    lots: JsonText<Vec<Lot>>,
 }
 
 /// A tender's searchable text: the lots' own titles and descriptions are
