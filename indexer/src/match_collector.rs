@@ -143,20 +143,23 @@ impl SegmentTree {
 
 struct SegmentObjectives {
     reader: FacetReader,
+    /// Our objectives' ordinals in this segment, sorted, each once.
     ords: Vec<u64>,
+    /// Which of `ords` the candidate being scored names.
+    shared: Vec<bool>,
     each: f32,
 }
 
 impl SegmentObjectives {
     /// Each shared objective once, however often the candidate names it.
-    fn score(&self, doc: DocId) -> f32 {
-        let mut shared: u64 = 0;
+    fn score(&mut self, doc: DocId) -> f32 {
+        self.shared.fill(false);
         for ord in self.reader.facet_ords(doc) {
-            if let Some(at) = self.ords.iter().position(|o| *o == ord) {
-                shared |= 1 << (at % 64);
+            if let Ok(at) = self.ords.binary_search(&ord) {
+                self.shared[at] = true;
             }
         }
-        self.each * shared.count_ones() as f32
+        self.each * self.shared.iter().filter(|s| **s).count() as f32
     }
 }
 
@@ -192,7 +195,7 @@ impl SegmentCollector for SegmentMatches {
                 None => return,
             }
         }
-        if let Some(objectives) = &self.objectives {
+        if let Some(objectives) = &mut self.objectives {
             score += objectives.score(doc);
         }
         if let Some((column, fits)) = &self.capacity
@@ -264,10 +267,16 @@ impl Collector for MatchCollector {
                 for objective in ours {
                     ords.extend(exact_ord(&facets, &Facet::from_path([objective]))?);
                 }
+                ords.sort_unstable();
+                ords.dedup();
+                let mut distinct: Vec<&String> = ours.iter().collect();
+                distinct.sort();
+                distinct.dedup();
                 Some(SegmentObjectives {
                     reader: facets,
+                    shared: vec![false; ords.len()],
                     ords,
-                    each: OBJECTIVE_WEIGHT / ours.len() as f32,
+                    each: OBJECTIVE_WEIGHT / distinct.len() as f32,
                 })
             }
             _ => None,
