@@ -13,12 +13,19 @@
 //! payload also holds [`SCHEMA_VERSION`]: a directory of another version
 //! opens as [`IndexError::RebuildNeeded`], never a panic.
 //!
+//! The tender index keeps no texts, only the facts and codes and a digest
+//! of the texts ([`KeptTender`]): the texts would be most of it on disk,
+//! and the backend's database holds them. So the caller hands the texts
+//! back where they are shown: [`TenderIndex::snippets`] for a page of
+//! hits, a reader for [`TenderIndex::match_tenders_for_profile`].
+//!
 //! Text is indexed in one field per language: each EU language tantivy can
 //! stem has its analyser (lower case, stop words, stemmer; see
 //! [`Analyser`]), every other language a plain lower-casing one. A search
 //! word is analysed by every analyser and looked up in each language's
 //! field, so "skolerne" finds "skole" and "employment" finds "employ"
-//! whatever the searcher's language.
+//! whatever the searcher's language. A word's forms are one union that
+//! moves each form only as far as the other words and filters ask.
 //!
 //! CPV and NUTS codes are indexed along their trees: as a facet of their
 //! levels (`/85/853/8531/85311`), so one term finds every code beneath a
@@ -62,7 +69,7 @@
 //! One tantivy query per match request applies the hard rules as filters
 //! and scores every part as a clause whose score is that part's
 //! contribution; the best candidates are then loaded and explained. Each
-//! [`Reason`](ranking::Reason) names its kind, the codes or values on both
+//! [`Reason`] names its kind, the codes or values on both
 //! sides and its contribution, and the contributions add up to the score.
 
 pub mod analysis;
