@@ -17,6 +17,8 @@
 //! ordinals here, it cost more than the query's union did, since a busy
 //! division makes most profiles candidates and each would be read.)
 
+use std::collections::BTreeSet;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
@@ -269,9 +271,7 @@ impl Collector for MatchCollector {
                 }
                 ords.sort_unstable();
                 ords.dedup();
-                let mut distinct: Vec<&String> = ours.iter().collect();
-                distinct.sort();
-                distinct.dedup();
+                let distinct: BTreeSet<&String> = ours.iter().collect();
                 Some(SegmentObjectives {
                     reader: facets,
                     shared: vec![false; ords.len()],

@@ -978,20 +978,14 @@ mod tests {
 
     #[test]
     fn snippets_highlight_the_matched_words() {
-        let index = tenders(vec![tender(
+        let doc = tender(
             1,
             "da",
             "Rengøring",
             "Daglig rengøring af kommunens skoler og børnehaver i hele byen.",
-        )]);
-        let texts = [tender(
-            1,
-            "da",
-            "Rengøring",
-            "Daglig rengøring af kommunens skoler og børnehaver i hele byen.",
-        )
-        .texts];
-        let texts: Vec<&[TenderText]> = texts.iter().map(Vec::as_slice).collect();
+        );
+        let index = tenders(vec![doc.clone()]);
+        let texts = [doc.texts.as_slice()];
         let snippets = index.snippets("skole", &texts).unwrap();
         let snippet = snippets[0].clone().expect("a snippet");
         assert_eq!(snippet.lang, "da");
