@@ -49,8 +49,16 @@ pub(crate) struct PageCollector<'a> {
 /// What one search collected: the best hits (best first, with their score
 /// when ordered by relevance), the total, and for each facet level its
 /// children's codes (the last part of their path) and counts, by code.
+/// A hit of the page: its score (when ranked by relevance), where it is
+/// and its `id` field.
+pub(crate) struct PageHit {
+    pub score: Option<Score>,
+    pub address: DocAddress,
+    pub id: u64,
+}
+
 pub(crate) struct Page {
-    pub hits: Vec<(Option<Score>, DocAddress)>,
+    pub hits: Vec<PageHit>,
     pub total: u64,
     pub facets: Vec<BTreeMap<String, u64>>,
 }
@@ -334,7 +342,12 @@ impl Collector for PageCollector<'_> {
         let hits = best
             .into_best_first()
             .into_iter()
-            .map(|hit| (hit.score, hit.address))
+            .map(|hit| PageHit {
+                score: hit.score,
+                address: hit.address,
+                // The tie is the id, its sign the order's.
+                id: u64::try_from(hit.tie.unsigned_abs()).unwrap_or(u64::MAX),
+            })
             .collect();
         Ok(Page {
             hits,

@@ -10,12 +10,12 @@ use tantivy::collector::Count;
 use tantivy::query::{AllQuery, BooleanQuery, Occur};
 use tantivy::schema::{Facet, Field};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::{Order, Searcher};
 
 use crate::analysis::Analyser;
 use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus, TenderText};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
-use crate::page_collector::{FacetLevel, PageCollector, PageOrder};
+use crate::page_collector::{FacetLevel, PageCollector, PageHit, PageOrder};
 use crate::query::{self, Q};
 use crate::schema::{NAME_ORDER, NONE, TreeFields, rsv_code};
 use crate::tree::{cpv_key, facet, nuts_key};
@@ -236,7 +236,7 @@ fn flat_root() -> Vec<Facet> {
 
 /// The hits of one page, counted and faceted in one pass over the index.
 struct Collected {
-    page: Vec<(Option<f32>, DocAddress)>,
+    page: Vec<PageHit>,
     total: u64,
     facets: Vec<Vec<FacetCount>>,
 }
@@ -265,15 +265,6 @@ fn collect(
         total: page.total,
         facets,
     })
-}
-
-/// A document's `id`, read from its fast field.
-fn id_of(searcher: &Searcher, address: DocAddress) -> Result<u64, IndexError> {
-    let ids = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .u64("id")?;
-    Ok(ids.first(address.doc_id).unwrap_or_default())
 }
 
 /// The page's offset and length, within bounds (tantivy keeps every hit
@@ -353,13 +344,11 @@ impl TenderIndex {
         let hits = collected
             .page
             .into_iter()
-            .map(|(score, address)| {
-                Ok(TenderHit {
-                    id: id_of(&searcher, address)?,
-                    score,
-                })
+            .map(|hit| TenderHit {
+                id: hit.id,
+                score: hit.score,
             })
-            .collect::<Result<_, IndexError>>()?;
+            .collect();
         let mut facet_lists = collected.facets.into_iter();
         let mut next = || facet_lists.next().unwrap_or_default();
         Ok(TenderResults {
@@ -574,8 +563,8 @@ impl ProfileIndex {
         }
         let mut snippets = Snippets::new(&searcher, words.as_deref());
         let mut hits = Vec::with_capacity(collected.page.len());
-        for (score, address) in collected.page {
-            let profile = self.load(&searcher, address)?;
+        for hit in collected.page {
+            let (score, profile) = (hit.score, self.load(&searcher, hit.address)?);
             let texts = profile.texts.iter().map(|t| {
                 let analyser = Analyser::for_language(&t.lang);
                 (
