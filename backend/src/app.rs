@@ -14,6 +14,7 @@ use crate::db::Db;
 use crate::mail::Mailer;
 use crate::search::SearchIndexes;
 use crate::web::metrics::Metrics;
+use crate::web::page_cache::PageCache;
 
 pub struct App {
     pub config: Config,
@@ -24,6 +25,8 @@ pub struct App {
     /// Seals and opens bid content (`bids::seal`).
     pub seal: BidSeal,
     pub metrics: Metrics,
+    /// Public pages and open data kept for a moment (`web::page_cache`).
+    pub page_cache: PageCache,
     /// This process's search indexes, opened at start by `serve` and
     /// `worker` (or on first use): see `search::indexes`.
     pub search: tokio::sync::OnceCell<Arc<SearchIndexes>>,
@@ -47,6 +50,7 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_pool_size)?;
         let mailer = Mailer::from_config(&config)?;
         let tokens = TokenKeys::new(config.jwt_secret_bytes());
+        let page_cache = PageCache::new(config.page_cache_ms);
         let seal = match &config.bid_key {
             Some(key) => BidSeal::from_hex(key)?,
             None => BidSeal::from_data_dir(&config.data_dir)?,
@@ -59,6 +63,7 @@ impl AppState {
             mailer,
             seal,
             metrics: Metrics::default(),
+            page_cache,
             search: tokio::sync::OnceCell::new(),
         })))
     }

@@ -111,6 +111,11 @@ pub struct Settings {
     /// that pool: raise both together.
     #[arg(long, env = "SOCIALBID_WORKER_LANES", default_value_t = 4)]
     pub worker_lanes: u32,
+    /// How long, in milliseconds, a public page or open-data response that
+    /// every anonymous visitor gets alike is served again without being
+    /// made anew (`web::page_cache`); 0 makes every one anew.
+    #[arg(long, env = "SOCIALBID_PAGE_CACHE_MS", default_value_t = 1000)]
+    pub page_cache_ms: u64,
 }
 
 #[derive(Clone)]
@@ -136,6 +141,7 @@ pub struct Config {
     pub mail_rate: Option<u32>,
     pub smtp_connections: u32,
     pub worker_lanes: u32,
+    pub page_cache_ms: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -229,6 +235,7 @@ impl Config {
             mail_rate: settings.mail_rate.filter(|r| *r > 0),
             smtp_connections: settings.smtp_connections.max(1),
             worker_lanes: settings.worker_lanes.max(1),
+            page_cache_ms: settings.page_cache_ms,
         })
     }
 

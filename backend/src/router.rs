@@ -19,7 +19,8 @@ use crate::error::AppError;
 use crate::web::openapi::{NoControlCharacters, SharedRejections};
 use crate::web::upload_forms::{self, UploadForms};
 use crate::web::{
-    compression, conditional, errors, headers, health, lang, metrics, static_files, trace,
+    compression, conditional, errors, headers, health, lang, metrics, page_cache, static_files,
+    trace,
 };
 use crate::{
     accounts, admin, bids, evaluation, import, matching, moderation, notify, profiles,
@@ -155,6 +156,8 @@ pub fn router(app: AppState) -> Router {
         ))
         .layer(from_fn(errors::refuse_unknown_methods))
         .layer(from_fn_with_state(app.clone(), errors::render))
+        // Inside `lang::choose`, whose language is part of the key.
+        .layer(from_fn_with_state(app.clone(), page_cache::serve))
         .layer(from_fn(lang::choose))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(trace::span))

@@ -40,6 +40,7 @@ fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
         mail_rate: None,
         smtp_connections: connections,
         worker_lanes: 1,
+        page_cache_ms: 0,
         bid_key: None,
     }
 }

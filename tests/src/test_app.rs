@@ -81,19 +81,32 @@ impl TestApp {
     /// Like [`TestApp::new`], as reached at `public_url` (for example
     /// [`TEST_HTTPS_PUBLIC_URL`]).
     pub async fn with_public_url(backend: Backend, public_url: &str) -> TestApp {
-        TestApp::build(backend, public_url, None).await
+        TestApp::build(backend, public_url, None, 0).await
+    }
+
+    /// Like [`TestApp::new`], keeping the pages every anonymous visitor
+    /// gets alike for `millis` milliseconds (`SOCIALBID_PAGE_CACHE_MS`,
+    /// which the other test apps leave at 0 so that every page they read is
+    /// rendered from the database as it is).
+    pub async fn with_page_cache(backend: Backend, millis: u64) -> TestApp {
+        TestApp::build(backend, TEST_PUBLIC_URL, None, millis).await
     }
 
     /// Like [`TestApp::new`], mailing `smtp` (a real SMTP server in its own
     /// process) instead of writing files; [`TestApp::mails`] reads what the
     /// server accepted.
     pub async fn with_smtp(backend: Backend, smtp: &SmtpServer) -> TestApp {
-        let mut app = TestApp::build(backend, TEST_PUBLIC_URL, Some(smtp.url())).await;
+        let mut app = TestApp::build(backend, TEST_PUBLIC_URL, Some(smtp.url()), 0).await;
         app.smtp_maildir = Some(smtp.maildir().to_owned());
         app
     }
 
-    async fn build(backend: Backend, public_url: &str, smtp_url: Option<&str>) -> TestApp {
+    async fn build(
+        backend: Backend,
+        public_url: &str,
+        smtp_url: Option<&str>,
+        page_cache_ms: u64,
+    ) -> TestApp {
         let db = TestDb::new(backend);
         let dir = tempfile::tempdir().expect("temporary folder");
         let config = Config {
@@ -117,6 +130,7 @@ impl TestApp {
             mail_rate: None,
             smtp_connections: 4,
             worker_lanes: 4,
+            page_cache_ms,
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");

@@ -45,6 +45,7 @@ mod notify;
 mod notify_browser;
 mod ocds;
 mod officer_questions;
+mod page_cache;
 mod pages;
 mod platform;
 mod profiles;

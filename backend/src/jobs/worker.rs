@@ -143,6 +143,11 @@ async fn run_batch(app: &AppState, registry: &Registry, size: i64) -> anyhow::Re
         })
         .await?;
     }
+    if count > 0 {
+        // A job may have changed what a public page shows (a tender closed
+        // at its deadline, matches stored).
+        app.page_cache.forget();
+    }
     Ok(count)
 }
 

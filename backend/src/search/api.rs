@@ -2,12 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::tender_search::{self, SearchParams, SearchResults};
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::web::conditional;
 use crate::web::errors::ErrorBody;
 use crate::web::extract::Query;
 
@@ -25,6 +27,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn search_tenders(
     State(app): State<AppState>,
     Query(params): Query<SearchParams>,
-) -> AppResult<Json<SearchResults>> {
-    Ok(Json(tender_search::search(&app, &params).await?))
+) -> AppResult<Response> {
+    // The same for every caller: open data, revalidated and kept for a
+    // moment like the tender list.
+    Ok(conditional::public(Json(
+        tender_search::search(&app, &params).await?,
+    )))
 }

@@ -80,7 +80,12 @@ pub async fn follow(app: AppState, shutdown: impl std::future::Future<Output = (
 /// Applies whatever the feed holds beyond this process's indexes.
 pub async fn apply_pending(app: &AppState) -> AppResult<usize> {
     let indexes = indexes(app).await?;
-    app.db.run(move |conn| indexes.catch_up(conn)).await
+    let applied = app.db.run(move |conn| indexes.catch_up(conn)).await?;
+    if applied > 0 {
+        // Search pages and the pages of what changed may differ now.
+        app.page_cache.forget();
+    }
+    Ok(applied)
 }
 
 /// How many changes of the feed this process's indexes do not hold yet, and

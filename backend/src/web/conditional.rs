@@ -25,6 +25,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::web::page::Page;
+use crate::web::page_cache::Shareable;
 
 /// Who may keep a marked response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,16 +39,25 @@ enum Revalidate {
 
 /// Open data: the same for every caller.
 pub fn public(response: impl IntoResponse) -> Response {
-    marked(response, Revalidate::Public)
+    let mut response = marked(response, Revalidate::Public);
+    response.extensions_mut().insert(Shareable);
+    response
 }
 
 /// A page, revalidated only when nobody is logged in: a logged-in person's
-/// page names them and is never stored.
+/// page names them and is never stored. An anonymous page without the
+/// visitor's form token is the same for every anonymous visitor, and
+/// `web::page_cache` may serve it to the next.
 pub fn page(page: &Page, html: Html<String>) -> Response {
     if page.user.is_some() {
         return html.into_response();
     }
-    marked(html, Revalidate::Private)
+    let shareable = !page.carries_form_token(&html.0);
+    let mut response = marked(html, Revalidate::Private);
+    if shareable {
+        response.extensions_mut().insert(Shareable);
+    }
+    response
 }
 
 fn marked(response: impl IntoResponse, revalidate: Revalidate) -> Response {

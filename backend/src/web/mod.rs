@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by every feature: language, error rendering, path,
-//! query and JSON input, security headers, conditional GET, health and
-//! metrics, static files, page context.
+//! query and JSON input, security headers, conditional GET, the moment's
+//! cache of public pages, health and metrics, static files, page context.
 
 pub mod client;
 pub mod compression;
@@ -15,6 +15,7 @@ pub mod lang;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
+pub mod page_cache;
 pub mod static_files;
 pub mod trace;
 pub mod upload_forms;

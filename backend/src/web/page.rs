@@ -213,6 +213,12 @@ impl Page {
         .map_err(AppError::internal)
     }
 
+    /// Whether `html` holds this visitor's form token (a form to post), so
+    /// that it is theirs alone.
+    pub fn carries_form_token(&self, html: &str) -> bool {
+        !self.meta.csrf_token.is_empty() && html.contains(&self.meta.csrf_token)
+    }
+
     /// The errors of a refused form, worded for this page: each broken rule
     /// beside its field, and a refusal (wrong password, too many attempts)
     /// beside `field`. Anything else is not about the form and is returned.
@@ -304,4 +310,48 @@ pub fn render_bare_error(
         tracing::error!(error = %e, "the error page does not render");
         format!("<!doctype html><html lang=\"{}\"><title>{status}</title><main><h1>{status}</h1></main></html>", lang.code())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anonymous_page(csrf_token: &str) -> Page {
+        Page {
+            lang: Lang::Da,
+            meta: PageMeta {
+                path: "/".into(),
+                languages: language_links(Lang::Da, "/"),
+                csrf_token: csrf_token.into(),
+                user: None,
+                accessibility_url: "/accessibility".into(),
+                contact_email: "kontakt@socialbid.test".into(),
+                contact_phone: None,
+                operator_name: "Socialbid".into(),
+                flash: None,
+            },
+            user: None,
+        }
+    }
+
+    /// A page holding the visitor's token is theirs; one without it (or
+    /// made where there is no token) is anyone's, and `web::page_cache`
+    /// may keep it.
+    #[test]
+    fn a_page_with_the_visitors_form_token_is_theirs() {
+        let page = anonymous_page("tok3n-of-this-visitor");
+        let form = r#"<form method="post"><input type="hidden" name="csrf_token" value="tok3n-of-this-visitor"></form>"#;
+        assert!(page.carries_form_token(form));
+        assert!(!page.carries_form_token("<p>Udbud</p>"));
+        assert!(!anonymous_page("").carries_form_token(form));
+
+        let shareable = |page: &Page, html: &str| {
+            crate::web::conditional::page(page, Html(html.to_owned()))
+                .extensions()
+                .get::<crate::web::page_cache::Shareable>()
+                .is_some()
+        };
+        assert!(!shareable(&page, form));
+        assert!(shareable(&page, "<p>Udbud</p>"));
+    }
 }

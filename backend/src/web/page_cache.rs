@@ -1,0 +1,341 @@
+//! A moment's memory of what every anonymous visitor is sent alike: the
+//! public pages and the open data. A burst of visitors to the same page (a
+//! newsletter's link, a shared search) is answered from one rendering
+//! instead of one each.
+//!
+//! Only a 200 that its handler marked [`Shareable`] is kept: open data
+//! (`conditional::public`) and an anonymous visitor's page whose forms
+//! carry no form token (`conditional::page`), the same bytes for every
+//! anonymous visitor in that language. A request that could be someone's
+//! (an access or refresh cookie, a Bearer token) never reads or fills the
+//! cache. A kept response is served for `SOCIALBID_PAGE_CACHE_MS` (1
+//! second by default, 0 turns the cache off), and not at all after this
+//! process has written anything (a request other than GET, HEAD or
+//! OPTIONS, a job) or its search indexes have taken in changes, which carry
+//! every other process's publications, amendments and profile changes.
+//! What another process changes outside the change feed (an answer
+//! published there) shows here within the moment; the search index itself
+//! lags the database by about as long.
+//!
+//! When a kept response's moment is over, the first request makes it anew
+//! while the others are still sent the kept one, for at most one more
+//! moment, so a burst does not make the same page once per request.
+//!
+//! The middleware sits inside `lang::choose` (the language is part of the
+//! key) and inside `conditional::respond` and compression, so a kept page
+//! still gets its ETag, its 304 and its compression per request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use chrono::{NaiveDateTime, TimeDelta};
+use socialbid_frontend::Lang;
+
+use crate::app::AppState;
+use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::web::lang::UserLang;
+
+/// What the cache may hold at once, in body bytes. Past it the cache is
+/// emptied: entries live a second, so the pages still wanted come back at
+/// once.
+const MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// Marks a response as the same for every anonymous visitor in its
+/// language.
+#[derive(Clone, Copy, Debug)]
+pub struct Shareable;
+
+#[derive(Hash, PartialEq, Eq)]
+struct Key {
+    lang: Lang,
+    path_and_query: String,
+}
+
+struct Entry {
+    at: NaiveDateTime,
+    generation: u64,
+    headers: HeaderMap,
+    /// The markers the inner layers left for the outer ones (which kind
+    /// of ETag, `Shareable`).
+    extensions: Extensions,
+    body: Bytes,
+    /// A request is making this response anew.
+    renewing: bool,
+}
+
+enum Lookup {
+    Kept(Response),
+    /// Expired: this caller makes it anew.
+    Renew,
+    Missing,
+}
+
+pub struct PageCache {
+    lifetime: TimeDelta,
+    /// Moves on with every write here and every change the indexes take
+    /// in; a response kept under an older one is not served.
+    generation: AtomicU64,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    by_key: HashMap<Key, Entry>,
+    bytes: usize,
+}
+
+impl PageCache {
+    /// A cache that keeps a response for `millis` milliseconds; 0 keeps
+    /// nothing.
+    pub fn new(millis: u64) -> PageCache {
+        PageCache {
+            lifetime: TimeDelta::milliseconds(i64::try_from(millis).unwrap_or(i64::MAX)),
+            generation: AtomicU64::new(0),
+            entries: Mutex::default(),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.lifetime > TimeDelta::zero()
+    }
+
+    /// Nothing kept so far is served again: the data behind it may have
+    /// changed.
+    pub fn forget(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // A panic while the lock was held left at worst a stale map, which
+        // the generation and the lifetime still guard.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What is kept for `key` at `now`. When a kept response's moment is
+    /// over, the first caller is asked to make it anew and the others are
+    /// still sent the kept one meanwhile, for at most one more moment: a
+    /// burst of visitors does not make the page once each whenever it
+    /// expires.
+    fn get(&self, key: &Key, now: NaiveDateTime) -> Lookup {
+        let generation = self.generation();
+        let mut kept = self.lock();
+        let Some(entry) = kept.by_key.get_mut(key) else {
+            return Lookup::Missing;
+        };
+        if entry.generation != generation {
+            return Lookup::Missing;
+        }
+        let age = now - entry.at;
+        if age >= self.lifetime {
+            // A renewer that never came back (its visitor left) is
+            // replaced after the extra moment.
+            if !entry.renewing || age >= self.lifetime * 2 {
+                entry.renewing = true;
+                return Lookup::Renew;
+            }
+        }
+        let mut response = Response::new(Body::from(entry.body.clone()));
+        *response.headers_mut() = entry.headers.clone();
+        *response.extensions_mut() = entry.extensions.clone();
+        Lookup::Kept(response)
+    }
+
+    /// The renewal of `key` gave nothing to keep: it is not served again.
+    fn abandon(&self, key: &Key) {
+        let mut kept = self.lock();
+        if let Some(old) = kept.by_key.remove(key) {
+            kept.bytes -= old.body.len();
+        }
+    }
+
+    fn put(&self, key: Key, entry: Entry) {
+        let mut kept = self.lock();
+        let now = entry.at;
+        if kept.bytes + entry.body.len() > MAX_BYTES {
+            let lifetime = self.lifetime;
+            kept.by_key.retain(|_, e| now - e.at < lifetime);
+            kept.bytes = kept.by_key.values().map(|e| e.body.len()).sum();
+            if kept.bytes + entry.body.len() > MAX_BYTES {
+                kept.by_key.clear();
+                kept.bytes = 0;
+            }
+        }
+        kept.bytes += entry.body.len();
+        if let Some(old) = kept.by_key.insert(key, entry) {
+            kept.bytes -= old.body.len();
+        }
+    }
+}
+
+/// Whether the request may be someone's: it carries a session's cookies
+/// or a token.
+fn personal(app: &AppState, headers: &HeaderMap) -> bool {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return true;
+    }
+    let jar = CookieJar::from_headers(headers);
+    [ACCESS_COOKIE, REFRESH_COOKIE]
+        .iter()
+        .any(|name| jar.get(&app.config.cookie_name(name)).is_some())
+}
+
+/// The middleware: answers a GET from the cache when it can, keeps a
+/// shareable 200 when it cannot, and forgets everything after a write.
+pub async fn serve(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let cache = &app.page_cache;
+    let method = request.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let response = next.run(request).await;
+        // After the write has committed: a page rendered meanwhile was
+        // kept under the old generation and is not served.
+        cache.forget();
+        return response;
+    }
+    if !cache.enabled() || method != Method::GET || personal(&app, request.headers()) {
+        return next.run(request).await;
+    }
+    let lang = request
+        .extensions()
+        .get::<UserLang>()
+        .map(|l| l.0)
+        .unwrap_or_default();
+    let key = Key {
+        lang,
+        path_and_query: request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+    };
+    // Read before rendering, so a write during the rendering outdates it.
+    let generation = cache.generation();
+    let at = app.clock.now();
+    let renewing = match cache.get(&key, at) {
+        Lookup::Kept(response) => return response,
+        Lookup::Renew => true,
+        Lookup::Missing => false,
+    };
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || response.extensions().get::<Shareable>().is_none() {
+        if renewing {
+            cache.abandon(&key);
+        }
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // Shareable bodies are rendered pages and JSON, already whole in memory.
+    let Ok(body) = to_bytes(body, MAX_BYTES).await else {
+        cache.abandon(&key);
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // A cookie set for this visitor (the form token's) is theirs alone.
+    let mut headers = parts.headers.clone();
+    headers.remove(header::SET_COOKIE);
+    cache.put(
+        key,
+        Entry {
+            at,
+            generation,
+            headers,
+            extensions: parts.extensions.clone(),
+            body: body.clone(),
+            renewing: false,
+        },
+    );
+    Response::from_parts(parts, Body::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(path: &str) -> Key {
+        Key {
+            lang: Lang::Da,
+            path_and_query: path.to_owned(),
+        }
+    }
+
+    fn entry(cache: &PageCache, at: NaiveDateTime, bytes: usize) -> Entry {
+        Entry {
+            at,
+            generation: cache.generation(),
+            headers: HeaderMap::new(),
+            extensions: Extensions::new(),
+            body: Bytes::from(vec![b'x'; bytes]),
+            renewing: false,
+        }
+    }
+
+    fn kind(lookup: Lookup) -> &'static str {
+        match lookup {
+            Lookup::Kept(_) => "kept",
+            Lookup::Renew => "renew",
+            Lookup::Missing => "missing",
+        }
+    }
+
+    fn t0() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 6)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .expect("a time")
+    }
+
+    /// Served for its moment; then one caller renews it while the others
+    /// get the kept copy, for one more moment at most.
+    #[test]
+    fn one_caller_renews_an_expired_page_while_the_others_get_the_kept_one() {
+        let cache = PageCache::new(1000);
+        let ms = TimeDelta::milliseconds;
+        cache.put(key("/tenders"), entry(&cache, t0(), 10));
+        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(999))), "kept");
+        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(1000))), "renew");
+        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(1500))), "kept");
+        // The renewer never came back: someone else takes over.
+        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(2000))), "renew");
+        // Its renewal gave nothing to keep.
+        cache.abandon(&key("/tenders"));
+        assert_eq!(
+            kind(cache.get(&key("/tenders"), t0() + ms(2001))),
+            "missing"
+        );
+        assert_eq!(kind(cache.get(&key("/profiles"), t0())), "missing");
+    }
+
+    /// A change makes everything kept before it unservable at once.
+    #[test]
+    fn nothing_kept_before_a_change_is_served_after_it() {
+        let cache = PageCache::new(60_000);
+        cache.put(key("/tenders/7"), entry(&cache, t0(), 10));
+        assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "kept");
+        cache.forget();
+        assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "missing");
+    }
+
+    /// Past its size the cache drops what has expired, then everything.
+    #[test]
+    fn the_cache_stays_within_its_size() {
+        let cache = PageCache::new(1000);
+        let half = MAX_BYTES / 2 + 1;
+        cache.put(key("/a"), entry(&cache, t0(), half));
+        let later = t0() + TimeDelta::seconds(5);
+        cache.put(key("/b"), entry(&cache, later, half));
+        assert_eq!(kind(cache.get(&key("/a"), later)), "missing");
+        assert_eq!(kind(cache.get(&key("/b"), later)), "kept");
+        cache.put(key("/c"), entry(&cache, later, half));
+        assert_eq!(kind(cache.get(&key("/b"), later)), "missing");
+        assert_eq!(kind(cache.get(&key("/c"), later)), "kept");
+        assert_eq!(cache.lock().bytes, half);
+    }
+}
