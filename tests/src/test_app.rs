@@ -13,7 +13,7 @@ use socialbid::config::Config;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use crate::{Backend, ReceivedMail, SmtpServer, TestDb};
+use crate::{Backend, Jar, ReceivedMail, SmtpServer, TestDb};
 
 pub struct TestApp {
     pub state: AppState,
@@ -221,6 +221,21 @@ impl TestApp {
     }
 
     /// A browser-like request: cookies as given, optional form body.
+    /// A GET of `path` with `jar`'s cookies and `headers` (`If-None-Match`,
+    /// `Accept-Encoding`, ...), as a browser or an HTTP client sends it.
+    pub async fn get_with(&self, path: &str, jar: &Jar, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        let cookies = jar.header();
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, cookies);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).expect("a request"))
+            .await
+    }
+
     pub async fn page(
         &self,
         method: Method,

@@ -5,12 +5,10 @@
 
 use std::io::Read;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 use socialbid_tests::{
-    AARHUS_CVR, Backend, Browser, Jar, SocialbidProcess, TenderBuilder, TestApp, TestResponse,
-    on_both_databases,
+    AARHUS_CVR, Backend, Browser, Jar, SocialbidProcess, TenderBuilder, TestApp, on_both_databases,
 };
 
 on_both_databases!(
@@ -20,24 +18,11 @@ on_both_databases!(
     a_logged_in_page_is_never_stored,
 );
 
-/// A GET with the jar's cookies and the given headers.
-async fn get(app: &TestApp, path: &str, jar: &Jar, headers: &[(&str, &str)]) -> TestResponse {
-    let mut request = Request::builder().method(Method::GET).uri(path);
-    let cookies = jar.header();
-    if !cookies.is_empty() {
-        request = request.header(header::COOKIE, cookies);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    app.send(request.body(Body::empty()).unwrap()).await
-}
-
 /// A visitor's first look: the jar then holds the form token's cookie, so
 /// the pages it gets next are the same bytes each time.
 async fn visitor(app: &TestApp) -> Jar {
     let mut jar = Jar::default();
-    let first = get(app, "/", &jar, &[]).await;
+    let first = app.get_with("/", &jar, &[]).await;
     jar.take(&first);
     jar
 }
@@ -100,11 +85,13 @@ async fn pages_and_json_are_compressed_when_the_client_takes_it(backend: Backend
         "/tenders".to_owned(),
         format!("/api/v1/tenders/{id}/ocds"),
     ] {
-        let plain = get(&app, &path, &jar, &[]).await;
+        let plain = app.get_with(&path, &jar, &[]).await;
         assert_eq!(plain.status, StatusCode::OK, "{path}");
         assert_eq!(plain.header("content-encoding"), None, "{path}");
         for (encoding, decode) in [("gzip", gunzip as fn(&[u8]) -> Vec<u8>), ("br", unbrotli)] {
-            let packed = get(&app, &path, &jar, &[("accept-encoding", encoding)]).await;
+            let packed = app
+                .get_with(&path, &jar, &[("accept-encoding", encoding)])
+                .await;
             assert_eq!(packed.status, StatusCode::OK, "{path}");
             assert_eq!(
                 packed.header("content-encoding").as_deref(),
@@ -142,7 +129,7 @@ async fn a_page_is_not_sent_again_until_the_tender_changes(backend: Backend) {
     let tender = published_tender(&app).await;
     let jar = visitor(&app).await;
     let path = format!("/tenders/{}", tender.id);
-    let first = get(&app, &path, &jar, &[]).await;
+    let first = app.get_with(&path, &jar, &[]).await;
     assert_eq!(first.status, StatusCode::OK);
     let etag = first
         .header("etag")
@@ -153,7 +140,7 @@ async fn a_page_is_not_sent_again_until_the_tender_changes(backend: Backend) {
         Some("private, no-cache")
     );
 
-    let again = get(&app, &path, &jar, &[("if-none-match", &etag)]).await;
+    let again = app.get_with(&path, &jar, &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag").as_deref(), Some(etag.as_str()));
@@ -163,37 +150,41 @@ async fn a_page_is_not_sent_again_until_the_tender_changes(backend: Backend) {
     );
 
     // The page in the other language is another body, so another tag.
-    let english = get(
-        &app,
-        &path,
-        &jar,
-        &[("if-none-match", &etag), ("accept-language", "en")],
-    )
-    .await;
+    let english = app
+        .get_with(
+            &path,
+            &jar,
+            &[("if-none-match", &etag), ("accept-language", "en")],
+        )
+        .await;
     assert_eq!(english.status, StatusCode::OK);
     assert_ne!(english.header("etag").as_deref(), Some(etag.as_str()));
 
     amend(&app, &tender, 60).await;
     app.run_jobs().await;
-    let changed = get(&app, &path, &jar, &[("if-none-match", &etag)]).await;
+    let changed = app.get_with(&path, &jar, &[("if-none-match", &etag)]).await;
     assert_eq!(changed.status, StatusCode::OK);
     assert!(changed.text().contains("Mere tid til tilbud"));
     let new_etag = changed.header("etag").unwrap();
     assert_ne!(new_etag, etag);
-    let now_same = get(&app, &path, &jar, &[("if-none-match", &new_etag)]).await;
+    let now_same = app
+        .get_with(&path, &jar, &[("if-none-match", &new_etag)])
+        .await;
     assert_eq!(now_same.status, StatusCode::NOT_MODIFIED);
 
     // The other public pages revalidate the same way.
     for path in ["/", "/tenders", "/profiles"] {
-        let page = get(&app, path, &jar, &[]).await;
+        let page = app.get_with(path, &jar, &[]).await;
         let etag = page
             .header("etag")
             .unwrap_or_else(|| panic!("{path}: no ETag"));
-        let again = get(&app, path, &jar, &[("if-none-match", &etag)]).await;
+        let again = app.get_with(path, &jar, &[("if-none-match", &etag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
     }
     // A page that is not found has nothing to revalidate.
-    let missing = get(&app, "/tenders/999999", &jar, &[("if-none-match", "*")]).await;
+    let missing = app
+        .get_with("/tenders/999999", &jar, &[("if-none-match", "*")])
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.header("etag"), None);
 }
@@ -211,7 +202,7 @@ async fn open_data_is_not_sent_again_until_the_tender_changes(backend: Backend) 
     .into_iter()
     .enumerate()
     {
-        let first = get(&app, &path, &nobody, &[]).await;
+        let first = app.get_with(&path, &nobody, &[]).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
         assert_eq!(
             first.header("cache-control").as_deref(),
@@ -220,13 +211,17 @@ async fn open_data_is_not_sent_again_until_the_tender_changes(backend: Backend) 
         );
         assert_eq!(first.header("set-cookie"), None, "{path}");
         let etag = first.header("etag").unwrap();
-        let again = get(&app, &path, &nobody, &[("if-none-match", &etag)]).await;
+        let again = app
+            .get_with(&path, &nobody, &[("if-none-match", &etag)])
+            .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
         assert_eq!(again.header("content-type"), None, "{path}");
 
         amend(&app, &tender, 60 + n as i64).await;
         app.run_jobs().await;
-        let changed = get(&app, &path, &nobody, &[("if-none-match", &etag)]).await;
+        let changed = app
+            .get_with(&path, &nobody, &[("if-none-match", &etag)])
+            .await;
         assert_eq!(changed.status, StatusCode::OK, "{path} after an amendment");
         assert_ne!(changed.header("etag").unwrap(), etag, "{path}");
     }
@@ -236,7 +231,9 @@ async fn a_logged_in_page_is_never_stored(backend: Backend) {
     let app = TestApp::new(backend).await;
     let tender = published_tender(&app).await;
     let jar = Jar::logged_in(&app, &tender.officer.email).await;
-    let page = get(&app, &format!("/tenders/{}", tender.id), &jar, &[]).await;
+    let page = app
+        .get_with(&format!("/tenders/{}", tender.id), &jar, &[])
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.header("etag"), None);
     assert_eq!(page.header("cache-control").as_deref(), Some("no-store"));
@@ -245,7 +242,7 @@ async fn a_logged_in_page_is_never_stored(backend: Backend) {
 #[tokio::test]
 async fn the_stylesheet_is_linked_by_its_hash_and_cached_for_good() {
     let app = TestApp::new(Backend::Sqlite).await;
-    let home = get(&app, "/", &Jar::default(), &[]).await.text();
+    let home = app.get_with("/", &Jar::default(), &[]).await.text();
     let href = home
         .split("rel=\"stylesheet\" href=\"")
         .nth(1)
@@ -259,7 +256,7 @@ async fn the_stylesheet_is_linked_by_its_hash_and_cached_for_good() {
     assert_eq!(hash.len(), 12, "{href}");
 
     let nobody = Jar::default();
-    let hashed = get(&app, &href, &nobody, &[]).await;
+    let hashed = app.get_with(&href, &nobody, &[]).await;
     assert_eq!(hashed.status, StatusCode::OK);
     assert_eq!(
         hashed.header("content-type").as_deref(),
@@ -272,7 +269,7 @@ async fn the_stylesheet_is_linked_by_its_hash_and_cached_for_good() {
     assert_eq!(hashed.header("set-cookie"), None);
 
     // The plain name still answers, for pages of an older release.
-    let plain = get(&app, "/static/style.css", &nobody, &[]).await;
+    let plain = app.get_with("/static/style.css", &nobody, &[]).await;
     assert_eq!(plain.status, StatusCode::OK);
     assert_eq!(plain.body, hashed.body);
     assert_eq!(
@@ -280,7 +277,9 @@ async fn the_stylesheet_is_linked_by_its_hash_and_cached_for_good() {
         Some("public, max-age=3600")
     );
 
-    let packed = get(&app, &href, &nobody, &[("accept-encoding", "gzip")]).await;
+    let packed = app
+        .get_with(&href, &nobody, &[("accept-encoding", "gzip")])
+        .await;
     assert_eq!(packed.header("content-encoding").as_deref(), Some("gzip"));
     assert_eq!(gunzip(&packed.body), hashed.body);
 
@@ -289,7 +288,7 @@ async fn the_stylesheet_is_linked_by_its_hash_and_cached_for_good() {
         "/static/style.css.css",
         "/static/nothing.css",
     ] {
-        let response = get(&app, unknown, &nobody, &[]).await;
+        let response = app.get_with(unknown, &nobody, &[]).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{unknown}");
         assert_ne!(
             response.header("cache-control").as_deref(),

@@ -4,11 +4,10 @@
 //! with another visitor's form token. The apps here keep a page for a
 //! minute and move their clock past it, so no test races the clock.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 use socialbid_tests::{
-    AARHUS_CVR, Backend, Jar, Person, TenderBuilder, TestApp, TestResponse, on_both_databases,
+    AARHUS_CVR, Backend, Jar, Person, TenderBuilder, TestApp, on_both_databases,
 };
 
 on_both_databases!(
@@ -20,18 +19,6 @@ on_both_databases!(
 
 /// How long the apps here keep a page: a minute, in milliseconds.
 const MINUTE: u64 = 60_000;
-
-async fn get(app: &TestApp, path: &str, jar: &Jar, headers: &[(&str, &str)]) -> TestResponse {
-    let mut request = Request::builder().method(Method::GET).uri(path);
-    let cookies = jar.header();
-    if !cookies.is_empty() {
-        request = request.header(header::COOKIE, cookies);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    app.send(request.body(Body::empty()).unwrap()).await
-}
 
 async fn published_tender(app: &TestApp) -> (Person, i64, serde_json::Value) {
     let officer = app.officer("ole@aarhus.dk", AARHUS_CVR).await;
@@ -72,7 +59,7 @@ async fn a_public_page_is_made_once_a_moment(backend: Backend) {
     ];
     let mut first = Vec::new();
     for path in &paths {
-        let page = get(&app, path, &nobody, &[]).await;
+        let page = app.get_with(path, &nobody, &[]).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(!page.text().contains(RENAMED), "{path}");
         first.push(page);
@@ -80,25 +67,31 @@ async fn a_public_page_is_made_once_a_moment(backend: Backend) {
 
     rename_authorities(&app, RENAMED).await;
     for (path, first) in paths.iter().zip(&first) {
-        let again = get(&app, path, &nobody, &[]).await;
+        let again = app.get_with(path, &nobody, &[]).await;
         assert_eq!(again.status, StatusCode::OK, "{path}");
         assert_eq!(again.text(), first.text(), "{path}: kept for the moment");
         // The kept page still revalidates and compresses.
         assert_eq!(again.header("etag"), first.header("etag"), "{path}");
         let etag = first.header("etag").unwrap();
-        let unchanged = get(&app, path, &nobody, &[("if-none-match", &etag)]).await;
+        let unchanged = app
+            .get_with(path, &nobody, &[("if-none-match", &etag)])
+            .await;
         assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED, "{path}");
-        let packed = get(&app, path, &nobody, &[("accept-encoding", "gzip")]).await;
+        let packed = app
+            .get_with(path, &nobody, &[("accept-encoding", "gzip")])
+            .await;
         assert_eq!(packed.header("content-encoding").as_deref(), Some("gzip"));
     }
     // Another language is another page, made now.
-    let english = get(&app, &paths[0], &nobody, &[("accept-language", "en")]).await;
+    let english = app
+        .get_with(&paths[0], &nobody, &[("accept-language", "en")])
+        .await;
     assert!(english.text().contains(RENAMED));
     assert!(english.text().contains("lang=\"en\""));
 
     app.state.clock.advance(chrono::Duration::seconds(61));
     for path in &paths {
-        let later = get(&app, path, &nobody, &[]).await;
+        let later = app.get_with(path, &nobody, &[]).await;
         assert_eq!(later.status, StatusCode::OK, "{path}");
         assert!(
             later.text().contains(RENAMED),
@@ -115,13 +108,13 @@ async fn a_change_made_here_is_seen_at_once(backend: Backend) {
     let page = format!("/tenders/{id}");
     let search = "/tenders?q=vinduespudsning";
     assert!(
-        !get(&app, &page, &nobody, &[])
+        !app.get_with(&page, &nobody, &[])
             .await
             .text()
             .contains("Mere tid til tilbud")
     );
     assert!(
-        !get(&app, search, &nobody, &[])
+        !app.get_with(search, &nobody, &[])
             .await
             .text()
             .contains("Vinduespudsning på")
@@ -140,7 +133,7 @@ async fn a_change_made_here_is_seen_at_once(backend: Backend) {
         .await;
     assert_eq!(amended.status, StatusCode::OK, "{}", amended.text());
     assert!(
-        get(&app, &page, &nobody, &[])
+        app.get_with(&page, &nobody, &[])
             .await
             .text()
             .contains("Mere tid til tilbud")
@@ -153,7 +146,12 @@ async fn a_change_made_here_is_seen_at_once(backend: Backend) {
         .await;
     app.index().await;
     let link = format!("/tenders/{other_id}\"");
-    assert!(get(&app, search, &nobody, &[]).await.text().contains(&link));
+    assert!(
+        app.get_with(search, &nobody, &[])
+            .await
+            .text()
+            .contains(&link)
+    );
 }
 
 async fn a_logged_in_person_never_gets_a_visitors_page(backend: Backend) {
@@ -161,16 +159,16 @@ async fn a_logged_in_person_never_gets_a_visitors_page(backend: Backend) {
     let (officer, id, _) = published_tender(&app).await;
     let path = format!("/tenders/{id}");
     let logout = "action=\"/logout\"";
-    let visitors = get(&app, &path, &Jar::default(), &[]).await;
+    let visitors = app.get_with(&path, &Jar::default(), &[]).await;
     assert!(!visitors.text().contains(logout));
 
     let jar = Jar::logged_in(&app, &officer.email).await;
-    let theirs = get(&app, &path, &jar, &[]).await;
+    let theirs = app.get_with(&path, &jar, &[]).await;
     assert_eq!(theirs.status, StatusCode::OK);
     assert!(theirs.text().contains(logout), "their own header");
     assert_eq!(theirs.header("cache-control").as_deref(), Some("no-store"));
     // Nor does the next visitor get theirs.
-    let next = get(&app, &path, &Jar::default(), &[]).await;
+    let next = app.get_with(&path, &Jar::default(), &[]).await;
     assert_eq!(next.text(), visitors.text());
 }
 
