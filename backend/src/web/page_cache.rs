@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -46,6 +46,9 @@ use crate::web::lang::UserLang;
 /// emptied: entries live a second, so the pages still wanted come back at
 /// once.
 const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// A larger response is sent as it is and not kept, so that one answer
+/// never empties the cache.
+const MAX_ENTRY_BYTES: u64 = MAX_BYTES as u64 / 8;
 
 /// Marks a response as the same for every anonymous visitor in its
 /// language.
@@ -226,34 +229,51 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
         Lookup::Renew => true,
         Lookup::Missing => false,
     };
-    let response = next.run(request).await;
+    let (response, entry) = keepable(next.run(request).await, generation, at).await;
+    match entry {
+        Some(entry) => cache.put(key, entry),
+        // What was kept is not what visitors get now.
+        None if renewing => cache.abandon(&key),
+        None => {}
+    }
+    response
+}
+
+/// The response to send, and what to keep of it when it may be kept: a
+/// shareable 200 of a known, moderate length.
+async fn keepable(
+    response: Response,
+    generation: u64,
+    at: NaiveDateTime,
+) -> (Response, Option<Entry>) {
     if response.status() != StatusCode::OK || response.extensions().get::<Shareable>().is_none() {
-        if renewing {
-            cache.abandon(&key);
-        }
-        return response;
+        return (response, None);
     }
     let (parts, body) = response.into_parts();
-    // Shareable bodies are rendered pages and JSON, already whole in memory.
+    // Shareable bodies are rendered pages and JSON, already whole in memory
+    // and of a known length.
+    if body
+        .size_hint()
+        .upper()
+        .is_none_or(|bytes| bytes > MAX_ENTRY_BYTES)
+    {
+        return (Response::from_parts(parts, body), None);
+    }
     let Ok(body) = to_bytes(body, MAX_BYTES).await else {
-        cache.abandon(&key);
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return (StatusCode::INTERNAL_SERVER_ERROR.into_response(), None);
     };
     // A cookie set for this visitor (the form token's) is theirs alone.
     let mut headers = parts.headers.clone();
     headers.remove(header::SET_COOKIE);
-    cache.put(
-        key,
-        Entry {
-            at,
-            generation,
-            headers,
-            extensions: parts.extensions.clone(),
-            body: body.clone(),
-            renewing: false,
-        },
-    );
-    Response::from_parts(parts, Body::from(body))
+    let entry = Entry {
+        at,
+        generation,
+        headers,
+        extensions: parts.extensions.clone(),
+        body: body.clone(),
+        renewing: false,
+    };
+    (Response::from_parts(parts, Body::from(body)), Some(entry))
 }
 
 #[cfg(test)]
@@ -321,6 +341,36 @@ mod tests {
         assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "kept");
         cache.forget();
         assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "missing");
+    }
+
+    fn shareable(bytes: usize) -> Response {
+        let mut response = Response::new(Body::from(vec![b'x'; bytes]));
+        response.extensions_mut().insert(Shareable);
+        response
+    }
+
+    /// A shareable 200 is kept; one too large for the cache, an error or an
+    /// unmarked response is only sent, whole.
+    #[tokio::test]
+    async fn only_a_shareable_answer_of_a_moderate_size_is_kept() {
+        let too_large = MAX_ENTRY_BYTES as usize + 1;
+        let (sent, kept) = keepable(shareable(10), 0, t0()).await;
+        assert_eq!(kept.map(|e| e.body.len()), Some(10));
+        assert_eq!(
+            to_bytes(sent.into_body(), usize::MAX).await.unwrap().len(),
+            10
+        );
+
+        let (sent, kept) = keepable(shareable(too_large), 0, t0()).await;
+        assert!(kept.is_none());
+        let body = to_bytes(sent.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(body.len(), too_large);
+
+        let mut missing = shareable(10);
+        *missing.status_mut() = StatusCode::NOT_FOUND;
+        assert!(keepable(missing, 0, t0()).await.1.is_none());
+        let unmarked = Response::new(Body::from("<p>Min konto</p>"));
+        assert!(keepable(unmarked, 0, t0()).await.1.is_none());
     }
 
     /// Past its size the cache drops what has expired, then everything.
