@@ -156,21 +156,22 @@ pub fn router(app: AppState) -> Router {
         ))
         .layer(from_fn(errors::refuse_unknown_methods))
         .layer(from_fn_with_state(app.clone(), errors::render))
-        // Inside `lang::choose`, whose language is part of the key.
-        .layer(from_fn_with_state(app.clone(), page_cache::serve))
-        .layer(from_fn(lang::choose))
-        .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(trace::span))
-        .layer(from_fn_with_state(app.clone(), metrics::count))
-        // ETags are a hash of the body as rendered, before compression;
-        // the cache headers they set are left alone by `secure`.
+        // ETags are a hash of the body as rendered, before compression.
         .layer(from_fn(conditional::respond))
-        .layer(from_fn_with_state(app.clone(), headers::secure))
         // Text is sent gzip- or brotli-compressed when the client takes it.
         .layer(
             CompressionLayer::new()
                 .quality(compression::QUALITY)
                 .compress_when(DefaultPredicate::new().and(compression::is_text)),
         )
+        // Outside compression, so a kept page is kept compressed, and
+        // inside `lang::choose`, whose language is part of the key.
+        .layer(from_fn_with_state(app.clone(), page_cache::serve))
+        .layer(from_fn(lang::choose))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(trace::span))
+        .layer(from_fn_with_state(app.clone(), metrics::count))
+        // The cache headers `conditional` set are left alone here.
+        .layer(from_fn_with_state(app.clone(), headers::secure))
         .with_state(app)
 }

@@ -12,6 +12,7 @@ use socialbid_tests::{
 
 on_both_databases!(
     a_public_page_is_made_once_a_moment,
+    a_page_is_kept_in_the_encoding_each_visitor_takes,
     a_change_made_here_is_seen_at_once,
     a_logged_in_person_never_gets_a_visitors_page,
     a_page_with_a_visitors_form_token_is_theirs_alone,
@@ -98,6 +99,53 @@ async fn a_public_page_is_made_once_a_moment(backend: Backend) {
             "{path}: made again after the moment"
         );
     }
+}
+
+fn gunzip(body: &[u8]) -> String {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(body), &mut text)
+        .expect("a gzip body");
+    text
+}
+
+/// Kept as it was sent, compressed: a visitor who takes gzip gets the
+/// kept gzip, one who takes nothing the kept plain page, both the same
+/// page and both answered 304 when they hold it.
+async fn a_page_is_kept_in_the_encoding_each_visitor_takes(backend: Backend) {
+    let app = TestApp::with_page_cache(backend, MINUTE).await;
+    let (_, id, _) = published_tender(&app).await;
+    let nobody = Jar::default();
+    let path = format!("/tenders/{id}");
+    let gzip = [("accept-encoding", "gzip")];
+    let packed = app.get_with(&path, &nobody, &gzip).await;
+    let plain = app.get_with(&path, &nobody, &[]).await;
+    assert_eq!(packed.header("content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(gunzip(&packed.body), plain.text());
+
+    rename_authorities(&app, RENAMED).await;
+    let packed_again = app.get_with(&path, &nobody, &gzip).await;
+    assert_eq!(packed_again.body, packed.body, "the kept gzip");
+    assert_eq!(
+        packed_again.header("content-encoding").as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(app.get_with(&path, &nobody, &[]).await.text(), plain.text());
+    let etag = packed.header("etag").unwrap();
+    let unchanged = app
+        .get_with(&path, &nobody, &[gzip[0], ("if-none-match", &etag)])
+        .await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    assert!(unchanged.body.is_empty());
+    assert_eq!(unchanged.header("content-encoding"), None);
+    assert_eq!(unchanged.header("etag"), Some(etag));
+
+    app.state.clock.advance(chrono::Duration::seconds(61));
+    let later = app.get_with(&path, &nobody, &gzip).await;
+    assert!(
+        gunzip(&later.body).contains(RENAMED),
+        "made again after the moment"
+    );
 }
 
 async fn a_change_made_here_is_seen_at_once(backend: Backend) {

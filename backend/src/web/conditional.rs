@@ -102,12 +102,31 @@ pub async fn respond(request: Request, next: Next) -> Response {
             Revalidate::Public => "Accept-Language",
         }),
     );
-    if if_none_match.is_some_and(|given| matches(&given, &etag)) {
-        parts.status = StatusCode::NOT_MODIFIED;
-        strip_content_headers(headers);
-        return Response::from_parts(parts, Body::empty());
+    if let Some(response) = not_modified(if_none_match.as_ref(), headers) {
+        return response;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The 304 Not Modified for a request whose `If-None-Match` names the
+/// ETag among `headers` (those of the 200 it would get otherwise), if it
+/// does: the same headers but those that describe a body, and no body.
+pub fn not_modified(if_none_match: Option<&HeaderValue>, headers: &HeaderMap) -> Option<Response> {
+    let etag = headers.get(header::ETAG)?;
+    if !if_none_match.is_some_and(|given| matches(given, etag)) {
+        return None;
+    }
+    let mut headers = headers.clone();
+    for describing_the_body in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+    ] {
+        headers.remove(describing_the_body);
+    }
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    *response.headers_mut() = headers;
+    Some(response)
 }
 
 /// `W/"<first 144 bits of SHA-256, base64url>"`.
@@ -132,12 +151,6 @@ fn matches(given: &HeaderValue, etag: &HeaderValue) -> bool {
 
 fn opaque(tag: &str) -> &str {
     tag.strip_prefix("W/").unwrap_or(tag)
-}
-
-/// A 304 has no body, so none of the headers that describe one.
-fn strip_content_headers(headers: &mut HeaderMap) {
-    headers.remove(header::CONTENT_TYPE);
-    headers.remove(header::CONTENT_LENGTH);
 }
 
 #[cfg(test)]

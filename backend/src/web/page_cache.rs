@@ -22,16 +22,19 @@
 //! moment, so a burst does not make the same page once per request.
 //!
 //! The middleware sits inside `lang::choose` (the language is part of the
-//! key) and inside `conditional::respond` and compression, so a kept page
-//! still gets its ETag, its 304 and its compression per request.
+//! key) and outside compression and `conditional::respond`: a page is kept
+//! as it was sent, compressed as the request asked (the encodings it takes
+//! are part of the key too) and with its ETag, so a kept page costs
+//! neither compression nor hashing again, and a request that holds its
+//! ETag is answered 304 from the cache.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::{Body, Bytes, HttpBody, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -40,6 +43,7 @@ use socialbid_frontend::Lang;
 
 use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::web::conditional;
 use crate::web::lang::UserLang;
 
 /// What the cache may hold at once, in body bytes. Past it the cache is
@@ -59,6 +63,9 @@ pub struct Shareable;
 struct Key {
     lang: Lang,
     path_and_query: String,
+    /// `Accept-Encoding` as the request gave it: the same value is
+    /// compressed the same way.
+    encodings: Option<HeaderValue>,
 }
 
 struct Entry {
@@ -125,12 +132,13 @@ impl PageCache {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// What is kept for `key` at `now`. When a kept response's moment is
+    /// What is kept for `key` at `now`, or its 304 for a request that
+    /// holds its ETag (`if_none_match`). When a kept response's moment is
     /// over, the first caller is asked to make it anew and the others are
     /// still sent the kept one meanwhile, for at most one more moment: a
     /// burst of visitors does not make the page once each whenever it
     /// expires.
-    fn get(&self, key: &Key, now: NaiveDateTime) -> Lookup {
+    fn get(&self, key: &Key, now: NaiveDateTime, if_none_match: Option<&HeaderValue>) -> Lookup {
         let generation = self.generation();
         let mut kept = self.lock();
         let Some(entry) = kept.by_key.get_mut(key) else {
@@ -147,6 +155,9 @@ impl PageCache {
                 entry.renewing = true;
                 return Lookup::Renew;
             }
+        }
+        if let Some(response) = conditional::not_modified(if_none_match, &entry.headers) {
+            return Lookup::Kept(response);
         }
         let mut response = Response::new(Body::from(entry.body.clone()));
         *response.headers_mut() = entry.headers.clone();
@@ -220,11 +231,13 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
+        encodings: request.headers().get(header::ACCEPT_ENCODING).cloned(),
     };
     // Read before rendering, so a write during the rendering outdates it.
     let generation = cache.generation();
     let at = app.clock.now();
-    let renewing = match cache.get(&key, at) {
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH);
+    let renewing = match cache.get(&key, at, if_none_match) {
         Lookup::Kept(response) => return response,
         Lookup::Renew => true,
         Lookup::Missing => false,
@@ -240,7 +253,7 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
 }
 
 /// The response to send, and what to keep of it when it may be kept: a
-/// shareable 200 of a known, moderate length.
+/// shareable 200 of a moderate length.
 async fn keepable(
     response: Response,
     generation: u64,
@@ -250,18 +263,14 @@ async fn keepable(
         return (response, None);
     }
     let (parts, body) = response.into_parts();
-    // Shareable bodies are rendered pages and JSON, already whole in memory
-    // and of a known length.
-    if body
-        .size_hint()
-        .upper()
-        .is_none_or(|bytes| bytes > MAX_ENTRY_BYTES)
-    {
-        return (Response::from_parts(parts, body), None);
-    }
-    let Ok(body) = to_bytes(body, MAX_BYTES).await else {
+    // Shareable bodies are rendered pages and JSON, whole in memory before
+    // compression, which only makes them smaller.
+    let Ok(body) = to_bytes(body, usize::MAX).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR.into_response(), None);
     };
+    if body.len() as u64 > MAX_ENTRY_BYTES {
+        return (Response::from_parts(parts, Body::from(body)), None);
+    }
     // A cookie set for this visitor (the form token's) is theirs alone.
     let mut headers = parts.headers.clone();
     headers.remove(header::SET_COOKIE);
@@ -284,6 +293,7 @@ mod tests {
         Key {
             lang: Lang::Da,
             path_and_query: path.to_owned(),
+            encodings: None,
         }
     }
 
@@ -319,18 +329,62 @@ mod tests {
         let cache = PageCache::new(1000);
         let ms = TimeDelta::milliseconds;
         cache.put(key("/tenders"), entry(&cache, t0(), 10));
-        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(999))), "kept");
-        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(1000))), "renew");
-        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(1500))), "kept");
+        assert_eq!(
+            kind(cache.get(&key("/tenders"), t0() + ms(999), None)),
+            "kept"
+        );
+        assert_eq!(
+            kind(cache.get(&key("/tenders"), t0() + ms(1000), None)),
+            "renew"
+        );
+        assert_eq!(
+            kind(cache.get(&key("/tenders"), t0() + ms(1500), None)),
+            "kept"
+        );
         // The renewer never came back: someone else takes over.
-        assert_eq!(kind(cache.get(&key("/tenders"), t0() + ms(2000))), "renew");
+        assert_eq!(
+            kind(cache.get(&key("/tenders"), t0() + ms(2000), None)),
+            "renew"
+        );
         // Its renewal gave nothing to keep.
         cache.abandon(&key("/tenders"));
         assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(2001))),
+            kind(cache.get(&key("/tenders"), t0() + ms(2001), None)),
             "missing"
         );
-        assert_eq!(kind(cache.get(&key("/profiles"), t0())), "missing");
+        assert_eq!(kind(cache.get(&key("/profiles"), t0(), None)), "missing");
+    }
+
+    /// A request that holds the kept page's ETag is told it has not
+    /// changed, without the body or the headers that describe it.
+    #[test]
+    fn a_request_holding_the_kept_etag_gets_a_304() {
+        let cache = PageCache::new(1000);
+        let mut kept = entry(&cache, t0(), 10);
+        kept.headers
+            .insert(header::ETAG, HeaderValue::from_static("W/\"abc\""));
+        kept.headers
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        cache.put(key("/tenders"), kept);
+        let Lookup::Kept(response) = cache.get(
+            &key("/tenders"),
+            t0(),
+            Some(&HeaderValue::from_static("\"abc\"")),
+        ) else {
+            panic!("the page is kept");
+        };
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(response.headers()[header::ETAG], "W/\"abc\"");
+        assert!(!response.headers().contains_key(header::CONTENT_ENCODING));
+        let Lookup::Kept(response) = cache.get(
+            &key("/tenders"),
+            t0(),
+            Some(&HeaderValue::from_static("\"old\"")),
+        ) else {
+            panic!("the page is kept");
+        };
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
     }
 
     /// A change makes everything kept before it unservable at once.
@@ -338,9 +392,9 @@ mod tests {
     fn nothing_kept_before_a_change_is_served_after_it() {
         let cache = PageCache::new(60_000);
         cache.put(key("/tenders/7"), entry(&cache, t0(), 10));
-        assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "kept");
+        assert_eq!(kind(cache.get(&key("/tenders/7"), t0(), None)), "kept");
         cache.forget();
-        assert_eq!(kind(cache.get(&key("/tenders/7"), t0())), "missing");
+        assert_eq!(kind(cache.get(&key("/tenders/7"), t0(), None)), "missing");
     }
 
     fn shareable(bytes: usize) -> Response {
@@ -381,11 +435,11 @@ mod tests {
         cache.put(key("/a"), entry(&cache, t0(), half));
         let later = t0() + TimeDelta::seconds(5);
         cache.put(key("/b"), entry(&cache, later, half));
-        assert_eq!(kind(cache.get(&key("/a"), later)), "missing");
-        assert_eq!(kind(cache.get(&key("/b"), later)), "kept");
+        assert_eq!(kind(cache.get(&key("/a"), later, None)), "missing");
+        assert_eq!(kind(cache.get(&key("/b"), later, None)), "kept");
         cache.put(key("/c"), entry(&cache, later, half));
-        assert_eq!(kind(cache.get(&key("/b"), later)), "missing");
-        assert_eq!(kind(cache.get(&key("/c"), later)), "kept");
+        assert_eq!(kind(cache.get(&key("/b"), later, None)), "missing");
+        assert_eq!(kind(cache.get(&key("/c"), later, None)), "kept");
         assert_eq!(cache.lock().bytes, half);
     }
 }
