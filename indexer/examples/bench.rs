@@ -197,7 +197,7 @@ fn bench_saved(asking: &[TenderDoc]) -> Result<(), Box<dyn std::error::Error>> {
 /// the rebuild has them from the database), then searching it.
 fn bench_search(tenders_n: u64) -> Result<(), Box<dyn std::error::Error>> {
     let mut world = World::new(2026);
-    let docs: Vec<TenderDoc> = (1..=tenders_n).map(|id| world.tender(id)).collect();
+    let docs = world.archive(tenders_n);
     let dir = tempfile::tempdir()?;
     let start = Instant::now();
     let tenders = TenderIndex::recreate(dir.path())?;

@@ -402,7 +402,7 @@ fn main() -> Result<(), anyhow::Error> {
     let tenders = count("BENCH_TENDERS", 1_000_000);
     let queries_n = count("BENCH_QUERIES", 200);
     let mut world = World::new(SEED);
-    let docs: Vec<TenderDoc> = (1..=tenders as u64).map(|id| world.tender(id)).collect();
+    let docs = world.archive(tenders as u64);
     let queries: Vec<TenderQuery> = (0..queries_n).map(|_| world.search_query()).collect();
     let open = docs
         .iter()
