@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::auth::password::HashCost;
 use crate::db::Backend;
 
 /// The variables as clap reads them; see [`Config`] for the resolved values.
@@ -116,6 +117,10 @@ pub struct Settings {
     /// made anew (`web::page_cache`); 0 makes every one anew.
     #[arg(long, env = "SOCIALBID_PAGE_CACHE_MS", default_value_t = 1000)]
     pub page_cache_ms: u64,
+    /// What hashing a new password costs: `standard` (argon2id, 19 MiB,
+    /// two passes); `minimal` is for test suites only.
+    #[arg(long, env = "SOCIALBID_PASSWORD_COST", value_enum, default_value_t = HashCost::Standard)]
+    pub password_cost: HashCost,
 }
 
 #[derive(Clone)]
@@ -142,6 +147,7 @@ pub struct Config {
     pub smtp_connections: u32,
     pub worker_lanes: u32,
     pub page_cache_ms: u64,
+    pub password_cost: HashCost,
 }
 
 impl std::fmt::Debug for Config {
@@ -152,6 +158,7 @@ impl std::fmt::Debug for Config {
             .field("backend", &Backend::from_url(&self.database_url).name())
             .field("smtp", &self.smtp_url.is_some())
             .field("public_url", &self.public_url)
+            .field("password_cost", &self.password_cost)
             .finish_non_exhaustive()
     }
 }
@@ -211,6 +218,12 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", settings.addr))
             .trim_end_matches('/')
             .to_owned();
+        if settings.password_cost == HashCost::Minimal {
+            tracing::warn!(
+                "SOCIALBID_PASSWORD_COST=minimal: new passwords are hashed for a test suite, \
+                 far too cheaply for real accounts"
+            );
+        }
         Ok(Config {
             addr: settings.addr,
             data_dir,
@@ -236,6 +249,7 @@ impl Config {
             smtp_connections: settings.smtp_connections.max(1),
             worker_lanes: settings.worker_lanes.max(1),
             page_cache_ms: settings.page_cache_ms,
+            password_cost: settings.password_cost,
         })
     }
 

@@ -41,6 +41,7 @@ fn config(dir: &std::path::Path, port: u16, connections: u32) -> Config {
         smtp_connections: connections,
         worker_lanes: 1,
         page_cache_ms: 0,
+        password_cost: Default::default(),
         bid_key: None,
     }
 }

@@ -3,8 +3,12 @@
 //! Socialbid supports SQLite and PostgreSQL with separate migration sets, so
 //! every behaviour that touches the database should be tried on both. Each
 //! test gets its own database so tests can run in parallel and never see
-//! each other's rows. The database is left empty: the application runs its
-//! own migrations, and that is part of what the tests check.
+//! each other's rows. [`TestDb::new`] leaves the database empty: the
+//! application runs its own migrations, and that is part of what the tests
+//! check. [`TestDb::migrated`], for the many tests about everything else,
+//! gives a PostgreSQL database a copy of one the application's migrations
+//! were run on once, which is a fraction of the cost of running them again
+//! in every test.
 
 use std::path::Path;
 use std::sync::Once;
@@ -23,6 +27,14 @@ pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432";
 /// Every database this harness creates starts with this prefix, so leftovers
 /// are recognisable.
 const PREFIX: &str = "sb_test_";
+
+/// The databases [`TestDb::migrated`] copies: `sb_template_<hash of the
+/// migrations>`, one per migration set, shared by every test process.
+const TEMPLATE_PREFIX: &str = "sb_template_";
+
+/// The advisory lock under which a template is made, so that test
+/// processes starting together make it once.
+const TEMPLATE_LOCK: i64 = 0x50C1_A1B1_D7E5;
 
 /// Which database server a [`TestDb`] lives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,6 +102,17 @@ impl TestDb {
         }
     }
 
+    /// A fresh database on `backend` that the application's migrations have
+    /// already been run on: on PostgreSQL a copy of a template made once per
+    /// migration set (see [`TestDb::new`] for one left empty); SQLite runs
+    /// its migrations in milliseconds, so it is left to the application.
+    pub fn migrated(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => TestDb::sqlite(),
+            Backend::Postgres => TestDb::on_postgres(true),
+        }
+    }
+
     /// A new empty database named `sb_test_<pid>_<counter>_<random>` on the
     /// PostgreSQL server at `SOCIALBID_TEST_PG_URL` (default
     /// [`DEFAULT_PG_URL`]; any database named in that URL is ignored).
@@ -99,6 +122,11 @@ impl TestDb {
     /// process and only on a server on this machine, where a missing process
     /// id means the owner is gone.
     pub fn postgres() -> TestDb {
+        TestDb::on_postgres(false)
+    }
+
+    /// A new database, empty or a copy of the migrated template.
+    fn on_postgres(migrated: bool) -> TestDb {
         let server = std::env::var("SOCIALBID_TEST_PG_URL")
             .ok()
             .filter(|u| !u.trim().is_empty())
@@ -116,7 +144,12 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             rand::rng().random::<u32>()
         );
-        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        let copy_of = if migrated {
+            format!(" TEMPLATE \"{}\"", migrated_template(&server, &mut admin))
+        } else {
+            String::new()
+        };
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\"{copy_of}"))
             .execute(&mut admin)
             .unwrap_or_else(|e| panic!("cannot create database {name} on {admin_url}: {e}"));
         TestDb {
@@ -213,4 +246,95 @@ fn drop_abandoned(admin: &mut PgConnection, admin_url: &str) {
             .execute(admin);
         }
     }
+}
+
+/// The name of the template holding this build's PostgreSQL migrations,
+/// made now if no test process has made it yet: an empty database the
+/// application's own migrations run on, renamed into place once they have
+/// all succeeded. Templates of other migration sets are dropped meanwhile.
+fn migrated_template(server: &str, admin: &mut PgConnection) -> String {
+    let name = format!("{TEMPLATE_PREFIX}{}", migrations_hash());
+    let exists = |admin: &mut PgConnection| {
+        diesel::sql_query(format!(
+            "SELECT datname FROM pg_database WHERE datname = '{name}'"
+        ))
+        .load::<DatabaseName>(admin)
+        .map(|rows| !rows.is_empty())
+        .unwrap_or_else(|e| panic!("cannot look for the template {name}: {e}"))
+    };
+    if exists(admin) {
+        return name;
+    }
+    let lock = |admin: &mut PgConnection, how: &str| {
+        diesel::sql_query(format!("SELECT {how}({TEMPLATE_LOCK})"))
+            .execute(admin)
+            .unwrap_or_else(|e| panic!("cannot {how} the template's lock: {e}"));
+    };
+    lock(admin, "pg_advisory_lock");
+    if !exists(admin) {
+        let others = diesel::sql_query(format!(
+            "SELECT datname FROM pg_database WHERE datname LIKE '{TEMPLATE_PREFIX}%'"
+        ))
+        .load::<DatabaseName>(admin)
+        .unwrap_or_default();
+        for DatabaseName { datname } in others {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"
+            ))
+            .execute(admin);
+        }
+        let building = format!("{name}_building");
+        for statement in [
+            format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"),
+            format!("CREATE DATABASE \"{building}\""),
+        ] {
+            diesel::sql_query(statement)
+                .execute(admin)
+                .unwrap_or_else(|e| panic!("cannot make the template {building}: {e}"));
+        }
+        {
+            let db = socialbid::db::Db::connect(&with_database(server, &building), 1)
+                .unwrap_or_else(|e| panic!("cannot connect to {building}: {e}"));
+            db.migrate()
+                .unwrap_or_else(|e| panic!("the migrations fail on {building}: {e}"));
+        }
+        diesel::sql_query(format!(
+            "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+        ))
+        .execute(admin)
+        .unwrap_or_else(|e| panic!("cannot rename {building} to {name}: {e}"));
+    }
+    lock(admin, "pg_advisory_unlock");
+    name
+}
+
+/// A hash of every PostgreSQL migration file, names and contents: another
+/// migration set gets another template.
+fn migrations_hash() -> String {
+    use sha2::{Digest, Sha256};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/postgres");
+    let mut files = Vec::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", folder.display()));
+        for entry in entries {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash = Sha256::new();
+    for file in files {
+        let relative = file.strip_prefix(&root).expect("beneath the root");
+        hash.update(relative.to_string_lossy().as_bytes());
+        hash.update([0]);
+        hash.update(std::fs::read(&file).expect("a migration file"));
+        hash.update([0]);
+    }
+    hex::encode(&hash.finalize()[..8])
 }

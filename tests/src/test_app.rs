@@ -9,6 +9,7 @@ use http_body_util::BodyExt;
 use secrecy::SecretString;
 use serde_json::Value;
 use socialbid::app::AppState;
+use socialbid::auth::password::HashCost;
 use socialbid::config::Config;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -107,7 +108,7 @@ impl TestApp {
         smtp_url: Option<&str>,
         page_cache_ms: u64,
     ) -> TestApp {
-        let db = TestDb::new(backend);
+        let db = TestDb::migrated(backend);
         let dir = tempfile::tempdir().expect("temporary folder");
         let config = Config {
             addr: "127.0.0.1:0".parse().expect("address"),
@@ -131,6 +132,8 @@ impl TestApp {
             smtp_connections: 4,
             worker_lanes: 4,
             page_cache_ms,
+            // The suite hashes hundreds of passwords nobody has.
+            password_cost: HashCost::Minimal,
         };
         let state = AppState::new(config).expect("app state");
         state.db.migrate().expect("migrations apply");

@@ -45,7 +45,12 @@ pub async fn register(app: &AppState, form: Registration, lang: Lang) -> AppResu
     let valid = Arc::new(form.validate().map_err(AppError::invalid)?);
     // Hashed whether or not the address is taken: the same work either
     // way, so the time the answer takes tells nothing either.
-    let hash = password::hash_off_runtime(&app.metrics, valid.password.clone()).await?;
+    let hash = password::hash_off_runtime(
+        &app.metrics,
+        app.config.password_cost,
+        valid.password.clone(),
+    )
+    .await?;
     let now = app.clock.now();
     match register_once(app, valid.clone(), hash.clone(), lang, now).await {
         // A parallel registration of the same address committed first: this
@@ -362,8 +367,13 @@ pub async fn login(
             .await?
     };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let password_ok =
-        password::verify_off_runtime(&app.metrics, password_typed, stored_hash).await?;
+    let password_ok = password::verify_off_runtime(
+        &app.metrics,
+        app.config.password_cost,
+        password_typed,
+        stored_hash,
+    )
+    .await?;
     let user = match (user, password_ok) {
         (Some(user), true) => user,
         _ => {
@@ -471,7 +481,8 @@ pub async fn reset_password(app: &AppState, token: String, new_password: String)
     if let Some(e) = password::check_rules("password", &new_password, &email) {
         return Err(AppError::invalid(vec![e]));
     }
-    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
+    let hash =
+        password::hash_off_runtime(&app.metrics, app.config.password_cost, new_password).await?;
     app.db
         .run(move |conn| {
             consume_link(conn, &token, PURPOSE_RESET, now, |conn, user_id| {
@@ -506,7 +517,14 @@ pub async fn change_password(
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push(FieldError::new("current_password", "required"));
-    } else if !password::verify_off_runtime(&app.metrics, current, Some(stored)).await? {
+    } else if !password::verify_off_runtime(
+        &app.metrics,
+        app.config.password_cost,
+        current,
+        Some(stored),
+    )
+    .await?
+    {
         errors.push(FieldError::new("current_password", "wrong"));
     }
     if let Some(e) = password::check_rules("new_password", &new_password, &email) {
@@ -515,7 +533,8 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let hash = password::hash_off_runtime(&app.metrics, new_password).await?;
+    let hash =
+        password::hash_off_runtime(&app.metrics, app.config.password_cost, new_password).await?;
     let now = app.clock.now();
     app.db
         .run(move |conn| {
@@ -547,7 +566,14 @@ pub async fn delete_account(
     if password_typed.is_empty() {
         return Err(AppError::field("password", "required"));
     }
-    if !password::verify_off_runtime(&app.metrics, password_typed, Some(stored)).await? {
+    if !password::verify_off_runtime(
+        &app.metrics,
+        app.config.password_cost,
+        password_typed,
+        Some(stored),
+    )
+    .await?
+    {
         return Err(AppError::field("password", "wrong"));
     }
     let email = user.email.clone();
@@ -593,7 +619,7 @@ pub async fn create_admin(
         return Err(AppError::conflict("email", "taken"));
     }
     let typed = password_typed.map_or_else(|| random_token().0, str::to_owned);
-    let hash = password::hash_off_runtime(&app.metrics, typed).await?;
+    let hash = password::hash_off_runtime(&app.metrics, app.config.password_cost, typed).await?;
     let name = name.trim().to_owned();
     let now = app.clock.now();
     // The address checked above may be taken meanwhile: the unique

@@ -1,8 +1,8 @@
 //! Passwords: argon2id hashes, and the rules a new password must meet.
 
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::metrics::Metrics;
@@ -10,9 +10,35 @@ use crate::web::metrics::Metrics;
 pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 128;
 
-pub fn hash(password: &str) -> anyhow::Result<String> {
+/// What hashing a new password costs. A stored hash names the cost it
+/// was made with, and is verified at that cost whatever this is now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum HashCost {
+    /// argon2id with 19 MiB and two passes, OWASP's recommendation: tens
+    /// of milliseconds of one core per hash.
+    #[default]
+    Standard,
+    /// argon2id with 64 KiB and one pass, for the test suite, which hashes
+    /// hundreds of passwords nobody has: never for real passwords.
+    Minimal,
+}
+
+impl HashCost {
+    fn hasher(self) -> Argon2<'static> {
+        match self {
+            HashCost::Standard => Argon2::default(),
+            HashCost::Minimal => Argon2::new(
+                Algorithm::Argon2id,
+                Version::V0x13,
+                Params::new(64, 1, 1, None).expect("valid argon2 parameters"),
+            ),
+        }
+    }
+}
+
+pub fn hash(password: &str, cost: HashCost) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    cost.hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
@@ -28,20 +54,28 @@ pub fn verify(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Verifies against a fixed hash so that an unknown email costs as much time
-/// as a wrong password and cannot be told apart by timing.
-pub fn verify_against_nothing(password: &str) {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash("a password nobody has").unwrap_or_default());
-    verify(password, dummy);
+/// Verifies against a fixed hash of the cost new passwords get, so that an
+/// unknown email costs as much time as a wrong password and cannot be told
+/// apart by timing.
+pub fn verify_against_nothing(password: &str, cost: HashCost) {
+    static DUMMIES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let dummies = DUMMIES.get_or_init(|| {
+        [HashCost::Standard, HashCost::Minimal]
+            .map(|cost| hash("a password nobody has", cost).unwrap_or_default())
+    });
+    verify(password, &dummies[cost as usize]);
 }
 
 /// Hashes on tokio's blocking pool: argon2 is tens of milliseconds of CPU
 /// by design, and on a runtime thread it would stall every other request
 /// that thread serves.
-pub async fn hash_off_runtime(metrics: &Metrics, password: String) -> AppResult<String> {
+pub async fn hash_off_runtime(
+    metrics: &Metrics,
+    cost: HashCost,
+    password: String,
+) -> AppResult<String> {
     metrics.password_hashed();
-    tokio::task::spawn_blocking(move || hash(&password))
+    tokio::task::spawn_blocking(move || hash(&password, cost))
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)
@@ -52,6 +86,7 @@ pub async fn hash_off_runtime(metrics: &Metrics, password: String) -> AppResult<
 /// hash and answers false, so timing tells nothing.
 pub async fn verify_off_runtime(
     metrics: &Metrics,
+    cost: HashCost,
     password: String,
     stored_hash: Option<String>,
 ) -> AppResult<bool> {
@@ -59,7 +94,7 @@ pub async fn verify_off_runtime(
     tokio::task::spawn_blocking(move || match stored_hash {
         Some(stored) => verify(&password, &stored),
         None => {
-            verify_against_nothing(&password);
+            verify_against_nothing(&password, cost);
             false
         }
     })
@@ -90,10 +125,14 @@ mod tests {
 
     #[test]
     fn hash_verifies_only_the_same_password() {
-        let stored = hash("correct horse battery").unwrap();
-        assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery", &stored));
-        assert!(!verify("correct horse batterY", &stored));
+        for cost in [HashCost::Standard, HashCost::Minimal] {
+            let stored = hash("correct horse battery", cost).unwrap();
+            assert!(stored.starts_with("$argon2id$"));
+            assert!(verify("correct horse battery", &stored));
+            assert!(!verify("correct horse batterY", &stored));
+        }
+        let standard = hash("correct horse battery", HashCost::Standard).unwrap();
+        assert!(standard.contains("$m=19456,t=2,p=1$"), "{standard}");
         assert!(!verify("anything", "not a hash"));
     }
 
@@ -105,8 +144,9 @@ mod tests {
         let worker = {
             let metrics = metrics.clone();
             tokio::spawn(async move {
-                let stored = hash_off_runtime(&metrics, "a long passphrase".into()).await?;
-                verify_off_runtime(&metrics, "a long passphrase".into(), Some(stored)).await
+                let cost = HashCost::Standard;
+                let stored = hash_off_runtime(&metrics, cost, "a long passphrase".into()).await?;
+                verify_off_runtime(&metrics, cost, "a long passphrase".into(), Some(stored)).await
             })
         };
         let mut turns_meanwhile = 0u32;

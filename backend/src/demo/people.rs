@@ -62,7 +62,7 @@ pub const ENTREPRENEURS: [(&str, &str); 4] = [
 ];
 
 pub async fn seed(app: &AppState) -> anyhow::Result<Vec<Login>> {
-    let hash = password::hash(DEMO_PASSWORD)?;
+    let hash = password::hash(DEMO_PASSWORD, app.config.password_cost)?;
     let now = app.clock.now();
     app.db
         .run(move |conn| {

@@ -687,7 +687,7 @@ fn ensure_member(
 /// Adds the demo enterprises that are missing (by CVR number); returns how
 /// many there are in all.
 pub async fn seed(app: &AppState) -> anyhow::Result<usize> {
-    let hash = crate::auth::password::hash(crate::demo::DEMO_PASSWORD)?;
+    let hash = crate::auth::password::hash(crate::demo::DEMO_PASSWORD, app.config.password_cost)?;
     let now = app.clock.now();
     let today = now.date();
     app.db
