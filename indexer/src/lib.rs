@@ -73,6 +73,7 @@
 //! sides and its contribution, and the contributions add up to the score.
 
 pub mod analysis;
+mod at_least;
 mod collation;
 pub mod docs;
 pub mod index;

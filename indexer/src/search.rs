@@ -13,6 +13,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Order, Searcher};
 
 use crate::analysis::Analyser;
+use crate::at_least::AtLeast;
 use crate::docs::{ProfileDoc, Reservation, TenderDoc, TenderStatus, TenderText};
 use crate::index::{IndexError, ProfileIndex, TenderIndex};
 use crate::page_collector::{FacetLevel, PageCollector, PageHit, PageOrder};
@@ -482,16 +483,15 @@ impl TenderIndex {
         Ok(found)
     }
 
-    /// Published tenders whose deadline is `now` or later.
+    /// Published tenders whose deadline is `now` or later: the published
+    /// ones lead, and only their deadlines are read (see `at_least`).
     pub(crate) fn open_at(&self, now: i64) -> Q {
         let f = &self.fields;
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                query::term(f.status, TenderStatus::Published.code()),
-            ),
-            (Occur::Must, query::i64_range(f.deadline, Some(now), None)),
-        ]))
+        Box::new(AtLeast {
+            query: query::term(f.status, TenderStatus::Published.code()),
+            field: f.deadline,
+            min: now,
+        })
     }
 }
 
