@@ -19,7 +19,10 @@
 //!
 //! When a kept response's moment is over, the first request makes it anew
 //! while the others are still sent the kept one, for at most one more
-//! moment, so a burst does not make the same page once per request.
+//! moment, so a burst does not make the same page once per request. When
+//! nothing servable is kept (the first visitor, or any after a write), the
+//! first request makes the page and the others for it wait until it is
+//! kept, for a moment at most.
 //!
 //! The middleware sits inside `lang::choose` (the language is part of the
 //! key) and outside compression and `conditional::respond`: a page is kept
@@ -29,8 +32,9 @@
 //! ETag is answered 304 from the cache.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
@@ -40,6 +44,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use chrono::{NaiveDateTime, TimeDelta};
 use socialbid_frontend::Lang;
+use tokio::sync::Notify;
 
 use crate::app::AppState;
 use crate::auth::{ACCESS_COOKIE, REFRESH_COOKIE};
@@ -59,7 +64,7 @@ const MAX_ENTRY_BYTES: u64 = MAX_BYTES as u64 / 8;
 #[derive(Clone, Copy, Debug)]
 pub struct Shareable;
 
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 struct Key {
     lang: Lang,
     path_and_query: String,
@@ -93,6 +98,39 @@ pub struct PageCache {
     /// in; a response kept under an older one is not served.
     generation: AtomicU64,
     entries: Mutex<Entries>,
+    /// The pages a request is making now, for want of a kept one: the
+    /// requests for the same page meanwhile wait for it instead of making
+    /// it too (after every write, a burst of visitors would otherwise make
+    /// a popular page once each).
+    making: Mutex<HashMap<Key, Making>>,
+}
+
+struct Making {
+    generation: u64,
+    since: Instant,
+    done: Arc<Notify>,
+}
+
+/// The request making a page: when it is dropped (the page kept, or not
+/// keepable, or the visitor gone) the waiting requests are woken.
+struct Maker<'a> {
+    cache: &'a PageCache,
+    key: Key,
+    done: Arc<Notify>,
+}
+
+impl Drop for Maker<'_> {
+    fn drop(&mut self) {
+        let mut making = self.cache.making.lock().unwrap_or_else(|e| e.into_inner());
+        if making
+            .get(&self.key)
+            .is_some_and(|m| Arc::ptr_eq(&m.done, &self.done))
+        {
+            making.remove(&self.key);
+        }
+        drop(making);
+        self.done.notify_waiters();
+    }
 }
 
 #[derive(Default)]
@@ -109,6 +147,7 @@ impl PageCache {
             lifetime: TimeDelta::milliseconds(i64::try_from(millis).unwrap_or(i64::MAX)),
             generation: AtomicU64::new(0),
             entries: Mutex::default(),
+            making: Mutex::default(),
         }
     }
 
@@ -170,6 +209,64 @@ impl PageCache {
         let mut kept = self.lock();
         if let Some(old) = kept.by_key.remove(key) {
             kept.bytes -= old.body.len();
+        }
+    }
+
+    /// Makes the caller the maker of the missing page `key`, or answers
+    /// whom to wait for when another request is making it for this
+    /// generation (and has not taken longer than a moment).
+    fn claim(&self, key: &Key, generation: u64) -> Result<Maker<'_>, Arc<Notify>> {
+        let mut making = self.making.lock().unwrap_or_else(|e| e.into_inner());
+        let moment = self.lifetime.to_std().unwrap_or_default();
+        if let Some(other) = making.get(key)
+            && other.generation == generation
+            && other.since.elapsed() < moment
+        {
+            return Err(other.done.clone());
+        }
+        let done = Arc::new(Notify::new());
+        making.insert(
+            key.clone(),
+            Making {
+                generation,
+                since: Instant::now(),
+                done: done.clone(),
+            },
+        );
+        Ok(Maker {
+            cache: self,
+            key: key.clone(),
+            done,
+        })
+    }
+
+    /// Waits, for a moment at most, until the request making `key` is done,
+    /// and answers what it kept, if anything.
+    async fn wait_for(
+        &self,
+        key: &Key,
+        done: Arc<Notify>,
+        now: NaiveDateTime,
+        if_none_match: Option<&HeaderValue>,
+    ) -> Option<Response> {
+        let woken = done.notified();
+        tokio::pin!(woken);
+        // Listening before looking: a maker that finishes in between still
+        // wakes this request.
+        woken.as_mut().enable();
+        let still_making = self
+            .making
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .is_some_and(|m| Arc::ptr_eq(&m.done, &done));
+        if still_making {
+            let moment = self.lifetime.to_std().unwrap_or_default();
+            let _ = tokio::time::timeout(moment, woken).await;
+        }
+        match self.get(key, now, if_none_match) {
+            Lookup::Kept(response) => Some(response),
+            Lookup::Renew | Lookup::Missing => None,
         }
     }
 
@@ -236,11 +333,27 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     // Read before rendering, so a write during the rendering outdates it.
     let generation = cache.generation();
     let at = app.clock.now();
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH);
-    let renewing = match cache.get(&key, at, if_none_match) {
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let renewing = match cache.get(&key, at, if_none_match.as_ref()) {
         Lookup::Kept(response) => return response,
         Lookup::Renew => true,
         Lookup::Missing => false,
+    };
+    // Dropped at the end, after the page is kept: the waiters then find it.
+    let _maker = if renewing {
+        None
+    } else {
+        match cache.claim(&key, generation) {
+            Ok(maker) => Some(maker),
+            Err(done) => {
+                if let Some(response) = cache.wait_for(&key, done, at, if_none_match.as_ref()).await
+                {
+                    return response;
+                }
+                // Nothing was kept: this request makes the page itself.
+                None
+            }
+        }
     };
     let (response, entry) = keepable(next.run(request).await, generation, at).await;
     match entry {
@@ -381,6 +494,66 @@ mod tests {
         let response = holding("\"old\"");
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    }
+
+    /// One request makes a missing page; the others for it wait, and are
+    /// sent what it kept.
+    #[tokio::test]
+    async fn the_requests_for_a_page_being_made_wait_for_it() {
+        let cache = Arc::new(PageCache::new(60_000));
+        let maker = cache
+            .claim(&key("/tenders"), 0)
+            .expect("the first makes it");
+        let Err(done) = cache.claim(&key("/tenders"), 0) else {
+            panic!("the second waits");
+        };
+        let other_page = cache.claim(&key("/profiles"), 0);
+        assert!(other_page.is_ok(), "another page");
+        assert!(
+            cache.claim(&key("/profiles"), 1).is_ok(),
+            "after a write, made anew"
+        );
+        let waiter = {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .wait_for(&key("/tenders"), done, t0(), None)
+                    .await
+                    .map(|r| r.status())
+            })
+        };
+        tokio::task::yield_now().await;
+        cache.put(key("/tenders"), entry(&cache, t0(), 10));
+        drop(maker);
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await;
+        assert_eq!(answer.unwrap().unwrap(), Some(StatusCode::OK));
+    }
+
+    /// A maker that kept nothing wakes the waiters at once, and they make
+    /// the page themselves.
+    #[tokio::test]
+    async fn a_maker_that_kept_nothing_lets_the_waiters_make_it() {
+        let cache = Arc::new(PageCache::new(60_000));
+        let maker = cache
+            .claim(&key("/tenders"), 0)
+            .expect("the first makes it");
+        let Err(done) = cache.claim(&key("/tenders"), 0) else {
+            panic!("the second waits");
+        };
+        let waiter = {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .wait_for(&key("/tenders"), done, t0(), None)
+                    .await
+                    .is_none()
+            })
+        };
+        tokio::task::yield_now().await;
+        drop(maker);
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await;
+        assert!(answer.unwrap().unwrap(), "nothing kept, nothing sent");
+        assert!(cache.claim(&key("/tenders"), 0).is_ok(), "free to make");
     }
 
     /// A change makes everything kept before it unservable at once.
