@@ -440,31 +440,17 @@ mod tests {
     #[test]
     fn one_caller_renews_an_expired_page_while_the_others_get_the_kept_one() {
         let cache = PageCache::new(1000);
-        let ms = TimeDelta::milliseconds;
+        let tenders_after =
+            |ms| kind(cache.get(&key("/tenders"), t0() + TimeDelta::milliseconds(ms), None));
         cache.put(key("/tenders"), entry(&cache, t0(), 10));
-        assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(999), None)),
-            "kept"
-        );
-        assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(1000), None)),
-            "renew"
-        );
-        assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(1500), None)),
-            "kept"
-        );
+        assert_eq!(tenders_after(999), "kept");
+        assert_eq!(tenders_after(1000), "renew");
+        assert_eq!(tenders_after(1500), "kept");
         // The renewer never came back: someone else takes over.
-        assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(2000), None)),
-            "renew"
-        );
+        assert_eq!(tenders_after(2000), "renew");
         // Its renewal gave nothing to keep.
         cache.abandon(&key("/tenders"));
-        assert_eq!(
-            kind(cache.get(&key("/tenders"), t0() + ms(2001), None)),
-            "missing"
-        );
+        assert_eq!(tenders_after(2001), "missing");
         assert_eq!(kind(cache.get(&key("/profiles"), t0(), None)), "missing");
     }
 
@@ -496,6 +482,30 @@ mod tests {
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
     }
 
+    /// A second request for `/tenders` while a first makes it: it waits,
+    /// and answers the status of what the cache then sends it, if anything.
+    fn second_request_for_tenders(
+        cache: &Arc<PageCache>,
+    ) -> tokio::task::JoinHandle<Option<StatusCode>> {
+        let Err(done) = cache.claim(&key("/tenders"), 0) else {
+            panic!("the second waits");
+        };
+        let cache = cache.clone();
+        tokio::spawn(async move {
+            cache
+                .wait_for(&key("/tenders"), done, t0(), None)
+                .await
+                .map(|r| r.status())
+        })
+    }
+
+    async fn answer(waiter: tokio::task::JoinHandle<Option<StatusCode>>) -> Option<StatusCode> {
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("woken within the test")
+            .expect("the waiter ran")
+    }
+
     /// One request makes a missing page; the others for it wait, and are
     /// sent what it kept.
     #[tokio::test]
@@ -504,29 +514,17 @@ mod tests {
         let maker = cache
             .claim(&key("/tenders"), 0)
             .expect("the first makes it");
-        let Err(done) = cache.claim(&key("/tenders"), 0) else {
-            panic!("the second waits");
-        };
         let other_page = cache.claim(&key("/profiles"), 0);
         assert!(other_page.is_ok(), "another page");
         assert!(
             cache.claim(&key("/profiles"), 1).is_ok(),
             "after a write, made anew"
         );
-        let waiter = {
-            let cache = cache.clone();
-            tokio::spawn(async move {
-                cache
-                    .wait_for(&key("/tenders"), done, t0(), None)
-                    .await
-                    .map(|r| r.status())
-            })
-        };
+        let waiter = second_request_for_tenders(&cache);
         tokio::task::yield_now().await;
         cache.put(key("/tenders"), entry(&cache, t0(), 10));
         drop(maker);
-        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await;
-        assert_eq!(answer.unwrap().unwrap(), Some(StatusCode::OK));
+        assert_eq!(answer(waiter).await, Some(StatusCode::OK));
     }
 
     /// A maker that kept nothing wakes the waiters at once, and they make
@@ -537,22 +535,10 @@ mod tests {
         let maker = cache
             .claim(&key("/tenders"), 0)
             .expect("the first makes it");
-        let Err(done) = cache.claim(&key("/tenders"), 0) else {
-            panic!("the second waits");
-        };
-        let waiter = {
-            let cache = cache.clone();
-            tokio::spawn(async move {
-                cache
-                    .wait_for(&key("/tenders"), done, t0(), None)
-                    .await
-                    .is_none()
-            })
-        };
+        let waiter = second_request_for_tenders(&cache);
         tokio::task::yield_now().await;
         drop(maker);
-        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await;
-        assert!(answer.unwrap().unwrap(), "nothing kept, nothing sent");
+        assert_eq!(answer(waiter).await, None, "nothing kept, nothing sent");
         assert!(cache.claim(&key("/tenders"), 0).is_ok(), "free to make");
     }
 
