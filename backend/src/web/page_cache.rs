@@ -20,9 +20,10 @@
 //! When a kept response's moment is over, the first request makes it anew
 //! while the others are still sent the kept one, for at most one more
 //! moment, so a burst does not make the same page once per request. When
-//! nothing servable is kept (the first visitor, or any after a write), the
-//! first request makes the page and the others for it wait until it is
-//! kept, for a moment at most.
+//! a kept page is outdated by a write, the first request makes it anew and
+//! the others for it wait until it is kept, for a moment at most; a page
+//! never kept is made by each request, so pages that are never keepable
+//! (a visitor's form token, an error) keep nobody waiting.
 //!
 //! The middleware sits inside `lang::choose` (the language is part of the
 //! key) and outside compression and `conditional::respond`: a page is kept
@@ -89,6 +90,10 @@ enum Lookup {
     Kept(Response),
     /// Expired: this caller makes it anew.
     Renew,
+    /// Kept before the last change: the page is kept, but must be made
+    /// anew; one caller makes it while the others wait for it.
+    Outdated,
+    /// Never kept (or not keepable): each caller makes its own.
     Missing,
 }
 
@@ -184,7 +189,7 @@ impl PageCache {
             return Lookup::Missing;
         };
         if entry.generation != generation {
-            return Lookup::Missing;
+            return Lookup::Outdated;
         }
         let age = now - entry.at;
         if age >= self.lifetime {
@@ -266,7 +271,7 @@ impl PageCache {
         }
         match self.get(key, now, if_none_match) {
             Lookup::Kept(response) => Some(response),
-            Lookup::Renew | Lookup::Missing => None,
+            Lookup::Renew | Lookup::Outdated | Lookup::Missing => None,
         }
     }
 
@@ -334,13 +339,17 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     let generation = cache.generation();
     let at = app.clock.now();
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let renewing = match cache.get(&key, at, if_none_match.as_ref()) {
+    let (renewing, outdated) = match cache.get(&key, at, if_none_match.as_ref()) {
         Lookup::Kept(response) => return response,
-        Lookup::Renew => true,
-        Lookup::Missing => false,
+        Lookup::Renew => (true, false),
+        Lookup::Outdated => (false, true),
+        Lookup::Missing => (false, false),
     };
-    // Dropped at the end, after the page is kept: the waiters then find it.
-    let _maker = if renewing {
+    // Only for a page known to be keepable: a page that never is (one
+    // with a visitor's form token, an error) would make its visitors wait
+    // for one another for nothing. Dropped at the end, after the page is
+    // kept: the waiters then find it.
+    let _maker = if !outdated {
         None
     } else {
         match cache.claim(&key, generation) {
@@ -359,7 +368,7 @@ pub async fn serve(State(app): State<AppState>, request: Request, next: Next) ->
     match entry {
         Some(entry) => cache.put(key, entry),
         // What was kept is not what visitors get now.
-        None if renewing => cache.abandon(&key),
+        None if renewing || outdated => cache.abandon(&key),
         None => {}
     }
     response
@@ -425,6 +434,7 @@ mod tests {
         match lookup {
             Lookup::Kept(_) => "kept",
             Lookup::Renew => "renew",
+            Lookup::Outdated => "outdated",
             Lookup::Missing => "missing",
         }
     }
@@ -549,6 +559,8 @@ mod tests {
         cache.put(key("/tenders/7"), entry(&cache, t0(), 10));
         assert_eq!(kind(cache.get(&key("/tenders/7"), t0(), None)), "kept");
         cache.forget();
+        assert_eq!(kind(cache.get(&key("/tenders/7"), t0(), None)), "outdated");
+        cache.abandon(&key("/tenders/7"));
         assert_eq!(kind(cache.get(&key("/tenders/7"), t0(), None)), "missing");
     }
 
